@@ -1,0 +1,82 @@
+import ArgumentParser
+import CouncilService
+import Foundation
+import Logging
+import Metrics
+import Prometheus
+import ServiceLifecycle
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the Council daemon.",
+        discussion: """
+            With no DATABASE_URL (or --database-url) the daemon runs its own PostgreSQL in the data
+            directory (default .council/), using the PostgreSQL binaries installed on the machine, and
+            stops it on exit. SIGTERM or SIGINT drain in-flight requests, then stop.
+            Environment: DATABASE_URL, COUNCIL_HOST, COUNCIL_PORT, COUNCIL_DATA_DIR, COUNCIL_POOL_SIZE,
+            COUNCIL_LOG_LEVEL; flags win over the environment.
+            """)
+
+    @Option(help: "Address to listen on (COUNCIL_HOST, default 127.0.0.1).") var host: String?
+    @Option(help: "Port to listen on (COUNCIL_PORT, default 8080).") var port: String?
+    @Option(name: .customLong("database-url"), help: "PostgreSQL URL or libpq connection string (DATABASE_URL).")
+    var databaseURL: String?
+    @Option(name: .customLong("data-dir"), help: "Directory of the embedded PostgreSQL (COUNCIL_DATA_DIR, default .council).")
+    var dataDirectory: String?
+    @Option(name: .customLong("pool-size"), help: "Database connections (COUNCIL_POOL_SIZE, default 4).") var poolSize: String?
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (COUNCIL_LOG_LEVEL).")
+    var logLevel: String?
+    @Flag(name: .customLong("no-migrate"), help: "Do not apply pending migrations on start.") var noMigrate = false
+
+    func run() async throws {
+        let configuration = try loadConfiguration(DaemonSettings(
+            host: host, port: port, databaseURL: databaseURL, dataDirectory: dataDirectory,
+            poolSize: poolSize, logLevel: logLevel))
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = configuration.logLevel
+            return handler
+        }
+        let logger = Logger(label: "council")
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+
+        let database = try DatabaseLocation(configuration.database, logger: logger)
+        defer { database.stopIfStarted() }
+        logger.notice("database: \(database.configuration)")
+
+        let pool = DatabasePool(
+            configuration: database.configuration,
+            options: .init(maxConnections: configuration.poolSize), logger: logger)
+        if !noMigrate {
+            let applied = try await pool.withConnection { try Migrator(logger: logger).migrate($0) }
+            logger.notice(applied.isEmpty ? "database schema is up to date" : "applied migrations \(applied)")
+        }
+        let state = ServerState()
+        let address = configuration.address
+        let application = buildApplication(
+            AppDependencies(pool: pool, metrics: registry, state: state), address: address, logger: logger,
+            onServerRunning: { port in logger.notice("Council listening on http://\(address.host):\(port)") })
+        let group = ServiceGroup(
+            services: [pool, application, DrainSignalService(state: state)],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            cancellationSignals: [],
+            logger: logger)
+        try await group.run()
+        logger.notice("Council stopped")
+    }
+}
+
+/// Reads the configuration or exits 78 (EX_CONFIG) naming what is wrong.
+func loadConfiguration(_ settings: DaemonSettings) throws -> DaemonConfiguration {
+    do {
+        return try DaemonConfiguration(settings: settings, environment: ProcessInfo.processInfo.environment)
+    } catch let error as ConfigurationError {
+        printError("configuration: \(error)")
+        throw ExitCode(78)
+    }
+}
+
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data("council: \(message)\n".utf8))
+}

@@ -1,0 +1,18 @@
+import ArgumentParser
+
+@main
+struct Council: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "council",
+        abstract: "Council: the issue tracker of the vendor council (事業者協議会) for local government system standardization.",
+        discussion: """
+            `council serve` runs the daemon; `council db` manages its database directly. Every other
+            command is a client of the daemon's HTTP API, found through --url or COUNCIL_URL
+            (default http://127.0.0.1:8080).
+
+            Exit codes: 0 success · 1 the server refused the request (4xx) · 64 usage error ·
+            69 the daemon is unreachable · 70 the server failed (5xx) · 78 bad configuration.
+            """,
+        subcommands: [Serve.self, DB.self, Import.self]
+    )
+}

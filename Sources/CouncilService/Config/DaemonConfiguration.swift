@@ -1,0 +1,84 @@
+import Foundation
+import Logging
+
+/// Settings as given on the command line; nil means "not given, use the environment or default".
+public struct DaemonSettings: Sendable {
+    public var host: String?
+    public var port: String?
+    public var databaseURL: String?
+    public var dataDirectory: String?
+    public var poolSize: String?
+    public var logLevel: String?
+
+    public init(host: String? = nil, port: String? = nil, databaseURL: String? = nil, dataDirectory: String? = nil,
+                poolSize: String? = nil, logLevel: String? = nil) {
+        self.host = host
+        self.port = port
+        self.databaseURL = databaseURL
+        self.dataDirectory = dataDirectory
+        self.poolSize = poolSize
+        self.logLevel = logLevel
+    }
+}
+
+/// The daemon's configuration, read in one place from flags, then environment, then defaults.
+/// Anything unusable fails at once with the flag or variable named.
+public struct DaemonConfiguration: Sendable {
+    public enum Database: Sendable {
+        case url(DatabaseConfiguration)
+        /// No DATABASE_URL: a private cluster in this directory.
+        case embedded(directory: URL)
+    }
+
+    public static let defaultPort = 8080
+    public static let defaultDataDirectory = ".council"
+
+    public var address: ServerAddress
+    public var database: Database
+    public var poolSize: Int
+    public var logLevel: Logger.Level
+
+    public init(settings: DaemonSettings, environment: [String: String]) throws {
+        func pick(_ flag: String?, _ flagName: String, _ variable: String) -> (value: String, source: String)? {
+            if let flag { return (flag, flagName) }
+            if let value = environment[variable], !value.isEmpty { return (value, variable) }
+            return nil
+        }
+        let host = pick(settings.host, "--host", "COUNCIL_HOST")?.value ?? "127.0.0.1"
+        var port = Self.defaultPort
+        if let (text, source) = pick(settings.port, "--port", "COUNCIL_PORT") {
+            guard let value = Int(text), (0...65535).contains(value) else {
+                throw ConfigurationError("\(source): '\(text)' is not a port number (0-65535)")
+            }
+            port = value
+        }
+        address = ServerAddress(host: host, port: port)
+
+        if let (url, source) = pick(settings.databaseURL, "--database-url", "DATABASE_URL") {
+            do {
+                database = .url(try DatabaseConfiguration(url))
+            } catch let error as ConfigurationError {
+                throw ConfigurationError(error.description.replacingOccurrences(of: "DATABASE_URL", with: source))
+            }
+        } else {
+            let path = pick(settings.dataDirectory, "--data-dir", "COUNCIL_DATA_DIR")?.value ?? Self.defaultDataDirectory
+            database = .embedded(directory: URL(fileURLWithPath: path))
+        }
+
+        poolSize = 4
+        if let (text, source) = pick(settings.poolSize, "--pool-size", "COUNCIL_POOL_SIZE") {
+            guard let value = Int(text), (1...64).contains(value) else {
+                throw ConfigurationError("\(source): '\(text)' is not a pool size from 1 to 64")
+            }
+            poolSize = value
+        }
+
+        logLevel = .info
+        if let (text, source) = pick(settings.logLevel, "--log-level", "COUNCIL_LOG_LEVEL") {
+            guard let level = Logger.Level(rawValue: text.lowercased()) else {
+                throw ConfigurationError("\(source): '\(text)' is not one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            logLevel = level
+        }
+    }
+}

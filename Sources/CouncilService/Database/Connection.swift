@@ -1,0 +1,153 @@
+import CLibPQ
+import Foundation
+
+/// One PostgreSQL connection. Blocking: call it from a thread of the database pool, never from
+/// Swift's cooperative executors, and from one thread at a time (the pool guarantees both).
+public final class Connection: @unchecked Sendable {
+    private let handle: OpaquePointer
+    /// Statements that completed since the pool last handed this connection out.
+    var statementsSinceLease = 0
+    /// Set when the server ended the session (e.g. FATAL 57P01): libpq still reports the
+    /// connection as OK until it reads end-of-file, but it must never be reused.
+    private var serverEndedSession = false
+
+    private init(handle: OpaquePointer) {
+        self.handle = handle
+    }
+
+    deinit {
+        PQfinish(handle)
+    }
+
+    /// Connects, or throws with libpq's message; the handle is freed on every path.
+    public static func connect(_ configuration: DatabaseConfiguration) throws -> Connection {
+        let parameters = configuration.parameters
+        // libpq reads both arrays up to a NULL entry.
+        let keys = parameters.map { strdup($0.key) } + [nil]
+        let values = parameters.map { strdup($0.value) } + [nil]
+        defer {
+            keys.forEach { free($0) }
+            values.forEach { free($0) }
+        }
+        let handle: OpaquePointer? = withCStringArray(keys) { keyPointers in
+            withCStringArray(values) { valuePointers in
+                PQconnectdbParams(keyPointers, valuePointers, 1)
+            }
+        }
+        guard let handle else {
+            throw DatabaseError(.connection, "libpq could not allocate a connection")
+        }
+        guard PQstatus(handle) == CONNECTION_OK else {
+            let message = String(cString: PQerrorMessage(handle)).trimmed
+            PQfinish(handle)
+            throw DatabaseError(.connection, "cannot connect to PostgreSQL (\(configuration)): \(message)")
+        }
+        // Notices (e.g. "does not exist, skipping") would go to stderr; they carry nothing we act on.
+        PQsetNoticeProcessor(handle, { _, _ in }, nil)
+        let connection = Connection(handle: handle)
+        // Every session speaks UTC, so timestamps decode the same whatever the server's zone.
+        try connection.execute(script: "SET TIME ZONE 'UTC'", name: "session.setup")
+        return connection
+    }
+
+    /// False once libpq has seen the connection break.
+    public var isOpen: Bool { !serverEndedSession && PQstatus(handle) == CONNECTION_OK }
+
+    /// Checks an idle connection without a round trip: a server that terminated this backend has
+    /// already sent its FATAL message, so readable data on an idle socket means trouble.
+    func isUsableAfterIdle() -> Bool {
+        guard isOpen else { return false }
+        let socket = PQsocket(handle)
+        guard socket >= 0 else { return false }
+        var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+        let ready = poll(&descriptor, 1, 0)
+        if ready == 0 { return true }
+        if ready < 0 { return false }
+        // Read what arrived (a notice, or the termination) and look again.
+        guard PQconsumeInput(handle) == 1 else { return false }
+        return isOpen && PQisBusy(handle) == 0
+    }
+
+    /// Runs one statement with bound parameters and returns its rows.
+    @discardableResult
+    public func query(_ query: Query) throws -> QueryResult {
+        let (text, bindings) = query.sql.render()
+        for value in bindings where value?.contains("\0") == true {
+            throw DatabaseError(.invalidParameter, "text contains a NUL character, which PostgreSQL cannot store",
+                                queryName: query.name)
+        }
+        let values = bindings.map { $0.map { strdup($0) } ?? nil }
+        defer { values.forEach { free($0) } }
+        let result = withCStringArray(values) { pointers in
+            PQexecParams(handle, text, Int32(bindings.count), nil, pointers, nil, nil, 0)
+        }
+        return try consume(result, queryName: query.name)
+    }
+
+    /// Runs a script of several statements without parameters (migrations, transaction control).
+    public func execute(script: String, name: String) throws {
+        let result = PQexec(handle, script)
+        _ = try consume(result, queryName: name)
+    }
+
+    /// Reads a result into Swift values and clears it on every path.
+    private func consume(_ result: OpaquePointer?, queryName: String) throws -> QueryResult {
+        guard let result else {
+            throw DatabaseError(.connection, String(cString: PQerrorMessage(handle)).trimmed, queryName: queryName)
+        }
+        defer { PQclear(result) }
+        switch PQresultStatus(result) {
+        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
+            statementsSinceLease += 1
+            return Self.read(result, queryName: queryName)
+        default:
+            throw error(from: result, queryName: queryName)
+        }
+    }
+
+    private static func read(_ result: OpaquePointer, queryName: String) -> QueryResult {
+        let rowCount = Int(PQntuples(result))
+        let columnCount = Int(PQnfields(result))
+        let columns = (0..<columnCount).map { String(cString: PQfname(result, Int32($0))) }
+        var values: [[String?]] = []
+        values.reserveCapacity(rowCount)
+        for row in 0..<Int32(rowCount) {
+            var rowValues: [String?] = []
+            rowValues.reserveCapacity(columnCount)
+            for column in 0..<Int32(columnCount) {
+                if PQgetisnull(result, row, column) == 1 {
+                    rowValues.append(nil)
+                } else {
+                    rowValues.append(String(cString: PQgetvalue(result, row, column)))
+                }
+            }
+            values.append(rowValues)
+        }
+        let affected = Int(String(cString: PQcmdTuples(result))) ?? 0
+        return QueryResult(queryName: queryName, columns: columns, values: values, affectedRows: affected)
+    }
+
+    private func error(from result: OpaquePointer, queryName: String) -> DatabaseError {
+        func field(_ code: Character) -> String? {
+            guard let pointer = PQresultErrorField(result, Int32(code.asciiValue!)) else { return nil }
+            return String(cString: pointer)
+        }
+        let sqlState = field("C")
+        let message = field("M") ?? String(cString: PQresultErrorMessage(result)).trimmed
+        let kind: DatabaseError.Kind = (sqlState == nil && !isOpen) ? .connection : .query
+        let error = DatabaseError(
+            kind, message.isEmpty ? String(cString: PQerrorMessage(handle)).trimmed : message,
+            sqlState: sqlState, detail: field("D"), hint: field("H"), constraint: field("n"),
+            table: field("t"), column: field("c"), queryName: queryName)
+        if error.isUnavailable { serverEndedSession = true }
+        return error
+    }
+}
+
+/// Passes an array of C strings (NULL entries allowed) to libpq as `const char * const *`.
+private func withCStringArray<R>(_ strings: [UnsafeMutablePointer<CChar>?], _ body: (UnsafePointer<UnsafePointer<CChar>?>?) -> R) -> R {
+    strings.withUnsafeBufferPointer { buffer in
+        guard let base = buffer.baseAddress else { return body(nil) }
+        return base.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: buffer.count) { body($0) }
+    }
+}

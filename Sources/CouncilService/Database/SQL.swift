@@ -1,0 +1,85 @@
+/// SQL text whose interpolated values become bound parameters (`$1`, `$2`, ...), so that no
+/// value can ever be spliced into the statement. Fragments compose: interpolating one `SQL` into
+/// another keeps its bindings and renumbers them.
+///
+///     let query: SQL = "SELECT name FROM municipalities WHERE code = \(code)"
+public struct SQL: Sendable, ExpressibleByStringInterpolation {
+    enum Part: Sendable {
+        case text(String)
+        case bind(String?)
+    }
+
+    var parts: [Part]
+
+    public init(stringLiteral value: String) {
+        parts = [.text(value)]
+    }
+
+    public init(stringInterpolation: Interpolation) {
+        parts = stringInterpolation.parts
+    }
+
+    public struct Interpolation: StringInterpolationProtocol {
+        var parts: [Part] = []
+
+        public init(literalCapacity: Int, interpolationCount: Int) {
+            parts.reserveCapacity(interpolationCount * 2 + 1)
+        }
+
+        public mutating func appendLiteral(_ literal: String) {
+            parts.append(.text(literal))
+        }
+
+        /// A bound value.
+        public mutating func appendInterpolation<Value: PostgresEncodable>(_ value: Value) {
+            parts.append(.bind(value.postgresText))
+        }
+
+        /// A bound value or NULL.
+        public mutating func appendInterpolation<Value: PostgresEncodable>(_ value: Value?) {
+            parts.append(.bind(value?.postgresText))
+        }
+
+        /// Another fragment, whose bindings are kept and renumbered.
+        public mutating func appendInterpolation(_ fragment: SQL) {
+            parts.append(contentsOf: fragment.parts)
+        }
+    }
+
+    /// Joins fragments, e.g. the conditions of a WHERE clause.
+    public static func joined(_ fragments: [SQL], separator: String) -> SQL {
+        var result = SQL(stringLiteral: "")
+        for (index, fragment) in fragments.enumerated() {
+            if index > 0 { result.parts.append(.text(separator)) }
+            result.parts.append(contentsOf: fragment.parts)
+        }
+        return result
+    }
+
+    /// The statement text with numbered placeholders, and the values in order.
+    public func render() -> (text: String, bindings: [String?]) {
+        var text = ""
+        var bindings: [String?] = []
+        for part in parts {
+            switch part {
+            case .text(let literal):
+                text += literal
+            case .bind(let value):
+                bindings.append(value)
+                text += "$\(bindings.count)"
+            }
+        }
+        return (text, bindings)
+    }
+}
+
+/// A named statement: the name appears in errors and slow-query logs.
+public struct Query: Sendable {
+    public var name: String
+    public var sql: SQL
+
+    public init(_ name: String, _ sql: SQL) {
+        self.name = name
+        self.sql = sql
+    }
+}

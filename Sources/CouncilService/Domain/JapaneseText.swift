@@ -1,0 +1,28 @@
+import Foundation
+
+/// Normalization of Japanese text for storage and search.
+public enum JapaneseText {
+    /// NFKC: half-width katakana become full-width (ｻｯﾎﾟﾛ → サッポロ), full-width ASCII becomes
+    /// ASCII; surrounding white space is dropped. The extra NFC pass is needed because Foundation
+    /// on Linux leaves ﾎﾟ as ホ + combining ゚ instead of composing ポ.
+    public static func normalized(_ text: String) -> String {
+        text.precomposedStringWithCompatibilityMapping.precomposedStringWithCanonicalMapping
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The form used to match names and readings: NFKC, then hiragana folded to katakana, so
+    /// 札幌, サッポロ, さっぽろ and ｻｯﾎﾟﾛ all meet.
+    public static func searchKey(_ text: String) -> String {
+        var scalars = String.UnicodeScalarView()
+        for scalar in normalized(text).unicodeScalars {
+            // ぁ (U+3041) … ゖ (U+3096), ゝゞ (U+309D-E) → the katakana 0x60 above.
+            if (0x3041...0x3096).contains(scalar.value) || (0x309D...0x309E).contains(scalar.value),
+               let katakana = Unicode.Scalar(scalar.value + 0x60) {
+                scalars.append(katakana)
+            } else {
+                scalars.append(scalar)
+            }
+        }
+        return String(scalars)
+    }
+}

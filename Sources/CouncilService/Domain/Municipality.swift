@@ -1,0 +1,44 @@
+/// A 市区町村 as the API shows it.
+public struct Municipality: Codable, Sendable, Equatable {
+    public let code: MunicipalityCode
+    public let name: String
+    public let kana: String
+    public let prefectureCode: PrefectureCode
+    public let prefectureName: String
+    public let block: Block
+    public let kind: MunicipalityKind
+    public let designatedCity: Bool
+    public let active: Bool
+}
+
+/// The filters of `GET /v1/municipalities`; nil means "any".
+public struct MunicipalityFilter: Sendable, Equatable {
+    public var prefecture: PrefectureCode?
+    public var block: Block?
+    public var kind: MunicipalityKind?
+    public var active: Bool?
+    /// Substring of the name or the reading, in any of kanji, katakana, hiragana or half-width.
+    public var text: String?
+
+    public init(prefecture: PrefectureCode? = nil, block: Block? = nil, kind: MunicipalityKind? = nil,
+                active: Bool? = nil, text: String? = nil) {
+        self.prefecture = prefecture
+        self.block = block
+        self.kind = kind
+        self.active = active
+        self.text = text
+    }
+}
+
+/// What an import of MIC's list did (or, on a dry run, would do).
+public struct MunicipalityImportReport: Codable, Sendable, Equatable {
+    public var rows: Int
+    public var prefecturesMatched: Int
+    public var inserted: Int
+    public var updated: Int
+    public var unchanged: Int
+    /// Municipalities missing from the file, now inactive (never deleted).
+    public var deactivated: Int
+    public var encoding: String
+    public var dryRun: Bool
+}

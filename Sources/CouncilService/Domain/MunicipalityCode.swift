@@ -1,0 +1,66 @@
+/// A 全国地方公共団体コード: 2-digit prefecture + 3 digits + check digit. Construction checks the
+/// format and the check digit, so a value of this type is always a valid code.
+public struct MunicipalityCode: Hashable, Comparable, Sendable, CustomStringConvertible, Codable, PostgresRawTextEncodable, PostgresDecodable {
+    public let rawValue: String
+
+    public enum Invalid: Error, Equatable, Sendable, CustomStringConvertible {
+        case format(String)
+        case checkDigit(String, expected: Int)
+
+        public var description: String {
+            switch self {
+            case .format(let text):
+                return "'\(text)' is not a 団体コード: expected 6 digits (2-digit prefecture, 3 digits, check digit)"
+            case .checkDigit(let text, let expected):
+                return "'\(text)' fails the 団体コード check digit: the last digit should be \(expected)"
+            }
+        }
+    }
+
+    public init(validating text: String) throws(Invalid) {
+        let digits = text.utf8.map { Int($0) - 48 }
+        guard digits.count == 6, digits.allSatisfy({ (0...9).contains($0) }) else { throw .format(text) }
+        let expected = Self.checkDigit(digits[0..<5])
+        guard digits[5] == expected else { throw .checkDigit(text, expected: expected) }
+        guard let prefecture = Int(text.prefix(2)), (1...47).contains(prefecture) else { throw .format(text) }
+        self.rawValue = text
+    }
+
+    public init?(rawValue: String) {
+        try? self.init(validating: rawValue)
+    }
+
+    public init?(postgresText: String) {
+        self.init(rawValue: postgresText)
+    }
+
+    /// `(11 - (6a + 5b + 4c + 3d + 2e) mod 11) mod 10`.
+    public static func checkDigit<Digits: Collection<Int>>(_ firstFive: Digits) -> Int {
+        let weighted = zip(firstFive, [6, 5, 4, 3, 2]).reduce(0) { $0 + $1.0 * $1.1 }
+        return (11 - weighted % 11) % 10
+    }
+
+    /// The prefecture the code belongs to.
+    public var prefecture: PrefectureCode { PrefectureCode(uncheckedRawValue: String(rawValue.prefix(2))) }
+
+    /// Prefectures' own codes end in 000 before the check digit (e.g. 130001 東京都).
+    public var isPrefecture: Bool { rawValue.dropFirst(2).prefix(3) == "000" }
+
+    public var description: String { rawValue }
+
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        do {
+            try self.init(validating: text)
+        } catch {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.description))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+}

@@ -1,0 +1,40 @@
+/// JIS X 0401 prefecture code, "01" (北海道) to "47" (沖縄県).
+public struct PrefectureCode: Hashable, Comparable, Sendable, CustomStringConvertible, Codable, PostgresRawTextEncodable, PostgresDecodable {
+    public let rawValue: String
+
+    /// Accepts "1"…"47" or "01"…"47".
+    public init?(rawValue: String) {
+        guard rawValue.count <= 2, rawValue.allSatisfy(\.isASCII), let number = Int(rawValue), (1...47).contains(number) else {
+            return nil
+        }
+        self.rawValue = number < 10 ? "0\(number)" : String(number)
+    }
+
+    init(uncheckedRawValue: String) {
+        self.rawValue = uncheckedRawValue
+    }
+
+    public init?(postgresText: String) { self.init(rawValue: postgresText) }
+
+    /// The prefecture's own 団体コード: code + "000" + check digit.
+    public var municipalityCode: MunicipalityCode {
+        let digits = (rawValue + "000").utf8.map { Int($0) - 48 }
+        return MunicipalityCode(rawValue: rawValue + "000" + String(MunicipalityCode.checkDigit(digits)))!
+    }
+
+    public var description: String { rawValue }
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let code = PrefectureCode(rawValue: text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "'\(text)' is not a prefecture code 01-47"))
+        }
+        self = code
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+}

@@ -1,0 +1,58 @@
+import Hummingbird
+
+/// Who may call an endpoint. Every endpoint declares one; the policy layer enforces it.
+public enum Access: Sendable, Equatable {
+    /// Anyone, without a token: health, metrics, the contract and national master data.
+    case `public`
+}
+
+/// One operation of the API: what the routes table lists and the OpenAPI document describes.
+public struct Endpoint: Sendable {
+    public typealias Handler = @Sendable (Request, CouncilRequestContext) async throws -> Response
+
+    public let method: HTTPRequest.Method
+    /// The path in OpenAPI form: `/v1/municipalities/{code}`.
+    public let path: String
+    public let operationID: String
+    public let access: Access
+    let handler: Handler
+
+    init(_ method: HTTPRequest.Method, _ path: String, _ operationID: String, _ access: Access, _ handler: @escaping Handler) {
+        self.method = method
+        self.path = path
+        self.operationID = operationID
+        self.access = access
+        self.handler = handler
+    }
+
+    /// The same path in Hummingbird's form: `/v1/municipalities/:code`.
+    var routerPath: String {
+        path.split(separator: "/", omittingEmptySubsequences: false).map { segment in
+            segment.hasPrefix("{") && segment.hasSuffix("}") ? ":" + segment.dropFirst().dropLast() : segment
+        }.joined(separator: "/")
+    }
+}
+
+/// The endpoints, with path matching used to answer 405 with the allowed methods.
+public struct RouteTable: Sendable {
+    public let endpoints: [Endpoint]
+
+    /// Methods registered for a concrete request path. Like the router, a literal segment wins
+    /// over a parameter (`/v1/municipalities/import` is not `/v1/municipalities/{code}`).
+    func methods(matching path: String) -> [HTTPRequest.Method] {
+        let segments = path.split(separator: "/")
+        var best: (literals: Int, methods: [HTTPRequest.Method]) = (-1, [])
+        for endpoint in endpoints {
+            let template = endpoint.path.split(separator: "/")
+            guard template.count == segments.count,
+                  zip(template, segments).allSatisfy({ $0.hasPrefix("{") || $0 == $1 }) else { continue }
+            let literals = template.filter { !$0.hasPrefix("{") }.count
+            if literals > best.literals {
+                best = (literals, [endpoint.method])
+            } else if literals == best.literals {
+                best.methods.append(endpoint.method)
+            }
+        }
+        return best.methods
+    }
+}

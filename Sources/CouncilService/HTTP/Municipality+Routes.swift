@@ -1,0 +1,66 @@
+import Foundation
+import Hummingbird
+
+/// Municipalities: search, lookup, and the import of MIC's list.
+struct MunicipalityRoutes: Sendable {
+    let store: MunicipalityStore
+
+    func list(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
+        let parameters = try QueryParameters(
+            request, allowed: ["prefecture", "block", "kind", "active", "q", "limit", "offset"])
+        var filter = MunicipalityFilter()
+        if let text = try parameters.string("prefecture") {
+            guard let code = PrefectureCode(rawValue: text) else {
+                throw Problem.invalid("prefecture", "'\(text)' is not a prefecture code from 01 to 47")
+            }
+            filter.prefecture = code
+        }
+        filter.block = try parameters.value("block", as: Block.self)
+        filter.kind = try parameters.value("kind", as: MunicipalityKind.self)
+        filter.active = try parameters.bool("active")
+        if let text = try parameters.string("q") {
+            let key = JapaneseText.searchKey(text)
+            guard !key.isEmpty, key.count <= 100 else {
+                throw Problem.invalid("q", "give 1 to 100 characters of a name or reading")
+            }
+            filter.text = text
+        }
+        return try .json(try await store.municipalities(filter, page: try parameters.page()))
+    }
+
+    func get(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
+        _ = try QueryParameters(request, allowed: [])
+        let text = context.parameters.get("code") ?? ""
+        let code: MunicipalityCode
+        do {
+            code = try MunicipalityCode(validating: text)
+        } catch {
+            throw Problem.invalid("code", error.description)
+        }
+        guard let municipality = try await store.municipality(code) else {
+            throw Problem.notFound(code.isPrefecture
+                ? "\(code) is a prefecture's code; see /v1/prefectures"
+                : "no municipality has the code \(code)")
+        }
+        return try .json(municipality)
+    }
+
+    /// The body is the CSV file itself (`text/csv`), UTF-8 or CP932.
+    func importList(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
+        let parameters = try QueryParameters(request, allowed: ["encoding", "dry_run"])
+        let encoding = try parameters.value("encoding", as: CSVTextEncoding.self) ?? .auto
+        let dryRun = try parameters.bool("dry_run") ?? false
+        let data = try await UploadedFile.read(request, context: context, accepting: ["text/csv", "application/octet-stream"])
+        let decoded: (text: String, encoding: CSVTextEncoding)
+        do {
+            decoded = try encoding.decode(data)
+        } catch {
+            throw Problem(.unprocessableContent, slug: "undecodable-file", title: "The file was not imported",
+                          detail: error.description + "; nothing was changed")
+        }
+        let rows = try MunicipalityList.parse(decoded.text)
+        let report = try await store.importList(rows, encoding: decoded.encoding, dryRun: dryRun)
+        context.logger.info("municipality list import: \(report.inserted) inserted, \(report.updated) updated, \(report.unchanged) unchanged, \(report.deactivated) deactivated\(dryRun ? " (dry run)" : "")")
+        return try .json(report)
+    }
+}

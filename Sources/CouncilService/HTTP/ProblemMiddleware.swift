@@ -1,0 +1,50 @@
+import Hummingbird
+import Logging
+
+/// Turns every error into a problem+json response: domain problems as they are, Hummingbird's
+/// HTTP errors (404, 413, ...) with a 405 where the path exists under other methods, database
+/// unavailability as 503, and anything unexpected as a logged 500 that reveals nothing.
+struct ProblemMiddleware: RouterMiddleware {
+    typealias Context = CouncilRequestContext
+    let routes: RouteTable
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            let problem = problem(for: error, request: request, context: context)
+            return try problem.response(instance: request.uri.path, requestID: context.requestID)
+        }
+    }
+
+    func problem(for error: any Error, request: Request, context: Context) -> Problem {
+        switch error {
+        case let problem as Problem:
+            return problem
+        case let rejected as ImportRejected:
+            return .rejectedFile(rejected)
+        case let error as HTTPError:
+            if error.status == .notFound, context.endpointPath == "NotFound" {
+                let allowed = routes.methods(matching: request.uri.path)
+                if !allowed.isEmpty {
+                    var problem = Problem(
+                        .methodNotAllowed, slug: nil, title: "Method not allowed",
+                        detail: "\(request.method) is not allowed on \(request.uri.path); allowed: \(allowed.map(\.rawValue).joined(separator: ", "))")
+                    problem.headers[.allow] = allowed.map(\.rawValue).joined(separator: ", ")
+                    return problem
+                }
+                return .notFound("no such resource: \(request.uri.path)")
+            }
+            return Problem(error.status, slug: nil, title: error.status.reasonPhrase, detail: error.body ?? error.status.reasonPhrase)
+        case let error as DatabaseError where error.isUnavailable:
+            context.logger.error("database unavailable: \(error)")
+            return .unavailable
+        case let error as DatabaseError where error.kind == .invalidParameter:
+            return Problem(.badRequest, slug: "invalid-text", title: "Invalid text", detail: error.message)
+        default:
+            context.logger.error("unhandled error answering \(request.method) \(request.uri.path): \(String(reflecting: error))")
+            return Problem(.internalServerError, slug: "internal", title: "Internal error",
+                           detail: "the server failed to answer; quote the request id when reporting it")
+        }
+    }
+}

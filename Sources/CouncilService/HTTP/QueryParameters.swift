@@ -1,0 +1,55 @@
+import Hummingbird
+
+/// Typed access to a request's query string. Unknown names are refused, so a misspelt filter
+/// (`prefectur=13`) is a 400 rather than a silently unfiltered answer.
+struct QueryParameters {
+    private let values: [String: [String]]
+
+    init(_ request: Request, allowed: Set<String>) throws {
+        var values: [String: [String]] = [:]
+        for (name, value) in request.uri.queryParameters {
+            values[String(name), default: []].append(String(value))
+        }
+        if let unknown = values.keys.sorted().first(where: { !allowed.contains($0) }) {
+            throw Problem.invalid(unknown, "unknown query parameter; known: \(allowed.sorted().joined(separator: ", "))")
+        }
+        self.values = values
+    }
+
+    func string(_ name: String) throws -> String? {
+        guard let all = values[name] else { return nil }
+        guard all.count == 1 else { throw Problem.invalid(name, "given \(all.count) times; give it once") }
+        return all[0]
+    }
+
+    func int(_ name: String, default defaultValue: Int, range: ClosedRange<Int>) throws -> Int {
+        guard let text = try string(name) else { return defaultValue }
+        guard let value = Int(text), range.contains(value) else {
+            throw Problem.invalid(name, "'\(text)' is not a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return value
+    }
+
+    func bool(_ name: String) throws -> Bool? {
+        guard let text = try string(name) else { return nil }
+        switch text.lowercased() {
+        case "true", "1": return true
+        case "false", "0": return false
+        default: throw Problem.invalid(name, "'\(text)' is not true or false")
+        }
+    }
+
+    /// A value of an enum, by raw value; the error lists the accepted ones.
+    func value<Value: RawRepresentable & CaseIterable>(_ name: String, as type: Value.Type) throws -> Value? where Value.RawValue == String {
+        guard let text = try string(name) else { return nil }
+        guard let value = Value(rawValue: text) else {
+            throw Problem.invalid(name, "'\(text)' is not one of \(Value.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return value
+    }
+
+    func page() throws -> Page {
+        Page(limit: try int("limit", default: 100, range: 1...Page.maxLimit),
+             offset: try int("offset", default: 0, range: 0...Page.maxOffset))
+    }
+}

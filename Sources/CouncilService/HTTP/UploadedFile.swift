@@ -1,0 +1,26 @@
+import Foundation
+import Hummingbird
+
+/// Reading an uploaded file from a request body, with its content type and size checked.
+enum UploadedFile {
+    static func read(_ request: Request, context: CouncilRequestContext, accepting types: [String]) async throws -> Data {
+        let contentType = request.headers[.contentType]?.split(separator: ";").first.map {
+            $0.trimmingCharacters(in: .whitespaces).lowercased()
+        }
+        guard let contentType, types.contains(contentType) else {
+            throw Problem(.unsupportedMediaType, slug: "unsupported-media-type", title: "Unsupported media type",
+                          detail: "send the file as \(types.joined(separator: " or ")), not \(request.headers[.contentType] ?? "no Content-Type")")
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        } catch {
+            throw Problem(.contentTooLarge, slug: "too-large", title: "Body too large",
+                          detail: "the upload exceeds \(context.maxUploadSize / 1024 / 1024) MiB")
+        }
+        guard buffer.readableBytes > 0 else {
+            throw Problem.invalid("body", "the file is empty")
+        }
+        return Data(buffer.readableBytesView)
+    }
+}

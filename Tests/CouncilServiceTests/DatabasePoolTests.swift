@@ -1,0 +1,148 @@
+@testable import CouncilService
+import Foundation
+import Testing
+
+@Suite struct DatabasePoolTests {
+    private func backendPIDs(_ pool: DatabasePool) async throws -> Set<Int> {
+        // Lease every connection at once so each reports its own backend.
+        try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<pool.options.maxConnections {
+                group.addTask {
+                    try await pool.withConnection { connection in
+                        let pid: Int = try connection.query(Query("test.pid", "SELECT pg_backend_pid() AS pid, pg_sleep(0.05)")).single().decode("pid")
+                        return pid
+                    }
+                }
+            }
+            return try await group.reduce(into: []) { $0.insert($1) }
+        }
+    }
+
+    /// A backend killed by the server is replaced without any request failing.
+    @Test func recoversFromTerminatedBackendsWithoutFailedRequests() async throws {
+        try await withTestPool(maxConnections: 2) { pool, configuration in
+            let before = try await backendPIDs(pool)
+            #expect(before.count == 2)
+            let admin = try Connection.connect(configuration)
+            for pid in before {
+                try admin.query(Query("test.terminate", "SELECT pg_terminate_backend(\(pid))"))
+            }
+            var failures = 0
+            for _ in 0..<10 {
+                do {
+                    _ = try await pool.withConnection { try $0.query(Query("test.ping", "SELECT 1 AS one")) }
+                } catch {
+                    Issue.record("request failed after the backends were terminated: \(error)")
+                    failures += 1
+                }
+            }
+            #expect(failures == 0)
+            let after = try await backendPIDs(pool)
+            #expect(after.isDisjoint(with: before))
+            #expect(pool.openConnections == 2)
+        }
+    }
+
+    @Test func aTransactionRollsBackWhenItsBodyThrows() async throws {
+        try await withTestPool { pool, _ in
+            struct Abort: Error {}
+            await #expect(throws: Abort.self) {
+                try await pool.withTransaction { connection in
+                    try connection.query(Query("test.insert", "INSERT INTO ministries (slug, name) VALUES ('tmp', 'テスト省')"))
+                    throw Abort()
+                }
+            }
+            let count: Int = try await pool.withConnection {
+                try $0.query(Query("test.count", "SELECT count(*) AS n FROM ministries WHERE slug = 'tmp'")).single().decode("n")
+            }
+            #expect(count == 0)
+        }
+    }
+
+    @Test func retryableTransactionsAreRetriedOnSerializationFailure() async throws {
+        try await withTestPool { pool, _ in
+            let attempts = Counter()
+            let result = try await pool.withTransaction(retryable: true) { connection -> String in
+                if attempts.increment() == 1 {
+                    try connection.execute(script: """
+                        DO $$ BEGIN RAISE EXCEPTION 'conflict' USING ERRCODE = 'serialization_failure'; END $$
+                        """, name: "test.conflict")
+                }
+                return "done"
+            }
+            #expect(result == "done")
+            #expect(attempts.value == 2)
+
+            let once = Counter()
+            let error = await #expect(throws: DatabaseError.self) {
+                try await pool.withTransaction(retryable: false) { connection in
+                    _ = once.increment()
+                    try connection.execute(script: "DO $$ BEGIN RAISE EXCEPTION 'x' USING ERRCODE = 'deadlock_detected'; END $$", name: "test.deadlock")
+                }
+            }
+            #expect(error?.sqlState == "40P01")
+            #expect(once.value == 1)
+        }
+    }
+
+    @Test func leasesTimeOutWhenEveryConnectionIsBusy() async throws {
+        try await withTestPool(maxConnections: 1, leaseTimeout: .milliseconds(200)) { pool, _ in
+            async let holder: Void = pool.withConnection { connection in
+                _ = try connection.query(Query("test.hold", "SELECT pg_sleep(1)"))
+            }
+            try await Task.sleep(for: .milliseconds(100))
+            let error = await #expect(throws: DatabaseError.self) {
+                try await pool.withConnection { try $0.query(Query("test.wait", "SELECT 1")) }
+            }
+            #expect(error?.kind == .poolTimeout)
+            try await holder
+            // Once free, the connection serves again.
+            let one: Int = try await pool.withConnection { try $0.query(Query("test.one", "SELECT 1 AS one")).single().decode("one") }
+            #expect(one == 1)
+        }
+    }
+
+    @Test func waitersAreServedWhenConnectionsReturn() async throws {
+        try await withTestPool(maxConnections: 2) { pool, _ in
+            let values = try await withThrowingTaskGroup(of: Int.self) { group in
+                for index in 0..<20 {
+                    group.addTask {
+                        try await pool.withConnection { try $0.query(Query("test.n", "SELECT \(index) AS n, pg_sleep(0.01)")).single().decode("n") }
+                    }
+                }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(values.sorted() == Array(0..<20))
+            #expect(pool.openConnections <= 2)
+        }
+    }
+
+    @Test func aClosedPoolRefusesWork() async throws {
+        try await withTestPool { pool, _ in
+            await pool.close()
+            let error = await #expect(throws: DatabaseError.self) {
+                try await pool.withConnection { try $0.query(Query("test.closed", "SELECT 1")) }
+            }
+            #expect(error?.kind == .poolClosed)
+        }
+    }
+}
+
+/// A thread-safe counter for closures that run on pool threads.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+
+    func increment() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        count += 1
+        return count
+    }
+
+    var value: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return count
+    }
+}

@@ -1,0 +1,76 @@
+import AsyncHTTPClient
+@testable import CouncilService
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import Testing
+
+@Suite struct GracefulShutdownTests {
+    /// SIGTERM's path: readiness flips to draining, the in-flight request completes, the server
+    /// stops accepting, and only then is the database pool closed.
+    @Test func inFlightRequestsFinishBeforeTheServerAndPoolStop() async throws {
+        try await withTestPool(maxConnections: 2) { pool, configuration in
+            let rows = try MunicipalityList.parse(try CSVTextEncoding.auto.decode(try TestFixtureData.sample).text)
+            _ = try await MunicipalityStore(pool: pool).importList(rows, encoding: .utf8, dryRun: false)
+
+            let state = ServerState()
+            let (ports, portContinuation) = AsyncStream<Int>.makeStream()
+            let application = buildApplication(
+                AppDependencies(pool: pool, state: state), address: ServerAddress(host: "127.0.0.1", port: 0),
+                logger: TestDatabases.logger, onServerRunning: { portContinuation.yield($0) })
+            let group = ServiceGroup(
+                services: [pool, application, DrainSignalService(state: state)],
+                gracefulShutdownSignals: [], cancellationSignals: [], logger: TestDatabases.logger)
+            let running = Task { try await group.run() }
+            var iterator = ports.makeAsyncIterator()
+            let port = try #require(await iterator.next())
+            let url = "http://127.0.0.1:\(port)/v1/municipalities/011002"
+
+            // Hold the request inside the database: the table is locked until we commit.
+            let locker = try Connection.connect(configuration)
+            try locker.execute(script: "BEGIN; LOCK TABLE municipalities IN ACCESS EXCLUSIVE MODE", name: "test.lock")
+            let inFlight = Task { () throws -> (UInt, String) in
+                let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(30))
+                let body = try await response.body.collect(upTo: 1 << 20)
+                return (response.status.code, String(buffer: body))
+            }
+            try await waitUntil { try Self.requestsWaitingOnLocks(locker) == 1 }
+
+            await group.triggerGracefulShutdown()
+            try await waitUntil { state.isDraining }
+            // The request is still held; release it and it completes normally.
+            try locker.execute(script: "COMMIT", name: "test.unlock")
+            let (status, body) = try await inFlight.value
+            #expect(status == 200)
+            #expect(body.contains("札幌市"))
+
+            try await running.value
+            // After the server stopped, new connections are refused and the pool is closed.
+            await #expect(throws: (any Error).self) {
+                _ = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(5))
+            }
+            let closed = await #expect(throws: DatabaseError.self) {
+                try await pool.withConnection { try $0.query(Query("test.afterShutdown", "SELECT 1")) }
+            }
+            #expect(closed?.kind == .poolClosed)
+        }
+    }
+
+    private static func requestsWaitingOnLocks(_ connection: Connection) throws -> Int {
+        try connection.query(Query("test.waiting", """
+            SELECT count(*) AS n FROM pg_stat_activity
+            WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()
+            """)).single().decode("n")
+    }
+}
+
+/// Polls a condition every 20 ms for at most 10 s.
+func waitUntil(_ condition: () throws -> Bool, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+    let deadline = ContinuousClock.now + .seconds(10)
+    while ContinuousClock.now < deadline {
+        if try condition() { return }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+    Issue.record("condition not met within 10 s", sourceLocation: sourceLocation)
+}

@@ -1,0 +1,63 @@
+@testable import CouncilService
+import Foundation
+import Testing
+
+/// The routes table and openapi.yaml describe the same API, in both directions.
+@Suite struct OpenAPIContractTests {
+    struct Operation: Hashable, CustomStringConvertible {
+        let method: String
+        let path: String
+        let operationID: String
+        var description: String { "\(method.uppercased()) \(path) (\(operationID))" }
+    }
+
+    /// Reads `paths:` of the document: path keys at 2 spaces, methods at 4, operationId at 6.
+    static func documentedOperations(_ yaml: String) -> Set<Operation> {
+        var operations: Set<Operation> = []
+        var inPaths = false
+        var path: String?
+        var method: String?
+        for line in yaml.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line == "paths:" { inPaths = true; continue }
+            if inPaths, !line.isEmpty, !line.hasPrefix(" ") { break }
+            guard inPaths else { continue }
+            if line.hasPrefix("  /"), line.hasSuffix(":"), !line.hasPrefix("   ") {
+                path = String(line.dropFirst(2).dropLast())
+            } else if line.hasPrefix("    "), !line.hasPrefix("     "), line.hasSuffix(":") {
+                let key = line.trimmingCharacters(in: .whitespaces).dropLast()
+                method = ["get", "put", "post", "patch", "delete"].contains(String(key)) ? String(key) : nil
+            } else if line.hasPrefix("      operationId: "), let path, let method {
+                operations.insert(Operation(method: method, path: path, operationID: String(line.dropFirst(19))))
+            }
+        }
+        return operations
+    }
+
+    @Test func everyRouteIsDocumentedAndEveryDocumentedOperationIsRouted() throws {
+        let documented = Self.documentedOperations(ContractRoutes.document)
+        let routed = try withDummyPool { pool in
+            Set(buildRouteTable(AppDependencies(pool: pool)).endpoints.map {
+                Operation(method: $0.method.rawValue.lowercased(), path: $0.path, operationID: $0.operationID)
+            })
+        }
+        #expect(!routed.isEmpty)
+        #expect(routed.subtracting(documented).isEmpty, "routed but not documented: \(routed.subtracting(documented))")
+        #expect(documented.subtracting(routed).isEmpty, "documented but not routed: \(documented.subtracting(routed))")
+    }
+
+    @Test func theServedDocumentIsTheFileInTheRepository() throws {
+        let file = try String(contentsOf: TestFiles.packageRoot.appending(path: "openapi.yaml"), encoding: .utf8)
+        #expect(ContractRoutes.document == file)
+    }
+
+    @Test func everyOperationIDIsUnique() throws {
+        let documented = Self.documentedOperations(ContractRoutes.document)
+        #expect(Set(documented.map(\.operationID)).count == documented.count)
+    }
+
+    private func withDummyPool<T>(_ body: (DatabasePool) throws -> T) throws -> T {
+        // Building the table opens no connection; the pool only has to exist.
+        let pool = DatabasePool(configuration: try DatabaseConfiguration("dbname=unused"), logger: TestDatabases.logger)
+        return try body(pool)
+    }
+}

@@ -1,0 +1,142 @@
+@testable import CouncilService
+import Foundation
+import Testing
+
+@Suite struct SQLTests {
+    @Test func interpolatedValuesBecomeNumberedBindings() {
+        let code = "131016"
+        let name: String? = nil
+        let sql: SQL = "SELECT * FROM m WHERE code = \(code) AND name = \(name) AND n > \(3)"
+        let (text, bindings) = sql.render()
+        #expect(text == "SELECT * FROM m WHERE code = $1 AND name = $2 AND n > $3")
+        #expect(bindings == ["131016", nil, "3"])
+    }
+
+    @Test func fragmentsComposeAndRenumber() {
+        let conditions: [SQL] = ["a = \(1)", "b = \("x'; DROP TABLE m; --")"]
+        let sql: SQL = "SELECT \(42) WHERE \(SQL.joined(conditions, separator: " AND ")) LIMIT \(10)"
+        let (text, bindings) = sql.render()
+        #expect(text == "SELECT $1 WHERE a = $2 AND b = $3 LIMIT $4")
+        #expect(bindings == ["42", "1", "x'; DROP TABLE m; --", "10"])
+    }
+
+    @Test func arrayLiteralsQuoteEveryElement() {
+        #expect(["a", "b c", "d,e", "q\"uote", "back\\slash", "NULL", "札幌"].postgresText
+            == #"{"a","b c","d,e","q\"uote","back\\slash","NULL","札幌"}"#)
+        #expect([Int]().postgresText == "{}")
+    }
+
+    @Test func arrayTextParses() {
+        #expect(PostgresArrayParser.parse(#"{a,"b c","d,e","q\"u",NULL,"NULL"}"#) == ["a", "b c", "d,e", "q\"u", nil, "NULL"])
+        #expect(PostgresArrayParser.parse("{}") == [])
+        #expect(PostgresArrayParser.parse("not an array") == nil)
+    }
+}
+
+@Suite struct ConnectionTests {
+    @Test func decodesTheCommonTypesAndNull() async throws {
+        try await withTestPool { pool, _ in
+            let id = UUID()
+            let row = try await pool.withConnection { connection in
+                try connection.query(Query("test.types", """
+                    SELECT 'テキスト'::text AS t, 42::int AS i, 9007199254740993::bigint AS b, true AS yes,
+                           12.50::numeric AS n, '2026-11-25 20:06:07.5+09'::timestamptz AS ts, '2026-03-31'::date AS d,
+                           \(id)::uuid AS u, '{"k": [1, "二"]}'::jsonb AS j, ARRAY['a', 'b c', NULL] AS arr,
+                           ARRAY[1, 2, 3] AS ints, NULL::text AS missing
+                    """)).single()
+            }
+            #expect(try row.decode("t", as: String.self) == "テキスト")
+            #expect(try row.decode("i", as: Int.self) == 42)
+            #expect(try row.decode("b", as: Int64.self) == 9_007_199_254_740_993)
+            #expect(try row.decode("yes", as: Bool.self))
+            #expect(try row.decode("n", as: Decimal.self) == Decimal(string: "12.50"))
+            #expect(try row.decode("ts", as: Date.self) == Date(timeIntervalSince1970: 1_795_604_767.5))
+            #expect(try row.decode("d", as: Date.self) == Date(timeIntervalSince1970: 1_774_915_200))
+            #expect(try row.decode("u", as: UUID.self) == id)
+            struct Payload: Codable, Equatable { let k: [Value] }
+            enum Value: Codable, Equatable {
+                case int(Int), text(String)
+                init(from decoder: any Decoder) throws {
+                    let container = try decoder.singleValueContainer()
+                    if let int = try? container.decode(Int.self) { self = .int(int) } else { self = .text(try container.decode(String.self)) }
+                }
+                func encode(to encoder: any Encoder) throws {}
+            }
+            #expect(try row.decode("j", as: JSONB<Payload>.self).value == Payload(k: [.int(1), .text("二")]))
+            #expect(try row.decode("ints", as: [Int].self) == [1, 2, 3])
+            #expect(try row["arr"] == #"{a,"b c",NULL}"#)
+            #expect(try row.decodeIfPresent("missing", as: String.self) == nil)
+            #expect(throws: DatabaseError.self) { try row.decode("missing", as: String.self) }
+            #expect(throws: DatabaseError.self) { try row.decode("t", as: Int.self) }
+            #expect(throws: DatabaseError.self) { try row.decode("no_such_column", as: Int.self) }
+        }
+    }
+
+    @Test func boundValuesRoundTripWhateverTheyContain() async throws {
+        try await withTestPool { pool, _ in
+            let nasty = ["'; DROP TABLE municipalities; --", "\"quoted\"", "back\\slash", "改行\nあり", "🎌", "%_"]
+            let echoed = try await pool.withConnection { connection in
+                try connection.query(Query("test.echo", "SELECT \(nasty)::text[] AS a, \(Date(timeIntervalSince1970: 0)) AS epoch"))
+                    .single()
+            }
+            #expect(try echoed.decode("a", as: [String].self) == nasty)
+            #expect(try echoed.decode("epoch", as: Date.self) == Date(timeIntervalSince1970: 0))
+        }
+    }
+
+    @Test func textWithNulIsRefusedBeforeReachingTheServer() async throws {
+        try await withTestPool { pool, _ in
+            let error = await #expect(throws: DatabaseError.self) {
+                try await pool.withConnection { try $0.query(Query("test.nul", "SELECT \("a\u{0}b") AS x")) }
+            }
+            #expect(error?.kind == .invalidParameter)
+            #expect(error?.queryName == "test.nul")
+        }
+    }
+
+    @Test func errorsCarrySQLStateConstraintAndQueryName() async throws {
+        try await withTestPool { pool, _ in
+            let error = await #expect(throws: DatabaseError.self) {
+                try await pool.withConnection { connection in
+                    try connection.query(Query("test.duplicateMinistry", "INSERT INTO ministries (slug, name) VALUES ('x', \("総務省"))"))
+                }
+            }
+            #expect(error?.sqlState == "23505")
+            #expect(error?.isUniqueViolation == true)
+            #expect(error?.constraint == "ministries_name_key")
+            #expect(error?.queryName == "test.duplicateMinistry")
+            #expect(error?.detail?.contains("総務省") == true)
+            #expect(error.map { "\($0)" }?.contains("test.duplicateMinistry") == true)
+
+            let syntax = await #expect(throws: DatabaseError.self) {
+                try await pool.withConnection { try $0.query(Query("test.syntax", "SELEC 1")) }
+            }
+            #expect(syntax?.sqlState == "42601")
+        }
+    }
+
+    @Test func theDatabaseRefusesAnInvalidCheckDigit() async throws {
+        try await withTestPool { pool, _ in
+            let error = await #expect(throws: DatabaseError.self) {
+                try await pool.withConnection { connection in
+                    try connection.query(Query("test.badCode", """
+                        INSERT INTO municipalities (code, prefecture_code, name, kana, kind, search_key)
+                        VALUES ('131015', '13', '千代田区', 'チヨダク', 'special_ward', '')
+                        """))
+                }
+            }
+            #expect(error?.isCheckViolation == true)
+        }
+    }
+
+    @Test func badConnectionStringsAndUnreachableServersAreClear() throws {
+        #expect(throws: ConfigurationError.self) { try DatabaseConfiguration("postgres://user@host:notaport/db") }
+        #expect(throws: ConfigurationError.self) { try DatabaseConfiguration("nonsense without equals") }
+        let unreachable = try DatabaseConfiguration("host=/nonexistent/socket/dir dbname=x connect_timeout=2")
+        let error = #expect(throws: DatabaseError.self) { try Connection.connect(unreachable) }
+        #expect(error?.kind == .connection)
+        #expect(error?.isUnavailable == true)
+        #expect(try DatabaseConfiguration("postgres://alice:secret@db.example:5433/council").description
+            == "host=db.example port=5433 dbname=council user=alice")
+    }
+}

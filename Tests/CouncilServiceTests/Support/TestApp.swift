@@ -1,0 +1,55 @@
+@testable import CouncilService
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// Builds the same application the daemon runs, on a fresh database, and drives it in-process.
+func withApp(
+    seed: Bool = true,
+    _ body: @escaping @Sendable (any TestClientProtocol, DatabasePool) async throws -> Void
+) async throws {
+    try await withTestPool { pool, _ in
+        if seed {
+            let rows = try MunicipalityList.parse(try CSVTextEncoding.auto.decode(try TestFixtureData.sample).text)
+            _ = try await MunicipalityStore(pool: pool).importList(rows, encoding: .utf8, dryRun: false)
+        }
+        let app = Application(router: buildRouter(AppDependencies(pool: pool)), logger: TestDatabases.logger)
+        try await app.test(.router) { client in try await body(client, pool) }
+    }
+}
+
+/// A response body as JSON, for checks on its shape.
+struct JSONBody {
+    let object: Any
+
+    init(_ buffer: ByteBuffer) throws {
+        object = try JSONSerialization.jsonObject(with: Data(buffer.readableBytesView), options: [.fragmentsAllowed])
+    }
+
+    subscript(key: String) -> Any? { (object as? [String: Any])?[key] }
+    var items: [[String: Any]] { (self["items"] as? [[String: Any]]) ?? [] }
+}
+
+extension TestResponse {
+    var json: JSONBody { get throws { try JSONBody(body) } }
+    var text: String { String(buffer: body) }
+}
+
+/// Checks a response is a problem+json with the given status, and returns its body.
+@discardableResult
+func expectProblem(_ response: TestResponse, _ status: HTTPResponse.Status, field: String? = nil,
+                   sourceLocation: SourceLocation = #_sourceLocation) throws -> JSONBody {
+    #expect(response.status == status, sourceLocation: sourceLocation)
+    #expect(response.headers[.contentType]?.hasPrefix("application/problem+json") == true, sourceLocation: sourceLocation)
+    let body = try response.json
+    #expect(body["status"] as? Int == Int(status.code), sourceLocation: sourceLocation)
+    #expect((body["detail"] as? String)?.isEmpty == false, sourceLocation: sourceLocation)
+    #expect(body["request_id"] as? String == response.headers[HTTPField.Name("X-Request-Id")!], sourceLocation: sourceLocation)
+    if let field {
+        let fields = (body["errors"] as? [[String: Any]])?.compactMap { $0["field"] as? String } ?? []
+        #expect(fields.contains(field), "problem does not name \(field): \(response.text)", sourceLocation: sourceLocation)
+    }
+    return body
+}
