@@ -13,6 +13,6 @@ struct Council: AsyncParsableCommand {
             Exit codes: 0 success · 1 the server refused the request (4xx) · 64 usage error ·
             69 the daemon is unreachable · 70 the server failed (5xx) · 78 bad configuration.
             """,
-        subcommands: [Serve.self, DB.self, Import.self]
+        subcommands: [Serve.self, DB.self, Admin.self, Import.self]
     )
 }

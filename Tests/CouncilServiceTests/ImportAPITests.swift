@@ -6,10 +6,10 @@ import HummingbirdTesting
 import Testing
 
 @Suite struct ImportAPITests {
-    private let csv: HTTPFields = [.contentType: "text/csv"]
 
     @Test func importsTheNationalFileAndReportsCounts() async throws {
-        try await withApp(seed: false) { client, _ in
+        try await withApp(seed: false) { client, environment in
+            let csv = environment.headers(.admin, [.contentType: "text/csv"])
             let file = ByteBuffer(bytes: try TestFiles.sharedData("dantai-code-cp932.csv"))
             try await client.execute(uri: "/v1/municipalities/import?dry_run=true", method: .post, headers: csv, body: file) { (response) throws in
                 let body = try response.json
@@ -36,7 +36,8 @@ import Testing
     }
 
     @Test func refusedUploadsChangeNothing() async throws {
-        try await withApp { client, _ in
+        try await withApp { client, environment in
+            let csv = environment.headers(.admin, [.contentType: "text/csv"])
             let bad = ByteBuffer(string: "団体コード,都道府県名（漢字）,市区町村名（漢字）,都道府県名（カナ）,市区町村名（カナ）\n011002,北海道,札幌市,ﾎｯｶｲﾄﾞｳ,ｻｯﾎﾟﾛｼ\n131017,東京都,千代田区,ﾄｳｷｮｳﾄ,ﾁﾖﾀﾞｸ\n")
             try await client.execute(uri: "/v1/municipalities/import", method: .post, headers: csv, body: bad) { (response) throws in
                 let body = try expectProblem(response, .unprocessableContent)
@@ -45,7 +46,7 @@ import Testing
                 #expect(errors.first?["line"] as? Int == 3 && errors.first?["column"] as? String == "団体コード")
             }
             try await client.execute(uri: "/v1/municipalities/import", method: .post,
-                                     headers: [.contentType: "application/json"], body: ByteBuffer(string: "{}")) { (response) throws in
+                                     headers: environment.headers(.admin, [.contentType: "application/json"]), body: ByteBuffer(string: "{}")) { (response) throws in
                 try expectProblem(response, .unsupportedMediaType)
             }
             try await client.execute(uri: "/v1/municipalities/import", method: .post, headers: csv, body: ByteBuffer()) { (response) throws in

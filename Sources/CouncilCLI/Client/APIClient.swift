@@ -8,6 +8,8 @@ import FoundationNetworking
 struct ClientOptions: ParsableArguments {
     @Option(help: "Base URL of the Council daemon (COUNCIL_URL, default http://127.0.0.1:8080).")
     var url: String?
+    @Option(help: "API token (COUNCIL_TOKEN); prefer the environment, so it stays out of shell history.")
+    var token: String?
 
     func client() throws -> APIClient {
         let text = url ?? ProcessInfo.processInfo.environment["COUNCIL_URL"] ?? "http://127.0.0.1:8080"
@@ -15,7 +17,8 @@ struct ClientOptions: ParsableArguments {
             printError("'\(text)' is not an http(s) URL (--url or COUNCIL_URL)")
             throw ExitCode(64)
         }
-        return APIClient(baseURL: base)
+        let secret = token ?? ProcessInfo.processInfo.environment["COUNCIL_TOKEN"]
+        return APIClient(baseURL: base, token: secret.flatMap { $0.isEmpty ? nil : $0 })
     }
 }
 
@@ -23,6 +26,7 @@ struct ClientOptions: ParsableArguments {
 /// turned into the documented exit codes.
 struct APIClient {
     let baseURL: URL
+    let token: String?
 
     func send(_ method: String, _ path: String, query: [URLQueryItem] = [], body: Data? = nil, contentType: String? = nil) async throws -> Data {
         var components = URLComponents(url: baseURL.appending(path: path), resolvingAgainstBaseURL: false)!
@@ -33,6 +37,7 @@ struct APIClient {
         request.timeoutInterval = 300
         if let contentType { request.setValue(contentType, forHTTPHeaderField: "Content-Type") }
         request.setValue("application/json, application/problem+json", forHTTPHeaderField: "Accept")
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         let data: Data
         let response: URLResponse
         do {

@@ -23,4 +23,11 @@ enum PostgresDateFormat {
         let plain = Date.ISO8601FormatStyle()
         return (try? withFraction.parse(iso)) ?? (try? plain.parse(iso))
     }
+
+    /// An ISO 8601 time from a query string: with or without fractional seconds, or a bare date.
+    static func parseISO8601(_ text: String) -> Date? {
+        if text.utf8.count == 10 { return parseTimestamp(text) }
+        let withFraction = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+        return (try? Date.ISO8601FormatStyle().parse(text)) ?? (try? withFraction.parse(text))
+    }
 }

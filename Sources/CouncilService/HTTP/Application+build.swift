@@ -29,13 +29,20 @@ public struct ServerAddress: Sendable, Equatable {
 }
 
 public func buildRouteTable(_ dependencies: AppDependencies) -> RouteTable {
+    let pool = dependencies.pool
+    let accounts = AccountRoutes(store: AccountStore(pool: pool))
     let api = API(
         health: HealthRoutes(pool: dependencies.pool, state: dependencies.state,
                              latestMigration: Migration.embedded.last?.version ?? 0),
         metrics: MetricsRoutes(registry: dependencies.metrics, pool: dependencies.pool),
         contract: ContractRoutes(),
         masterData: MasterDataRoutes(store: MasterDataStore(pool: dependencies.pool)),
-        municipalities: MunicipalityRoutes(store: MunicipalityStore(pool: dependencies.pool)))
+        municipalities: MunicipalityRoutes(store: MunicipalityStore(pool: pool)),
+        me: MeRoutes(accounts: AccountStore(pool: pool), organizations: OrganizationStore(pool: pool)),
+        organizations: OrganizationRoutes(store: OrganizationStore(pool: pool)),
+        accounts: accounts,
+        tokens: TokenRoutes(tokens: TokenStore(pool: pool), accounts: accounts),
+        audit: AuditRoutes(store: AuditStore(pool: pool)))
     return .council(api)
 }
 
@@ -47,8 +54,14 @@ public func buildRouter(_ dependencies: AppDependencies) -> Router<CouncilReques
     router.add(middleware: LogRequestsMiddleware(.info))
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: ProblemMiddleware(routes: table))
+    router.add(middleware: AuthenticationMiddleware(tokens: TokenStore(pool: dependencies.pool)))
     for endpoint in table.endpoints {
-        router.on(RouterPath(endpoint.routerPath), method: endpoint.method, use: endpoint.handler)
+        // The route-level policy runs before every handler; none is registered without one.
+        let access = endpoint.access, handler = endpoint.handler
+        router.on(RouterPath(endpoint.routerPath), method: endpoint.method) { request, context in
+            try Policy.authorize(access, context.principal)
+            return try await handler(request, context)
+        }
     }
     return router
 }

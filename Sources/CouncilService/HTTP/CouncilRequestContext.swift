@@ -6,6 +6,8 @@ public struct CouncilRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The caller's `X-Request-Id` when well-formed, otherwise a new UUID; in every log line.
     public var requestID: String = ""
+    /// The authenticated caller; nil for anonymous requests.
+    public var principal: Principal?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

@@ -1,11 +1,5 @@
 import Hummingbird
 
-/// Who may call an endpoint. Every endpoint declares one; the policy layer enforces it.
-public enum Access: Sendable, Equatable {
-    /// Anyone, without a token: health, metrics, the contract and national master data.
-    case `public`
-}
-
 /// One operation of the API: what the routes table lists and the OpenAPI document describes.
 public struct Endpoint: Sendable {
     public typealias Handler = @Sendable (Request, CouncilRequestContext) async throws -> Response

@@ -59,7 +59,7 @@ struct MunicipalityRoutes: Sendable {
                           detail: error.description + "; nothing was changed")
         }
         let rows = try MunicipalityList.parse(decoded.text)
-        let report = try await store.importList(rows, encoding: decoded.encoding, dryRun: dryRun)
+        let report = try await store.importList(rows, encoding: decoded.encoding, dryRun: dryRun, by: try context.auditActor())
         context.logger.info("municipality list import: \(report.inserted) inserted, \(report.updated) updated, \(report.unchanged) unchanged, \(report.deactivated) deactivated\(dryRun ? " (dry run)" : "")")
         return try .json(report)
     }

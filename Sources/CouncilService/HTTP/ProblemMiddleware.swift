@@ -41,6 +41,12 @@ struct ProblemMiddleware: RouterMiddleware {
             return .unavailable
         case let error as DatabaseError where error.kind == .invalidParameter:
             return Problem(.badRequest, slug: "invalid-text", title: "Invalid text", detail: error.message)
+        case let error as DatabaseError where error.isUniqueViolation:
+            return Problem(.conflict, slug: "conflict", title: "Conflict",
+                           detail: ConstraintMessages.describe(error) ?? "this conflicts with an existing record")
+        case let error as DatabaseError where error.isCheckViolation || error.isForeignKeyViolation:
+            return Problem(.unprocessableContent, slug: "constraint", title: "Not allowed by the data rules",
+                           detail: ConstraintMessages.describe(error) ?? "the change breaks a rule of the data (\(error.constraint ?? "constraint"))")
         default:
             context.logger.error("unhandled error answering \(request.method) \(request.uri.path): \(String(reflecting: error))")
             return Problem(.internalServerError, slug: "internal", title: "Internal error",

@@ -1,8 +1,8 @@
 import Hummingbird
 
 /// The whole API surface at a glance. Each line: method, path, operationId (as in
-/// openapi.yaml), who may call it, and the handler. A test checks this table against the
-/// OpenAPI document in both directions.
+/// openapi.yaml), who may call it (enforced by `Policy.authorize` before the handler), and the
+/// handler. Tests check this table against the OpenAPI document and walk it with every role.
 extension RouteTable {
     static func council(_ api: API) -> RouteTable {
         RouteTable(endpoints: [
@@ -18,8 +18,22 @@ extension RouteTable {
             Endpoint(.get, "/v1/prefectures", "listPrefectures", .public, api.masterData.prefectures),
             Endpoint(.get, "/v1/municipalities", "listMunicipalities", .public, api.municipalities.list),
             Endpoint(.get, "/v1/municipalities/{code}", "getMunicipality", .public, api.municipalities.get),
-            // Until the Identity work lands this is open like the reads; it will require a secretariat admin.
-            Endpoint(.post, "/v1/municipalities/import", "importMunicipalities", .public, api.municipalities.importList),
+            Endpoint(.post, "/v1/municipalities/import", "importMunicipalities", .secretariatAdmin, api.municipalities.importList),
+
+            // Identity
+            Endpoint(.get, "/v1/me", "getMe", .authenticated, api.me.me),
+            Endpoint(.get, "/v1/organizations", "listOrganizations", .authenticated, api.organizations.list),
+            Endpoint(.post, "/v1/organizations", "createOrganization", .secretariatAdmin, api.organizations.create),
+            Endpoint(.get, "/v1/organizations/{id}", "getOrganization", .authenticated, api.organizations.get),
+            Endpoint(.patch, "/v1/organizations/{id}", "updateOrganization", .secretariatAdmin, api.organizations.update),
+            Endpoint(.get, "/v1/accounts", "listAccounts", .authenticated, api.accounts.list),
+            Endpoint(.post, "/v1/accounts", "createAccount", .authenticated, api.accounts.create),
+            Endpoint(.get, "/v1/accounts/{id}", "getAccount", .authenticated, api.accounts.get),
+            Endpoint(.patch, "/v1/accounts/{id}", "updateAccount", .authenticated, api.accounts.update),
+            Endpoint(.get, "/v1/accounts/{id}/tokens", "listTokens", .authenticated, api.tokens.list),
+            Endpoint(.post, "/v1/accounts/{id}/tokens", "createToken", .authenticated, api.tokens.create),
+            Endpoint(.delete, "/v1/tokens/{id}", "revokeToken", .authenticated, api.tokens.revoke),
+            Endpoint(.get, "/v1/audit", "listAuditEntries", .secretariat, api.audit.list),
         ])
     }
 }
@@ -31,4 +45,9 @@ struct API: Sendable {
     let contract: ContractRoutes
     let masterData: MasterDataRoutes
     let municipalities: MunicipalityRoutes
+    let me: MeRoutes
+    let organizations: OrganizationRoutes
+    let accounts: AccountRoutes
+    let tokens: TokenRoutes
+    let audit: AuditRoutes
 }

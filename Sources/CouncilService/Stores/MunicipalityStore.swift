@@ -29,15 +29,17 @@ public struct MunicipalityStore: Sendable {
 
     /// Applies MIC's list all-or-nothing: any bad row refuses the whole file with every problem.
     /// A dry run does the same work in a transaction that is rolled back.
-    public func importList(_ rows: [MunicipalityListRow], encoding: CSVTextEncoding, dryRun: Bool) async throws -> MunicipalityImportReport {
+    public func importList(_ rows: [MunicipalityListRow], encoding: CSVTextEncoding, dryRun: Bool,
+                           by actor: AuditActor = .system) async throws -> MunicipalityImportReport {
         do {
-            return try await apply(rows, encoding: encoding, dryRun: dryRun)
+            return try await apply(rows, encoding: encoding, dryRun: dryRun, actor: actor)
         } catch let finished as DryRunFinished {
             return finished.report
         }
     }
 
-    private func apply(_ rows: [MunicipalityListRow], encoding: CSVTextEncoding, dryRun: Bool) async throws -> MunicipalityImportReport {
+    private func apply(_ rows: [MunicipalityListRow], encoding: CSVTextEncoding, dryRun: Bool,
+                       actor: AuditActor) async throws -> MunicipalityImportReport {
         try await pool.withTransaction { connection in
             // One import at a time, so two uploads cannot interleave their deactivations.
             try connection.query(Queries.importLock)
@@ -59,12 +61,19 @@ public struct MunicipalityStore: Sendable {
             let upsert = try connection.query(Queries.upsert(municipalities)).single()
             let inserted: Int = try upsert.decode("inserted")
             let updated: Int = try upsert.decode("updated")
-            let deactivated = try connection.query(Queries.deactivateMissing(municipalities.map(\.code))).affectedRows
+            let deactivatedCodes: [String] = try connection.query(Queries.deactivateMissing(municipalities.map(\.code)))
+                .rows.map { try $0.decode("code") }
+            let deactivated = deactivatedCodes.count
             let report = MunicipalityImportReport(
                 rows: rows.count, prefecturesMatched: rows.count - municipalities.count,
                 inserted: inserted, updated: updated, unchanged: municipalities.count - inserted - updated,
                 deactivated: deactivated, encoding: encoding.rawValue, dryRun: dryRun)
             if dryRun { throw DryRunFinished(report: report) }
+            // One row for the whole list: its outcome, with the codes that became inactive.
+            var after = try JSONValue.fields(of: report)
+            after["deactivated_codes"] = .array(deactivatedCodes.map { .string($0) })
+            try AuditStore.record(connection, actor, action: "municipality_list.import", entityType: "municipality_list",
+                                  entityID: 0, before: nil, after: after)
             return report
         }
     }
@@ -169,6 +178,7 @@ public struct MunicipalityStore: Sendable {
             Query("municipalities.deactivateMissing", """
                 UPDATE municipalities SET active = false, updated_at = now()
                 WHERE active AND NOT (code = ANY (\(present.map(\.rawValue))::text[]))
+                RETURNING code
                 """)
         }
     }

@@ -5,18 +5,27 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 
+/// What a test of the HTTP API gets: the database pool and a caller for every role.
+struct TestEnvironment: Sendable {
+    let pool: DatabasePool
+    let ids: TestIdentities
+
+    func headers(_ caller: TestIdentities.Caller, _ extra: HTTPFields = [:]) -> HTTPFields { ids.headers(caller, extra) }
+}
+
 /// Builds the same application the daemon runs, on a fresh database, and drives it in-process.
 func withApp(
     seed: Bool = true,
-    _ body: @escaping @Sendable (any TestClientProtocol, DatabasePool) async throws -> Void
+    _ body: @escaping @Sendable (any TestClientProtocol, TestEnvironment) async throws -> Void
 ) async throws {
     try await withTestPool { pool, _ in
         if seed {
             let rows = try MunicipalityList.parse(try CSVTextEncoding.auto.decode(try TestFixtureData.sample).text)
             _ = try await MunicipalityStore(pool: pool).importList(rows, encoding: .utf8, dryRun: false)
         }
+        let environment = TestEnvironment(pool: pool, ids: try await TestIdentities.create(pool))
         let app = Application(router: buildRouter(AppDependencies(pool: pool)), logger: TestDatabases.logger)
-        try await app.test(.router) { client in try await body(client, pool) }
+        try await app.test(.router) { client in try await body(client, environment) }
     }
 }
 

@@ -1,0 +1,79 @@
+/// The writable fields of an organization, checked by `validate()` before a store writes them.
+public struct OrganizationDraft: Sendable, Equatable {
+    public var kind: OrganizationKind
+    public var category: ObserverCategory?
+    public var ministry: String?
+    public var name: String
+    public var shortName: String
+    public var corporateNumber: CorporateNumber?
+    public var active: Bool
+
+    public init(kind: OrganizationKind, category: ObserverCategory?, ministry: String?, name: String, shortName: String,
+                corporateNumber: CorporateNumber?, active: Bool = true) {
+        self.kind = kind
+        self.category = category
+        self.ministry = ministry
+        self.name = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        self.shortName = shortName.trimmingCharacters(in: .whitespacesAndNewlines)
+        self.corporateNumber = corporateNumber
+        self.active = active
+    }
+
+    init(_ organization: Organization) {
+        self.init(kind: organization.kind, category: organization.category, ministry: organization.ministry,
+                  name: organization.name, shortName: organization.shortName,
+                  corporateNumber: organization.corporateNumber, active: organization.active)
+    }
+
+    public func validate() throws {
+        if name.isEmpty || name.count > 200 { throw Problem.invalid("name", "give 1 to 200 characters") }
+        if shortName.isEmpty || shortName.count > 50 { throw Problem.invalid("short_name", "give 1 to 50 characters") }
+        switch kind {
+        case .observer:
+            guard let category else { throw Problem.invalid("category", "an observer is an association or a ministry") }
+            if category == .association, ministry != nil {
+                throw Problem.invalid("ministry", "only a ministry observer names a ministry")
+            }
+        case .secretariat, .vendor:
+            if category != nil { throw Problem.invalid("category", "only observers have a category") }
+            if ministry != nil { throw Problem.invalid("ministry", "only a ministry observer names a ministry") }
+        }
+    }
+}
+
+/// The writable fields of an account.
+public struct AccountDraft: Sendable, Equatable {
+    public var organizationID: Int
+    public var displayName: String
+    public var email: EmailAddress
+    public var role: Role
+    public var orgAdmin: Bool
+    public var active: Bool
+    public var prefectures: [PrefectureCode]
+
+    public init(organizationID: Int, displayName: String, email: EmailAddress, role: Role, orgAdmin: Bool,
+                active: Bool = true, prefectures: [PrefectureCode] = []) {
+        self.organizationID = organizationID
+        self.displayName = displayName.trimmingCharacters(in: .whitespacesAndNewlines)
+        self.email = email
+        self.role = role
+        self.orgAdmin = orgAdmin
+        self.active = active
+        self.prefectures = Array(Set(prefectures)).sorted()
+    }
+
+    init(_ account: Account) {
+        self.init(organizationID: account.organizationId, displayName: account.displayName, email: account.email,
+                  role: account.role, orgAdmin: account.orgAdmin, active: account.active, prefectures: account.prefectures)
+    }
+
+    public func validate() throws {
+        if displayName.isEmpty || displayName.count > 200 { throw Problem.invalid("display_name", "give 1 to 200 characters") }
+        if role == .liaison, prefectures.isEmpty {
+            throw Problem.invalid("prefectures", "a liaison covers at least one prefecture")
+        }
+        if role != .liaison, !prefectures.isEmpty {
+            throw Problem.invalid("prefectures", "only liaisons are scoped to prefectures")
+        }
+    }
+}

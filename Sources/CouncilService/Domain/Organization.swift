@@ -1,0 +1,60 @@
+import Foundation
+
+public enum OrganizationKind: String, Codable, CaseIterable, Sendable, PostgresRawTextEncodable, PostgresDecodable {
+    /// The Digital Agency's 地方業務T, which runs the council.
+    case secretariat
+    case vendor
+    /// APPLIC, JISA, JAHIS and the spec-owning ministries.
+    case observer
+}
+
+public enum ObserverCategory: String, Codable, CaseIterable, Sendable, PostgresRawTextEncodable, PostgresDecodable {
+    case association
+    case ministry
+}
+
+/// A 法人番号: 13 digits whose first is a check digit over the other twelve.
+public struct CorporateNumber: Hashable, Sendable, Codable, CustomStringConvertible, PostgresRawTextEncodable, PostgresDecodable {
+    public let rawValue: String
+
+    public init?(rawValue: String) {
+        let digits = rawValue.utf8.map { Int($0) - 48 }
+        guard digits.count == 13, digits.allSatisfy({ (0...9).contains($0) }) else { return nil }
+        // Pn is the n-th digit from the right of the 12-digit base; Qn is 1 for odd n, 2 for even.
+        let base = digits.dropFirst().reversed()
+        let sum = base.enumerated().reduce(0) { $0 + $1.element * ($1.offset % 2 == 0 ? 1 : 2) }
+        guard digits[0] == 9 - sum % 9 else { return nil }
+        self.rawValue = rawValue
+    }
+
+    public init?(postgresText: String) { self.init(rawValue: postgresText) }
+    public var description: String { rawValue }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let number = CorporateNumber(rawValue: text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
+                debugDescription: "'\(text)' is not a 法人番号 (13 digits with a valid check digit)"))
+        }
+        self = number
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+}
+
+public struct Organization: Codable, Sendable, Equatable {
+    public let id: Int
+    public let kind: OrganizationKind
+    public let category: ObserverCategory?
+    /// For a ministry observer: the ministry whose business areas it owns.
+    public let ministry: String?
+    public let name: String
+    public let shortName: String
+    public let corporateNumber: CorporateNumber?
+    public let active: Bool
+    public let createdAt: Date
+    public let updatedAt: Date
+}

@@ -1,0 +1,109 @@
+import Hummingbird
+
+/// Accounts: visible to the secretariat and to their own organization; managed by secretariat
+/// admins, or by an organization's `org_admin` for that organization.
+struct AccountRoutes: Sendable {
+    let store: AccountStore
+
+    struct NewAccount: JSONRequestBody {
+        static let fields: Set<String> = ["organization_id", "display_name", "email", "role", "org_admin", "active", "prefectures"]
+        let organizationId: Int
+        let displayName: String
+        let email: EmailAddress
+        let role: Role?
+        let orgAdmin: Bool?
+        let active: Bool?
+        let prefectures: [PrefectureCode]?
+    }
+
+    struct Patch: JSONRequestBody {
+        static let fields: Set<String> = ["display_name", "email", "role", "org_admin", "active", "prefectures"]
+        enum CodingKeys: String, CodingKey { case displayName, email, role, orgAdmin, active, prefectures }
+        let displayName: FieldUpdate<String>
+        let email: FieldUpdate<EmailAddress>
+        let role: FieldUpdate<Role>
+        let orgAdmin: FieldUpdate<Bool>
+        let active: FieldUpdate<Bool>
+        let prefectures: FieldUpdate<[PrefectureCode]>
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            displayName = try container.update(String.self, forKey: .displayName)
+            email = try container.update(EmailAddress.self, forKey: .email)
+            role = try container.update(Role.self, forKey: .role)
+            orgAdmin = try container.update(Bool.self, forKey: .orgAdmin)
+            active = try container.update(Bool.self, forKey: .active)
+            prefectures = try container.update([PrefectureCode].self, forKey: .prefectures)
+        }
+    }
+
+    func list(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
+        let principal = try context.caller()
+        let parameters = try QueryParameters(request, allowed: ["organization_id", "role", "active", "limit", "offset"])
+        var organization: Int?
+        if let text = try parameters.string("organization_id") {
+            guard let id = Int(text), id > 0 else { throw Problem.invalid("organization_id", "'\(text)' is not an id") }
+            organization = id
+        }
+        let page = try parameters.page()
+        let role = try parameters.value("role", as: Role.self)
+        let active = try parameters.bool("active")
+        if let visible = Policy.visibleAccountOrganizations(principal) {
+            // Outside the secretariat only one's own organization's accounts exist.
+            if let organization, organization != visible {
+                return try .json(Paged<Account>(items: [], total: 0, limit: page.limit, offset: page.offset))
+            }
+            organization = visible
+        }
+        return try .json(try await store.accounts(organization: organization, role: role, active: active, page: page))
+    }
+
+    func get(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
+        try .json(try await visibleAccount(context))
+    }
+
+    func create(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
+        let principal = try context.caller()
+        let body = try await request.decodeJSON(NewAccount.self, context: context)
+        let draft = AccountDraft(organizationID: body.organizationId, displayName: body.displayName, email: body.email,
+                                 role: body.role ?? .member, orgAdmin: body.orgAdmin ?? false, active: body.active ?? true,
+                                 prefectures: body.prefectures ?? [])
+        let account = try await store.create(draft, by: try context.auditActor()) { organization in
+            guard Policy.canManageAccounts(of: organization.id, kind: organization.kind, principal) else {
+                throw Problem.forbidden("you may not create accounts in \(organization.name)")
+            }
+            try Policy.requireAssignable(role: draft.role, orgAdmin: draft.orgAdmin, in: organization.kind, principal)
+        }
+        return try .json(account, status: .created)
+    }
+
+    func update(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
+        let principal = try context.caller()
+        let target = try await visibleAccount(context)
+        try Policy.requireManage(account: target, principal)
+        let patch = try await request.decodeJSON(Patch.self, context: context)
+        guard let updated = try await store.update(target.id, by: try context.auditActor(), { current in
+            var draft = AccountDraft(current)
+            draft.displayName = patch.displayName.apply(to: draft.displayName).trimmingCharacters(in: .whitespacesAndNewlines)
+            draft.email = patch.email.apply(to: draft.email)
+            draft.role = patch.role.apply(to: draft.role)
+            draft.orgAdmin = patch.orgAdmin.apply(to: draft.orgAdmin)
+            draft.active = patch.active.apply(to: draft.active)
+            draft.prefectures = Array(Set(patch.prefectures.apply(to: draft.prefectures))).sorted()
+            if draft.role != current.role || draft.orgAdmin != current.orgAdmin {
+                try Policy.requireAssignable(role: draft.role, orgAdmin: draft.orgAdmin, in: current.organizationKind, principal)
+            }
+            return draft
+        }) else { throw Problem.notFound("no account \(target.id)") }
+        return try .json(updated)
+    }
+
+    /// The account named in the path, or 404 when it does not exist or the caller may not see it.
+    func visibleAccount(_ context: CouncilRequestContext) async throws -> Account {
+        let id = try context.id("id")
+        guard let account = try await store.account(id), Policy.canSee(account: account, try context.caller()) else {
+            throw Problem.notFound("no account \(id)")
+        }
+        return account
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import Hummingbird
+
+/// A JSON request body. `fields` lists the accepted keys (snake_case): an unknown key is a 400
+/// naming it, so a misspelt field is never silently ignored.
+protocol JSONRequestBody: Decodable {
+    static var fields: Set<String> { get }
+}
+
+extension Request {
+    static let maxJSONBody = 1 << 20
+
+    func decodeJSON<Body: JSONRequestBody>(_ type: Body.Type, context: CouncilRequestContext) async throws -> Body {
+        let contentType = headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+        guard contentType == "application/json" else {
+            throw Problem(.unsupportedMediaType, slug: "unsupported-media-type", title: "Unsupported media type",
+                          detail: "send the body as application/json")
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await body.collect(upTo: Self.maxJSONBody)
+        } catch {
+            throw Problem(.contentTooLarge, slug: "too-large", title: "Body too large", detail: "a JSON body is limited to 1 MiB")
+        }
+        let data = Data(buffer.readableBytesView)
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: data)
+        } catch {
+            throw Problem.invalid("body", "not valid JSON")
+        }
+        guard let fields = object as? [String: Any] else { throw Problem.invalid("body", "expected a JSON object") }
+        if let unknown = fields.keys.sorted().first(where: { !Body.fields.contains($0) }) {
+            throw Problem.invalid(unknown, "unknown field; accepted: \(Body.fields.sorted().joined(separator: ", "))")
+        }
+        do {
+            return try JSONCoding.decoder.decode(Body.self, from: data)
+        } catch let error as DecodingError {
+            throw Self.problem(error)
+        }
+    }
+
+    private static func problem(_ error: DecodingError) -> Problem {
+        func name(_ path: [any CodingKey]) -> String {
+            path.map { $0.intValue.map { "[\($0)]" } ?? snakeCase($0.stringValue) }.joined(separator: ".")
+                .replacingOccurrences(of: ".[", with: "[")
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            return .invalid(name(context.codingPath + [key]), "is required")
+        case .valueNotFound(_, let context):
+            return .invalid(name(context.codingPath), "must not be null")
+        case .typeMismatch(let type, let context):
+            return .invalid(name(context.codingPath), "expected \(Self.describe(type))")
+        case .dataCorrupted(let context):
+            return .invalid(context.codingPath.isEmpty ? "body" : name(context.codingPath), context.debugDescription)
+        @unknown default:
+            return .invalid("body", "could not be read")
+        }
+    }
+
+    private static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Int.Type, is Int64.Type: "a whole number"
+        case is Bool.Type: "true or false"
+        case is Double.Type: "a number"
+        default: "a \(type)"
+        }
+    }
+
+    private static func snakeCase(_ key: String) -> String {
+        var result = ""
+        for character in key {
+            if character.isUppercase { result += "_" + character.lowercased() } else { result.append(character) }
+        }
+        return result
+    }
+}
+
+/// A field of a PATCH body: absent (keep), or given (possibly `null`, to clear an optional field).
+enum FieldUpdate<Value: Sendable>: Sendable {
+    case keep
+    case set(Value)
+
+    func apply(to current: Value) -> Value {
+        if case .set(let value) = self { return value }
+        return current
+    }
+}
+
+extension KeyedDecodingContainer {
+    func update<Value: Decodable>(_ type: Value.Type, forKey key: Key) throws -> FieldUpdate<Value> {
+        contains(key) ? .set(try decode(Value.self, forKey: key)) : .keep
+    }
+}

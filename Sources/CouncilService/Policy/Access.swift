@@ -1,0 +1,12 @@
+/// What an endpoint requires of its caller. Every endpoint declares one in the routes table;
+/// `Policy.authorize` enforces it before the handler runs.
+public enum Access: String, Sendable, Equatable, CaseIterable {
+    /// Anyone, without a token: health, metrics, the contract and national master data.
+    case `public`
+    /// Any valid token; object-level rules (visibility, ownership) are then checked by `Policy`.
+    case authenticated
+    /// Any secretariat account (admin, member, liaison).
+    case secretariat
+    /// Secretariat administrators only.
+    case secretariatAdmin
+}

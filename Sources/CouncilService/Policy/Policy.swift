@@ -1,0 +1,99 @@
+/// The one place that decides who may do what. Handlers call these functions; they never
+/// compare roles themselves. Route level: `authorize(_:_:)`. Object level: the `can…` and
+/// `require…` functions, which answer 404 for what the caller may not even see and 403 for what
+/// they can see but not change.
+public enum Policy {
+    /// Route-level check: 401 without a (valid) token, 403 for a caller lacking the role.
+    public static func authorize(_ access: Access, _ principal: Principal?) throws {
+        guard access != .public else { return }
+        guard let principal else { throw Problem.unauthenticated }
+        switch access {
+        case .public, .authenticated:
+            return
+        case .secretariat:
+            guard principal.isSecretariat else { throw Problem.forbidden("only the secretariat may do this") }
+        case .secretariatAdmin:
+            guard principal.isSecretariatAdmin else { throw Problem.forbidden("only a secretariat administrator may do this") }
+        }
+    }
+
+    /// What the caller may do, as `GET /v1/me` lists it.
+    public static func capabilities(_ principal: Principal) -> [String] {
+        var capabilities = ["organizations.read", "tokens.manage_own"]
+        if principal.isSecretariat { capabilities += ["accounts.read_all", "audit.read"] } else { capabilities.append("accounts.read_own_organization") }
+        if principal.isSecretariatAdmin {
+            capabilities += ["organizations.manage", "accounts.manage_all", "municipalities.import"]
+        } else if principal.orgAdmin {
+            capabilities.append("accounts.manage_own_organization")
+        }
+        return capabilities.sorted()
+    }
+
+    /// Accounts (with their e-mail addresses) are visible to the secretariat and to their own organization.
+    public static func canSee(account: Account, _ principal: Principal) -> Bool {
+        principal.isSecretariat || principal.organizationID == account.organizationId
+    }
+
+    /// The organizations whose accounts the caller may list: nil means all.
+    public static func visibleAccountOrganizations(_ principal: Principal) -> Int? {
+        principal.isSecretariat ? nil : principal.organizationID
+    }
+
+    /// Secretariat admins manage every account; a vendor's or observer's `org_admin` manages
+    /// their own organization's.
+    public static func canManageAccounts(of organization: Int, kind: OrganizationKind, _ principal: Principal) -> Bool {
+        if principal.isSecretariatAdmin { return true }
+        return principal.orgAdmin && kind != .secretariat && principal.organizationID == organization
+    }
+
+    /// 404 when the account is invisible, 403 when visible but not manageable.
+    public static func requireManage(account: Account, _ principal: Principal) throws {
+        guard canSee(account: account, principal) else { throw Problem.notFound("no account \(account.id)") }
+        guard canManageAccounts(of: account.organizationId, kind: account.organizationKind, principal) else {
+            throw Problem.forbidden("you may not manage the accounts of this organization")
+        }
+    }
+
+    /// Tokens: your own, or those of accounts you manage.
+    public static func requireManageTokens(of account: Account, _ principal: Principal) throws {
+        guard canSee(account: account, principal) else { throw Problem.notFound("no account \(account.id)") }
+        guard principal.accountID == account.id
+            || canManageAccounts(of: account.organizationId, kind: account.organizationKind, principal) else {
+            throw Problem.forbidden("you may manage only your own tokens")
+        }
+    }
+
+    /// Which roles an organization's accounts may have, and who may grant them.
+    public static func requireAssignable(role: Role, orgAdmin: Bool, in kind: OrganizationKind, _ principal: Principal) throws {
+        if kind != .secretariat {
+            guard role == .member else {
+                throw Problem.invalid("role", "accounts of a \(kind.rawValue) organization are members; admin and liaison belong to the secretariat")
+            }
+        } else if orgAdmin {
+            throw Problem.invalid("org_admin", "secretariat accounts are managed by secretariat admins; use role admin")
+        }
+        if role != .member, !principal.isSecretariatAdmin {
+            throw Problem.forbidden("only a secretariat administrator may grant the \(role.rawValue) role")
+        }
+    }
+}
+
+extension Problem {
+    static let unauthenticated: Problem = {
+        var problem = Problem(.unauthorized, slug: "unauthenticated", title: "Authentication required",
+                              detail: "send a valid API token as 'Authorization: Bearer <token>'")
+        problem.headers[.wwwAuthenticate] = "Bearer realm=\"council\""
+        return problem
+    }()
+
+    static let invalidToken: Problem = {
+        var problem = Problem(.unauthorized, slug: "invalid-token", title: "Invalid token",
+                              detail: "the token is unknown, expired or revoked, or its account or organization is inactive")
+        problem.headers[.wwwAuthenticate] = "Bearer realm=\"council\", error=\"invalid_token\""
+        return problem
+    }()
+
+    static func forbidden(_ detail: String) -> Problem {
+        Problem(.forbidden, slug: "forbidden", title: "Forbidden", detail: detail)
+    }
+}

@@ -1,0 +1,166 @@
+@testable import CouncilService
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// Walks the whole routes table with every role. Each operation must have a probe here (a
+/// request and the status each caller must get); a new route without one fails the suite, so
+/// no route can ship without a declared, tested policy.
+@Suite struct AuthorizationMatrixTests {
+    typealias Caller = TestIdentities.Caller
+
+    struct Probe: Sendable {
+        /// The request path (may create what the request needs first).
+        let path: @Sendable (TestEnvironment, Caller) async throws -> String
+        /// A JSON or CSV body, for the caller.
+        var body: (@Sendable (TestEnvironment, Caller) throws -> (contentType: String, bytes: ByteBuffer))? = nil
+        let expected: [Caller: HTTPResponse.Status]
+    }
+
+    static func everyone(_ status: HTTPResponse.Status) -> [Caller: HTTPResponse.Status] {
+        Dictionary(uniqueKeysWithValues: Caller.allCases.map { ($0, status) })
+    }
+
+    static func authenticated(_ status: HTTPResponse.Status) -> [Caller: HTTPResponse.Status] {
+        var expected = everyone(status)
+        expected[.anonymous] = .unauthorized
+        return expected
+    }
+
+    static func only(_ allowed: [Caller: HTTPResponse.Status], otherwise: HTTPResponse.Status = .forbidden) -> [Caller: HTTPResponse.Status] {
+        var expected = authenticated(otherwise)
+        for (caller, status) in allowed { expected[caller] = status }
+        return expected
+    }
+
+    static func json(_ object: [String: Any]) -> (contentType: String, bytes: ByteBuffer) {
+        ("application/json", ByteBuffer(bytes: try! JSONSerialization.data(withJSONObject: object)))
+    }
+
+    static func fixed(_ path: String) -> @Sendable (TestEnvironment, Caller) async throws -> String { { _, _ in path } }
+
+    static let probes: [String: Probe] = [
+        "getLiveness": Probe(path: fixed("/health/live"), expected: everyone(.ok)),
+        "getReadiness": Probe(path: fixed("/health/ready"), expected: everyone(.ok)),
+        "getMetrics": Probe(path: fixed("/metrics"), expected: everyone(.ok)),
+        "getOpenAPIDocument": Probe(path: fixed("/openapi.yaml"), expected: everyone(.ok)),
+        "listBusinessAreas": Probe(path: fixed("/v1/business-areas"), expected: everyone(.ok)),
+        "listBlocks": Probe(path: fixed("/v1/blocks"), expected: everyone(.ok)),
+        "listPrefectures": Probe(path: fixed("/v1/prefectures"), expected: everyone(.ok)),
+        "listMunicipalities": Probe(path: fixed("/v1/municipalities"), expected: everyone(.ok)),
+        "getMunicipality": Probe(path: fixed("/v1/municipalities/011002"), expected: everyone(.ok)),
+        "importMunicipalities": Probe(
+            path: fixed("/v1/municipalities/import"),
+            body: { _, _ in ("text/csv", ByteBuffer(bytes: try TestFixtureData.sample)) },
+            expected: only([.admin: .ok])),
+        "getMe": Probe(path: fixed("/v1/me"), expected: authenticated(.ok)),
+        "listOrganizations": Probe(path: fixed("/v1/organizations"), expected: authenticated(.ok)),
+        "createOrganization": Probe(
+            path: fixed("/v1/organizations"),
+            body: { _, caller in json(["kind": "vendor", "name": "新規ベンダー \(caller.rawValue)", "short_name": "新規"]) },
+            expected: only([.admin: .created])),
+        "getOrganization": Probe(path: { env, _ in "/v1/organizations/\(env.ids.vendorB.id)" }, expected: authenticated(.ok)),
+        "updateOrganization": Probe(
+            path: { env, _ in "/v1/organizations/\(env.ids.vendorB.id)" },
+            body: { _, caller in json(["short_name": "B-\(caller.rawValue)"]) },
+            expected: only([.admin: .ok])),
+        "listAccounts": Probe(path: fixed("/v1/accounts"), expected: authenticated(.ok)),
+        "createAccount": Probe(
+            path: fixed("/v1/accounts"),
+            body: { env, caller in
+                json(["organization_id": env.ids.vendorA.id, "display_name": "新人", "email": "new-\(caller.rawValue)@example.jp"])
+            },
+            expected: only([.admin: .created, .vendorA: .created])),
+        "getAccount": Probe(
+            path: { env, _ in "/v1/accounts/\(env.ids.identity(.vendorA).account.id)" },
+            expected: only([.admin: .ok, .member: .ok, .liaison: .ok, .vendorA: .ok], otherwise: .notFound)),
+        "updateAccount": Probe(
+            path: { env, _ in "/v1/accounts/\(env.ids.identity(.vendorA).account.id)" },
+            body: { _, caller in json(["display_name": "更新 \(caller.rawValue)"]) },
+            expected: only([.admin: .ok, .member: .forbidden, .liaison: .forbidden, .vendorA: .ok], otherwise: .notFound)),
+        "listTokens": Probe(
+            path: { env, _ in "/v1/accounts/\(env.ids.identity(.vendorB).account.id)/tokens" },
+            expected: only([.admin: .ok, .member: .forbidden, .liaison: .forbidden, .vendorB: .ok], otherwise: .notFound)),
+        "createToken": Probe(
+            path: { env, _ in "/v1/accounts/\(env.ids.identity(.vendorB).account.id)/tokens" },
+            body: { _, caller in json(["name": "token of \(caller.rawValue)"]) },
+            expected: only([.admin: .created, .member: .forbidden, .liaison: .forbidden, .vendorB: .created], otherwise: .notFound)),
+        "revokeToken": Probe(
+            path: { env, _ in
+                let issued = try await TokenStore(pool: env.pool).issue(
+                    to: env.ids.identity(.vendorB).account.id, name: "to revoke", expiresAt: nil, by: .system)
+                return "/v1/tokens/\(issued.token.id)"
+            },
+            expected: only([.admin: .ok, .member: .forbidden, .liaison: .forbidden, .vendorB: .ok], otherwise: .notFound)),
+        "listAuditEntries": Probe(path: fixed("/v1/audit"), expected: only([.admin: .ok, .member: .ok, .liaison: .ok])),
+    ]
+
+    @Test func everyRouteAnswersEveryRoleAsDeclared() async throws {
+        try await withApp { client, environment in
+            let table = buildRouteTable(AppDependencies(pool: environment.pool))
+            var checked = 0
+            for endpoint in table.endpoints {
+                guard let probe = Self.probes[endpoint.operationID] else {
+                    Issue.record("no authorization probe for \(endpoint.method) \(endpoint.path) (\(endpoint.operationID))")
+                    continue
+                }
+                #expect(Set(probe.expected.keys) == Set(Caller.allCases), "\(endpoint.operationID) must list every caller")
+                for caller in Caller.allCases {
+                    let path = try await probe.path(environment, caller)
+                    var headers = environment.headers(caller)
+                    var body: ByteBuffer?
+                    if let make = probe.body {
+                        let (contentType, bytes) = try make(environment, caller)
+                        headers[.contentType] = contentType
+                        body = bytes
+                    }
+                    let expected = probe.expected[caller]!
+                    try await client.execute(uri: path, method: endpoint.method, headers: headers, body: body) { (response) throws in
+                        #expect(response.status == expected,
+                                "\(caller.rawValue) \(endpoint.method) \(path): \(response.status.code) \(response.text.prefix(300))")
+                        if expected == .unauthorized {
+                            #expect(response.headers[.wwwAuthenticate]?.hasPrefix("Bearer") == true)
+                        }
+                    }
+                    checked += 1
+                }
+            }
+            #expect(checked == table.endpoints.count * Caller.allCases.count)
+        }
+    }
+
+    /// Every mutating endpoint writes exactly one audit row per change, in the same request.
+    @Test func everyMutatingEndpointWritesAnAuditRow() async throws {
+        try await withApp { client, environment in
+            let table = buildRouteTable(AppDependencies(pool: environment.pool))
+            let mutating = table.endpoints.filter { $0.method != .get && $0.method != .head }
+            #expect(mutating.count >= 7)
+            for endpoint in mutating {
+                let probe = try #require(Self.probes[endpoint.operationID])
+                // The admin may do everything; use the admin's answer.
+                let path = try await probe.path(environment, .admin)
+                var headers = environment.headers(.admin)
+                var body: ByteBuffer?
+                if let make = probe.body {
+                    let (contentType, bytes) = try make(environment, .admin)
+                    headers[.contentType] = contentType
+                    body = bytes
+                }
+                let requestID = "audit-\(endpoint.operationID)"
+                headers[HTTPField.Name("X-Request-Id")!] = requestID
+                try await client.execute(uri: path, method: endpoint.method, headers: headers, body: body) { (response) throws in
+                    #expect((200..<300).contains(response.status.code), "\(endpoint.operationID): \(response.text)")
+                }
+                let rows: Int = try await environment.pool.withConnection { connection in
+                    try connection.query(Query("test.auditByRequest", """
+                        SELECT count(*) AS n FROM audit_log WHERE request_id = \(requestID)
+                          AND actor_account_id = \(environment.ids.identity(.admin).account.id)
+                        """)).single().decode("n")
+                }
+                #expect(rows == 1, "\(endpoint.operationID) wrote \(rows) audit rows")
+            }
+        }
+    }
+}
