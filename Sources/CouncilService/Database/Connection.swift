@@ -7,6 +7,11 @@ public final class Connection: @unchecked Sendable {
     private let handle: OpaquePointer
     /// Statements that completed since the pool last handed this connection out.
     var statementsSinceLease = 0
+    /// Statements prepared on this session, by SQL text: named queries are parsed and planned
+    /// once per connection instead of once per call.
+    private var prepared: [String: String] = [:]
+    static let maxPreparedStatements = 500
+
     /// Set when the server ended the session (e.g. FATAL 57P01): libpq still reports the
     /// connection as OK until it reads end-of-file, but it must never be reused.
     private var serverEndedSession = false
@@ -68,7 +73,8 @@ public final class Connection: @unchecked Sendable {
         return isOpen && PQisBusy(handle) == 0
     }
 
-    /// Runs one statement with bound parameters and returns its rows.
+    /// Runs one statement with bound parameters and returns its rows. The statement is prepared
+    /// on first use and reused afterwards (up to `maxPreparedStatements` per connection).
     @discardableResult
     public func query(_ query: Query) throws -> QueryResult {
         let (text, bindings) = query.sql.render()
@@ -78,10 +84,33 @@ public final class Connection: @unchecked Sendable {
         }
         let values = bindings.map { $0.map { strdup($0) } ?? nil }
         defer { values.forEach { free($0) } }
+        let count = Int32(bindings.count)
+        if let name = try statementName(for: text, parameterCount: count, queryName: query.name) {
+            let result = withCStringArray(values) { pointers in
+                PQexecPrepared(handle, name, count, pointers, nil, nil, 0)
+            }
+            return try consume(result, queryName: query.name)
+        }
         let result = withCStringArray(values) { pointers in
-            PQexecParams(handle, text, Int32(bindings.count), nil, pointers, nil, nil, 0)
+            PQexecParams(handle, text, count, nil, pointers, nil, nil, 0)
         }
         return try consume(result, queryName: query.name)
+    }
+
+    /// The prepared statement for `text`, preparing it now if needed; nil once the cache is full
+    /// (rare, ad hoc shapes then run unprepared).
+    private func statementName(for text: String, parameterCount: Int32, queryName: String) throws -> String? {
+        if let name = prepared[text] { return name }
+        guard prepared.count < Self.maxPreparedStatements else { return nil }
+        let name = "council_\(prepared.count + 1)"
+        let result = PQprepare(handle, name, text, parameterCount, nil)
+        // A statement that fails to prepare (syntax, missing table) reports the same error it
+        // would have reported when run; the count of completed statements is not changed.
+        let before = statementsSinceLease
+        _ = try consume(result, queryName: queryName)
+        statementsSinceLease = before
+        prepared[text] = name
+        return name
     }
 
     /// Runs a script of several statements without parameters (migrations, transaction control).

@@ -25,6 +25,7 @@ public final class DatabasePool: Service, Sendable {
 
     private struct Waiter {
         let id: Int
+        let deadline: ContinuousClock.Instant
         /// Resumed with a connection, or with `nil`: "a slot is free, open a new one".
         let continuation: CheckedContinuation<Connection?, any Error>
     }
@@ -50,6 +51,29 @@ public final class DatabasePool: Service, Sendable {
         self.logger = logger
         self.threads = NIOThreadPool(numberOfThreads: options.maxConnections)
         self.threads.start()
+        // One reaper times out waiting leases; a timer per waiter cost more than the query.
+        let interval = min(Duration.milliseconds(50), options.leaseTimeout / 4)
+        reaper = Task.detached { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                self?.expireWaiters()
+            }
+        }
+    }
+
+    private nonisolated(unsafe) var reaper: Task<Void, Never>?
+
+    private func expireWaiters() {
+        let now = ContinuousClock.now
+        let expired = state.withLockedValue { state -> [Waiter] in
+            let expired = state.waiters.filter { $0.deadline <= now }
+            if !expired.isEmpty { state.waiters.removeAll { $0.deadline <= now } }
+            return expired
+        }
+        for waiter in expired {
+            waiter.continuation.resume(throwing: DatabaseError(
+                .poolTimeout, "no database connection became free within \(options.leaseTimeout)"))
+        }
     }
 
     /// Runs `body` on a pooled connection, off the cooperative executors.
@@ -132,6 +156,7 @@ public final class DatabasePool: Service, Sendable {
 
     /// Refuses new leases, fails waiters and closes idle connections; leased ones close on return.
     public func close() async {
+        reaper?.cancel()
         let (waiters, idle) = state.withLockedValue { state -> ([Waiter], [Connection]) in
             state.closed = true
             let waiters = state.waiters
@@ -199,17 +224,12 @@ public final class DatabasePool: Service, Sendable {
             state.nextWaiterID += 1
             return state.nextWaiterID
         }
-        let timeout = options.leaseTimeout
-        let timer = Task { [weak self] in
-            try await Task.sleep(for: timeout)
-            self?.failWaiter(id, DatabaseError(.poolTimeout, "no database connection became free within \(timeout)"))
-        }
-        defer { timer.cancel() }
+        let deadline = ContinuousClock.now + options.leaseTimeout
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 let enqueued = state.withLockedValue { state -> Bool in
                     guard !state.closed else { return false }
-                    state.waiters.append(Waiter(id: id, continuation: continuation))
+                    state.waiters.append(Waiter(id: id, deadline: deadline, continuation: continuation))
                     return true
                 }
                 if !enqueued {
