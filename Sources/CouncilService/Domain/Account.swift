@@ -9,7 +9,7 @@ public enum Role: String, Codable, CaseIterable, Sendable, PostgresRawTextEncoda
 }
 
 /// An e-mail address, trimmed; checked for the shape `local@domain.tld`.
-public struct EmailAddress: Hashable, Sendable, Codable, CustomStringConvertible, PostgresRawTextEncodable, PostgresDecodable {
+public struct EmailAddress: Hashable, ValidatedText, PostgresRawTextEncodable, PostgresDecodable {
     public let rawValue: String
 
     public init?(rawValue: String) {
@@ -22,20 +22,7 @@ public struct EmailAddress: Hashable, Sendable, Codable, CustomStringConvertible
     }
 
     public init?(postgresText: String) { self.init(rawValue: postgresText) }
-    public var description: String { rawValue }
-
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let address = EmailAddress(rawValue: text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "'\(text)' is not an e-mail address"))
-        }
-        self = address
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
+    public static func whyInvalid(_ text: String) -> String { "'\(text)' is not an e-mail address" }
 }
 
 public struct Account: Codable, Sendable, Equatable {

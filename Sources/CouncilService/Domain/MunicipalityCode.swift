@@ -1,6 +1,6 @@
 /// A 全国地方公共団体コード: 2-digit prefecture + 3 digits + check digit. Construction checks the
 /// format and the check digit, so a value of this type is always a valid code.
-public struct MunicipalityCode: Hashable, Comparable, Sendable, CustomStringConvertible, Codable, PostgresRawTextEncodable, PostgresDecodable {
+public struct MunicipalityCode: Hashable, Comparable, ValidatedText, PostgresRawTextEncodable, PostgresDecodable {
     public let rawValue: String
 
     public enum Invalid: Error, Equatable, Sendable, CustomStringConvertible {
@@ -46,21 +46,14 @@ public struct MunicipalityCode: Hashable, Comparable, Sendable, CustomStringConv
     /// Prefectures' own codes end in 000 before the check digit (e.g. 130001 東京都).
     public var isPrefecture: Bool { rawValue.dropFirst(2).prefix(3) == "000" }
 
-    public var description: String { rawValue }
-
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
+    public static func whyInvalid(_ text: String) -> String {
         do {
-            try self.init(validating: text)
+            _ = try MunicipalityCode(validating: text)
+            return "'\(text)' is not a 団体コード"
         } catch {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.description))
+            return error.description
         }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
     }
 }

@@ -14,7 +14,7 @@ public enum ObserverCategory: String, Codable, CaseIterable, Sendable, PostgresR
 }
 
 /// A 法人番号: 13 digits whose first is a check digit over the other twelve.
-public struct CorporateNumber: Hashable, Sendable, Codable, CustomStringConvertible, PostgresRawTextEncodable, PostgresDecodable {
+public struct CorporateNumber: Hashable, ValidatedText, PostgresRawTextEncodable, PostgresDecodable {
     public let rawValue: String
 
     public init?(rawValue: String) {
@@ -28,21 +28,7 @@ public struct CorporateNumber: Hashable, Sendable, Codable, CustomStringConverti
     }
 
     public init?(postgresText: String) { self.init(rawValue: postgresText) }
-    public var description: String { rawValue }
-
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let number = CorporateNumber(rawValue: text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                debugDescription: "'\(text)' is not a 法人番号 (13 digits with a valid check digit)"))
-        }
-        self = number
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
+    public static func whyInvalid(_ text: String) -> String { "'\(text)' is not a 法人番号 (13 digits with a valid check digit)" }
 }
 
 public struct Organization: Codable, Sendable, Equatable {

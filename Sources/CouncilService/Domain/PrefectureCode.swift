@@ -1,5 +1,5 @@
 /// JIS X 0401 prefecture code, "01" (北海道) to "47" (沖縄県).
-public struct PrefectureCode: Hashable, Comparable, Sendable, CustomStringConvertible, Codable, PostgresRawTextEncodable, PostgresDecodable {
+public struct PrefectureCode: Hashable, Comparable, ValidatedText, PostgresRawTextEncodable, PostgresDecodable {
     public let rawValue: String
 
     /// Accepts "1"…"47" or "01"…"47".
@@ -22,19 +22,6 @@ public struct PrefectureCode: Hashable, Comparable, Sendable, CustomStringConver
         return MunicipalityCode(rawValue: rawValue + "000" + String(MunicipalityCode.checkDigit(digits)))!
     }
 
-    public var description: String { rawValue }
+    public static func whyInvalid(_ text: String) -> String { "'\(text)' is not a prefecture code 01-47" }
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
-
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let code = PrefectureCode(rawValue: text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "'\(text)' is not a prefecture code 01-47"))
-        }
-        self = code
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
 }
