@@ -134,12 +134,29 @@ import Testing
         }
     }
 
+    @Test func liaisonsSeeTheirPrefecturesByDefault() async throws {
+        try await withApp { client, environment in
+            try await client.execute(uri: "/v1/municipalities", method: .get, headers: environment.headers(.liaison)) { (response) throws in
+                #expect(try response.json.items.map { $0["prefecture_code"] as? String } == ["13"])
+            }
+            try await client.execute(uri: "/v1/municipalities?all=true", method: .get, headers: environment.headers(.liaison)) { (response) throws in
+                #expect(try response.json["total"] as? Int == 5)
+            }
+            try await client.execute(uri: "/v1/municipalities?prefecture=01", method: .get, headers: environment.headers(.liaison)) { (response) throws in
+                #expect(try response.json["total"] as? Int == 3)
+            }
+            try await client.execute(uri: "/v1/municipalities", method: .get, headers: environment.headers(.member)) { (response) throws in
+                #expect(try response.json["total"] as? Int == 5)
+            }
+        }
+    }
+
     @Test func badParametersAreNamed() async throws {
         try await withApp { client, _ in
             let cases: [(String, String)] = [
                 ("limit=0", "limit"), ("limit=1001", "limit"), ("limit=abc", "limit"), ("offset=-1", "offset"),
                 ("offset=99999999999999999999", "offset"), ("prefecture=48", "prefecture"), ("prefecture=東京", "prefecture"),
-                ("kind=ward", "kind"), ("block=kanto", "block"), ("active=maybe", "active"), ("q=", "q"),
+                ("kind=ward", "kind"), ("all=yes", "all"), ("block=kanto", "block"), ("active=maybe", "active"), ("q=", "q"),
                 ("q=\(String(repeating: "あ", count: 101))", "q"), ("prefectur=13", "prefectur"), ("limit=1&limit=2", "limit"),
             ]
             for (query, field) in cases {

@@ -13,16 +13,17 @@ public struct Municipality: Codable, Sendable, Equatable {
 
 /// The filters of `GET /v1/municipalities`; nil means "any".
 public struct MunicipalityFilter: Sendable, Equatable {
-    public var prefecture: PrefectureCode?
+    /// Any of these prefectures (empty: any).
+    public var prefectures: [PrefectureCode]
     public var block: Block?
     public var kind: MunicipalityKind?
     public var active: Bool?
     /// Substring of the name or the reading, in any of kanji, katakana, hiragana or half-width.
     public var text: String?
 
-    public init(prefecture: PrefectureCode? = nil, block: Block? = nil, kind: MunicipalityKind? = nil,
+    public init(prefectures: [PrefectureCode] = [], block: Block? = nil, kind: MunicipalityKind? = nil,
                 active: Bool? = nil, text: String? = nil) {
-        self.prefecture = prefecture
+        self.prefectures = prefectures
         self.block = block
         self.kind = kind
         self.active = active

@@ -7,15 +7,19 @@ struct MunicipalityRoutes: Sendable {
 
     func list(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
         let parameters = try QueryParameters(
-            request, allowed: ["prefecture", "block", "kind", "active", "q", "limit", "offset"])
+            request, allowed: ["prefecture", "block", "kind", "active", "q", "all", "limit", "offset"])
         var filter = MunicipalityFilter()
         if let text = try parameters.string("prefecture") {
             guard let code = PrefectureCode(rawValue: text) else {
                 throw Problem.invalid("prefecture", "'\(text)' is not a prefecture code from 01 to 47")
             }
-            filter.prefecture = code
+            filter.prefectures = [code]
         }
         filter.block = try parameters.value("block", as: Block.self)
+        let all = try parameters.bool("all") ?? false
+        if filter.prefectures.isEmpty, filter.block == nil, !all {
+            filter.prefectures = Policy.defaultPrefectureScope(context.principal)
+        }
         filter.kind = try parameters.value("kind", as: MunicipalityKind.self)
         filter.active = try parameters.bool("active")
         if let text = try parameters.string("q") {

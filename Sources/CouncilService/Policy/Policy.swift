@@ -29,6 +29,13 @@ public enum Policy {
         return capabilities.sorted()
     }
 
+    /// The prefectures a caller's municipality and blocker views show by default: a liaison's
+    /// own; everyone else (and anonymous callers) the whole country. `all=true` widens.
+    public static func defaultPrefectureScope(_ principal: Principal?) -> [PrefectureCode] {
+        guard let principal, principal.role == .liaison else { return [] }
+        return principal.prefectures
+    }
+
     /// Accounts (with their e-mail addresses) are visible to the secretariat and to their own organization.
     public static func canSee(account: Account, _ principal: Principal) -> Bool {
         principal.isSecretariat || principal.organizationID == account.organizationId

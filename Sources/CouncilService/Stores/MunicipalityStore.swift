@@ -106,7 +106,9 @@ public struct MunicipalityStore: Sendable {
 
         static func conditions(_ filter: MunicipalityFilter) -> SQL {
             var conditions: [SQL] = ["TRUE"]
-            if let prefecture = filter.prefecture { conditions.append("m.prefecture_code = \(prefecture)") }
+            if !filter.prefectures.isEmpty {
+                conditions.append("m.prefecture_code = ANY (\(filter.prefectures.map(\.rawValue))::text[])")
+            }
             if let block = filter.block { conditions.append("p.block = \(block)") }
             if let kind = filter.kind { conditions.append("m.kind = \(kind)") }
             if let active = filter.active { conditions.append("m.active = \(active)") }
