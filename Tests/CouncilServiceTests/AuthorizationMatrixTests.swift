@@ -95,7 +95,62 @@ import Testing
             },
             expected: only([.admin: .ok, .member: .forbidden, .liaison: .forbidden, .vendorB: .ok], otherwise: .notFound)),
         "listAuditEntries": Probe(path: fixed("/v1/audit"), expected: only([.admin: .ok, .member: .ok, .liaison: .ok])),
+
+        "listProducts": Probe(path: fixed("/v1/products"), expected: authenticated(.ok)),
+        "createProduct": Probe(
+            path: fixed("/v1/products"),
+            body: { env, caller in json(["vendor_id": env.ids.vendorA.id, "name": "製品 \(caller.rawValue)", "business_areas": ["juki"]]) },
+            expected: only(filers(.created, ownVendor: .vendorA))),
+        "getProduct": Probe(path: { env, _ in "/v1/products/\(env.ids.productB.id)" }, expected: authenticated(.ok)),
+        "updateProduct": Probe(
+            path: { env, _ in "/v1/products/\(env.ids.productA.id)" },
+            body: { _, caller in json(["notes": "更新 \(caller.rawValue)"]) },
+            expected: only(filers(.ok, ownVendor: .vendorA))),
+        "fileStatusReport": Probe(
+            path: fixed("/v1/development-status"),
+            body: { env, caller in
+                json(["product_id": env.ids.productA.id, "business_area": "juki", "stage": "designing",
+                      "cloud_readiness": "verifying", "note": "by \(caller.rawValue)"])
+            },
+            expected: only(filers(.created, ownVendor: .vendorA))),
+        "getStatusMatrix": Probe(path: fixed("/v1/development-status"), expected: authenticated(.ok)),
+        "getStatusHistory": Probe(
+            path: { env, _ in "/v1/development-status/history?product_id=\(env.ids.productA.id)&business_area=juki" },
+            expected: authenticated(.ok)),
+        "getStatusSummary": Probe(path: fixed("/v1/development-status/summary"), expected: authenticated(.ok)),
+        "listAdoptions": Probe(path: fixed("/v1/adoptions"), expected: authenticated(.ok)),
+        "exportAdoptions": Probe(path: fixed("/v1/adoptions/export"), expected: authenticated(.ok)),
+        "importAdoptions": Probe(
+            path: fixed("/v1/adoptions/import"),
+            body: { env, _ in ("text/csv", ByteBuffer(string: "団体コード,業務,製品ID,状態\n011002,juki,\(env.ids.productA.id),planned\n")) },
+            // Vendor B may not file vendor A's product: the file is refused line by line.
+            expected: only(filers(.ok, ownVendor: .vendorA).merging([.vendorB: .unprocessableContent]) { $1 })),
+        "getAdoption": Probe(path: adoptionPath(""), expected: authenticated(.ok)),
+        "getAdoptionHistory": Probe(path: adoptionPath("/history"), expected: authenticated(.ok)),
+        "fileAdoption": Probe(
+            path: adoptionPath(""),
+            body: { env, caller in json(["product_id": env.ids.productA.id, "state": "in_progress", "note": "by \(caller.rawValue)"]) },
+            expected: only(filers(.ok, ownVendor: .vendorA))),
     ]
+
+    /// The secretariat and the owning vendor get `status`; other vendors and observers 403.
+    static func filers(_ status: HTTPResponse.Status, ownVendor: Caller) -> [Caller: HTTPResponse.Status] {
+        [.admin: status, .member: status, .liaison: status, ownVendor: status]
+    }
+
+    /// The adoption of 当別町 for 住民基本台帳 with vendor A's product, filed first if missing.
+    static func adoptionPath(_ suffix: String) -> @Sendable (TestEnvironment, Caller) async throws -> String {
+        { env, _ in
+            let code = MunicipalityCode(rawValue: "013030")!
+            let draft = AdoptionDraft(dantaiCode: code, businessArea: .juki, productID: env.ids.productA.id, plannedMonth: nil,
+                                      state: .planned, reason: nil, newTargetMonth: nil, pmoCompletion: nil, note: nil)
+            let store = AdoptionStore(pool: env.pool)
+            if try await store.adoption(dantai: code, area: .juki) == nil {
+                _ = try await store.apply([.init(line: 0, draft: draft)], by: .system, authorize: { _, _ in nil }, dryRun: false)
+            }
+            return "/v1/adoptions/013030/juki\(suffix)"
+        }
+    }
 
     @Test func everyRouteAnswersEveryRoleAsDeclared() async throws {
         try await withApp { client, environment in

@@ -64,3 +64,24 @@ public protocol PostgresRawTextEncodable: PostgresEncodable, RawRepresentable wh
 extension PostgresRawTextEncodable {
     public var postgresText: String { rawValue }
 }
+
+/// A one-dimensional array whose elements may be NULL (for `unnest` of optional columns).
+public struct NullableArray<Element: PostgresEncodable>: PostgresEncodable {
+    public let values: [Element?]
+
+    public init(_ values: [Element?]) {
+        self.values = values
+    }
+
+    public var postgresText: String {
+        "{" + values.map { value in
+            guard let value else { return "NULL" }
+            var quoted = "\""
+            for scalar in value.postgresText.unicodeScalars {
+                if scalar == "\"" || scalar == "\\" { quoted += "\\" }
+                quoted.unicodeScalars.append(scalar)
+            }
+            return quoted + "\""
+        }.joined(separator: ",") + "}"
+    }
+}

@@ -77,3 +77,30 @@ public struct AccountDraft: Sendable, Equatable {
         }
     }
 }
+
+/// The writable fields of a product.
+public struct ProductDraft: Sendable, Equatable {
+    public var vendorID: Int
+    public var name: String
+    public var businessAreas: [BusinessArea]
+    public var version: String?
+    public var notes: String?
+
+    public init(vendorID: Int, name: String, businessAreas: [BusinessArea], version: String?, notes: String?) {
+        self.vendorID = vendorID
+        self.name = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        self.businessAreas = BusinessArea.allCases.filter(Set(businessAreas).contains)
+        self.version = version?.nilIfBlank
+        self.notes = notes?.nilIfBlank
+    }
+
+    init(_ product: Product) {
+        self.init(vendorID: product.vendorId, name: product.name, businessAreas: product.businessAreas,
+                  version: product.version, notes: product.notes)
+    }
+
+    public func validate() throws {
+        if name.isEmpty || name.count > 200 { throw Problem.invalid("name", "give 1 to 200 characters") }
+        if businessAreas.isEmpty { throw Problem.invalid("business_areas", "a product covers at least one business area") }
+    }
+}

@@ -42,7 +42,10 @@ public func buildRouteTable(_ dependencies: AppDependencies) -> RouteTable {
         organizations: OrganizationRoutes(store: OrganizationStore(pool: pool)),
         accounts: accounts,
         tokens: TokenRoutes(tokens: TokenStore(pool: pool), accounts: accounts),
-        audit: AuditRoutes(store: AuditStore(pool: pool)))
+        audit: AuditRoutes(store: AuditStore(pool: pool)),
+        products: ProductRoutes(store: ProductStore(pool: pool)),
+        status: StatusRoutes(store: StatusStore(pool: pool), products: ProductStore(pool: pool)),
+        adoptions: AdoptionRoutes(store: AdoptionStore(pool: pool), products: ProductStore(pool: pool)))
     return .council(api)
 }
 

@@ -54,14 +54,7 @@ struct MunicipalityRoutes: Sendable {
         let parameters = try QueryParameters(request, allowed: ["encoding", "dry_run"])
         let encoding = try parameters.value("encoding", as: CSVTextEncoding.self) ?? .auto
         let dryRun = try parameters.bool("dry_run") ?? false
-        let data = try await UploadedFile.read(request, context: context, accepting: ["text/csv", "application/octet-stream"])
-        let decoded: (text: String, encoding: CSVTextEncoding)
-        do {
-            decoded = try encoding.decode(data)
-        } catch {
-            throw Problem(.unprocessableContent, slug: "undecodable-file", title: "The file was not imported",
-                          detail: error.description + "; nothing was changed")
-        }
+        let decoded = try await UploadedFile.readText(request, context: context, encoding: encoding)
         let rows = try MunicipalityList.parse(decoded.text)
         let report = try await store.importList(rows, encoding: decoded.encoding, dryRun: dryRun, by: try context.auditActor())
         context.logger.info("municipality list import: \(report.inserted) inserted, \(report.updated) updated, \(report.unchanged) unchanged, \(report.deactivated) deactivated\(dryRun ? " (dry run)" : "")")

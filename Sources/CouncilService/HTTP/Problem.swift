@@ -63,6 +63,12 @@ extension Problem {
                 errors: [ProblemItem(field: field, detail: detail)])
     }
 
+    /// Well-formed input that breaks a rule of the domain: 422 naming the field.
+    static func unprocessable(_ field: String, _ detail: String) -> Problem {
+        Problem(.unprocessableContent, slug: "rule-violated", title: "Not allowed", detail: "\(field): \(detail)",
+                errors: [ProblemItem(field: field, detail: detail)])
+    }
+
     static func notFound(_ detail: String) -> Problem {
         Problem(.notFound, slug: "not-found", title: "Not found", detail: detail)
     }

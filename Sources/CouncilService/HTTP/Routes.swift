@@ -34,6 +34,22 @@ extension RouteTable {
             Endpoint(.post, "/v1/accounts/{id}/tokens", "createToken", .authenticated, api.tokens.create),
             Endpoint(.delete, "/v1/tokens/{id}", "revokeToken", .authenticated, api.tokens.revoke),
             Endpoint(.get, "/v1/audit", "listAuditEntries", .secretariat, api.audit.list),
+
+            // Filings: products, development status, adoptions
+            Endpoint(.get, "/v1/products", "listProducts", .authenticated, api.products.list),
+            Endpoint(.post, "/v1/products", "createProduct", .filer, api.products.create),
+            Endpoint(.get, "/v1/products/{id}", "getProduct", .authenticated, api.products.get),
+            Endpoint(.patch, "/v1/products/{id}", "updateProduct", .filer, api.products.update),
+            Endpoint(.post, "/v1/development-status", "fileStatusReport", .filer, api.status.file),
+            Endpoint(.get, "/v1/development-status", "getStatusMatrix", .authenticated, api.status.matrix),
+            Endpoint(.get, "/v1/development-status/history", "getStatusHistory", .authenticated, api.status.history),
+            Endpoint(.get, "/v1/development-status/summary", "getStatusSummary", .authenticated, api.status.summary),
+            Endpoint(.get, "/v1/adoptions", "listAdoptions", .authenticated, api.adoptions.list),
+            Endpoint(.post, "/v1/adoptions/import", "importAdoptions", .filer, api.adoptions.importFile),
+            Endpoint(.get, "/v1/adoptions/export", "exportAdoptions", .authenticated, api.adoptions.export),
+            Endpoint(.get, "/v1/adoptions/{dantai_code}/{business_area}", "getAdoption", .authenticated, api.adoptions.get),
+            Endpoint(.put, "/v1/adoptions/{dantai_code}/{business_area}", "fileAdoption", .filer, api.adoptions.put),
+            Endpoint(.get, "/v1/adoptions/{dantai_code}/{business_area}/history", "getAdoptionHistory", .authenticated, api.adoptions.history),
         ])
     }
 }
@@ -50,4 +66,7 @@ struct API: Sendable {
     let accounts: AccountRoutes
     let tokens: TokenRoutes
     let audit: AuditRoutes
+    let products: ProductRoutes
+    let status: StatusRoutes
+    let adoptions: AdoptionRoutes
 }

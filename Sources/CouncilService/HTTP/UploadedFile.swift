@@ -23,4 +23,23 @@ enum UploadedFile {
         }
         return Data(buffer.readableBytesView)
     }
+
+    /// A CSV upload decoded to text (UTF-8 or CP932); an undecodable file is a 422.
+    static func readText(_ request: Request, context: CouncilRequestContext, encoding: CSVTextEncoding) async throws -> (text: String, encoding: CSVTextEncoding) {
+        let data = try await read(request, context: context, accepting: ["text/csv", "application/octet-stream"])
+        do {
+            return try encoding.decode(data)
+        } catch {
+            throw Problem(.unprocessableContent, slug: "undecodable-file", title: "The file was not imported",
+                          detail: error.description + "; nothing was changed")
+        }
+    }
+
+    static func csvResponse(_ data: Data, encoding: CSVTextEncoding, filename: String) -> Response {
+        let charset = encoding == .cp932 ? "Shift_JIS" : "utf-8"
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/csv; charset=\(charset)", .contentDisposition: "attachment; filename=\"\(filename)\""],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
 }

@@ -5,6 +5,9 @@ public enum Access: String, Sendable, Equatable, CaseIterable {
     case `public`
     /// Any valid token; object-level rules (visibility, ownership) are then checked by `Policy`.
     case authenticated
+    /// Those who file: vendors and the secretariat (observers only read); ownership is then
+    /// checked per object by `Policy`.
+    case filer
     /// Any secretariat account (admin, member, liaison).
     case secretariat
     /// Secretariat administrators only.

@@ -10,6 +10,10 @@ public enum Policy {
         switch access {
         case .public, .authenticated:
             return
+        case .filer:
+            guard principal.isSecretariat || principal.organizationKind == .vendor else {
+                throw Problem.forbidden("only vendors and the secretariat file; observers read")
+            }
         case .secretariat:
             guard principal.isSecretariat else { throw Problem.forbidden("only the secretariat may do this") }
         case .secretariatAdmin:
@@ -19,7 +23,9 @@ public enum Policy {
 
     /// What the caller may do, as `GET /v1/me` lists it.
     public static func capabilities(_ principal: Principal) -> [String] {
-        var capabilities = ["organizations.read", "tokens.manage_own"]
+        var capabilities = ["filings.read", "organizations.read", "tokens.manage_own"]
+        if principal.isSecretariat { capabilities.append("filings.write_all") }
+        if principal.organizationKind == .vendor { capabilities.append("filings.write_own") }
         if principal.isSecretariat { capabilities += ["accounts.read_all", "audit.read"] } else { capabilities.append("accounts.read_own_organization") }
         if principal.isSecretariatAdmin {
             capabilities += ["organizations.manage", "accounts.manage_all", "municipalities.import"]
@@ -34,6 +40,26 @@ public enum Policy {
     public static func defaultPrefectureScope(_ principal: Principal?) -> [PrefectureCode] {
         guard let principal, principal.role == .liaison else { return [] }
         return principal.prefectures
+    }
+
+    /// Products and their status reports: a vendor files its own; the secretariat any.
+    public static func requireWriteFilings(of vendor: Int, _ principal: Principal) throws {
+        if principal.isSecretariat { return }
+        guard principal.organizationKind == .vendor, principal.organizationID == vendor else {
+            throw Problem.forbidden("only the vendor itself or the secretariat may file for this product")
+        }
+    }
+
+    /// Adoptions: a vendor writes only those of its own products (both the record's current
+    /// product and the one filed); the secretariat any. Nil means allowed, else the reason.
+    public static func adoptionRefusal(existingVendor: Int?, newVendor: Int, _ principal: Principal) -> String? {
+        if principal.isSecretariat { return nil }
+        guard principal.organizationKind == .vendor else { return "only vendors and the secretariat file adoptions" }
+        if newVendor != principal.organizationID { return "you may file adoptions only of your own products" }
+        if let existingVendor, existingVendor != principal.organizationID {
+            return "this 団体 and business area are filed with another vendor's product; the secretariat can reassign it"
+        }
+        return nil
     }
 
     /// Accounts (with their e-mail addresses) are visible to the secretariat and to their own organization.

@@ -11,12 +11,7 @@ public struct AuditStore: Sendable {
     /// Records one mutation on the transaction's connection. Unchanged fields are left out.
     static func record(_ connection: Connection, _ actor: AuditActor, action: String, entityType: String, entityID: Int,
                        before: [String: JSONValue]?, after: [String: JSONValue]?) throws {
-        let ignored: Set<String> = ["created_at", "updated_at"]
-        var changes: [String: FieldChange] = [:]
-        for key in Set((before ?? [:]).keys).union((after ?? [:]).keys) where !ignored.contains(key) {
-            let old = before?[key], new = after?[key]
-            if old != new { changes[key] = FieldChange(old: old, new: new) }
-        }
+        let changes = Self.changes(before: before, after: after)
         try connection.query(Query("audit.record", """
             INSERT INTO audit_log (actor_account_id, actor_organization_id, action, entity_type, entity_id, changes, request_id)
             VALUES (\(actor.accountID), \(actor.organizationID), \(action), \(entityType), \(String(entityID)),
@@ -50,5 +45,29 @@ public struct AuditStore: Sendable {
             }
             return AuditPage(items: Array(items), nextBefore: rows.count > limit ? items.last?.id : nil)
         }
+    }
+}
+
+extension AuditStore {
+    /// Records one row per entity in a single statement (bulk imports).
+    static func recordMany(_ connection: Connection, _ actor: AuditActor, action: String, entityType: String,
+                           entries: [(id: Int, changes: [String: FieldChange])]) throws {
+        guard !entries.isEmpty else { return }
+        let changes = try entries.map { try JSONB($0.changes).postgresText }
+        try connection.query(Query("audit.recordMany", """
+            INSERT INTO audit_log (actor_account_id, actor_organization_id, action, entity_type, entity_id, changes, request_id)
+            SELECT \(actor.accountID), \(actor.organizationID), \(action), \(entityType), e.id, e.changes::jsonb, \(actor.requestID)
+            FROM unnest(\(entries.map { String($0.id) })::text[], \(changes)::text[]) AS e(id, changes)
+            """))
+    }
+
+    /// Field-by-field changes between two JSON objects (unchanged fields left out).
+    static func changes(before: [String: JSONValue]?, after: [String: JSONValue]?) -> [String: FieldChange] {
+        var changes: [String: FieldChange] = [:]
+        for key in Set((before ?? [:]).keys).union((after ?? [:]).keys) where key != "created_at" && key != "updated_at" {
+            let old = before?[key], new = after?[key]
+            if old != new { changes[key] = FieldChange(old: old, new: new) }
+        }
+        return changes
     }
 }

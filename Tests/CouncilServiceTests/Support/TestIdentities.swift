@@ -19,6 +19,9 @@ struct TestIdentities: Sendable {
     let vendorB: Organization
     let observer: Organization
     let identities: [Caller: Identity]
+    /// Vendor A's product (住民基本台帳, 国民健康保険, 生活保護) and vendor B's (住民基本台帳).
+    let productA: Product
+    let productB: Product
 
     func identity(_ caller: Caller) -> Identity { identities[caller]! }
 
@@ -57,6 +60,12 @@ struct TestIdentities: Sendable {
         try await add(.vendorA, vendorA, role: .member, orgAdmin: true)
         try await add(.vendorB, vendorB, role: .member)
         try await add(.observer, observer, role: .member)
-        return TestIdentities(secretariat: secretariat, vendorA: vendorA, vendorB: vendorB, observer: observer, identities: identities)
+        let products = ProductStore(pool: pool)
+        let productA = try await products.create(ProductDraft(vendorID: vendorA.id, name: "A住記クラウド",
+                                                              businessAreas: [.juki, .kokuho, .seikatsuHogo], version: "4.0", notes: nil), by: system)
+        let productB = try await products.create(ProductDraft(vendorID: vendorB.id, name: "B標準パッケージ",
+                                                              businessAreas: [.juki], version: nil, notes: nil), by: system)
+        return TestIdentities(secretariat: secretariat, vendorA: vendorA, vendorB: vendorB, observer: observer,
+                              identities: identities, productA: productA, productB: productB)
     }
 }

@@ -1,0 +1,59 @@
+import Foundation
+
+/// A calendar date, `YYYY-MM-DD` (PostgreSQL `date`).
+public struct CalendarDate: Hashable, Comparable, ValidatedText, PostgresRawTextEncodable, PostgresDecodable {
+    public let rawValue: String
+
+    public init?(rawValue: String) {
+        let parts = rawValue.split(separator: "-", omittingEmptySubsequences: false)
+        guard rawValue.utf8.count == 10, parts.count == 3, let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+              (1900...2200).contains(year), CalendarDate.isValid(year: year, month: month, day: day) else { return nil }
+        self.rawValue = rawValue
+    }
+
+    public init?(postgresText: String) { self.init(rawValue: postgresText) }
+    public static func whyInvalid(_ text: String) -> String { "'\(text)' is not a date YYYY-MM-DD" }
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    static func isValid(year: Int, month: Int, day: Int) -> Bool {
+        guard (1...12).contains(month), day >= 1 else { return false }
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        return day <= days
+    }
+}
+
+/// A month, `YYYY-MM`; stored as the first day of the month. Parses what people type in
+/// spreadsheets: `2025-10`, `2025/10`, `2025年10月`, `令和7年10月` (and `R7.10`).
+public struct YearMonth: Hashable, Comparable, ValidatedText, PostgresEncodable, PostgresDecodable {
+    public let rawValue: String
+
+    public init?(rawValue: String) {
+        guard let (year, month) = YearMonth.parse(JapaneseText.normalized(rawValue)), (1900...2200).contains(year), (1...12).contains(month) else {
+            return nil
+        }
+        self.rawValue = String(format: "%04d-%02d", year, month)
+    }
+
+    public init?(postgresText: String) { self.init(rawValue: String(postgresText.prefix(7))) }
+    public var postgresText: String { rawValue + "-01" }
+    public static func whyInvalid(_ text: String) -> String { "'\(text)' is not a month such as 2026-03, 2026/03 or 令和8年3月" }
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    private static func parse(_ text: String) -> (Int, Int)? {
+        var body = Substring(text)
+        var reiwa = false
+        if body.hasPrefix("令和") { reiwa = true; body = body.dropFirst(2) }
+        else if body.hasPrefix("R") { reiwa = true; body = body.dropFirst() }
+        if body.hasSuffix("月") { body = body.dropLast() }
+        let numbers = body.split(whereSeparator: { "-/.年".contains($0) })
+        guard numbers.count == 2, numbers.allSatisfy({ $0.allSatisfy(\.isASCII) }), var year = Int(numbers[0]), let month = Int(numbers[1]) else {
+            return nil
+        }
+        if reiwa {
+            guard (1...99).contains(year) else { return nil }
+            year += 2018
+        }
+        return (year, month)
+    }
+}

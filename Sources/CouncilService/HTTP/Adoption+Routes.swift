@@ -1,0 +1,128 @@
+import Foundation
+import Hummingbird
+
+/// Adoptions: which 団体 runs which product per business area. Anyone in the council reads them;
+/// a vendor files those of its own products; the secretariat any.
+struct AdoptionRoutes: Sendable {
+    let store: AdoptionStore
+    let products: ProductStore
+
+    struct Filing: JSONRequestBody {
+        static let fields: Set<String> = ["product_id", "planned_month", "state", "reason", "new_target_month", "pmo_completion", "note"]
+        let productId: Int
+        let plannedMonth: YearMonth?
+        let state: AdoptionState
+        let reason: AdoptionReason?
+        let newTargetMonth: YearMonth?
+        let pmoCompletion: Decimal?
+        let note: String?
+    }
+
+    func list(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
+        let parameters = try QueryParameters(request, allowed: [
+            "vendor", "product", "business_area", "dantai_code", "prefecture", "block", "state", "reason", "limit", "offset",
+        ])
+        return try .json(try await store.adoptions(try filter(parameters), page: try parameters.page()))
+    }
+
+    func get(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
+        _ = try QueryParameters(request, allowed: [])
+        return try .json(try await existing(context))
+    }
+
+    func history(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
+        _ = try QueryParameters(request, allowed: [])
+        return try .json(Items(items: try await store.history(try await existing(context).id)))
+    }
+
+    /// Creates or replaces the adoption of one 団体 and business area.
+    func put(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
+        let principal = try context.caller()
+        let (code, area) = try key(context)
+        let body = try await request.decodeJSON(Filing.self, context: context)
+        let draft = AdoptionDraft(dantaiCode: code, businessArea: area, productID: body.productId, plannedMonth: body.plannedMonth,
+                                  state: body.state, reason: body.reason, newTargetMonth: body.newTargetMonth,
+                                  pmoCompletion: body.pmoCompletion, note: body.note)
+        let outcome: AdoptionStore.Outcome
+        do {
+            outcome = try await store.apply([.init(line: 0, draft: draft)], by: try context.auditActor(), authorize: { existing, new in
+                Policy.adoptionRefusal(existingVendor: existing, newVendor: new, principal)
+            }, dryRun: false)
+        } catch let rejected as AdoptionRejected {
+            let first = rejected.problems[0]
+            throw first.forbidden ? Problem.forbidden(first.reason) : Problem.unprocessable(first.field, first.reason)
+        }
+        let adoption = try await store.adoption(dantai: code, area: area)!
+        return try .json(adoption, status: outcome.inserted == 1 ? .created : .ok)
+    }
+
+    func importFile(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
+        let principal = try context.caller()
+        let parameters = try QueryParameters(request, allowed: ["encoding", "dry_run"])
+        let encoding = try parameters.value("encoding", as: CSVTextEncoding.self) ?? .auto
+        let dryRun = try parameters.bool("dry_run") ?? false
+        let text = try await UploadedFile.readText(request, context: context, encoding: encoding)
+        let names = try await products.names(vendor: principal.isSecretariat ? nil : principal.organizationID)
+        let rows = try AdoptionCSV.parse(text.text, products: names)
+        do {
+            let outcome = try await store.apply(rows, by: try context.auditActor(), authorize: { existing, new in
+                Policy.adoptionRefusal(existingVendor: existing, newVendor: new, principal)
+            }, dryRun: dryRun)
+            return try .json(outcome)
+        } catch let rejected as AdoptionRejected {
+            throw ImportRejected(problems: rejected.problems.map { ImportProblem(line: $0.line, column: $0.column, reason: $0.reason) })
+        }
+    }
+
+    func export(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
+        let parameters = try QueryParameters(request, allowed: [
+            "vendor", "product", "business_area", "dantai_code", "prefecture", "block", "state", "reason", "encoding",
+        ])
+        let encoding = try parameters.value("encoding", as: CSVTextEncoding.self) ?? .utf8
+        let adoptions = try await store.all(try filter(parameters))
+        let data: Data
+        do {
+            data = try AdoptionCSV.export(adoptions, encoding: encoding)
+        } catch {
+            throw Problem.unprocessable("encoding", error.description)
+        }
+        return UploadedFile.csvResponse(data, encoding: encoding, filename: "adoptions.csv")
+    }
+
+    private func filter(_ parameters: QueryParameters) throws -> AdoptionStore.Filter {
+        var filter = AdoptionStore.Filter()
+        filter.vendor = try parameters.id("vendor")
+        filter.product = try parameters.id("product")
+        filter.businessArea = try parameters.value("business_area", as: BusinessArea.self)
+        if let text = try parameters.string("dantai_code") {
+            guard let code = MunicipalityCode(rawValue: text) else { throw Problem.invalid("dantai_code", MunicipalityCode.whyInvalid(text)) }
+            filter.dantai = code
+        }
+        if let text = try parameters.string("prefecture") {
+            guard let code = PrefectureCode(rawValue: text) else { throw Problem.invalid("prefecture", PrefectureCode.whyInvalid(text)) }
+            filter.prefecture = code
+        }
+        filter.block = try parameters.value("block", as: Block.self)
+        filter.state = try parameters.value("state", as: AdoptionState.self)
+        filter.reason = try parameters.value("reason", as: AdoptionReason.self)
+        return filter
+    }
+
+    private func key(_ context: CouncilRequestContext) throws -> (MunicipalityCode, BusinessArea) {
+        let codeText = context.parameters.get("dantai_code") ?? ""
+        guard let code = MunicipalityCode(rawValue: codeText) else { throw Problem.invalid("dantai_code", MunicipalityCode.whyInvalid(codeText)) }
+        let areaText = context.parameters.get("business_area") ?? ""
+        guard let area = BusinessArea(rawValue: areaText) else {
+            throw Problem.invalid("business_area", "'\(areaText)' is not one of \(BusinessArea.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return (code, area)
+    }
+
+    private func existing(_ context: CouncilRequestContext) async throws -> Adoption {
+        let (code, area) = try key(context)
+        guard let adoption = try await store.adoption(dantai: code, area: area) else {
+            throw Problem.notFound("no adoption filed for \(code) and \(area.rawValue)")
+        }
+        return adoption
+    }
+}

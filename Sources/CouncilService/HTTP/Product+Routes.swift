@@ -1,0 +1,86 @@
+import Hummingbird
+
+/// Vendors' products: a vendor creates and edits its own; the secretariat any.
+struct ProductRoutes: Sendable {
+    let store: ProductStore
+
+    struct NewProduct: JSONRequestBody {
+        static let fields: Set<String> = ["vendor_id", "name", "business_areas", "version", "notes"]
+        let vendorId: Int?
+        let name: String
+        let businessAreas: [BusinessArea]
+        let version: String?
+        let notes: String?
+    }
+
+    struct Patch: JSONRequestBody {
+        static let fields: Set<String> = ["name", "business_areas", "version", "notes"]
+        enum CodingKeys: String, CodingKey { case name, businessAreas, version, notes }
+        let name: FieldUpdate<String>
+        let businessAreas: FieldUpdate<[BusinessArea]>
+        let version: FieldUpdate<String?>
+        let notes: FieldUpdate<String?>
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            name = try container.update(String.self, forKey: .name)
+            businessAreas = try container.update([BusinessArea].self, forKey: .businessAreas)
+            version = try container.update(String?.self, forKey: .version)
+            notes = try container.update(String?.self, forKey: .notes)
+        }
+    }
+
+    func list(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
+        let parameters = try QueryParameters(request, allowed: ["vendor", "business_area", "limit", "offset"])
+        return try .json(try await store.products(
+            vendor: try parameters.id("vendor"), businessArea: try parameters.value("business_area", as: BusinessArea.self),
+            page: try parameters.page()))
+    }
+
+    func get(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
+        let id = try context.id("id")
+        guard let product = try await store.product(id) else { throw Problem.notFound("no product \(id)") }
+        return try .json(product)
+    }
+
+    func create(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
+        let principal = try context.caller()
+        let body = try await request.decodeJSON(NewProduct.self, context: context)
+        // A vendor files under its own name; the secretariat says for which vendor.
+        guard let vendor = body.vendorId ?? (principal.organizationKind == .vendor ? principal.organizationID : nil) else {
+            throw Problem.invalid("vendor_id", "is required when the secretariat files a product")
+        }
+        try Policy.requireWriteFilings(of: vendor, principal)
+        let draft = ProductDraft(vendorID: vendor, name: body.name, businessAreas: body.businessAreas, version: body.version, notes: body.notes)
+        return try .json(try await store.create(draft, by: try context.auditActor()), status: .created)
+    }
+
+    func update(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
+        let id = try context.id("id")
+        let principal = try context.caller()
+        guard let product = try await store.product(id) else { throw Problem.notFound("no product \(id)") }
+        try Policy.requireWriteFilings(of: product.vendorId, principal)
+        let patch = try await request.decodeJSON(Patch.self, context: context)
+        guard let updated = try await store.update(id, by: try context.auditActor(), { current in
+            ProductDraft(vendorID: current.vendorId, name: patch.name.apply(to: current.name),
+                         businessAreas: patch.businessAreas.apply(to: current.businessAreas),
+                         version: patch.version.apply(to: current.version), notes: patch.notes.apply(to: current.notes))
+        }) else { throw Problem.notFound("no product \(id)") }
+        return try .json(updated)
+    }
+}
+
+extension QueryParameters {
+    /// A positive id parameter.
+    func id(_ name: String) throws -> Int? {
+        guard let text = try string(name) else { return nil }
+        guard let value = Int(text), value > 0 else { throw Problem.invalid(name, "'\(text)' is not an id") }
+        return value
+    }
+
+    func date(_ name: String) throws -> CalendarDate? {
+        guard let text = try string(name) else { return nil }
+        guard let date = CalendarDate(rawValue: text) else { throw Problem.invalid(name, CalendarDate.whyInvalid(text)) }
+        return date
+    }
+}

@@ -1,0 +1,62 @@
+import Hummingbird
+
+/// Development status (開発状況): filing, the current matrix (or as of a day), history, summary.
+struct StatusRoutes: Sendable {
+    let store: StatusStore
+    let products: ProductStore
+
+    struct NewReport: JSONRequestBody {
+        static let fields: Set<String> = [
+            "product_id", "business_area", "stage", "spec_version", "cloud_readiness", "planned_completion",
+            "planned_availability", "note", "regression_reason",
+        ]
+        let productId: Int
+        let businessArea: BusinessArea
+        let stage: DevelopmentStage
+        let specVersion: String?
+        let cloudReadiness: CloudReadiness
+        let plannedCompletion: CalendarDate?
+        let plannedAvailability: CalendarDate?
+        let note: String?
+        let regressionReason: String?
+    }
+
+    func file(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
+        let principal = try context.caller()
+        let body = try await request.decodeJSON(NewReport.self, context: context)
+        let draft = StatusDraft(
+            productID: body.productId, businessArea: body.businessArea, stage: body.stage, specVersion: body.specVersion,
+            cloudReadiness: body.cloudReadiness, plannedCompletion: body.plannedCompletion,
+            plannedAvailability: body.plannedAvailability, note: body.note, regressionReason: body.regressionReason)
+        let (report, created) = try await store.file(draft, by: try context.auditActor()) { product in
+            try Policy.requireWriteFilings(of: product.vendorId, principal)
+        }
+        return try .json(report, status: created ? .created : .ok)
+    }
+
+    func matrix(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
+        let parameters = try QueryParameters(request, allowed: ["vendor", "business_area", "stage", "readiness", "as_of"])
+        var filter = StatusStore.MatrixFilter()
+        filter.vendor = try parameters.id("vendor")
+        filter.businessArea = try parameters.value("business_area", as: BusinessArea.self)
+        filter.stage = try parameters.value("stage", as: DevelopmentStage.self)
+        filter.readiness = try parameters.value("readiness", as: CloudReadiness.self)
+        filter.asOf = try parameters.date("as_of")
+        return try .json(Items(items: try await store.matrix(filter)))
+    }
+
+    func history(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
+        let parameters = try QueryParameters(request, allowed: ["product_id", "business_area"])
+        guard let product = try parameters.id("product_id") else { throw Problem.invalid("product_id", "is required") }
+        guard let area = try parameters.value("business_area", as: BusinessArea.self) else {
+            throw Problem.invalid("business_area", "is required")
+        }
+        guard try await products.product(product) != nil else { throw Problem.notFound("no product \(product)") }
+        return try .json(Items(items: try await store.history(product: product, businessArea: area)))
+    }
+
+    func summary(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
+        let parameters = try QueryParameters(request, allowed: ["as_of"])
+        return try .json(Items(items: try await store.summary(asOf: try parameters.date("as_of"))))
+    }
+}

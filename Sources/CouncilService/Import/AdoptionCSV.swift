@@ -1,0 +1,87 @@
+import Foundation
+
+/// The adoption spreadsheet vendors send and receive: 団体コード, 団体名, 業務, 製品ID, 製品, 移行予定,
+/// 状態, 事由, 新目標月, PMO進捗, 備考. 団体名 is for people and ignored on import; 業務, 状態 and 事由
+/// accept slugs or Japanese names; 製品ID wins over 製品 (a name, resolved among the caller's products).
+public enum AdoptionCSV {
+    public static let header = ["団体コード", "団体名", "業務", "製品ID", "製品", "移行予定", "状態", "事由", "新目標月", "PMO進捗", "備考"]
+
+    public static func parse(_ text: String, products: [(id: Int, vendor: Int, name: String)]) throws(ImportRejected) -> [AdoptionStore.Row] {
+        let table = try CSVTable(text)
+        try table.require(["団体コード", "業務", "状態"])
+        if table.value(table.header, "製品") == "" && !table.header.fields.contains(where: { CSVTable.key($0) == "製品ID" }) {
+            try table.require(["製品"])
+        }
+        var byName: [String: [Int]] = [:]
+        for product in products { byName[CSVTable.key(product.name).lowercased(), default: []].append(product.id) }
+        var rows: [AdoptionStore.Row] = []
+        var problems: [ImportProblem] = []
+        for record in table.records {
+            func value(_ column: String) -> String { table.value(record, column) }
+            var rowProblems: [ImportProblem] = []
+            func problem(_ column: String, _ reason: String) { rowProblems.append(ImportProblem(line: record.line, column: column, reason: reason)) }
+
+            var codeText = value("団体コード")
+            if codeText.count == 5, codeText.allSatisfy(\.isASCII) { codeText = "0" + codeText }
+            let code = MunicipalityCode(rawValue: codeText)
+            if code == nil { problem("団体コード", MunicipalityCode.whyInvalid(codeText)) }
+            let area = BusinessArea(matching: value("業務"))
+            if area == nil { problem("業務", "'\(value("業務"))' is not one of the 20 business areas (slug or Japanese name)") }
+            var productID: Int?
+            if let id = Int(value("製品ID")) {
+                productID = id
+            } else if !value("製品").isEmpty {
+                let matches = byName[CSVTable.key(value("製品")).lowercased()] ?? []
+                if matches.count == 1 { productID = matches[0] }
+                else if matches.isEmpty { problem("製品", "no product named '\(value("製品"))' of yours") }
+                else { problem("製品", "'\(value("製品"))' names several vendors' products; give 製品ID") }
+            } else {
+                problem("製品", "give the product (製品 or 製品ID)")
+            }
+            let state = AdoptionState(label: value("状態"))
+            if state == nil { problem("状態", "'\(value("状態"))' is not one of \(AdoptionState.allCases.map(\.japaneseLabel).joined(separator: ", "))") }
+            var reason: AdoptionReason?
+            if !value("事由").isEmpty {
+                reason = AdoptionReason(label: value("事由"))
+                if reason == nil { problem("事由", "'\(value("事由"))' is not one of \(AdoptionReason.allCases.map(\.japaneseLabel).joined(separator: ", "))") }
+            }
+            func month(_ column: String) -> YearMonth? {
+                guard !value(column).isEmpty else { return nil }
+                guard let month = YearMonth(rawValue: value(column)) else {
+                    problem(column, YearMonth.whyInvalid(value(column)))
+                    return nil
+                }
+                return month
+            }
+            let planned = month("移行予定"), target = month("新目標月")
+            var pmo: Decimal?
+            if !value("PMO進捗").isEmpty {
+                let text = value("PMO進捗").replacingOccurrences(of: "%", with: "")
+                pmo = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))
+                if pmo == nil || !(0...100).contains(pmo!) { problem("PMO進捗", "'\(value("PMO進捗"))' is not a percentage from 0 to 100") }
+            }
+            guard rowProblems.isEmpty, let code, let area, let productID, let state else {
+                problems += rowProblems
+                continue
+            }
+            rows.append(AdoptionStore.Row(line: record.line, draft: AdoptionDraft(
+                dantaiCode: code, businessArea: area, productID: productID, plannedMonth: planned, state: state,
+                reason: reason, newTargetMonth: target, pmoCompletion: pmo, note: value("備考"))))
+        }
+        if rows.isEmpty && problems.isEmpty {
+            problems.append(ImportProblem(line: table.header.line, column: nil, reason: "the file has a header but no rows"))
+        }
+        guard problems.isEmpty else { throw ImportRejected(problems: problems) }
+        return rows
+    }
+
+    public static func export(_ adoptions: [Adoption], encoding: CSVTextEncoding) throws(CSVTextEncoding.Undecodable) -> Data {
+        let rows = adoptions.map { adoption in
+            [adoption.dantaiCode.rawValue, adoption.dantaiName, adoption.businessArea.japaneseName, String(adoption.productId),
+             adoption.productName, adoption.plannedMonth?.rawValue ?? "", adoption.state.japaneseLabel,
+             adoption.reason?.japaneseLabel ?? "", adoption.newTargetMonth?.rawValue ?? "",
+             adoption.pmoCompletion.map { "\($0)" } ?? "", adoption.note ?? ""]
+        }
+        return try CSVWriter.encode(header: header, rows: rows, encoding: encoding)
+    }
+}

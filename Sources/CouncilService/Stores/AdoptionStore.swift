@@ -1,0 +1,309 @@
+import Foundation
+
+/// Adoptions: which 団体 runs which product for a business area, and its migration plan. One
+/// set-based path serves both a single filing and a bulk import, so every rule is checked the
+/// same way and 34,592 rows take a handful of statements.
+public struct AdoptionStore: Sendable {
+    let pool: DatabasePool
+
+    public init(pool: DatabasePool) {
+        self.pool = pool
+    }
+
+    /// One row to apply; `line` is the file line (0 for a single API filing).
+    public struct Row: Sendable {
+        public let line: Int
+        public let draft: AdoptionDraft
+        public init(line: Int, draft: AdoptionDraft) {
+            self.line = line
+            self.draft = draft
+        }
+    }
+
+    /// A problem with one row: the field (API) and column (file) it concerns.
+    public struct RowProblem: Error, Sendable {
+        public let line: Int
+        public let field: String
+        public let column: String
+        public let reason: String
+        public let forbidden: Bool
+    }
+
+    public struct Outcome: Codable, Sendable, Equatable {
+        public var rows: Int
+        public var inserted: Int
+        public var updated: Int
+        public var unchanged: Int
+        public var dryRun: Bool
+    }
+
+    /// Who may write an adoption: given the vendor of the existing record (if any) and of the
+    /// product being filed. Decided by `Policy`; passed in so the store stays policy-free.
+    public typealias Authorize = @Sendable (_ existingVendor: Int?, _ newVendor: Int) -> String?
+
+    public func apply(_ rows: [Row], by actor: AuditActor, authorize: @escaping Authorize, dryRun: Bool) async throws -> Outcome {
+        try await pool.withTransaction { connection in
+            try Self.apply(rows, by: actor, authorize: authorize, dryRun: dryRun, on: connection)
+        }
+    }
+
+    static func apply(_ rows: [Row], by actor: AuditActor, authorize: Authorize, dryRun: Bool,
+                      on connection: Connection) throws -> Outcome {
+        // Adoption writes are serialized: a bulk import and a single filing never interleave.
+        try connection.execute(script: "LOCK TABLE adoptions IN SHARE ROW EXCLUSIVE MODE", name: "adoptions.lock")
+        let codes = Array(Set(rows.map(\.draft.dantaiCode.rawValue)))
+        var dantai: [String: (active: Bool, isPrefecture: Bool)] = [:]
+        for row in try connection.query(Query("adoptions.dantai", """
+            SELECT code, active, false AS is_prefecture FROM municipalities WHERE code = ANY (\(codes)::text[])
+            UNION ALL
+            SELECT dantai_code, true, true FROM prefectures WHERE dantai_code = ANY (\(codes)::text[])
+            """)).rows {
+            dantai[try row.decode("code")] = (try row.decode("active"), try row.decode("is_prefecture"))
+        }
+        var products: [Int: (vendor: Int, name: String, areas: Set<String>)] = [:]
+        for row in try connection.query(Query("adoptions.products", """
+            SELECT p.id, p.vendor_id, p.name, ARRAY(SELECT business_area FROM product_business_areas c WHERE c.product_id = p.id)::text[] AS areas
+            FROM products p WHERE p.id = ANY (\(Array(Set(rows.map(\.draft.productID))))::bigint[])
+            """)).rows {
+            products[try row.decode("id")] = (try row.decode("vendor_id"), try row.decode("name"), Set(try row.decode("areas", as: [String].self)))
+        }
+        var existing: [String: Adoption] = [:]
+        for row in try connection.query(Query("adoptions.existing", """
+            SELECT \(columns) FROM adoptions a \(joins)
+            WHERE (a.dantai_code, a.business_area) IN (
+                SELECT * FROM unnest(\(rows.map(\.draft.dantaiCode.rawValue))::text[], \(rows.map(\.draft.businessArea.rawValue))::text[]))
+            """)).rows {
+            let adoption = try adoption(row)
+            existing[adoption.dantaiCode.rawValue + "/" + adoption.businessArea.rawValue] = adoption
+        }
+
+        var problems: [RowProblem] = []
+        var changed: [(row: Row, before: Adoption?)] = []
+        var seen: [String: Int] = [:]
+        var unchanged = 0
+        for row in rows {
+            let draft = row.draft
+            func problem(_ field: String, _ column: String, _ reason: String, forbidden: Bool = false) {
+                problems.append(RowProblem(line: row.line, field: field, column: column, reason: reason, forbidden: forbidden))
+            }
+            let key = draft.dantaiCode.rawValue + "/" + draft.businessArea.rawValue
+            if let first = seen[key] {
+                problem("dantai_code", "団体コード", "\(draft.dantaiCode) and \(draft.businessArea.japaneseName) already appear on line \(first)")
+                continue
+            }
+            seen[key] = row.line
+            do {
+                try draft.validate()
+            } catch {
+                problem(error.errors.first?.field ?? "body", Self.column(for: error.errors.first?.field), error.errors.first?.detail ?? error.detail)
+                continue
+            }
+            let before = existing[key]
+            guard let body = dantai[draft.dantaiCode.rawValue] else {
+                problem("dantai_code", "団体コード", "no 団体 has the code \(draft.dantaiCode)")
+                continue
+            }
+            if body.isPrefecture, !draft.businessArea.prefecturesRunIt {
+                problem("business_area", "業務", "a prefecture runs only 児童扶養手当 and 生活保護, not \(draft.businessArea.japaneseName)")
+                continue
+            }
+            if !body.active, before == nil {
+                problem("dantai_code", "団体コード", "\(draft.dantaiCode) is inactive (merged) and takes no new adoptions")
+                continue
+            }
+            guard let product = products[draft.productID] else {
+                problem("product_id", "製品", "no product \(draft.productID)")
+                continue
+            }
+            if let refusal = authorize(before?.vendorId, product.vendor) {
+                problem("product_id", "製品", refusal, forbidden: true)
+                continue
+            }
+            guard product.areas.contains(draft.businessArea.rawValue) else {
+                problem("product_id", "製品", "\(product.name) does not cover \(draft.businessArea.japaneseName)")
+                continue
+            }
+            if let before, AdoptionDraft(before) == draft {
+                unchanged += 1
+            } else {
+                changed.append((row, before))
+            }
+        }
+        guard problems.isEmpty else { throw AdoptionRejected(problems: problems) }
+        let inserted = changed.filter { $0.before == nil }.count
+        let outcome = Outcome(rows: rows.count, inserted: inserted, updated: changed.count - inserted, unchanged: unchanged, dryRun: dryRun)
+        guard !dryRun, !changed.isEmpty else { return outcome }
+
+        let drafts = changed.map(\.row.draft)
+        let written = try connection.query(Query("adoptions.upsert", """
+            INSERT INTO adoptions AS a (dantai_code, business_area, product_id, planned_month, state, reason, new_target_month,
+                                        pmo_completion, note)
+            SELECT * FROM unnest(\(drafts.map(\.dantaiCode.rawValue))::text[], \(drafts.map(\.businessArea.rawValue))::text[],
+                                 \(drafts.map(\.productID))::bigint[], \(NullableArray(drafts.map(\.plannedMonth)))::date[],
+                                 \(drafts.map(\.state.rawValue))::text[], \(NullableArray(drafts.map { $0.reason?.rawValue }))::text[],
+                                 \(NullableArray(drafts.map(\.newTargetMonth)))::date[],
+                                 \(NullableArray(drafts.map { $0.pmoCompletion.map { "\($0)" } }))::numeric[],
+                                 \(NullableArray(drafts.map(\.note)))::text[])
+            ON CONFLICT (dantai_code, business_area) DO UPDATE
+                SET product_id = excluded.product_id, planned_month = excluded.planned_month, state = excluded.state,
+                    reason = excluded.reason, new_target_month = excluded.new_target_month,
+                    pmo_completion = excluded.pmo_completion, note = excluded.note, updated_at = now()
+            RETURNING a.id, a.dantai_code, a.business_area
+            """)).rows
+        var ids: [String: Int] = [:]
+        for row in written {
+            ids[try row.decode("dantai_code", as: String.self) + "/" + row.decode("business_area", as: String.self)] = try row.decode("id")
+        }
+        let idList = Array(ids.values)
+        try connection.query(Query("adoptions.history", """
+            INSERT INTO adoption_history (adoption_id, actor_account_id, product_id, planned_month, state, reason, new_target_month,
+                                          pmo_completion, note)
+            SELECT id, \(actor.accountID), product_id, planned_month, state, reason, new_target_month, pmo_completion, note
+            FROM adoptions WHERE id = ANY (\(idList)::bigint[])
+            """))
+        let entries = try changed.map { item -> (id: Int, changes: [String: FieldChange]) in
+            let key = item.row.draft.dantaiCode.rawValue + "/" + item.row.draft.businessArea.rawValue
+            return (ids[key]!, AuditStore.changes(before: try item.before.map { try Self.fields(AdoptionDraft($0)) },
+                                                  after: try Self.fields(item.row.draft)))
+        }
+        try AuditStore.recordMany(connection, actor, action: "adoption.file", entityType: "adoption", entries: entries)
+        return outcome
+    }
+
+    public func adoption(_ id: Int) async throws -> Adoption? {
+        try await pool.withConnection { connection in
+            try connection.query(Query("adoptions.byID", "SELECT \(Self.columns) FROM adoptions a \(Self.joins) WHERE a.id = \(id)"))
+                .first.map(Self.adoption)
+        }
+    }
+
+    public func adoption(dantai: MunicipalityCode, area: BusinessArea) async throws -> Adoption? {
+        try await pool.withConnection { connection in
+            try connection.query(Query("adoptions.byKey", """
+                SELECT \(Self.columns) FROM adoptions a \(Self.joins) WHERE a.dantai_code = \(dantai) AND a.business_area = \(area)
+                """)).first.map(Self.adoption)
+        }
+    }
+
+    public struct Filter: Sendable {
+        public var vendor: Int?
+        public var product: Int?
+        public var businessArea: BusinessArea?
+        public var dantai: MunicipalityCode?
+        public var prefecture: PrefectureCode?
+        public var block: Block?
+        public var state: AdoptionState?
+        public var reason: AdoptionReason?
+        public init() {}
+    }
+
+    public func adoptions(_ filter: Filter, page: Page) async throws -> Paged<Adoption> {
+        try await pool.withConnection { connection in
+            let conditions = Self.conditions(filter)
+            let rows = try connection.query(Query("adoptions.list", """
+                SELECT \(Self.columns), count(*) OVER () AS total FROM adoptions a \(Self.joins)
+                WHERE \(conditions) ORDER BY a.dantai_code, a.business_area LIMIT \(page.limit) OFFSET \(page.offset)
+                """)).rows
+            let total: Int = try rows.first?.decode("total") ?? connection.query(Query("adoptions.count", """
+                SELECT count(*) AS total FROM adoptions a \(Self.joins) WHERE \(conditions)
+                """)).single().decode("total")
+            return Paged(items: try rows.map(Self.adoption), total: total, limit: page.limit, offset: page.offset)
+        }
+    }
+
+    /// Every matching adoption, for export.
+    public func all(_ filter: Filter) async throws -> [Adoption] {
+        try await pool.withConnection { connection in
+            try connection.query(Query("adoptions.export", """
+                SELECT \(Self.columns) FROM adoptions a \(Self.joins) WHERE \(Self.conditions(filter))
+                ORDER BY a.dantai_code, (SELECT sort_order FROM business_areas b WHERE b.slug = a.business_area)
+                """)).rows.map(Self.adoption)
+        }
+    }
+
+    public struct HistoryEntry: Codable, Sendable, Equatable {
+        public let at: Date
+        public let actorAccountId: Int?
+        public let productId: Int
+        public let plannedMonth: YearMonth?
+        public let state: AdoptionState
+        public let reason: AdoptionReason?
+        public let newTargetMonth: YearMonth?
+        public let pmoCompletion: Decimal?
+        public let note: String?
+    }
+
+    public func history(_ id: Int) async throws -> [HistoryEntry] {
+        try await pool.withConnection { connection in
+            try connection.query(Query("adoptions.historyOf", """
+                SELECT at, actor_account_id, product_id, planned_month, state, reason, new_target_month, pmo_completion, note
+                FROM adoption_history WHERE adoption_id = \(id) ORDER BY id
+                """)).rows.map { row in
+                HistoryEntry(
+                    at: try row.decode("at"), actorAccountId: try row.decodeIfPresent("actor_account_id"), productId: try row.decode("product_id"),
+                    plannedMonth: try row.decodeIfPresent("planned_month"), state: try row.decode("state"), reason: try row.decodeIfPresent("reason"),
+                    newTargetMonth: try row.decodeIfPresent("new_target_month"), pmoCompletion: try row.decodeIfPresent("pmo_completion"),
+                    note: try row.decodeIfPresent("note"))
+            }
+        }
+    }
+
+    static func conditions(_ filter: Filter) -> SQL {
+        var conditions: [SQL] = ["TRUE"]
+        if let value = filter.vendor { conditions.append("p.vendor_id = \(value)") }
+        if let value = filter.product { conditions.append("a.product_id = \(value)") }
+        if let value = filter.businessArea { conditions.append("a.business_area = \(value)") }
+        if let value = filter.dantai { conditions.append("a.dantai_code = \(value)") }
+        if let value = filter.prefecture { conditions.append("left(a.dantai_code, 2) = \(value)") }
+        if let value = filter.block { conditions.append("pf.block = \(value)") }
+        if let value = filter.state { conditions.append("a.state = \(value)") }
+        if let value = filter.reason { conditions.append("a.reason = \(value)") }
+        return SQL.joined(conditions, separator: " AND ")
+    }
+
+    static func fields(_ draft: AdoptionDraft) throws -> [String: JSONValue] {
+        struct Fields: Encodable {
+            let dantaiCode: MunicipalityCode, businessArea: BusinessArea, productId: Int, plannedMonth: YearMonth?
+            let state: AdoptionState, reason: AdoptionReason?, newTargetMonth: YearMonth?, pmoCompletion: Decimal?, note: String?
+        }
+        return try JSONValue.fields(of: Fields(
+            dantaiCode: draft.dantaiCode, businessArea: draft.businessArea, productId: draft.productID, plannedMonth: draft.plannedMonth,
+            state: draft.state, reason: draft.reason, newTargetMonth: draft.newTargetMonth, pmoCompletion: draft.pmoCompletion, note: draft.note))
+    }
+
+    static func column(for field: String?) -> String {
+        switch field {
+        case "reason": "事由"
+        case "new_target_month": "新目標月"
+        case "pmo_completion": "PMO進捗"
+        case "state": "状態"
+        default: field ?? ""
+        }
+    }
+
+    static let joins: SQL = """
+        JOIN products p ON p.id = a.product_id
+        JOIN prefectures pf ON pf.code = left(a.dantai_code, 2)
+        LEFT JOIN municipalities m ON m.code = a.dantai_code
+        """
+
+    static let columns: SQL = """
+        a.id, a.dantai_code, coalesce(m.name, pf.name) AS dantai_name, pf.code AS prefecture_code, a.business_area, a.product_id,
+        p.name AS product_name, p.vendor_id, a.planned_month, a.state, a.reason, a.new_target_month, a.pmo_completion, a.note, a.updated_at
+        """
+
+    static func adoption(_ row: CouncilService.Row) throws -> Adoption {
+        Adoption(
+            id: try row.decode("id"), dantaiCode: try row.decode("dantai_code"), dantaiName: try row.decode("dantai_name"),
+            prefectureCode: try row.decode("prefecture_code"), businessArea: try row.decode("business_area"),
+            productId: try row.decode("product_id"), productName: try row.decode("product_name"), vendorId: try row.decode("vendor_id"),
+            plannedMonth: try row.decodeIfPresent("planned_month"), state: try row.decode("state"), reason: try row.decodeIfPresent("reason"),
+            newTargetMonth: try row.decodeIfPresent("new_target_month"), pmoCompletion: try row.decodeIfPresent("pmo_completion"),
+            note: try row.decodeIfPresent("note"), updatedAt: try row.decode("updated_at"))
+    }
+}
+
+/// Adoption rows refused as a whole; nothing was written.
+public struct AdoptionRejected: Error, Sendable {
+    public let problems: [AdoptionStore.RowProblem]
+}

@@ -1,0 +1,122 @@
+/// Vendors' standard-compliant products and the business areas each covers.
+public struct ProductStore: Sendable {
+    let pool: DatabasePool
+
+    public init(pool: DatabasePool) {
+        self.pool = pool
+    }
+
+    public func product(_ id: Int) async throws -> Product? {
+        try await pool.withConnection { try Self.fetch(id, on: $0, lock: false) }
+    }
+
+    public func products(vendor: Int?, businessArea: BusinessArea?, page: Page) async throws -> Paged<Product> {
+        try await pool.withConnection { connection in
+            var conditions: [SQL] = ["TRUE"]
+            if let vendor { conditions.append("p.vendor_id = \(vendor)") }
+            if let businessArea {
+                conditions.append("EXISTS (SELECT 1 FROM product_business_areas c WHERE c.product_id = p.id AND c.business_area = \(businessArea))")
+            }
+            let filter = SQL.joined(conditions, separator: " AND ")
+            let rows = try connection.query(Query("products.list", """
+                SELECT \(Self.columns) FROM products p JOIN organizations o ON o.id = p.vendor_id
+                WHERE \(filter) ORDER BY p.id LIMIT \(page.limit) OFFSET \(page.offset)
+                """)).rows
+            let total: Int = try connection.query(Query("products.count", """
+                SELECT count(*) AS n FROM products p WHERE \(filter)
+                """)).single().decode("n")
+            return Paged(items: try rows.map(Self.product), total: total, limit: page.limit, offset: page.offset)
+        }
+    }
+
+    public func create(_ draft: ProductDraft, by actor: AuditActor) async throws -> Product {
+        try draft.validate()
+        return try await pool.withTransaction { connection in
+            guard let vendor = try OrganizationStore.fetch(draft.vendorID, on: connection, lock: false), vendor.kind == .vendor else {
+                throw Problem.invalid("vendor_id", "no vendor organization \(draft.vendorID)")
+            }
+            guard vendor.active else { throw Problem.unprocessable("vendor_id", "\(vendor.name) is inactive") }
+            let id: Int = try connection.query(Query("products.insert", """
+                INSERT INTO products (vendor_id, name, version, notes) VALUES (\(draft.vendorID), \(draft.name), \(draft.version), \(draft.notes))
+                RETURNING id
+                """)).single().decode("id")
+            try Self.setAreas(id, draft.businessAreas, on: connection)
+            let created = try Self.fetch(id, on: connection, lock: false)!
+            try AuditStore.record(connection, actor, action: "product.create", entityType: "product", entityID: id,
+                                  before: nil, after: try JSONValue.fields(of: created))
+            return created
+        }
+    }
+
+    public func update(_ id: Int, by actor: AuditActor,
+                       _ change: @escaping @Sendable (Product) throws -> ProductDraft) async throws -> Product? {
+        try await pool.withTransaction { connection in
+            guard let current = try Self.fetch(id, on: connection, lock: true) else { return nil }
+            let draft = try change(current)
+            guard draft != ProductDraft(current) else { return current }
+            try draft.validate()
+            try connection.query(Query("products.update", """
+                UPDATE products SET name = \(draft.name), version = \(draft.version), notes = \(draft.notes), updated_at = now()
+                WHERE id = \(id)
+                """))
+            try Self.setAreas(id, draft.businessAreas, on: connection)
+            let updated = try Self.fetch(id, on: connection, lock: false)!
+            try AuditStore.record(connection, actor, action: "product.update", entityType: "product", entityID: id,
+                                  before: try JSONValue.fields(of: current), after: try JSONValue.fields(of: updated))
+            return updated
+        }
+    }
+
+    /// Replaces the covered areas; an area that still has reports or adoptions cannot be dropped.
+    private static func setAreas(_ product: Int, _ areas: [BusinessArea], on connection: Connection) throws {
+        let slugs = areas.map(\.rawValue)
+        let inUse = try connection.query(Query("products.areasInUse", """
+            SELECT DISTINCT business_area FROM (
+                SELECT business_area FROM status_reports WHERE product_id = \(product)
+                UNION ALL SELECT business_area FROM adoptions WHERE product_id = \(product)) used
+            WHERE NOT (business_area = ANY (\(slugs)::text[]))
+            """)).rows.map { try $0.decode("business_area", as: String.self) }
+        if let area = inUse.first {
+            throw Problem.unprocessable("business_areas", "\(area) has status reports or adoptions for this product and cannot be removed")
+        }
+        try connection.query(Query("products.dropAreas", """
+            DELETE FROM product_business_areas WHERE product_id = \(product) AND NOT (business_area = ANY (\(slugs)::text[]))
+            """))
+        try connection.query(Query("products.addAreas", """
+            INSERT INTO product_business_areas (product_id, business_area)
+            SELECT \(product), area FROM unnest(\(slugs)::text[]) AS area ON CONFLICT DO NOTHING
+            """))
+    }
+
+    static func fetch(_ id: Int, on connection: Connection, lock: Bool) throws -> Product? {
+        let lockClause: SQL = lock ? "FOR UPDATE OF p" : ""
+        return try connection.query(Query("products.byID", """
+            SELECT \(columns) FROM products p JOIN organizations o ON o.id = p.vendor_id WHERE p.id = \(id) \(lockClause)
+            """)).first.map(product)
+    }
+
+    static let columns: SQL = """
+        p.id, p.vendor_id, o.name AS vendor_name, p.name, p.version, p.notes, p.created_at, p.updated_at,
+        ARRAY(SELECT c.business_area FROM product_business_areas c JOIN business_areas b ON b.slug = c.business_area
+              WHERE c.product_id = p.id ORDER BY b.sort_order)::text[] AS business_areas
+        """
+
+    static func product(_ row: Row) throws -> Product {
+        Product(
+            id: try row.decode("id"), vendorId: try row.decode("vendor_id"), vendorName: try row.decode("vendor_name"),
+            name: try row.decode("name"), businessAreas: try row.decode("business_areas"), version: try row.decodeIfPresent("version"),
+            notes: try row.decodeIfPresent("notes"), createdAt: try row.decode("created_at"), updatedAt: try row.decode("updated_at"))
+    }
+}
+
+extension ProductStore {
+    /// Product ids and names for resolving spreadsheet rows: one vendor's, or everyone's.
+    public func names(vendor: Int?) async throws -> [(id: Int, vendor: Int, name: String)] {
+        try await pool.withConnection { connection in
+            let filter: SQL = vendor.map { "vendor_id = \($0)" } ?? "TRUE"
+            return try connection.query(Query("products.names", "SELECT id, vendor_id, name FROM products WHERE \(filter)")).rows.map {
+                (try $0.decode("id"), try $0.decode("vendor_id"), try $0.decode("name"))
+            }
+        }
+    }
+}

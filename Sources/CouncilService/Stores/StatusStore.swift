@@ -1,0 +1,157 @@
+import Foundation
+
+/// Development status: append-only reports; the current status is the latest per product and area.
+public struct StatusStore: Sendable {
+    let pool: DatabasePool
+
+    public init(pool: DatabasePool) {
+        self.pool = pool
+    }
+
+    public struct MatrixFilter: Sendable {
+        public var vendor: Int?
+        public var businessArea: BusinessArea?
+        public var stage: DevelopmentStage?
+        public var readiness: CloudReadiness?
+        /// The matrix as it stood at the end of this day (Japan time).
+        public var asOf: CalendarDate?
+        public init() {}
+    }
+
+    /// Files a report. Filing the current status again changes nothing (`created` is false).
+    /// `authorize` sees the product before anything is written.
+    public func file(_ draft: StatusDraft, by actor: AuditActor,
+                     authorize: @escaping @Sendable (Product) throws -> Void) async throws -> (report: StatusReport, created: Bool) {
+        try await pool.withTransaction { connection in
+            try Self.file(draft, by: actor, on: connection, authorize: authorize)
+        }
+    }
+
+    static func file(_ draft: StatusDraft, by actor: AuditActor, on connection: Connection,
+                     authorize: (Product) throws -> Void) throws -> (report: StatusReport, created: Bool) {
+        guard let product = try ProductStore.fetch(draft.productID, on: connection, lock: true) else {
+            throw Problem.unprocessable("product_id", "no product \(draft.productID)")
+        }
+        try authorize(product)
+        guard product.businessAreas.contains(draft.businessArea) else {
+            throw Problem.unprocessable("business_area", "\(product.name) does not cover \(draft.businessArea.japaneseName)")
+        }
+        let current = try connection.query(Query("status.latest", """
+            SELECT \(columns) FROM status_reports r JOIN products p ON p.id = r.product_id
+            WHERE r.product_id = \(draft.productID) AND r.business_area = \(draft.businessArea)
+            ORDER BY r.reported_at DESC, r.id DESC LIMIT 1
+            """)).first.map(report)
+        if let current, draft.matches(current) { return (current, false) }
+        if let current, draft.stage.order < current.stage.order, draft.regressionReason == nil {
+            throw Problem.unprocessable("regression_reason",
+                "the stage moves back from \(current.stage.japaneseLabel) to \(draft.stage.japaneseLabel); say why")
+        }
+        let id: Int = try connection.query(Query("status.insert", """
+            INSERT INTO status_reports (product_id, business_area, stage, spec_version, cloud_readiness, planned_completion,
+                                        planned_availability, note, regression_reason, reported_by)
+            VALUES (\(draft.productID), \(draft.businessArea), \(draft.stage), \(draft.specVersion), \(draft.cloudReadiness),
+                    \(draft.plannedCompletion)::date, \(draft.plannedAvailability)::date, \(draft.note), \(draft.regressionReason),
+                    \(actor.accountID))
+            RETURNING id
+            """)).single().decode("id")
+        let created = try connection.query(Query("status.byID", """
+            SELECT \(columns) FROM status_reports r JOIN products p ON p.id = r.product_id WHERE r.id = \(id)
+            """)).single()
+        let filed = try report(created)
+        try AuditStore.record(connection, actor, action: "status.report", entityType: "status_report", entityID: id,
+                              before: nil, after: try JSONValue.fields(of: filed))
+        return (filed, true)
+    }
+
+    /// The current status of every (product, area), or as it stood on `asOf`.
+    public func matrix(_ filter: MatrixFilter) async throws -> [StatusReport] {
+        try await pool.withConnection { connection in
+            var inner: [SQL] = ["TRUE"]
+            if let vendor = filter.vendor { inner.append("p.vendor_id = \(vendor)") }
+            if let area = filter.businessArea { inner.append("r.business_area = \(area)") }
+            if let asOf = filter.asOf { inner.append(Self.endOfDay(asOf)) }
+            var outer: [SQL] = ["TRUE"]
+            if let stage = filter.stage { outer.append("stage = \(stage)") }
+            if let readiness = filter.readiness { outer.append("cloud_readiness = \(readiness)") }
+            return try connection.query(Query("status.matrix", """
+                SELECT * FROM (
+                    SELECT DISTINCT ON (r.product_id, r.business_area) \(Self.columns)
+                    FROM status_reports r JOIN products p ON p.id = r.product_id
+                    WHERE \(SQL.joined(inner, separator: " AND "))
+                    ORDER BY r.product_id, r.business_area, r.reported_at DESC, r.id DESC
+                ) latest
+                WHERE \(SQL.joined(outer, separator: " AND "))
+                ORDER BY product_id, (SELECT sort_order FROM business_areas b WHERE b.slug = latest.business_area)
+                """)).rows.map(Self.report)
+        }
+    }
+
+    public func history(product: Int, businessArea: BusinessArea) async throws -> [StatusReport] {
+        try await pool.withConnection { connection in
+            try connection.query(Query("status.history", """
+                SELECT \(Self.columns) FROM status_reports r JOIN products p ON p.id = r.product_id
+                WHERE r.product_id = \(product) AND r.business_area = \(businessArea)
+                ORDER BY r.reported_at, r.id
+                """)).rows.map(Self.report)
+        }
+    }
+
+    /// One row per business area: how many products are at each stage (current, or on `asOf`).
+    public struct SummaryRow: Codable, Sendable, Equatable {
+        public let businessArea: BusinessArea
+        public let name: String
+        public let stages: [String: Int]
+        public let total: Int
+    }
+
+    public func summary(asOf: CalendarDate?) async throws -> [SummaryRow] {
+        try await pool.withConnection { connection in
+            let cutoff: SQL = asOf.map { Self.endOfDay($0) } ?? "TRUE"
+            let rows = try connection.query(Query("status.summary", """
+                SELECT b.slug, b.name, latest.stage, count(latest.stage) AS n
+                FROM business_areas b
+                LEFT JOIN (
+                    SELECT DISTINCT ON (r.product_id, r.business_area) r.business_area, r.stage
+                    FROM status_reports r WHERE \(cutoff)
+                    ORDER BY r.product_id, r.business_area, r.reported_at DESC, r.id DESC
+                ) latest ON latest.business_area = b.slug
+                GROUP BY b.slug, b.name, b.sort_order, latest.stage
+                ORDER BY b.sort_order
+                """)).rows
+            var counts: [BusinessArea: [String: Int]] = [:]
+            var names: [BusinessArea: String] = [:]
+            for row in rows {
+                let area: BusinessArea = try row.decode("slug")
+                names[area] = try row.decode("name")
+                var stages = counts[area] ?? Dictionary(uniqueKeysWithValues: DevelopmentStage.allCases.map { ($0.rawValue, 0) })
+                if let stage: DevelopmentStage = try row.decodeIfPresent("stage") { stages[stage.rawValue] = try row.decode("n") }
+                counts[area] = stages
+            }
+            return BusinessArea.allCases.map { area in
+                let stages = counts[area] ?? [:]
+                return SummaryRow(businessArea: area, name: names[area] ?? area.japaneseName, stages: stages,
+                                  total: stages.values.reduce(0, +))
+            }
+        }
+    }
+
+    /// Reports made before the end of `day` in Japan time.
+    static func endOfDay(_ day: CalendarDate) -> SQL {
+        "r.reported_at < ((\(day)::date + 1)::timestamp AT TIME ZONE 'Asia/Tokyo')"
+    }
+
+    static let columns: SQL = """
+        r.id, r.product_id, p.name AS product_name, p.vendor_id, r.business_area, r.stage, r.spec_version, r.cloud_readiness,
+        r.planned_completion, r.planned_availability, r.note, r.regression_reason, r.reported_at, r.reported_by
+        """
+
+    static func report(_ row: Row) throws -> StatusReport {
+        StatusReport(
+            id: try row.decode("id"), productId: try row.decode("product_id"), productName: try row.decode("product_name"),
+            vendorId: try row.decode("vendor_id"), businessArea: try row.decode("business_area"), stage: try row.decode("stage"),
+            specVersion: try row.decodeIfPresent("spec_version"), cloudReadiness: try row.decode("cloud_readiness"),
+            plannedCompletion: try row.decodeIfPresent("planned_completion"), plannedAvailability: try row.decodeIfPresent("planned_availability"),
+            note: try row.decodeIfPresent("note"), regressionReason: try row.decodeIfPresent("regression_reason"),
+            reportedAt: try row.decode("reported_at"), reportedBy: try row.decodeIfPresent("reported_by"))
+    }
+}
