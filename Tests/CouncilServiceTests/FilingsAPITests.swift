@@ -1,0 +1,245 @@
+@testable import CouncilService
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@Suite struct FilingsAPITests {
+    private func json(_ object: [String: Any]) -> ByteBuffer {
+        ByteBuffer(bytes: try! JSONSerialization.data(withJSONObject: object))
+    }
+
+    @Test func statusHistoryAsOfAndSummary() async throws {
+        try await withApp(seed: false) { client, environment in
+            let product = environment.ids.productA.id
+            // Two reports filed in the past (Japan time), then today's.
+            _ = try await environment.pool.withConnection { connection in
+                try connection.query(Query("test.pastReports", """
+                    INSERT INTO status_reports (product_id, business_area, stage, cloud_readiness, reported_at) VALUES
+                        (\(product), 'juki', 'designing', 'not_ready', '2026-01-10 12:00+09'),
+                        (\(product), 'juki', 'developing', 'verifying', '2026-02-10 23:30+09')
+                    """))
+            }
+            let asA = environment.headers(.vendorA, [.contentType: "application/json"])
+            try await client.execute(uri: "/v1/development-status", method: .post, headers: asA,
+                                     body: json(["product_id": product, "business_area": "juki", "stage": "testing",
+                                                 "cloud_readiness": "ready", "spec_version": "4.0", "planned_completion": "2026-03-31"])) { (response) throws in
+                #expect(response.status == .created)
+            }
+            func stage(asOf: String?) async throws -> String? {
+                let uri = "/v1/development-status?vendor=\(environment.ids.vendorA.id)&business_area=juki" + (asOf.map { "&as_of=\($0)" } ?? "")
+                return try await client.execute(uri: uri, method: .get, headers: environment.headers(.observer)) { (response) throws in
+                    try response.json.items.first?["stage"] as? String
+                }
+            }
+            #expect(try await stage(asOf: "2026-01-09") == nil)
+            #expect(try await stage(asOf: "2026-01-31") == "designing")
+            #expect(try await stage(asOf: "2026-02-10") == "developing")  // 23:30 JST still counts on the 10th
+            #expect(try await stage(asOf: nil) == "testing")
+            try await client.execute(uri: "/v1/development-status/history?product_id=\(product)&business_area=juki", method: .get,
+                                     headers: environment.headers(.member)) { (response) throws in
+                #expect(try response.json.items.map { $0["stage"] as? String } == ["designing", "developing", "testing"])
+            }
+            try await client.execute(uri: "/v1/development-status/summary", method: .get, headers: environment.headers(.member)) { (response) throws in
+                let items = try response.json.items
+                #expect(items.count == 20)
+                let juki = items.first { $0["business_area"] as? String == "juki" }
+                #expect((juki?["stages"] as? [String: Int])?["testing"] == 1 && juki?["total"] as? Int == 1)
+            }
+            try await client.execute(uri: "/v1/development-status/summary?as_of=2026-01-31", method: .get, headers: environment.headers(.member)) { (response) throws in
+                let juki = try response.json.items.first { $0["business_area"] as? String == "juki" }
+                #expect((juki?["stages"] as? [String: Int])?["designing"] == 1)
+            }
+            try await client.execute(uri: "/v1/development-status?as_of=2026-02-30", method: .get, headers: environment.headers(.member)) { (response) throws in
+                try expectProblem(response, .badRequest, field: "as_of")
+            }
+        }
+    }
+
+    @Test func statusRules() async throws {
+        try await withApp(seed: false) { client, environment in
+            let product = environment.ids.productA.id
+            let asA = environment.headers(.vendorA, [.contentType: "application/json"])
+            func file(_ body: [String: Any], headers: HTTPFields? = nil) async throws -> TestResponse {
+                var full: [String: Any] = ["product_id": product, "business_area": "kokuho", "cloud_readiness": "verifying"]
+                full.merge(body) { $1 }
+                return try await client.execute(uri: "/v1/development-status", method: .post, headers: headers ?? asA, body: json(full)) { $0 }
+            }
+            #expect(try await file(["stage": "developing"]).status == .created)
+            #expect(try await file(["stage": "developing"]).status == .ok)  // the same status again: nothing new
+            try expectProblem(try await file(["stage": "designing"]), .unprocessableContent, field: "regression_reason")
+            #expect(try await file(["stage": "designing", "regression_reason": "仕様書改版への対応"]).status == .created)
+            try expectProblem(try await file(["stage": "testing", "business_area": "koseki"]), .unprocessableContent, field: "business_area")
+            try expectProblem(try await file(["stage": "shipping"]), .badRequest, field: "stage")
+            try expectProblem(try await file(["stage": "testing", "planned_completion": "2026-13-01"]), .badRequest, field: "planned_completion")
+            // Vendor B cannot file for vendor A's product; observers file nothing.
+            try expectProblem(try await file(["stage": "testing"], headers: environment.headers(.vendorB, [.contentType: "application/json"])), .forbidden)
+            try expectProblem(try await file(["stage": "testing"], headers: environment.headers(.observer, [.contentType: "application/json"])), .forbidden)
+            let history = try await StatusStore(pool: environment.pool).history(product: product, businessArea: .kokuho)
+            #expect(history.map(\.stage) == [.developing, .designing])
+            // History is append-only in the database itself.
+            let error = await #expect(throws: DatabaseError.self) {
+                try await environment.pool.withConnection { try $0.query(Query("test.rewrite", "UPDATE status_reports SET stage = 'available'")) }
+            }
+            #expect(error?.sqlState == "42501")
+        }
+    }
+
+    @Test func productsBelongToTheirVendor() async throws {
+        try await withApp(seed: false) { client, environment in
+            let asA = environment.headers(.vendorA, [.contentType: "application/json"])
+            try await client.execute(uri: "/v1/products/\(environment.ids.productB.id)", method: .patch, headers: asA,
+                                     body: json(["name": "乗っ取り"])) { (response) throws in
+                try expectProblem(response, .forbidden)
+            }
+            try await client.execute(uri: "/v1/products", method: .post, headers: asA,
+                                     body: json(["vendor_id": environment.ids.vendorB.id, "name": "偽物", "business_areas": ["juki"]])) { (response) throws in
+                try expectProblem(response, .forbidden)
+            }
+            try await client.execute(uri: "/v1/products", method: .post, headers: asA,
+                                     body: json(["name": "ａ住記クラウド", "business_areas": ["juki"]])) { (response) throws in
+                try expectProblem(response, .conflict)  // the same name, ignoring width and case
+            }
+            try await client.execute(uri: "/v1/products", method: .post, headers: asA,
+                                     body: json(["name": "A介護", "business_areas": []])) { (response) throws in
+                try expectProblem(response, .badRequest, field: "business_areas")
+            }
+            try await client.execute(uri: "/v1/products", method: .post, headers: environment.headers(.admin, [.contentType: "application/json"]),
+                                     body: json(["name": "事務局登録", "business_areas": ["juki"]])) { (response) throws in
+                try expectProblem(response, .badRequest, field: "vendor_id")
+            }
+            try await client.execute(uri: "/v1/products", method: .post, headers: asA,
+                                     body: json(["name": "A介護", "business_areas": ["kaigo"]])) { (response) throws in
+                #expect(response.status == .created)
+                #expect(try response.json["vendor_id"] as? Int == environment.ids.vendorA.id)
+            }
+            // An area with filings cannot be dropped from the product.
+            _ = try await StatusStore(pool: environment.pool).file(
+                StatusDraft(productID: environment.ids.productA.id, businessArea: .kokuho, stage: .designing, specVersion: nil,
+                            cloudReadiness: .notReady, plannedCompletion: nil, plannedAvailability: nil, note: nil, regressionReason: nil),
+                by: .system, authorize: { _ in })
+            try await client.execute(uri: "/v1/products/\(environment.ids.productA.id)", method: .patch, headers: asA,
+                                     body: json(["business_areas": ["juki"]])) { (response) throws in
+                try expectProblem(response, .unprocessableContent, field: "business_areas")
+            }
+            try await client.execute(uri: "/v1/products?vendor=\(environment.ids.vendorA.id)&business_area=kaigo", method: .get,
+                                     headers: environment.headers(.observer)) { (response) throws in
+                #expect(try response.json.items.map { $0["name"] as? String } == ["A介護"])
+            }
+        }
+    }
+
+    @Test func adoptionRulesEachWithItsError() async throws {
+        try await withApp { client, environment in
+            let a = environment.ids.productA.id, b = environment.ids.productB.id
+            let asA = environment.headers(.vendorA, [.contentType: "application/json"])
+            func put(_ path: String, _ body: [String: Any], headers: HTTPFields? = nil) async throws -> TestResponse {
+                try await client.execute(uri: "/v1/adoptions/\(path)", method: .put, headers: headers ?? asA, body: json(body)) { $0 }
+            }
+            let created = try await put("011002/juki", ["product_id": a, "state": "planned", "planned_month": "令和8年1月", "pmo_completion": 42.5])
+            #expect(created.status == .created)
+            #expect(try created.json["planned_month"] as? String == "2026-01")
+            #expect(try await put("011002/juki", ["product_id": a, "state": "planned", "planned_month": "2026-01", "pmo_completion": 42.5]).status == .ok)
+            try expectProblem(try await put("010006/juki", ["product_id": a, "state": "planned"]), .unprocessableContent, field: "business_area")
+            #expect(try await put("010006/seikatsu_hogo", ["product_id": a, "state": "planned"]).status == .created)
+            try expectProblem(try await put("011002/kokuho", ["product_id": b, "state": "planned"],
+                                            headers: environment.headers(.admin, [.contentType: "application/json"])), .unprocessableContent, field: "product_id")
+            try expectProblem(try await put("011002/kokuho", ["product_id": a, "state": "specified_support"]), .unprocessableContent, field: "reason")
+            #expect(try await put("011002/kokuho", ["product_id": a, "state": "specified_support", "reason": "vendor_resources"]).status == .created)
+            try expectProblem(try await put("013030/juki", ["product_id": a, "state": "delayed"]), .unprocessableContent, field: "new_target_month")
+            try expectProblem(try await put("013030/juki", ["product_id": a, "state": "planned", "reason": "mainframe"]), .unprocessableContent, field: "reason")
+            try expectProblem(try await put("013030/juki", ["product_id": a, "state": "planned", "pmo_completion": 101]), .unprocessableContent, field: "pmo_completion")
+            try expectProblem(try await put("012025/juki", ["product_id": a, "state": "planned"]), .unprocessableContent, field: "dantai_code")
+            try expectProblem(try await put("012024/juki", ["product_id": a, "state": "planned"]), .badRequest, field: "dantai_code")
+            try expectProblem(try await put("013030/gomi", ["product_id": a, "state": "planned"]), .badRequest, field: "business_area")
+            try expectProblem(try await put("013030/juki", ["product_id": a, "state": "planned", "planned_month": "来年"]), .badRequest, field: "planned_month")
+            // A merged (inactive) municipality takes no new adoptions.
+            _ = try await environment.pool.withConnection { try $0.query(Query("test.merge", "UPDATE municipalities SET active = false WHERE code = '013048'")) }
+            try expectProblem(try await put("013048/juki", ["product_id": a, "state": "planned"]), .unprocessableContent, field: "dantai_code")
+            // Vendor B may not file A's product, nor take over A's record with its own.
+            let asB = environment.headers(.vendorB, [.contentType: "application/json"])
+            try expectProblem(try await put("131016/juki", ["product_id": a, "state": "planned"], headers: asB), .forbidden)
+            try expectProblem(try await put("011002/juki", ["product_id": b, "state": "planned"], headers: asB), .forbidden)
+            // The secretariat may reassign it.
+            #expect(try await put("011002/juki", ["product_id": b, "state": "delayed", "new_target_month": "2027-03"],
+                                  headers: environment.headers(.admin, [.contentType: "application/json"])).status == .ok)
+            try await client.execute(uri: "/v1/adoptions/011002/juki/history", method: .get, headers: environment.headers(.observer)) { (response) throws in
+                let states = try response.json.items.map { $0["state"] as? String }
+                #expect(states == ["planned", "delayed"])
+            }
+            try await client.execute(uri: "/v1/adoptions?state=specified_support&reason=vendor_resources&block=hokkaido", method: .get,
+                                     headers: environment.headers(.observer)) { (response) throws in
+                #expect(try response.json.items.map { $0["dantai_code"] as? String } == ["011002"])
+            }
+            try await client.execute(uri: "/v1/adoptions?vendor=\(environment.ids.vendorA.id)&prefecture=01", method: .get,
+                                     headers: environment.headers(.observer)) { (response) throws in
+                #expect(try response.json["total"] as? Int == 2)  // 札幌市 国保 and 北海道 生活保護
+            }
+        }
+    }
+
+    @Test func spreadsheetImportIsAllOrNothingIdempotentAndRoundTripsInCP932() async throws {
+        try await withApp { client, environment in
+            let a = environment.ids.productA.id
+            let csv = """
+                団体コード,団体名,業務,製品,移行予定,状態,事由,新目標月,PMO進捗,備考\r
+                011002,札幌市,住民記録,A住記クラウド,令和8年1月,移行中,,,55,\r
+                11002,札幌市,国民健康保険,Ａ住記クラウド,2026/02,特定移行支援,事業者リソース不足,,,要員不足\r
+                131016,千代田区,juki,A住記クラウド,2026-03,delayed,,2026-09,,"備考, カンマ入り"\r
+                010006,北海道,生活保護,A住記クラウド,2025-12,移行済,,,100,\r
+                """
+            let file = try #require(csv.data(using: .shiftJIS))
+            let asA = environment.headers(.vendorA, [.contentType: "text/csv"])
+            try await client.execute(uri: "/v1/adoptions/import?dry_run=true", method: .post, headers: asA, body: ByteBuffer(bytes: file)) { (response) throws in
+                let body = try response.json
+                #expect(body["inserted"] as? Int == 4 && body["dry_run"] as? Bool == true, "\(response.text)")
+            }
+            try await client.execute(uri: "/v1/adoptions", method: .get, headers: asA) { (response) throws in
+                #expect(try response.json["total"] as? Int == 0)
+            }
+            try await client.execute(uri: "/v1/adoptions/import", method: .post, headers: asA, body: ByteBuffer(bytes: file)) { (response) throws in
+                #expect(try response.json["inserted"] as? Int == 4)
+            }
+            try await client.execute(uri: "/v1/adoptions/import", method: .post, headers: asA, body: ByteBuffer(bytes: file)) { (response) throws in
+                let body = try response.json
+                #expect(body["unchanged"] as? Int == 4 && body["inserted"] as? Int == 0 && body["updated"] as? Int == 0)
+            }
+            // Export in CP932, then import the export unchanged: nothing changes.
+            let exported: ByteBuffer = try await client.execute(uri: "/v1/adoptions/export?encoding=cp932", method: .get,
+                                                                headers: environment.headers(.vendorA)) { (response) throws in
+                #expect(response.headers[.contentType] == "text/csv; charset=Shift_JIS")
+                return response.body
+            }
+            let exportedText = try #require(String(data: Data(exported.readableBytesView), encoding: .shiftJIS))
+            #expect(exportedText.contains("札幌市") && exportedText.contains("特定移行支援") && exportedText.contains("\"備考, カンマ入り\""))
+            try await client.execute(uri: "/v1/adoptions/import", method: .post, headers: asA, body: exported) { (response) throws in
+                #expect(try response.json["unchanged"] as? Int == 4, "\(response.text)")
+            }
+            // A file with bad lines changes nothing and lists every line.
+            let bad = """
+                団体コード,業務,製品ID,状態,事由\r
+                011002,juki,\(a),migrated,\r
+                011003,juki,\(a),planned,\r
+                131016,介護,\(a),planned,\r
+                013030,juki,\(a),specified_support,\r
+                013030,juki,\(a),planned,\r
+                010006,juki,\(a),planned,\r
+                """
+            try await client.execute(uri: "/v1/adoptions/import", method: .post, headers: asA, body: ByteBuffer(string: bad)) { (response) throws in
+                let body = try expectProblem(response, .unprocessableContent)
+                let lines = (body["errors"] as? [[String: Any]] ?? []).compactMap { $0["line"] as? Int }
+                #expect(lines == [3, 4], "\(response.text)")  // file-level problems first
+            }
+            let stillBad = bad.replacingOccurrences(of: "011003", with: "013048").replacingOccurrences(of: "介護", with: "juki")
+            try await client.execute(uri: "/v1/adoptions/import", method: .post, headers: asA, body: ByteBuffer(string: stillBad)) { (response) throws in
+                let body = try expectProblem(response, .unprocessableContent)
+                let lines = (body["errors"] as? [[String: Any]] ?? []).compactMap { $0["line"] as? Int }
+                #expect(lines == [5, 6, 7], "\(response.text)")  // specified_support without 事由, duplicate, prefecture juki
+            }
+            try await client.execute(uri: "/v1/adoptions/011002/juki", method: .get, headers: asA) { (response) throws in
+                #expect(try response.json["state"] as? String == "in_progress")
+            }
+        }
+    }
+}
