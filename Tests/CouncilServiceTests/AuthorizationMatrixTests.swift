@@ -118,6 +118,11 @@ import Testing
             path: { env, _ in "/v1/development-status/history?product_id=\(env.ids.productA.id)&business_area=juki" },
             expected: authenticated(.ok)),
         "getStatusSummary": Probe(path: fixed("/v1/development-status/summary"), expected: authenticated(.ok)),
+        "importStatusReports": Probe(
+            path: fixed("/v1/development-status/import"),
+            body: { env, _ in ("text/csv", ByteBuffer(string: "製品ID,業務,段階,ガバメントクラウド対応\n\(env.ids.productA.id),国民健康保険,開発中,検証中\n")) },
+            expected: only(filers(.ok, ownVendor: .vendorA).merging([.vendorB: .unprocessableContent]) { $1 })),
+        "exportStatusReports": Probe(path: fixed("/v1/development-status/export"), expected: authenticated(.ok)),
         "listAdoptions": Probe(path: fixed("/v1/adoptions"), expected: authenticated(.ok)),
         "exportAdoptions": Probe(path: fixed("/v1/adoptions/export"), expected: authenticated(.ok)),
         "importAdoptions": Probe(

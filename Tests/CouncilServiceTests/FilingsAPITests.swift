@@ -242,4 +242,40 @@ import Testing
             }
         }
     }
+
+    @Test func statusSpreadsheetImportsIdempotentlyAndRoundTrips() async throws {
+        try await withApp(seed: false) { client, environment in
+            let asA = environment.headers(.vendorA, [.contentType: "text/csv"])
+            let csv = """
+                製品,業務,段階,標準仕様書の版,ガバメントクラウド対応,完了予定日,提供予定日,備考\r
+                A住記クラウド,住民記録,テスト中,4.0,対応済,2026/03/31,2026-04-01,\r
+                A住記クラウド,kokuho,developing,3.1,verifying,,,"国保, 第2版"\r
+                """
+            let file = ByteBuffer(bytes: try #require(csv.data(using: .shiftJIS)))
+            try await client.execute(uri: "/v1/development-status/import?dry_run=true", method: .post, headers: asA, body: file) { (response) throws in
+                #expect(try response.json["filed"] as? Int == 2, "\(response.text)")
+            }
+            #expect(try await StatusStore(pool: environment.pool).matrix(.init()).isEmpty)
+            try await client.execute(uri: "/v1/development-status/import", method: .post, headers: asA, body: file) { (response) throws in
+                #expect(try response.json["filed"] as? Int == 2)
+            }
+            try await client.execute(uri: "/v1/development-status/import", method: .post, headers: asA, body: file) { (response) throws in
+                #expect(try response.json["unchanged"] as? Int == 2)
+            }
+            let exported: ByteBuffer = try await client.execute(uri: "/v1/development-status/export?encoding=cp932", method: .get,
+                                                                headers: environment.headers(.vendorA)) { (response) throws in response.body }
+            try await client.execute(uri: "/v1/development-status/import", method: .post, headers: asA, body: exported) { (response) throws in
+                #expect(try response.json["unchanged"] as? Int == 2, "\(response.text)")
+            }
+            // A backward stage without a reason refuses the whole file, naming the line.
+            let backwards = "製品,業務,段階,ガバメントクラウド対応\nA住記クラウド,juki,設計中,対応済\nA住記クラウド,kokuho,テスト中,対応済\n"
+            try await client.execute(uri: "/v1/development-status/import", method: .post, headers: asA, body: ByteBuffer(string: backwards)) { (response) throws in
+                let body = try expectProblem(response, .unprocessableContent)
+                let errors = body["errors"] as? [[String: Any]] ?? []
+                #expect(errors.map { $0["line"] as? Int } == [2] && errors.first?["column"] as? String == "後退理由")
+            }
+            let kokuho = try await StatusStore(pool: environment.pool).history(product: environment.ids.productA.id, businessArea: .kokuho)
+            #expect(kokuho.map(\.stage) == [.developing])
+        }
+    }
 }

@@ -44,6 +44,8 @@ extension RouteTable {
             Endpoint(.get, "/v1/development-status", "getStatusMatrix", .authenticated, api.status.matrix),
             Endpoint(.get, "/v1/development-status/history", "getStatusHistory", .authenticated, api.status.history),
             Endpoint(.get, "/v1/development-status/summary", "getStatusSummary", .authenticated, api.status.summary),
+            Endpoint(.post, "/v1/development-status/import", "importStatusReports", .filer, api.status.importFile),
+            Endpoint(.get, "/v1/development-status/export", "exportStatusReports", .authenticated, api.status.export),
             Endpoint(.get, "/v1/adoptions", "listAdoptions", .authenticated, api.adoptions.list),
             Endpoint(.post, "/v1/adoptions/import", "importAdoptions", .filer, api.adoptions.importFile),
             Endpoint(.get, "/v1/adoptions/export", "exportAdoptions", .authenticated, api.adoptions.export),

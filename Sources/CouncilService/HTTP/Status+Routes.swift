@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 
 /// Development status (開発状況): filing, the current matrix (or as of a day), history, summary.
@@ -58,5 +59,36 @@ struct StatusRoutes: Sendable {
     func summary(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
         let parameters = try QueryParameters(request, allowed: ["as_of"])
         return try .json(Items(items: try await store.summary(asOf: try parameters.date("as_of"))))
+    }
+
+    func importFile(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
+        let principal = try context.caller()
+        let parameters = try QueryParameters(request, allowed: ["encoding", "dry_run"])
+        let encoding = try parameters.value("encoding", as: CSVTextEncoding.self) ?? .auto
+        let dryRun = try parameters.bool("dry_run") ?? false
+        let text = try await UploadedFile.readText(request, context: context, encoding: encoding)
+        let names = try await products.names(vendor: principal.isSecretariat ? nil : principal.organizationID)
+        let rows = try StatusCSV.parse(text.text, products: names)
+        return try .json(try await store.importRows(rows, by: try context.auditActor(), dryRun: dryRun) { product in
+            try Policy.requireWriteFilings(of: product.vendorId, principal)
+        })
+    }
+
+    func export(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
+        let parameters = try QueryParameters(request, allowed: ["vendor", "business_area", "stage", "readiness", "as_of", "encoding"])
+        var filter = StatusStore.MatrixFilter()
+        filter.vendor = try parameters.id("vendor")
+        filter.businessArea = try parameters.value("business_area", as: BusinessArea.self)
+        filter.stage = try parameters.value("stage", as: DevelopmentStage.self)
+        filter.readiness = try parameters.value("readiness", as: CloudReadiness.self)
+        filter.asOf = try parameters.date("as_of")
+        let encoding = try parameters.value("encoding", as: CSVTextEncoding.self) ?? .utf8
+        let data: Data
+        do {
+            data = try StatusCSV.export(try await store.matrix(filter), encoding: encoding)
+        } catch let error as CSVTextEncoding.Undecodable {
+            throw Problem.unprocessable("encoding", error.description)
+        }
+        return UploadedFile.csvResponse(data, encoding: encoding, filename: "development-status.csv")
     }
 }

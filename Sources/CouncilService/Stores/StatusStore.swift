@@ -155,3 +155,47 @@ public struct StatusStore: Sendable {
             reportedAt: try row.decode("reported_at"), reportedBy: try row.decodeIfPresent("reported_by"))
     }
 }
+
+extension StatusStore {
+    public struct ImportOutcome: Codable, Sendable, Equatable {
+        public var rows: Int
+        public var filed: Int
+        public var unchanged: Int
+        public var dryRun: Bool
+    }
+
+    /// Files every row in one transaction: all or nothing. Row problems (ownership, coverage,
+    /// a backward stage without a reason) are collected with their lines; a dry run rolls back.
+    public func importRows(_ rows: [StatusCSV.Row], by actor: AuditActor, dryRun: Bool,
+                           authorize: @escaping @Sendable (Product) throws -> Void) async throws -> ImportOutcome {
+        struct DryRun: Error { let outcome: ImportOutcome }
+        do {
+            return try await pool.withTransaction { connection in
+                var filed = 0
+                var problems: [ImportProblem] = []
+                for row in rows {
+                    do {
+                        if try Self.file(row.draft, by: actor, on: connection, authorize: authorize).created { filed += 1 }
+                    } catch let problem as Problem {
+                        problems.append(ImportProblem(line: row.line, column: Self.column(problem.errors.first?.field), reason: problem.detail))
+                    }
+                }
+                guard problems.isEmpty else { throw ImportRejected(problems: problems) }
+                let outcome = ImportOutcome(rows: rows.count, filed: filed, unchanged: rows.count - filed, dryRun: dryRun)
+                if dryRun { throw DryRun(outcome: outcome) }
+                return outcome
+            }
+        } catch let dryRun as DryRun {
+            return dryRun.outcome
+        }
+    }
+
+    private static func column(_ field: String?) -> String? {
+        switch field {
+        case "regression_reason": "後退理由"
+        case "business_area": "業務"
+        case "product_id": "製品"
+        default: nil
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+
+/// The development-status spreadsheet: 製品ID, 製品, 業務, 段階, 標準仕様書の版, ガバメントクラウド対応,
+/// 完了予定日, 提供予定日, 備考, 後退理由. 段階 and ガバメントクラウド対応 accept slugs or Japanese labels.
+public enum StatusCSV {
+    public static let header = ["製品ID", "製品", "業務", "段階", "標準仕様書の版", "ガバメントクラウド対応", "完了予定日", "提供予定日", "備考", "後退理由"]
+
+    public struct Row: Sendable {
+        public let line: Int
+        public let draft: StatusDraft
+    }
+
+    public static func parse(_ text: String, products: [(id: Int, vendor: Int, name: String)]) throws(ImportRejected) -> [Row] {
+        let table = try CSVTable(text)
+        try table.require(["業務", "段階", "ガバメントクラウド対応"])
+        var byName: [String: [Int]] = [:]
+        for product in products { byName[CSVTable.key(product.name).lowercased(), default: []].append(product.id) }
+        var rows: [Row] = []
+        var problems: [ImportProblem] = []
+        var seen: [String: Int] = [:]
+        for record in table.records {
+            func value(_ column: String) -> String { table.value(record, column) }
+            var rowProblems: [ImportProblem] = []
+            func problem(_ column: String, _ reason: String) { rowProblems.append(ImportProblem(line: record.line, column: column, reason: reason)) }
+            var product: Int?
+            if let id = Int(value("製品ID")) {
+                product = id
+            } else {
+                let matches = byName[CSVTable.key(value("製品")).lowercased()] ?? []
+                if matches.count == 1 { product = matches[0] }
+                else if matches.isEmpty { problem("製品", "no product named '\(value("製品"))' of yours") }
+                else { problem("製品", "'\(value("製品"))' names several vendors' products; give 製品ID") }
+            }
+            let area = BusinessArea(matching: value("業務"))
+            if area == nil { problem("業務", "'\(value("業務"))' is not one of the 20 business areas") }
+            let stage = DevelopmentStage(label: value("段階"))
+            if stage == nil { problem("段階", "'\(value("段階"))' is not one of \(DevelopmentStage.allCases.map(\.japaneseLabel).joined(separator: ", "))") }
+            let readiness = CloudReadiness(label: value("ガバメントクラウド対応"))
+            if readiness == nil { problem("ガバメントクラウド対応", "'\(value("ガバメントクラウド対応"))' is not one of 未対応, 検証中, 対応済") }
+            func date(_ column: String) -> CalendarDate? {
+                let text = value(column).replacingOccurrences(of: "/", with: "-")
+                guard !text.isEmpty else { return nil }
+                guard let date = CalendarDate(rawValue: text) else {
+                    problem(column, CalendarDate.whyInvalid(value(column)))
+                    return nil
+                }
+                return date
+            }
+            let completion = date("完了予定日"), availability = date("提供予定日")
+            guard rowProblems.isEmpty, let product, let area, let stage, let readiness else {
+                problems += rowProblems
+                continue
+            }
+            let key = "\(product)/\(area.rawValue)"
+            if let first = seen[key] {
+                problems.append(ImportProblem(line: record.line, column: "業務", reason: "this product and area already appear on line \(first)"))
+                continue
+            }
+            seen[key] = record.line
+            rows.append(Row(line: record.line, draft: StatusDraft(
+                productID: product, businessArea: area, stage: stage, specVersion: value("標準仕様書の版"), cloudReadiness: readiness,
+                plannedCompletion: completion, plannedAvailability: availability, note: value("備考"), regressionReason: value("後退理由"))))
+        }
+        if rows.isEmpty && problems.isEmpty {
+            problems.append(ImportProblem(line: table.header.line, column: nil, reason: "the file has a header but no rows"))
+        }
+        guard problems.isEmpty else { throw ImportRejected(problems: problems) }
+        return rows
+    }
+
+    public static func export(_ reports: [StatusReport], encoding: CSVTextEncoding) throws(CSVTextEncoding.Undecodable) -> Data {
+        try CSVWriter.encode(header: header, rows: reports.map { report in
+            [String(report.productId), report.productName, report.businessArea.japaneseName, report.stage.japaneseLabel,
+             report.specVersion ?? "", report.cloudReadiness.japaneseLabel, report.plannedCompletion?.rawValue ?? "",
+             report.plannedAvailability?.rawValue ?? "", report.note ?? "", ""]
+        }, encoding: encoding)
+    }
+}
