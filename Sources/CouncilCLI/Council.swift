@@ -11,8 +11,9 @@ struct Council: AsyncParsableCommand {
             (default http://127.0.0.1:8080).
 
             Exit codes: 0 success · 1 the server refused the request (4xx) · 64 usage error ·
-            69 the daemon is unreachable · 70 the server failed (5xx) · 78 bad configuration.
+            66 unreadable input · 69 the daemon is unreachable · 70 the server failed (5xx) ·
+            73 cannot write output · 78 bad configuration.
             """,
-        subcommands: [Serve.self, DB.self, Admin.self, Import.self]
+        subcommands: [Serve.self, DB.self, Admin.self, Import.self, Export.self]
     )
 }

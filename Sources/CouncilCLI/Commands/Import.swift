@@ -3,31 +3,19 @@ import Foundation
 
 struct Import: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Import files into Council through the daemon.",
-        subcommands: [Municipalities.self])
+        abstract: "Import spreadsheets (CSV, UTF-8 or CP932) through the daemon.",
+        discussion: "Every import is all-or-nothing: a file with any bad line changes nothing and every bad line is listed.",
+        subcommands: [Municipalities.self, Adoptions.self, Status.self])
 
-    struct Municipalities: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Import MIC's 全国地方公共団体コード list (CSV, UTF-8 or CP932).",
-            discussion: "All-or-nothing: a file with any bad line changes nothing and every bad line is listed.")
-
+    /// What every import takes: the file, its encoding, dry run, and the daemon.
+    struct FileOptions: ParsableArguments {
         @Argument(help: "The CSV file.") var file: String
         @Option(help: "auto, utf8 or cp932.") var encoding: String = "auto"
         @Flag(name: .customLong("dry-run"), help: "Report what would change without changing anything.") var dryRun = false
         @OptionGroup var client: ClientOptions
 
-        struct Report: Decodable {
-            let rows: Int
-            let prefecturesMatched: Int
-            let inserted: Int
-            let updated: Int
-            let unchanged: Int
-            let deactivated: Int
-            let encoding: String
-            let dryRun: Bool
-        }
-
-        func run() async throws {
+        /// Uploads the file and returns the daemon's report as ordered "name value" lines.
+        func upload(to path: String, fields: [String]) async throws {
             let api = try client.client()
             let data: Data
             do {
@@ -39,17 +27,98 @@ struct Import: AsyncParsableCommand {
             let progress = Progress(enabled: isatty(STDERR_FILENO) == 1)
             progress.step("uploading \(URL(fileURLWithPath: file).lastPathComponent) (\(data.count / 1024) KiB)")
             let answer = try await api.send(
-                "POST", "v1/municipalities/import",
+                "POST", path,
                 query: [URLQueryItem(name: "encoding", value: encoding), URLQueryItem(name: "dry_run", value: String(dryRun))],
                 body: data, contentType: "text/csv")
             progress.step("done")
-            let report = try api.decode(Report.self, from: answer)
-            print(report.dryRun ? "Dry run: nothing was changed. The import would give:" : "Imported \(file) (\(report.encoding)):")
-            print("  rows          \(report.rows) (\(report.prefecturesMatched) prefectures, \(report.rows - report.prefecturesMatched) municipalities)")
-            print("  inserted      \(report.inserted)")
-            print("  updated       \(report.updated)")
-            print("  unchanged     \(report.unchanged)")
-            print("  deactivated   \(report.deactivated)")
+            let report = (try? JSONSerialization.jsonObject(with: answer)) as? [String: Any] ?? [:]
+            print(dryRun ? "Dry run: nothing was changed. The import would give:" : "Imported \(file):")
+            for field in fields {
+                print("  " + field.replacingOccurrences(of: "_", with: " ").padding(toLength: 20, withPad: " ", startingAt: 0)
+                      + "\(report[field].map { "\($0)" } ?? "-")")
+            }
+        }
+    }
+
+    struct Municipalities: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Import MIC's 全国地方公共団体コード list (secretariat admins).")
+        @OptionGroup var options: FileOptions
+
+        func run() async throws {
+            try await options.upload(to: "v1/municipalities/import",
+                                     fields: ["encoding", "rows", "prefectures_matched", "inserted", "updated", "unchanged", "deactivated"])
+        }
+    }
+
+    struct Adoptions: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import the adoption spreadsheet: 団体コード, 業務, 製品ID or 製品, 移行予定, 状態, 事由, 新目標月, PMO進捗, 備考.")
+        @OptionGroup var options: FileOptions
+
+        func run() async throws {
+            try await options.upload(to: "v1/adoptions/import", fields: ["rows", "inserted", "updated", "unchanged"])
+        }
+    }
+
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "status",
+            abstract: "Import the development-status spreadsheet: 製品ID or 製品, 業務, 段階, 標準仕様書の版, ガバメントクラウド対応, ...")
+        @OptionGroup var options: FileOptions
+
+        func run() async throws {
+            try await options.upload(to: "v1/development-status/import", fields: ["rows", "filed", "unchanged"])
+        }
+    }
+}
+
+struct Export: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Export spreadsheets in the format the imports read (UTF-8 with BOM, or CP932 for Excel).",
+        subcommands: [Adoptions.self, Status.self])
+
+    struct Options: ParsableArguments {
+        @Option(name: .shortAndLong, help: "Write to this file (default: standard output).") var output: String?
+        @Option(help: "utf8 or cp932.") var encoding: String = "utf8"
+        @Option(help: "Only this vendor's (organization id).") var vendor: Int?
+        @Option(name: .customLong("business-area"), help: "Only this business area (slug).") var businessArea: String?
+        @OptionGroup var client: ClientOptions
+
+        func download(_ path: String, extra: [URLQueryItem] = []) async throws {
+            var query = [URLQueryItem(name: "encoding", value: encoding)] + extra
+            if let vendor { query.append(URLQueryItem(name: "vendor", value: String(vendor))) }
+            if let businessArea { query.append(URLQueryItem(name: "business_area", value: businessArea)) }
+            let data = try await client.client().send("GET", path, query: query)
+            if let output {
+                do {
+                    try data.write(to: URL(fileURLWithPath: output))
+                } catch {
+                    printError("cannot write \(output): \(error.localizedDescription)")
+                    throw ExitCode(73)
+                }
+            } else {
+                FileHandle.standardOutput.write(data)
+            }
+        }
+    }
+
+    struct Adoptions: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Export adoptions.")
+        @OptionGroup var options: Options
+        @Option(help: "Only this prefecture (01-47).") var prefecture: String?
+
+        func run() async throws {
+            try await options.download("v1/adoptions/export", extra: prefecture.map { [URLQueryItem(name: "prefecture", value: $0)] } ?? [])
+        }
+    }
+
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "status", abstract: "Export the development-status matrix.")
+        @OptionGroup var options: Options
+        @Option(name: .customLong("as-of"), help: "The matrix as it stood at the end of this day (YYYY-MM-DD).") var asOf: String?
+
+        func run() async throws {
+            try await options.download("v1/development-status/export", extra: asOf.map { [URLQueryItem(name: "as_of", value: $0)] } ?? [])
         }
     }
 }

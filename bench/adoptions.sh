@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Filings benchmark: imports 34,592 adoption rows (the national number of systems in scope) in one
+# CSV through the API, then the same file again (all unchanged), then a dry run. Target: < 3 s.
+source "$(dirname "$0")/lib.sh"
+ROWS=${ROWS:-34592}
+bench_start
+bench_upload /v1/municipalities/import "$NATIONAL_FILE" >/dev/null
+
+# A vendor with one product covering all 20 business areas.
+vendor=$(curl -sf "${AUTH[@]}" -H 'Content-Type: application/json' localhost:$PORT/v1/organizations \
+    -d '{"kind": "vendor", "name": "ベンチマーク株式会社", "short_name": "ベンチ"}' | sed -E 's/.*"id":([0-9]+).*/\1/')
+areas=$(curl -sf localhost:$PORT/v1/business-areas | grep -o '"slug":"[a-z_]*"' | cut -d'"' -f4 | paste -sd, | sed 's/,/","/g')
+product=$(curl -sf "${AUTH[@]}" -H 'Content-Type: application/json' localhost:$PORT/v1/products \
+    -d "{\"vendor_id\": $vendor, \"name\": \"全業務パッケージ\", \"business_areas\": [\"$areas\"]}" | sed -E 's/.*"id":([0-9]+),"name".*/\1/')
+
+# Every municipality × every area, and every prefecture × its two areas; the first $ROWS rows.
+{
+    echo "団体コード,業務,製品ID,移行予定,状態,事由,新目標月,PMO進捗,備考"
+    "${PSQL[@]}" -d council -F, -c "
+        SELECT code, area, $product,
+               CASE WHEN n % 7 = 0 THEN '2027-03' ELSE '2026-0' || (1 + n % 3) END,
+               CASE WHEN n % 7 = 0 THEN 'specified_support' WHEN n % 11 = 0 THEN 'delayed' ELSE 'in_progress' END,
+               CASE WHEN n % 7 = 0 THEN 'vendor_resources' ELSE '' END,
+               CASE WHEN n % 7 <> 0 AND n % 11 = 0 THEN '2026-09' ELSE '' END,
+               n % 101, ''
+        FROM (SELECT code, area, row_number() OVER () AS n FROM (
+                SELECT m.code, a.slug AS area FROM municipalities m CROSS JOIN business_areas a
+                UNION ALL
+                SELECT p.dantai_code, a.slug FROM prefectures p JOIN business_areas a ON a.prefectures_run_it
+                ORDER BY 1, 2) pairs) numbered
+        LIMIT $ROWS"
+} > "$WORK/adoptions.csv"
+rows=$(($(wc -l < "$WORK/adoptions.csv") - 1))
+
+first=$(bench_upload /v1/adoptions/import "$WORK/adoptions.csv"); first_answer=$(cat "$WORK/answer.json")
+again=$(bench_upload /v1/adoptions/import "$WORK/adoptions.csv"); again_answer=$(cat "$WORK/answer.json")
+dry=$(bench_upload "/v1/adoptions/import?dry_run=true" "$WORK/adoptions.csv")
+export_seconds=$(curl -sf -o "$WORK/export.csv" -w '%{time_total}' "${AUTH[@]}" "localhost:$PORT/v1/adoptions/export?encoding=cp932")
+
+cat <<REPORT
+Council filings benchmark — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB
+adoption import, ${rows} rows ($(du -k "$WORK/adoptions.csv" | cut -f1) KiB CSV): first $(printf '%.3f' "$first") s (target < 3 s)
+  $first_answer
+the same file again: $(printf '%.3f' "$again") s   $again_answer
+dry run of the same file: $(printf '%.3f' "$dry") s
+export of all adoptions as CP932: $(printf '%.3f' "$export_seconds") s, $(($(wc -l < "$WORK/export.csv") - 1)) rows
+REPORT

@@ -1,0 +1,43 @@
+# Shared setup for the benchmarks: a release build, a fresh durable PostgreSQL cluster on a
+# unix socket, the daemon on it, a bootstrap token, and the national municipality list.
+# Source it, then call `bench_start`; everything is torn down on exit.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+PORT=${PORT:-18080}
+NATIONAL_FILE=${NATIONAL_FILE:-../shared/data/dantai-code-cp932.csv}
+
+as_pg() { if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+bench_cleanup() {
+    [[ -n ${DAEMON:-} ]] && kill "$DAEMON" 2>/dev/null && wait "$DAEMON" 2>/dev/null || true
+    as_pg "$PGBIN/pg_ctl" -D "$WORK/data" -m fast stop >/dev/null 2>&1 || true
+    rm -rf "$WORK"
+}
+
+bench_start() {
+    scripts/install-deps
+    command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+    swift build -c release --product council >&2
+    COUNCIL=$(swift build -c release --show-bin-path)/council
+    PGBIN=$(pg_config --bindir)
+    [[ -x $PGBIN/initdb ]] || PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+    WORK=$(mktemp -d /tmp/council-bench.XXXXXX)
+    chmod 755 "$WORK"
+    [[ $(id -u) -eq 0 ]] && chown postgres: "$WORK"
+    trap bench_cleanup EXIT
+    as_pg "$PGBIN/initdb" -D "$WORK/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+    as_pg "$PGBIN/pg_ctl" -D "$WORK/data" -l "$WORK/pg.log" -w -o "-k $WORK -c listen_addresses='' -c max_connections=100" start >/dev/null
+    PSQL=(psql -h "$WORK" -U postgres -X -q -t -A)
+    "${PSQL[@]}" -c "CREATE DATABASE council"
+    export DATABASE_URL="host=$WORK user=postgres dbname=council"
+    "$COUNCIL" serve --port "$PORT" --log-level warning &
+    DAEMON=$!
+    for _ in $(seq 100); do curl -sf "localhost:$PORT/health/ready" >/dev/null && break; sleep 0.1; done
+    TOKEN=$("$COUNCIL" admin bootstrap --name bench --email bench@example.jp 2>/dev/null | tail -1)
+    AUTH=(-H "Authorization: Bearer $TOKEN")
+}
+
+# POSTs a CSV file; prints the seconds it took and leaves the answer in $WORK/answer.json.
+bench_upload() {
+    curl -sf -o "$WORK/answer.json" -w '%{time_total}' "${AUTH[@]}" -H 'Content-Type: text/csv' --data-binary @"$2" "localhost:$PORT$1"
+}
