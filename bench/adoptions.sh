@@ -9,9 +9,9 @@ bench_upload /v1/municipalities/import "$NATIONAL_FILE" >/dev/null
 # A vendor with one product covering all 20 business areas.
 vendor=$(curl -sf "${AUTH[@]}" -H 'Content-Type: application/json' localhost:$PORT/v1/organizations \
     -d '{"kind": "vendor", "name": "ベンチマーク株式会社", "short_name": "ベンチ"}' | sed -E 's/.*"id":([0-9]+).*/\1/')
-areas=$(curl -sf localhost:$PORT/v1/business-areas | grep -o '"slug":"[a-z_]*"' | cut -d'"' -f4 | paste -sd, | sed 's/,/","/g')
+areas=$("${PSQL[@]}" -d council -c "SELECT string_agg('\"' || slug || '\"', ',' ORDER BY sort_order) FROM business_areas")
 product=$(curl -sf "${AUTH[@]}" -H 'Content-Type: application/json' localhost:$PORT/v1/products \
-    -d "{\"vendor_id\": $vendor, \"name\": \"全業務パッケージ\", \"business_areas\": [\"$areas\"]}" | sed -E 's/.*"id":([0-9]+),"name".*/\1/')
+    -d "{\"vendor_id\": $vendor, \"name\": \"全業務パッケージ\", \"business_areas\": [$areas]}" | sed -E 's/^\{.*"id":([0-9]+),"name".*/\1/')
 
 # Every municipality × every area, and every prefecture × its two areas; the first $ROWS rows.
 {
