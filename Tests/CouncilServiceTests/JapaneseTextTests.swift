@@ -1,4 +1,5 @@
 @testable import CouncilService
+import Foundation
 import Testing
 
 @Suite struct JapaneseTextTests {
@@ -22,5 +23,23 @@ import Testing
         #expect(BusinessArea(matching: "戸籍附票") == .kosekiFuhyo)
         #expect(BusinessArea(matching: "子ども・子育て支援") == .kosodate)
         #expect(BusinessArea(matching: "介護") == nil)
+    }
+}
+
+@Suite struct JSONTextTests {
+    @Test func handWrittenJSONRoundTripsThroughJSONDecoder() throws {
+        let value = JSONValue.object([
+            "text": .string("引用\"と\\と\n改行\u{01}🎌"), "n": .number(42), "x": .number(12.5), "t": .bool(true),
+            "none": .null, "list": .array([.string("a"), .number(-3)]), "nested": .object(["k": .string("v")]),
+        ])
+        let decoded = try JSONDecoder().decode(JSONValue.self, from: Data(value.jsonText.utf8))
+        #expect(decoded == value)
+        #expect(JSONValue.object(["b": .null, "a": .bool(false)]).jsonText == #"{"a":false,"b":null}"#)
+    }
+
+    @Test func asciiFastPathMatchesTheFullNormalization() {
+        for text in ["  011002 ", "\t2026-03\r\n", "", "   ", "juki", "A B"] {
+            #expect(JapaneseText.normalized(text) == text.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
     }
 }

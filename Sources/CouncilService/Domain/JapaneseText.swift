@@ -6,8 +6,19 @@ public enum JapaneseText {
     /// ASCII; surrounding white space is dropped. The extra NFC pass is needed because Foundation
     /// on Linux leaves ﾎﾟ as ホ + combining ゚ instead of composing ポ.
     public static func normalized(_ text: String) -> String {
-        text.precomposedStringWithCompatibilityMapping.precomposedStringWithCanonicalMapping
+        // Plain ASCII (codes, dates, slugs: most spreadsheet cells) is already in NFKC.
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            let bytes = text.utf8
+            guard let first = bytes.firstIndex(where: { !isASCIISpace($0) }) else { return "" }
+            let last = bytes.lastIndex(where: { !isASCIISpace($0) })!
+            return String(text.utf8[first...last])!
+        }
+        return text.precomposedStringWithCompatibilityMapping.precomposedStringWithCanonicalMapping
             .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    private static func isASCIISpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || (0x09...0x0D).contains(byte)
     }
 
     /// The form used to match names and readings: NFKC, then hiragana folded to katakana, so

@@ -63,9 +63,10 @@ struct CSVTable {
         }
     }
 
-    /// The normalized, trimmed value of a column in a record ("" when absent).
+    /// The normalized, trimmed value of a column in a record ("" when absent). Column names
+    /// given here are already normalized, so they are looked up as they are.
     func value(_ record: CSVRecord, _ column: String) -> String {
-        guard let index = positions[Self.key(column)], index < record.fields.count else { return "" }
+        guard let index = positions[column] ?? positions[Self.key(column)], index < record.fields.count else { return "" }
         return JapaneseText.normalized(record.fields[index])
     }
 }

@@ -161,10 +161,10 @@ public struct AdoptionStore: Sendable {
             SELECT id, \(actor.accountID), product_id, planned_month, state, reason, new_target_month, pmo_completion, note
             FROM adoptions WHERE id = ANY (\(idList)::bigint[])
             """))
-        let entries = try changed.map { item -> (id: Int, changes: [String: FieldChange]) in
+        let entries = changed.map { item -> (id: Int, changes: [String: FieldChange]) in
             let key = item.row.draft.dantaiCode.rawValue + "/" + item.row.draft.businessArea.rawValue
-            return (ids[key]!, AuditStore.changes(before: try item.before.map { try Self.fields(AdoptionDraft($0)) },
-                                                  after: try Self.fields(item.row.draft)))
+            return (ids[key]!, AuditStore.changes(before: item.before.map { Self.fields(AdoptionDraft($0)) },
+                                                  after: Self.fields(item.row.draft)))
         }
         try AuditStore.recordMany(connection, actor, action: "adoption.file", entityType: "adoption", entries: entries)
         return outcome
@@ -261,14 +261,17 @@ public struct AdoptionStore: Sendable {
         return SQL.joined(conditions, separator: " AND ")
     }
 
-    static func fields(_ draft: AdoptionDraft) throws -> [String: JSONValue] {
-        struct Fields: Encodable {
-            let dantaiCode: MunicipalityCode, businessArea: BusinessArea, productId: Int, plannedMonth: YearMonth?
-            let state: AdoptionState, reason: AdoptionReason?, newTargetMonth: YearMonth?, pmoCompletion: Decimal?, note: String?
-        }
-        return try JSONValue.fields(of: Fields(
-            dantaiCode: draft.dantaiCode, businessArea: draft.businessArea, productId: draft.productID, plannedMonth: draft.plannedMonth,
-            state: draft.state, reason: draft.reason, newTargetMonth: draft.newTargetMonth, pmoCompletion: draft.pmoCompletion, note: draft.note))
+    /// The audited fields of an adoption, built directly (this runs once per imported row).
+    static func fields(_ draft: AdoptionDraft) -> [String: JSONValue] {
+        func text(_ value: String?) -> JSONValue { value.map { .string($0) } ?? .null }
+        return [
+            "dantai_code": .string(draft.dantaiCode.rawValue), "business_area": .string(draft.businessArea.rawValue),
+            "product_id": .number(Double(draft.productID)), "planned_month": text(draft.plannedMonth?.rawValue),
+            "state": .string(draft.state.rawValue), "reason": text(draft.reason?.rawValue),
+            "new_target_month": text(draft.newTargetMonth?.rawValue),
+            "pmo_completion": draft.pmoCompletion.map { .number(NSDecimalNumber(decimal: $0).doubleValue) } ?? .null,
+            "note": text(draft.note),
+        ]
     }
 
     static func column(for field: String?) -> String {

@@ -52,8 +52,13 @@ extension AuditStore {
     /// Records one row per entity in a single statement (bulk imports).
     static func recordMany(_ connection: Connection, _ actor: AuditActor, action: String, entityType: String,
                            entries: [(id: Int, changes: [String: FieldChange])]) throws {
+        // An absent side is stored as JSON null, which reads back as nil.
         guard !entries.isEmpty else { return }
-        let changes = try entries.map { try JSONB($0.changes).postgresText }
+        let changes = entries.map { entry in
+            JSONValue.object(entry.changes.mapValues { change in
+                .object(["old": change.old ?? .null, "new": change.new ?? .null])
+            }).jsonText
+        }
         try connection.query(Query("audit.recordMany", """
             INSERT INTO audit_log (actor_account_id, actor_organization_id, action, entity_type, entity_id, changes, request_id)
             SELECT \(actor.accountID), \(actor.organizationID), \(action), \(entityType), e.id, e.changes::jsonb, \(actor.requestID)
