@@ -47,12 +47,7 @@ extension Array: PostgresEncodable where Element: PostgresEncodable {
         var text = "{"
         for (index, element) in enumerated() {
             if index > 0 { text += "," }
-            text += "\""
-            for character in element.postgresText.unicodeScalars {
-                if character == "\"" || character == "\\" { text += "\\" }
-                text.unicodeScalars.append(character)
-            }
-            text += "\""
+            PostgresArrayLiteral.appendQuoted(element.postgresText, to: &text)
         }
         return text + "}"
     }
@@ -74,14 +69,27 @@ public struct NullableArray<Element: PostgresEncodable>: PostgresEncodable {
     }
 
     public var postgresText: String {
-        "{" + values.map { value in
-            guard let value else { return "NULL" }
-            var quoted = "\""
-            for scalar in value.postgresText.unicodeScalars {
-                if scalar == "\"" || scalar == "\\" { quoted += "\\" }
-                quoted.unicodeScalars.append(scalar)
+        var text = "{"
+        for (index, value) in values.enumerated() {
+            if index > 0 { text += "," }
+            if let value { PostgresArrayLiteral.appendQuoted(value.postgresText, to: &text) } else { text += "NULL" }
+        }
+        return text + "}"
+    }
+}
+
+enum PostgresArrayLiteral {
+    /// Appends `"element"`, escaping `"` and `\`; most elements need no escaping and are copied whole.
+    static func appendQuoted(_ element: String, to text: inout String) {
+        text += "\""
+        if element.utf8.contains(where: { $0 == 0x22 || $0 == 0x5C }) {
+            for scalar in element.unicodeScalars {
+                if scalar == "\"" || scalar == "\\" { text += "\\" }
+                text.unicodeScalars.append(scalar)
             }
-            return quoted + "\""
-        }.joined(separator: ",") + "}"
+        } else {
+            text += element
+        }
+        text += "\""
     }
 }

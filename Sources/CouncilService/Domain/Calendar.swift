@@ -46,7 +46,7 @@ public struct YearMonth: Hashable, Comparable, ValidatedText, PostgresEncodable,
         if body.hasPrefix("令和") { reiwa = true; body = body.dropFirst(2) }
         else if body.hasPrefix("R") { reiwa = true; body = body.dropFirst() }
         if body.hasSuffix("月") { body = body.dropLast() }
-        let numbers = body.split(whereSeparator: { "-/.年".contains($0) })
+        let numbers = body.split(whereSeparator: { $0 == "-" || $0 == "/" || $0 == "." || $0 == "年" })
         guard numbers.count == 2, numbers.allSatisfy({ $0.allSatisfy(\.isASCII) }), var year = Int(numbers[0]), let month = Int(numbers[1]) else {
             return nil
         }

@@ -68,6 +68,11 @@ public enum JSONValue: Codable, Sendable, Equatable {
 
     private static func writeString(_ value: String, to text: inout String) {
         text += "\""
+        if !value.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            text += value
+            text += "\""
+            return
+        }
         for scalar in value.unicodeScalars {
             switch scalar {
             case "\"": text += "\\\""
