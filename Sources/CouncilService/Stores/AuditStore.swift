@@ -52,11 +52,14 @@ extension AuditStore {
     /// Records one row per entity in a single statement (bulk imports).
     static func recordMany(_ connection: Connection, _ actor: AuditActor, action: String, entityType: String,
                            entries: [(id: Int, changes: [String: FieldChange])]) throws {
-        // An absent side is stored as JSON null, which reads back as nil.
+        // An absent side (a field's value before a record existed) is left out, as JSONEncoder does.
         guard !entries.isEmpty else { return }
         let changes = entries.map { entry in
             JSONValue.object(entry.changes.mapValues { change in
-                .object(["old": change.old ?? .null, "new": change.new ?? .null])
+                var sides: [String: JSONValue] = [:]
+                if let old = change.old { sides["old"] = old }
+                if let new = change.new { sides["new"] = new }
+                return .object(sides)
             }).jsonText
         }
         try connection.query(Query("audit.recordMany", """
