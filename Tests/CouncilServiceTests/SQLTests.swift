@@ -140,3 +140,19 @@ import Testing
             == "host=db.example port=5433 dbname=council user=alice")
     }
 }
+
+@Suite struct TimestampParsingTests {
+    @Test func theFastUTCParserAgreesWithFoundation() {
+        for text in ["2026-11-25 20:06:07+00", "2026-11-25 20:06:07.5+00", "2024-02-29 23:59:59.999999+00",
+                     "1970-01-01 00:00:00+00", "2000-03-01 12:00:00.000123+00", "1969-12-31 23:59:59+00"] {
+            let iso = text.replacingOccurrences(of: " ", with: "T") + ":00"
+            let expected = (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(iso))
+                ?? (try? Date.ISO8601FormatStyle().parse(iso))
+            let parsed = PostgresDateFormat.parseUTC(text)
+            #expect(parsed != nil && expected != nil)
+            #expect(abs((parsed?.timeIntervalSince1970 ?? 0) - (expected?.timeIntervalSince1970 ?? 1)) < 0.000_001, "\(text)")
+        }
+        #expect(PostgresDateFormat.parseUTC("2026-11-25 20:06:07+09") == nil)  // other zones take the general path
+        #expect(PostgresDateFormat.parseTimestamp("2026-11-25 20:06:07+09")?.timeIntervalSince1970 == 1_795_604_767)
+    }
+}
