@@ -44,10 +44,12 @@ extension Date: PostgresEncodable {
 extension Array: PostgresEncodable where Element: PostgresEncodable {
     /// A one-dimensional array literal; every element is quoted so that any text survives.
     public var postgresText: String {
+        let elements = map(\.postgresText)
         var text = "{"
-        for (index, element) in enumerated() {
+        text.reserveCapacity(elements.reduce(2) { $0 + $1.utf8.count + 3 })
+        for (index, element) in elements.enumerated() {
             if index > 0 { text += "," }
-            PostgresArrayLiteral.appendQuoted(element.postgresText, to: &text)
+            PostgresArrayLiteral.appendQuoted(element, to: &text)
         }
         return text + "}"
     }
@@ -69,10 +71,12 @@ public struct NullableArray<Element: PostgresEncodable>: PostgresEncodable {
     }
 
     public var postgresText: String {
+        let elements = values.map { $0?.postgresText }
         var text = "{"
-        for (index, value) in values.enumerated() {
+        text.reserveCapacity(elements.reduce(2) { $0 + ($1?.utf8.count ?? 4) + 3 })
+        for (index, value) in elements.enumerated() {
             if index > 0 { text += "," }
-            if let value { PostgresArrayLiteral.appendQuoted(value.postgresText, to: &text) } else { text += "NULL" }
+            if let value { PostgresArrayLiteral.appendQuoted(value, to: &text) } else { text += "NULL" }
         }
         return text + "}"
     }

@@ -32,7 +32,7 @@ public struct YearMonth: Hashable, Comparable, ValidatedText, PostgresEncodable,
         guard let (year, month) = YearMonth.parse(JapaneseText.normalized(rawValue)), (1900...2200).contains(year), (1...12).contains(month) else {
             return nil
         }
-        self.rawValue = String(format: "%04d-%02d", year, month)
+        self.rawValue = String(year) + (month < 10 ? "-0" : "-") + String(month)
     }
 
     public init?(postgresText: String) { self.init(rawValue: String(postgresText.prefix(7))) }
@@ -40,14 +40,17 @@ public struct YearMonth: Hashable, Comparable, ValidatedText, PostgresEncodable,
     public static func whyInvalid(_ text: String) -> String { "'\(text)' is not a month such as 2026-03, 2026/03 or 令和8年3月" }
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 
+    /// Plain Character comparisons: Foundation's string searching is slow on Linux, and this runs
+    /// once or twice per imported row.
     private static func parse(_ text: String) -> (Int, Int)? {
-        var body = Substring(text)
+        var characters = Array(text)
         var reiwa = false
-        if body.hasPrefix("令和") { reiwa = true; body = body.dropFirst(2) }
-        else if body.hasPrefix("R") { reiwa = true; body = body.dropFirst() }
-        if body.hasSuffix("月") { body = body.dropLast() }
-        let numbers = body.split(whereSeparator: { $0 == "-" || $0 == "/" || $0 == "." || $0 == "年" })
-        guard numbers.count == 2, numbers.allSatisfy({ $0.allSatisfy(\.isASCII) }), var year = Int(numbers[0]), let month = Int(numbers[1]) else {
+        if characters.starts(with: ["令", "和"]) { reiwa = true; characters.removeFirst(2) }
+        else if characters.first == "R" { reiwa = true; characters.removeFirst() }
+        if characters.last == "月" { characters.removeLast() }
+        let numbers = characters.split(whereSeparator: { $0 == "-" || $0 == "/" || $0 == "." || $0 == "年" })
+        guard numbers.count == 2, var year = Int(String(numbers[0])), let month = Int(String(numbers[1])),
+              numbers.allSatisfy({ $0.allSatisfy(\.isASCII) }) else {
             return nil
         }
         if reiwa {
