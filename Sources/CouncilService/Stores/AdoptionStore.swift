@@ -135,32 +135,34 @@ public struct AdoptionStore: Sendable {
         guard !dryRun, !changed.isEmpty else { return outcome }
 
         let drafts = changed.map(\.row.draft)
+        // The upsert and its history rows in one statement.
         let written = try connection.query(Query("adoptions.upsert", """
-            INSERT INTO adoptions AS a (dantai_code, business_area, product_id, planned_month, state, reason, new_target_month,
-                                        pmo_completion, note)
-            SELECT * FROM unnest(\(drafts.map(\.dantaiCode.rawValue))::text[], \(drafts.map(\.businessArea.rawValue))::text[],
-                                 \(drafts.map(\.productID))::bigint[], \(NullableArray(drafts.map(\.plannedMonth)))::date[],
-                                 \(drafts.map(\.state.rawValue))::text[], \(NullableArray(drafts.map { $0.reason?.rawValue }))::text[],
-                                 \(NullableArray(drafts.map(\.newTargetMonth)))::date[],
-                                 \(NullableArray(drafts.map { $0.pmoCompletion.map { "\($0)" } }))::numeric[],
-                                 \(NullableArray(drafts.map(\.note)))::text[])
-            ON CONFLICT (dantai_code, business_area) DO UPDATE
-                SET product_id = excluded.product_id, planned_month = excluded.planned_month, state = excluded.state,
-                    reason = excluded.reason, new_target_month = excluded.new_target_month,
-                    pmo_completion = excluded.pmo_completion, note = excluded.note, updated_at = now()
-            RETURNING a.id, a.dantai_code, a.business_area
+            WITH written AS (
+                INSERT INTO adoptions AS a (dantai_code, business_area, product_id, planned_month, state, reason, new_target_month,
+                                            pmo_completion, note)
+                SELECT * FROM unnest(\(drafts.map(\.dantaiCode.rawValue))::text[], \(drafts.map(\.businessArea.rawValue))::text[],
+                                     \(drafts.map(\.productID))::bigint[], \(NullableArray(drafts.map(\.plannedMonth)))::date[],
+                                     \(drafts.map(\.state.rawValue))::text[], \(NullableArray(drafts.map { $0.reason?.rawValue }))::text[],
+                                     \(NullableArray(drafts.map(\.newTargetMonth)))::date[],
+                                     \(NullableArray(drafts.map { $0.pmoCompletion.map { "\($0)" } }))::numeric[],
+                                     \(NullableArray(drafts.map(\.note)))::text[])
+                ON CONFLICT (dantai_code, business_area) DO UPDATE
+                    SET product_id = excluded.product_id, planned_month = excluded.planned_month, state = excluded.state,
+                        reason = excluded.reason, new_target_month = excluded.new_target_month,
+                        pmo_completion = excluded.pmo_completion, note = excluded.note, updated_at = now()
+                RETURNING a.*
+            ), history AS (
+                INSERT INTO adoption_history (adoption_id, actor_account_id, product_id, planned_month, state, reason,
+                                              new_target_month, pmo_completion, note)
+                SELECT id, \(actor.accountID)::bigint, product_id, planned_month, state, reason, new_target_month, pmo_completion, note
+                FROM written
+            )
+            SELECT id, dantai_code, business_area FROM written
             """)).rows
         var ids: [String: Int] = [:]
         for row in written {
             ids[try row.decode("dantai_code", as: String.self) + "/" + row.decode("business_area", as: String.self)] = try row.decode("id")
         }
-        let idList = Array(ids.values)
-        try connection.query(Query("adoptions.history", """
-            INSERT INTO adoption_history (adoption_id, actor_account_id, product_id, planned_month, state, reason, new_target_month,
-                                          pmo_completion, note)
-            SELECT id, \(actor.accountID), product_id, planned_month, state, reason, new_target_month, pmo_completion, note
-            FROM adoptions WHERE id = ANY (\(idList)::bigint[])
-            """))
         let entries = changed.map { item -> (id: Int, changes: [String: FieldChange]) in
             let key = item.row.draft.dantaiCode.rawValue + "/" + item.row.draft.businessArea.rawValue
             return (ids[key]!, AuditStore.changes(before: item.before.map { Self.fields(AdoptionDraft($0)) },
