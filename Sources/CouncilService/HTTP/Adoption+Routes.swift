@@ -58,16 +58,12 @@ struct AdoptionRoutes: Sendable {
 
     func importFile(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
         let principal = try context.caller()
-        let parameters = try QueryParameters(request, allowed: ["encoding", "dry_run"])
-        let encoding = try parameters.value("encoding", as: CSVTextEncoding.self) ?? .auto
-        let dryRun = try parameters.bool("dry_run") ?? false
-        let text = try await UploadedFile.readText(request, context: context, encoding: encoding)
-        let names = try await products.names(vendor: principal.isSecretariat ? nil : principal.organizationID)
-        let rows = try AdoptionCSV.parse(text.text, products: names)
+        let upload = try await Spreadsheet.read(request, context: context, products: products)
+        let rows = try AdoptionCSV.parse(upload.text, products: upload.products)
         do {
             let outcome = try await store.apply(rows, by: try context.auditActor(), authorize: { existing, new in
                 Policy.adoptionRefusal(existingVendor: existing, newVendor: new, principal)
-            }, dryRun: dryRun)
+            }, dryRun: upload.dryRun)
             return try .json(outcome)
         } catch let rejected as AdoptionRejected {
             throw ImportRejected(problems: rejected.problems.map { ImportProblem(line: $0.line, column: $0.column, reason: $0.reason) })

@@ -36,14 +36,8 @@ struct StatusRoutes: Sendable {
     }
 
     func matrix(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
-        let parameters = try QueryParameters(request, allowed: ["vendor", "business_area", "stage", "readiness", "as_of"])
-        var filter = StatusStore.MatrixFilter()
-        filter.vendor = try parameters.id("vendor")
-        filter.businessArea = try parameters.value("business_area", as: BusinessArea.self)
-        filter.stage = try parameters.value("stage", as: DevelopmentStage.self)
-        filter.readiness = try parameters.value("readiness", as: CloudReadiness.self)
-        filter.asOf = try parameters.date("as_of")
-        return try .json(Items(items: try await store.matrix(filter)))
+        let parameters = try QueryParameters(request, allowed: Self.filterParameters)
+        return try .json(Items(items: try await store.matrix(try Self.filter(parameters))))
     }
 
     func history(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
@@ -63,25 +57,16 @@ struct StatusRoutes: Sendable {
 
     func importFile(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
         let principal = try context.caller()
-        let parameters = try QueryParameters(request, allowed: ["encoding", "dry_run"])
-        let encoding = try parameters.value("encoding", as: CSVTextEncoding.self) ?? .auto
-        let dryRun = try parameters.bool("dry_run") ?? false
-        let text = try await UploadedFile.readText(request, context: context, encoding: encoding)
-        let names = try await products.names(vendor: principal.isSecretariat ? nil : principal.organizationID)
-        let rows = try StatusCSV.parse(text.text, products: names)
-        return try .json(try await store.importRows(rows, by: try context.auditActor(), dryRun: dryRun) { product in
+        let upload = try await Spreadsheet.read(request, context: context, products: products)
+        let rows = try StatusCSV.parse(upload.text, products: upload.products)
+        return try .json(try await store.importRows(rows, by: try context.auditActor(), dryRun: upload.dryRun) { product in
             try Policy.requireWriteFilings(of: product.vendorId, principal)
         })
     }
 
     func export(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
-        let parameters = try QueryParameters(request, allowed: ["vendor", "business_area", "stage", "readiness", "as_of", "encoding"])
-        var filter = StatusStore.MatrixFilter()
-        filter.vendor = try parameters.id("vendor")
-        filter.businessArea = try parameters.value("business_area", as: BusinessArea.self)
-        filter.stage = try parameters.value("stage", as: DevelopmentStage.self)
-        filter.readiness = try parameters.value("readiness", as: CloudReadiness.self)
-        filter.asOf = try parameters.date("as_of")
+        let parameters = try QueryParameters(request, allowed: Self.filterParameters.union(["encoding"]))
+        let filter = try Self.filter(parameters)
         let encoding = try parameters.value("encoding", as: CSVTextEncoding.self) ?? .utf8
         let data: Data
         do {
@@ -90,5 +75,17 @@ struct StatusRoutes: Sendable {
             throw Problem.unprocessable("encoding", error.description)
         }
         return UploadedFile.csvResponse(data, encoding: encoding, filename: "development-status.csv")
+    }
+
+    static let filterParameters: Set<String> = ["vendor", "business_area", "stage", "readiness", "as_of"]
+
+    static func filter(_ parameters: QueryParameters) throws -> StatusStore.MatrixFilter {
+        var filter = StatusStore.MatrixFilter()
+        filter.vendor = try parameters.id("vendor")
+        filter.businessArea = try parameters.value("business_area", as: BusinessArea.self)
+        filter.stage = try parameters.value("stage", as: DevelopmentStage.self)
+        filter.readiness = try parameters.value("readiness", as: CloudReadiness.self)
+        filter.asOf = try parameters.date("as_of")
+        return filter
     }
 }
