@@ -164,6 +164,19 @@ import Testing
             // The secretariat may reassign it.
             #expect(try await put("011002/juki", ["product_id": b, "state": "delayed", "new_target_month": "2027-03"],
                                   headers: environment.headers(.admin, [.contentType: "application/json"])).status == .ok)
+            let adoptionID = try #require(try await AdoptionStore(pool: environment.pool).adoption(dantai: MunicipalityCode(rawValue: "011002")!, area: .juki)?.id)
+            try await client.execute(uri: "/v1/audit?entity_type=adoption&entity_id=\(adoptionID)", method: .get,
+                                     headers: environment.headers(.admin)) { (response) throws in
+                let items = try response.json.items
+                #expect(items.count == 2)  // filed, then reassigned (the unchanged re-filing wrote nothing)
+                let reassigned = items.first?["changes"] as? [String: [String: Any]]
+                #expect(Set(reassigned?.keys.map { $0 } ?? []) == ["product_id", "state", "new_target_month", "planned_month", "pmo_completion"])
+                #expect(reassigned?["state"]?["old"] as? String == "planned" && reassigned?["state"]?["new"] as? String == "delayed")
+                #expect(reassigned?["new_target_month"]?["new"] as? String == "2027-03")
+                let created = items.last?["changes"] as? [String: [String: Any]]
+                #expect(created?["planned_month"]?["new"] as? String == "2026-01" && created?["planned_month"]?["old"] == nil)
+                #expect(created?["note"] == nil)  // nothing to record for an empty field of a new record
+            }
             try await client.execute(uri: "/v1/adoptions/011002/juki/history", method: .get, headers: environment.headers(.observer)) { (response) throws in
                 let states = try response.json.items.map { $0["state"] as? String }
                 #expect(states == ["planned", "delayed"])

@@ -135,17 +135,23 @@ public struct AdoptionStore: Sendable {
         guard !dryRun, !changed.isEmpty else { return outcome }
 
         let drafts = changed.map(\.row.draft)
-        // The upsert and its history rows in one statement.
-        let written = try connection.query(Query("adoptions.upsert", """
-            WITH written AS (
-                INSERT INTO adoptions AS a (dantai_code, business_area, product_id, planned_month, state, reason, new_target_month,
-                                            pmo_completion, note)
+        // One statement: the upsert, a history row per adoption, and an audit row per adoption
+        // whose changes PostgreSQL derives from the rows before and after (no JSON per row on the wire).
+        try connection.query(Query("adoptions.upsert", """
+            WITH incoming AS (
                 SELECT * FROM unnest(\(drafts.map(\.dantaiCode.rawValue))::text[], \(drafts.map(\.businessArea.rawValue))::text[],
                                      \(drafts.map(\.productID))::bigint[], \(NullableArray(drafts.map(\.plannedMonth)))::date[],
                                      \(drafts.map(\.state.rawValue))::text[], \(NullableArray(drafts.map { $0.reason?.rawValue }))::text[],
                                      \(NullableArray(drafts.map(\.newTargetMonth)))::date[],
                                      \(NullableArray(drafts.map { $0.pmoCompletion.map { "\($0)" } }))::numeric[],
                                      \(NullableArray(drafts.map(\.note)))::text[])
+                    AS i(dantai_code, business_area, product_id, planned_month, state, reason, new_target_month, pmo_completion, note)
+            ), previous AS (
+                SELECT a.* FROM adoptions a JOIN incoming i ON i.dantai_code = a.dantai_code AND i.business_area = a.business_area
+            ), written AS (
+                INSERT INTO adoptions AS a (dantai_code, business_area, product_id, planned_month, state, reason, new_target_month,
+                                            pmo_completion, note)
+                SELECT * FROM incoming
                 ON CONFLICT (dantai_code, business_area) DO UPDATE
                     SET product_id = excluded.product_id, planned_month = excluded.planned_month, state = excluded.state,
                         reason = excluded.reason, new_target_month = excluded.new_target_month,
@@ -157,18 +163,18 @@ public struct AdoptionStore: Sendable {
                 SELECT id, \(actor.accountID)::bigint, product_id, planned_month, state, reason, new_target_month, pmo_completion, note
                 FROM written
             )
-            SELECT id, dantai_code, business_area FROM written
-            """)).rows
-        var ids: [String: Int] = [:]
-        for row in written {
-            ids[try row.decode("dantai_code", as: String.self) + "/" + row.decode("business_area", as: String.self)] = try row.decode("id")
-        }
-        let entries = changed.map { item -> (id: Int, changes: [String: FieldChange]) in
-            let key = item.row.draft.dantaiCode.rawValue + "/" + item.row.draft.businessArea.rawValue
-            return (ids[key]!, AuditStore.changes(before: item.before.map { Self.fields(AdoptionDraft($0)) },
-                                                  after: Self.fields(item.row.draft)))
-        }
-        try AuditStore.recordMany(connection, actor, action: "adoption.file", entityType: "adoption", entries: entries)
+            INSERT INTO audit_log (actor_account_id, actor_organization_id, action, entity_type, entity_id, changes, request_id)
+            SELECT \(actor.accountID)::bigint, \(actor.organizationID)::bigint, 'adoption.file', 'adoption', w.id::text,
+                   (SELECT coalesce(jsonb_object_agg(after.key,
+                               CASE WHEN p.id IS NULL THEN jsonb_build_object('new', after.value)
+                                    ELSE jsonb_build_object('old', before.value, 'new', after.value) END), '{}')
+                    FROM jsonb_each(adoption_audit_fields(w)) AS after
+                    LEFT JOIN jsonb_each(CASE WHEN p.id IS NULL THEN '{}'::jsonb ELSE adoption_audit_fields(p) END) AS before
+                           ON before.key = after.key
+                    WHERE before.value IS DISTINCT FROM after.value AND NOT (p.id IS NULL AND after.value = 'null'::jsonb)),
+                   \(actor.requestID)::text
+            FROM written w LEFT JOIN previous p ON p.id = w.id
+            """))
         return outcome
     }
 
@@ -261,19 +267,6 @@ public struct AdoptionStore: Sendable {
         if let value = filter.state { conditions.append("a.state = \(value)") }
         if let value = filter.reason { conditions.append("a.reason = \(value)") }
         return SQL.joined(conditions, separator: " AND ")
-    }
-
-    /// The audited fields of an adoption, built directly (this runs once per imported row).
-    static func fields(_ draft: AdoptionDraft) -> [String: JSONValue] {
-        func text(_ value: String?) -> JSONValue { value.map { .string($0) } ?? .null }
-        return [
-            "dantai_code": .string(draft.dantaiCode.rawValue), "business_area": .string(draft.businessArea.rawValue),
-            "product_id": .number(Double(draft.productID)), "planned_month": text(draft.plannedMonth?.rawValue),
-            "state": .string(draft.state.rawValue), "reason": text(draft.reason?.rawValue),
-            "new_target_month": text(draft.newTargetMonth?.rawValue),
-            "pmo_completion": draft.pmoCompletion.map { .number(NSDecimalNumber(decimal: $0).doubleValue) } ?? .null,
-            "note": text(draft.note),
-        ]
     }
 
     static func column(for field: String?) -> String {

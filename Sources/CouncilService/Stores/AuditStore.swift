@@ -49,26 +49,6 @@ public struct AuditStore: Sendable {
 }
 
 extension AuditStore {
-    /// Records one row per entity in a single statement (bulk imports).
-    static func recordMany(_ connection: Connection, _ actor: AuditActor, action: String, entityType: String,
-                           entries: [(id: Int, changes: [String: FieldChange])]) throws {
-        // An absent side (a field's value before a record existed) is left out, as JSONEncoder does.
-        guard !entries.isEmpty else { return }
-        let changes = entries.map { entry in
-            JSONValue.object(entry.changes.mapValues { change in
-                var sides: [String: JSONValue] = [:]
-                if let old = change.old { sides["old"] = old }
-                if let new = change.new { sides["new"] = new }
-                return .object(sides)
-            }).jsonText
-        }
-        try connection.query(Query("audit.recordMany", """
-            INSERT INTO audit_log (actor_account_id, actor_organization_id, action, entity_type, entity_id, changes, request_id)
-            SELECT \(actor.accountID), \(actor.organizationID), \(action), \(entityType), e.id, e.changes::jsonb, \(actor.requestID)
-            FROM unnest(\(entries.map { String($0.id) })::text[], \(changes)::text[]) AS e(id, changes)
-            """))
-    }
-
     /// Field-by-field changes between two JSON objects (unchanged fields left out).
     static func changes(before: [String: JSONValue]?, after: [String: JSONValue]?) -> [String: FieldChange] {
         var changes: [String: FieldChange] = [:]
