@@ -1,5 +1,5 @@
 // Writes a Swift file that embeds the migrations in sql/ and the OpenAPI document.
-// Usage: EmbedResourcesTool OUTPUT OPENAPI.yaml MIGRATION.sql...
+// Usage: EmbedResourcesTool OUTPUT OPENAPI.yaml SQL-DIRECTORY
 import Foundation
 
 /// A raw string literal whose delimiter cannot occur in the text it wraps.
@@ -10,13 +10,16 @@ func literal(_ text: String) -> String {
 }
 
 let arguments = CommandLine.arguments.dropFirst()
-guard arguments.count >= 2 else {
-    FileHandle.standardError.write(Data("usage: EmbedResourcesTool OUTPUT OPENAPI MIGRATION...\n".utf8))
+guard arguments.count == 3 else {
+    FileHandle.standardError.write(Data("usage: EmbedResourcesTool OUTPUT OPENAPI SQL-DIRECTORY\n".utf8))
     exit(64)
 }
 let output = URL(fileURLWithPath: arguments[arguments.startIndex])
 let openAPI = URL(fileURLWithPath: arguments[arguments.startIndex + 1])
-let migrations = arguments.dropFirst(2).map { URL(fileURLWithPath: $0) }
+// The directory is scanned here, at build time, not when the plugin was last evaluated.
+let sqlDirectory = URL(fileURLWithPath: arguments[arguments.startIndex + 2])
+let migrations = try FileManager.default.contentsOfDirectory(at: sqlDirectory, includingPropertiesForKeys: nil)
+    .filter { $0.pathExtension == "sql" }
     .sorted { $0.lastPathComponent < $1.lastPathComponent }
 
 var source = "// Generated at build time by EmbedResourcesTool from sql/ and openapi.yaml. Do not edit.\n\n"
