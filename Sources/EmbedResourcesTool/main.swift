@@ -1,5 +1,6 @@
 // Writes a Swift file that embeds the migrations in sql/ and the OpenAPI document.
-// Usage: EmbedResourcesTool OUTPUT OPENAPI.yaml SQL-DIRECTORY
+// Usage: EmbedResourcesTool OUTPUT OPENAPI.yaml PATH... (a directory is scanned for *.sql; a
+// file is taken as given, so an invocation SwiftPM cached from an older plugin still works).
 import Foundation
 
 /// A raw string literal whose delimiter cannot occur in the text it wraps.
@@ -10,17 +11,31 @@ func literal(_ text: String) -> String {
 }
 
 let arguments = CommandLine.arguments.dropFirst()
-guard arguments.count == 3 else {
-    FileHandle.standardError.write(Data("usage: EmbedResourcesTool OUTPUT OPENAPI SQL-DIRECTORY\n".utf8))
+guard arguments.count >= 3 else {
+    FileHandle.standardError.write(Data("usage: EmbedResourcesTool OUTPUT OPENAPI PATH...\n".utf8))
     exit(64)
 }
 let output = URL(fileURLWithPath: arguments[arguments.startIndex])
 let openAPI = URL(fileURLWithPath: arguments[arguments.startIndex + 1])
-// The directory is scanned here, at build time, not when the plugin was last evaluated.
-let sqlDirectory = URL(fileURLWithPath: arguments[arguments.startIndex + 2])
-let migrations = try FileManager.default.contentsOfDirectory(at: sqlDirectory, includingPropertiesForKeys: nil)
-    .filter { $0.pathExtension == "sql" }
-    .sorted { $0.lastPathComponent < $1.lastPathComponent }
+// Directories are scanned here, at build time, not when the plugin was last evaluated.
+var found: [String: URL] = [:]
+for path in arguments.dropFirst(2) {
+    let url = URL(fileURLWithPath: path)
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
+    let files = isDirectory.boolValue ? try FileManager.default.contentsOfDirectory(at: url, includingPropertiesForKeys: nil) : [url]
+    for file in files where file.pathExtension == "sql" {
+        found[file.lastPathComponent] = file
+        // A file given alone implies its directory: pick up its new neighbours too.
+        if !isDirectory.boolValue {
+            for neighbour in (try? FileManager.default.contentsOfDirectory(at: url.deletingLastPathComponent(), includingPropertiesForKeys: nil)) ?? []
+            where neighbour.pathExtension == "sql" {
+                found[neighbour.lastPathComponent] = neighbour
+            }
+        }
+    }
+}
+let migrations = found.values.sorted { $0.lastPathComponent < $1.lastPathComponent }
 
 var source = "// Generated at build time by EmbedResourcesTool from sql/ and openapi.yaml. Do not edit.\n\n"
 source += "enum EmbeddedResources {\n"
