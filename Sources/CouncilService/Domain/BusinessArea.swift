@@ -62,9 +62,18 @@ public enum BusinessArea: String, CaseIterable, Codable, Sendable, PostgresRawTe
     /// Finds an area by slug, Japanese name or alias (width-insensitive).
     public init?(matching text: String) {
         let key = JapaneseText.normalized(text)
-        guard let area = Self.allCases.first(where: {
-            $0.rawValue == key.lowercased() || $0.japaneseName == key || $0.aliases.contains(key)
-        }) else { return nil }
+        guard let area = Self.byName[key] ?? Self.byName[key.lowercased()] else { return nil }
         self = area
     }
+
+    /// Slugs, names and aliases, for spreadsheet rows (looked up once per row).
+    private static let byName: [String: BusinessArea] = {
+        var names: [String: BusinessArea] = [:]
+        for area in allCases {
+            names[area.rawValue] = area
+            names[area.japaneseName] = area
+            for alias in area.aliases { names[alias] = area }
+        }
+        return names
+    }()
 }

@@ -72,7 +72,11 @@ extension JapaneseLabeled {
     /// By slug or Japanese label, width-insensitive.
     public init?(label text: String) {
         let key = JapaneseText.normalized(text)
-        guard let value = Self.allCases.first(where: { $0.rawValue == key.lowercased() || $0.japaneseLabel == key }) else { return nil }
+        if let value = Self(rawValue: key) ?? Self.allCases.first(where: { $0.japaneseLabel == key }) {
+            self = value
+            return
+        }
+        guard let value = Self(rawValue: key.lowercased()) else { return nil }
         self = value
     }
 }

@@ -4,6 +4,8 @@ import Foundation
 /// 状態, 事由, 新目標月, PMO進捗, 備考. 団体名 is for people and ignored on import; 業務, 状態 and 事由
 /// accept slugs or Japanese names; 製品ID wins over 製品 (a name, resolved among the caller's products).
 public enum AdoptionCSV {
+    private static let posix = Locale(identifier: "en_US_POSIX")
+
     public static let header = ["団体コード", "団体名", "業務", "製品ID", "製品", "移行予定", "状態", "事由", "新目標月", "PMO進捗", "備考"]
 
     public static func parse(_ text: String, products: [(id: Int, vendor: Int, name: String)]) throws(ImportRejected) -> [AdoptionStore.Row] {
@@ -57,7 +59,7 @@ public enum AdoptionCSV {
             var pmo: Decimal?
             if !value("PMO進捗").isEmpty {
                 let text = value("PMO進捗").replacingOccurrences(of: "%", with: "")
-                pmo = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))
+                pmo = Decimal(string: text, locale: Self.posix)
                 if pmo == nil || !(0...100).contains(pmo!) { problem("PMO進捗", "'\(value("PMO進捗"))' is not a percentage from 0 to 100") }
             }
             guard rowProblems.isEmpty, let code, let area, let productID, let state else {
