@@ -109,10 +109,12 @@ public final class DatabasePool: Service, Sendable {
     }
 
     /// Runs `body` inside BEGIN … COMMIT, rolling back when it throws. With `retryable`, a
-    /// serialization failure or deadlock re-runs the whole body (at most 3 attempts).
+    /// serialization failure or deadlock re-runs the whole body (at most 3 attempts). With
+    /// `rollback` (a dry run) the body's result is returned and its changes are rolled back.
     public func withTransaction<Result: Sendable>(
         isolation: IsolationLevel = .readCommitted,
         retryable: Bool = false,
+        rollback: Bool = false,
         _ body: @escaping @Sendable (Connection) throws -> Result
     ) async throws -> Result {
         var attempt = 1
@@ -122,7 +124,8 @@ public final class DatabasePool: Service, Sendable {
                     try connection.execute(script: "BEGIN ISOLATION LEVEL \(isolation.rawValue)", name: "transaction.begin")
                     do {
                         let result = try body(connection)
-                        try connection.execute(script: "COMMIT", name: "transaction.commit")
+                        try connection.execute(script: rollback ? "ROLLBACK" : "COMMIT",
+                                               name: rollback ? "transaction.dryRun" : "transaction.commit")
                         return result
                     } catch {
                         if connection.isOpen {

@@ -18,16 +18,17 @@ public struct MunicipalityFilter: Sendable, Equatable {
     public var block: Block?
     public var kind: MunicipalityKind?
     public var active: Bool?
-    /// Substring of the name or the reading, in any of kanji, katakana, hiragana or half-width.
-    public var text: String?
+    /// Substring of the name or the reading, as a `JapaneseText.searchKey` (so kanji, katakana,
+    /// hiragana and half-width input all meet the stored key).
+    public var searchKey: String?
 
     public init(prefectures: [PrefectureCode] = [], block: Block? = nil, kind: MunicipalityKind? = nil,
-                active: Bool? = nil, text: String? = nil) {
+                active: Bool? = nil, searchKey: String? = nil) {
         self.prefectures = prefectures
         self.block = block
         self.kind = kind
         self.active = active
-        self.text = text
+        self.searchKey = searchKey
     }
 }
 

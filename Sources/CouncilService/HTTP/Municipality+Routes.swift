@@ -27,7 +27,7 @@ struct MunicipalityRoutes: Sendable {
             guard !key.isEmpty, key.count <= 100 else {
                 throw Problem.invalid("q", "give 1 to 100 characters of a name or reading")
             }
-            filter.text = text
+            filter.searchKey = key
         }
         return try .json(try await store.municipalities(filter, page: try parameters.page()))
     }

@@ -70,9 +70,7 @@ public enum AdoptionCSV {
                 dantaiCode: code, businessArea: area, productID: productID, plannedMonth: planned, state: state,
                 reason: reason, newTargetMonth: target, pmoCompletion: pmo, note: value("備考"))))
         }
-        if rows.isEmpty && problems.isEmpty {
-            problems.append(ImportProblem(line: table.header.line, column: nil, reason: "the file has a header but no rows"))
-        }
+        try table.requireRows(parsed: rows.count, problems: problems)
         guard problems.isEmpty else { throw ImportRejected(problems: problems) }
         return rows
     }

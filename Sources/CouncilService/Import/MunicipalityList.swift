@@ -23,24 +23,13 @@ public enum MunicipalityList {
     }
 
     public static func parse(_ text: String) throws(ImportRejected) -> [MunicipalityListRow] {
-        let records: [CSVRecord]
-        do {
-            records = try CSVReader.records(in: text)
-        } catch {
-            throw ImportRejected(problems: [ImportProblem(line: error.line, column: nil, reason: error.reason)])
-        }
-        guard let header = records.first else {
-            throw ImportRejected(problems: [ImportProblem(line: 1, column: nil, reason: "the file is empty")])
-        }
-        let positions = try columnPositions(header)
+        let table = try CSVTable(text)
+        try table.require(Column.allCases.map(\.rawValue))
         var rows: [MunicipalityListRow] = []
         var problems: [ImportProblem] = []
         var firstLineOfCode: [MunicipalityCode: Int] = [:]
-        for record in records.dropFirst() {
-            func value(_ column: Column) -> String {
-                let index = positions[column]!
-                return index < record.fields.count ? JapaneseText.normalized(record.fields[index]) : ""
-            }
+        for record in table.records {
+            func value(_ column: Column) -> String { table.value(record, column.rawValue) }
             func problem(_ column: Column?, _ reason: String) {
                 problems.append(ImportProblem(line: record.line, column: column?.rawValue, reason: reason))
             }
@@ -74,25 +63,8 @@ public enum MunicipalityList {
             }
             rows.append(row)
         }
-        if rows.isEmpty && problems.isEmpty {
-            problems.append(ImportProblem(line: header.line, column: nil, reason: "the file has a header but no rows"))
-        }
+        try table.requireRows(parsed: rows.count, problems: problems)
         guard problems.isEmpty else { throw ImportRejected(problems: problems) }
         return rows
-    }
-
-    private static func columnPositions(_ header: CSVRecord) throws(ImportRejected) -> [Column: Int] {
-        var positions: [Column: Int] = [:]
-        for (index, cell) in header.fields.enumerated() {
-            let key = JapaneseText.normalized(cell).filter { !$0.isWhitespace }
-            if let column = Column(rawValue: key), positions[column] == nil { positions[column] = index }
-        }
-        let missing = Column.allCases.filter { positions[$0] == nil }
-        guard missing.isEmpty else {
-            throw ImportRejected(problems: missing.map {
-                ImportProblem(line: header.line, column: $0.rawValue, reason: "the header has no '\($0.rawValue)' column (MIC layout expected)")
-            })
-        }
-        return positions
     }
 }

@@ -61,9 +61,7 @@ public enum StatusCSV {
                 productID: product, businessArea: area, stage: stage, specVersion: value("標準仕様書の版"), cloudReadiness: readiness,
                 plannedCompletion: completion, plannedAvailability: availability, note: value("備考"), regressionReason: value("後退理由"))))
         }
-        if rows.isEmpty && problems.isEmpty {
-            problems.append(ImportProblem(line: table.header.line, column: nil, reason: "the file has a header but no rows"))
-        }
+        try table.requireRows(parsed: rows.count, problems: problems)
         guard problems.isEmpty else { throw ImportRejected(problems: problems) }
         return rows
     }

@@ -31,16 +31,7 @@ public struct MunicipalityStore: Sendable {
     /// A dry run does the same work in a transaction that is rolled back.
     public func importList(_ rows: [MunicipalityListRow], encoding: CSVTextEncoding, dryRun: Bool,
                            by actor: AuditActor = .system) async throws -> MunicipalityImportReport {
-        do {
-            return try await apply(rows, encoding: encoding, dryRun: dryRun, actor: actor)
-        } catch let finished as DryRunFinished {
-            return finished.report
-        }
-    }
-
-    private func apply(_ rows: [MunicipalityListRow], encoding: CSVTextEncoding, dryRun: Bool,
-                       actor: AuditActor) async throws -> MunicipalityImportReport {
-        try await pool.withTransaction { connection in
+        try await pool.withTransaction(rollback: dryRun) { connection in
             // One import at a time, so two uploads cannot interleave their deactivations.
             try connection.query(Queries.importLock)
             let prefectures = try connection.query(Queries.prefectureNames).rows.reduce(into: [String: String]()) {
@@ -68,7 +59,6 @@ public struct MunicipalityStore: Sendable {
                 rows: rows.count, prefecturesMatched: rows.count - municipalities.count,
                 inserted: inserted, updated: updated, unchanged: municipalities.count - inserted - updated,
                 deactivated: deactivated, encoding: encoding.rawValue, dryRun: dryRun)
-            if dryRun { throw DryRunFinished(report: report) }
             // One row for the whole list: its outcome, with the codes that became inactive.
             var after = try JSONValue.fields(of: report)
             after["deactivated_codes"] = .array(deactivatedCodes.map { .string($0) })
@@ -76,11 +66,6 @@ public struct MunicipalityStore: Sendable {
                                   entityID: 0, before: nil, after: after)
             return report
         }
-    }
-
-    /// Thrown to roll back a dry run's transaction, carrying what it would have done.
-    struct DryRunFinished: Error {
-        let report: MunicipalityImportReport
     }
 
     private static func municipality(_ row: Row) throws -> Municipality {
@@ -112,8 +97,8 @@ public struct MunicipalityStore: Sendable {
             if let block = filter.block { conditions.append("p.block = \(block)") }
             if let kind = filter.kind { conditions.append("m.kind = \(kind)") }
             if let active = filter.active { conditions.append("m.active = \(active)") }
-            if let text = filter.text {
-                conditions.append("m.search_key LIKE \(likePattern(JapaneseText.searchKey(text)))")
+            if let key = filter.searchKey {
+                conditions.append("m.search_key LIKE \(likePattern(key))")
             }
             return SQL.joined(conditions, separator: " AND ")
         }

@@ -168,25 +168,18 @@ extension StatusStore {
     /// a backward stage without a reason) are collected with their lines; a dry run rolls back.
     public func importRows(_ rows: [StatusCSV.Row], by actor: AuditActor, dryRun: Bool,
                            authorize: @escaping @Sendable (Product) throws -> Void) async throws -> ImportOutcome {
-        struct DryRun: Error { let outcome: ImportOutcome }
-        do {
-            return try await pool.withTransaction { connection in
-                var filed = 0
-                var problems: [ImportProblem] = []
-                for row in rows {
-                    do {
-                        if try Self.file(row.draft, by: actor, on: connection, authorize: authorize).created { filed += 1 }
-                    } catch let problem as Problem {
-                        problems.append(ImportProblem(line: row.line, column: Self.column(problem.errors.first?.field), reason: problem.detail))
-                    }
+        try await pool.withTransaction(rollback: dryRun) { connection in
+            var filed = 0
+            var problems: [ImportProblem] = []
+            for row in rows {
+                do {
+                    if try Self.file(row.draft, by: actor, on: connection, authorize: authorize).created { filed += 1 }
+                } catch let problem as Problem {
+                    problems.append(ImportProblem(line: row.line, column: Self.column(problem.errors.first?.field), reason: problem.detail))
                 }
-                guard problems.isEmpty else { throw ImportRejected(problems: problems) }
-                let outcome = ImportOutcome(rows: rows.count, filed: filed, unchanged: rows.count - filed, dryRun: dryRun)
-                if dryRun { throw DryRun(outcome: outcome) }
-                return outcome
             }
-        } catch let dryRun as DryRun {
-            return dryRun.outcome
+            guard problems.isEmpty else { throw ImportRejected(problems: problems) }
+            return ImportOutcome(rows: rows.count, filed: filed, unchanged: rows.count - filed, dryRun: dryRun)
         }
     }
 
