@@ -16,6 +16,8 @@ import Testing
         let path: @Sendable (TestEnvironment, Caller) async throws -> String
         /// A JSON or CSV body, for the caller.
         var body: (@Sendable (TestEnvironment, Caller) throws -> (contentType: String, bytes: ByteBuffer))? = nil
+        /// Send the current ETag (read as the admin) in If-Match.
+        var ifMatch = false
         let expected: [Caller: HTTPResponse.Status]
     }
 
@@ -136,7 +138,109 @@ import Testing
             path: adoptionPath(""),
             body: { env, caller in json(["product_id": env.ids.productA.id, "state": "in_progress", "note": "by \(caller.rawValue)"]) },
             expected: only(filers(.ok, ownVendor: .vendorA))),
+
+        "listIssues": Probe(path: fixed("/v1/issues"), expected: authenticated(.ok)),
+        "createIssue": Probe(
+            path: fixed("/v1/issues"),
+            body: { _, caller in json(["title": "課題 \(caller.rawValue)", "category": "spec", "severity": "high"]) },
+            expected: authenticated(.created)),
+        "exportIssues": Probe(path: fixed("/v1/issues/export"), expected: authenticated(.ok)),
+        "getIssue": Probe(path: restricted(""), expected: restrictedReaders(.ok)),
+        "updateIssue": Probe(
+            path: councilIssue(""), body: { _, caller in json(["title": "更新 \(caller.rawValue)"]) }, ifMatch: true,
+            expected: only([.admin: .ok, .member: .ok, .liaison: .ok, .vendorA: .ok])),
+        "listIssueTransitions": Probe(path: restricted("/transitions"), expected: restrictedReaders(.ok)),
+        // Only the secretariat triages; the reporter may only withdraw, so for it triage is a 409.
+        "transitionIssue": Probe(
+            path: councilIssue("/transitions"), body: { _, _ in json(["to": "triaged"]) },
+            expected: only([.admin: .ok, .member: .ok, .liaison: .ok], otherwise: .conflict)),
+        "listIssueEvents": Probe(path: restricted("/events"), expected: restrictedReaders(.ok)),
+        "listIssueComments": Probe(path: restricted("/comments"), expected: restrictedReaders(.ok)),
+        "createIssueComment": Probe(
+            path: restricted("/comments"), body: { _, caller in json(["body": "意見 \(caller.rawValue)"]) },
+            expected: restrictedReaders(.created)),
+        "updateIssueComment": Probe(
+            path: { env, _ in
+                let issue = try await env.issue()
+                let comment = try await env.comment(on: issue.number, by: .admin)
+                return "/v1/issues/\(issue.number)/comments/\(comment.id)"
+            },
+            body: { _, caller in json(["body": "修正 \(caller.rawValue)"]) },
+            expected: only([.admin: .ok])),
+        "listIssueCommentRevisions": Probe(
+            path: { env, _ in
+                let issue = try await env.restrictedIssue()
+                let comment = try await env.comment(on: issue.number, by: .admin)
+                return "/v1/issues/\(issue.number)/comments/\(comment.id)/revisions"
+            },
+            expected: restrictedReaders(.ok)),
+        "listIssueRelations": Probe(path: restricted("/relations"), expected: restrictedReaders(.ok)),
+        "createIssueRelation": Probe(
+            // Relates a fresh issue of vendor A to #1 (the first issue, made here if need be).
+            path: { env, _ in
+                if try await IssueSearch(pool: env.pool).page(IssueFilter(), sort: .default, after: nil, limit: 1,
+                                                             for: try await env.principal(.admin)).total == 0 {
+                    try await env.issue("最初の課題")
+                }
+                return "/v1/issues/\(try await env.issue().number)/relations"
+            },
+            body: { _, _ in json(["kind": "relates", "issue": 1]) },
+            expected: only([.admin: .created, .member: .created, .liaison: .created, .vendorA: .created])),
+        "deleteIssueRelation": Probe(
+            path: { env, _ in
+                let one = try await env.issue(), other = try await env.issue("関連先")
+                let admin = try await env.principal(.admin)
+                _ = try await IssueRelationStore(pool: env.pool).add(one.number, .blocks, other.number, by: admin, .system)
+                return "/v1/issues/\(one.number)/relations/blocks/\(other.number)"
+            },
+            expected: only([.admin: .noContent, .member: .noContent, .liaison: .noContent, .vendorA: .noContent])),
+        "listIssueWatchers": Probe(path: restricted("/watchers"), expected: restrictedReaders(.ok)),
+        "addIssueWatcher": Probe(
+            path: councilIssue("/watchers"),
+            body: { env, caller in json(["kind": "account", "id": env.ids.identity(caller == .anonymous ? .vendorA : caller).account.id]) },
+            expected: authenticated(.created)),
+        "removeIssueWatcher": Probe(
+            path: { env, caller in
+                let issue = try await env.issue()
+                let account = env.ids.identity(caller == .anonymous ? .vendorA : caller).account.id
+                let admin = try await env.principal(.admin)
+                _ = try await IssueWatcherStore(pool: env.pool).add(issue.number, .account, account, by: admin, .system)
+                return "/v1/issues/\(issue.number)/watchers/account/\(account)"
+            },
+            expected: authenticated(.noContent)),
+        "listSavedQueries": Probe(path: fixed("/v1/saved-queries"), expected: authenticated(.ok)),
+        "createSavedQuery": Probe(
+            path: fixed("/v1/saved-queries"),
+            body: { _, caller in json(["name": "未対応 \(caller.rawValue)", "filters": ["state": ["new", "triaged"]]]) },
+            expected: authenticated(.created)),
+        "getSavedQuery": Probe(path: savedQuery(""), expected: authenticated(.ok)),
+        "updateSavedQuery": Probe(path: savedQuery(""), body: { _, _ in json(["shared": true]) }, expected: authenticated(.ok)),
+        "deleteSavedQuery": Probe(path: savedQuery(""), expected: authenticated(.noContent)),
     ]
+
+    /// Those who see a restricted issue of vendor A assigned to the observer; vendor B gets 404.
+    static func restrictedReaders(_ status: HTTPResponse.Status) -> [Caller: HTTPResponse.Status] {
+        only([.admin: status, .member: status, .liaison: status, .vendorA: status, .observer: status], otherwise: .notFound)
+    }
+
+    static func restricted(_ suffix: String) -> @Sendable (TestEnvironment, Caller) async throws -> String {
+        { env, _ in "/v1/issues/\(try await env.restrictedIssue().number)\(suffix)" }
+    }
+
+    /// A fresh council-wide issue reported by vendor A (state new).
+    static func councilIssue(_ suffix: String) -> @Sendable (TestEnvironment, Caller) async throws -> String {
+        { env, _ in "/v1/issues/\(try await env.issue().number)\(suffix)" }
+    }
+
+    /// A saved query of the caller's own (vendor A's for the anonymous caller).
+    static func savedQuery(_ suffix: String) -> @Sendable (TestEnvironment, Caller) async throws -> String {
+        { env, caller in
+            let owner = try await env.principal(caller == .anonymous ? .vendorA : caller)
+            let query = try await SavedQueryStore(pool: env.pool).create(
+                name: "保存 \(UUID().uuidString)", filters: ["state": ["new"]], shared: false, by: owner, .system)
+            return "/v1/saved-queries/\(query.id)\(suffix)"
+        }
+    }
 
     /// The secretariat and the owning vendor get `status`; other vendors and observers 403.
     static func filers(_ status: HTTPResponse.Status, ownVendor: Caller) -> [Caller: HTTPResponse.Status] {
@@ -154,6 +258,12 @@ import Testing
                 _ = try await store.apply([.init(line: 0, draft: draft)], by: .system, authorize: { _, _ in nil }, dryRun: false)
             }
             return "/v1/adoptions/013030/juki\(suffix)"
+        }
+    }
+
+    static func etag(_ client: any TestClientProtocol, _ path: String, _ environment: TestEnvironment) async throws -> String {
+        try await client.execute(uri: path, method: .get, headers: environment.headers(.admin)) { response in
+            response.headers[.eTag] ?? ""
         }
     }
 
@@ -176,6 +286,7 @@ import Testing
                         headers[.contentType] = contentType
                         body = bytes
                     }
+                    if probe.ifMatch { headers[.ifMatch] = try await Self.etag(client, path, environment) }
                     let expected = probe.expected[caller]!
                     try await client.execute(uri: path, method: endpoint.method, headers: headers, body: body) { (response) throws in
                         #expect(response.status == expected,
@@ -208,6 +319,7 @@ import Testing
                     headers[.contentType] = contentType
                     body = bytes
                 }
+                if probe.ifMatch { headers[.ifMatch] = try await Self.etag(client, path, environment) }
                 let requestID = "audit-\(endpoint.operationID)"
                 headers[HTTPField.Name("X-Request-Id")!] = requestID
                 try await client.execute(uri: path, method: endpoint.method, headers: headers, body: body) { (response) throws in

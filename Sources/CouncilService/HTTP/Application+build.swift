@@ -45,7 +45,12 @@ public func buildRouteTable(_ dependencies: AppDependencies) -> RouteTable {
         audit: AuditRoutes(store: AuditStore(pool: pool)),
         products: ProductRoutes(store: ProductStore(pool: pool)),
         status: StatusRoutes(store: StatusStore(pool: pool), products: ProductStore(pool: pool)),
-        adoptions: AdoptionRoutes(store: AdoptionStore(pool: pool), products: ProductStore(pool: pool)))
+        adoptions: AdoptionRoutes(store: AdoptionStore(pool: pool), products: ProductStore(pool: pool)),
+        issues: IssueRoutes(store: IssueStore(pool: pool), search: IssueSearch(pool: pool), events: IssueEvents(pool: pool),
+                            savedQueries: SavedQueryStore(pool: pool)),
+        conversation: IssueConversationRoutes(comments: IssueCommentStore(pool: pool), relations: IssueRelationStore(pool: pool),
+                                              watchers: IssueWatcherStore(pool: pool)),
+        savedQueries: SavedQueryRoutes(store: SavedQueryStore(pool: pool)))
     return .council(api)
 }
 
@@ -58,11 +63,13 @@ public func buildRouter(_ dependencies: AppDependencies) -> Router<CouncilReques
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: ProblemMiddleware(routes: table))
     router.add(middleware: AuthenticationMiddleware(tokens: TokenStore(pool: dependencies.pool)))
+    let idempotency = Idempotency(store: IdempotencyStore(pool: dependencies.pool))
     for endpoint in table.endpoints {
         // The route-level policy runs before every handler; none is registered without one.
-        let access = endpoint.access, handler = endpoint.handler
+        let access = endpoint.access, handler = endpoint.handler, isPOST = endpoint.method == .post
         router.on(RouterPath(endpoint.routerPath), method: endpoint.method) { request, context in
             try Policy.authorize(access, context.principal)
+            if isPOST { return try await idempotency.handle(request, context, next: handler) }
             return try await handler(request, context)
         }
     }

@@ -69,7 +69,7 @@ extension Request {
         }
     }
 
-    private static func snakeCase(_ key: String) -> String {
+    static func snakeCase(_ key: String) -> String {
         var result = ""
         for character in key {
             if character.isUppercase { result += "_" + character.lowercased() } else { result.append(character) }

@@ -10,10 +10,30 @@ struct QueryParameters {
         for (name, value) in request.uri.queryParameters {
             values[String(name), default: []].append(String(value))
         }
+        try self.init(values: values, allowed: allowed)
+    }
+
+    /// Parameters from elsewhere (a saved query), checked the same way.
+    init(values: [String: [String]], allowed: Set<String>) throws {
         if let unknown = values.keys.sorted().first(where: { !allowed.contains($0) }) {
             throw Problem.invalid(unknown, "unknown query parameter; known: \(allowed.sorted().joined(separator: ", "))")
         }
         self.values = values
+    }
+
+    /// Every parameter as given: what a saved query stores.
+    var all: [String: [String]] { values }
+
+    /// A parameter that may be repeated or comma-separated (`state=new,triaged&state=on_agenda`).
+    func list<Value: RawRepresentable & CaseIterable>(_ name: String, as type: Value.Type) throws -> [Value] where Value.RawValue == String {
+        var result: [Value] = []
+        for text in (values[name] ?? []).flatMap({ $0.split(separator: ",", omittingEmptySubsequences: false) }) {
+            guard let value = Value(rawValue: String(text)) else {
+                throw Problem.invalid(name, "'\(text)' is not one of \(Value.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            if !result.contains(where: { $0.rawValue == value.rawValue }) { result.append(value) }
+        }
+        return result
     }
 
     func string(_ name: String) throws -> String? {

@@ -52,6 +52,31 @@ extension RouteTable {
             Endpoint(.get, "/v1/adoptions/{dantai_code}/{business_area}", "getAdoption", .authenticated, api.adoptions.get),
             Endpoint(.put, "/v1/adoptions/{dantai_code}/{business_area}", "fileAdoption", .filer, api.adoptions.put),
             Endpoint(.get, "/v1/adoptions/{dantai_code}/{business_area}/history", "getAdoptionHistory", .authenticated, api.adoptions.history),
+
+            // Issues (課題): visibility, editing and workflow rules are object-level, in Policy+Issues
+            Endpoint(.get, "/v1/issues", "listIssues", .authenticated, api.issues.list),
+            Endpoint(.post, "/v1/issues", "createIssue", .authenticated, api.issues.create),
+            Endpoint(.get, "/v1/issues/export", "exportIssues", .authenticated, api.issues.export),
+            Endpoint(.get, "/v1/issues/{number}", "getIssue", .authenticated, api.issues.get),
+            Endpoint(.patch, "/v1/issues/{number}", "updateIssue", .authenticated, api.issues.update),
+            Endpoint(.get, "/v1/issues/{number}/transitions", "listIssueTransitions", .authenticated, api.issues.transitions),
+            Endpoint(.post, "/v1/issues/{number}/transitions", "transitionIssue", .authenticated, api.issues.transition),
+            Endpoint(.get, "/v1/issues/{number}/events", "listIssueEvents", .authenticated, api.issues.listEvents),
+            Endpoint(.get, "/v1/issues/{number}/comments", "listIssueComments", .authenticated, api.conversation.listComments),
+            Endpoint(.post, "/v1/issues/{number}/comments", "createIssueComment", .authenticated, api.conversation.addComment),
+            Endpoint(.patch, "/v1/issues/{number}/comments/{id}", "updateIssueComment", .authenticated, api.conversation.editComment),
+            Endpoint(.get, "/v1/issues/{number}/comments/{id}/revisions", "listIssueCommentRevisions", .authenticated, api.conversation.commentRevisions),
+            Endpoint(.get, "/v1/issues/{number}/relations", "listIssueRelations", .authenticated, api.conversation.listRelations),
+            Endpoint(.post, "/v1/issues/{number}/relations", "createIssueRelation", .authenticated, api.conversation.addRelation),
+            Endpoint(.delete, "/v1/issues/{number}/relations/{kind}/{other}", "deleteIssueRelation", .authenticated, api.conversation.removeRelation),
+            Endpoint(.get, "/v1/issues/{number}/watchers", "listIssueWatchers", .authenticated, api.conversation.listWatchers),
+            Endpoint(.post, "/v1/issues/{number}/watchers", "addIssueWatcher", .authenticated, api.conversation.addWatcher),
+            Endpoint(.delete, "/v1/issues/{number}/watchers/{kind}/{id}", "removeIssueWatcher", .authenticated, api.conversation.removeWatcher),
+            Endpoint(.get, "/v1/saved-queries", "listSavedQueries", .authenticated, api.savedQueries.list),
+            Endpoint(.post, "/v1/saved-queries", "createSavedQuery", .authenticated, api.savedQueries.create),
+            Endpoint(.get, "/v1/saved-queries/{id}", "getSavedQuery", .authenticated, api.savedQueries.get),
+            Endpoint(.patch, "/v1/saved-queries/{id}", "updateSavedQuery", .authenticated, api.savedQueries.update),
+            Endpoint(.delete, "/v1/saved-queries/{id}", "deleteSavedQuery", .authenticated, api.savedQueries.delete),
         ])
     }
 }
@@ -71,4 +96,7 @@ struct API: Sendable {
     let products: ProductRoutes
     let status: StatusRoutes
     let adoptions: AdoptionRoutes
+    let issues: IssueRoutes
+    let conversation: IssueConversationRoutes
+    let savedQueries: SavedQueryRoutes
 }

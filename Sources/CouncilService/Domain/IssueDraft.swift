@@ -1,0 +1,78 @@
+/// The writable fields of an issue, normalized on construction and checked by `validate()`.
+public struct IssueDraft: Sendable, Equatable {
+    public static let maxBody = 100_000
+    public static let maxLabels = 20
+    public static let maxMunicipalities = 2_000
+
+    public var title: String
+    public var body: String
+    public var category: IssueCategory
+    public var severity: IssueSeverity
+    public var visibility: IssueVisibility
+    public var vendorIDs: [Int]
+    public var businessAreas: [BusinessArea]
+    public var municipalities: [IssueMunicipality]
+    public var assigneeID: Int?
+    public var dueDate: CalendarDate?
+    public var labels: [String]
+
+    public init(title: String, body: String, category: IssueCategory, severity: IssueSeverity, visibility: IssueVisibility,
+                vendorIDs: [Int], businessAreas: [BusinessArea], municipalities: [IssueMunicipality], assigneeID: Int?,
+                dueDate: CalendarDate?, labels: [String]) {
+        self.title = JapaneseText.normalized(title)
+        self.body = body
+        self.category = category
+        self.severity = severity
+        self.visibility = visibility
+        self.vendorIDs = Array(Set(vendorIDs)).sorted()
+        self.businessAreas = BusinessArea.allCases.filter(Set(businessAreas).contains)
+        self.municipalities = municipalities.map { link in
+            IssueMunicipality(dantaiCode: link.dantaiCode, impact: link.impact,
+                              businessAreas: BusinessArea.allCases.filter(Set(link.businessAreas).contains))
+        }.sorted { $0.dantaiCode.rawValue < $1.dantaiCode.rawValue }
+        self.assigneeID = assigneeID
+        self.dueDate = dueDate
+        // Labels are matched exactly, so one spelling: NFKC, lower case, no duplicates.
+        self.labels = Array(Set(labels.map { JapaneseText.normalized($0).lowercased() })).sorted()
+    }
+
+    init(_ issue: Issue) {
+        self.init(title: issue.title, body: issue.body, category: issue.category, severity: issue.severity,
+                  visibility: issue.visibility, vendorIDs: issue.vendors.map(\.id), businessAreas: issue.businessAreas,
+                  municipalities: issue.municipalities.map(\.link), assigneeID: issue.assigneeOrganization?.id,
+                  dueDate: issue.dueDate, labels: issue.labels)
+    }
+
+    public func validate() throws {
+        if title.isEmpty || title.count > 200 { throw Problem.invalid("title", "give 1 to 200 characters") }
+        if body.count > Self.maxBody { throw Problem.invalid("body", "at most \(Self.maxBody) characters") }
+        if labels.count > Self.maxLabels { throw Problem.invalid("labels", "at most \(Self.maxLabels) labels") }
+        if let label = labels.first(where: { $0.isEmpty || $0.count > 50 }) {
+            throw Problem.invalid("labels", "'\(label)': a label has 1 to 50 characters")
+        }
+        if municipalities.count > Self.maxMunicipalities {
+            throw Problem.invalid("municipalities", "at most \(Self.maxMunicipalities) municipalities per issue")
+        }
+        var seen = Set<String>()
+        for (index, link) in municipalities.enumerated() where !seen.insert(link.dantaiCode.rawValue).inserted {
+            throw Problem.invalid("municipalities[\(index)].dantai_code", "\(link.dantaiCode) is listed twice")
+        }
+    }
+
+    /// The fields that differ from another draft, by their API names.
+    func changedFields(from other: IssueDraft) -> [String] {
+        var fields: [String] = []
+        if title != other.title { fields.append("title") }
+        if body != other.body { fields.append("body") }
+        if category != other.category { fields.append("category") }
+        if severity != other.severity { fields.append("severity") }
+        if visibility != other.visibility { fields.append("visibility") }
+        if vendorIDs != other.vendorIDs { fields.append("vendor_ids") }
+        if businessAreas != other.businessAreas { fields.append("business_areas") }
+        if municipalities != other.municipalities { fields.append("municipalities") }
+        if assigneeID != other.assigneeID { fields.append("assignee_organization_id") }
+        if dueDate != other.dueDate { fields.append("due_date") }
+        if labels != other.labels { fields.append("labels") }
+        return fields
+    }
+}

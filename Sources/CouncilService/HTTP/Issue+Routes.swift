@@ -1,0 +1,172 @@
+import Hummingbird
+
+/// Migration issues: report, find, read, edit (with If-Match), move through the workflow.
+struct IssueRoutes: Sendable {
+    let store: IssueStore
+    let search: IssueSearch
+    let events: IssueEvents
+    let savedQueries: SavedQueryStore
+
+    struct MunicipalityLink: Decodable, Sendable {
+        let dantaiCode: MunicipalityCode
+        let impact: IssueImpact
+        let businessAreas: [BusinessArea]?
+
+        var link: IssueMunicipality { IssueMunicipality(dantaiCode: dantaiCode, impact: impact, businessAreas: businessAreas ?? []) }
+    }
+
+    struct NewIssue: JSONRequestBody {
+        static let fields: Set<String> = [
+            "title", "body", "category", "severity", "visibility", "vendor_ids", "business_areas", "municipalities",
+            "assignee_organization_id", "due_date", "labels",
+        ]
+        let title: String
+        let body: String?
+        let category: IssueCategory
+        let severity: IssueSeverity
+        let visibility: IssueVisibility?
+        let vendorIds: [Int]?
+        let businessAreas: [BusinessArea]?
+        let municipalities: [MunicipalityLink]?
+        let assigneeOrganizationId: Int?
+        let dueDate: CalendarDate?
+        let labels: [String]?
+    }
+
+    struct Patch: JSONRequestBody {
+        static let fields = NewIssue.fields
+        enum CodingKeys: String, CodingKey {
+            case title, body, category, severity, visibility, vendorIds, businessAreas, municipalities, assigneeOrganizationId, dueDate, labels
+        }
+        let title: FieldUpdate<String>
+        let body: FieldUpdate<String>
+        let category: FieldUpdate<IssueCategory>
+        let severity: FieldUpdate<IssueSeverity>
+        let visibility: FieldUpdate<IssueVisibility>
+        let vendorIds: FieldUpdate<[Int]>
+        let businessAreas: FieldUpdate<[BusinessArea]>
+        let municipalities: FieldUpdate<[MunicipalityLink]>
+        let assigneeOrganizationId: FieldUpdate<Int?>
+        let dueDate: FieldUpdate<CalendarDate?>
+        let labels: FieldUpdate<[String]>
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            title = try container.update(String.self, forKey: .title)
+            body = try container.update(String.self, forKey: .body)
+            category = try container.update(IssueCategory.self, forKey: .category)
+            severity = try container.update(IssueSeverity.self, forKey: .severity)
+            visibility = try container.update(IssueVisibility.self, forKey: .visibility)
+            vendorIds = try container.update([Int].self, forKey: .vendorIds)
+            businessAreas = try container.update([BusinessArea].self, forKey: .businessAreas)
+            municipalities = try container.update([MunicipalityLink].self, forKey: .municipalities)
+            assigneeOrganizationId = try container.update(Int?.self, forKey: .assigneeOrganizationId)
+            dueDate = try container.update(CalendarDate?.self, forKey: .dueDate)
+            labels = try container.update([String].self, forKey: .labels)
+        }
+
+        func apply(to issue: Issue) -> IssueDraft {
+            var links = issue.municipalities.map(\.link)
+            if case .set(let given) = municipalities { links = given.map(\.link) }
+            return IssueDraft(
+                title: title.apply(to: issue.title), body: body.apply(to: issue.body), category: category.apply(to: issue.category),
+                severity: severity.apply(to: issue.severity), visibility: visibility.apply(to: issue.visibility),
+                vendorIDs: vendorIds.apply(to: issue.vendors.map(\.id)), businessAreas: businessAreas.apply(to: issue.businessAreas),
+                municipalities: links, assigneeID: assigneeOrganizationId.apply(to: issue.assigneeOrganization?.id),
+                dueDate: dueDate.apply(to: issue.dueDate), labels: labels.apply(to: issue.labels))
+        }
+    }
+
+    struct TransitionBody: JSONRequestBody {
+        static let fields: Set<String> = ["to", "answer", "duplicate_of", "comment"]
+        let to: IssueState
+        let answer: String?
+        let duplicateOf: Int?
+        let comment: String?
+    }
+
+    static let listParameters: Set<String> = ["cursor", "limit"]
+
+    func list(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
+        let principal = try context.caller()
+        let parameters = try await IssueQuery.parameters(request, extra: Self.listParameters, savedQueries: savedQueries, principal: principal)
+        let sort = try IssueQuery.sort(parameters)
+        var cursor: IssueCursor?
+        if let token = try parameters.string("cursor") {
+            guard let parsed = IssueCursor(token: token, sort: sort) else {
+                throw Problem.invalid("cursor", "not a cursor of this list (cursors belong to the sort they were made with)")
+            }
+            cursor = parsed
+        }
+        let limit = try parameters.int("limit", default: 50, range: 1...500)
+        return try .json(try await search.page(try IssueQuery.filter(parameters), sort: sort, after: cursor, limit: limit, for: principal))
+    }
+
+    func export(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
+        let principal = try context.caller()
+        let parameters = try await IssueQuery.parameters(request, extra: ["encoding"], savedQueries: savedQueries, principal: principal)
+        let encoding = try parameters.value("encoding", as: CSVTextEncoding.self) ?? .utf8
+        let issues = try await search.all(try IssueQuery.filter(parameters), sort: try IssueQuery.sort(parameters), for: principal)
+        do {
+            return UploadedFile.csvResponse(try IssueCSV.export(issues, encoding: encoding), encoding: encoding, filename: "issues.csv")
+        } catch {
+            throw Problem.unprocessable("encoding", error.description)
+        }
+    }
+
+    func create(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
+        let principal = try context.caller()
+        let body = try await request.decodeJSON(NewIssue.self, context: context)
+        // A vendor's report concerns that vendor unless it says otherwise.
+        let vendors = body.vendorIds ?? (principal.organizationKind == .vendor ? [principal.organizationID] : [])
+        let draft = IssueDraft(
+            title: body.title, body: body.body ?? "", category: body.category, severity: body.severity,
+            visibility: body.visibility ?? .council, vendorIDs: vendors, businessAreas: body.businessAreas ?? [],
+            municipalities: (body.municipalities ?? []).map(\.link), assigneeID: body.assigneeOrganizationId, dueDate: body.dueDate,
+            labels: body.labels ?? [])
+        var setting: [String] = []
+        if body.assigneeOrganizationId != nil { setting.append("assignee_organization_id") }
+        if body.dueDate != nil { setting.append("due_date") }
+        try Policy.requireCreate(setting: setting, principal)
+        return try .issue(try await store.create(draft, by: principal, try context.auditActor()), status: .created)
+    }
+
+    func get(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
+        try .issue(try await store.issue(try context.id("number"), for: try context.caller()))
+    }
+
+    func update(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
+        let number = try context.id("number")
+        let principal = try context.caller()
+        // Invisible issues answer 404 before anything about the request is judged.
+        let current = try await store.issue(number, for: principal)
+        guard let expected = try IfMatch.version(request, issue: current.number, required: true) else { throw Problem.preconditionRequired }
+        let patch = try await request.decodeJSON(Patch.self, context: context)
+        return try .issue(try await store.update(number, expectedVersion: expected, by: principal, try context.auditActor()) { issue in
+            patch.apply(to: issue)
+        })
+    }
+
+    func transition(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
+        let number = try context.id("number")
+        let principal = try context.caller()
+        _ = try await store.issue(number, for: principal)
+        let expected = try IfMatch.version(request, issue: number, required: false)
+        let body = try await request.decodeJSON(TransitionBody.self, context: context)
+        let transition = IssueStore.Transition(to: body.to, answer: body.answer, duplicateOf: body.duplicateOf, comment: body.comment,
+                                               expectedVersion: expected)
+        return try .issue(try await store.transition(number, transition, by: principal, try context.auditActor()))
+    }
+
+    func transitions(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
+        let number = try context.id("number")
+        return try .json(["items": try await store.transitions(number, for: try context.caller())])
+    }
+
+    func listEvents(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
+        let number = try context.id("number")
+        let parameters = try QueryParameters(request, allowed: ["after", "limit"])
+        return try .json(try await events.events(number, after: try parameters.id("after"),
+                                                 limit: try parameters.int("limit", default: 100, range: 1...1000), for: try context.caller()))
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+
+/// Responses to POSTs sent with an `Idempotency-Key`, kept for a day per (account, key) so a
+/// retried request replays the first answer. In PostgreSQL, so every daemon sees every key.
+public struct IdempotencyStore: Sendable {
+    let pool: DatabasePool
+    /// How long a key is remembered; a key left unfinished this long (a crashed request) is free again.
+    static let retention = "24 hours"
+    static let abandonedAfter = "5 minutes"
+
+    public init(pool: DatabasePool) {
+        self.pool = pool
+    }
+
+    public struct StoredResponse: Sendable {
+        public let status: Int
+        public let contentType: String?
+        public let location: String?
+        public let body: Data
+    }
+
+    public enum Claim: Sendable {
+        /// The key is new: run the request, then `complete` or `release`.
+        case claimed
+        /// The key was used before for this same request: here is its answer.
+        case replay(StoredResponse)
+        /// The first request with this key is still running.
+        case inProgress
+        /// The key was used for a different request.
+        case mismatch
+    }
+
+    public func claim(account: Int, key: String, requestHash: Data) async throws -> Claim {
+        try await pool.withTransaction { connection in
+            try connection.query(Query("idempotency.expire", """
+                DELETE FROM idempotency_keys
+                WHERE created_at < now() - \(Self.retention)::interval
+                   OR (account_id = \(account) AND key = \(key) AND status IS NULL AND created_at < now() - \(Self.abandonedAfter)::interval)
+                """))
+            let hash = requestHash.base64EncodedString()
+            let claimed = try connection.query(Query("idempotency.claim", """
+                INSERT INTO idempotency_keys (account_id, key, request_hash) VALUES (\(account), \(key), decode(\(hash), 'base64'))
+                ON CONFLICT DO NOTHING RETURNING key
+                """)).rows.count == 1
+            if claimed { return .claimed }
+            guard let row = try connection.query(Query("idempotency.existing", """
+                SELECT encode(request_hash, 'base64') AS request_hash, status, content_type, location, encode(body, 'base64') AS body
+                FROM idempotency_keys WHERE account_id = \(account) AND key = \(key)
+                """)).first else { return .inProgress }
+            guard try row.decode("request_hash", as: String.self) == hash else { return .mismatch }
+            guard let status: Int = try row.decodeIfPresent("status") else { return .inProgress }
+            let body = try row.decodeIfPresent("body", as: String.self).flatMap { Data(base64Encoded: $0, options: .ignoreUnknownCharacters) }
+            return .replay(StoredResponse(status: status, contentType: try row.decodeIfPresent("content_type"),
+                                          location: try row.decodeIfPresent("location"), body: body ?? Data()))
+        }
+    }
+
+    public func complete(account: Int, key: String, response: StoredResponse) async throws {
+        try await pool.withConnection { connection in
+            try connection.query(Query("idempotency.complete", """
+                UPDATE idempotency_keys SET status = \(response.status), content_type = \(response.contentType),
+                       location = \(response.location), body = decode(\(response.body.base64EncodedString()), 'base64')
+                WHERE account_id = \(account) AND key = \(key)
+                """))
+        }
+    }
+
+    /// Frees a key whose request failed: nothing was created, so a retry may run it afresh.
+    public func release(account: Int, key: String) async throws {
+        try await pool.withConnection { connection in
+            try connection.query(Query("idempotency.release", """
+                DELETE FROM idempotency_keys WHERE account_id = \(account) AND key = \(key) AND status IS NULL
+                """))
+        }
+    }
+}

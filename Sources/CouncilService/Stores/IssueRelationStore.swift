@@ -1,0 +1,120 @@
+/// blocks / duplicates / relates between issues. Stored once, in a canonical direction; each
+/// side sees it from its own point of view. Cycles of `blocks` are refused.
+public struct IssueRelationStore: Sendable {
+    let pool: DatabasePool
+
+    public init(pool: DatabasePool) {
+        self.pool = pool
+    }
+
+    /// The relations of a visible issue whose other side the caller may also see.
+    public func relations(_ number: Int, for principal: Principal) async throws -> [IssueRelation] {
+        try await pool.withConnection { connection in
+            _ = try IssueStore.visibleFacts(number, principal, on: connection)
+            return try Self.visibleRelations(number, Policy.issueScope(principal), on: connection)
+        }
+    }
+
+    static func visibleRelations(_ number: Int, _ scope: Policy.IssueScope, on connection: Connection) throws -> [IssueRelation] {
+        try connection.query(Query("issueRelations.list", """
+            SELECT r.kind, r.from_number = \(number) AS from_this_side, o.number, o.title, o.state
+            FROM issue_relations r JOIN issues o ON o.number = CASE WHEN r.from_number = \(number) THEN r.to_number ELSE r.from_number END
+            WHERE (r.from_number = \(number) OR r.to_number = \(number)) AND \(IssueSearch.visibility(scope, alias: "o"))
+            ORDER BY r.kind, o.number
+            """)).rows.map { row in
+            IssueRelation(kind: .seen(stored: try row.decode("kind"), fromThisSide: try row.decode("from_this_side")),
+                          issue: try row.decode("number"), title: try row.decode("title"), state: try row.decode("state"))
+        }
+    }
+
+    /// Adds `number <kind> other`; nil when it already existed (nothing changed).
+    public func add(_ number: Int, _ kind: IssueRelationKind, _ other: Int, by principal: Principal,
+                    _ actor: AuditActor) async throws -> IssueRelation? {
+        try await pool.withTransaction { connection in
+            let target = try Self.lockPair(number, other, principal, on: connection)
+            guard try Self.link(kind, number, other, actor, on: connection) else { return nil }
+            try AuditStore.record(connection, actor, action: "issue.relation.create", entityType: "issue", entityID: number,
+                                  before: nil, after: ["relation": .string(kind.rawValue), "issue": .number(Double(other))])
+            return IssueRelation(kind: kind, issue: other, title: target.title, state: target.state)
+        }
+    }
+
+    public func remove(_ number: Int, _ kind: IssueRelationKind, _ other: Int, by principal: Principal, _ actor: AuditActor) async throws {
+        try await pool.withTransaction { connection in
+            _ = try Self.lockPair(number, other, principal, on: connection)
+            let (stored, from, to) = Self.canonical(kind, number, other)
+            let deleted = try connection.query(Query("issueRelations.delete", """
+                DELETE FROM issue_relations WHERE kind = \(stored) AND from_number = \(from) AND to_number = \(to) RETURNING kind
+                """)).rows.count
+            guard deleted == 1 else { throw Problem.notFound("#\(number) has no relation \(kind.rawValue) #\(other)") }
+            try Self.recordOnBoth(kind, number, other, actor, added: false, on: connection)
+            try AuditStore.record(connection, actor, action: "issue.relation.delete", entityType: "issue", entityID: number,
+                                  before: ["relation": .string(kind.rawValue), "issue": .number(Double(other))], after: nil)
+        }
+    }
+
+    /// Locks both issues (in number order, so two requests cannot deadlock) and checks the
+    /// caller takes part in this one and can see the other.
+    private static func lockPair(_ number: Int, _ other: Int, _ principal: Principal,
+                                 on connection: Connection) throws -> (title: String, state: IssueState) {
+        let rows = try connection.query(Query("issueRelations.lockPair", """
+            SELECT i.number, i.title FROM issues i WHERE i.number IN (\(number), \(other)) ORDER BY i.number FOR UPDATE
+            """)).rows
+        guard let facts = try IssueStore.facts(number, on: connection) else { throw Problem.notFound("no issue #\(number)") }
+        try Policy.requireParticipant(facts, principal)
+        guard other != number else { throw Problem.unprocessable("issue", "an issue cannot be related to itself") }
+        guard let target = try IssueStore.facts(other, on: connection), Policy.canSee(issue: target, principal),
+              let row = try rows.first(where: { try $0.decode("number", as: Int.self) == other }) else {
+            throw Problem.unprocessable("issue", "no issue #\(other)")
+        }
+        return (try row.decode("title"), target.state)
+    }
+
+    static func canonical(_ kind: IssueRelationKind, _ number: Int, _ other: Int) -> (kind: String, from: Int, to: Int) {
+        let stored = kind.stored
+        if kind == .relates { return (stored.kind, min(number, other), max(number, other)) }
+        return stored.thisIsFrom ? (stored.kind, number, other) : (stored.kind, other, number)
+    }
+
+    /// Inserts the relation inside a running transaction, with events on both issues; false
+    /// when it was already there.
+    @discardableResult
+    static func link(_ kind: IssueRelationKind, _ number: Int, _ other: Int, _ actor: AuditActor, on connection: Connection) throws -> Bool {
+        let (stored, from, to) = canonical(kind, number, other)
+        if stored == "blocks" {
+            // Serializes every new `blocks` edge, so two concurrent requests cannot each add half a cycle.
+            try connection.query(Query("issueRelations.lockBlocks", "SELECT pg_advisory_xact_lock(hashtext('issue_relations.blocks'))"))
+            let path = try connection.query(Query("issueRelations.blockPath", """
+                WITH RECURSIVE reach (number, path) AS (
+                    SELECT to_number, ARRAY[\(to)::int, to_number] FROM issue_relations WHERE kind = 'blocks' AND from_number = \(to)
+                    UNION
+                    SELECT r.to_number, reach.path || r.to_number FROM issue_relations r JOIN reach ON r.from_number = reach.number
+                    WHERE r.kind = 'blocks' AND NOT r.to_number = ANY (reach.path))
+                SELECT path FROM reach WHERE number = \(from) LIMIT 1
+                """)).first
+            if let path {
+                let chain = try path.decode("path", as: [Int].self).map { "#\($0)" }.joined(separator: " → ")
+                throw Problem.unprocessable("issue", "#\(from) blocks #\(to) would close the cycle \(chain) → #\(to)")
+            }
+        }
+        let inserted = try connection.query(Query("issueRelations.insert", """
+            INSERT INTO issue_relations (kind, from_number, to_number, created_by) VALUES (\(stored), \(from), \(to), \(actor.accountID))
+            ON CONFLICT DO NOTHING RETURNING kind
+            """)).rows.count == 1
+        if inserted { try recordOnBoth(kind, number, other, actor, added: true, on: connection) }
+        return inserted
+    }
+
+    /// A relation change is part of both issues' history and representation (their ETags move).
+    private static func recordOnBoth(_ kind: IssueRelationKind, _ number: Int, _ other: Int, _ actor: AuditActor,
+                                     added: Bool, on connection: Connection) throws {
+        let eventKind = added ? "relation_added" : "relation_removed"
+        try IssueEvents.record(connection, number, actor, kind: eventKind, field: kind.rawValue,
+                               old: added ? nil : .number(Double(other)), new: added ? .number(Double(other)) : nil, related: other)
+        try IssueEvents.record(connection, other, actor, kind: eventKind, field: kind.inverse.rawValue,
+                               old: added ? nil : .number(Double(number)), new: added ? .number(Double(number)) : nil, related: number)
+        try connection.query(Query("issueRelations.bumpVersions", """
+            UPDATE issues SET version = version + 1, updated_at = now() WHERE number IN (\(number), \(other))
+            """))
+    }
+}

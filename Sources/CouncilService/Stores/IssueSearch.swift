@@ -1,0 +1,211 @@
+import Foundation
+
+/// What `GET /v1/issues` (and its export and saved queries) filters on. Empty lists mean "any".
+public struct IssueFilter: Sendable, Equatable {
+    public var states: [IssueState] = []
+    public var categories: [IssueCategory] = []
+    public var severities: [IssueSeverity] = []
+    public var vendor: Int?
+    public var businessAreas: [BusinessArea] = []
+    public var municipality: MunicipalityCode?
+    public var prefecture: PrefectureCode?
+    public var block: Block?
+    public var impacts: [IssueImpact] = []
+    public var assignee: Int?
+    public var reporterOrganization: Int?
+    public var label: String?
+    public var dueBefore: CalendarDate?
+    public var updatedSince: Date?
+    /// Substring of title, body or any comment.
+    public var text: String?
+
+    public init() {}
+}
+
+/// Sort orders; each is a keyset over (key, number), so pages stay stable under inserts.
+public struct IssueSort: Sendable, Equatable, RawRepresentable {
+    public enum Key: String, CaseIterable, Sendable { case number, updated, due, severity }
+    public let key: Key
+    public let descending: Bool
+
+    public init(key: Key, descending: Bool) {
+        self.key = key
+        self.descending = descending
+    }
+
+    /// `updated` ascending, `-updated` descending.
+    public init?(rawValue: String) {
+        let descending = rawValue.hasPrefix("-")
+        guard let key = Key(rawValue: descending ? String(rawValue.dropFirst()) : rawValue) else { return nil }
+        self.init(key: key, descending: descending)
+    }
+
+    public var rawValue: String { (descending ? "-" : "") + key.rawValue }
+    public static let `default` = IssueSort(key: .updated, descending: true)
+
+    /// The sort key as one bigint: due dates as days (none last), times as microseconds.
+    var expression: SQL {
+        switch key {
+        case .number: "i.number::bigint"
+        case .updated: "(extract(epoch FROM i.updated_at) * 1000000)::bigint"
+        case .due: "coalesce(i.due_date - DATE '2000-01-01', 2147483647)::bigint"
+        case .severity: "(CASE i.severity WHEN 'low' THEN 1 WHEN 'medium' THEN 2 WHEN 'high' THEN 3 ELSE 4 END)::bigint"
+        }
+    }
+}
+
+/// Where a page ended: opaque to clients, checked against the sort it was made for.
+struct IssueCursor: Equatable {
+    let sort: IssueSort
+    let key: Int64
+    let number: Int
+
+    var token: String {
+        Data("\(sort.rawValue)|\(key)|\(number)".utf8).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    init(sort: IssueSort, key: Int64, number: Int) {
+        self.sort = sort
+        self.key = key
+        self.number = number
+    }
+
+    init?(token: String, sort: IssueSort) {
+        var base64 = token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        guard let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8) else { return nil }
+        let parts = text.split(separator: "|", omittingEmptySubsequences: false)
+        guard parts.count == 3, IssueSort(rawValue: String(parts[0])) == sort,
+              let key = Int64(parts[1]), let number = Int(parts[2]) else { return nil }
+        self.init(sort: sort, key: key, number: number)
+    }
+}
+
+/// Lists, counts and exports issues through one filter, always within the caller's scope.
+public struct IssueSearch: Sendable {
+    let pool: DatabasePool
+
+    public init(pool: DatabasePool) {
+        self.pool = pool
+    }
+
+    public static let maxExport = 50_000
+
+    func page(_ filter: IssueFilter, sort: IssueSort, after cursor: IssueCursor?, limit: Int,
+              for principal: Principal) async throws -> CursorPage<Issue> {
+        try await pool.withConnection { connection in
+            let conditions = Self.conditions(filter, scope: Policy.issueScope(principal))
+            let rows = try connection.query(Self.listQuery(conditions, sort: sort, after: cursor, limit: limit + 1)).rows
+            let total: Int = try connection.query(Query("issues.count", """
+                SELECT count(*) AS n FROM issues i WHERE \(conditions)
+                """)).single().decode("n")
+            let items = try rows.prefix(limit).map(IssueStore.issue)
+            var next: String?
+            if rows.count > limit, let last = rows.prefix(limit).last {
+                next = IssueCursor(sort: sort, key: try last.decode("sort_key"), number: try last.decode("number")).token
+            }
+            return CursorPage(items: Array(items), total: total, nextCursor: next)
+        }
+    }
+
+    /// Every match, for the CSV export (bounded, so one request cannot exhaust memory).
+    func all(_ filter: IssueFilter, sort: IssueSort, for principal: Principal) async throws -> [Issue] {
+        try await pool.withConnection { connection in
+            let conditions = Self.conditions(filter, scope: Policy.issueScope(principal))
+            let rows = try connection.query(Self.listQuery(conditions, sort: sort, after: nil, limit: Self.maxExport + 1)).rows
+            if rows.count > Self.maxExport {
+                throw Problem.unprocessable("q", "more than \(Self.maxExport) issues match; narrow the filters")
+            }
+            return try rows.map(IssueStore.issue)
+        }
+    }
+
+    static func listQuery(_ conditions: SQL, sort: IssueSort, after cursor: IssueCursor?, limit: Int) -> Query {
+        let direction: SQL = sort.descending ? "DESC" : "ASC"
+        var keyset: SQL = "TRUE"
+        if let cursor {
+            keyset = sort.descending
+                ? "(\(sort.expression), i.number) < (\(cursor.key), \(cursor.number))"
+                : "(\(sort.expression), i.number) > (\(cursor.key), \(cursor.number))"
+        }
+        return Query("issues.list", """
+            SELECT \(IssueStore.columns), \(sort.expression) AS sort_key
+            FROM issues i \(IssueStore.joins)
+            WHERE \(conditions) AND \(keyset)
+            ORDER BY sort_key \(direction), i.number \(direction)
+            LIMIT \(limit)
+            """)
+    }
+
+    /// The caller's scope as a condition on the issue aliased `alias`.
+    static func visibility(_ scope: Policy.IssueScope, alias: String) -> SQL {
+        switch scope {
+        case .all:
+            return "TRUE"
+        case .organization(let organization):
+            let a = SQL(stringLiteral: alias)
+            return "(\(a).visibility = 'council' OR \(a).reporter_organization_id = \(organization) OR \(a).assignee_organization_id = \(organization))"
+        }
+    }
+
+    static func conditions(_ filter: IssueFilter, scope: Policy.IssueScope) -> SQL {
+        var conditions: [SQL] = [visibility(scope, alias: "i")]
+        if !filter.states.isEmpty { conditions.append("i.state = ANY (\(filter.states.map(\.rawValue))::text[])") }
+        if !filter.categories.isEmpty { conditions.append("i.category = ANY (\(filter.categories.map(\.rawValue))::text[])") }
+        if !filter.severities.isEmpty { conditions.append("i.severity = ANY (\(filter.severities.map(\.rawValue))::text[])") }
+        if let vendor = filter.vendor {
+            conditions.append("EXISTS (SELECT 1 FROM issue_vendors v WHERE v.issue_number = i.number AND v.vendor_id = \(vendor))")
+        }
+        if !filter.businessAreas.isEmpty {
+            conditions.append("""
+                EXISTS (SELECT 1 FROM issue_business_areas a WHERE a.issue_number = i.number
+                        AND a.business_area = ANY (\(filter.businessAreas.map(\.rawValue))::text[]))
+                """)
+        }
+        // One EXISTS for every municipality condition, so `impact=blocked&prefecture=13` means
+        // "blocks some municipality of Tokyo", not two unrelated facts.
+        var link: [SQL] = []
+        if let code = filter.municipality { link.append("m.dantai_code = \(code)") }
+        if let prefecture = filter.prefecture { link.append("left(m.dantai_code, 2) = \(prefecture)") }
+        if let block = filter.block {
+            link.append("EXISTS (SELECT 1 FROM prefectures p WHERE p.code = left(m.dantai_code, 2) AND p.block = \(block))")
+        }
+        if !filter.impacts.isEmpty { link.append("m.impact = ANY (\(filter.impacts.map(\.rawValue))::text[])") }
+        if !link.isEmpty {
+            conditions.append("""
+                EXISTS (SELECT 1 FROM issue_municipalities m WHERE m.issue_number = i.number AND \(SQL.joined(link, separator: " AND ")))
+                """)
+        }
+        if let assignee = filter.assignee { conditions.append("i.assignee_organization_id = \(assignee)") }
+        if let reporter = filter.reporterOrganization { conditions.append("i.reporter_organization_id = \(reporter)") }
+        if let label = filter.label { conditions.append("i.labels @> ARRAY[\(label)]::text[]") }
+        if let due = filter.dueBefore { conditions.append("i.due_date < \(due)") }
+        if let since = filter.updatedSince { conditions.append("i.updated_at >= \(since)") }
+        if let text = filter.text { conditions.append(textCondition(text)) }
+        return SQL.joined(conditions, separator: " AND ")
+    }
+
+    /// Substring search served by the gram index: the row must hold every bigram of the query
+    /// (its one character when it has one), then LIKE confirms the characters are adjacent.
+    static func textCondition(_ text: String) -> SQL {
+        let key = IssueSearchKey.make(text)
+        let escaped = key.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_")
+        return "i.search_grams @> \(grams(key))::text[] AND i.search_text LIKE \("%" + escaped + "%")"
+    }
+
+    /// Bigrams of the key by Unicode scalar (as PostgreSQL's substr counts), or its single character.
+    static func grams(_ key: String) -> [String] {
+        let scalars = Array(key.unicodeScalars)
+        guard scalars.count > 1 else { return scalars.map { String($0) } }
+        var grams = Set<String>()
+        for index in 0..<(scalars.count - 1) {
+            var gram = String.UnicodeScalarView()
+            gram.append(scalars[index])
+            gram.append(scalars[index + 1])
+            grams.insert(String(gram))
+        }
+        return grams.sorted()
+    }
+}

@@ -1,0 +1,366 @@
+import Foundation
+
+/// Migration issues: creation, reads, edits guarded by the ETag version, and the workflow.
+/// Every change writes issue events and an audit row in the same transaction.
+public struct IssueStore: Sendable {
+    let pool: DatabasePool
+
+    public init(pool: DatabasePool) {
+        self.pool = pool
+    }
+
+    /// The issue if it exists and the caller may see it; 404 otherwise (the same answer for
+    /// both, so restricted issues cannot be probed).
+    public func issue(_ number: Int, for principal: Principal) async throws -> Issue {
+        try await pool.withConnection { connection in
+            guard let issue = try Self.fetch(number, on: connection), Policy.canSee(issue: issue.accessFacts, principal) else {
+                throw Problem.notFound("no issue #\(number)")
+            }
+            return issue
+        }
+    }
+
+    public func create(_ draft: IssueDraft, by principal: Principal, _ actor: AuditActor) async throws -> Issue {
+        try draft.validate()
+        return try await pool.withTransaction { connection in
+            try Self.checkReferences(draft, on: connection)
+            let number: Int = try connection.query(Query("issues.nextNumber", """
+                UPDATE issue_number_counter SET last = last + 1 RETURNING last
+                """)).single().decode("last")
+            try connection.query(Query("issues.insert", """
+                INSERT INTO issues (number, title, body, category, severity, visibility, reporter_account_id,
+                                    reporter_organization_id, assignee_organization_id, due_date, labels)
+                VALUES (\(number), \(draft.title), \(draft.body), \(draft.category), \(draft.severity), \(draft.visibility),
+                        \(principal.accountID), \(principal.organizationID), \(draft.assigneeID), \(draft.dueDate), \(draft.labels)::text[])
+                """))
+            try Self.writeLinks(number, draft, on: connection)
+            try Self.refreshSearch(number, draft, on: connection)
+            let created = try Self.fetch(number, on: connection)!
+            try IssueEvents.record(connection, number, actor, kind: "created", field: nil, old: nil, new: .string(created.title))
+            try AuditStore.record(connection, actor, action: "issue.create", entityType: "issue", entityID: number,
+                                  before: nil, after: try JSONValue.fields(of: created))
+            return created
+        }
+    }
+
+    /// Applies an edit when `expectedVersion` is still current (412 otherwise). `change` turns
+    /// the current issue into the new draft and names the fields it set, for the policy.
+    public func update(_ number: Int, expectedVersion: Int, by principal: Principal, _ actor: AuditActor,
+                       _ change: @escaping @Sendable (Issue) throws -> IssueDraft) async throws -> Issue {
+        try await pool.withTransaction { connection in
+            guard let current = try Self.fetch(number, on: connection, lock: true) else { throw Problem.notFound("no issue #\(number)") }
+            try Policy.requireSee(issue: current.accessFacts, principal)
+            guard current.version == expectedVersion else { throw Problem.preconditionFailed(current: current.etag) }
+            let before = IssueDraft(current)
+            let draft = try change(current)
+            let changed = draft.changedFields(from: before)
+            try Policy.requireEdit(issue: current.accessFacts, changing: changed, principal)
+            guard !changed.isEmpty else { return current }
+            try draft.validate()
+            try Self.checkReferences(draft, on: connection)
+            try connection.query(Query("issues.update", """
+                UPDATE issues SET title = \(draft.title), body = \(draft.body), category = \(draft.category),
+                       severity = \(draft.severity), visibility = \(draft.visibility),
+                       assignee_organization_id = \(draft.assigneeID), due_date = \(draft.dueDate), labels = \(draft.labels)::text[],
+                       version = version + 1, updated_at = now()
+                WHERE number = \(number)
+                """))
+            try Self.writeLinks(number, draft, on: connection)
+            if changed.contains("title") || changed.contains("body") { try Self.refreshSearch(number, draft, on: connection) }
+            let updated = try Self.fetch(number, on: connection)!
+            try IssueEvents.recordChanges(connection, number, actor, before: current, after: updated)
+            try AuditStore.record(connection, actor, action: "issue.update", entityType: "issue", entityID: number,
+                                  before: try JSONValue.fields(of: current), after: try JSONValue.fields(of: updated))
+            return updated
+        }
+    }
+
+    /// A move through the workflow.
+    public struct Transition: Sendable {
+        public var to: IssueState
+        public var answer: String?
+        public var duplicateOf: Int?
+        public var comment: String?
+        /// From `If-Match`, when the client sent one.
+        public var expectedVersion: Int?
+    }
+
+    public func transition(_ number: Int, _ transition: Transition, by principal: Principal, _ actor: AuditActor) async throws -> Issue {
+        try await pool.withTransaction { connection in
+            guard let current = try Self.fetch(number, on: connection, lock: true) else { throw Problem.notFound("no issue #\(number)") }
+            let facts = current.accessFacts
+            try Policy.requireSee(issue: facts, principal)
+            if let expected = transition.expectedVersion, expected != current.version {
+                throw Problem.preconditionFailed(current: current.etag)
+            }
+            let allowed = Policy.allowedTransitions(facts, principal)
+            guard allowed.contains(transition.to) else {
+                throw Problem.transitionRefused(from: current.state, to: transition.to, allowed: allowed)
+            }
+            let answer = transition.answer.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            if transition.to == .resolved, (answer ?? "").isEmpty {
+                throw Problem.unprocessable("answer", "resolving an issue needs the answer")
+            }
+            if transition.to != .resolved, answer != nil {
+                throw Problem.unprocessable("answer", "an answer is given only when resolving")
+            }
+            var duplicateOf: Int?
+            if transition.to == .duplicate {
+                guard let target = transition.duplicateOf else {
+                    throw Problem.unprocessable("duplicate_of", "marking an issue duplicate needs the issue it duplicates")
+                }
+                guard target != number else { throw Problem.unprocessable("duplicate_of", "an issue cannot duplicate itself") }
+                guard let other = try Self.facts(target, on: connection), Policy.canSee(issue: other, principal) else {
+                    throw Problem.unprocessable("duplicate_of", "no issue #\(target)")
+                }
+                if other.state == .duplicate {
+                    throw Problem.unprocessable("duplicate_of", "#\(target) is itself a duplicate; name the issue it duplicates")
+                }
+                duplicateOf = target
+            } else if transition.duplicateOf != nil {
+                throw Problem.unprocessable("duplicate_of", "is given only when marking an issue duplicate")
+            }
+            if transition.to.needsBlockersClosed {
+                let blockers = try Self.openBlockers(of: number, on: connection)
+                if !blockers.isEmpty { throw Problem.blocked(number, by: blockers, principal) }
+            }
+            try connection.query(Query("issues.transition", """
+                UPDATE issues SET state = \(transition.to), duplicate_of = \(duplicateOf),
+                       answer = CASE WHEN \(transition.to) = 'resolved' THEN \(answer) ELSE answer END,
+                       version = version + 1, updated_at = now()
+                WHERE number = \(number)
+                """))
+            try IssueEvents.record(connection, number, actor, kind: "state_changed", field: "state",
+                                   old: .string(current.state.rawValue), new: .string(transition.to.rawValue))
+            if let answer {
+                try IssueEvents.record(connection, number, actor, kind: "field_changed", field: "answer",
+                                       old: current.answer.map(JSONValue.string) ?? .null, new: .string(answer))
+            }
+            if let duplicateOf {
+                try IssueRelationStore.link(.duplicates, number, duplicateOf, actor, on: connection)
+            }
+            if let comment = transition.comment {
+                _ = try IssueCommentStore.insert(number, body: comment, principal, actor, on: connection)
+            }
+            let updated = try Self.fetch(number, on: connection)!
+            try AuditStore.record(connection, actor, action: "issue.transition", entityType: "issue", entityID: number,
+                                  before: try JSONValue.fields(of: current), after: try JSONValue.fields(of: updated))
+            return updated
+        }
+    }
+
+    /// The transitions the caller may take now, with the reason a blocked one is not possible.
+    public func transitions(_ number: Int, for principal: Principal) async throws -> [TransitionOption] {
+        try await pool.withConnection { connection in
+            let facts = try Self.visibleFacts(number, principal, on: connection)
+            let blockers = try Self.openBlockers(of: number, on: connection)
+            return Policy.allowedTransitions(facts, principal).map { state in
+                let blocked = state.needsBlockersClosed && !blockers.isEmpty
+                return TransitionOption(to: state, possible: !blocked,
+                                        reason: blocked ? Problem.blocked(number, by: blockers, principal).detail : nil)
+            }
+        }
+    }
+
+    public struct TransitionOption: Codable, Sendable {
+        public let to: IssueState
+        public let possible: Bool
+        public let reason: String?
+    }
+
+    // MARK: Shared by the issue stores
+
+    /// Open issues that block this one, with what the policy needs to name them or not.
+    static func openBlockers(of number: Int, on connection: Connection) throws -> [IssueAccessFacts] {
+        try connection.query(Query("issues.openBlockers", """
+            SELECT \(factColumns) FROM issue_relations r JOIN issues i ON i.number = r.from_number
+            WHERE r.kind = 'blocks' AND r.to_number = \(number)
+              AND i.state IN ('new', 'triaged', 'in_discussion', 'on_agenda')
+            ORDER BY i.number
+            """)).rows.map(facts)
+    }
+
+    static func checkReferences(_ draft: IssueDraft, on connection: Connection) throws {
+        let organizations = Array(Set(draft.vendorIDs + (draft.assigneeID.map { [$0] } ?? [])))
+        var kinds: [Int: (kind: OrganizationKind, active: Bool)] = [:]
+        for row in try connection.query(Query("issues.organizationKinds", """
+            SELECT id, kind, active FROM organizations WHERE id = ANY (\(organizations)::bigint[])
+            """)).rows {
+            kinds[try row.decode("id")] = (try row.decode("kind"), try row.decode("active"))
+        }
+        for (index, vendor) in draft.vendorIDs.enumerated() {
+            guard let found = kinds[vendor], found.kind == .vendor else {
+                throw Problem.unprocessable("vendor_ids[\(index)]", "no vendor organization \(vendor)")
+            }
+        }
+        if let assignee = draft.assigneeID {
+            guard let found = kinds[assignee], found.kind != .vendor else {
+                throw Problem.unprocessable("assignee_organization_id", "no observer, ministry or secretariat organization \(assignee)")
+            }
+            guard found.active else { throw Problem.unprocessable("assignee_organization_id", "organization \(assignee) is inactive") }
+        }
+        let codes = draft.municipalities.map(\.dantaiCode.rawValue)
+        let known = Set(try connection.query(Query("issues.knownMunicipalities", """
+            SELECT code FROM municipalities WHERE code = ANY (\(codes)::text[])
+            """)).rows.map { try $0.decode("code", as: String.self) })
+        if let index = codes.firstIndex(where: { !known.contains($0) }) {
+            throw Problem.unprocessable("municipalities[\(index)].dantai_code", "no municipality \(codes[index])")
+        }
+    }
+
+    /// Replaces the vendors, business areas and municipality links with the draft's.
+    private static func writeLinks(_ number: Int, _ draft: IssueDraft, on connection: Connection) throws {
+        try connection.query(Query("issues.setVendors", """
+            WITH dropped AS (DELETE FROM issue_vendors WHERE issue_number = \(number) AND NOT (vendor_id = ANY (\(draft.vendorIDs)::bigint[])))
+            INSERT INTO issue_vendors (issue_number, vendor_id) SELECT \(number), unnest(\(draft.vendorIDs)::bigint[]) ON CONFLICT DO NOTHING
+            """))
+        let areas = draft.businessAreas.map(\.rawValue)
+        try connection.query(Query("issues.setAreas", """
+            WITH dropped AS (DELETE FROM issue_business_areas WHERE issue_number = \(number) AND NOT (business_area = ANY (\(areas)::text[])))
+            INSERT INTO issue_business_areas (issue_number, business_area) SELECT \(number), unnest(\(areas)::text[]) ON CONFLICT DO NOTHING
+            """))
+        let links = try JSONB(draft.municipalities.map { ["code": $0.dantaiCode.rawValue, "impact": $0.impact.rawValue,
+                                                          "areas": $0.businessAreas.map(\.rawValue).joined(separator: ",")] })
+        try connection.query(Query("issues.setMunicipalities", """
+            WITH wanted AS (
+                SELECT x.code, x.impact, CASE WHEN x.areas = '' THEN '{}'::text[] ELSE string_to_array(x.areas, ',') END AS areas
+                FROM jsonb_to_recordset(\(links)::jsonb) AS x(code text, impact text, areas text)),
+            dropped AS (DELETE FROM issue_municipalities WHERE issue_number = \(number) AND dantai_code NOT IN (SELECT code FROM wanted))
+            INSERT INTO issue_municipalities (issue_number, dantai_code, impact, business_areas)
+            SELECT \(number), code, impact, areas FROM wanted
+            ON CONFLICT (issue_number, dantai_code) DO UPDATE SET impact = excluded.impact, business_areas = excluded.business_areas
+            """))
+    }
+
+    /// The search key of the issue's own text, and the combined text `q` searches.
+    static func refreshSearch(_ number: Int, _ draft: IssueDraft, on connection: Connection) throws {
+        let own = IssueSearchKey.make(draft.title) + "\n" + IssueSearchKey.make(draft.body)
+        try connection.query(Query("issues.setOwnSearchKey", "UPDATE issues SET own_search_key = \(own) WHERE number = \(number)"))
+        try refreshSearchText(number, on: connection)
+    }
+
+    static func refreshSearchText(_ number: Int, on connection: Connection) throws {
+        try connection.query(Query("issues.refreshSearchText", """
+            UPDATE issues SET search_text = own_search_key || coalesce(E'\\n' || (
+                SELECT string_agg(search_key, E'\\n' ORDER BY id) FROM issue_comments WHERE issue_number = \(number)), '')
+            WHERE number = \(number)
+            """))
+    }
+
+    /// The facts of an issue the caller may see; 404 when it is absent or invisible.
+    static func visibleFacts(_ number: Int, _ principal: Principal, on connection: Connection, lock: Bool = false) throws -> IssueAccessFacts {
+        guard let facts = try facts(number, on: connection, lock: lock), Policy.canSee(issue: facts, principal) else {
+            throw Problem.notFound("no issue #\(number)")
+        }
+        return facts
+    }
+
+    static func fetch(_ number: Int, on connection: Connection, lock: Bool = false) throws -> Issue? {
+        let lockClause: SQL = lock ? "FOR UPDATE OF i" : ""
+        return try connection.query(Query(lock ? "issues.byNumberForUpdate" : "issues.byNumber", """
+            SELECT \(columns) FROM issues i \(joins) WHERE i.number = \(number) \(lockClause)
+            """)).first.map(issue)
+    }
+
+    static func facts(_ number: Int, on connection: Connection, lock: Bool = false) throws -> IssueAccessFacts? {
+        let lockClause: SQL = lock ? "FOR UPDATE" : ""
+        return try connection.query(Query(lock ? "issues.factsForUpdate" : "issues.facts", """
+            SELECT \(factColumns) FROM issues i WHERE i.number = \(number) \(lockClause)
+            """)).first.map(facts)
+    }
+
+    static let factColumns: SQL = """
+        i.number, i.visibility, i.state, i.reporter_organization_id, i.assignee_organization_id,
+        ARRAY(SELECT v.vendor_id FROM issue_vendors v WHERE v.issue_number = i.number ORDER BY v.vendor_id)::bigint[] AS vendor_ids
+        """
+
+    static func facts(_ row: Row) throws -> IssueAccessFacts {
+        IssueAccessFacts(number: try row.decode("number"), visibility: try row.decode("visibility"), state: try row.decode("state"),
+                         reporterOrganizationID: try row.decode("reporter_organization_id"),
+                         assigneeOrganizationID: try row.decodeIfPresent("assignee_organization_id"),
+                         vendorIDs: try row.decode("vendor_ids"))
+    }
+
+    static let joins: SQL = """
+        JOIN organizations ro ON ro.id = i.reporter_organization_id
+        LEFT JOIN organizations ao ON ao.id = i.assignee_organization_id
+        """
+
+    static let columns: SQL = """
+        i.number, i.title, i.body, i.category, i.severity, i.visibility, i.state, i.reporter_account_id,
+        i.reporter_organization_id, ro.name AS reporter_organization_name,
+        i.assignee_organization_id, ao.name AS assignee_organization_name,
+        i.due_date, i.labels, i.answer, i.duplicate_of, i.version, i.created_at, i.updated_at,
+        coalesce((SELECT json_agg(json_build_object('id', o.id, 'name', o.name) ORDER BY o.id)
+                  FROM issue_vendors v JOIN organizations o ON o.id = v.vendor_id WHERE v.issue_number = i.number), '[]') AS vendors,
+        ARRAY(SELECT a.business_area FROM issue_business_areas a JOIN business_areas b ON b.slug = a.business_area
+              WHERE a.issue_number = i.number ORDER BY b.sort_order)::text[] AS business_areas,
+        coalesce((SELECT json_agg(json_build_object('dantai_code', m.dantai_code, 'impact', m.impact,
+                                                    'business_areas', m.business_areas, 'name', mu.name,
+                                                    'prefecture_code', mu.prefecture_code) ORDER BY m.dantai_code)
+                  FROM issue_municipalities m JOIN municipalities mu ON mu.code = m.dantai_code
+                  WHERE m.issue_number = i.number), '[]') AS municipalities
+        """
+
+    static func issue(_ row: Row) throws -> Issue {
+        let assigneeID: Int? = try row.decodeIfPresent("assignee_organization_id")
+        return Issue(
+            number: try row.decode("number"), title: try row.decode("title"), body: try row.decode("body"),
+            category: try row.decode("category"), severity: try row.decode("severity"), visibility: try row.decode("visibility"),
+            state: try row.decode("state"), reporterAccountId: try row.decode("reporter_account_id"),
+            reporterOrganization: OrganizationRef(id: try row.decode("reporter_organization_id"), name: try row.decode("reporter_organization_name")),
+            assigneeOrganization: try assigneeID.map { OrganizationRef(id: $0, name: try row.decode("assignee_organization_name")) },
+            vendors: try row.decodeJSON("vendors", as: [OrganizationRef].self), businessAreas: try row.decode("business_areas"),
+            municipalities: try row.decodeJSON("municipalities", as: [IssueMunicipality].self),
+            dueDate: try row.decodeIfPresent("due_date"), labels: try row.decode("labels"), answer: try row.decodeIfPresent("answer"),
+            duplicateOf: try row.decodeIfPresent("duplicate_of"), version: try row.decode("version"),
+            createdAt: try row.decode("created_at"), updatedAt: try row.decode("updated_at"))
+    }
+}
+
+/// What `q` matches against: NFKC, hiragana folded to katakana, lower case.
+enum IssueSearchKey {
+    static func make(_ text: String) -> String {
+        JapaneseText.searchKey(text).lowercased()
+    }
+}
+
+extension Row {
+    /// A json/jsonb column decoded in the API's conventions (snake_case keys).
+    func decodeJSON<Value: Decodable>(_ column: String, as type: Value.Type) throws -> Value {
+        let text: String = try decode(column)
+        do {
+            return try JSONCoding.decoder.decode(Value.self, from: Data(text.utf8))
+        } catch {
+            throw DatabaseError(.decoding, "column '\(column)' is not a \(Value.self): \(error)", column: column, queryName: queryName)
+        }
+    }
+}
+
+extension Problem {
+    static func preconditionFailed(current etag: String) -> Problem {
+        var problem = Problem(.preconditionFailed, slug: "stale-version", title: "Changed by someone else",
+                              detail: "the issue changed since you read it (now \(etag)); fetch it again and reapply your change",
+                              errors: [ProblemItem(field: "If-Match", detail: "does not match the current ETag \(etag)")])
+        problem.headers[.eTag] = etag
+        return problem
+    }
+
+    static func transitionRefused(from: IssueState, to: IssueState, allowed: [IssueState]) -> Problem {
+        let list = allowed.isEmpty ? "none" : allowed.map(\.rawValue).joined(separator: ", ")
+        return Problem(.conflict, slug: "transition-not-allowed", title: "Transition not allowed",
+                       detail: "you may not move this issue from \(from.rawValue) to \(to.rawValue); allowed now: \(list)",
+                       errors: [ProblemItem(field: "to", detail: "allowed: \(list)")])
+    }
+
+    /// The closing guard. Blockers the caller may not see are counted, not named.
+    static func blocked(_ number: Int, by blockers: [IssueAccessFacts], _ principal: Principal) -> Problem {
+        let visible = blockers.filter { Policy.canSee(issue: $0, principal) }.map { "#\($0.number)" }
+        let hidden = blockers.count - visible.count
+        var names = visible
+        if hidden > 0 { names.append("\(hidden) restricted issue\(hidden == 1 ? "" : "s")") }
+        return Problem(.conflict, slug: "blocked", title: "Blocked by open issues",
+                       detail: "#\(number) is blocked by \(names.joined(separator: ", ")), still open; resolve or close them first",
+                       errors: visible.map { ProblemItem(field: "blocked_by", detail: $0) })
+    }
+}

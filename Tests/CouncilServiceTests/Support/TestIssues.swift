@@ -1,0 +1,33 @@
+@testable import CouncilService
+import Foundation
+
+extension TestEnvironment {
+    /// The caller as the policy sees them.
+    func principal(_ caller: TestIdentities.Caller) async throws -> Principal {
+        try await TokenStore(pool: pool).principal(for: ids.identity(caller).secret)!
+    }
+
+    /// Files an issue straight through the store (no HTTP), as `reporter`.
+    @discardableResult
+    func issue(_ title: String = "帳票レイアウト変更への対応", by reporter: TestIdentities.Caller = .vendorA,
+               visibility: IssueVisibility = .council, assignee: Int? = nil, body: String = "",
+               municipalities: [IssueMunicipality] = [], severity: IssueSeverity = .medium, labels: [String] = [],
+               businessAreas: [BusinessArea] = [.juki]) async throws -> Issue {
+        let principal = try await principal(reporter)
+        let draft = IssueDraft(title: title, body: body, category: .spec, severity: severity, visibility: visibility,
+                               vendorIDs: principal.organizationKind == .vendor ? [principal.organizationID] : [],
+                               businessAreas: businessAreas, municipalities: municipalities, assigneeID: assignee, dueDate: nil,
+                               labels: labels)
+        return try await IssueStore(pool: pool).create(draft, by: principal, AuditActor(principal, requestID: "fixture"))
+    }
+
+    /// A restricted issue of vendor A assigned to the observer: vendor B must not see it.
+    func restrictedIssue() async throws -> Issue {
+        try await issue("限定公開の課題", visibility: .restricted, assignee: ids.observer.id)
+    }
+
+    func comment(on number: Int, by caller: TestIdentities.Caller, _ body: String = "コメント") async throws -> IssueComment {
+        let principal = try await principal(caller)
+        return try await IssueCommentStore(pool: pool).add(number, body: body, by: principal, AuditActor(principal, requestID: "fixture"))
+    }
+}
