@@ -30,7 +30,7 @@ struct Idempotency: Sendable {
             hasher.update(data: Data(part.utf8))
             hasher.update(data: Data([0]))
         }
-        hasher.update(data: Data(body.readableBytesView))
+        hasher.update(data: Self.canonical(body, contentType: request.headers[.contentType]))
         let hash = Data(hasher.finalize())
 
         switch try await store.claim(account: principal.accountID, key: key, requestHash: hash) {
@@ -74,6 +74,20 @@ struct Idempotency: Sendable {
             }
             return replayable
         }
+    }
+}
+
+extension Idempotency {
+    /// The body as compared between retries: JSON with its keys sorted, so a client that
+    /// serializes the same object in another key order sends "the same body".
+    static func canonical(_ body: ByteBuffer, contentType: String?) -> Data {
+        let data = Data(body.readableBytesView)
+        guard contentType?.lowercased().hasPrefix("application/json") == true,
+              let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]),
+              let canonical = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .fragmentsAllowed]) else {
+            return data
+        }
+        return canonical
     }
 }
 

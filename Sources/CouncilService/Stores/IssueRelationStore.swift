@@ -53,21 +53,25 @@ public struct IssueRelationStore: Sendable {
         }
     }
 
-    /// Locks both issues (in number order, so two requests cannot deadlock) and checks the
-    /// caller takes part in this one and can see the other.
+    /// Checks the caller takes part in this issue and can see the other, then locks both (in
+    /// number order, so two requests cannot deadlock) and checks again under the locks.
     private static func lockPair(_ number: Int, _ other: Int, _ principal: Principal,
                                  on connection: Connection) throws -> (title: String, state: IssueState) {
+        func check() throws -> IssueAccessFacts {
+            try Policy.requireParticipant(try IssueStore.visibleFacts(number, principal, on: connection), principal)
+            guard other != number else { throw Problem.unprocessable("issue", "an issue cannot be related to itself") }
+            guard let target = try IssueStore.facts(other, on: connection), Policy.canSee(issue: target, principal) else {
+                throw Problem.unprocessable("issue", "no issue #\(other)")
+            }
+            return target
+        }
+        _ = try check()
         let rows = try connection.query(Query("issueRelations.lockPair", """
             SELECT i.number, i.title FROM issues i WHERE i.number IN (\(number), \(other)) ORDER BY i.number FOR UPDATE
             """)).rows
-        guard let facts = try IssueStore.facts(number, on: connection) else { throw Problem.notFound("no issue #\(number)") }
-        try Policy.requireParticipant(facts, principal)
-        guard other != number else { throw Problem.unprocessable("issue", "an issue cannot be related to itself") }
-        guard let target = try IssueStore.facts(other, on: connection), Policy.canSee(issue: target, principal),
-              let row = try rows.first(where: { try $0.decode("number", as: Int.self) == other }) else {
-            throw Problem.unprocessable("issue", "no issue #\(other)")
-        }
-        return (try row.decode("title"), target.state)
+        let target = try check()
+        let title = try rows.first { try $0.decode("number", as: Int.self) == other }.map { try $0.decode("title", as: String.self) }
+        return (title ?? "", target.state)
     }
 
     static func canonical(_ kind: IssueRelationKind, _ number: Int, _ other: Int) -> (kind: String, from: Int, to: Int) {

@@ -77,7 +77,7 @@ struct IssueCursor: Equatable {
         guard let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8) else { return nil }
         let parts = text.split(separator: "|", omittingEmptySubsequences: false)
         guard parts.count == 3, IssueSort(rawValue: String(parts[0])) == sort,
-              let key = Int64(parts[1]), let number = Int(parts[2]) else { return nil }
+              let key = Int64(parts[1]), let number = Int(parts[2]), IssueStore.isPossibleNumber(number) else { return nil }
         self.init(sort: sort, key: key, number: number)
     }
 }

@@ -255,7 +255,11 @@ public struct IssueStore: Sendable {
         return facts
     }
 
+    /// Issue numbers are PostgreSQL integers: anything larger names no issue (rather than an error).
+    static func isPossibleNumber(_ number: Int) -> Bool { (1...Int(Int32.max)).contains(number) }
+
     static func fetch(_ number: Int, on connection: Connection, lock: Bool = false) throws -> Issue? {
+        guard isPossibleNumber(number) else { return nil }
         let lockClause: SQL = lock ? "FOR UPDATE OF i" : ""
         return try connection.query(Query(lock ? "issues.byNumberForUpdate" : "issues.byNumber", """
             SELECT \(columns) FROM issues i \(joins) WHERE i.number = \(number) \(lockClause)
@@ -263,6 +267,7 @@ public struct IssueStore: Sendable {
     }
 
     static func facts(_ number: Int, on connection: Connection, lock: Bool = false) throws -> IssueAccessFacts? {
+        guard isPossibleNumber(number) else { return nil }
         let lockClause: SQL = lock ? "FOR UPDATE" : ""
         return try connection.query(Query(lock ? "issues.factsForUpdate" : "issues.facts", """
             SELECT \(factColumns) FROM issues i WHERE i.number = \(number) \(lockClause)

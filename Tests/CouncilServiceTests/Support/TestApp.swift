@@ -62,3 +62,17 @@ func expectProblem(_ response: TestResponse, _ status: HTTPResponse.Status, fiel
     }
     return body
 }
+
+extension TestEnvironment {
+    /// One request as `caller`, with an optional JSON body; the response is returned whole.
+    func send(_ client: any TestClientProtocol, _ method: HTTPRequest.Method, _ path: String, as caller: TestIdentities.Caller,
+              json object: [String: Any]? = nil, headers extra: HTTPFields = [:]) async throws -> TestResponse {
+        var headers = self.headers(caller, extra)
+        var body: ByteBuffer?
+        if let object {
+            headers[.contentType] = "application/json"
+            body = ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: object))
+        }
+        return try await client.execute(uri: path, method: method, headers: headers, body: body) { $0 }
+    }
+}

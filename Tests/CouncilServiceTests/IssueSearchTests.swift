@@ -1,0 +1,242 @@
+@testable import CouncilService
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// Finding issues: filters, Japanese substring search (index-backed), keyset pages, saved
+/// queries and the CSV export.
+@Suite struct IssueSearchTests {
+    static func link(_ code: String, _ impact: IssueImpact, _ areas: [BusinessArea] = []) -> IssueMunicipality {
+        IssueMunicipality(dantaiCode: MunicipalityCode(rawValue: code)!, impact: impact, businessAreas: areas)
+    }
+
+    static func numbers(_ response: TestResponse) throws -> [Int] {
+        try response.json.items.compactMap { $0["number"] as? Int }
+    }
+
+    @Test func japaneseSubstringSearchFindsTitlesBodiesAndComments() async throws {
+        try await withApp { client, env in
+            let layout = try await env.issue("帳票レイアウト変更", body: "住民票の写しの様式")
+            let kana = try await env.issue("データ移行ツールの不具合", body: "ｶﾅ氏名の文字化け")
+            let commented = try await env.issue("移行日程の相談")
+            _ = try await env.comment(on: commented.number, by: .vendorA, "介護保険の帳票も対象です")
+            func search(_ q: String) async throws -> [Int] {
+                let encoded = q.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+                return try Self.numbers(try await env.send(client, .get, "/v1/issues?q=\(encoded)&sort=number", as: .vendorB))
+            }
+            #expect(try await search("帳票") == [layout.number, commented.number])      // two characters: no trigram
+            #expect(try await search("帳") == [layout.number, commented.number])        // one character
+            #expect(try await search("レイアウト変更") == [layout.number])
+            #expect(try await search("ﾚｲｱｳﾄ") == [layout.number])                      // half-width kana
+            #expect(try await search("れいあうと") == [layout.number])                  // hiragana meets katakana
+            #expect(try await search("カナ氏名") == [kana.number])                      // stored half-width, searched full-width
+            #expect(try await search("様式") == [layout.number])                        // body
+            #expect(try await search("介護保険") == [commented.number])                 // comment
+            #expect(try await search("帳票変更") == [])                                 // both bigram sets, not adjacent
+            #expect(try await search("100%") == [])                                     // LIKE wildcards are literal
+            // A comment edit changes what search finds.
+            let comment = try await env.comment(on: kana.number, by: .vendorA, "外字の扱い")
+            #expect(try await search("外字") == [kana.number])
+            let edited = try await env.send(client, .patch, "/v1/issues/\(kana.number)/comments/\(comment.id)", as: .vendorA,
+                                            json: ["body": "旧字体の扱い"])
+            #expect(edited.status == .ok)
+            #expect(try await search("外字") == [])
+            #expect(try await search("旧字体") == [kana.number])
+            let empty = try await env.send(client, .get, "/v1/issues?q=%20", as: .vendorB)
+            try expectProblem(empty, .badRequest, field: "q")
+        }
+    }
+
+    /// At scale the two-character search must use the gram index, not read every issue.
+    @Test func twoCharacterSearchIsServedByTheGramIndex() async throws {
+        try await withApp { _, env in
+            let vendor = try await env.principal(.vendorB)
+            try await env.pool.withConnection { connection in
+                try connection.query(Query("test.manyIssues", """
+                    INSERT INTO issues (number, title, category, severity, visibility, reporter_account_id, reporter_organization_id,
+                                        own_search_key, search_text)
+                    SELECT 1000 + g, '課題 ' || g, 'spec', 'low', CASE WHEN g % 3 = 0 THEN 'restricted' ELSE 'council' END,
+                           \(vendor.accountID), \(vendor.organizationID), md5(g::text), md5(g::text) || ' 移行の日程調整 ' || g
+                    FROM generate_series(1, 30000) AS g
+                    """))
+                try connection.query(Query("test.oneMatch", """
+                    UPDATE issues SET search_text = search_text || ' 帳票レイアウト変更' WHERE number = 1500
+                    """))
+                try connection.execute(script: "ANALYZE issues", name: "test.analyze")
+                for (q, scope) in [("帳票", Policy.IssueScope.organization(vendor.organizationID)), ("帳票", .all), ("帳", .all), ("レイアウト変更", .all)] {
+                    var filter = IssueFilter()
+                    filter.text = q
+                    let query = IssueSearch.listQuery(IssueSearch.conditions(filter, scope: scope), sort: .default, after: nil, limit: 51)
+                    let plan = try connection.query(Query("test.explain", "EXPLAIN \(query.sql)")).rows
+                        .map { try $0.decode("QUERY PLAN", as: String.self) }.joined(separator: "\n")
+                    #expect(plan.contains("issues_search_grams_idx"), "\(q): \(plan)")
+                    #expect(!plan.contains("Seq Scan on issues"), "\(q): \(plan)")
+                    let found = try connection.query(query).rows.map { try $0.decode("number", as: Int.self) }
+                    #expect(found == [1500], "\(q)")
+                }
+            }
+        }
+    }
+
+    @Test func everyFilterNarrowsAndBadValuesAreNamed() async throws {
+        try await withApp { client, env in
+            let sapporo = try await env.issue("札幌の課題", municipalities: [Self.link("011002", .blocked, [.juki])], severity: .critical,
+                                              labels: ["要確認"], businessAreas: [.juki])
+            let tokyo = try await env.issue("千代田区の課題", by: .vendorB, municipalities: [Self.link("131016", .atRisk)],
+                                            severity: .low, businessAreas: [.kokuho])
+            let both = try await env.issue("広域の課題", municipalities: [Self.link("013030", .affected), Self.link("141305", .blocked)],
+                                           businessAreas: [.juki, .kokuho])
+            let plain = try await env.issue("その他の課題", by: .member, businessAreas: [])
+            let cases: [(String, [Int])] = [
+                ("municipality=011002", [sapporo.number]),
+                ("prefecture=13", [tokyo.number]),
+                ("prefecture=01", [sapporo.number, both.number]),
+                ("block=hokkaido", [sapporo.number, both.number]),
+                ("block=kanto_koshinetsu", [tokyo.number, both.number]),
+                ("impact=blocked", [sapporo.number, both.number]),
+                ("impact=blocked&prefecture=01", [sapporo.number]),            // the same municipality
+                ("impact=blocked,at_risk&block=kanto_koshinetsu", [tokyo.number, both.number]),
+                ("severity=critical,low", [sapporo.number, tokyo.number]),
+                ("business_area=kokuho", [tokyo.number, both.number]),
+                ("vendor=\(env.ids.vendorB.id)", [tokyo.number]),
+                ("reporter_organization=\(env.ids.secretariat.id)", [plain.number]),
+                ("label=要確認", [sapporo.number]),
+                ("state=new&state=triaged", [sapporo.number, tokyo.number, both.number, plain.number]),
+                ("state=closed", []),
+                ("category=spec", [sapporo.number, tokyo.number, both.number, plain.number]),
+                ("updated_since=2000-01-01", [sapporo.number, tokyo.number, both.number, plain.number]),
+                ("updated_since=2999-01-01T00:00:00Z", []),
+            ]
+            for (query, expected) in cases {
+                let encoded = query.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)!
+                let response = try await env.send(client, .get, "/v1/issues?\(encoded)&sort=number", as: .member)
+                #expect(response.status == .ok, "\(query): \(response.text)")
+                #expect(try Self.numbers(response) == expected, "\(query)")
+                #expect(try response.json["total"] as? Int == expected.count, "\(query)")
+            }
+            let admin = try await env.principal(.admin)
+            _ = try await IssueStore(pool: env.pool).update(both.number, expectedVersion: both.version, by: admin, .system) { issue in
+                var draft = IssueDraft(issue)
+                draft.assigneeID = env.ids.observer.id
+                draft.dueDate = CalendarDate(rawValue: "2026-12-01")
+                return draft
+            }
+            for (query, expected) in [("assignee=\(env.ids.observer.id)", [both.number]), ("due_before=2026-12-02", [both.number]),
+                                      ("due_before=2026-12-01", [])] {
+                #expect(try Self.numbers(try await env.send(client, .get, "/v1/issues?\(query)", as: .member)) == expected, "\(query)")
+            }
+            for (query, field) in [("state=open", "state"), ("prefecture=48", "prefecture"), ("municipality=011003", "municipality"),
+                                   ("sort=priority", "sort"), ("limit=0", "limit"), ("cursor=abc", "cursor"), ("updated_since=yesterday", "updated_since"),
+                                   ("block=kanto", "block"), ("stat=new", "stat"), ("vendor=x", "vendor")] {
+                try expectProblem(try await env.send(client, .get, "/v1/issues?\(query)", as: .member), .badRequest, field: field)
+            }
+        }
+    }
+
+    @Test func cursorPagesStayStableWhileIssuesAreAdded() async throws {
+        try await withApp { client, env in
+            var created: [Int] = []
+            for index in 0..<7 { created.append(try await env.issue("課題 \(index)", severity: index % 2 == 0 ? .high : .low).number) }
+            for sort in ["-updated", "number", "-number", "severity", "-severity", "due"] {
+                var seen: [Int] = []
+                var cursor: String?
+                var pages = 0
+                repeat {
+                    let path = "/v1/issues?limit=3&sort=\(sort)" + (cursor.map { "&cursor=\($0)" } ?? "")
+                    let response = try await env.send(client, .get, path, as: .member)
+                    #expect(response.status == .ok, "\(response.text)")
+                    seen += try Self.numbers(response)
+                    cursor = try response.json["next_cursor"] as? String
+                    pages += 1
+                    // New issues arrive between pages.
+                    if pages == 1 { created.append(try await env.issue("途中で追加 \(sort)").number) }
+                } while cursor != nil && pages < 10
+                #expect(Set(seen).count == seen.count, "\(sort): duplicates in \(seen)")
+                let before = Set(created.dropLast())
+                #expect(before.isSubset(of: Set(seen)), "\(sort): skipped \(before.subtracting(seen))")
+                if sort == "number" { #expect(seen == seen.sorted()) }
+                if sort == "-number" { #expect(seen == seen.sorted(by: >)) }
+            }
+            // A cursor belongs to its sort.
+            let first = try await env.send(client, .get, "/v1/issues?limit=2&sort=number", as: .member)
+            let cursor = try #require(try first.json["next_cursor"] as? String)
+            try expectProblem(try await env.send(client, .get, "/v1/issues?limit=2&sort=-updated&cursor=\(cursor)", as: .member), .badRequest, field: "cursor")
+        }
+    }
+
+    @Test func savedQueriesRunAndAreSharedWithTheOrganizationOnly() async throws {
+        try await withApp { client, env in
+            let juki = try await env.issue("住記の課題", businessAreas: [.juki])
+            _ = try await env.issue("国保の課題", businessAreas: [.kokuho])
+            var response = try await env.send(client, .post, "/v1/saved-queries", as: .vendorA,
+                                              json: ["name": "住記の未対応", "filters": ["business_area": "juki", "state": ["new", "triaged"]]])
+            #expect(response.status == .created)
+            let id = try #require(try response.json["id"] as? Int)
+            #expect(try (response.json["filters"] as? [String: [String]]) == ["business_area": ["juki"], "state": ["new", "triaged"]])
+            response = try await env.send(client, .get, "/v1/issues?saved_query=\(id)", as: .vendorA)
+            #expect(try Self.numbers(response) == [juki.number])
+            // The request's own parameters override the saved ones.
+            response = try await env.send(client, .get, "/v1/issues?saved_query=\(id)&state=closed", as: .vendorA)
+            #expect(try Self.numbers(response) == [])
+            response = try await env.send(client, .get, "/v1/issues/export?saved_query=\(id)", as: .vendorA)
+            #expect(response.text.contains("住記の課題") && !response.text.contains("国保の課題"))
+            // Another organization cannot see or run it; a colleague can once it is shared.
+            let colleague = try await Self.colleagueOfVendorA(env)
+            for caller in [TestIdentities.Caller.vendorB, .admin] {
+                try expectProblem(try await env.send(client, .get, "/v1/saved-queries/\(id)", as: caller), .notFound)
+                try expectProblem(try await env.send(client, .get, "/v1/issues?saved_query=\(id)", as: caller), .notFound)
+            }
+            response = try await client.execute(uri: "/v1/saved-queries/\(id)", method: .get, headers: colleague) { $0 }
+            #expect(response.status == .notFound)
+            response = try await env.send(client, .patch, "/v1/saved-queries/\(id)", as: .vendorA, json: ["shared": true])
+            #expect(try response.json["shared"] as? Bool == true)
+            response = try await client.execute(uri: "/v1/issues?saved_query=\(id)", method: .get, headers: colleague) { $0 }
+            #expect(try Self.numbers(response) == [juki.number])
+            var patch = colleague
+            patch[.contentType] = "application/json"
+            response = try await client.execute(uri: "/v1/saved-queries/\(id)", method: .delete, headers: colleague) { $0 }
+            try expectProblem(response, .forbidden)
+            // Filters are checked like the query itself, named under filters.
+            response = try await env.send(client, .post, "/v1/saved-queries", as: .vendorA, json: ["name": "壊れた", "filters": ["state": ["open"]]])
+            try expectProblem(response, .badRequest, field: "filters.state")
+            response = try await env.send(client, .post, "/v1/saved-queries", as: .vendorA, json: ["name": "壊れた", "filters": ["colour": "red"]])
+            try expectProblem(response, .badRequest, field: "filters.colour")
+            response = try await env.send(client, .post, "/v1/saved-queries", as: .vendorA, json: ["name": "住記の未対応", "filters": [:]])
+            try expectProblem(response, .conflict)
+            response = try await env.send(client, .delete, "/v1/saved-queries/\(id)", as: .vendorA)
+            #expect(response.status == .noContent)
+            response = try await env.send(client, .get, "/v1/saved-queries", as: .vendorA)
+            #expect(try response.json.items.isEmpty)
+        }
+    }
+
+    static func colleagueOfVendorA(_ env: TestEnvironment) async throws -> HTTPFields {
+        let account = try await AccountStore(pool: env.pool).create(
+            AccountDraft(organizationID: env.ids.vendorA.id, displayName: "同僚", email: EmailAddress(rawValue: "colleague@example.jp")!,
+                         role: .member, orgAdmin: false), by: .system) { _ in }
+        let token = try await TokenStore(pool: env.pool).issue(to: account.id, name: "t", expiresAt: nil, by: .system)
+        return [.authorization: "Bearer \(token.secret)"]
+    }
+
+    @Test func exportIsExcelReadableInUTF8AndCP932() async throws {
+        try await withApp { client, env in
+            let issue = try await env.issue("帳票, \"引用\" を含む件名", municipalities: [Self.link("011002", .blocked)], labels: ["要確認"])
+            var response = try await env.send(client, .get, "/v1/issues/export", as: .observer)
+            #expect(response.status == .ok)
+            #expect(Array(response.body.readableBytesView.prefix(3)) == [0xEF, 0xBB, 0xBF])
+            #expect(response.headers[.contentType] == "text/csv; charset=utf-8")
+            let rows = response.text.dropFirst().split(separator: "\r\n")
+            #expect(rows.first?.hasPrefix("番号,件名,分類,重要度") == true)
+            #expect(rows.count == 2)
+            #expect(rows.last?.hasPrefix("\(issue.number),\"帳票, \"\"引用\"\" を含む件名\",仕様,中,協議会,新規,株式会社ベンダーA,") == true)
+            #expect(rows.last?.contains("011002 札幌市") == true)
+            response = try await env.send(client, .get, "/v1/issues/export?encoding=cp932", as: .observer)
+            #expect(response.headers[.contentType] == "text/csv; charset=Shift_JIS")
+            let text = try #require(String(data: Data(response.body.readableBytesView), encoding: .shiftJIS))
+            #expect(text.contains("帳票, \"\"引用\"\""))
+            try expectProblem(try await env.send(client, .get, "/v1/issues/export?encoding=latin1", as: .observer), .badRequest, field: "encoding")
+        }
+    }
+}
