@@ -135,13 +135,16 @@ CREATE TABLE issue_events (
 );
 CREATE INDEX issue_events_issue_idx ON issue_events (issue_number, id);
 
-CREATE FUNCTION issue_events_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+-- One refusal for every append-only table from here on (earlier ones have their own).
+CREATE FUNCTION refuse_append_only_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    RAISE EXCEPTION 'issue_events is append-only: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
+    RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP USING ERRCODE = 'insufficient_privilege';
 END
 $$;
 CREATE TRIGGER issue_events_append_only BEFORE UPDATE OR DELETE ON issue_events
-    FOR EACH ROW EXECUTE FUNCTION issue_events_refuse_change();
+    FOR EACH ROW EXECUTE FUNCTION refuse_append_only_change();
+CREATE TRIGGER issue_events_no_truncate BEFORE TRUNCATE ON issue_events
+    FOR EACH STATEMENT EXECUTE FUNCTION refuse_append_only_change();
 
 -- Followers of an issue: an account or a whole organization.
 CREATE TABLE issue_watchers (

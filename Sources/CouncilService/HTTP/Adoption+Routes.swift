@@ -90,14 +90,8 @@ struct AdoptionRoutes: Sendable {
         filter.vendor = try parameters.id("vendor")
         filter.product = try parameters.id("product")
         filter.businessArea = try parameters.value("business_area", as: BusinessArea.self)
-        if let text = try parameters.string("dantai_code") {
-            guard let code = MunicipalityCode(rawValue: text) else { throw Problem.invalid("dantai_code", MunicipalityCode.whyInvalid(text)) }
-            filter.dantai = code
-        }
-        if let text = try parameters.string("prefecture") {
-            guard let code = PrefectureCode(rawValue: text) else { throw Problem.invalid("prefecture", PrefectureCode.whyInvalid(text)) }
-            filter.prefecture = code
-        }
+        filter.dantai = try parameters.municipalityCode("dantai_code")
+        filter.prefecture = try parameters.prefectureCode("prefecture")
         filter.block = try parameters.value("block", as: Block.self)
         filter.state = try parameters.value("state", as: AdoptionState.self)
         filter.reason = try parameters.value("reason", as: AdoptionReason.self)

@@ -17,14 +17,8 @@ enum IssueQuery {
         filter.severities = try parameters.list("severity", as: IssueSeverity.self)
         filter.vendor = try parameters.id("vendor")
         filter.businessAreas = try parameters.list("business_area", as: BusinessArea.self)
-        if let text = try parameters.string("municipality") {
-            guard let code = MunicipalityCode(rawValue: text) else { throw Problem.invalid("municipality", MunicipalityCode.whyInvalid(text)) }
-            filter.municipality = code
-        }
-        if let text = try parameters.string("prefecture") {
-            guard let code = PrefectureCode(rawValue: text) else { throw Problem.invalid("prefecture", PrefectureCode.whyInvalid(text)) }
-            filter.prefecture = code
-        }
+        filter.municipality = try parameters.municipalityCode("municipality")
+        filter.prefecture = try parameters.prefectureCode("prefecture")
         filter.block = try parameters.value("block", as: Block.self)
         filter.impacts = try parameters.list("impact", as: IssueImpact.self)
         filter.assignee = try parameters.id("assignee")

@@ -9,12 +9,7 @@ struct MunicipalityRoutes: Sendable {
         let parameters = try QueryParameters(
             request, allowed: ["prefecture", "block", "kind", "active", "q", "all", "limit", "offset"])
         var filter = MunicipalityFilter()
-        if let text = try parameters.string("prefecture") {
-            guard let code = PrefectureCode(rawValue: text) else {
-                throw Problem.invalid("prefecture", "'\(text)' is not a prefecture code from 01 to 47")
-            }
-            filter.prefectures = [code]
-        }
+        if let code = try parameters.prefectureCode("prefecture") { filter.prefectures = [code] }
         filter.block = try parameters.value("block", as: Block.self)
         let all = try parameters.bool("all") ?? false
         if filter.prefectures.isEmpty, filter.block == nil, !all {

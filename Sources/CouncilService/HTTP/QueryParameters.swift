@@ -73,3 +73,19 @@ struct QueryParameters {
              offset: try int("offset", default: 0, range: 0...Page.maxOffset))
     }
 }
+
+extension QueryParameters {
+    func municipalityCode(_ name: String) throws -> MunicipalityCode? {
+        try string(name).map { text in
+            guard let code = MunicipalityCode(rawValue: text) else { throw Problem.invalid(name, MunicipalityCode.whyInvalid(text)) }
+            return code
+        }
+    }
+
+    func prefectureCode(_ name: String) throws -> PrefectureCode? {
+        try string(name).map { text in
+            guard let code = PrefectureCode(rawValue: text) else { throw Problem.invalid(name, PrefectureCode.whyInvalid(text)) }
+            return code
+        }
+    }
+}
