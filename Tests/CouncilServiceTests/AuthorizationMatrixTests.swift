@@ -216,6 +216,12 @@ import Testing
         "getSavedQuery": Probe(path: savedQuery(""), expected: authenticated(.ok)),
         "updateSavedQuery": Probe(path: savedQuery(""), body: { _, _ in json(["shared": true]) }, expected: authenticated(.ok)),
         "deleteSavedQuery": Probe(path: savedQuery(""), expected: authenticated(.noContent)),
+
+        "listBlockers": Probe(path: fixed("/v1/blockers?group_by=vendor"), expected: authenticated(.ok)),
+        "getMunicipalityBlockers": Probe(path: fixed("/v1/municipalities/011002/blockers"), expected: authenticated(.ok)),
+        "getVendorBlockedMunicipalities": Probe(path: { env, _ in "/v1/vendors/\(env.ids.vendorA.id)/blocked-municipalities" },
+                                                expected: authenticated(.ok)),
+        "getSpecifiedSupportReport": Probe(path: fixed("/v1/reports/specified-support"), expected: authenticated(.ok)),
     ]
 
     /// Those who see a restricted issue of vendor A assigned to the observer; vendor B gets 404.

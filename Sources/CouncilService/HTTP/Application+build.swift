@@ -50,7 +50,9 @@ public func buildRouteTable(_ dependencies: AppDependencies) -> RouteTable {
                             savedQueries: SavedQueryStore(pool: pool)),
         conversation: IssueConversationRoutes(comments: IssueCommentStore(pool: pool), relations: IssueRelationStore(pool: pool),
                                               watchers: IssueWatcherStore(pool: pool)),
-        savedQueries: SavedQueryRoutes(store: SavedQueryStore(pool: pool)))
+        savedQueries: SavedQueryRoutes(store: SavedQueryStore(pool: pool)),
+        blockers: BlockerRoutes(store: BlockerStore(pool: pool), masterData: MasterDataStore(pool: pool),
+                                organizations: OrganizationStore(pool: pool)))
     return .council(api)
 }
 

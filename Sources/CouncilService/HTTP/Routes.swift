@@ -77,6 +77,12 @@ extension RouteTable {
             Endpoint(.get, "/v1/saved-queries/{id}", "getSavedQuery", .authenticated, api.savedQueries.get),
             Endpoint(.patch, "/v1/saved-queries/{id}", "updateSavedQuery", .authenticated, api.savedQueries.update),
             Endpoint(.delete, "/v1/saved-queries/{id}", "deleteSavedQuery", .authenticated, api.savedQueries.delete),
+
+            // Cross-reference: who blocks whom (restricted issues count only for those who see them)
+            Endpoint(.get, "/v1/blockers", "listBlockers", .authenticated, api.blockers.list),
+            Endpoint(.get, "/v1/municipalities/{code}/blockers", "getMunicipalityBlockers", .authenticated, api.blockers.forMunicipality),
+            Endpoint(.get, "/v1/vendors/{id}/blocked-municipalities", "getVendorBlockedMunicipalities", .authenticated, api.blockers.forVendor),
+            Endpoint(.get, "/v1/reports/specified-support", "getSpecifiedSupportReport", .authenticated, api.blockers.specifiedSupport),
         ])
     }
 }
@@ -99,4 +105,5 @@ struct API: Sendable {
     let issues: IssueRoutes
     let conversation: IssueConversationRoutes
     let savedQueries: SavedQueryRoutes
+    let blockers: BlockerRoutes
 }

@@ -12,10 +12,10 @@ extension TestEnvironment {
     func issue(_ title: String = "帳票レイアウト変更への対応", by reporter: TestIdentities.Caller = .vendorA,
                visibility: IssueVisibility = .council, assignee: Int? = nil, body: String = "",
                municipalities: [IssueMunicipality] = [], severity: IssueSeverity = .medium, labels: [String] = [],
-               businessAreas: [BusinessArea] = [.juki]) async throws -> Issue {
+               businessAreas: [BusinessArea] = [.juki], vendors: [Int]? = nil) async throws -> Issue {
         let principal = try await principal(reporter)
         let draft = IssueDraft(title: title, body: body, category: .spec, severity: severity, visibility: visibility,
-                               vendorIDs: principal.organizationKind == .vendor ? [principal.organizationID] : [],
+                               vendorIDs: vendors ?? (principal.organizationKind == .vendor ? [principal.organizationID] : []),
                                businessAreas: businessAreas, municipalities: municipalities, assigneeID: assignee, dueDate: nil,
                                labels: labels)
         return try await IssueStore(pool: pool).create(draft, by: principal, AuditActor(principal, requestID: "fixture"))

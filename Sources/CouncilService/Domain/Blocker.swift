@@ -1,0 +1,68 @@
+/// Where a blocker comes from: an open issue naming the 団体 as blocked, or an adoption delayed
+/// or in 特定移行支援 for a vendor-side 事由.
+public enum BlockerSource: String, CaseIterable, Codable, Sendable {
+    case issue, adoption
+}
+
+public struct ProductRef: Codable, Sendable, Equatable {
+    public let id: Int
+    public let name: String
+}
+
+/// One 団体 blocked on one business area by one vendor, with the evidence.
+public struct Blocker: Codable, Sendable, Equatable {
+    public let dantaiCode: String
+    public let dantaiName: String
+    public let prefectureCode: PrefectureCode
+    public let block: Block
+    public let businessArea: BusinessArea
+    public let vendor: OrganizationRef
+    public let product: ProductRef?
+    public let sources: [BlockerSource]
+    /// Open issues (visible to the caller) that name this 団体 as blocked.
+    public let issues: [Int]
+    public let adoptionState: AdoptionState?
+    public let reason: AdoptionReason?
+}
+
+public struct BlockerFilter: Sendable, Equatable {
+    public var vendor: Int?
+    public var businessArea: BusinessArea?
+    /// Any of these (empty: any).
+    public var prefectures: [PrefectureCode] = []
+    public var block: Block?
+    public var reason: AdoptionReason?
+    public var source: BlockerSource?
+    public var dantai: String?
+
+    public init() {}
+}
+
+public enum BlockerGrouping: String, CaseIterable, Sendable {
+    case vendor, prefecture, block, businessArea = "business_area", reason
+}
+
+/// Counts of one group: distinct 団体, and systems (団体 × business area).
+public struct BlockerGroup: Codable, Sendable, Equatable {
+    public let key: String
+    public let label: String
+    public let municipalities: Int
+    public let systems: Int
+}
+
+/// Counts of 団体 and systems for one row of a report table.
+public struct ReportCount: Codable, Sendable, Equatable {
+    public let key: String
+    public let label: String
+    public let dantai: Int
+    public let systems: Int
+}
+
+/// 特定移行支援システム in the shape of the Digital Agency's published tables.
+public struct SpecifiedSupportReport: Codable, Sendable, Equatable {
+    public let total: ReportCount
+    public let byReason: [ReportCount]
+    public let byBlock: [ReportCount]
+    public let byPrefecture: [ReportCount]
+    public let byBusinessArea: [ReportCount]
+}

@@ -1,0 +1,166 @@
+/// Who blocks whom: computed on each request from open issues and adoptions, within what the
+/// caller may see.
+public struct BlockerStore: Sendable {
+    let pool: DatabasePool
+
+    public init(pool: DatabasePool) {
+        self.pool = pool
+    }
+
+    public func blockers(_ filter: BlockerFilter, page: Page, scope: Policy.IssueScope) async throws -> Paged<Blocker> {
+        try await pool.withConnection { connection in
+            let base = Self.base(filter, scope: scope)
+            let rows = try connection.query(Query("blockers.list", """
+                SELECT * FROM (\(base)) b
+                ORDER BY b.dantai_code, (SELECT sort_order FROM business_areas WHERE slug = b.business_area), b.vendor_id
+                LIMIT \(page.limit) OFFSET \(page.offset)
+                """)).rows
+            let total: Int = try connection.query(Query("blockers.count", "SELECT count(*) AS n FROM (\(base)) b")).single().decode("n")
+            return Paged(items: try rows.map(Self.blocker), total: total, limit: page.limit, offset: page.offset)
+        }
+    }
+
+    /// Every blocker of the filter, unpaged (for one 団体 or one vendor: bounded by the country).
+    public func all(_ filter: BlockerFilter, scope: Policy.IssueScope) async throws -> [Blocker] {
+        try await pool.withConnection { connection in
+            try connection.query(Query("blockers.all", """
+                SELECT * FROM (\(Self.base(filter, scope: scope))) b
+                ORDER BY b.dantai_code, (SELECT sort_order FROM business_areas WHERE slug = b.business_area), b.vendor_id
+                """)).rows.map(Self.blocker)
+        }
+    }
+
+    public func groups(_ filter: BlockerFilter, by grouping: BlockerGrouping, scope: Policy.IssueScope) async throws -> [BlockerGroup] {
+        let (key, label, order): (SQL, SQL, SQL) = switch grouping {
+        case .vendor: ("b.vendor_id::text", "b.vendor_name", "municipalities DESC, key")
+        case .prefecture: ("b.prefecture_code", "(SELECT name FROM prefectures WHERE code = b.prefecture_code)", "key")
+        case .block: ("b.block", "(SELECT name FROM blocks WHERE slug = b.block)", "(SELECT sort_order FROM blocks WHERE slug = min(b.block))")
+        case .businessArea: ("b.business_area", "(SELECT name FROM business_areas WHERE slug = b.business_area)",
+                             "(SELECT sort_order FROM business_areas WHERE slug = min(b.business_area))")
+        case .reason: ("coalesce(b.reason, 'none')", "coalesce(b.reason, 'none')", "key")
+        }
+        return try await pool.withConnection { connection in
+            try connection.query(Query("blockers.groups.\(grouping.rawValue)", """
+                SELECT \(key) AS key, min(\(label)) AS label, count(DISTINCT b.dantai_code) AS municipalities,
+                       count(DISTINCT (b.dantai_code, b.business_area)) AS systems
+                FROM (\(Self.base(filter, scope: scope))) b GROUP BY 1 ORDER BY \(order)
+                """)).rows.map { row in
+                let key: String = try row.decode("key")
+                var label: String = try row.decode("label")
+                if grouping == .reason { label = AdoptionReason(rawValue: key)?.japaneseLabel ?? "課題による" }
+                return BlockerGroup(key: key, label: label, municipalities: try row.decode("municipalities"), systems: try row.decode("systems"))
+            }
+        }
+    }
+
+    /// One row per (団体, business area, vendor) from both sources, with their evidence.
+    static func base(_ filter: BlockerFilter, scope: Policy.IssueScope) -> SQL {
+        var issueConditions: [SQL] = [
+            "m.impact = 'blocked'", "i.state IN ('new', 'triaged', 'in_discussion', 'on_agenda')", IssueSearch.visibility(scope, alias: "i"),
+        ]
+        var adoptionConditions: [SQL] = [
+            "a.state IN ('delayed', 'specified_support')", "a.reason IN ('vendor_withdrawal', 'vendor_resources')",
+        ]
+        if let vendor = filter.vendor {
+            issueConditions.append("v.vendor_id = \(vendor)")
+            adoptionConditions.append("p.vendor_id = \(vendor)")
+        }
+        if let area = filter.businessArea {
+            issueConditions.append("area = \(area)")
+            adoptionConditions.append("a.business_area = \(area)")
+        }
+        if !filter.prefectures.isEmpty {
+            let codes = filter.prefectures.map(\.rawValue)
+            issueConditions.append("left(m.dantai_code, 2) = ANY (\(codes)::text[])")
+            adoptionConditions.append("left(a.dantai_code, 2) = ANY (\(codes)::text[])")
+        }
+        if let dantai = filter.dantai {
+            issueConditions.append("m.dantai_code = \(dantai)")
+            adoptionConditions.append("a.dantai_code = \(dantai)")
+        }
+        var outer: [SQL] = ["TRUE"]
+        if let block = filter.block { outer.append("pf.block = \(block)") }
+        if let reason = filter.reason { outer.append("r.reason = \(reason)") }
+        switch filter.source {
+        case .issue: outer.append("cardinality(r.issues) > 0")
+        case .adoption: outer.append("r.adoption_state IS NOT NULL")
+        case nil: break
+        }
+        return """
+            WITH issue_blocks AS (
+                SELECT m.dantai_code, area, v.vendor_id, i.number
+                FROM issue_municipalities m
+                JOIN issues i ON i.number = m.issue_number
+                JOIN issue_vendors v ON v.issue_number = i.number
+                CROSS JOIN LATERAL unnest(CASE WHEN cardinality(m.business_areas) > 0 THEN m.business_areas
+                    ELSE ARRAY(SELECT ia.business_area FROM issue_business_areas ia WHERE ia.issue_number = i.number) END) AS area
+                WHERE \(SQL.joined(issueConditions, separator: " AND "))),
+            keyed AS (
+                SELECT dantai_code, area, vendor_id, array_agg(DISTINCT number ORDER BY number) AS issues
+                FROM issue_blocks GROUP BY dantai_code, area, vendor_id),
+            adoption_blocks AS (
+                SELECT a.dantai_code, a.business_area AS area, p.vendor_id, a.product_id, a.state, a.reason
+                FROM adoptions a JOIN products p ON p.id = a.product_id
+                WHERE \(SQL.joined(adoptionConditions, separator: " AND "))),
+            r AS (
+                SELECT coalesce(k.dantai_code, ab.dantai_code) AS dantai_code, coalesce(k.area, ab.area) AS business_area,
+                       coalesce(k.vendor_id, ab.vendor_id) AS vendor_id, coalesce(k.issues, '{}') AS issues,
+                       ab.product_id AS adoption_product_id, ab.state AS adoption_state, ab.reason
+                FROM keyed k FULL JOIN adoption_blocks ab
+                  ON ab.dantai_code = k.dantai_code AND ab.area = k.area AND ab.vendor_id = k.vendor_id)
+            SELECT r.dantai_code, d.name AS dantai_name, d.prefecture_code, pf.block, r.business_area, r.vendor_id,
+                   o.name AS vendor_name, r.issues, r.adoption_state, r.reason, pr.id AS product_id, pr.name AS product_name
+            FROM r
+            JOIN dantai d ON d.code = r.dantai_code
+            JOIN prefectures pf ON pf.code = d.prefecture_code
+            JOIN organizations o ON o.id = r.vendor_id
+            LEFT JOIN products pr ON pr.id = coalesce(r.adoption_product_id, (
+                SELECT a.product_id FROM adoptions a JOIN products p ON p.id = a.product_id
+                WHERE a.dantai_code = r.dantai_code AND a.business_area = r.business_area AND p.vendor_id = r.vendor_id))
+            WHERE \(SQL.joined(outer, separator: " AND "))
+            """
+    }
+
+    static func blocker(_ row: Row) throws -> Blocker {
+        let issues: [Int] = try row.decode("issues")
+        let state: AdoptionState? = try row.decodeIfPresent("adoption_state")
+        let productID: Int? = try row.decodeIfPresent("product_id")
+        var sources: [BlockerSource] = []
+        if !issues.isEmpty { sources.append(.issue) }
+        if state != nil { sources.append(.adoption) }
+        return Blocker(
+            dantaiCode: try row.decode("dantai_code"), dantaiName: try row.decode("dantai_name"), prefectureCode: try row.decode("prefecture_code"),
+            block: try row.decode("block"), businessArea: try row.decode("business_area"),
+            vendor: OrganizationRef(id: try row.decode("vendor_id"), name: try row.decode("vendor_name")),
+            product: try productID.map { ProductRef(id: $0, name: try row.decode("product_name")) },
+            sources: sources, issues: issues, adoptionState: state, reason: try row.decodeIfPresent("reason"))
+    }
+}
+
+extension BlockerStore {
+    /// 特定移行支援システム counted by 事由, block, prefecture and business area.
+    public func specifiedSupport() async throws -> SpecifiedSupportReport {
+        try await pool.withConnection { connection in
+            func counts(_ name: String, key: SQL, label: SQL, order: SQL) throws -> [ReportCount] {
+                try connection.query(Query("reports.specifiedSupport.\(name)", """
+                    SELECT \(key) AS key, min(\(label)) AS label, count(DISTINCT a.dantai_code) AS dantai, count(*) AS systems
+                    FROM adoptions a JOIN dantai d ON d.code = a.dantai_code JOIN prefectures pf ON pf.code = d.prefecture_code
+                    WHERE a.state = 'specified_support' GROUP BY 1 ORDER BY \(order)
+                    """)).rows.map {
+                    ReportCount(key: try $0.decode("key"), label: try $0.decode("label"), dantai: try $0.decode("dantai"), systems: try $0.decode("systems"))
+                }
+            }
+            let total = try counts("total", key: "'all'", label: "'合計'", order: "1").first ?? ReportCount(key: "all", label: "合計", dantai: 0, systems: 0)
+            let reasons = try counts("byReason", key: "a.reason", label: "a.reason", order: "1").map {
+                ReportCount(key: $0.key, label: AdoptionReason(rawValue: $0.key)?.japaneseLabel ?? $0.key, dantai: $0.dantai, systems: $0.systems)
+            }
+            return SpecifiedSupportReport(
+                total: total, byReason: reasons,
+                byBlock: try counts("byBlock", key: "pf.block", label: "(SELECT name FROM blocks WHERE slug = pf.block)",
+                                    order: "(SELECT sort_order FROM blocks WHERE slug = min(pf.block))"),
+                byPrefecture: try counts("byPrefecture", key: "pf.code", label: "pf.name", order: "1"),
+                byBusinessArea: try counts("byBusinessArea", key: "a.business_area", label: "(SELECT name FROM business_areas WHERE slug = a.business_area)",
+                                           order: "(SELECT sort_order FROM business_areas WHERE slug = min(a.business_area))"))
+        }
+    }
+}

@@ -1,0 +1,164 @@
+@testable import CouncilService
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// Who blocks whom on a hand-built scenario: two vendors, three prefectures, issues and
+/// adoptions overlapping, one restricted issue, one closed issue.
+@Suite struct BlockerTests {
+    struct Scenario {
+        let i1: Int, i2: Int, i4: Int
+    }
+
+    static func link(_ code: String, _ impact: IssueImpact, _ areas: [BusinessArea] = []) -> IssueMunicipality {
+        IssueMunicipality(dantaiCode: MunicipalityCode(rawValue: code)!, impact: impact, businessAreas: areas)
+    }
+
+    static func build(_ env: TestEnvironment) async throws -> Scenario {
+        let a = env.ids.productA.id, b = env.ids.productB.id
+        func adoption(_ code: String, _ area: BusinessArea, _ product: Int, _ state: AdoptionState, _ reason: AdoptionReason?) -> AdoptionStore.Row {
+            .init(line: 0, draft: AdoptionDraft(dantaiCode: MunicipalityCode(rawValue: code)!, businessArea: area, productID: product,
+                                                plannedMonth: nil, state: state, reason: reason,
+                                                newTargetMonth: state == .delayed ? YearMonth(rawValue: "2027-03") : nil,
+                                                pmoCompletion: nil, note: nil))
+        }
+        _ = try await AdoptionStore(pool: env.pool).apply([
+            adoption("011002", .juki, a, .specifiedSupport, .vendorResources),
+            adoption("013030", .juki, b, .delayed, .vendorWithdrawal),
+            adoption("131016", .kokuho, a, .specifiedSupport, .mainframe),         // not the vendor's doing
+            adoption("141305", .juki, b, .specifiedSupport, .vendorResources),
+            adoption("010006", .seikatsuHogo, a, .specifiedSupport, .vendorWithdrawal),  // the prefecture itself
+            adoption("013048", .juki, a, .planned, nil),
+        ], by: .system, authorize: { _, _ in nil }, dryRun: false)
+        let i1 = try await env.issue("札幌と千代田区", municipalities: [link("011002", .blocked, [.juki]), link("131016", .blocked)],
+                                     businessAreas: [.kokuho])
+        let i2 = try await env.issue("B社の限定課題", by: .vendorB, visibility: .restricted, municipalities: [link("013048", .blocked, [.juki])])
+        let i3 = try await env.issue("解決済み", municipalities: [link("141305", .blocked, [.juki])])
+        let admin = try await env.principal(.admin)
+        _ = try await IssueStore(pool: env.pool).transition(i3.number, .init(to: .closed), by: admin, .system)
+        let i4 = try await env.issue("両社共通", municipalities: [link("141305", .atRisk, [.juki]), link("013030", .blocked, [.juki])],
+                                     vendors: [env.ids.vendorA.id, env.ids.vendorB.id])
+        return Scenario(i1: i1.number, i2: i2.number, i4: i4.number)
+    }
+
+    static func rows(_ response: TestResponse) throws -> [String] {
+        try response.json.items.map { item in
+            let vendor = (item["vendor"] as? [String: Any])?["name"] as? String ?? "?"
+            let sources = (item["sources"] as? [String] ?? []).joined(separator: "+")
+            return "\(item["dantai_code"]!) \(item["business_area"]!) \(vendor.suffix(1)) \(sources) \(item["issues"] as? [Int] ?? []) \(item["reason"] as? String ?? "-")"
+        }
+    }
+
+    @Test func blockersFromBothSourcesWithTheirEvidence() async throws {
+        try await withApp { client, env in
+            let s = try await Self.build(env)
+            var response = try await env.send(client, .get, "/v1/blockers", as: .admin)
+            #expect(try Self.rows(response) == [
+                "010006 seikatsu_hogo A adoption [] vendor_withdrawal",
+                "011002 juki A issue+adoption [\(s.i1)] vendor_resources",
+                "013030 juki A issue [\(s.i4)] -",
+                "013030 juki B issue+adoption [\(s.i4)] vendor_withdrawal",
+                "013048 juki B issue [\(s.i2)] -",
+                "131016 kokuho A issue [\(s.i1)] -",
+                "141305 juki B adoption [] vendor_resources",
+            ])
+            #expect(try response.json["total"] as? Int == 7)
+            let first = try response.json.items[5]
+            #expect((first["product"] as? [String: Any])?["name"] as? String == "A住記クラウド")   // its adoption, though not blocking
+            #expect(try response.json.items[2]["product"] == nil)                                    // 013030 runs B's product
+            #expect(try response.json.items[0]["dantai_name"] as? String == "北海道")
+            // Vendor A cannot see B's restricted issue, so that blocker does not exist for it.
+            response = try await env.send(client, .get, "/v1/blockers", as: .vendorA)
+            #expect(try !Self.rows(response).contains { $0.hasPrefix("013048") })
+            #expect(try response.json["total"] as? Int == 6)
+            response = try await env.send(client, .get, "/v1/blockers", as: .vendorB)
+            #expect(try Self.rows(response).contains { $0.hasPrefix("013048") })
+
+            let filters: [(String, [String])] = [
+                ("source=issue", ["011002", "013030", "013030", "013048", "131016"]),
+                ("source=adoption", ["010006", "011002", "013030", "141305"]),
+                ("reason=vendor_withdrawal", ["010006", "013030"]),
+                ("prefecture=13", ["131016"]),
+                ("block=kanto_koshinetsu", ["131016", "141305"]),
+                ("vendor=\(env.ids.vendorB.id)", ["013030", "013048", "141305"]),
+                ("business_area=kokuho", ["131016"]),
+            ]
+            for (query, codes) in filters {
+                response = try await env.send(client, .get, "/v1/blockers?\(query)", as: .member)
+                #expect(try response.json.items.map { $0["dantai_code"] as? String ?? "" } == codes, "\(query)")
+            }
+            // A liaison sees their prefectures (東京都) unless they ask for all.
+            response = try await env.send(client, .get, "/v1/blockers", as: .liaison)
+            #expect(try response.json.items.map { $0["dantai_code"] as? String ?? "" } == ["131016"])
+            response = try await env.send(client, .get, "/v1/blockers?all=1", as: .liaison)
+            #expect(try response.json["total"] as? Int == 7)
+            for (query, field) in [("group_by=colour", "group_by"), ("source=rumour", "source"), ("reason=weather", "reason"), ("prefecture=99", "prefecture")] {
+                try expectProblem(try await env.send(client, .get, "/v1/blockers?\(query)", as: .member), .badRequest, field: field)
+            }
+        }
+    }
+
+    @Test func groupedEveryWay() async throws {
+        try await withApp { client, env in
+            _ = try await Self.build(env)
+            func groups(_ by: String, as caller: TestIdentities.Caller = .admin) async throws -> [String] {
+                let response = try await env.send(client, .get, "/v1/blockers?group_by=\(by)", as: caller)
+                return try (response.json["groups"] as? [[String: Any]] ?? []).map {
+                    "\($0["key"]!) \($0["label"]!) \($0["municipalities"]!)/\($0["systems"]!)"
+                }
+            }
+            let a = env.ids.vendorA.id, b = env.ids.vendorB.id
+            #expect(try await groups("vendor") == ["\(a) 株式会社ベンダーA 4/4", "\(b) 株式会社ベンダーB 3/3"])
+            #expect(try await groups("vendor", as: .vendorA) == ["\(a) 株式会社ベンダーA 4/4", "\(b) 株式会社ベンダーB 2/2"])
+            #expect(try await groups("prefecture") == ["01 北海道 4/4", "13 東京都 1/1", "14 神奈川県 1/1"])
+            #expect(try await groups("block") == ["hokkaido 北海道 4/4", "kanto_koshinetsu 関東・甲信静越 2/2"])
+            #expect(try await groups("business_area") == ["juki 住民基本台帳 4/4", "kokuho 国民健康保険 1/1", "seikatsu_hogo 生活保護 1/1"])
+            #expect(try await groups("reason") == ["none 課題による 3/3", "vendor_resources 事業者リソース不足 2/2", "vendor_withdrawal 事業者撤退 2/2"])
+        }
+    }
+
+    @Test func oneMunicipalityAndOneVendor() async throws {
+        try await withApp { client, env in
+            let s = try await Self.build(env)
+            var response = try await env.send(client, .get, "/v1/municipalities/013030/blockers", as: .observer)
+            let areas = try response.json["business_areas"] as? [[String: Any]] ?? []
+            #expect(areas.count == 20)
+            let juki = (areas.first { $0["business_area"] as? String == "juki" }?["blockers"] as? [[String: Any]]) ?? []
+            #expect(juki.map { (($0["vendor"] as? [String: Any])?["id"] as? Int) ?? 0 } == [env.ids.vendorA.id, env.ids.vendorB.id])
+            #expect(juki.map { $0["sources"] as? [String] ?? [] } == [["issue"], ["issue", "adoption"]])
+            #expect(areas.filter { ($0["blockers"] as? [Any])?.isEmpty == false }.count == 1)
+            try expectProblem(try await env.send(client, .get, "/v1/municipalities/011003/blockers", as: .observer), .badRequest, field: "code")
+            try expectProblem(try await env.send(client, .get, "/v1/municipalities/472158/blockers", as: .observer), .notFound)
+
+            response = try await env.send(client, .get, "/v1/vendors/\(env.ids.vendorB.id)/blocked-municipalities", as: .admin)
+            #expect(try response.json["municipalities"] as? Int == 3)
+            let blocks = try response.json["blocks"] as? [[String: Any]] ?? []
+            #expect(blocks.map { $0["block"] as? String } == ["hokkaido", "kanto_koshinetsu"])
+            let hokkaido = (blocks[0]["prefectures"] as? [[String: Any]])?.first
+            #expect((hokkaido?["municipalities"] as? [[String: Any]])?.map { $0["dantai_code"] as? String } == ["013030", "013048"])
+            #expect((hokkaido?["municipalities"] as? [[String: Any]])?.last?["issues"] as? [Int] == [s.i2])
+            response = try await env.send(client, .get, "/v1/vendors/\(env.ids.vendorB.id)/blocked-municipalities", as: .vendorA)
+            #expect(try response.json["municipalities"] as? Int == 2)
+            try expectProblem(try await env.send(client, .get, "/v1/vendors/\(env.ids.observer.id)/blocked-municipalities", as: .admin), .notFound)
+        }
+    }
+
+    @Test func specifiedSupportReportHasThePublishedShape() async throws {
+        try await withApp { client, env in
+            _ = try await Self.build(env)
+            let response = try await env.send(client, .get, "/v1/reports/specified-support", as: .vendorB)
+            let report = try response.json
+            func table(_ name: String) -> [String] {
+                ((report[name] as? [[String: Any]]) ?? []).map { "\($0["key"]!) \($0["label"]!) \($0["dantai"]!)/\($0["systems"]!)" }
+            }
+            #expect((report["total"] as? [String: Any])?["dantai"] as? Int == 4)
+            #expect((report["total"] as? [String: Any])?["systems"] as? Int == 4)
+            #expect(table("by_reason") == ["mainframe メインフレーム 1/1", "vendor_resources 事業者リソース不足 2/2", "vendor_withdrawal 事業者撤退 1/1"])
+            #expect(table("by_block") == ["hokkaido 北海道 2/2", "kanto_koshinetsu 関東・甲信静越 2/2"])
+            #expect(table("by_prefecture") == ["01 北海道 2/2", "13 東京都 1/1", "14 神奈川県 1/1"])
+            #expect(table("by_business_area") == ["juki 住民基本台帳 2/2", "kokuho 国民健康保険 1/1", "seikatsu_hogo 生活保護 1/1"])
+        }
+    }
+}
