@@ -222,7 +222,54 @@ import Testing
         "getVendorBlockedMunicipalities": Probe(path: { env, _ in "/v1/vendors/\(env.ids.vendorA.id)/blocked-municipalities" },
                                                 expected: authenticated(.ok)),
         "getSpecifiedSupportReport": Probe(path: fixed("/v1/reports/specified-support"), expected: authenticated(.ok)),
+
+        "listMeetings": Probe(path: fixed("/v1/meetings"), expected: authenticated(.ok)),
+        "createMeeting": Probe(
+            path: fixed("/v1/meetings"), body: { _, caller in json(["held_on": "2026-12-10", "title": "定例会 \(caller.rawValue)"]) },
+            expected: only(secretariat(.created))),
+        "getMeeting": Probe(path: meeting(""), expected: authenticated(.ok)),
+        "updateMeeting": Probe(path: meeting(""), body: { _, _ in json(["state": "held"]) }, expected: only(secretariat(.ok))),
+        "getMeetingHandout": Probe(path: meeting("/handout"), expected: authenticated(.ok)),
+        "exportMeetingAgenda": Probe(path: meeting("/export"), expected: authenticated(.ok)),
+        "addAgendaItem": Probe(path: meeting("/agenda"), body: { _, _ in json(["topic": "次回日程", "allotted_minutes": 5]) },
+                               expected: only(secretariat(.created))),
+        // With a critical issue to propose, so that proposing changes something.
+        "proposeAgenda": Probe(
+            path: { env, caller in
+                try await env.issue("緊急の課題", severity: .critical)
+                return try await meeting("/agenda/propose")(env, caller)
+            },
+            expected: only(secretariat(.ok))),
+        "updateAgendaItem": Probe(path: agendaItem(""), body: { _, _ in json(["minutes": "議事の記録"]) }, expected: only(secretariat(.ok))),
+        "deleteAgendaItem": Probe(path: agendaItem(""), expected: only(secretariat(.noContent))),
+        "recordAgendaDecision": Probe(path: agendaItem("/decision"), body: { _, _ in json(["decision": "継続審議"]) },
+                                      expected: only(secretariat(.ok))),
     ]
+
+    static func secretariat(_ status: HTTPResponse.Status) -> [Caller: HTTPResponse.Status] {
+        [.admin: status, .member: status, .liaison: status]
+    }
+
+    /// A fresh planned meeting (the number follows the last one).
+    static func meeting(_ suffix: String) -> @Sendable (TestEnvironment, Caller) async throws -> String {
+        { env, _ in
+            let meeting = try await MeetingStore(pool: env.pool).create(
+                MeetingDraft(number: nil, heldOn: CalendarDate(rawValue: "2026-12-10")!, title: "定例会", attendeeIDs: []), by: .system)
+            return "/v1/meetings/\(meeting.id)\(suffix)"
+        }
+    }
+
+    /// A free-topic item on a fresh meeting.
+    static func agendaItem(_ suffix: String) -> @Sendable (TestEnvironment, Caller) async throws -> String {
+        { env, _ in
+            let store = MeetingStore(pool: env.pool)
+            let meeting = try await store.create(
+                MeetingDraft(number: nil, heldOn: CalendarDate(rawValue: "2026-12-10")!, title: "定例会", attendeeIDs: []), by: .system)
+            let withItem = try await store.addItem(meeting.id, AgendaItemDraft(issueNumber: nil, topic: "報告事項", presenterID: nil,
+                                                                               allottedMinutes: 10), position: nil, by: .system)
+            return "/v1/meetings/\(meeting.id)/agenda/\(withItem.agenda[0].id)\(suffix)"
+        }
+    }
 
     /// Those who see a restricted issue of vendor A assigned to the observer; vendor B gets 404.
     static func restrictedReaders(_ status: HTTPResponse.Status) -> [Caller: HTTPResponse.Status] {

@@ -52,7 +52,8 @@ public func buildRouteTable(_ dependencies: AppDependencies) -> RouteTable {
                                               watchers: IssueWatcherStore(pool: pool)),
         savedQueries: SavedQueryRoutes(store: SavedQueryStore(pool: pool)),
         blockers: BlockerRoutes(store: BlockerStore(pool: pool), masterData: MasterDataStore(pool: pool),
-                                organizations: OrganizationStore(pool: pool)))
+                                organizations: OrganizationStore(pool: pool)),
+        meetings: MeetingRoutes(store: MeetingStore(pool: pool)))
     return .council(api)
 }
 

@@ -83,6 +83,19 @@ extension RouteTable {
             Endpoint(.get, "/v1/municipalities/{code}/blockers", "getMunicipalityBlockers", .authenticated, api.blockers.forMunicipality),
             Endpoint(.get, "/v1/vendors/{id}/blocked-municipalities", "getVendorBlockedMunicipalities", .authenticated, api.blockers.forVendor),
             Endpoint(.get, "/v1/reports/specified-support", "getSpecifiedSupportReport", .authenticated, api.blockers.specifiedSupport),
+
+            // Council meetings (協議会) and agendas
+            Endpoint(.get, "/v1/meetings", "listMeetings", .authenticated, api.meetings.list),
+            Endpoint(.post, "/v1/meetings", "createMeeting", .secretariat, api.meetings.create),
+            Endpoint(.get, "/v1/meetings/{id}", "getMeeting", .authenticated, api.meetings.get),
+            Endpoint(.patch, "/v1/meetings/{id}", "updateMeeting", .secretariat, api.meetings.update),
+            Endpoint(.get, "/v1/meetings/{id}/handout", "getMeetingHandout", .authenticated, api.meetings.handout),
+            Endpoint(.get, "/v1/meetings/{id}/export", "exportMeetingAgenda", .authenticated, api.meetings.export),
+            Endpoint(.post, "/v1/meetings/{id}/agenda", "addAgendaItem", .secretariat, api.meetings.addItem),
+            Endpoint(.post, "/v1/meetings/{id}/agenda/propose", "proposeAgenda", .secretariat, api.meetings.propose),
+            Endpoint(.patch, "/v1/meetings/{id}/agenda/{item}", "updateAgendaItem", .secretariat, api.meetings.updateItem),
+            Endpoint(.delete, "/v1/meetings/{id}/agenda/{item}", "deleteAgendaItem", .secretariat, api.meetings.deleteItem),
+            Endpoint(.post, "/v1/meetings/{id}/agenda/{item}/decision", "recordAgendaDecision", .secretariat, api.meetings.decide),
         ])
     }
 }
@@ -106,4 +119,5 @@ struct API: Sendable {
     let conversation: IssueConversationRoutes
     let savedQueries: SavedQueryRoutes
     let blockers: BlockerRoutes
+    let meetings: MeetingRoutes
 }

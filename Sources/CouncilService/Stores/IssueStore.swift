@@ -83,70 +83,84 @@ public struct IssueStore: Sendable {
         public var comment: String?
         /// From `If-Match`, when the client sent one.
         public var expectedVersion: Int?
+
+        public init(to: IssueState, answer: String? = nil, duplicateOf: Int? = nil, comment: String? = nil, expectedVersion: Int? = nil) {
+            self.to = to
+            self.answer = answer
+            self.duplicateOf = duplicateOf
+            self.comment = comment
+            self.expectedVersion = expectedVersion
+        }
     }
 
     public func transition(_ number: Int, _ transition: Transition, by principal: Principal, _ actor: AuditActor) async throws -> Issue {
         try await pool.withTransaction { connection in
-            guard let current = try Self.fetch(number, on: connection, lock: true) else { throw Problem.notFound("no issue #\(number)") }
-            let facts = current.accessFacts
-            try Policy.requireSee(issue: facts, principal)
-            if let expected = transition.expectedVersion, expected != current.version {
-                throw Problem.preconditionFailed(current: current.etag)
-            }
-            let allowed = Policy.allowedTransitions(facts, principal)
-            guard allowed.contains(transition.to) else {
-                throw Problem.transitionRefused(from: current.state, to: transition.to, allowed: allowed)
-            }
-            let answer = transition.answer.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-            if transition.to == .resolved, (answer ?? "").isEmpty {
-                throw Problem.unprocessable("answer", "resolving an issue needs the answer")
-            }
-            if transition.to != .resolved, answer != nil {
-                throw Problem.unprocessable("answer", "an answer is given only when resolving")
-            }
-            var duplicateOf: Int?
-            if transition.to == .duplicate {
-                guard let target = transition.duplicateOf else {
-                    throw Problem.unprocessable("duplicate_of", "marking an issue duplicate needs the issue it duplicates")
-                }
-                guard target != number else { throw Problem.unprocessable("duplicate_of", "an issue cannot duplicate itself") }
-                guard let other = try Self.facts(target, on: connection), Policy.canSee(issue: other, principal) else {
-                    throw Problem.unprocessable("duplicate_of", "no issue #\(target)")
-                }
-                if other.state == .duplicate {
-                    throw Problem.unprocessable("duplicate_of", "#\(target) is itself a duplicate; name the issue it duplicates")
-                }
-                duplicateOf = target
-            } else if transition.duplicateOf != nil {
-                throw Problem.unprocessable("duplicate_of", "is given only when marking an issue duplicate")
-            }
-            if transition.to.needsBlockersClosed {
-                let blockers = try Self.openBlockers(of: number, on: connection)
-                if !blockers.isEmpty { throw Problem.blocked(number, by: blockers, principal) }
-            }
-            try connection.query(Query("issues.transition", """
-                UPDATE issues SET state = \(transition.to), duplicate_of = \(duplicateOf),
-                       answer = CASE WHEN \(transition.to) = 'resolved' THEN \(answer) ELSE answer END,
-                       version = version + 1, updated_at = now()
-                WHERE number = \(number)
-                """))
-            try IssueEvents.record(connection, number, actor, kind: "state_changed", field: "state",
-                                   old: .string(current.state.rawValue), new: .string(transition.to.rawValue))
-            if let answer {
-                try IssueEvents.record(connection, number, actor, kind: "field_changed", field: "answer",
-                                       old: current.answer.map(JSONValue.string) ?? .null, new: .string(answer))
-            }
-            if let duplicateOf {
-                try IssueRelationStore.link(.duplicates, number, duplicateOf, actor, on: connection)
-            }
-            if let comment = transition.comment {
-                _ = try IssueCommentStore.insert(number, body: comment, principal, actor, on: connection)
-            }
-            let updated = try Self.fetch(number, on: connection)!
-            try AuditStore.record(connection, actor, action: "issue.transition", entityType: "issue", entityID: number,
-                                  before: try JSONValue.fields(of: current), after: try JSONValue.fields(of: updated))
-            return updated
+            try Self.transition(number, transition, principal, actor, on: connection)
         }
+    }
+
+    /// A transition inside a running transaction (also used when a meeting's decision moves an issue).
+    static func transition(_ number: Int, _ transition: Transition, _ principal: Principal, _ actor: AuditActor,
+                           on connection: Connection) throws -> Issue {
+        guard let current = try Self.fetch(number, on: connection, lock: true) else { throw Problem.notFound("no issue #\(number)") }
+        let facts = current.accessFacts
+        try Policy.requireSee(issue: facts, principal)
+        if let expected = transition.expectedVersion, expected != current.version {
+            throw Problem.preconditionFailed(current: current.etag)
+        }
+        let allowed = Policy.allowedTransitions(facts, principal)
+        guard allowed.contains(transition.to) else {
+            throw Problem.transitionRefused(from: current.state, to: transition.to, allowed: allowed)
+        }
+        let answer = transition.answer.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        if transition.to == .resolved, (answer ?? "").isEmpty {
+            throw Problem.unprocessable("answer", "resolving an issue needs the answer")
+        }
+        if transition.to != .resolved, answer != nil {
+            throw Problem.unprocessable("answer", "an answer is given only when resolving")
+        }
+        var duplicateOf: Int?
+        if transition.to == .duplicate {
+            guard let target = transition.duplicateOf else {
+                throw Problem.unprocessable("duplicate_of", "marking an issue duplicate needs the issue it duplicates")
+            }
+            guard target != number else { throw Problem.unprocessable("duplicate_of", "an issue cannot duplicate itself") }
+            guard let other = try Self.facts(target, on: connection), Policy.canSee(issue: other, principal) else {
+                throw Problem.unprocessable("duplicate_of", "no issue #\(target)")
+            }
+            if other.state == .duplicate {
+                throw Problem.unprocessable("duplicate_of", "#\(target) is itself a duplicate; name the issue it duplicates")
+            }
+            duplicateOf = target
+        } else if transition.duplicateOf != nil {
+            throw Problem.unprocessable("duplicate_of", "is given only when marking an issue duplicate")
+        }
+        if transition.to.needsBlockersClosed {
+            let blockers = try Self.openBlockers(of: number, on: connection)
+            if !blockers.isEmpty { throw Problem.blocked(number, by: blockers, principal) }
+        }
+        try connection.query(Query("issues.transition", """
+            UPDATE issues SET state = \(transition.to), duplicate_of = \(duplicateOf),
+                   answer = CASE WHEN \(transition.to) = 'resolved' THEN \(answer) ELSE answer END,
+                   version = version + 1, updated_at = now()
+            WHERE number = \(number)
+            """))
+        try IssueEvents.record(connection, number, actor, kind: "state_changed", field: "state",
+                               old: .string(current.state.rawValue), new: .string(transition.to.rawValue))
+        if let answer {
+            try IssueEvents.record(connection, number, actor, kind: "field_changed", field: "answer",
+                                   old: current.answer.map(JSONValue.string) ?? .null, new: .string(answer))
+        }
+        if let duplicateOf {
+            try IssueRelationStore.link(.duplicates, number, duplicateOf, actor, on: connection)
+        }
+        if let comment = transition.comment {
+            _ = try IssueCommentStore.insert(number, body: comment, principal, actor, on: connection)
+        }
+        let updated = try Self.fetch(number, on: connection)!
+        try AuditStore.record(connection, actor, action: "issue.transition", entityType: "issue", entityID: number,
+                              before: try JSONValue.fields(of: current), after: try JSONValue.fields(of: updated))
+        return updated
     }
 
     /// The transitions the caller may take now, with the reason a blocked one is not possible.

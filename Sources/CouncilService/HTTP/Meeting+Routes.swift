@@ -1,0 +1,155 @@
+import Hummingbird
+
+/// Council meetings (協議会): the secretariat plans them and their agendas and records
+/// decisions; everyone reads them and their handouts.
+struct MeetingRoutes: Sendable {
+    let store: MeetingStore
+
+    struct NewMeeting: JSONRequestBody {
+        static let fields: Set<String> = ["number", "held_on", "title", "attendee_ids"]
+        let number: Int?
+        let heldOn: CalendarDate
+        let title: String
+        let attendeeIds: [Int]?
+    }
+
+    struct MeetingPatch: JSONRequestBody {
+        static let fields: Set<String> = ["number", "held_on", "title", "state", "attendee_ids"]
+        enum CodingKeys: String, CodingKey { case number, heldOn, title, state, attendeeIds }
+        let number: FieldUpdate<Int>
+        let heldOn: FieldUpdate<CalendarDate>
+        let title: FieldUpdate<String>
+        let state: FieldUpdate<MeetingState>
+        let attendeeIds: FieldUpdate<[Int]>
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            number = try container.update(Int.self, forKey: .number)
+            heldOn = try container.update(CalendarDate.self, forKey: .heldOn)
+            title = try container.update(String.self, forKey: .title)
+            state = try container.update(MeetingState.self, forKey: .state)
+            attendeeIds = try container.update([Int].self, forKey: .attendeeIds)
+        }
+    }
+
+    struct NewItem: JSONRequestBody {
+        static let fields: Set<String> = ["issue_number", "topic", "presenter_organization_id", "allotted_minutes", "position"]
+        let issueNumber: Int?
+        let topic: String?
+        let presenterOrganizationId: Int?
+        let allottedMinutes: Int?
+        let position: Int?
+    }
+
+    struct ItemPatch: JSONRequestBody {
+        static let fields: Set<String> = ["topic", "presenter_organization_id", "allotted_minutes", "status", "minutes", "position"]
+        enum CodingKeys: String, CodingKey { case topic, presenterOrganizationId, allottedMinutes, status, minutes, position }
+        let topic: FieldUpdate<String>
+        let presenterOrganizationId: FieldUpdate<Int?>
+        let allottedMinutes: FieldUpdate<Int>
+        let status: FieldUpdate<AgendaItemStatus>
+        let minutes: FieldUpdate<String?>
+        let position: Int?
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            topic = try container.update(String.self, forKey: .topic)
+            presenterOrganizationId = try container.update(Int?.self, forKey: .presenterOrganizationId)
+            allottedMinutes = try container.update(Int.self, forKey: .allottedMinutes)
+            status = try container.update(AgendaItemStatus.self, forKey: .status)
+            minutes = try container.update(String?.self, forKey: .minutes)
+            position = try container.decodeIfPresent(Int.self, forKey: .position)
+        }
+    }
+
+    struct Decision: JSONRequestBody {
+        static let fields: Set<String> = ["decision", "move_to", "answer"]
+        let decision: String
+        let moveTo: IssueState?
+        let answer: String?
+    }
+
+    func list(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
+        let parameters = try QueryParameters(request, allowed: ["limit", "offset"])
+        return try .json(try await store.meetings(page: try parameters.page(), scope: Policy.issueScope(try context.caller())))
+    }
+
+    func get(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
+        try .json(try await store.meeting(try context.id("id"), scope: Policy.issueScope(try context.caller())))
+    }
+
+    func create(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
+        let body = try await request.decodeJSON(NewMeeting.self, context: context)
+        let meeting = try await store.create(MeetingDraft(number: body.number, heldOn: body.heldOn, title: body.title,
+                                                          attendeeIDs: body.attendeeIds ?? []), by: try context.auditActor())
+        var response = try Response.json(meeting, status: .created)
+        response.headers[.location] = "/v1/meetings/\(meeting.id)"
+        return response
+    }
+
+    func update(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
+        let patch = try await request.decodeJSON(MeetingPatch.self, context: context)
+        return try .json(try await store.update(try context.id("id"), by: try context.auditActor()) { meeting in
+            MeetingDraft(number: patch.number.apply(to: meeting.number), heldOn: patch.heldOn.apply(to: meeting.heldOn),
+                         title: patch.title.apply(to: meeting.title), state: patch.state.apply(to: meeting.state),
+                         attendeeIDs: patch.attendeeIds.apply(to: meeting.attendees.map(\.id)))
+        })
+    }
+
+    func addItem(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
+        let body = try await request.decodeJSON(NewItem.self, context: context)
+        let draft = AgendaItemDraft(issueNumber: body.issueNumber, topic: body.topic, presenterID: body.presenterOrganizationId,
+                                    allottedMinutes: body.allottedMinutes ?? 10)
+        return try .json(try await store.addItem(try context.id("id"), draft, position: body.position, by: try context.auditActor()),
+                         status: .created)
+    }
+
+    func propose(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
+        try .json(["items": try await store.propose(try context.id("id"), by: try context.auditActor())])
+    }
+
+    func updateItem(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
+        let patch = try await request.decodeJSON(ItemPatch.self, context: context)
+        let meeting = try context.id("id"), item = try context.id("item")
+        return try .json(try await store.updateItem(meeting, item: item, position: patch.position, by: try context.auditActor()) { current in
+            var topic = current.topic
+            if case .set(let given) = patch.topic {
+                guard current.issue == nil else { throw Problem.invalid("topic", "an item linked to an issue takes the issue's title") }
+                topic = given
+            }
+            return AgendaItemDraft(issueNumber: current.issue?.number, topic: topic,
+                                   presenterID: patch.presenterOrganizationId.apply(to: current.presenter?.id),
+                                   allottedMinutes: patch.allottedMinutes.apply(to: current.allottedMinutes),
+                                   status: patch.status.apply(to: current.status), minutes: patch.minutes.apply(to: current.minutes))
+        })
+    }
+
+    func deleteItem(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
+        try await store.deleteItem(try context.id("id"), item: try context.id("item"), by: try context.auditActor())
+        return Response(status: .noContent)
+    }
+
+    func decide(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
+        let body = try await request.decodeJSON(Decision.self, context: context)
+        return try .json(try await store.decide(try context.id("id"), item: try context.id("item"), decision: body.decision,
+                                                moveTo: body.moveTo, answer: body.answer, by: try context.caller(), try context.auditActor()))
+    }
+
+    func handout(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
+        _ = try QueryParameters(request, allowed: [])
+        let meeting = try await store.meeting(try context.id("id"), scope: Policy.issueScope(try context.caller()))
+        return .text(MeetingHandout.markdown(meeting), contentType: "text/markdown; charset=utf-8")
+    }
+
+    func export(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
+        let parameters = try QueryParameters(request, allowed: ["encoding"])
+        let encoding = try parameters.value("encoding", as: CSVTextEncoding.self) ?? .utf8
+        let meeting = try await store.meeting(try context.id("id"), scope: Policy.issueScope(try context.caller()))
+        do {
+            return UploadedFile.csvResponse(try MeetingHandout.csv(meeting, encoding: encoding), encoding: encoding,
+                                            filename: "meeting-\(meeting.number).csv")
+        } catch {
+            throw Problem.unprocessable("encoding", error.description)
+        }
+    }
+}

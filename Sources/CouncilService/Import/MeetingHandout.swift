@@ -1,0 +1,61 @@
+import Foundation
+
+/// A meeting's handout (議事次第 and 議事録) as Markdown, and its agenda as CSV. Only confirmed
+/// items appear: proposals are the secretariat's working state.
+enum MeetingHandout {
+    static func markdown(_ meeting: Meeting) -> String {
+        let items = meeting.agenda.filter { $0.status == .confirmed }
+        var lines = [
+            "# 第\(meeting.number)回 \(meeting.title)",
+            "",
+            "- 開催日: \(japaneseDate(meeting.heldOn))",
+            "- 状態: \(meeting.state.japaneseLabel)",
+            "- 出席団体: \(meeting.attendees.isEmpty ? "（未定）" : meeting.attendees.map(\.name).joined(separator: "、"))",
+            "",
+            "## 議事次第",
+            "",
+        ]
+        if items.isEmpty {
+            lines.append("（議題なし）")
+        } else {
+            lines += ["| 順 | 議題 | 課題 | 発表 | 時間 |", "|---:|---|---|---|---:|"]
+            for (index, item) in items.enumerated() {
+                let issue = item.issue.map { "#\($0.number) \($0.state.japaneseLabel)" } ?? ""
+                lines.append("| \(index + 1) | \(cell(item.subject)) | \(issue) | \(cell(item.presenter?.name ?? "")) | \(item.allottedMinutes)分 |")
+            }
+            lines += ["", "所要時間 合計 \(items.map(\.allottedMinutes).reduce(0, +))分"]
+        }
+        lines += ["", "## 議事録"]
+        for (index, item) in items.enumerated() {
+            let heading = item.issue.map { "\(item.subject)（#\($0.number)）" } ?? item.subject
+            lines += ["", "### \(index + 1). \(heading)", "", "**議事**", "", paragraph(item.minutes), "", "**決定事項**", "", paragraph(item.decision)]
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static let csvHeader = ["順", "議題", "課題番号", "課題状態", "発表", "時間（分）", "議事", "決定事項"]
+
+    static func csv(_ meeting: Meeting, encoding: CSVTextEncoding) throws(CSVTextEncoding.Undecodable) -> Data {
+        let rows = meeting.agenda.filter { $0.status == .confirmed }.enumerated().map { index, item in
+            [String(index + 1), item.subject, item.issue.map { "#\($0.number)" } ?? "", item.issue?.state.japaneseLabel ?? "",
+             item.presenter?.name ?? "", String(item.allottedMinutes), item.minutes ?? "", item.decision ?? ""]
+        }
+        return try CSVWriter.encode(header: csvHeader, rows: rows, encoding: encoding)
+    }
+
+    /// 2026-12-10 → 2026年12月10日
+    static func japaneseDate(_ date: CalendarDate) -> String {
+        let parts = date.rawValue.split(separator: "-").map { Int($0) ?? 0 }
+        return "\(parts[0])年\(parts[1])月\(parts[2])日"
+    }
+
+    /// A table cell: no line breaks, no column separators.
+    private static func cell(_ text: String) -> String {
+        text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " ")
+    }
+
+    private static func paragraph(_ text: String?) -> String {
+        guard let text, !text.isEmpty else { return "（記載なし）" }
+        return text
+    }
+}
