@@ -4,20 +4,23 @@ import Foundation
 import FoundationNetworking
 #endif
 
-/// Where the daemon is: --url, else COUNCIL_URL, else the daemon's default local address.
+/// Where the daemon is and who calls it: flags, then COUNCIL_URL / COUNCIL_TOKEN, then the file
+/// `council login` wrote, then the daemon's default local address.
 struct ClientOptions: ParsableArguments {
-    @Option(help: "Base URL of the Council daemon (COUNCIL_URL, default http://127.0.0.1:8080).")
+    @Option(help: "Base URL of the Council daemon (COUNCIL_URL, else `council login`, else http://127.0.0.1:8080).")
     var url: String?
-    @Option(help: "API token (COUNCIL_TOKEN); prefer the environment, so it stays out of shell history.")
+    @Option(help: "API token (COUNCIL_TOKEN, else `council login`); prefer those, so it stays out of shell history.")
     var token: String?
 
     func client() throws -> APIClient {
-        let text = url ?? ProcessInfo.processInfo.environment["COUNCIL_URL"] ?? "http://127.0.0.1:8080"
+        let environment = ProcessInfo.processInfo.environment
+        let saved = LoginFile.read()
+        let text = url ?? environment["COUNCIL_URL"] ?? saved?.url ?? "http://127.0.0.1:8080"
         guard let base = URL(string: text), let scheme = base.scheme, ["http", "https"].contains(scheme), base.host != nil else {
             printError("'\(text)' is not an http(s) URL (--url or COUNCIL_URL)")
             throw ExitCode(64)
         }
-        let secret = token ?? ProcessInfo.processInfo.environment["COUNCIL_TOKEN"]
+        let secret = token ?? environment["COUNCIL_TOKEN"] ?? saved?.token
         return APIClient(baseURL: base, token: secret.flatMap { $0.isEmpty ? nil : $0 })
     }
 }
@@ -28,41 +31,62 @@ struct APIClient {
     let baseURL: URL
     let token: String?
 
-    func send(_ method: String, _ path: String, query: [URLQueryItem] = [], body: Data? = nil, contentType: String? = nil) async throws -> Data {
+    struct Answer {
+        let data: Data
+        let headers: [String: String]
+
+        /// The body as JSON (an object or an array).
+        var json: Any { (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) ?? [:] }
+        var object: [String: Any] { json as? [String: Any] ?? [:] }
+    }
+
+    func send(_ method: String, _ path: String, query: [URLQueryItem] = [], body: Data? = nil, contentType: String? = nil,
+              headers extra: [String: String] = [:], progress: TransferProgress? = nil) async throws -> Answer {
         var components = URLComponents(url: baseURL.appending(path: path), resolvingAgainstBaseURL: false)!
         if !query.isEmpty { components.queryItems = query }
         var request = URLRequest(url: components.url!)
         request.httpMethod = method
-        request.httpBody = body
         request.timeoutInterval = 300
         if let contentType { request.setValue(contentType, forHTTPHeaderField: "Content-Type") }
-        request.setValue("application/json, application/problem+json", forHTTPHeaderField: "Accept")
+        request.setValue("application/json, application/problem+json, */*", forHTTPHeaderField: "Accept")
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        for (name, value) in extra { request.setValue(value, forHTTPHeaderField: name) }
         let data: Data
         let response: URLResponse
         do {
-            (data, response) = try await URLSession.shared.data(for: request)
+            if let progress {
+                (data, response) = try await progress.run(request, body: body)
+            } else {
+                request.httpBody = body
+                (data, response) = try await URLSession.shared.data(for: request)
+            }
         } catch {
             printError("cannot reach the Council daemon at \(baseURL.absoluteString): \(error.localizedDescription)")
             throw ExitCode(69)
         }
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        let http = response as? HTTPURLResponse
+        let status = http?.statusCode ?? 0
         guard (200..<300).contains(status) else {
             printError(ProblemText.render(status: status, body: data))
             throw ExitCode(status >= 500 ? 70 : 1)
         }
-        return data
+        var headers: [String: String] = [:]
+        for (name, value) in http?.allHeaderFields ?? [:] {
+            if let name = name as? String, let value = value as? String { headers[name.lowercased()] = value }
+        }
+        return Answer(data: data, headers: headers)
     }
 
-    func decode<Value: Decodable>(_ type: Value.Type, from data: Data) throws -> Value {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        do {
-            return try decoder.decode(type, from: data)
-        } catch {
-            printError("the daemon answered something this client does not understand: \(error)")
-            throw ExitCode(70)
-        }
+    func get(_ path: String, _ query: [URLQueryItem] = []) async throws -> Answer {
+        try await send("GET", path, query: query)
+    }
+
+    /// A JSON request; POSTs carry a fresh Idempotency-Key, so a retried command never acts twice.
+    func json(_ method: String, _ path: String, _ body: [String: Any] = [:], headers: [String: String] = [:]) async throws -> Answer {
+        var headers = headers
+        if method == "POST" { headers["Idempotency-Key"] = UUID().uuidString }
+        let data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
+        return try await send(method, path, body: data, contentType: "application/json", headers: headers)
     }
 }
 

@@ -24,14 +24,12 @@ struct Import: AsyncParsableCommand {
                 printError("cannot read \(file): \(error.localizedDescription)")
                 throw ExitCode(66)
             }
-            let progress = Progress(enabled: isatty(STDERR_FILENO) == 1)
-            progress.step("uploading \(URL(fileURLWithPath: file).lastPathComponent) (\(data.count / 1024) KiB)")
             let answer = try await api.send(
                 "POST", path,
                 query: [URLQueryItem(name: "encoding", value: encoding), URLQueryItem(name: "dry_run", value: String(dryRun))],
-                body: data, contentType: "text/csv")
-            progress.step("done")
-            let report = (try? JSONSerialization.jsonObject(with: answer)) as? [String: Any] ?? [:]
+                body: data, contentType: "text/csv", headers: ["Idempotency-Key": UUID().uuidString],
+                progress: TransferProgress(URL(fileURLWithPath: file).lastPathComponent))
+            let report = answer.object
             print(dryRun ? "Dry run: nothing was changed. The import would give:" : "Imported \(file):")
             for field in fields {
                 print("  " + field.replacingOccurrences(of: "_", with: " ").padding(toLength: 20, withPad: " ", startingAt: 0)
@@ -75,7 +73,7 @@ struct Import: AsyncParsableCommand {
 struct Export: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Export spreadsheets in the format the imports read (UTF-8 with BOM, or CP932 for Excel).",
-        subcommands: [Adoptions.self, Status.self])
+        subcommands: [Adoptions.self, Status.self, Issues.self])
 
     struct Options: ParsableArguments {
         @Option(name: .shortAndLong, help: "Write to this file (default: standard output).") var output: String?
@@ -88,17 +86,23 @@ struct Export: AsyncParsableCommand {
             var query = [URLQueryItem(name: "encoding", value: encoding)] + extra
             if let vendor { query.append(URLQueryItem(name: "vendor", value: String(vendor))) }
             if let businessArea { query.append(URLQueryItem(name: "business_area", value: businessArea)) }
-            let data = try await client.client().send("GET", path, query: query)
-            if let output {
-                do {
-                    try data.write(to: URL(fileURLWithPath: output))
-                } catch {
-                    printError("cannot write \(output): \(error.localizedDescription)")
-                    throw ExitCode(73)
-                }
-            } else {
-                FileHandle.standardOutput.write(data)
-            }
+            let data = try await client.client().send("GET", path, query: query, progress: TransferProgress(output ?? "export")).data
+            try save(data, to: output)
+        }
+    }
+
+    struct Issues: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Export the issues a query finds (the same filters as `council issue list`).")
+        @Option(name: .shortAndLong, help: "Write to this file (default: standard output).") var output: String?
+        @Option(help: "utf8 or cp932.") var encoding: String = "utf8"
+        @OptionGroup var filters: IssueFilterOptions
+        @OptionGroup var client: ClientOptions
+
+        func run() async throws {
+            let query = [URLQueryItem(name: "encoding", value: encoding)] + filters.query
+            try save(try await client.client().send("GET", "v1/issues/export", query: query, progress: TransferProgress(output ?? "issues")).data,
+                     to: output)
         }
     }
 
@@ -123,14 +127,13 @@ struct Export: AsyncParsableCommand {
     }
 }
 
-/// Phase lines on a terminal's stderr; silent when output is piped.
-struct Progress {
-    let enabled: Bool
-    let started = Date()
-
-    func step(_ text: String) {
-        guard enabled else { return }
-        let elapsed = String(format: "%.1fs", Date().timeIntervalSince(started))
-        FileHandle.standardError.write(Data("[\(elapsed)] \(text)\n".utf8))
+/// Writes a download to a file, or to standard output when no file is named.
+func save(_ data: Data, to output: String?) throws {
+    guard let output else { return FileHandle.standardOutput.write(data) }
+    do {
+        try data.write(to: URL(fileURLWithPath: output))
+    } catch {
+        printError("cannot write \(output): \(error.localizedDescription)")
+        throw ExitCode(73)
     }
 }
