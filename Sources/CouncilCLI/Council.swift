@@ -13,7 +13,7 @@ struct Council: AsyncParsableCommand {
             Exit codes: 0 success · 1 the server refused the request (4xx) · 64 usage error · 66 unreadable input · 69 the daemon is unreachable · 70 the server failed (5xx) · 73 cannot write output · 78 bad configuration.
             """,
         subcommands: [
-            Serve.self, DB.self, Admin.self, Login.self, Logout.self, WhoAmI.self,
+            Serve.self, DB.self, Admin.self, Dev.self, Login.self, Logout.self, WhoAmI.self,
             IssueCommand.self, QueryCommand.self, BlockersCommand.self, ReportCommand.self, MeetingCommand.self,
             ProductCommand.self, StatusCommand.self, AdoptionCommand.self, Import.self, Export.self,
             OrganizationCommand.self, AccountCommand.self, TokenCommand.self, AuditCommand.self,

@@ -32,6 +32,14 @@ public struct MunicipalityStore: Sendable {
     public func importList(_ rows: [MunicipalityListRow], encoding: CSVTextEncoding, dryRun: Bool,
                            by actor: AuditActor = .system) async throws -> MunicipalityImportReport {
         try await pool.withTransaction(rollback: dryRun) { connection in
+            try Self.importList(rows, encoding: encoding, dryRun: dryRun, by: actor, on: connection)
+        }
+    }
+
+    /// The import on a connection inside a transaction the caller owns.
+    static func importList(_ rows: [MunicipalityListRow], encoding: CSVTextEncoding, dryRun: Bool, by actor: AuditActor,
+                           on connection: Connection) throws -> MunicipalityImportReport {
+        do {
             // One import at a time, so two uploads cannot interleave their deactivations.
             try connection.query(Queries.importLock)
             let prefectures = try connection.query(Queries.prefectureNames).rows.reduce(into: [String: String]()) {
