@@ -161,4 +161,37 @@ import Testing
             #expect(table("by_business_area") == ["juki 住民基本台帳 2/2", "kokuho 国民健康保険 1/1", "seikatsu_hogo 生活保護 1/1"])
         }
     }
+
+    /// Views are cached while nothing they read changes: any committed change is seen at once,
+    /// by this daemon and by another one on the same database.
+    @Test func cachedViewsFollowEveryCommittedChange() async throws {
+        try await withApp { client, env in
+            _ = try await Self.build(env)
+            let other = BlockerStore(pool: env.pool)   // a second daemon's store: its own cache
+            func vendorA(_ store: BlockerStore? = nil) async throws -> Int {
+                if let store {
+                    return try await store.groups(BlockerFilter(), by: .vendor, scope: .all).first { $0.key == String(env.ids.vendorA.id) }?.municipalities ?? 0
+                }
+                let response = try await env.send(client, .get, "/v1/blockers?group_by=vendor", as: .admin)
+                let groups = try response.json["groups"] as? [[String: Any]] ?? []
+                return groups.first { $0["key"] as? String == String(env.ids.vendorA.id) }?["municipalities"] as? Int ?? 0
+            }
+            #expect(try await vendorA() == 4)
+            #expect(try await vendorA() == 4)   // served from the cache
+            #expect(try await vendorA(other) == 4)
+            let issue = try await env.issue("新たな阻害", municipalities: [Self.link("141305", .blocked, [.juki])])
+            #expect(try await vendorA() == 5)
+            #expect(try await vendorA(other) == 5)
+            let admin = try await env.principal(.admin)
+            _ = try await IssueStore(pool: env.pool).transition(issue.number, .init(to: .rejected), by: admin, .system)
+            #expect(try await vendorA() == 4)
+            #expect(try await vendorA(other) == 4)
+            // Adoptions count too.
+            _ = try await AdoptionStore(pool: env.pool).apply([.init(line: 0, draft: AdoptionDraft(
+                dantaiCode: MunicipalityCode(rawValue: "013048")!, businessArea: .juki, productID: env.ids.productA.id, plannedMonth: nil,
+                state: .specifiedSupport, reason: .vendorWithdrawal, newTargetMonth: nil, pmoCompletion: nil, note: nil))],
+                by: .system, authorize: { _, _ in nil }, dryRun: false)
+            #expect(try await vendorA() == 5)
+        }
+    }
 }

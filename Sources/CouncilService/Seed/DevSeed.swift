@@ -193,8 +193,12 @@ public enum DevSeed {
                        (\(commentKeys)::text[])[1 + floor(pg_temp.rnd(i.number * 100 + c, 20, \(salt)) * \(comments.count))::int] AS search_key
                 FROM seed_issues i CROSS JOIN LATERAL generate_series(1, floor(i.r_comments * (2 * \(scale.commentsPerIssue) + 1))::int) AS c
                 """),
+            // Temporary tables have no statistics until analyzed; without them the joins below plan badly.
+            Query("seed.analyzeTemp", "ANALYZE seed_vendors, seed_issues, seed_comments"),
             Query("seed.issues", """
-                WITH shaped AS (
+                WITH comment_keys AS (
+                    SELECT number, string_agg(search_key, E'\\n' ORDER BY ordinal) AS keys FROM seed_comments GROUP BY number),
+                shaped AS (
                     SELECT i.*,
                            1 + floor(i.r_title * \(titles.count))::int AS title_index, 1 + floor(i.r_misc * \(bodies.count))::int AS body_index,
                            CASE WHEN i.r_reporter < 0.85 THEN 'vendor' WHEN i.r_reporter < 0.95 THEN 'secretariat' ELSE 'observer' END AS reporter_kind,
@@ -226,8 +230,8 @@ public enum DevSeed {
                        r.updated - interval '30 days', r.updated,
                        (\(titleKeys)::text[])[r.title_index] || E'\\n' || (\(bodyKeys)::text[])[r.body_index],
                        (\(titleKeys)::text[])[r.title_index] || E'\\n' || (\(bodyKeys)::text[])[r.body_index]
-                           || coalesce((SELECT E'\\n' || string_agg(c.search_key, E'\\n' ORDER BY c.ordinal) FROM seed_comments c WHERE c.number = r.number), '')
-                FROM reporters r
+                           || coalesce(E'\\n' || k.keys, '')
+                FROM reporters r LEFT JOIN comment_keys k ON k.number = r.number
                 ORDER BY r.number
                 """),
             Query("seed.issueCounter", "UPDATE issue_number_counter SET last = (SELECT coalesce(max(number), 0) FROM issues)"),

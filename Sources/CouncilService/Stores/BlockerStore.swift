@@ -2,13 +2,21 @@
 /// caller may see.
 public struct BlockerStore: Sendable {
     let pool: DatabasePool
+    let cache = ViewCache()
 
     public init(pool: DatabasePool) {
         self.pool = pool
     }
 
+    /// A view computed on one connection, or the cached one while nothing it reads has changed.
+    private func cached<Value: Sendable>(_ key: String, _ compute: @escaping @Sendable (Connection) throws -> Value) async throws -> Value {
+        try await pool.withConnection { [cache] connection in
+            try cache.value(key, on: connection) { try compute(connection) }
+        }
+    }
+
     public func blockers(_ filter: BlockerFilter, page: Page, scope: Policy.IssueScope) async throws -> Paged<Blocker> {
-        try await pool.withConnection { connection in
+        try await cached("list|\(filter)|\(scope)|\(page)") { connection in
             let base = Self.base(filter, scope: scope)
             let rows = try connection.query(Query("blockers.list", """
                 SELECT * FROM (\(base)) b
@@ -22,7 +30,7 @@ public struct BlockerStore: Sendable {
 
     /// Every blocker of the filter, unpaged (for one 団体 or one vendor: bounded by the country).
     public func all(_ filter: BlockerFilter, scope: Policy.IssueScope) async throws -> [Blocker] {
-        try await pool.withConnection { connection in
+        try await cached("all|\(filter)|\(scope)") { connection in
             try connection.query(Query("blockers.all", """
                 SELECT * FROM (\(Self.base(filter, scope: scope))) b
                 ORDER BY b.dantai_code, (SELECT sort_order FROM business_areas WHERE slug = b.business_area), b.vendor_id
@@ -39,11 +47,11 @@ public struct BlockerStore: Sendable {
                              "(SELECT sort_order FROM business_areas WHERE slug = min(b.business_area))")
         case .reason: ("coalesce(b.reason, 'none')", "coalesce(b.reason, 'none')", "key")
         }
-        return try await pool.withConnection { connection in
+        return try await cached("groups|\(grouping)|\(filter)|\(scope)") { connection in
             try connection.query(Query("blockers.groups.\(grouping.rawValue)", """
                 SELECT \(key) AS key, min(\(label)) AS label, count(DISTINCT b.dantai_code) AS municipalities,
                        count(DISTINCT (b.dantai_code, b.business_area)) AS systems
-                FROM (\(Self.base(filter, scope: scope))) b GROUP BY 1 ORDER BY \(order)
+                FROM (\(Self.base(filter, scope: scope, details: false))) b GROUP BY 1 ORDER BY \(order)
                 """)).rows.map { row in
                 let key: String = try row.decode("key")
                 var label: String = try row.decode("label")
@@ -54,28 +62,28 @@ public struct BlockerStore: Sendable {
     }
 
     /// One row per (団体, business area, vendor) from both sources, with their evidence.
-    static func base(_ filter: BlockerFilter, scope: Policy.IssueScope) -> SQL {
-        var issueConditions: [SQL] = [
-            "m.impact = 'blocked'", "i.state IN ('new', 'triaged', 'in_discussion', 'on_agenda')", IssueSearch.visibility(scope, alias: "i"),
+    /// Without `details` (counts only), the product of each row is not looked up.
+    static func base(_ filter: BlockerFilter, scope: Policy.IssueScope, details: Bool = true) -> SQL {
+        let issueConditions: [SQL] = [
+            "i.state IN ('new', 'triaged', 'in_discussion', 'on_agenda')", IssueSearch.visibility(scope, alias: "i"),
         ]
+        var linkConditions: [SQL] = ["m.impact = 'blocked'"]
         var adoptionConditions: [SQL] = [
             "a.state IN ('delayed', 'specified_support')", "a.reason IN ('vendor_withdrawal', 'vendor_resources')",
         ]
-        if let vendor = filter.vendor {
-            issueConditions.append("v.vendor_id = \(vendor)")
-            adoptionConditions.append("p.vendor_id = \(vendor)")
-        }
+        var areaCondition: SQL = "TRUE"
+        if let vendor = filter.vendor { adoptionConditions.append("p.vendor_id = \(vendor)") }
         if let area = filter.businessArea {
-            issueConditions.append("area = \(area)")
+            areaCondition = "area = \(area)"
             adoptionConditions.append("a.business_area = \(area)")
         }
         if !filter.prefectures.isEmpty {
             let codes = filter.prefectures.map(\.rawValue)
-            issueConditions.append("left(m.dantai_code, 2) = ANY (\(codes)::text[])")
+            linkConditions.append("left(m.dantai_code, 2) = ANY (\(codes)::text[])")
             adoptionConditions.append("left(a.dantai_code, 2) = ANY (\(codes)::text[])")
         }
         if let dantai = filter.dantai {
-            issueConditions.append("m.dantai_code = \(dantai)")
+            linkConditions.append("m.dantai_code = \(dantai)")
             adoptionConditions.append("a.dantai_code = \(dantai)")
         }
         var outer: [SQL] = ["TRUE"]
@@ -86,15 +94,38 @@ public struct BlockerStore: Sendable {
         case .adoption: outer.append("r.adoption_state IS NOT NULL")
         case nil: break
         }
-        return """
-            WITH issue_blocks AS (
+        let areas: SQL = """
+            CROSS JOIN LATERAL unnest(CASE WHEN cardinality(m.business_areas) > 0 THEN m.business_areas
+                ELSE ARRAY(SELECT ia.business_area FROM issue_business_areas ia WHERE ia.issue_number = m.issue_number) END) AS area
+            """
+        let links = SQL.joined(linkConditions, separator: " AND ")
+        // For one vendor, start from its open issues and reach their blocked links through the
+        // index (LATERAL keeps the planner from hashing every blocked link in the country).
+        let issueBlocks: SQL = if let vendor = filter.vendor {
+            """
+            vendor_issues AS MATERIALIZED (
+                SELECT i.number FROM issue_vendors v JOIN issues i ON i.number = v.issue_number
+                WHERE v.vendor_id = \(vendor) AND \(SQL.joined(issueConditions, separator: " AND "))),
+            issue_blocks AS (
+                SELECT m.dantai_code, area, \(vendor)::bigint AS vendor_id, vi.number
+                FROM vendor_issues vi
+                CROSS JOIN LATERAL (SELECT * FROM issue_municipalities m WHERE m.issue_number = vi.number AND \(links)) m
+                \(areas)
+                WHERE \(areaCondition)),
+            """
+        } else {
+            """
+            issue_blocks AS (
                 SELECT m.dantai_code, area, v.vendor_id, i.number
                 FROM issue_municipalities m
                 JOIN issues i ON i.number = m.issue_number
                 JOIN issue_vendors v ON v.issue_number = i.number
-                CROSS JOIN LATERAL unnest(CASE WHEN cardinality(m.business_areas) > 0 THEN m.business_areas
-                    ELSE ARRAY(SELECT ia.business_area FROM issue_business_areas ia WHERE ia.issue_number = i.number) END) AS area
-                WHERE \(SQL.joined(issueConditions, separator: " AND "))),
+                \(areas)
+                WHERE \(links) AND \(SQL.joined(issueConditions, separator: " AND ")) AND \(areaCondition)),
+            """
+        }
+        return """
+            WITH \(issueBlocks)
             keyed AS (
                 SELECT dantai_code, area, vendor_id, array_agg(DISTINCT number ORDER BY number) AS issues
                 FROM issue_blocks GROUP BY dantai_code, area, vendor_id),
@@ -114,12 +145,17 @@ public struct BlockerStore: Sendable {
             JOIN dantai d ON d.code = r.dantai_code
             JOIN prefectures pf ON pf.code = d.prefecture_code
             JOIN organizations o ON o.id = r.vendor_id
-            LEFT JOIN products pr ON pr.id = coalesce(r.adoption_product_id, (
-                SELECT a.product_id FROM adoptions a JOIN products p ON p.id = a.product_id
-                WHERE a.dantai_code = r.dantai_code AND a.business_area = r.business_area AND p.vendor_id = r.vendor_id))
+            LEFT JOIN products pr ON \(details ? productLookup : "FALSE")
             WHERE \(SQL.joined(outer, separator: " AND "))
             """
     }
+
+    /// The product behind a row: its blocking adoption's, else the one this vendor supplies there.
+    static let productLookup: SQL = """
+        pr.id = coalesce(r.adoption_product_id, (
+            SELECT a.product_id FROM adoptions a JOIN products p ON p.id = a.product_id
+            WHERE a.dantai_code = r.dantai_code AND a.business_area = r.business_area AND p.vendor_id = r.vendor_id))
+        """
 
     static func blocker(_ row: Row) throws -> Blocker {
         let issues: [Int] = try row.decode("issues")
@@ -140,7 +176,7 @@ public struct BlockerStore: Sendable {
 extension BlockerStore {
     /// 特定移行支援システム counted by 事由, block, prefecture and business area.
     public func specifiedSupport() async throws -> SpecifiedSupportReport {
-        try await pool.withConnection { connection in
+        try await cached("specifiedSupport") { connection in
             func counts(_ name: String, key: SQL, label: SQL, order: SQL) throws -> [ReportCount] {
                 try connection.query(Query("reports.specifiedSupport.\(name)", """
                     SELECT \(key) AS key, min(\(label)) AS label, count(DISTINCT a.dantai_code) AS dantai, count(*) AS systems

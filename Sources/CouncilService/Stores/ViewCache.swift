@@ -1,0 +1,41 @@
+import NIOConcurrencyHelpers
+
+/// Computed read-only views (who blocks whom, reports) kept while the data they come from is
+/// unchanged. Validity is decided by the database: `sql/0008_change_counters.sql` bumps a
+/// counter on every committed change of the tables these views read, so each request reads the
+/// counters (one small query) and a cached view is used only when they have not moved. Several
+/// daemons each keep their own cache, all validated the same way.
+final class ViewCache: Sendable {
+    private struct Entry {
+        let version: Int64
+        let value: any Sendable
+    }
+
+    private let entries = NIOLockedValueBox([String: Entry]())
+    private let capacity: Int
+
+    init(capacity: Int = 512) {
+        self.capacity = capacity
+    }
+
+    static let versionQuery = Query("viewCache.version", "SELECT sum(value)::bigint AS version FROM change_counters")
+
+    /// The view under `key`: cached if computed at the current version, else computed on the
+    /// same connection. The version is read before computing, so what is stored is at least as
+    /// new as the version it is stored under.
+    func value<Value: Sendable>(_ key: String, on connection: Connection, compute: () throws -> Value) throws -> Value {
+        let version: Int64 = try connection.query(Self.versionQuery).single().decode("version")
+        if let entry = entries.withLockedValue({ $0[key] }), entry.version == version, let value = entry.value as? Value {
+            return value
+        }
+        let value = try compute()
+        entries.withLockedValue { entries in
+            if entries.count >= capacity {
+                entries = entries.filter { $0.value.version == version }
+                if entries.count >= capacity { entries.removeAll() }
+            }
+            entries[key] = Entry(version: version, value: value)
+        }
+        return value
+    }
+}
