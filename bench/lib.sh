@@ -14,7 +14,7 @@ bench_cleanup() {
     rm -rf "$WORK"
 }
 
-bench_start() {
+bench_cluster() {
     scripts/install-deps
     command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
     swift build -c release --product council >&2
@@ -30,11 +30,27 @@ bench_start() {
     PSQL=(psql -h "$WORK" -U postgres -X -q -t -A)
     "${PSQL[@]}" -c "CREATE DATABASE council"
     export DATABASE_URL="host=$WORK user=postgres dbname=council"
+}
+
+bench_daemon() {
     "$COUNCIL" serve --port "$PORT" --log-level warning &
     DAEMON=$!
     for _ in $(seq 100); do curl -sf "localhost:$PORT/health/ready" >/dev/null && break; sleep 0.1; done
+}
+
+bench_start() {
+    bench_cluster
+    bench_daemon
     TOKEN=$("$COUNCIL" admin bootstrap --name bench --email bench@example.jp 2>/dev/null | tail -1)
     AUTH=(-H "Authorization: Bearer $TOKEN")
+}
+
+# wrk over the request paths listed in a file (round robin), as the holder of $TOKEN; prints
+# "req/s p50 p99 errors".
+bench_paths() {
+    local out
+    out=$(PATHS_FILE="$1" TOKEN="$TOKEN" wrk -t2 -c"${2:-16}" -d"${DURATION}s" --latency -s bench/paths.lua "http://127.0.0.1:$PORT")
+    echo "$(awk '/^Requests\/sec/ {print $2}' <<<"$out") $(awk '$1=="50%" {print $2}' <<<"$out") $(awk '$1=="99%" {print $2}' <<<"$out") $(awk -F': ' '/non-2xx or socket errors/ {print $2}' <<<"$out")"
 }
 
 # POSTs a CSV file; prints the seconds it took and leaves the answer in $WORK/answer.json.

@@ -1,0 +1,23 @@
+-- wrk script: GET each path listed in $PATHS_FILE, round robin, with the bearer token in $TOKEN.
+local paths = {}
+local index = 0
+local token = os.getenv("TOKEN")
+
+function init(args)
+    local file = assert(io.open(os.getenv("PATHS_FILE"), "r"))
+    for line in file:lines() do
+        if #line > 0 then paths[#paths + 1] = line end
+    end
+    file:close()
+    index = math.random(#paths)
+end
+
+function request()
+    index = index % #paths + 1
+    return wrk.format("GET", paths[index], { ["Authorization"] = "Bearer " .. token })
+end
+
+function done(summary, latency, requests)
+    io.write(string.format("non-2xx or socket errors: %d\n",
+        summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+end
