@@ -15,7 +15,7 @@ struct Council: AsyncParsableCommand {
         subcommands: [
             Serve.self, DB.self, Admin.self, Dev.self, Login.self, Logout.self, WhoAmI.self,
             IssueCommand.self, QueryCommand.self, BlockersCommand.self, ReportCommand.self, MeetingCommand.self,
-            ProductCommand.self, StatusCommand.self, AdoptionCommand.self, Import.self, Export.self,
+            ProductCommand.self, StatusCommand.self, AdoptionCommand.self, MunicipalityCommand.self, Import.self, Export.self,
             OrganizationCommand.self, AccountCommand.self, TokenCommand.self, AuditCommand.self,
         ]
     )

@@ -109,8 +109,51 @@ struct IssueCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "issue",
         abstract: "Migration issues (課題): find, read, report, edit, move, discuss, relate, follow.",
-        subcommands: [List.self, Show.self, New.self, Edit.self, Move.self, Comment.self, Comments.self, Link.self, Unlink.self,
-                      Relations.self, Watch.self, Unwatch.self, Events.self])
+        subcommands: [List.self, Show.self, New.self, Edit.self, Move.self, Transitions.self, Comment.self, Comments.self, Revisions.self,
+                      Link.self, Unlink.self, Relations.self, Watch.self, Unwatch.self, Watchers.self, Events.self])
+
+    struct Transitions: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Where you may move an issue now, and why a move is blocked.")
+        @Argument(help: "The issue number.") var number: Int
+        @OptionGroup var output: OutputOptions
+        @OptionGroup var client: ClientOptions
+
+        func run() async throws {
+            let answer = try await client.client().get("v1/issues/\(number)/transitions")
+            try output.list(answer, rows: answer.object["items"] as? [[String: Any]] ?? [], columns: [
+                Column("移動先", "to"), Column("可否", "possible"), Column("理由", "reason"),
+            ])
+        }
+    }
+
+    struct Revisions: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The earlier texts of an edited comment.")
+        @Argument(help: "The issue number.") var number: Int
+        @Argument(help: "The comment id.") var comment: Int
+        @OptionGroup var output: OutputOptions
+        @OptionGroup var client: ClientOptions
+
+        func run() async throws {
+            let answer = try await client.client().get("v1/issues/\(number)/comments/\(comment)/revisions")
+            try output.list(answer, rows: answer.object["items"] as? [[String: Any]] ?? [], columns: [
+                Column("置換日時") { String(JSONPath.text($0, "replaced_at").prefix(19)) }, Column("編集者", "replaced_by", right: true), Column("本文", "body"),
+            ])
+        }
+    }
+
+    struct Watchers: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Who follows an issue.")
+        @Argument(help: "The issue number.") var number: Int
+        @OptionGroup var output: OutputOptions
+        @OptionGroup var client: ClientOptions
+
+        func run() async throws {
+            let answer = try await client.client().get("v1/issues/\(number)/watchers")
+            try output.list(answer, rows: answer.object["items"] as? [[String: Any]] ?? [], columns: [
+                Column("種別", "kind"), Column("ID", "id", right: true), Column("名前", "name"), Column("開始") { String(JSONPath.text($0, "since").prefix(10)) },
+            ])
+        }
+    }
 
     static var columns: [Column] { [
         Column("番号", right: true) { "#" + JSONPath.text($0, "number") }, Column("状態", "state"), Column("重要度", "severity"),

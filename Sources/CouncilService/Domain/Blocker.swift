@@ -66,3 +66,64 @@ public struct SpecifiedSupportReport: Codable, Sendable, Equatable {
     public let byPrefecture: [ReportCount]
     public let byBusinessArea: [ReportCount]
 }
+
+/// Every business area of one 団体, with who blocks it there.
+public struct DantaiBlockers: Codable, Sendable {
+    public struct Area: Codable, Sendable {
+        public let businessArea: BusinessArea
+        public let name: String
+        public let blockers: [Blocker]
+    }
+
+    public let dantaiCode: String
+    public let name: String
+    public let businessAreas: [Area]
+}
+
+/// The 団体 one vendor blocks, by liaison block and prefecture.
+public struct VendorBlocked: Codable, Sendable {
+    public struct BlockGroup: Codable, Sendable {
+        public let block: Block
+        public let name: String
+        public let prefectures: [PrefectureGroup]
+    }
+
+    public struct PrefectureGroup: Codable, Sendable {
+        public let prefectureCode: PrefectureCode
+        public let name: String
+        public let municipalities: [Entry]
+    }
+
+    public struct Entry: Codable, Sendable {
+        public let dantaiCode: String
+        public let name: String
+        public let businessAreas: [BusinessArea]
+        public let issues: [Int]
+        public let reasons: [AdoptionReason]
+    }
+
+    public let vendor: OrganizationRef
+    public let municipalities: Int
+    public let systems: Int
+    public let blocks: [BlockGroup]
+
+    /// Groups a vendor's blockers (in 団体 order) by block and prefecture.
+    init(vendor: OrganizationRef, blockers: [Blocker], prefectureNames: [PrefectureCode: String]) {
+        self.vendor = vendor
+        municipalities = Set(blockers.map(\.dantaiCode)).count
+        systems = Set(blockers.map { $0.dantaiCode + "/" + $0.businessArea.rawValue }).count
+        let byPrefecture = Dictionary(grouping: blockers, by: \.prefectureCode)
+        blocks = Block.allCases.compactMap { block in
+            let prefectures = byPrefecture.keys.filter { key in byPrefecture[key]?.first?.block == block }.sorted { $0.rawValue < $1.rawValue }
+                .map { code in
+                    let entries = Dictionary(grouping: byPrefecture[code] ?? [], by: \.dantaiCode).sorted { $0.key < $1.key }.map { dantai, rows in
+                        Entry(dantaiCode: dantai, name: rows[0].dantaiName, businessAreas: rows.map(\.businessArea),
+                              issues: Array(Set(rows.flatMap(\.issues))).sorted(),
+                              reasons: Array(Set(rows.compactMap(\.reason))).sorted { $0.rawValue < $1.rawValue })
+                    }
+                    return PrefectureGroup(prefectureCode: code, name: prefectureNames[code] ?? code.rawValue, municipalities: entries)
+                }
+            return prefectures.isEmpty ? nil : BlockGroup(block: block, name: block.japaneseName, prefectures: prefectures)
+        }
+    }
+}

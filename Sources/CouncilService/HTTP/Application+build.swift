@@ -51,8 +51,7 @@ public func buildRouteTable(_ dependencies: AppDependencies) -> RouteTable {
         conversation: IssueConversationRoutes(comments: IssueCommentStore(pool: pool), relations: IssueRelationStore(pool: pool),
                                               watchers: IssueWatcherStore(pool: pool)),
         savedQueries: SavedQueryRoutes(store: SavedQueryStore(pool: pool)),
-        blockers: BlockerRoutes(store: BlockerStore(pool: pool), masterData: MasterDataStore(pool: pool),
-                                organizations: OrganizationStore(pool: pool)),
+        blockers: BlockerRoutes(store: BlockerStore(pool: pool)),
         meetings: MeetingRoutes(store: MeetingStore(pool: pool)))
     return .council(api)
 }

@@ -28,7 +28,7 @@ public enum DevSeed {
     }
 
     /// Seeds on one connection in one transaction; with `municipalities`, the MIC list is
-    /// imported first (in the same transaction). ANALYZE runs after the commit.
+    /// imported first (in the same transaction). VACUUM (ANALYZE) runs after the commit.
     public static func run(on connection: Connection, scale: Scale, seed: Int,
                            municipalities: [MunicipalityListRow]? = nil) throws -> Report {
         let started = Date()
@@ -52,7 +52,9 @@ public enum DevSeed {
             if connection.isOpen { try? connection.execute(script: "ROLLBACK", name: "seed.rollback") }
             throw error
         }
-        try connection.execute(script: "ANALYZE", name: "seed.analyze")
+        // Statistics for the planner, and hint bits and visibility maps set now rather than by
+        // the first queries (or autovacuum) after the seed.
+        try connection.execute(script: "VACUUM (ANALYZE)", name: "seed.vacuum")
         report.seconds = Date().timeIntervalSince(started)
         return report
     }

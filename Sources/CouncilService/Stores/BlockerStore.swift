@@ -28,13 +28,40 @@ public struct BlockerStore: Sendable {
         }
     }
 
-    /// Every blocker of the filter, unpaged (for one 団体 or one vendor: bounded by the country).
-    public func all(_ filter: BlockerFilter, scope: Policy.IssueScope) async throws -> [Blocker] {
-        try await cached("all|\(filter)|\(scope)") { connection in
-            try connection.query(Query("blockers.all", """
+    public func municipalityView(_ code: MunicipalityCode, scope: Policy.IssueScope) async throws -> DantaiBlockers? {
+        try await cached("dantai|\(code)|\(scope)") { connection in
+            guard let name: String = try connection.query(Query("blockers.dantaiName", "SELECT name FROM dantai WHERE code = \(code)")).first?
+                .decode("name") else { return nil }
+            var filter = BlockerFilter()
+            filter.dantai = code.rawValue
+            let blockers = try connection.query(Query("blockers.ofDantai", "SELECT * FROM (\(Self.base(filter, scope: scope))) b ORDER BY b.vendor_id"))
+                .rows.map(Self.blocker)
+            return DantaiBlockers(dantaiCode: code.rawValue, name: name, businessAreas: BusinessArea.allCases.map { area in
+                DantaiBlockers.Area(businessArea: area, name: area.japaneseName, blockers: blockers.filter { $0.businessArea == area })
+            })
+        }
+    }
+
+    /// One vendor's blocked 団体; nil when there is no such vendor.
+    public func vendorView(_ vendor: Int, businessArea: BusinessArea?, prefectures: [PrefectureCode],
+                           scope: Policy.IssueScope) async throws -> VendorBlocked? {
+        try await cached("vendor|\(vendor)|\(String(describing: businessArea))|\(prefectures)|\(scope)") { connection in
+            guard let name: String = try connection.query(Query("blockers.vendorName", """
+                SELECT name FROM organizations WHERE id = \(vendor) AND kind = 'vendor'
+                """)).first?.decode("name") else { return nil }
+            var filter = BlockerFilter()
+            filter.vendor = vendor
+            filter.businessArea = businessArea
+            filter.prefectures = prefectures
+            let blockers = try connection.query(Query("blockers.ofVendor", """
                 SELECT * FROM (\(Self.base(filter, scope: scope))) b
-                ORDER BY b.dantai_code, (SELECT sort_order FROM business_areas WHERE slug = b.business_area), b.vendor_id
+                ORDER BY b.dantai_code, (SELECT sort_order FROM business_areas WHERE slug = b.business_area)
                 """)).rows.map(Self.blocker)
+            var names: [PrefectureCode: String] = [:]
+            for row in try connection.query(Query("blockers.prefectureNames", "SELECT code, name FROM prefectures")).rows {
+                names[try row.decode("code")] = try row.decode("name")
+            }
+            return VendorBlocked(vendor: OrganizationRef(id: vendor, name: name), blockers: blockers, prefectureNames: names)
         }
     }
 

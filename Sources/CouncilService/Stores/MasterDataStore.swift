@@ -36,13 +36,6 @@ public struct MasterDataStore: Sendable {
         }
     }
 
-    /// The name of a 団体 (municipality or prefecture), nil when there is none with that code.
-    public func dantaiName(_ code: MunicipalityCode) async throws -> String? {
-        try await pool.withConnection { connection in
-            try connection.query(Query("masterData.dantaiName", "SELECT name FROM dantai WHERE code = \(code)")).first?.decode("name")
-        }
-    }
-
     enum Queries {
         static let businessAreas = Query("masterData.businessAreas", """
             SELECT a.slug, a.name, a.aliases, a.ministry, m.name AS ministry_name, a.prefectures_run_it

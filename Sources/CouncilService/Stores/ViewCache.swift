@@ -14,7 +14,8 @@ final class ViewCache: Sendable {
     private let entries = NIOLockedValueBox([String: Entry]())
     private let capacity: Int
 
-    init(capacity: Int = 512) {
+    /// Room for every 団体's view (1,788), every vendor's and the common groupings at once.
+    init(capacity: Int = 4096) {
         self.capacity = capacity
     }
 
