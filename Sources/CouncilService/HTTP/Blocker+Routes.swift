@@ -4,6 +4,22 @@ import Hummingbird
 struct BlockerRoutes: Sendable {
     let store: BlockerStore
 
+    /// Large views (a 団体's 20 areas, a vendor's 団体) cost more to encode than to look up, so
+    /// their JSON is cached too, under the same change version as the views themselves.
+    private func json<View: Encodable & Sendable>(_ key: String, notFound: String,
+                                                  _ view: @Sendable () async throws -> View?) async throws -> Response {
+        let version = try await store.version()
+        let body: ByteBuffer
+        if let cached = store.cache.lookup("json|" + key, version: version, as: ByteBuffer.self) {
+            body = cached
+        } else {
+            guard let value = try await view() else { throw Problem.notFound(notFound) }
+            body = ByteBuffer(bytes: try JSONCoding.encoder.encode(value))
+            store.cache.store("json|" + key, version: version, body)
+        }
+        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body))
+    }
+
     func list(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
         let principal = try context.caller()
         let parameters = try QueryParameters(request, allowed: [
@@ -30,10 +46,10 @@ struct BlockerRoutes: Sendable {
         _ = try QueryParameters(request, allowed: [])
         let text = context.parameters.get("code") ?? ""
         guard let code = MunicipalityCode(rawValue: text) else { throw Problem.invalid("code", MunicipalityCode.whyInvalid(text)) }
-        guard let view = try await store.municipalityView(code, scope: Policy.issueScope(try context.caller())) else {
-            throw Problem.notFound("no 団体 \(code)")
+        let scope = Policy.issueScope(try context.caller())
+        return try await json("dantai|\(code)|\(scope)", notFound: "no 団体 \(code)") {
+            try await store.municipalityView(code, scope: scope)
         }
-        return try .json(view)
     }
 
     func forVendor(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
@@ -41,11 +57,10 @@ struct BlockerRoutes: Sendable {
         let parameters = try QueryParameters(request, allowed: ["business_area", "all"])
         let id = try context.id("id")
         let prefectures = try parameters.bool("all") == true ? [] : Policy.defaultPrefectureScope(principal)
-        guard let view = try await store.vendorView(id, businessArea: try parameters.value("business_area", as: BusinessArea.self),
-                                                    prefectures: prefectures, scope: Policy.issueScope(principal)) else {
-            throw Problem.notFound("no vendor \(id)")
+        let area = try parameters.value("business_area", as: BusinessArea.self), scope = Policy.issueScope(principal)
+        return try await json("vendor|\(id)|\(String(describing: area))|\(prefectures)|\(scope)", notFound: "no vendor \(id)") {
+            try await store.vendorView(id, businessArea: area, prefectures: prefectures, scope: scope)
         }
-        return try .json(view)
     }
 
     func specifiedSupport(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {

@@ -8,6 +8,11 @@ public struct BlockerStore: Sendable {
         self.pool = pool
     }
 
+    /// The change version the cached views are validated against.
+    func version() async throws -> Int64 {
+        try await pool.withConnection { try $0.query(ViewCache.versionQuery).single().decode("version") }
+    }
+
     /// A view computed on one connection, or the cached one while nothing it reads has changed.
     private func cached<Value: Sendable>(_ key: String, _ compute: @escaping @Sendable (Connection) throws -> Value) async throws -> Value {
         try await pool.withConnection { [cache] connection in

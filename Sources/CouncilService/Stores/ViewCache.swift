@@ -21,15 +21,13 @@ final class ViewCache: Sendable {
 
     static let versionQuery = Query("viewCache.version", "SELECT sum(value)::bigint AS version FROM change_counters")
 
-    /// The view under `key`: cached if computed at the current version, else computed on the
-    /// same connection. The version is read before computing, so what is stored is at least as
-    /// new as the version it is stored under.
-    func value<Value: Sendable>(_ key: String, on connection: Connection, compute: () throws -> Value) throws -> Value {
-        let version: Int64 = try connection.query(Self.versionQuery).single().decode("version")
-        if let entry = entries.withLockedValue({ $0[key] }), entry.version == version, let value = entry.value as? Value {
-            return value
-        }
-        let value = try compute()
+    /// The entry under `key` when it was stored at `version`.
+    func lookup<Value: Sendable>(_ key: String, version: Int64, as type: Value.Type) -> Value? {
+        guard let entry = entries.withLockedValue({ $0[key] }), entry.version == version else { return nil }
+        return entry.value as? Value
+    }
+
+    func store(_ key: String, version: Int64, _ value: any Sendable) {
         entries.withLockedValue { entries in
             if entries.count >= capacity {
                 entries = entries.filter { $0.value.version == version }
@@ -37,6 +35,16 @@ final class ViewCache: Sendable {
             }
             entries[key] = Entry(version: version, value: value)
         }
+    }
+
+    /// The view under `key`: cached if computed at the current version, else computed on the
+    /// same connection. The version is read before computing, so what is stored is at least as
+    /// new as the version it is stored under.
+    func value<Value: Sendable>(_ key: String, on connection: Connection, compute: () throws -> Value) throws -> Value {
+        let version: Int64 = try connection.query(Self.versionQuery).single().decode("version")
+        if let value = lookup(key, version: version, as: Value.self) { return value }
+        let value = try compute()
+        store(key, version: version, value)
         return value
     }
 }
