@@ -192,6 +192,16 @@ import Testing
                 state: .specifiedSupport, reason: .vendorWithdrawal, newTargetMonth: nil, pmoCompletion: nil, note: nil))],
                 by: .system, authorize: { _, _ in nil }, dryRun: false)
             #expect(try await vendorA() == 5)
+            // The whole-view JSON of a 団体 follows too.
+            func sapporoJuki() async throws -> Int {
+                let response = try await env.send(client, .get, "/v1/municipalities/011002/blockers", as: .admin)
+                let areas = try response.json["business_areas"] as? [[String: Any]] ?? []
+                return (areas.first { $0["business_area"] as? String == "juki" }?["blockers"] as? [Any])?.count ?? -1
+            }
+            #expect(try await sapporoJuki() == 1)
+            #expect(try await sapporoJuki() == 1)
+            _ = try await env.issue("札幌の新たな阻害", by: .vendorB, municipalities: [Self.link("011002", .blocked, [.juki])])
+            #expect(try await sapporoJuki() == 2)
         }
     }
 }
