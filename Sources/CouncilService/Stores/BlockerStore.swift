@@ -171,11 +171,12 @@ public struct BlockerStore: Sendable {
                        ab.product_id AS adoption_product_id, ab.state AS adoption_state, ab.reason
                 FROM keyed k FULL JOIN adoption_blocks ab
                   ON ab.dantai_code = k.dantai_code AND ab.area = k.area AND ab.vendor_id = k.vendor_id)
-            SELECT r.dantai_code, d.name AS dantai_name, d.prefecture_code, pf.block, r.business_area, r.vendor_id,
+            SELECT r.dantai_code, (SELECT dn.name FROM dantai dn WHERE dn.code = r.dantai_code) AS dantai_name,
+                   pf.code AS prefecture_code, pf.block, r.business_area, r.vendor_id,
                    o.name AS vendor_name, r.issues, r.adoption_state, r.reason, pr.id AS product_id, pr.name AS product_name
             FROM r
-            JOIN dantai d ON d.code = r.dantai_code
-            JOIN prefectures pf ON pf.code = d.prefecture_code
+            -- A 団体コード begins with its prefecture's code; the name is looked up per row, by index.
+            JOIN prefectures pf ON pf.code = left(r.dantai_code, 2)
             JOIN organizations o ON o.id = r.vendor_id
             LEFT JOIN products pr ON \(details ? productLookup : "FALSE")
             WHERE \(SQL.joined(outer, separator: " AND "))
