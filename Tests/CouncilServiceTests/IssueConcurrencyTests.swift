@@ -137,4 +137,43 @@ import Testing
             try expectProblem(different, .unprocessableContent, field: "Idempotency-Key")
         }
     }
+
+    /// 32 clients edit one issue at once, each for several rounds (read, then PATCH with what it
+    /// read): every acknowledged write is an event, every refused one a 412, and the issue ends
+    /// as the last acknowledged write left it.
+    @Test func thirtyTwoConcurrentEditorsLoseNothing() async throws {
+        try await withApp { client, env in
+            let issue = try await env.issue("競合の的")
+            let path = "/v1/issues/\(issue.number)"
+            let outcomes = try await withThrowingTaskGroup(of: [(version: Int, title: String)?].self) { group in
+                for writer in 0..<32 {
+                    group.addTask {
+                        var acknowledged: [(version: Int, title: String)?] = []
+                        for round in 0..<4 {
+                            let etag = try await env.send(client, .get, path, as: .admin).headers[.eTag] ?? ""
+                            let title = "書き手\(writer) 回\(round)"
+                            let response = try await env.send(client, .patch, path, as: .admin, json: ["title": title], headers: [.ifMatch: etag])
+                            switch response.status {
+                            case .ok: acknowledged.append((try response.json["version"] as? Int ?? -1, title))
+                            case .preconditionFailed: acknowledged.append(nil)
+                            default: Issue.record("unexpected \(response.status): \(response.text)")
+                            }
+                        }
+                        return acknowledged
+                    }
+                }
+                return try await group.reduce(into: []) { $0 += $1 }
+            }
+            let wins = outcomes.compactMap { $0 }
+            #expect(outcomes.count == 128)
+            #expect(!wins.isEmpty)
+            #expect(Set(wins.map(\.version)).count == wins.count, "two writes acknowledged for one version")
+            let final = try await env.send(client, .get, path, as: .admin).json
+            let last = try #require(wins.max { $0.version < $1.version })
+            #expect(final["title"] as? String == last.title)
+            #expect(final["version"] as? Int == 1 + wins.count)
+            let events = try await env.send(client, .get, "\(path)/events?limit=1000", as: .admin).json.items
+            #expect(events.filter { $0["field"] as? String == "title" }.count == wins.count)
+        }
+    }
 }

@@ -19,7 +19,7 @@ struct ProductCommand: AsyncParsableCommand {
 
         func run() async throws {
             let answer = try await client.client().get("v1/products", QueryItems.of([("vendor", vendor), ("business_area", businessArea), ("limit", 1000)]))
-            try output.list(answer, rows: answer.object["items"] as? [[String: Any]] ?? [], columns: ProductCommand.columns)
+            try output.items(answer, columns: ProductCommand.columns)
         }
     }
 
@@ -96,7 +96,7 @@ struct StatusCommand: AsyncParsableCommand {
             let answer = try await client.client().get("v1/development-status", QueryItems.of([
                 ("vendor", vendor), ("business_area", businessArea), ("stage", stage), ("as_of", asOf),
             ]))
-            try output.list(answer, rows: answer.object["items"] as? [[String: Any]] ?? [], columns: StatusCommand.columns)
+            try output.items(answer, columns: StatusCommand.columns)
         }
     }
 
@@ -132,7 +132,7 @@ struct StatusCommand: AsyncParsableCommand {
 
         func run() async throws {
             let answer = try await client.client().get("v1/development-status/history", QueryItems.of([("product_id", product), ("business_area", businessArea)]))
-            try output.list(answer, rows: answer.object["items"] as? [[String: Any]] ?? [], columns: StatusCommand.columns)
+            try output.items(answer, columns: StatusCommand.columns)
         }
     }
 
@@ -145,7 +145,7 @@ struct StatusCommand: AsyncParsableCommand {
         func run() async throws {
             let answer = try await client.client().get("v1/development-status/summary", QueryItems.of([("as_of", asOf)]))
             let stages = ["not_started", "designing", "developing", "testing", "completed", "available"]
-            try output.list(answer, rows: answer.object["items"] as? [[String: Any]] ?? [], columns:
+            try output.items(answer, columns:
                 [Column("業務", "name")] + stages.map { Column($0, "stages.\($0)", right: true) } + [Column("計", "total", right: true)])
         }
     }
@@ -229,7 +229,7 @@ struct AdoptionCommand: AsyncParsableCommand {
 
         func run() async throws {
             let answer = try await client.client().get("v1/adoptions/\(code)/\(businessArea)/history")
-            try output.list(answer, rows: answer.object["items"] as? [[String: Any]] ?? [], columns: [
+            try output.items(answer, columns: [
                 Column("日時") { String(JSONPath.text($0, "at").prefix(19)) }, Column("製品", "product_id", right: true), Column("状態", "state"),
                 Column("事由", "reason"), Column("移行予定", "planned_month"), Column("備考", "note"),
             ])

@@ -64,7 +64,7 @@ struct OrganizationCommand: AsyncParsableCommand {
 
         func run() async throws {
             let answer = try await client.client().get("v1/organizations", QueryItems.of([("kind", kind), ("limit", limit)]))
-            try output.list(answer, rows: answer.object["items"] as? [[String: Any]] ?? [], columns: OrganizationCommand.columns)
+            try output.items(answer, columns: OrganizationCommand.columns)
         }
     }
 
@@ -140,7 +140,7 @@ struct AccountCommand: AsyncParsableCommand {
 
         func run() async throws {
             let answer = try await client.client().get("v1/accounts", QueryItems.of([("organization_id", organization), ("role", role), ("limit", 1000)]))
-            try output.list(answer, rows: answer.object["items"] as? [[String: Any]] ?? [], columns: AccountCommand.columns)
+            try output.items(answer, columns: AccountCommand.columns)
         }
     }
 
@@ -211,7 +211,7 @@ struct TokenCommand: AsyncParsableCommand {
             let api = try client.client()
             let id = try await TokenCommand.account(account, api)
             let answer = try await api.get("v1/accounts/\(id)/tokens")
-            try output.list(answer, rows: answer.object["items"] as? [[String: Any]] ?? [], columns: [
+            try output.items(answer, columns: [
                 Column("ID", "id", right: true), Column("名前", "name"), Column("先頭", "hint"), Column("期限", "expires_at"),
                 Column("最終利用", "last_used_at"), Column("失効", "revoked_at"),
             ])
@@ -269,7 +269,7 @@ struct AuditCommand: AsyncParsableCommand {
             ("since", since), ("before", before), ("limit", limit),
         ]))
         let next = answer.object["next_before"].map { JSONPath.describe($0) } ?? ""
-        try output.list(answer, rows: answer.object["items"] as? [[String: Any]] ?? [], columns: [
+        try output.items(answer, columns: [
             Column("ID", "id", right: true), Column("日時") { String(JSONPath.text($0, "at").prefix(19)) }, Column("アカウント", "actor_account_id"),
             Column("操作", "action"), Column("対象") { "\(JSONPath.text($0, "entity_type")) \(JSONPath.text($0, "entity_id"))" },
             Column("変更") { ($0["changes"] as? [String: Any])?.keys.sorted().joined(separator: ", ") ?? "" },

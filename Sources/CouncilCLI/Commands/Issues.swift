@@ -120,7 +120,7 @@ struct IssueCommand: AsyncParsableCommand {
 
         func run() async throws {
             let answer = try await client.client().get("v1/issues/\(number)/transitions")
-            try output.list(answer, rows: answer.object["items"] as? [[String: Any]] ?? [], columns: [
+            try output.items(answer, columns: [
                 Column("移動先", "to"), Column("可否", "possible"), Column("理由", "reason"),
             ])
         }
@@ -135,7 +135,7 @@ struct IssueCommand: AsyncParsableCommand {
 
         func run() async throws {
             let answer = try await client.client().get("v1/issues/\(number)/comments/\(comment)/revisions")
-            try output.list(answer, rows: answer.object["items"] as? [[String: Any]] ?? [], columns: [
+            try output.items(answer, columns: [
                 Column("置換日時") { String(JSONPath.text($0, "replaced_at").prefix(19)) }, Column("編集者", "replaced_by", right: true), Column("本文", "body"),
             ])
         }
@@ -149,7 +149,7 @@ struct IssueCommand: AsyncParsableCommand {
 
         func run() async throws {
             let answer = try await client.client().get("v1/issues/\(number)/watchers")
-            try output.list(answer, rows: answer.object["items"] as? [[String: Any]] ?? [], columns: [
+            try output.items(answer, columns: [
                 Column("種別", "kind"), Column("ID", "id", right: true), Column("名前", "name"), Column("開始") { String(JSONPath.text($0, "since").prefix(10)) },
             ])
         }
@@ -305,7 +305,7 @@ struct IssueCommand: AsyncParsableCommand {
 
         func run() async throws {
             let answer = try await client.client().get("v1/issues/\(number)/comments", [URLQueryItem(name: "limit", value: "500")])
-            try output.list(answer, rows: answer.object["items"] as? [[String: Any]] ?? [], columns: [
+            try output.items(answer, columns: [
                 Column("ID", "id", right: true), Column("投稿者", "author_name"), Column("組織", "author_organization.name"),
                 Column("編集", "edit_count", right: true), Column("本文", "body"),
             ])
@@ -346,7 +346,7 @@ struct IssueCommand: AsyncParsableCommand {
 
         func run() async throws {
             let answer = try await client.client().get("v1/issues/\(number)/relations")
-            try output.list(answer, rows: answer.object["items"] as? [[String: Any]] ?? [], columns: [
+            try output.items(answer, columns: [
                 Column("関係", "kind"), Column("番号", right: true) { "#" + JSONPath.text($0, "issue") }, Column("状態", "state"), Column("件名", "title"),
             ])
         }
@@ -390,7 +390,7 @@ struct IssueCommand: AsyncParsableCommand {
 
         func run() async throws {
             let answer = try await client.client().get("v1/issues/\(number)/events", [URLQueryItem(name: "limit", value: "1000")])
-            try output.list(answer, rows: answer.object["items"] as? [[String: Any]] ?? [], columns: [
+            try output.items(answer, columns: [
                 Column("日時") { String(JSONPath.text($0, "at").prefix(19)) }, Column("種類", "kind"), Column("項目", "field"),
                 Column("変更前") { JSONPath.compact($0["old"]) }, Column("変更後") { JSONPath.compact($0["new"]) },
             ])
@@ -410,7 +410,7 @@ struct QueryCommand: AsyncParsableCommand {
 
         func run() async throws {
             let answer = try await client.client().get("v1/saved-queries")
-            try output.list(answer, rows: answer.object["items"] as? [[String: Any]] ?? [], columns: [
+            try output.items(answer, columns: [
                 Column("ID", "id", right: true), Column("名前", "name"), Column("共有", "shared"), Column("条件") { JSONPath.compact($0["filters"]) },
             ])
         }

@@ -50,7 +50,7 @@ struct MunicipalityCommand: AsyncParsableCommand {
 
         func run() async throws {
             let answer = try await client.client().get("v1/prefectures")
-            try output.list(answer, rows: answer.object["items"] as? [[String: Any]] ?? [], columns: [
+            try output.items(answer, columns: [
                 Column("コード", "code"), Column("名称", "name"), Column("ブロック", "block"), Column("市区町村数", "municipality_count", right: true),
             ])
         }
@@ -63,7 +63,7 @@ struct MunicipalityCommand: AsyncParsableCommand {
 
         func run() async throws {
             let answer = try await client.client().get("v1/blocks")
-            try output.list(answer, rows: answer.object["items"] as? [[String: Any]] ?? [], columns: [
+            try output.items(answer, columns: [
                 Column("ブロック", "slug"), Column("名称", "name"), Column("都道府県", "prefectures"),
             ])
         }
@@ -76,7 +76,7 @@ struct MunicipalityCommand: AsyncParsableCommand {
 
         func run() async throws {
             let answer = try await client.client().get("v1/business-areas")
-            try output.list(answer, rows: answer.object["items"] as? [[String: Any]] ?? [], columns: [
+            try output.items(answer, columns: [
                 Column("業務", "slug"), Column("名称", "name"), Column("所管", "ministry.name"), Column("都道府県も", "prefectures_run_it"),
             ])
         }

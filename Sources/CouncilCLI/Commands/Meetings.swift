@@ -14,7 +14,7 @@ struct MeetingCommand: AsyncParsableCommand {
 
         func run() async throws {
             let answer = try await client.client().get("v1/meetings", QueryItems.of([("limit", 1000)]))
-            try output.list(answer, rows: answer.object["items"] as? [[String: Any]] ?? [], columns: [
+            try output.items(answer, columns: [
                 Column("ID", "id", right: true), Column("回", right: true) { "第\(JSONPath.text($0, "number"))回" }, Column("開催日", "held_on"),
                 Column("状態", "state"), Column("名称", "title"), Column("議題数", right: true) { String(($0["agenda"] as? [Any])?.count ?? 0) },
             ])
@@ -87,7 +87,7 @@ struct MeetingCommand: AsyncParsableCommand {
 
         func run() async throws {
             let answer = try await client.client().json("POST", "v1/meetings/\(id)/agenda/propose")
-            try output.list(answer, rows: answer.object["items"] as? [[String: Any]] ?? [], columns: MeetingCommand.agendaColumns,
+            try output.items(answer, columns: MeetingCommand.agendaColumns,
                             footer: "confirm with: council meeting item \(id) ITEM --confirm")
         }
     }

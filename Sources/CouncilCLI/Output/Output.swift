@@ -31,6 +31,11 @@ struct OutputOptions: ParsableArguments {
         if let footer { print(footer) }
     }
 
+    /// Prints the `items` of a list answer.
+    func items(_ answer: APIClient.Answer, columns: [Column], footer: String? = nil) throws {
+        try list(answer, rows: answer.object["items"] as? [[String: Any]] ?? [], columns: columns, footer: footer)
+    }
+
     /// Prints one object as aligned "label  value" lines.
     func detail(_ answer: APIClient.Answer, _ fields: [(String, String)]) {
         if json || csv { return printJSON(answer.data) }
