@@ -360,9 +360,8 @@ struct IssueCommand: AsyncParsableCommand {
 
         func run() async throws {
             let api = try client.client()
-            let me = try await api.get("v1/me").object
-            let id = JSONPath.value(me, organization ? "organization.id" : "account.id") ?? 0
-            _ = try await api.json("POST", "v1/issues/\(number)/watchers", ["kind": organization ? "organization" : "account", "id": id])
+            let watcher = try await IssueCommand.watcher(api, organization: organization)
+            _ = try await api.json("POST", "v1/issues/\(number)/watchers", ["kind": watcher.kind, "id": watcher.id])
             print("watching #\(number)")
         }
     }
@@ -375,11 +374,17 @@ struct IssueCommand: AsyncParsableCommand {
 
         func run() async throws {
             let api = try client.client()
-            let me = try await api.get("v1/me").object
-            let id = JSONPath.text(me, organization ? "organization.id" : "account.id")
-            _ = try await api.send("DELETE", "v1/issues/\(number)/watchers/\(organization ? "organization" : "account")/\(id)")
+            let watcher = try await IssueCommand.watcher(api, organization: organization)
+            _ = try await api.send("DELETE", "v1/issues/\(number)/watchers/\(watcher.kind)/\(watcher.id)")
             print("no longer watching #\(number)")
         }
+    }
+
+    /// The caller as a watcher: their account, or with `organization` their organization.
+    static func watcher(_ api: APIClient, organization: Bool) async throws -> (kind: String, id: Int) {
+        let me = try await api.get("v1/me").object
+        let id = (JSONPath.value(me, organization ? "organization.id" : "account.id") as? NSNumber)?.intValue ?? 0
+        return (organization ? "organization" : "account", id)
     }
 
     struct Events: AsyncParsableCommand {

@@ -139,8 +139,8 @@ struct IssueRoutes: Sendable {
         let number = try context.id("number")
         let principal = try context.caller()
         // Invisible issues answer 404 before anything about the request is judged.
-        let current = try await store.issue(number, for: principal)
-        guard let expected = try IfMatch.version(request, issue: current.number, required: true) else { throw Problem.preconditionRequired }
+        try await store.requireVisible(number, for: principal)
+        guard let expected = try IfMatch.version(request, issue: number, required: true) else { throw Problem.preconditionRequired }
         let patch = try await request.decodeJSON(Patch.self, context: context)
         return try .issue(try await store.update(number, expectedVersion: expected, by: principal, try context.auditActor()) { issue in
             patch.apply(to: issue)
@@ -150,7 +150,7 @@ struct IssueRoutes: Sendable {
     func transition(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
         let number = try context.id("number")
         let principal = try context.caller()
-        _ = try await store.issue(number, for: principal)
+        try await store.requireVisible(number, for: principal)
         let expected = try IfMatch.version(request, issue: number, required: false)
         let body = try await request.decodeJSON(TransitionBody.self, context: context)
         let transition = IssueStore.Transition(to: body.to, answer: body.answer, duplicateOf: body.duplicateOf, comment: body.comment,

@@ -47,10 +47,10 @@ public struct BlockerStore: Sendable {
         }
     }
 
-    /// One vendor's blocked 団体; nil when there is no such vendor.
+    /// One vendor's blocked 団体; nil when there is no such vendor. Cached as JSON by its route.
     public func vendorView(_ vendor: Int, businessArea: BusinessArea?, prefectures: [PrefectureCode],
                            scope: Policy.IssueScope) async throws -> VendorBlocked? {
-        try await cached("vendor|\(vendor)|\(String(describing: businessArea))|\(prefectures)|\(scope)") { connection in
+        try await pool.withConnection { connection in
             guard let name: String = try connection.query(Query("blockers.vendorName", """
                 SELECT name FROM organizations WHERE id = \(vendor) AND kind = 'vendor'
                 """)).first?.decode("name") else { return nil }

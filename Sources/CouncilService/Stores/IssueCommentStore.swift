@@ -94,8 +94,10 @@ public struct IssueCommentStore: Sendable {
 
     /// A comment changes what search finds and when the issue was last active, not its ETag.
     private static func touch(_ number: Int, on connection: Connection) throws {
-        try IssueStore.refreshSearchText(number, on: connection)
-        try connection.query(Query("issues.touch", "UPDATE issues SET updated_at = now() WHERE number = \(number)"))
+        try connection.query(Query("issues.touchForComment", """
+            UPDATE issues SET search_text = \(IssueStore.searchText(own: "own_search_key", number)), updated_at = now()
+            WHERE number = \(number)
+            """))
     }
 
     static func fetch(_ id: Int, on connection: Connection, lock: Bool = false) throws -> IssueComment? {

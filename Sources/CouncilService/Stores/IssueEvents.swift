@@ -18,8 +18,11 @@ public struct IssueEvents: Sendable {
     }
 
     /// Events for an edit: each changed field, and each municipality link added, removed or changed.
-    static func recordChanges(_ connection: Connection, _ number: Int, _ actor: AuditActor, before: Issue, after: Issue) throws {
-        var old = try JSONValue.fields(of: before), new = try JSONValue.fields(of: after)
+    /// `before` and `after` come with their API fields, which the audit row uses too.
+    static func recordChanges(_ connection: Connection, _ number: Int, _ actor: AuditActor,
+                              before: (issue: Issue, fields: [String: JSONValue]),
+                              after: (issue: Issue, fields: [String: JSONValue])) throws {
+        var old = before.fields, new = after.fields
         for key in ["municipalities", "version", "updated_at", "created_at"] {
             old[key] = nil
             new[key] = nil
@@ -27,8 +30,8 @@ public struct IssueEvents: Sendable {
         for (field, change) in AuditStore.changes(before: old, after: new).sorted(by: { $0.key < $1.key }) {
             try record(connection, number, actor, kind: "field_changed", field: field, old: change.old ?? .null, new: change.new ?? .null)
         }
-        let oldLinks = Dictionary(uniqueKeysWithValues: before.municipalities.map { ($0.dantaiCode.rawValue, $0.link) })
-        let newLinks = Dictionary(uniqueKeysWithValues: after.municipalities.map { ($0.dantaiCode.rawValue, $0.link) })
+        let oldLinks = Dictionary(uniqueKeysWithValues: before.issue.municipalities.map { ($0.dantaiCode.rawValue, $0.link) })
+        let newLinks = Dictionary(uniqueKeysWithValues: after.issue.municipalities.map { ($0.dantaiCode.rawValue, $0.link) })
         for code in Set(oldLinks.keys).union(newLinks.keys).sorted() {
             let was = oldLinks[code], now = newLinks[code]
             guard was != now else { continue }

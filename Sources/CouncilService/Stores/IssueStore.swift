@@ -20,6 +20,12 @@ public struct IssueStore: Sendable {
         }
     }
 
+    /// 404 unless the issue exists and the caller may see it: what write routes check before
+    /// judging anything else about the request (one narrow query, not the whole issue).
+    public func requireVisible(_ number: Int, for principal: Principal) async throws {
+        _ = try await pool.withConnection { try Self.visibleFacts(number, principal, on: $0) }
+    }
+
     public func create(_ draft: IssueDraft, by principal: Principal, _ actor: AuditActor) async throws -> Issue {
         try draft.validate()
         return try await pool.withTransaction { connection in
@@ -27,14 +33,16 @@ public struct IssueStore: Sendable {
             let number: Int = try connection.query(Query("issues.nextNumber", """
                 UPDATE issue_number_counter SET last = last + 1 RETURNING last
                 """)).single().decode("last")
+            // A new issue has no comments yet: it searches as its own text.
+            let own = Self.ownSearchKey(draft)
             try connection.query(Query("issues.insert", """
                 INSERT INTO issues (number, title, body, category, severity, visibility, reporter_account_id,
-                                    reporter_organization_id, assignee_organization_id, due_date, labels)
+                                    reporter_organization_id, assignee_organization_id, due_date, labels, own_search_key, search_text)
                 VALUES (\(number), \(draft.title), \(draft.body), \(draft.category), \(draft.severity), \(draft.visibility),
-                        \(principal.accountID), \(principal.organizationID), \(draft.assigneeID), \(draft.dueDate), \(draft.labels)::text[])
+                        \(principal.accountID), \(principal.organizationID), \(draft.assigneeID), \(draft.dueDate), \(draft.labels)::text[],
+                        \(own), \(own))
                 """))
             try Self.writeLinks(number, draft, on: connection)
-            try Self.refreshSearch(number, draft, on: connection)
             let created = try Self.fetch(number, on: connection)!
             try IssueEvents.record(connection, number, actor, kind: "created", field: nil, old: nil, new: .string(created.title))
             try AuditStore.record(connection, actor, action: "issue.create", entityType: "issue", entityID: number,
@@ -51,26 +59,27 @@ public struct IssueStore: Sendable {
             guard let current = try Self.fetch(number, on: connection, lock: true) else { throw Problem.notFound("no issue #\(number)") }
             try Policy.requireSee(issue: current.accessFacts, principal)
             guard current.version == expectedVersion else { throw Problem.preconditionFailed(current: current.etag) }
-            let before = IssueDraft(current)
             let draft = try change(current)
-            let changed = draft.changedFields(from: before)
+            let changed = draft.changedFields(from: IssueDraft(current))
             try Policy.requireEdit(issue: current.accessFacts, changing: changed, principal)
             guard !changed.isEmpty else { return current }
             try draft.validate()
             try Self.checkReferences(draft, on: connection)
+            let own = Self.ownSearchKey(draft)
             try connection.query(Query("issues.update", """
                 UPDATE issues SET title = \(draft.title), body = \(draft.body), category = \(draft.category),
                        severity = \(draft.severity), visibility = \(draft.visibility),
                        assignee_organization_id = \(draft.assigneeID), due_date = \(draft.dueDate), labels = \(draft.labels)::text[],
+                       own_search_key = \(own), search_text = \(Self.searchText(own: "\(own)", number)),
                        version = version + 1, updated_at = now()
                 WHERE number = \(number)
                 """))
             try Self.writeLinks(number, draft, on: connection)
-            if changed.contains("title") || changed.contains("body") { try Self.refreshSearch(number, draft, on: connection) }
             let updated = try Self.fetch(number, on: connection)!
-            try IssueEvents.recordChanges(connection, number, actor, before: current, after: updated)
+            let before = try JSONValue.fields(of: current), after = try JSONValue.fields(of: updated)
+            try IssueEvents.recordChanges(connection, number, actor, before: (current, before), after: (updated, after))
             try AuditStore.record(connection, actor, action: "issue.update", entityType: "issue", entityID: number,
-                                  before: try JSONValue.fields(of: current), after: try JSONValue.fields(of: updated))
+                                  before: before, after: after)
             return updated
         }
     }
@@ -246,19 +255,17 @@ public struct IssueStore: Sendable {
             """))
     }
 
-    /// The search key of the issue's own text, and the combined text `q` searches.
-    static func refreshSearch(_ number: Int, _ draft: IssueDraft, on connection: Connection) throws {
-        let own = IssueSearchKey.make(draft.title) + "\n" + IssueSearchKey.make(draft.body)
-        try connection.query(Query("issues.setOwnSearchKey", "UPDATE issues SET own_search_key = \(own) WHERE number = \(number)"))
-        try refreshSearchText(number, on: connection)
+    /// The search key of an issue's own text (title and body).
+    static func ownSearchKey(_ draft: IssueDraft) -> String {
+        IssueSearchKey.make(draft.title) + "\n" + IssueSearchKey.make(draft.body)
     }
 
-    static func refreshSearchText(_ number: Int, on connection: Connection) throws {
-        try connection.query(Query("issues.refreshSearchText", """
-            UPDATE issues SET search_text = own_search_key || coalesce(E'\\n' || (
-                SELECT string_agg(search_key, E'\\n' ORDER BY id) FROM issue_comments WHERE issue_number = \(number)), '')
-            WHERE number = \(number)
-            """))
+    /// What `q` searches: the issue's own key, then every comment's, in order.
+    static func searchText(own: SQL, _ number: Int) -> SQL {
+        """
+        \(own) || coalesce(E'\\n' || (
+            SELECT string_agg(search_key, E'\\n' ORDER BY id) FROM issue_comments WHERE issue_number = \(number)), '')
+        """
     }
 
     /// The facts of an issue the caller may see; 404 when it is absent or invisible.
