@@ -36,10 +36,14 @@ struct BlockerRoutes: Sendable {
             filter.prefectures = Policy.defaultPrefectureScope(principal)
         }
         let scope = Policy.issueScope(principal)
+        let page = try parameters.page()
         if let grouping = try parameters.value("group_by", as: BlockerGrouping.self) {
+            for name in ["limit", "offset"] where try parameters.string(name) != nil {
+                throw Problem.invalid(name, "groups are answered whole; \(name) applies to the list without group_by")
+            }
             return try .json(["groups": try await store.groups(filter, by: grouping, scope: scope)])
         }
-        return try .json(try await store.blockers(filter, page: try parameters.page(), scope: scope))
+        return try .json(try await store.blockers(filter, page: page, scope: scope))
     }
 
     func forMunicipality(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {

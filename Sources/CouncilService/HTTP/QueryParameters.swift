@@ -6,6 +6,7 @@ struct QueryParameters {
     private let values: [String: [String]]
 
     init(_ request: Request, allowed: Set<String>) throws {
+        try Self.requireText(request.uri.query ?? "")
         var values: [String: [String]] = [:]
         for (name, value) in request.uri.queryParameters {
             values[String(name), default: []].append(String(value))
@@ -19,6 +20,29 @@ struct QueryParameters {
             throw Problem.invalid(unknown, "unknown query parameter; known: \(allowed.sorted().joined(separator: ", "))")
         }
         self.values = values
+    }
+
+    /// Percent escapes must decode to UTF-8 text without NUL (which PostgreSQL text cannot hold):
+    /// `q=%FF` is refused, not searched as a replacement character.
+    static func requireText(_ query: String) throws {
+        for pair in query.split(separator: "&") {
+            let name = pair.split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
+            var bytes: [UInt8] = []
+            var utf8 = pair.utf8[...]
+            while let byte = utf8.popFirst() {
+                if byte == UInt8(ascii: "%"), utf8.count >= 2,
+                   let value = UInt8(String(decoding: utf8.prefix(2), as: UTF8.self), radix: 16) {
+                    bytes.append(value)
+                    utf8 = utf8.dropFirst(2)
+                } else {
+                    bytes.append(byte)
+                }
+            }
+            guard String(validating: bytes, as: UTF8.self) != nil, !bytes.contains(0) else {
+                let printable = name.utf8.allSatisfy { (0x21...0x7E).contains($0) } ? name : "query"
+                throw Problem.invalid(printable, "not valid UTF-8 text after percent-decoding")
+            }
+        }
     }
 
     /// Every parameter as given: what a saved query stores.
