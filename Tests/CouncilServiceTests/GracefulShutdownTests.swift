@@ -65,12 +65,13 @@ import Testing
     }
 }
 
-/// Polls a condition every 20 ms for at most 10 s.
-func waitUntil(_ condition: () throws -> Bool, sourceLocation: SourceLocation = #_sourceLocation) async throws {
-    let deadline = ContinuousClock.now + .seconds(10)
+/// Polls a condition every 20 ms for at most `limit` (10 s).
+func waitUntil(within limit: Duration = .seconds(10), _ condition: () throws -> Bool,
+               sourceLocation: SourceLocation = #_sourceLocation) async throws {
+    let deadline = ContinuousClock.now + limit
     while ContinuousClock.now < deadline {
         if try condition() { return }
         try await Task.sleep(for: .milliseconds(20))
     }
-    Issue.record("condition not met within 10 s", sourceLocation: sourceLocation)
+    Issue.record("condition not met within \(limit)", sourceLocation: sourceLocation)
 }

@@ -1,0 +1,137 @@
+import AsyncHTTPClient
+import NIOCore
+import NIOHTTP1
+@testable import CouncilService
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The real `council serve` as a child process on a free port, for faults only a process can
+/// suffer: SIGKILL, SIGTERM, two daemons on one database. Its log goes to a file that failed
+/// tests print.
+final class DaemonProcess: Sendable {
+    let pid: pid_t
+    let port: Int
+    let log: URL
+    var url: String { "http://127.0.0.1:\(port)" }
+
+    private init(pid: pid_t, port: Int, log: URL) {
+        self.pid = pid
+        self.port = port
+        self.log = log
+    }
+
+    /// Starts `council serve` on `database` (migrating it unless told not to) and waits until
+    /// `/health/ready` answers 200.
+    static func start(_ database: DatabaseConfiguration, arguments: [String] = [], waitReady: Bool = true) async throws -> DaemonProcess {
+        guard let binary = CLIRunner.binary else { throw ConfigurationError("the council binary was not built next to the tests") }
+        let port = try freePort()
+        let log = FileManager.default.temporaryDirectory.appending(path: "council-daemon-\(UUID().uuidString).log")
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, log.path, O_WRONLY | O_CREAT | O_APPEND, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, log.path, O_WRONLY | O_CREAT | O_APPEND, 0o600)
+        let words: [String] = [binary.path, "serve", "--host", "127.0.0.1", "--port", String(port), "--log-level", "notice"] + arguments
+        let variables: [String] = ["DATABASE_URL=\(database.description)", "PATH=/usr/bin:/bin", "LANG=C.UTF-8"]
+        let argv = words.map { strdup($0) } + [nil]
+        let envp = variables.map { strdup($0) } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, binary.path, &actions, nil, argv, envp)
+        guard spawned == 0 else { throw ConfigurationError("cannot start council serve: \(String(cString: strerror(spawned)))") }
+        let daemon = DaemonProcess(pid: pid, port: port, log: log)
+        if waitReady { try await daemon.waitReady() }
+        return daemon
+    }
+
+    func waitReady(within limit: Duration = .seconds(60)) async throws {
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline {
+            if let status = try? await get("/health/ready").status, status == 200 { return }
+            if kill(pid, 0) != 0 { throw ConfigurationError("council serve exited while starting:\n\(logText)") }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw ConfigurationError("council serve was not ready within \(limit):\n\(logText)")
+    }
+
+    var logText: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+
+    func signal(_ signal: Int32) { kill(pid, signal) }
+
+    /// Waits for the process to end and returns its exit status (128 + n for signal n).
+    func waitExit(within limit: Duration = .seconds(30)) async throws -> Int32 {
+        let deadline = ContinuousClock.now + limit
+        var status: Int32 = 0
+        while ContinuousClock.now < deadline {
+            let result = waitpid(pid, &status, WNOHANG)
+            if result == pid { return (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F) }
+            if result == -1, errno != EINTR { throw ConfigurationError("waitpid failed") }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        kill(pid, SIGKILL)
+        throw ConfigurationError("council serve did not exit within \(limit):\n\(logText)")
+    }
+
+    /// Stops the process (SIGKILL) if it still runs, and removes its log.
+    func dispose() async {
+        if kill(pid, 0) == 0 {
+            kill(pid, SIGKILL)
+            _ = try? await waitExit(within: .seconds(10))
+        }
+        try? FileManager.default.removeItem(at: log)
+    }
+
+    struct Answer: Sendable {
+        let status: UInt
+        let headers: [String: String]
+        let body: String
+    }
+
+    /// One request; `timeout` bounds the whole exchange.
+    func request(_ method: HTTPMethod, _ path: String, token: String? = nil, headers extra: [String: String] = [:],
+                 json: String? = nil, body: [UInt8]? = nil, contentType: String? = nil, timeout: Duration = .seconds(30)) async throws -> Answer {
+        var request = HTTPClientRequest(url: url + path)
+        request.method = method
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        for (name, value) in extra { request.headers.add(name: name, value: value) }
+        if let json {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: json))
+        } else if let body {
+            request.headers.add(name: "Content-Type", value: contentType ?? "application/octet-stream")
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        let response = try await HTTPClient.shared.execute(request, timeout: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000))
+        let collected = try await response.body.collect(upTo: 64 << 20)
+        var headers: [String: String] = [:]
+        for header in response.headers { headers[header.name.lowercased()] = header.value }
+        return Answer(status: response.status.code, headers: headers, body: String(buffer: collected))
+    }
+
+    func get(_ path: String, token: String? = nil) async throws -> Answer {
+        try await request(.GET, path, token: token, timeout: .seconds(5))
+    }
+
+    /// A port nobody listens on now (bound to port 0, read, closed).
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw ConfigurationError("socket failed") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw ConfigurationError("bind failed") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
