@@ -57,3 +57,11 @@ bench_paths() {
 bench_upload() {
     curl -sf -o "$WORK/answer.json" -w '%{time_total}' "${AUTH[@]}" -H 'Content-Type: text/csv' --data-binary @"$2" "localhost:$PORT$1"
 }
+
+# wrk over the request lines of a file (bench/requests.lua) at $2 connections, starting at line
+# offset $3; prints "req/s p50 p95 p99 errors" (milliseconds).
+bench_requests() {
+    local threads=$(( $2 > 1 ? 2 : 1 )) out
+    out=$(REQUESTS_FILE="$1" OFFSET="${3:-0}" THREADS=$threads wrk -t"$threads" -c"$2" -d"${DURATION}s" -s bench/requests.lua "http://127.0.0.1:$PORT")
+    echo "$(awk '/^Requests\/sec/ {print $2}' <<<"$out") $(awk '/^percentiles ms:/ {print $3, $4, $5}' <<<"$out") $(awk -F': ' '/non-2xx or socket errors/ {print $2}' <<<"$out")"
+}

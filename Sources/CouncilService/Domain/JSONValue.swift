@@ -34,8 +34,8 @@ public enum JSONValue: Codable, Sendable, Equatable {
 
     /// The fields of an encodable value, in the API's JSON form (snake_case keys).
     static func fields<Value: Encodable>(of value: Value) throws -> [String: JSONValue] {
-        let data = try JSONCoding.encoder.encode(value)
-        guard case .object(let fields) = try JSONDecoder().decode(JSONValue.self, from: data) else { return [:] }
+        let data = try JSONCoding.fast.encode(value)
+        guard case .object(let fields) = try JSONDecoder().decode(JSONValue.self, from: Data(data)) else { return [:] }
         return fields
     }
 }

@@ -4,19 +4,11 @@ import Hummingbird
 struct BlockerRoutes: Sendable {
     let store: BlockerStore
 
-    /// Large views (a 団体's 20 areas, a vendor's 団体) cost more to encode than to look up, so
-    /// their JSON is cached too, under the same change version as the views themselves.
+    /// Large views (a 団体's 20 areas, a vendor's 団体) cost more to encode than to compute, so
+    /// the store keeps their JSON, valid while nothing they read has changed.
     private func json<View: Encodable & Sendable>(_ key: String, notFound: String,
-                                                  _ view: @Sendable () async throws -> View?) async throws -> Response {
-        let version = try await store.version()
-        let body: ByteBuffer
-        if let cached = store.cache.lookup("json|" + key, version: version, as: ByteBuffer.self) {
-            body = cached
-        } else {
-            guard let value = try await view() else { throw Problem.notFound(notFound) }
-            body = ByteBuffer(bytes: try JSONCoding.encoder.encode(value))
-            store.cache.store("json|" + key, version: version, body)
-        }
+                                                  _ view: @escaping @Sendable (Connection) throws -> View?) async throws -> Response {
+        guard let body = try await store.cachedJSON(key, view) else { throw Problem.notFound(notFound) }
         return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body))
     }
 
@@ -52,7 +44,7 @@ struct BlockerRoutes: Sendable {
         guard let code = MunicipalityCode(rawValue: text) else { throw Problem.invalid("code", MunicipalityCode.whyInvalid(text)) }
         let scope = Policy.issueScope(try context.caller())
         return try await json("dantai|\(code)|\(scope)", notFound: "no 団体 \(code)") {
-            try await store.municipalityView(code, scope: scope)
+            try BlockerStore.municipalityView(code, scope: scope, on: $0)
         }
     }
 
@@ -63,7 +55,7 @@ struct BlockerRoutes: Sendable {
         let prefectures = try parameters.bool("all") == true ? [] : Policy.defaultPrefectureScope(principal)
         let area = try parameters.value("business_area", as: BusinessArea.self), scope = Policy.issueScope(principal)
         return try await json("vendor|\(id)|\(String(describing: area))|\(prefectures)|\(scope)", notFound: "no vendor \(id)") {
-            try await store.vendorView(id, businessArea: area, prefectures: prefectures, scope: scope)
+            try BlockerStore.vendorView(id, businessArea: area, prefectures: prefectures, scope: scope, on: $0)
         }
     }
 

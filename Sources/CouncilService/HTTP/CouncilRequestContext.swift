@@ -20,8 +20,11 @@ public struct CouncilRequestContext: RequestContext {
     public var responseEncoder: JSONEncoder { JSONCoding.encoder }
 }
 
-/// The API's JSON conventions: snake_case keys, ISO 8601 dates, stable key order.
+/// The API's JSON conventions: snake_case keys, ISO 8601 dates, stable key order. Responses
+/// are written by `APIJSONEncoder`, which produces the same bytes as `encoder`, faster.
 enum JSONCoding {
+    static let fast = APIJSONEncoder()
+
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
@@ -41,7 +44,7 @@ enum JSONCoding {
 extension Response {
     /// A JSON response in the API's conventions.
     static func json<Value: Encodable>(_ value: Value, status: HTTPResponse.Status = .ok) throws -> Response {
-        let data = try JSONCoding.encoder.encode(value)
+        let data = try JSONCoding.fast.encode(value)
         return Response(
             status: status,
             headers: [.contentType: "application/json; charset=utf-8"],

@@ -1,3 +1,5 @@
+import NIOCore
+
 /// Who blocks whom: computed on each request from open issues and adoptions, within what the
 /// caller may see.
 public struct BlockerStore: Sendable {
@@ -8,9 +10,17 @@ public struct BlockerStore: Sendable {
         self.pool = pool
     }
 
-    /// The change version the cached views are validated against.
-    func version() async throws -> Int64 {
-        try await pool.withConnection { try $0.query(ViewCache.versionQuery).single().decode("version") }
+    /// A view's JSON, on one pooled connection: the cached bytes while nothing the view reads
+    /// has changed, else the view computed, encoded and kept. nil when `compute` finds nothing.
+    func cachedJSON<View: Encodable & Sendable>(_ key: String, _ compute: @escaping @Sendable (Connection) throws -> View?) async throws -> ByteBuffer? {
+        try await pool.withConnection { [cache] connection in
+            let version = try cache.version(on: connection)
+            if let body = cache.lookup("json|" + key, version: version, as: ByteBuffer.self) { return body }
+            guard let view = try compute(connection) else { return nil }
+            let body = ByteBuffer(bytes: try JSONCoding.fast.encode(view))
+            cache.store("json|" + key, version: version, body)
+            return body
+        }
     }
 
     /// A view computed on one connection, or the cached one while nothing it reads has changed.
@@ -34,40 +44,46 @@ public struct BlockerStore: Sendable {
     }
 
     public func municipalityView(_ code: MunicipalityCode, scope: Policy.IssueScope) async throws -> DantaiBlockers? {
-        try await cached("dantai|\(code)|\(scope)") { connection in
-            guard let name: String = try connection.query(Query("blockers.dantaiName", "SELECT name FROM dantai WHERE code = \(code)")).first?
-                .decode("name") else { return nil }
-            var filter = BlockerFilter()
-            filter.dantai = code.rawValue
-            let blockers = try connection.query(Query("blockers.ofDantai", "SELECT * FROM (\(Self.base(filter, scope: scope))) b ORDER BY b.vendor_id"))
-                .rows.map(Self.blocker)
-            return DantaiBlockers(dantaiCode: code.rawValue, name: name, businessAreas: BusinessArea.allCases.map { area in
-                DantaiBlockers.Area(businessArea: area, name: area.japaneseName, blockers: blockers.filter { $0.businessArea == area })
-            })
-        }
+        try await pool.withConnection { try Self.municipalityView(code, scope: scope, on: $0) }
     }
 
-    /// One vendor's blocked 団体; nil when there is no such vendor. Cached as JSON by its route.
+    /// The blockers of one 団体 in each of the 20 business areas; nil when there is no such 団体.
+    static func municipalityView(_ code: MunicipalityCode, scope: Policy.IssueScope, on connection: Connection) throws -> DantaiBlockers? {
+        guard let name: String = try connection.query(Query("blockers.dantaiName", "SELECT name FROM dantai WHERE code = \(code)")).first?
+            .decode("name") else { return nil }
+        var filter = BlockerFilter()
+        filter.dantai = code.rawValue
+        let blockers = try connection.query(Query("blockers.ofDantai", "SELECT * FROM (\(Self.base(filter, scope: scope))) b ORDER BY b.vendor_id"))
+            .rows.map(Self.blocker)
+        return DantaiBlockers(dantaiCode: code.rawValue, name: name, businessAreas: BusinessArea.allCases.map { area in
+            DantaiBlockers.Area(businessArea: area, name: area.japaneseName, blockers: blockers.filter { $0.businessArea == area })
+        })
+    }
+
     public func vendorView(_ vendor: Int, businessArea: BusinessArea?, prefectures: [PrefectureCode],
                            scope: Policy.IssueScope) async throws -> VendorBlocked? {
-        try await pool.withConnection { connection in
-            guard let name: String = try connection.query(Query("blockers.vendorName", """
-                SELECT name FROM organizations WHERE id = \(vendor) AND kind = 'vendor'
-                """)).first?.decode("name") else { return nil }
-            var filter = BlockerFilter()
-            filter.vendor = vendor
-            filter.businessArea = businessArea
-            filter.prefectures = prefectures
-            let blockers = try connection.query(Query("blockers.ofVendor", """
-                SELECT * FROM (\(Self.base(filter, scope: scope))) b
-                ORDER BY b.dantai_code, (SELECT sort_order FROM business_areas WHERE slug = b.business_area)
-                """)).rows.map(Self.blocker)
-            var names: [PrefectureCode: String] = [:]
-            for row in try connection.query(Query("blockers.prefectureNames", "SELECT code, name FROM prefectures")).rows {
-                names[try row.decode("code")] = try row.decode("name")
-            }
-            return VendorBlocked(vendor: OrganizationRef(id: vendor, name: name), blockers: blockers, prefectureNames: names)
+        try await pool.withConnection { try Self.vendorView(vendor, businessArea: businessArea, prefectures: prefectures, scope: scope, on: $0) }
+    }
+
+    /// One vendor's blocked 団体; nil when there is no such vendor.
+    static func vendorView(_ vendor: Int, businessArea: BusinessArea?, prefectures: [PrefectureCode],
+                           scope: Policy.IssueScope, on connection: Connection) throws -> VendorBlocked? {
+        guard let name: String = try connection.query(Query("blockers.vendorName", """
+            SELECT name FROM organizations WHERE id = \(vendor) AND kind = 'vendor'
+            """)).first?.decode("name") else { return nil }
+        var filter = BlockerFilter()
+        filter.vendor = vendor
+        filter.businessArea = businessArea
+        filter.prefectures = prefectures
+        let blockers = try connection.query(Query("blockers.ofVendor", """
+            SELECT * FROM (\(Self.base(filter, scope: scope))) b
+            ORDER BY b.dantai_code, (SELECT sort_order FROM business_areas WHERE slug = b.business_area)
+            """)).rows.map(Self.blocker)
+        var names: [PrefectureCode: String] = [:]
+        for row in try connection.query(Query("blockers.prefectureNames", "SELECT code, name FROM prefectures")).rows {
+            names[try row.decode("code")] = try row.decode("name")
         }
+        return VendorBlocked(vendor: OrganizationRef(id: vendor, name: name), blockers: blockers, prefectureNames: names)
     }
 
     public func groups(_ filter: BlockerFilter, by grouping: BlockerGrouping, scope: Policy.IssueScope) async throws -> [BlockerGroup] {

@@ -21,6 +21,11 @@ final class ViewCache: Sendable {
 
     static let versionQuery = Query("viewCache.version", "SELECT sum(value)::bigint AS version FROM change_counters")
 
+    /// The change version now (committed changes only).
+    func version(on connection: Connection) throws -> Int64 {
+        try connection.query(Self.versionQuery).single().decode("version")
+    }
+
     /// The entry under `key` when it was stored at `version`.
     func lookup<Value: Sendable>(_ key: String, version: Int64, as type: Value.Type) -> Value? {
         guard let entry = entries.withLockedValue({ $0[key] }), entry.version == version else { return nil }
@@ -41,7 +46,7 @@ final class ViewCache: Sendable {
     /// same connection. The version is read before computing, so what is stored is at least as
     /// new as the version it is stored under.
     func value<Value: Sendable>(_ key: String, on connection: Connection, compute: () throws -> Value) throws -> Value {
-        let version: Int64 = try connection.query(Self.versionQuery).single().decode("version")
+        let version = try version(on: connection)
         if let value = lookup(key, version: version, as: Value.self) { return value }
         let value = try compute()
         store(key, version: version, value)

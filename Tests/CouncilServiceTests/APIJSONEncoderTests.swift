@@ -1,0 +1,77 @@
+@testable import CouncilService
+import Foundation
+import Testing
+
+/// The API's own JSON encoder writes exactly the bytes Foundation's `JSONEncoder` (snake_case
+/// keys, sorted, ISO 8601 dates, slashes unescaped) writes for the same value.
+@Suite struct APIJSONEncoderTests {
+    func expectSameBytes<Value: Encodable>(_ value: Value, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let ours = String(decoding: try APIJSONEncoder().encode(value), as: UTF8.self)
+        let foundation = String(decoding: try JSONCoding.encoder.encode(value), as: UTF8.self)
+        #expect(ours == foundation, sourceLocation: sourceLocation)
+    }
+
+    struct Edges: Codable {
+        struct Inner: Codable {
+            let dueDate: Date?
+            let ratioValue: Double
+            let flags: [Bool]
+        }
+        let createdAt: Date
+        let text: String
+        let whole: Double
+        let half: Double
+        let small: Double
+        let big: Int64
+        let negative: Int
+        let missing: String?
+        let inner: Inner
+        let nested: [[Inner]]
+        let byName: [String: [Int]]
+        let free: JSONValue
+        let url: URL
+        let id2Code: String
+        let ABCValue: Int
+    }
+
+    @Test func edgeCasesMatchFoundation() throws {
+        let free = JSONValue.object(["camelKey": .array([.number(1), .number(2.5), .null, .bool(false), .string("a/b")]),
+                                     "日本語キー": .object(["x": .number(-0.125)])])
+        let value = Edges(
+            createdAt: Date(timeIntervalSince1970: 1_795_653_591.987), text: "改行\n\"引用\" \\ tab\t ctl\u{1}\u{1F} / 🎌 𠮷 \u{7F}",
+            whole: 3, half: 0.5, small: 0.001, big: Int64.max, negative: -42, missing: nil,
+            inner: .init(dueDate: Date(timeIntervalSince1970: 0), ratioValue: 12.25, flags: [true, false]),
+            nested: [[.init(dueDate: nil, ratioValue: -1, flags: [])], []],
+            byName: ["dueBefore": [1], "plain": [], "state_list": [2, 3]], free: free,
+            url: URL(string: "https://example.jp/a?b=c")!, id2Code: "x", ABCValue: 1)
+        try expectSameBytes(value)
+        try expectSameBytes([String: String]())
+        try expectSameBytes(["zeta": 1, "alpha": 2])
+    }
+
+    /// Real views: an issue with links, its comment, the blockers of a 団体 and of a vendor, a
+    /// paged list and a meeting.
+    @Test func apiValuesMatchFoundation() async throws {
+        try await withApp { _, env in
+            let issue = try await env.issue(
+                "帳票/レイアウト \"変更\"", body: "本文\n二行目", municipalities: [
+                    IssueMunicipality(dantaiCode: MunicipalityCode(rawValue: "011002")!, impact: .blocked, businessAreas: [.juki]),
+                    IssueMunicipality(dantaiCode: MunicipalityCode(rawValue: "131016")!, impact: .affected, businessAreas: [.koseki, .juki]),
+                ], severity: .critical, labels: ["性能", "ABC"])
+            try expectSameBytes(issue)
+            try expectSameBytes(try await env.comment(on: issue.number, by: .vendorA, "コメント 🎌"))
+            let store = BlockerStore(pool: env.pool)
+            let admin = try await env.principal(.admin)
+            let scope = Policy.issueScope(admin)
+            try expectSameBytes(try await store.municipalityView(MunicipalityCode(rawValue: "011002")!, scope: scope))
+            try expectSameBytes(try await store.vendorView(env.ids.vendorA.id, businessArea: nil, prefectures: [], scope: scope))
+            try expectSameBytes(try await store.blockers(BlockerFilter(), page: Page(limit: 10, offset: 0), scope: scope))
+            for grouping in BlockerGrouping.allCases {
+                try expectSameBytes(try await store.groups(BlockerFilter(), by: grouping, scope: scope))
+            }
+            let meeting = try await MeetingStore(pool: env.pool).create(
+                MeetingDraft(number: nil, heldOn: CalendarDate(rawValue: "2026-12-10")!, title: "第1回 定例会", attendeeIDs: []), by: .system)
+            try expectSameBytes(meeting)
+        }
+    }
+}

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Fuzzing, the long variant of the reliability suite: schemathesis (PyPI) generates requests from
+# the served /openapi.yaml, once per role (secretariat admin, vendor, observer, anonymous), on a
+# fresh database seeded with `council dev seed --scale small`. Checks: no 5xx, every status,
+# content type, header and body as the document says. Prints the generated test cases per role.
+# Usage: bench/fuzz.sh   (MAX_TIME=seconds per role, default 150; FUZZ_LOGS=directory to keep
+# schemathesis's reports in)
+#
+# Operations that can lock the fuzzing caller out (revoking its own token, deactivating its own
+# account or organization) are left out of the generated runs; the authorization matrix and the
+# identity tests cover them.
+MAX_TIME=${MAX_TIME:-150}
+source "$(dirname "$0")/lib.sh"
+VENV=${FUZZ_VENV:-$HOME/.cache/council-fuzz-venv}
+if [[ ! -x $VENV/bin/schemathesis ]]; then
+    command -v python3 >/dev/null || { apt-get update -qq && apt-get install -y -qq python3 python3-venv; }
+    python3 -m venv "$VENV"
+    "$VENV/bin/pip" install -q schemathesis
+fi
+bench_cluster
+LOGS=${FUZZ_LOGS:-$WORK}
+mkdir -p "$LOGS"
+"$COUNCIL" db migrate >/dev/null
+"$COUNCIL" dev seed --scale small --seed 1 --municipalities "$NATIONAL_FILE" --tokens "$WORK/tokens.json" >/dev/null
+bench_daemon
+token() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$WORK/tokens.json" "$1"; }
+
+total=0
+failed=0
+summary=""
+for role in admin vendor observer anonymous; do
+    auth=()
+    [[ $role != anonymous ]] && auth=(-H "Authorization: Bearer $(token "$role")")
+    set +e
+    out=$("$VENV/bin/schemathesis" run "http://127.0.0.1:$PORT/openapi.yaml" "${auth[@]}" \
+        --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance \
+        --exclude-operation-id revokeToken --exclude-operation-id updateAccount --exclude-operation-id updateOrganization \
+        --phases examples,coverage,fuzzing --max-time "$MAX_TIME" --workers 2 --suppress-health-check all \
+        --request-timeout 10 --seed 1 2>&1)
+    status=$?
+    set -e
+    cases=$( (grep -oE '[0-9]+ generated' <<<"$out" || true) | tail -1 | awk '{print $1}')
+    result=$( (grep -E '^=+ .* in [0-9.]+s =+$' <<<"$out" || true) | tail -1 | tr -d '=' | sed 's/^ *//; s/ *$//')
+    echo "$out" > "$LOGS/fuzz-$role.txt"
+    [[ $status -ne 0 ]] && { failed=1; grep -A40 '^Failures:' <<<"$out" | head -60 >&2; }
+    total=$((total + ${cases:-0}))
+    summary+="  $role: ${cases:-0} test cases — $result"$'\n'
+done
+rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$DAEMON/status")
+cat <<REPORT
+Council fuzzing — $(date -u +%Y-%m-%dT%H:%MZ), schemathesis $("$VENV/bin/schemathesis" --version | awk '{print $NF}'), ${MAX_TIME}s per role
+$summary  total: $total generated test cases; daemon peak RSS $((rss_kb / 1024)) MiB
+REPORT
+exit $failed

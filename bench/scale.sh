@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# National-scale benchmark, one run: release build, fresh cluster, `council dev seed --scale
+# national --seed 1`, then every scenario at 1, 16 and 64 connections with wrk ($DURATION s each):
+#   get issue by id · list issues filtered (vendor + state + business area, first page with its
+#   total) · blockers by vendor grouped by prefecture (each of the 300 vendors) · municipality
+#   blockers (each of the 1,788 団体) · create issue with 20 municipality links · PATCH with
+#   If-Match · status report filing · mixed (35% get, 35% list, 20% PATCH, 10% create)
+# and, on the same cluster, `pgbench -S` and a one-row UPDATE script at the same client counts.
+# Reads are compared with pgbench -S, writes (and the mixed load) with the UPDATE script.
+# Prints a Markdown table (bench/RESULTS.md keeps the recorded run).
+# Usage: bench/scale.sh   (DURATION=seconds per measurement, default 10)
+DURATION=${DURATION:-10}
+LEVELS=(1 16 64)
+source "$(dirname "$0")/lib.sh"
+bench_cluster
+"$COUNCIL" db migrate >/dev/null
+seed_out=$("$COUNCIL" dev seed --scale national --seed 1 --municipalities "$NATIONAL_FILE" --tokens "$WORK/tokens.json")
+bench_daemon
+token() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$WORK/tokens.json" "$1"; }
+ADMIN=$(token admin)
+VENDOR=$(token vendor)
+Q=("${PSQL[@]}" -d council -v admin="$ADMIN" -v vendor="$VENDOR")
+
+# Request files: METHOD, path, token, If-Match, body (tab-separated).
+"${Q[@]}" -c "SELECT concat_ws(E'\t', 'GET', '/v1/issues/' || n, :'admin', '-', '-')
+               FROM (SELECT 1 + (hashint4(g) & 2147483647) % 100000 AS n FROM generate_series(1, 100000) g) s" > "$WORK/get.tsv"
+"${Q[@]}" -c "SELECT concat_ws(E'\t', 'GET', '/v1/issues?vendor=' || v.id || '&state=new,triaged,in_discussion&business_area=' || a.slug || '&limit=50',
+                               :'admin', '-', '-')
+               FROM (SELECT vendor_id AS id FROM issue_vendors GROUP BY 1 ORDER BY count(*) DESC LIMIT 30) v CROSS JOIN business_areas a
+               ORDER BY hashtext(v.id || a.slug)" > "$WORK/list.tsv"
+"${Q[@]}" -c "SELECT concat_ws(E'\t', 'GET', '/v1/blockers?vendor=' || id || '&group_by=prefecture', :'admin', '-', '-')
+               FROM organizations WHERE kind = 'vendor' ORDER BY id" > "$WORK/vendors.tsv"
+"${Q[@]}" -c "SELECT concat_ws(E'\t', 'GET', '/v1/municipalities/' || code || '/blockers', :'admin', '-', '-') FROM dantai ORDER BY code" > "$WORK/dantai.tsv"
+# Creates: the vendor's issue naming 20 municipalities, a different window of the list each time.
+"${Q[@]}" -c "WITH codes AS (SELECT array_agg(code ORDER BY code) AS c FROM municipalities)
+               SELECT concat_ws(E'\t', 'POST', '/v1/issues', :'vendor', '-', json_build_object(
+                   'title', 'ベンチマーク課題 ' || g, 'category', 'spec', 'severity', 'medium', 'body', '性能測定のための課題です。',
+                   'municipalities', (SELECT json_agg(json_build_object('dantai_code', codes.c[1 + (g * 37 + k) % 1741],
+                                                                        'impact', 'blocked', 'business_areas', json_build_array('juki')))
+                                      FROM generate_series(0, 19) k))::text)
+               FROM codes, generate_series(1, 60000) g" > "$WORK/create.tsv"
+# PATCHes: every issue once, with the ETag of its current version (issues 1-60,000 here, the
+# rest for the mixed load), so no request meets a stale ETag.
+patches() {
+    "${Q[@]}" -c "SELECT concat_ws(E'\t', 'PATCH', '/v1/issues/' || number, :'admin', '\"issue-' || number || '-v' || version || '\"',
+                                   json_build_object('severity', CASE WHEN severity = 'high' THEN 'low' ELSE 'high' END)::text)
+                   FROM issues WHERE number BETWEEN $1 AND $2 ORDER BY hashint4(number)"
+}
+patches 1 60000 > "$WORK/patch.tsv"
+"${Q[@]}" -c "SELECT concat_ws(E'\t', 'POST', '/v1/development-status', :'vendor', '-', json_build_object(
+                   'product_id', p.id, 'business_area', a.slug, 'stage', (ARRAY['designing', 'developing', 'testing'])[1 + g % 3],
+                   'cloud_readiness', 'verifying', 'note', '第' || g || '回報告')::text)
+               FROM products p JOIN organizations o ON o.id = p.vendor_id AND o.short_name = 'V001'
+               CROSS JOIN business_areas a CROSS JOIN generate_series(1, 100) g ORDER BY g, p.id, a.slug" > "$WORK/status.tsv"
+# Mixed: 35 get, 35 list, 20 PATCH, 10 create per 100 requests.
+patches 60001 100000 > "$WORK/patch-mixed.tsv"
+python3 - "$WORK" <<'PY'
+import sys
+work = sys.argv[1]
+def lines(name): return [l for l in open(f"{work}/{name}", encoding="utf-8").read().split("\n") if l]
+get, lst, create, patch = lines("get.tsv"), lines("list.tsv"), lines("create.tsv"), lines("patch-mixed.tsv")
+out, g, l, c, p = [], 0, 0, 30000, 0
+while p + 20 <= len(patch):
+    for i in range(35): out.append(get[g % len(get)]); g += 1
+    for i in range(35): out.append(lst[l % len(lst)]); l += 1
+    for i in range(20): out.append(patch[p]); p += 1
+    for i in range(10): out.append(create[c % len(create)]); c += 1
+# Interleave within each block of 100 so every stretch of the run has the same mix.
+import random
+random.seed(1)
+mixed = []
+for start in range(0, len(out), 100):
+    block = out[start:start + 100]
+    random.shuffle(block)
+    mixed.extend(block)
+open(f"{work}/mixed.tsv", "w", encoding="utf-8").write("\n".join(mixed) + "\n")
+PY
+
+# pgbench on the same cluster: its own database, scale 10 (1,000,000 accounts).
+"${PSQL[@]}" -c "CREATE DATABASE pgbench"
+pgbench -h "$WORK" -U postgres -i -s 10 -q pgbench >/dev/null 2>&1
+printf '\\set aid random(1, 100000 * :scale)\nUPDATE pgbench_accounts SET abalance = abalance + 1 WHERE aid = :aid;\n' > "$WORK/update.sql"
+pgb() { pgbench -h "$WORK" -U postgres -n -c "$1" -j $(( $1 > 1 ? 2 : 1 )) -T "$DURATION" "${@:2}" pgbench 2>/dev/null | awk '/^tps/ {print int($3)}'; }
+declare -A SELECT UPDATE
+for c in "${LEVELS[@]}"; do
+    SELECT[$c]=$(pgb "$c" -S)
+    UPDATE[$c]=$(pgb "$c" -f "$WORK/update.sql")
+done
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+row() {  # name file base offset-step
+    local name=$1 file=$2 base=$3 step=${4:-0} i=0
+    for c in "${LEVELS[@]}"; do
+        read -r rps p50 p95 p99 err <<<"$(bench_requests "$WORK/$file" "$c" $((i * step)))"
+        local against
+        if [[ $base == S ]]; then against=${SELECT[$c]}; else against=${UPDATE[$c]}; fi
+        echo "| $name | $c | ${rps%.*} | $p50 | $p95 | $p99 | $err | $(ratio "${rps%.*}" "$against") × $( [[ $base == S ]] && echo '-S' || echo 'update') |"
+        i=$((i + 1))
+    done
+}
+{
+    echo "| scenario | conns | req/s | p50 ms | p95 ms | p99 ms | errors | ratio to pgbench |"
+    echo "|---|---|---|---|---|---|---|---|"
+    row "get issue by id" get.tsv S
+    row "list issues (vendor + state + area, first 50 with total)" list.tsv S
+    row "blockers by vendor, group_by=prefecture (300 vendors)" vendors.tsv S
+    row "municipality blockers (1,788 団体)" dantai.tsv S
+    row "create issue with 20 municipality links" create.tsv U 20000
+    row "PATCH with If-Match" patch.tsv U 20000
+    row "status report filing" status.tsv U 20000
+    row "mixed: 35% get, 35% list, 20% PATCH, 10% create" mixed.tsv U 60000
+    for c in "${LEVELS[@]}"; do echo "| pgbench -S | $c | ${SELECT[$c]} | | | | | |"; done
+    for c in "${LEVELS[@]}"; do echo "| pgbench one-row UPDATE | $c | ${UPDATE[$c]} | | | | | |"; done
+} > "$WORK/table.md"
+rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$DAEMON/status")
+
+cat <<REPORT
+Council national-scale benchmark — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), $(free -g | awk '/Mem/ {print $2}') GiB, $(uname -r), $("$PGBIN/postgres" --version)
+$seed_out
+wrk ${DURATION}s per row; daemon pool size ${COUNCIL_POOL_SIZE:-4}; wrk, the daemon, PostgreSQL and pgbench share the machine.
+
+$(cat "$WORK/table.md")
+
+daemon peak RSS: $((rss_kb / 1024)) MiB (target ≤ 150 MB)
+REPORT
