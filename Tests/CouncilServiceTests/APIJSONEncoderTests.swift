@@ -32,6 +32,8 @@ import Testing
         let url: URL
         let id2Code: String
         let ABCValue: Int
+        let percent: Decimal
+        let percents: [Decimal?]
     }
 
     @Test func edgeCasesMatchFoundation() throws {
@@ -43,7 +45,8 @@ import Testing
             inner: .init(dueDate: Date(timeIntervalSince1970: 0), ratioValue: 12.25, flags: [true, false]),
             nested: [[.init(dueDate: nil, ratioValue: -1, flags: [])], []],
             byName: ["dueBefore": [1], "plain": [], "state_list": [2, 3]], free: free,
-            url: URL(string: "https://example.jp/a?b=c")!, id2Code: "x", ABCValue: 1)
+            url: URL(string: "https://example.jp/a?b=c")!, id2Code: "x", ABCValue: 1,
+            percent: Decimal(string: "31.7")!, percents: [Decimal(100), Decimal(string: "0.05"), nil, Decimal(string: "-12.345")])
         try expectSameBytes(value)
         try expectSameBytes([String: String]())
         try expectSameBytes(["zeta": 1, "alpha": 2])
@@ -72,6 +75,14 @@ import Testing
             let meeting = try await MeetingStore(pool: env.pool).create(
                 MeetingDraft(number: nil, heldOn: CalendarDate(rawValue: "2026-12-10")!, title: "第1回 定例会", attendeeIDs: []), by: .system)
             try expectSameBytes(meeting)
+            let code = MunicipalityCode(rawValue: "013030")!
+            let adoptions = AdoptionStore(pool: env.pool)
+            let draft = AdoptionDraft(dantaiCode: code, businessArea: .juki, productID: env.ids.productA.id, plannedMonth: nil, state: .planned,
+                                      reason: nil, newTargetMonth: nil, pmoCompletion: Decimal(string: "42.5"), note: "備考")
+            _ = try await adoptions.apply([.init(line: 0, draft: draft)], by: .system, authorize: { _, _ in nil }, dryRun: false)
+            let adoption = try #require(try await adoptions.adoption(dantai: code, area: .juki))
+            #expect(adoption.pmoCompletion == Decimal(string: "42.5"))
+            try expectSameBytes(adoption)
         }
     }
 }

@@ -24,6 +24,8 @@ enum Slot {
     case int(Int64)
     case uint(UInt64)
     case double(Double)
+    /// A number already in JSON form (a `Decimal`'s digits).
+    case number(String)
     case string(String)
     case object(ObjectBox)
     case array(ArrayBox)
@@ -61,6 +63,7 @@ enum Slot {
         case .int(let value): out.append(contentsOf: String(value).utf8)
         case .uint(let value): out.append(contentsOf: String(value).utf8)
         case .double(let value): Self.writeDouble(value, to: &out)
+        case .number(let text): out.append(contentsOf: text.utf8)
         case .string(let value): Self.writeString(value, to: &out)
         case .object(let object):
             out.append(UInt8(ascii: "{"))
@@ -188,11 +191,14 @@ private struct JSONTreeEncoder: Encoder {
         self.convertKeys = convertKeys
     }
 
-    /// Dates, URLs and data as Foundation writes them; the type tests compare metatypes, not
+    /// Dates, decimals, URLs and data as Foundation writes them; the type tests compare metatypes, not
     /// values (a dynamic cast per value is what makes Foundation's encoder slow).
     func encodeValue<Value: Encodable>(_ value: Value) throws {
         if Value.self == Date.self {
             box.slot = .string(Self.iso8601(value as! Date))
+        } else if Value.self == Decimal.self {
+            let decimal = value as! Decimal
+            box.slot = decimal.isNaN ? .null : .number(decimal.description)
         } else if Value.self == URL.self {
             box.slot = .string((value as! URL).absoluteString)
         } else if Value.self == Data.self {

@@ -87,19 +87,23 @@ public struct BlockerStore: Sendable {
     }
 
     public func groups(_ filter: BlockerFilter, by grouping: BlockerGrouping, scope: Policy.IssueScope) async throws -> [BlockerGroup] {
+        // Labels are looked up once per group (`g.key`), not once per row.
+        let rowLabel: SQL = grouping == .vendor ? "min(b.vendor_name)" : "NULL::text"
         let (key, label, order): (SQL, SQL, SQL) = switch grouping {
-        case .vendor: ("b.vendor_id::text", "b.vendor_name", "municipalities DESC, key")
-        case .prefecture: ("b.prefecture_code", "(SELECT name FROM prefectures WHERE code = b.prefecture_code)", "key")
-        case .block: ("b.block", "(SELECT name FROM blocks WHERE slug = b.block)", "(SELECT sort_order FROM blocks WHERE slug = min(b.block))")
-        case .businessArea: ("b.business_area", "(SELECT name FROM business_areas WHERE slug = b.business_area)",
-                             "(SELECT sort_order FROM business_areas WHERE slug = min(b.business_area))")
-        case .reason: ("coalesce(b.reason, 'none')", "coalesce(b.reason, 'none')", "key")
+        case .vendor: ("b.vendor_id::text", "g.row_label", "municipalities DESC, key")
+        case .prefecture: ("b.prefecture_code", "(SELECT name FROM prefectures WHERE code = g.key)", "key")
+        case .block: ("b.block", "(SELECT name FROM blocks WHERE slug = g.key)", "(SELECT sort_order FROM blocks WHERE slug = g.key)")
+        case .businessArea: ("b.business_area", "(SELECT name FROM business_areas WHERE slug = g.key)",
+                             "(SELECT sort_order FROM business_areas WHERE slug = g.key)")
+        case .reason: ("coalesce(b.reason, 'none')", "g.key", "key")
         }
         return try await cached("groups|\(grouping)|\(filter)|\(scope)") { connection in
             try connection.query(Query("blockers.groups.\(grouping.rawValue)", """
-                SELECT \(key) AS key, min(\(label)) AS label, count(DISTINCT b.dantai_code) AS municipalities,
-                       count(DISTINCT (b.dantai_code, b.business_area)) AS systems
-                FROM (\(Self.base(filter, scope: scope, details: false))) b GROUP BY 1 ORDER BY \(order)
+                SELECT g.key, \(label) AS label, g.municipalities, g.systems FROM (
+                    SELECT \(key) AS key, \(rowLabel) AS row_label, count(DISTINCT b.dantai_code) AS municipalities,
+                           count(DISTINCT (b.dantai_code, b.business_area)) AS systems
+                    FROM (\(Self.base(filter, scope: scope, details: false))) b GROUP BY 1) g
+                ORDER BY \(order)
                 """)).rows.map { row in
                 let key: String = try row.decode("key")
                 var label: String = try row.decode("label")
