@@ -19,20 +19,21 @@ bench_daemon
 token() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$WORK/tokens.json" "$1"; }
 ADMIN=$(token admin)
 VENDOR=$(token vendor)
-Q=("${PSQL[@]}" -d council -v admin="$ADMIN" -v vendor="$VENDOR")
+# psql interpolates :'admin' and :'vendor' only in what it reads, not in -c.
+q() { "${PSQL[@]}" -d council -v admin="$ADMIN" -v vendor="$VENDOR" <<<"$1"; }
 
 # Request files: METHOD, path, token, If-Match, body (tab-separated).
-"${Q[@]}" -c "SELECT concat_ws(E'\t', 'GET', '/v1/issues/' || n, :'admin', '-', '-')
+q "SELECT concat_ws(E'\t', 'GET', '/v1/issues/' || n, :'admin', '-', '-')
                FROM (SELECT 1 + (hashint4(g) & 2147483647) % 100000 AS n FROM generate_series(1, 100000) g) s" > "$WORK/get.tsv"
-"${Q[@]}" -c "SELECT concat_ws(E'\t', 'GET', '/v1/issues?vendor=' || v.id || '&state=new,triaged,in_discussion&business_area=' || a.slug || '&limit=50',
+q "SELECT concat_ws(E'\t', 'GET', '/v1/issues?vendor=' || v.id || '&state=new,triaged,in_discussion&business_area=' || a.slug || '&limit=50',
                                :'admin', '-', '-')
                FROM (SELECT vendor_id AS id FROM issue_vendors GROUP BY 1 ORDER BY count(*) DESC LIMIT 30) v CROSS JOIN business_areas a
                ORDER BY hashtext(v.id || a.slug)" > "$WORK/list.tsv"
-"${Q[@]}" -c "SELECT concat_ws(E'\t', 'GET', '/v1/blockers?vendor=' || id || '&group_by=prefecture', :'admin', '-', '-')
+q "SELECT concat_ws(E'\t', 'GET', '/v1/blockers?vendor=' || id || '&group_by=prefecture', :'admin', '-', '-')
                FROM organizations WHERE kind = 'vendor' ORDER BY id" > "$WORK/vendors.tsv"
-"${Q[@]}" -c "SELECT concat_ws(E'\t', 'GET', '/v1/municipalities/' || code || '/blockers', :'admin', '-', '-') FROM dantai ORDER BY code" > "$WORK/dantai.tsv"
+q "SELECT concat_ws(E'\t', 'GET', '/v1/municipalities/' || code || '/blockers', :'admin', '-', '-') FROM dantai ORDER BY code" > "$WORK/dantai.tsv"
 # Creates: the vendor's issue naming 20 municipalities, a different window of the list each time.
-"${Q[@]}" -c "WITH codes AS (SELECT array_agg(code ORDER BY code) AS c FROM municipalities)
+q "WITH codes AS (SELECT array_agg(code ORDER BY code) AS c FROM municipalities)
                SELECT concat_ws(E'\t', 'POST', '/v1/issues', :'vendor', '-', json_build_object(
                    'title', 'ベンチマーク課題 ' || g, 'category', 'spec', 'severity', 'medium', 'body', '性能測定のための課題です。',
                    'municipalities', (SELECT json_agg(json_build_object('dantai_code', codes.c[1 + (g * 37 + k) % 1741],
@@ -42,16 +43,21 @@ Q=("${PSQL[@]}" -d council -v admin="$ADMIN" -v vendor="$VENDOR")
 # PATCHes: every issue once, with the ETag of its current version (issues 1-60,000 here, the
 # rest for the mixed load), so no request meets a stale ETag.
 patches() {
-    "${Q[@]}" -c "SELECT concat_ws(E'\t', 'PATCH', '/v1/issues/' || number, :'admin', '\"issue-' || number || '-v' || version || '\"',
+    q "SELECT concat_ws(E'\t', 'PATCH', '/v1/issues/' || number, :'admin', '\"issue-' || number || '-v' || version || '\"',
                                    json_build_object('severity', CASE WHEN severity = 'high' THEN 'low' ELSE 'high' END)::text)
                    FROM issues WHERE number BETWEEN $1 AND $2 ORDER BY hashint4(number)"
 }
 patches 1 60000 > "$WORK/patch.tsv"
-"${Q[@]}" -c "SELECT concat_ws(E'\t', 'POST', '/v1/development-status', :'vendor', '-', json_build_object(
-                   'product_id', p.id, 'business_area', a.slug, 'stage', (ARRAY['designing', 'developing', 'testing'])[1 + g % 3],
-                   'cloud_readiness', 'verifying', 'note', '第' || g || '回報告')::text)
+# Status reports: the vendor's monthly report of each product and area, at its current stage
+# (a stage moving back needs a reason; reports here repeat the stage with a new note).
+q "SELECT concat_ws(E'\t', 'POST', '/v1/development-status', :'vendor', '-', json_build_object(
+                   'product_id', p.id, 'business_area', a.slug, 'stage', coalesce(s.stage, 'designing'),
+                   'cloud_readiness', coalesce(s.cloud_readiness, 'not_ready'), 'note', '第' || g || '回報告')::text)
                FROM products p JOIN organizations o ON o.id = p.vendor_id AND o.short_name = 'V001'
-               CROSS JOIN business_areas a CROSS JOIN generate_series(1, 100) g ORDER BY g, p.id, a.slug" > "$WORK/status.tsv"
+               CROSS JOIN business_areas a
+               LEFT JOIN LATERAL (SELECT stage, cloud_readiness FROM status_reports r WHERE r.product_id = p.id AND r.business_area = a.slug
+                                  ORDER BY reported_at DESC, id DESC LIMIT 1) s ON TRUE
+               CROSS JOIN generate_series(1, 100) g ORDER BY g, p.id, a.slug" > "$WORK/status.tsv"
 # Mixed: 35 get, 35 list, 20 PATCH, 10 create per 100 requests.
 patches 60001 100000 > "$WORK/patch-mixed.tsv"
 python3 - "$WORK" <<'PY'

@@ -56,7 +56,7 @@ public struct IdempotencyStore: Sendable {
     }
 
     public func complete(account: Int, key: String, response: StoredResponse) async throws {
-        try await pool.withConnection { connection in
+        _ = try await pool.withConnection { connection in
             try connection.query(Query("idempotency.complete", """
                 UPDATE idempotency_keys SET status = \(response.status), content_type = \(response.contentType),
                        location = \(response.location), body = decode(\(response.body.base64EncodedString()), 'base64')
@@ -67,7 +67,7 @@ public struct IdempotencyStore: Sendable {
 
     /// Frees a key whose request failed: nothing was created, so a retry may run it afresh.
     public func release(account: Int, key: String) async throws {
-        try await pool.withConnection { connection in
+        _ = try await pool.withConnection { connection in
             try connection.query(Query("idempotency.release", """
                 DELETE FROM idempotency_keys WHERE account_id = \(account) AND key = \(key) AND status IS NULL
                 """))
