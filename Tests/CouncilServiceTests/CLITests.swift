@@ -9,16 +9,10 @@ import Testing
     /// Runs a daemon on a free port over a seeded database, and gives a runner per caller.
     func withDaemon(_ body: @escaping @Sendable (Int, TestEnvironment, @Sendable (TestIdentities.Caller) -> CLIRunner) async throws -> Void) async throws {
         try await withTestPool { pool, _ in
-            let rows = try MunicipalityList.parse(try CSVTextEncoding.auto.decode(try TestFixtureData.sample).text)
-            _ = try await MunicipalityStore(pool: pool).importList(rows, encoding: .utf8, dryRun: false)
+            try await importSampleMunicipalities(pool)
             let environment = TestEnvironment(pool: pool, ids: try await TestIdentities.create(pool))
-            let (ports, continuation) = AsyncStream<Int>.makeStream()
-            let application = buildApplication(AppDependencies(pool: pool), address: ServerAddress(host: "127.0.0.1", port: 0),
-                                               logger: TestDatabases.logger, onServerRunning: { continuation.yield($0) })
-            let group = ServiceGroup(services: [application], gracefulShutdownSignals: [], cancellationSignals: [], logger: TestDatabases.logger)
-            let running = Task { try await group.run() }
-            var iterator = ports.makeAsyncIterator()
-            let port = try #require(await iterator.next())
+            let server = try await RunningServer.start(AppDependencies(pool: pool))
+            let port = server.port
             let home = FileManager.default.temporaryDirectory.appending(path: "cli-home-\(UUID().uuidString)").path
             defer { try? FileManager.default.removeItem(atPath: home) }
             let runner: @Sendable (TestIdentities.Caller) -> CLIRunner = { caller in
@@ -29,11 +23,10 @@ import Testing
             do {
                 try await body(port, environment, runner)
             } catch {
-                await group.triggerGracefulShutdown()
+                try? await server.stop()
                 throw error
             }
-            await group.triggerGracefulShutdown()
-            try await running.value
+            try await server.stop()
         }
     }
 

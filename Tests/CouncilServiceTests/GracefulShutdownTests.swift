@@ -11,20 +11,12 @@ import Testing
     /// stops accepting, and only then is the database pool closed.
     @Test func inFlightRequestsFinishBeforeTheServerAndPoolStop() async throws {
         try await withTestPool(maxConnections: 2) { pool, configuration in
-            let rows = try MunicipalityList.parse(try CSVTextEncoding.auto.decode(try TestFixtureData.sample).text)
-            _ = try await MunicipalityStore(pool: pool).importList(rows, encoding: .utf8, dryRun: false)
+            try await importSampleMunicipalities(pool)
 
             let state = ServerState()
-            let (ports, portContinuation) = AsyncStream<Int>.makeStream()
-            let application = buildApplication(
-                AppDependencies(pool: pool, state: state), address: ServerAddress(host: "127.0.0.1", port: 0),
-                logger: TestDatabases.logger, onServerRunning: { portContinuation.yield($0) })
-            let group = ServiceGroup(
-                services: [pool, application, DrainSignalService(state: state)],
-                gracefulShutdownSignals: [], cancellationSignals: [], logger: TestDatabases.logger)
-            let running = Task { try await group.run() }
-            var iterator = ports.makeAsyncIterator()
-            let port = try #require(await iterator.next())
+            let server = try await RunningServer.start(AppDependencies(pool: pool, state: state), before: [pool],
+                                                       after: [DrainSignalService(state: state)])
+            let port = server.port
             let url = "http://127.0.0.1:\(port)/v1/municipalities/011002"
 
             // Hold the request inside the database: the table is locked until we commit.
@@ -37,7 +29,7 @@ import Testing
             }
             try await waitUntil { try Self.requestsWaitingOnLocks(locker) == 1 }
 
-            await group.triggerGracefulShutdown()
+            await server.group.triggerGracefulShutdown()
             try await waitUntil { state.isDraining }
             // The request is still held; release it and it completes normally.
             try locker.execute(script: "COMMIT", name: "test.unlock")
@@ -45,7 +37,7 @@ import Testing
             #expect(status == 200)
             #expect(body.contains("札幌市"))
 
-            try await running.value
+            try await server.task.value
             // After the server stopped, new connections are refused and the pool is closed.
             await #expect(throws: (any Error).self) {
                 _ = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(5))

@@ -54,11 +54,12 @@ struct Serve: AsyncParsableCommand {
         }
         let state = ServerState()
         let address = configuration.address
+        let masterData = MasterDataCache(configuration: database.configuration, logger: logger)
         let application = buildApplication(
-            AppDependencies(pool: pool, metrics: registry, state: state), address: address, logger: logger,
+            AppDependencies(pool: pool, metrics: registry, state: state, masterData: masterData), address: address, logger: logger,
             onServerRunning: { port in logger.notice("Council listening on http://\(address.host):\(port)") })
         let group = ServiceGroup(
-            services: [pool, application, DrainSignalService(state: state)],
+            services: [pool, masterData, application, DrainSignalService(state: state)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             cancellationSignals: [],
             logger: logger)

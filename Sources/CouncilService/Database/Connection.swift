@@ -60,6 +60,27 @@ public final class Connection: @unchecked Sendable {
     /// False once libpq has seen the connection break.
     public var isOpen: Bool { !serverEndedSession && PQstatus(handle) == CONNECTION_OK }
 
+    /// Waits up to `milliseconds` for NOTIFY messages (after `LISTEN`) and returns how many
+    /// arrived. Throws when the connection is lost, so a listener knows it heard nothing.
+    func waitForNotifications(milliseconds: Int32) throws -> Int {
+        guard isOpen else { throw DatabaseError(.connection, "the listening connection is closed") }
+        let socket = PQsocket(handle)
+        guard socket >= 0 else { throw DatabaseError(.connection, "the listening connection has no socket") }
+        var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+        let ready = poll(&descriptor, 1, milliseconds)
+        if ready < 0 && errno != EINTR { throw DatabaseError(.connection, "poll failed on the listening connection") }
+        guard ready > 0 else { return 0 }
+        guard PQconsumeInput(handle) == 1, isOpen else {
+            throw DatabaseError(.connection, String(cString: PQerrorMessage(handle)).trimmed)
+        }
+        var count = 0
+        while let notification = PQnotifies(handle) {
+            PQfreemem(notification)
+            count += 1
+        }
+        return count
+    }
+
     /// Checks an idle connection without a round trip: a server that terminated this backend has
     /// already sent its FATAL message, so readable data on an idle socket means trouble.
     func isUsableAfterIdle() -> Bool {

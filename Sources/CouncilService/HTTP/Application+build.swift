@@ -9,11 +9,16 @@ public struct AppDependencies: Sendable {
     public let pool: DatabasePool
     public let metrics: PrometheusCollectorRegistry
     public let state: ServerState
+    /// Single municipalities kept in memory while it listens for changes (a lifecycle service
+    /// of its own); without it every lookup reads the database.
+    public let masterData: MasterDataCache?
 
-    public init(pool: DatabasePool, metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), state: ServerState = ServerState()) {
+    public init(pool: DatabasePool, metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), state: ServerState = ServerState(),
+                masterData: MasterDataCache? = nil) {
         self.pool = pool
         self.metrics = metrics
         self.state = state
+        self.masterData = masterData
     }
 }
 
@@ -37,7 +42,7 @@ public func buildRouteTable(_ dependencies: AppDependencies) -> RouteTable {
         metrics: MetricsRoutes(registry: dependencies.metrics, pool: dependencies.pool),
         contract: ContractRoutes(),
         masterData: MasterDataRoutes(store: MasterDataStore(pool: dependencies.pool)),
-        municipalities: MunicipalityRoutes(store: MunicipalityStore(pool: pool)),
+        municipalities: MunicipalityRoutes(store: MunicipalityStore(pool: pool), cache: dependencies.masterData),
         me: MeRoutes(accounts: AccountStore(pool: pool), organizations: OrganizationStore(pool: pool)),
         organizations: OrganizationRoutes(store: OrganizationStore(pool: pool)),
         accounts: accounts,

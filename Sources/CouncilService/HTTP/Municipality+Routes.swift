@@ -4,6 +4,7 @@ import Hummingbird
 /// Municipalities: search, lookup, and the import of MIC's list.
 struct MunicipalityRoutes: Sendable {
     let store: MunicipalityStore
+    let cache: MasterDataCache?
 
     func list(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
         let parameters = try QueryParameters(
@@ -36,12 +37,20 @@ struct MunicipalityRoutes: Sendable {
         } catch {
             throw Problem.invalid("code", error.description)
         }
+        if let body = cache?.lookup(code.rawValue) { return Self.json(body) }
+        let generation = cache?.generation
         guard let municipality = try await store.municipality(code) else {
             throw Problem.notFound(code.isPrefecture
                 ? "\(code) is a prefecture's code; see /v1/prefectures"
                 : "no municipality has the code \(code)")
         }
-        return try .json(municipality)
+        let body = ByteBuffer(bytes: try JSONCoding.fast.encode(municipality))
+        if let cache, let generation { cache.store(code.rawValue, body, readAt: generation) }
+        return Self.json(body)
+    }
+
+    private static func json(_ body: ByteBuffer) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body))
     }
 
     /// The body is the CSV file itself (`text/csv`), UTF-8 or CP932.
@@ -52,6 +61,8 @@ struct MunicipalityRoutes: Sendable {
         let decoded = try await UploadedFile.readText(request, context: context, encoding: encoding)
         let rows = try MunicipalityList.parse(decoded.text)
         let report = try await store.importList(rows, encoding: decoded.encoding, dryRun: dryRun, by: try context.auditActor())
+        // This daemon's readers see the import at once; others drop their copies on its NOTIFY.
+        if !dryRun { cache?.invalidate() }
         context.logger.info("municipality list import: \(report.inserted) inserted, \(report.updated) updated, \(report.unchanged) unchanged, \(report.deactivated) deactivated\(dryRun ? " (dry run)" : "")")
         return try .json(report)
     }

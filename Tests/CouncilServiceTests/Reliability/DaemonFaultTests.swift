@@ -212,8 +212,7 @@ import Glibc
             #expect(try await Self.count(pool, "SELECT count(*) AS n FROM schema_migrations") == Migration.embedded.count)
             #expect(try await Self.count(pool, "SELECT count(DISTINCT version) AS n FROM schema_migrations") == Migration.embedded.count)
 
-            let rows = try MunicipalityList.parse(try CSVTextEncoding.auto.decode(try TestFixtureData.sample).text)
-            _ = try await MunicipalityStore(pool: pool).importList(rows, encoding: .utf8, dryRun: false)
+            try await importSampleMunicipalities(pool)
             let ids = try await TestIdentities.create(pool)
             let vendor = ids.identity(.vendorA).secret, admin = ids.identity(.admin).secret
             let body = #"{"title": "二台構成", "category": "spec", "severity": "high", "municipalities": [{"dantai_code": "011002", "impact": "blocked", "business_areas": ["juki"]}]}"#

@@ -51,8 +51,7 @@ import Glibc
     }
 
     static func exercise(_ cluster: EmbeddedPostgres, _ daemon: DaemonProcess, _ pool: DatabasePool) async throws {
-        let rows = try MunicipalityList.parse(try CSVTextEncoding.auto.decode(try TestFixtureData.sample).text)
-        _ = try await MunicipalityStore(pool: pool).importList(rows, encoding: .utf8, dryRun: false)
+        try await importSampleMunicipalities(pool)
         let ids = try await TestIdentities.create(pool)
         let token = ids.identity(.vendorA).secret
         let long = DaemonFaultTests.long

@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import ServiceLifecycle
 import Testing
 
 /// What a test of the HTTP API gets: the database pool and a caller for every role.
@@ -20,8 +21,7 @@ func withApp(
 ) async throws {
     try await withTestPool { pool, _ in
         if seed {
-            let rows = try MunicipalityList.parse(try CSVTextEncoding.auto.decode(try TestFixtureData.sample).text)
-            _ = try await MunicipalityStore(pool: pool).importList(rows, encoding: .utf8, dryRun: false)
+            try await importSampleMunicipalities(pool)
         }
         let environment = TestEnvironment(pool: pool, ids: try await TestIdentities.create(pool))
         let app = Application(router: buildRouter(AppDependencies(pool: pool)), logger: TestDatabases.logger)
@@ -75,4 +75,36 @@ extension TestEnvironment {
         }
         return try await client.execute(uri: path, method: method, headers: headers, body: body) { $0 }
     }
+}
+
+/// The daemon's application on a free port of 127.0.0.1, in one service group with the services
+/// it needs (listed before it, so they start first and stop last).
+struct RunningServer {
+    let port: Int
+    let group: ServiceGroup
+    let task: Task<Void, any Error>
+
+    static func start(_ dependencies: AppDependencies, before: [any Service] = [], after: [any Service] = []) async throws -> RunningServer {
+        let (ports, continuation) = AsyncStream<Int>.makeStream()
+        let application = buildApplication(dependencies, address: ServerAddress(host: "127.0.0.1", port: 0),
+                                           logger: TestDatabases.logger, onServerRunning: { continuation.yield($0) })
+        let group = ServiceGroup(services: before + [application] + after, gracefulShutdownSignals: [], cancellationSignals: [],
+                                 logger: TestDatabases.logger)
+        let task = Task { try await group.run() }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else { throw ConfigurationError("the server did not start") }
+        return RunningServer(port: port, group: group, task: task)
+    }
+
+    /// Graceful shutdown, waiting for every service to stop.
+    func stop() async throws {
+        await group.triggerGracefulShutdown()
+        try await task.value
+    }
+}
+
+/// The project's small hand-written municipality list, imported.
+func importSampleMunicipalities(_ pool: DatabasePool) async throws {
+    let rows = try MunicipalityList.parse(try CSVTextEncoding.auto.decode(try TestFixtureData.sample).text)
+    _ = try await MunicipalityStore(pool: pool).importList(rows, encoding: .utf8, dryRun: false)
 }

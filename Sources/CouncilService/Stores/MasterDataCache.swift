@@ -1,0 +1,103 @@
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+
+/// The JSON of single municipalities, kept in memory: national master data changes only when
+/// MIC's list is imported, and `GET /v1/municipalities/{code}` is the most frequent lookup.
+///
+/// Exactness: a copy is used only while this daemon is listening on `council_master_data`
+/// (sql/0011 notifies on every committed change of `municipalities`, from any daemon or any
+/// other client); a notification, a local import and every (re)connection of the listener drop
+/// all copies. A copy is kept only if no drop happened while it was being read, so nothing read
+/// before a change outlives that change's notification. While the listener is down the cache is
+/// not used at all.
+public final class MasterDataCache: Service, Sendable {
+    static let channel = "council_master_data"
+
+    private struct State {
+        var listening = false
+        var generation: UInt64 = 0
+        var entries: [String: ByteBuffer] = [:]
+    }
+
+    private let state = NIOLockedValueBox(State())
+    private let configuration: DatabaseConfiguration
+    private let logger: Logger
+    private let thread = NIOThreadPool(numberOfThreads: 1)
+    private let stopping = NIOLockedValueBox(false)
+
+    public init(configuration: DatabaseConfiguration, logger: Logger) {
+        // Over TCP, a peer that vanished without a word is noticed within seconds, not hours.
+        var listening = configuration
+        listening.overrides += [("keepalives_idle", "5"), ("keepalives_interval", "2"), ("keepalives_count", "2")]
+        self.configuration = listening
+        self.logger = logger
+    }
+
+    /// The current generation, to pass back to `store` after reading the database.
+    var generation: UInt64 { state.withLockedValue { $0.generation } }
+
+    var isListening: Bool { state.withLockedValue { $0.listening } }
+
+    func lookup(_ key: String) -> ByteBuffer? {
+        state.withLockedValue { $0.listening ? $0.entries[key] : nil }
+    }
+
+    /// Keeps `body` if nothing was dropped since `generation` was read (before the database).
+    func store(_ key: String, _ body: ByteBuffer, readAt generation: UInt64) {
+        state.withLockedValue { state in
+            guard state.listening, state.generation == generation else { return }
+            if state.entries.count >= 8192 { state.entries.removeAll() }
+            state.entries[key] = body
+        }
+    }
+
+    /// Drops every copy: after a change this daemon committed, on a notification, on reconnecting.
+    func invalidate() {
+        state.withLockedValue { state in
+            state.generation &+= 1
+            state.entries.removeAll()
+        }
+    }
+
+    private func setListening(_ listening: Bool) {
+        state.withLockedValue { state in
+            state.listening = listening
+            state.generation &+= 1
+            state.entries.removeAll()
+        }
+    }
+
+    /// Listens until graceful shutdown, reconnecting (every second) when the connection is lost.
+    public func run() async throws {
+        thread.start()
+        let loop = Task { try await thread.runIfActive { self.listen() } }
+        try? await gracefulShutdown()
+        stopping.withLockedValue { $0 = true }
+        _ = try? await loop.value
+        try await thread.shutdownGracefully()
+    }
+
+    private func listen() {
+        while !stopping.withLockedValue({ $0 }) {
+            do {
+                let connection = try Connection.connect(configuration)
+                try connection.execute(script: "LISTEN \(Self.channel)", name: "masterData.listen")
+                setListening(true)
+                while !stopping.withLockedValue({ $0 }) {
+                    if try connection.waitForNotifications(milliseconds: 250) > 0 { invalidate() }
+                }
+                setListening(false)
+                return
+            } catch {
+                if isListening { logger.warning("master data listener lost its connection: \(error); not caching until it listens again") }
+                setListening(false)
+                for _ in 0..<4 where !stopping.withLockedValue({ $0 }) {
+                    usleep(250_000)
+                }
+            }
+        }
+    }
+}
