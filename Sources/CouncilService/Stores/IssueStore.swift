@@ -317,16 +317,46 @@ public struct IssueStore: Sendable {
         i.reporter_organization_id, ro.name AS reporter_organization_name,
         i.assignee_organization_id, ao.name AS assignee_organization_name,
         i.due_date, i.labels, i.answer, i.duplicate_of, i.version, i.created_at, i.updated_at,
-        coalesce((SELECT json_agg(json_build_object('id', o.id, 'name', o.name) ORDER BY o.id)
-                  FROM issue_vendors v JOIN organizations o ON o.id = v.vendor_id WHERE v.issue_number = i.number), '[]') AS vendors,
+        ARRAY(SELECT o.id || chr(31) || o.name
+              FROM issue_vendors v JOIN organizations o ON o.id = v.vendor_id WHERE v.issue_number = i.number ORDER BY o.id) AS vendors,
         ARRAY(SELECT a.business_area FROM issue_business_areas a JOIN business_areas b ON b.slug = a.business_area
               WHERE a.issue_number = i.number ORDER BY b.sort_order)::text[] AS business_areas,
-        coalesce((SELECT json_agg(json_build_object('dantai_code', m.dantai_code, 'impact', m.impact,
-                                                    'business_areas', m.business_areas, 'name', mu.name,
-                                                    'prefecture_code', mu.prefecture_code) ORDER BY m.dantai_code)
-                  FROM issue_municipalities m JOIN municipalities mu ON mu.code = m.dantai_code
-                  WHERE m.issue_number = i.number), '[]') AS municipalities
+        ARRAY(SELECT m.dantai_code || chr(31) || m.impact || chr(31) || mu.prefecture_code || chr(31)
+                     || array_to_string(m.business_areas, ',') || chr(31) || mu.name
+              FROM issue_municipalities m JOIN municipalities mu ON mu.code = m.dantai_code
+              WHERE m.issue_number = i.number ORDER BY m.dantai_code) AS municipalities
         """
+
+    /// Vendors and municipalities arrive as text arrays of fields joined by U+001F, the name
+    /// last (only names are free text): parsing them costs a fraction of decoding JSON.
+    static func packedFields(_ packed: String, count: Int, column: String) throws -> [Substring] {
+        let fields = packed.split(separator: "\u{1F}", maxSplits: count - 1, omittingEmptySubsequences: false)
+        guard fields.count == count else {
+            throw DatabaseError(.decoding, "column '\(column)' holds a malformed entry", column: column)
+        }
+        return fields
+    }
+
+    static func vendors(_ packed: [String]) throws -> [OrganizationRef] {
+        try packed.map { entry in
+            let fields = try packedFields(entry, count: 2, column: "vendors")
+            guard let id = Int(fields[0]) else { throw DatabaseError(.decoding, "column 'vendors' holds a malformed id", column: "vendors") }
+            return OrganizationRef(id: id, name: String(fields[1]))
+        }
+    }
+
+    static func municipalities(_ packed: [String]) throws -> [IssueMunicipality] {
+        try packed.map { entry in
+            let fields = try packedFields(entry, count: 5, column: "municipalities")
+            let areas = fields[3].isEmpty ? [] : fields[3].split(separator: ",").map { BusinessArea(rawValue: String($0)) }
+            guard let code = MunicipalityCode(rawValue: String(fields[0])), let impact = IssueImpact(rawValue: String(fields[1])),
+                  let prefecture = PrefectureCode(rawValue: String(fields[2])), !areas.contains(nil) else {
+                throw DatabaseError(.decoding, "column 'municipalities' holds a malformed entry", column: "municipalities")
+            }
+            return IssueMunicipality(dantaiCode: code, impact: impact, businessAreas: areas.compactMap { $0 },
+                                     name: String(fields[4]), prefectureCode: prefecture)
+        }
+    }
 
     static func issue(_ row: Row) throws -> Issue {
         let assigneeID: Int? = try row.decodeIfPresent("assignee_organization_id")
@@ -336,8 +366,8 @@ public struct IssueStore: Sendable {
             state: try row.decode("state"), reporterAccountId: try row.decode("reporter_account_id"),
             reporterOrganization: OrganizationRef(id: try row.decode("reporter_organization_id"), name: try row.decode("reporter_organization_name")),
             assigneeOrganization: try assigneeID.map { OrganizationRef(id: $0, name: try row.decode("assignee_organization_name")) },
-            vendors: try row.decodeJSON("vendors", as: [OrganizationRef].self), businessAreas: try row.decode("business_areas"),
-            municipalities: try row.decodeJSON("municipalities", as: [IssueMunicipality].self),
+            vendors: try Self.vendors(row.decode("vendors")), businessAreas: try row.decode("business_areas"),
+            municipalities: try Self.municipalities(row.decode("municipalities")),
             dueDate: try row.decodeIfPresent("due_date"), labels: try row.decode("labels"), answer: try row.decodeIfPresent("answer"),
             duplicateOf: try row.decodeIfPresent("duplicate_of"), version: try row.decode("version"),
             createdAt: try row.decode("created_at"), updatedAt: try row.decode("updated_at"))
