@@ -84,8 +84,16 @@ import Testing
             }
             try await client.execute(uri: "/health/live", method: .get, headers: [requestID: "bad id with spaces"]) { (response) throws in
                 let generated = try #require(response.headers[requestID])
-                #expect(UUID(uuidString: generated) != nil)
+                #expect(generated != "bad id with spaces" && RequestIDMiddleware.isAcceptable(generated))
             }
+            // Made-up ids never repeat.
+            var seen: Set<String> = []
+            for _ in 0..<50 {
+                try await client.execute(uri: "/health/live", method: .get) { response in
+                    seen.insert(response.headers[requestID] ?? "")
+                }
+            }
+            #expect(seen.count == 50 && !seen.contains(""))
             try await client.execute(uri: "/no/such/path", method: .get, headers: [requestID: "req-404"]) { (response) throws in
                 let body = try expectProblem(response, .notFound)
                 #expect(body["request_id"] as? String == "req-404")

@@ -32,11 +32,7 @@ struct Serve: AsyncParsableCommand {
         let configuration = try loadConfiguration(DaemonSettings(
             host: host, port: port, databaseURL: databaseURL, dataDirectory: dataDirectory,
             poolSize: poolSize, logLevel: logLevel))
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = configuration.logLevel
-            return handler
-        }
+        LoggingSystem.bootstrap { label in StandardErrorLogHandler(label: label, level: configuration.logLevel) }
         let logger = Logger(label: "council")
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))

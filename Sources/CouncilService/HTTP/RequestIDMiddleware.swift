@@ -1,21 +1,34 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOConcurrencyHelpers
 
 /// Gives every request an id: the caller's `X-Request-Id` when it is a sane token, otherwise a
-/// new UUID. It goes into every log line of the request and back in the response header.
+/// new one (this process's random prefix and a counter: unique without a random number per
+/// request). It goes into every log line of the request and back in the response header.
 struct RequestIDMiddleware: RouterMiddleware {
     typealias Context = CouncilRequestContext
     static let header = HTTPField.Name("X-Request-Id")!
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        let id = request.headers[Self.header].flatMap { Self.isAcceptable($0) ? $0 : nil } ?? UUID().uuidString.lowercased()
+        let id = request.headers[Self.header].flatMap { Self.isAcceptable($0) ? $0 : nil } ?? Self.next()
         context.requestID = id
         context.logger[metadataKey: "hb.request.id"] = .string(id)
         var response = try await next(request, context)
         response.headers[Self.header] = id
         return response
+    }
+
+    private static let prefix = String(UInt32.random(in: .min ... .max), radix: 16)
+    private static let counter = NIOLockedValueBox<UInt64>(0)
+
+    static func next() -> String {
+        let number = counter.withLockedValue { value -> UInt64 in
+            value &+= 1
+            return value
+        }
+        return "\(prefix)-\(String(number, radix: 16))"
     }
 
     static func isAcceptable(_ value: String) -> Bool {
