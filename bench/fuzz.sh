@@ -32,7 +32,8 @@ for role in admin vendor observer anonymous; do
     auth=()
     [[ $role != anonymous ]] && auth=(-H "Authorization: Bearer $(token "$role")")
     set +e
-    out=$("$VENV/bin/schemathesis" run "http://127.0.0.1:$PORT/openapi.yaml" "${auth[@]}" \
+    # Run from the work directory: schemathesis keeps a cache in the current directory.
+    out=$(cd "$WORK" && "$VENV/bin/schemathesis" run "http://127.0.0.1:$PORT/openapi.yaml" "${auth[@]}" \
         --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance \
         --exclude-operation-id revokeToken --exclude-operation-id updateAccount --exclude-operation-id updateOrganization \
         --phases examples,coverage,fuzzing --max-time "$MAX_TIME" --workers 2 --suppress-health-check all \
@@ -42,7 +43,10 @@ for role in admin vendor observer anonymous; do
     cases=$( (grep -oE '[0-9]+ generated' <<<"$out" || true) | tail -1 | awk '{print $1}')
     result=$( (grep -E '^=+ .* in [0-9.]+s =+$' <<<"$out" || true) | tail -1 | tr -d '=' | sed 's/^ *//; s/ *$//')
     echo "$out" > "$LOGS/fuzz-$role.txt"
-    [[ $status -ne 0 ]] && { failed=1; grep -A40 '^Failures:' <<<"$out" | head -60 >&2; }
+    if [[ $status -ne 0 ]]; then
+        failed=1
+        (grep -A40 -E '^(Failures|Errors):' <<<"$out" || true) | head -60 >&2
+    fi
     total=$((total + ${cases:-0}))
     summary+="  $role: ${cases:-0} test cases — $result"$'\n'
 done
