@@ -9,7 +9,7 @@ struct BlockerRoutes: Sendable {
     private func json<View: Encodable & Sendable>(_ key: String, notFound: String,
                                                   _ view: @escaping @Sendable (Connection) throws -> View?) async throws -> Response {
         guard let body = try await store.cachedJSON(key, view) else { throw Problem.notFound(notFound) }
-        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body))
+        return .json(encoded: body)
     }
 
     func list(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {

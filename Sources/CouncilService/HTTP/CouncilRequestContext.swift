@@ -44,11 +44,12 @@ enum JSONCoding {
 extension Response {
     /// A JSON response in the API's conventions.
     static func json<Value: Encodable>(_ value: Value, status: HTTPResponse.Status = .ok) throws -> Response {
-        let data = try JSONCoding.fast.encode(value)
-        return Response(
-            status: status,
-            headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        json(encoded: ByteBuffer(bytes: try JSONCoding.fast.encode(value)), status: status)
+    }
+
+    /// A JSON response from bytes already encoded (cached views, cached municipalities).
+    static func json(encoded body: ByteBuffer, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body))
     }
 
     static func text(_ text: String, contentType: String, status: HTTPResponse.Status = .ok) -> Response {

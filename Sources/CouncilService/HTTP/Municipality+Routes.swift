@@ -37,7 +37,7 @@ struct MunicipalityRoutes: Sendable {
         } catch {
             throw Problem.invalid("code", error.description)
         }
-        if let body = cache?.lookup(code.rawValue) { return Self.json(body) }
+        if let body = cache?.lookup(code.rawValue) { return .json(encoded: body) }
         let generation = cache?.generation
         guard let municipality = try await store.municipality(code) else {
             throw Problem.notFound(code.isPrefecture
@@ -46,11 +46,7 @@ struct MunicipalityRoutes: Sendable {
         }
         let body = ByteBuffer(bytes: try JSONCoding.fast.encode(municipality))
         if let cache, let generation { cache.store(code.rawValue, body, readAt: generation) }
-        return Self.json(body)
-    }
-
-    private static func json(_ body: ByteBuffer) -> Response {
-        Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body))
+        return .json(encoded: body)
     }
 
     /// The body is the CSV file itself (`text/csv`), UTF-8 or CP932.

@@ -13,13 +13,8 @@ public struct BlockerStore: Sendable {
     /// A view's JSON, on one pooled connection: the cached bytes while nothing the view reads
     /// has changed, else the view computed, encoded and kept. nil when `compute` finds nothing.
     func cachedJSON<View: Encodable & Sendable>(_ key: String, _ compute: @escaping @Sendable (Connection) throws -> View?) async throws -> ByteBuffer? {
-        try await pool.withConnection { [cache] connection in
-            let version = try cache.version(on: connection)
-            if let body = cache.lookup("json|" + key, version: version, as: ByteBuffer.self) { return body }
-            guard let view = try compute(connection) else { return nil }
-            let body = ByteBuffer(bytes: try JSONCoding.fast.encode(view))
-            cache.store("json|" + key, version: version, body)
-            return body
+        try await cached("json|" + key) { connection in
+            try compute(connection).map { ByteBuffer(bytes: try JSONCoding.fast.encode($0)) }
         }
     }
 

@@ -56,18 +56,19 @@ public final class MasterDataCache: Service, Sendable {
 
     /// Drops every copy: after a change this daemon committed, on a notification, on reconnecting.
     func invalidate() {
-        state.withLockedValue { state in
-            state.generation &+= 1
-            state.entries.removeAll()
-        }
+        state.withLockedValue { Self.dropAll(&$0) }
     }
 
     private func setListening(_ listening: Bool) {
         state.withLockedValue { state in
             state.listening = listening
-            state.generation &+= 1
-            state.entries.removeAll()
+            Self.dropAll(&state)
         }
+    }
+
+    private static func dropAll(_ state: inout State) {
+        state.generation &+= 1
+        state.entries.removeAll()
     }
 
     /// Listens until graceful shutdown, reconnecting (every second) when the connection is lost.

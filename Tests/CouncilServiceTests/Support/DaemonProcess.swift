@@ -28,23 +28,10 @@ final class DaemonProcess: Sendable {
         guard let binary = CLIRunner.binary else { throw ConfigurationError("the council binary was not built next to the tests") }
         let port = try freePort()
         let log = FileManager.default.temporaryDirectory.appending(path: "council-daemon-\(UUID().uuidString).log")
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, log.path, O_WRONLY | O_CREAT | O_APPEND, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, log.path, O_WRONLY | O_CREAT | O_APPEND, 0o600)
-        let words: [String] = [binary.path, "serve", "--host", "127.0.0.1", "--port", String(port), "--log-level", "notice"] + arguments
-        let variables: [String] = ["DATABASE_URL=\(database.description)", "PATH=/usr/bin:/bin", "LANG=C.UTF-8"]
-        let argv = words.map { strdup($0) } + [nil]
-        let envp = variables.map { strdup($0) } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
-        }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, binary.path, &actions, nil, argv, envp)
-        guard spawned == 0 else { throw ConfigurationError("cannot start council serve: \(String(cString: strerror(spawned)))") }
+        let pid = try spawnChild(
+            binary.path, ["serve", "--host", "127.0.0.1", "--port", String(port), "--log-level", "notice"] + arguments,
+            environment: ["DATABASE_URL": database.description, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"],
+            stdout: log, stderr: log, append: true)
         let daemon = DaemonProcess(pid: pid, port: port, log: log)
         if waitReady { try await daemon.waitReady() }
         return daemon
@@ -70,7 +57,7 @@ final class DaemonProcess: Sendable {
         var status: Int32 = 0
         while ContinuousClock.now < deadline {
             let result = waitpid(pid, &status, WNOHANG)
-            if result == pid { return (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F) }
+            if result == pid { return exitCode(waitStatus: status) }
             if result == -1, errno != EINTR { throw ConfigurationError("waitpid failed") }
             try await Task.sleep(for: .milliseconds(20))
         }
