@@ -19,8 +19,11 @@ public struct Blocker: Codable, Sendable, Equatable {
     public let vendor: OrganizationRef
     public let product: ProductRef?
     public let sources: [BlockerSource]
-    /// Open issues (visible to the caller) that name this 団体 as blocked.
+    /// Open issues (visible to the caller) that name this 団体 as blocked and count against the
+    /// vendor: triaged by the secretariat, or filed by the vendor itself.
     public let issues: [Int]
+    /// Those of `issues` the vendor filed itself that the secretariat has not triaged yet.
+    public let unconfirmedIssues: [Int]
     public let adoptionState: AdoptionState?
     public let reason: AdoptionReason?
 }

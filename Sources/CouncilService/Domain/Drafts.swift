@@ -26,8 +26,8 @@ public struct OrganizationDraft: Sendable, Equatable {
     }
 
     public func validate() throws {
-        if name.isEmpty || name.count > 200 { throw Problem.invalid("name", "give 1 to 200 characters") }
-        if shortName.isEmpty || shortName.count > 50 { throw Problem.invalid("short_name", "give 1 to 50 characters") }
+        try Problem.requireLine("name", name, max: 200)
+        try Problem.requireLine("short_name", shortName, max: 50)
         switch kind {
         case .observer:
             guard let category else { throw Problem.invalid("category", "an observer is an association or a ministry") }
@@ -68,7 +68,7 @@ public struct AccountDraft: Sendable, Equatable {
     }
 
     public func validate() throws {
-        if displayName.isEmpty || displayName.count > 200 { throw Problem.invalid("display_name", "give 1 to 200 characters") }
+        try Problem.requireLine("display_name", displayName, max: 200)
         if role == .liaison, prefectures.isEmpty {
             throw Problem.invalid("prefectures", "a liaison covers at least one prefecture")
         }
@@ -100,7 +100,7 @@ public struct ProductDraft: Sendable, Equatable {
     }
 
     public func validate() throws {
-        if name.isEmpty || name.count > 200 { throw Problem.invalid("name", "give 1 to 200 characters") }
+        try Problem.requireLine("name", name, max: 200)
         if businessAreas.isEmpty { throw Problem.invalid("business_areas", "a product covers at least one business area") }
     }
 }

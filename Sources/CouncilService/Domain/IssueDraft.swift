@@ -44,7 +44,7 @@ public struct IssueDraft: Sendable, Equatable {
     }
 
     public func validate() throws {
-        if title.isEmpty || title.count > 200 { throw Problem.invalid("title", "give 1 to 200 characters") }
+        try Problem.requireLine("title", title, max: 200)
         if body.count > Self.maxBody { throw Problem.invalid("body", "at most \(Self.maxBody) characters") }
         if labels.count > Self.maxLabels { throw Problem.invalid("labels", "at most \(Self.maxLabels) labels") }
         if let label = labels.first(where: { $0.isEmpty || $0.count > 50 }) {

@@ -35,6 +35,9 @@ public struct AgendaItem: Codable, Sendable, Equatable {
     public let minutes: String?
     public let decision: String?
     public let decidedAt: Date?
+    /// The subject as it read when the item was confirmed (nil while proposed): a later edit of
+    /// the topic or the issue's title shows against it.
+    public let confirmedSubject: String?
 
     /// What the item is about: the topic, or the linked issue's title.
     public var subject: String { topic ?? issue?.title ?? "" }
@@ -69,7 +72,7 @@ public struct MeetingDraft: Sendable, Equatable {
     }
 
     public func validate() throws {
-        if title.isEmpty || title.count > 200 { throw Problem.invalid("title", "give 1 to 200 characters") }
+        try Problem.requireLine("title", title, max: 200)
         if let number, !(1...100_000).contains(number) { throw Problem.invalid("number", "a meeting number is 1 to 100000") }
     }
 }
@@ -95,7 +98,7 @@ public struct AgendaItemDraft: Sendable, Equatable {
 
     public func validate() throws {
         if (issueNumber == nil) == (topic == nil) { throw Problem.invalid("topic", "an item is either an issue or a free topic") }
-        if let topic, topic.isEmpty || topic.count > 200 { throw Problem.invalid("topic", "give 1 to 200 characters") }
+        if let topic { try Problem.requireLine("topic", topic, max: 200) }
         if !(1...480).contains(allottedMinutes) { throw Problem.invalid("allotted_minutes", "1 to 480 minutes") }
         if let minutes, minutes.count > 100_000 { throw Problem.invalid("minutes", "at most 100000 characters") }
     }

@@ -76,7 +76,8 @@ public func buildRouter(_ dependencies: AppDependencies) -> Router<CouncilReques
         let access = endpoint.access, handler = endpoint.handler, isPOST = endpoint.method == .post
         router.on(RouterPath(endpoint.routerPath), method: endpoint.method) { request, context in
             try Policy.authorize(access, context.principal)
-            if isPOST { return try await idempotency.handle(request, context, next: handler) }
+            try BodyLimit.check(request, endpoint)
+            if isPOST { return try await idempotency.handle(request, context, endpoint, next: handler) }
             return try await handler(request, context)
         }
     }

@@ -14,7 +14,7 @@ public struct CouncilRequestContext: RequestContext {
     }
 
     /// Uploads (CSV imports) are the largest bodies; JSON bodies are far below this.
-    public var maxUploadSize: Int { 16 * 1024 * 1024 }
+    public var maxUploadSize: Int { Endpoint.maxUpload }
 
     public var requestDecoder: JSONDecoder { JSONCoding.decoder }
     public var responseEncoder: JSONEncoder { JSONCoding.encoder }

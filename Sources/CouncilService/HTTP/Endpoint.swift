@@ -9,15 +9,27 @@ public struct Endpoint: Sendable {
     public let path: String
     public let operationID: String
     public let access: Access
+    let options: EndpointOptions
     let handler: Handler
 
     init(_ method: HTTPRequest.Method, _ path: String, _ operationID: String, _ access: Access, _ handler: @escaping Handler) {
+        self.init(method, path, operationID, access, [], handler)
+    }
+
+    init(_ method: HTTPRequest.Method, _ path: String, _ operationID: String, _ access: Access, _ options: EndpointOptions,
+         _ handler: @escaping Handler) {
         self.method = method
         self.path = path
         self.operationID = operationID
         self.access = access
+        self.options = options
         self.handler = handler
     }
+
+    /// The largest body this operation reads; a larger one is refused before any of it is read.
+    var maxBody: Int { options.contains(.upload) ? Self.maxUpload : Self.maxJSON }
+    static let maxJSON = 1 << 20
+    static let maxUpload = 16 << 20
 
     /// The same path in Hummingbird's form: `/v1/municipalities/:code`.
     var routerPath: String {
@@ -25,6 +37,15 @@ public struct Endpoint: Sendable {
             segment.hasPrefix("{") && segment.hasSuffix("}") ? ":" + segment.dropFirst().dropLast() : segment
         }.joined(separator: "/")
     }
+}
+
+/// What sets an operation apart from a plain JSON one.
+struct EndpointOptions: OptionSet, Sendable {
+    let rawValue: Int
+    /// The body is an uploaded file (up to 16 MiB) rather than JSON (up to 1 MiB).
+    static let upload = EndpointOptions(rawValue: 1)
+    /// The answer carries a secret shown once: an `Idempotency-Key` keeps only a marker of it.
+    static let secretResponse = EndpointOptions(rawValue: 2)
 }
 
 /// The endpoints, with path matching used to answer 405 with the allowed methods.

@@ -7,39 +7,39 @@ import Hummingbird
 /// kept; the same key with the same request replays that answer without doing anything again;
 /// the same key with a different request is a 422. Failed requests keep nothing, so a
 /// corrected retry with the same key runs normally.
+///
+/// "The same request" is the same method, URI, content type and body bytes, hashed as they
+/// stream in (bounded by the route's body limit, never parsed here). A replay passes the route's
+/// policy again and is served only while the caller's rights are those of the first request;
+/// an answer that carried a secret (a new token) is never stored, so its replay is a 409.
 struct Idempotency: Sendable {
     static let header = HTTPField.Name("Idempotency-Key")!
     static let replayedHeader = HTTPField.Name("Idempotent-Replayed")!
     let store: IdempotencyStore
 
-    func handle(_ request: Request, _ context: CouncilRequestContext, next: Endpoint.Handler) async throws -> Response {
+    func handle(_ request: Request, _ context: CouncilRequestContext, _ endpoint: Endpoint, next: Endpoint.Handler) async throws -> Response {
         guard let key = request.headers[Self.header], let principal = context.principal else { return try await next(request, context) }
         guard (1...255).contains(key.utf8.count), key.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
             throw Problem.invalid("Idempotency-Key", "give 1 to 255 visible ASCII characters (a UUID is ideal)")
         }
         var request = request
-        let body: ByteBuffer
-        do {
-            body = try await request.body.collect(upTo: context.maxUploadSize)
-        } catch {
-            throw Problem(.contentTooLarge, slug: "too-large", title: "Body too large", detail: "the body is limited to 16 MiB")
-        }
-        request.body = .init(buffer: body)
-        var hasher = SHA256()
-        for part in [request.method.rawValue, request.uri.description, request.headers[.contentType] ?? ""] {
-            hasher.update(data: Data(part.utf8))
-            hasher.update(data: Data([0]))
-        }
-        hasher.update(data: Self.canonical(body, contentType: request.headers[.contentType]))
-        let hash = Data(hasher.finalize())
-
-        switch try await store.claim(account: principal.accountID, key: key, requestHash: hash) {
+        let hash = try await Self.hashBody(&request, limit: endpoint.maxBody)
+        let claim = IdempotencyStore.Identity(account: principal.accountID, key: key, rights: Self.rights(principal))
+        switch try await store.claim(claim, requestHash: hash) {
         case .replay(let stored):
-            var response = Response(status: .init(code: stored.status), body: .init(byteBuffer: ByteBuffer(bytes: stored.body)))
+            var response = Response(status: .init(code: stored.status), body: .init(byteBuffer: ByteBuffer(bytes: stored.body ?? Data())))
             if let contentType = stored.contentType { response.headers[.contentType] = contentType }
             if let location = stored.location { response.headers[.location] = location }
             response.headers[Self.replayedHeader] = "true"
             return response
+        case .secretAlreadyShown:
+            throw Problem(.conflict, slug: "idempotency-secret-shown", title: "Already done",
+                          detail: "the request with this Idempotency-Key succeeded and its secret was shown once; it is not shown again",
+                          errors: [.init(field: "Idempotency-Key", detail: "already used")])
+        case .rightsChanged:
+            throw Problem(.conflict, slug: "idempotency-rights-changed", title: "Rights changed",
+                          detail: "your rights changed since the first request with this Idempotency-Key; its answer is not replayed",
+                          errors: [.init(field: "Idempotency-Key", detail: "already used")])
         case .mismatch:
             throw Problem.unprocessable("Idempotency-Key", "was already used for a different request; use a new key for a new request")
         case .inProgress:
@@ -49,45 +49,64 @@ struct Idempotency: Sendable {
             problem.headers[.retryAfter] = "1"
             throw problem
         case .claimed:
-            let response: Response
-            do {
-                response = try await next(request, context)
-            } catch {
-                try? await store.release(account: principal.accountID, key: key)
-                throw error
-            }
-            guard (200..<300).contains(response.status.code) else {
-                try? await store.release(account: principal.accountID, key: key)
-                return response
-            }
-            let collector = BodyCollector()
-            try await response.body.write(collector)
-            var replayable = response
-            replayable.body = .init(byteBuffer: collector.buffer)
-            do {
-                try await store.complete(account: principal.accountID, key: key, response: .init(
-                    status: Int(response.status.code), contentType: response.headers[.contentType],
-                    location: response.headers[.location], body: Data(collector.buffer.readableBytesView)))
-            } catch {
-                // The change is made; only the replay copy is lost. The key frees itself later.
-                context.logger.warning("could not keep the response for Idempotency-Key: \(error)")
-            }
-            return replayable
+            return try await run(request, context, claim, secret: endpoint.options.contains(.secretResponse), next: next)
         }
+    }
+
+    /// Runs a newly claimed request; keeps its answer (or, for a secret, only that it succeeded).
+    private func run(_ request: Request, _ context: CouncilRequestContext, _ claim: IdempotencyStore.Identity, secret: Bool,
+                     next: Endpoint.Handler) async throws -> Response {
+        let response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            try? await store.release(claim)
+            throw error
+        }
+        guard (200..<300).contains(response.status.code) else {
+            try? await store.release(claim)
+            return response
+        }
+        let collector = BodyCollector()
+        try await response.body.write(collector)
+        var replayable = response
+        replayable.body = .init(byteBuffer: collector.buffer)
+        do {
+            try await store.complete(claim, response: .init(
+                status: Int(response.status.code), contentType: response.headers[.contentType],
+                location: response.headers[.location], body: secret ? nil : Data(collector.buffer.readableBytesView)))
+        } catch {
+            // The change is made; only the replay copy is lost. The key frees itself later.
+            context.logger.warning("could not keep the response for Idempotency-Key: \(error)")
+        }
+        return replayable
     }
 }
 
 extension Idempotency {
-    /// The body as compared between retries: JSON with its keys sorted, so a client that
-    /// serializes the same object in another key order sends "the same body".
-    static func canonical(_ body: ByteBuffer, contentType: String?) -> Data {
-        let data = Data(body.readableBytesView)
-        guard contentType?.lowercased().hasPrefix("application/json") == true,
-              let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]),
-              let canonical = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .fragmentsAllowed]) else {
-            return data
+    /// Reads the body up to `limit`, hashing it with the request line as it streams in, and puts
+    /// the bytes back for the handler.
+    static func hashBody(_ request: inout Request, limit: Int) async throws -> Data {
+        var hasher = SHA256()
+        for part in [request.method.rawValue, request.uri.description, request.headers[.contentType] ?? ""] {
+            hasher.update(data: Data(part.utf8))
+            hasher.update(data: Data([0]))
         }
-        return canonical
+        var body = ByteBuffer()
+        for try await chunk in request.body {
+            guard body.readableBytes + chunk.readableBytes <= limit else { throw Problem.tooLarge(limit) }
+            chunk.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
+            var chunk = chunk
+            body.writeBuffer(&chunk)
+        }
+        request.body = .init(buffer: body)
+        return Data(hasher.finalize())
+    }
+
+    /// What the caller's rights were: a replay is served only while they are the same.
+    static func rights(_ principal: Principal) -> String {
+        [String(principal.organizationID), principal.organizationKind.rawValue, principal.role.rawValue, String(principal.orgAdmin),
+         principal.prefectures.map(\.rawValue).joined(separator: ",")].joined(separator: "|")
     }
 }
 

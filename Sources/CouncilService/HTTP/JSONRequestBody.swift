@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 
 /// A JSON request body. `fields` lists the accepted keys (snake_case): an unknown key is a 400
 /// naming it, so a misspelt field is never silently ignored.
@@ -8,7 +9,9 @@ protocol JSONRequestBody: Decodable {
 }
 
 extension Request {
-    static let maxJSONBody = 1 << 20
+    static let maxJSONBody = Endpoint.maxJSON
+    /// Deeper nesting than any body of the API needs is refused before it is parsed.
+    static let maxJSONDepth = 32
 
     func decodeJSON<Body: JSONRequestBody>(_ type: Body.Type, context: CouncilRequestContext) async throws -> Body {
         let contentType = headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
@@ -20,9 +23,12 @@ extension Request {
         do {
             buffer = try await body.collect(upTo: Self.maxJSONBody)
         } catch {
-            throw Problem(.contentTooLarge, slug: "too-large", title: "Body too large", detail: "a JSON body is limited to 1 MiB")
+            throw Problem.tooLarge(Self.maxJSONBody)
         }
         let data = Data(buffer.readableBytesView)
+        guard Self.nestingDepth(buffer.readableBytesView) <= Self.maxJSONDepth else {
+            throw Problem.invalid("body", "JSON nested deeper than \(Self.maxJSONDepth) levels")
+        }
         let object: Any
         do {
             object = try JSONSerialization.jsonObject(with: data)
@@ -38,6 +44,26 @@ extension Request {
         } catch let error as DecodingError {
             throw Self.problem(error)
         }
+    }
+
+    /// The deepest nesting of arrays and objects, outside strings; one pass, no allocation.
+    static func nestingDepth(_ bytes: ByteBufferView) -> Int {
+        var depth = 0, deepest = 0, inString = false, escaped = false
+        for byte in bytes {
+            if inString {
+                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""): inString = true
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth += 1
+                deepest = max(deepest, depth)
+            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
+            default: break
+            }
+        }
+        return deepest
     }
 
     private static func problem(_ error: DecodingError) -> Problem {

@@ -18,7 +18,7 @@ extension RouteTable {
             Endpoint(.get, "/v1/prefectures", "listPrefectures", .public, api.masterData.prefectures),
             Endpoint(.get, "/v1/municipalities", "listMunicipalities", .public, api.municipalities.list),
             Endpoint(.get, "/v1/municipalities/{code}", "getMunicipality", .public, api.municipalities.get),
-            Endpoint(.post, "/v1/municipalities/import", "importMunicipalities", .secretariatAdmin, api.municipalities.importList),
+            Endpoint(.post, "/v1/municipalities/import", "importMunicipalities", .secretariatAdmin, .upload, api.municipalities.importList),
 
             // Identity
             Endpoint(.get, "/v1/me", "getMe", .authenticated, api.me.me),
@@ -31,7 +31,7 @@ extension RouteTable {
             Endpoint(.get, "/v1/accounts/{id}", "getAccount", .authenticated, api.accounts.get),
             Endpoint(.patch, "/v1/accounts/{id}", "updateAccount", .authenticated, api.accounts.update),
             Endpoint(.get, "/v1/accounts/{id}/tokens", "listTokens", .authenticated, api.tokens.list),
-            Endpoint(.post, "/v1/accounts/{id}/tokens", "createToken", .authenticated, api.tokens.create),
+            Endpoint(.post, "/v1/accounts/{id}/tokens", "createToken", .authenticated, .secretResponse, api.tokens.create),
             Endpoint(.delete, "/v1/tokens/{id}", "revokeToken", .authenticated, api.tokens.revoke),
             Endpoint(.get, "/v1/audit", "listAuditEntries", .secretariat, api.audit.list),
 
@@ -44,10 +44,10 @@ extension RouteTable {
             Endpoint(.get, "/v1/development-status", "getStatusMatrix", .authenticated, api.status.matrix),
             Endpoint(.get, "/v1/development-status/history", "getStatusHistory", .authenticated, api.status.history),
             Endpoint(.get, "/v1/development-status/summary", "getStatusSummary", .authenticated, api.status.summary),
-            Endpoint(.post, "/v1/development-status/import", "importStatusReports", .filer, api.status.importFile),
+            Endpoint(.post, "/v1/development-status/import", "importStatusReports", .filer, .upload, api.status.importFile),
             Endpoint(.get, "/v1/development-status/export", "exportStatusReports", .authenticated, api.status.export),
             Endpoint(.get, "/v1/adoptions", "listAdoptions", .authenticated, api.adoptions.list),
-            Endpoint(.post, "/v1/adoptions/import", "importAdoptions", .filer, api.adoptions.importFile),
+            Endpoint(.post, "/v1/adoptions/import", "importAdoptions", .filer, .upload, api.adoptions.importFile),
             Endpoint(.get, "/v1/adoptions/export", "exportAdoptions", .authenticated, api.adoptions.export),
             Endpoint(.get, "/v1/adoptions/{dantai_code}/{business_area}", "getAdoption", .authenticated, api.adoptions.get),
             Endpoint(.put, "/v1/adoptions/{dantai_code}/{business_area}", "fileAdoption", .filer, api.adoptions.put),

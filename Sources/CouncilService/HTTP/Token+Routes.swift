@@ -23,7 +23,7 @@ struct TokenRoutes: Sendable {
         try Policy.requireManageTokens(of: account, try context.caller())
         let body = try await request.decodeJSON(NewToken.self, context: context)
         let name = body.name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...100).contains(name.count) else { throw Problem.invalid("name", "give 1 to 100 characters") }
+        try Problem.requireLine("name", name, max: 100)
         if let expiry = body.expiresAt, expiry <= Date() { throw Problem.invalid("expires_at", "must be in the future") }
         guard account.active else { throw Problem.invalid("id", "the account is inactive") }
         let issued = try await tokens.issue(to: account.id, name: name, expiresAt: body.expiresAt, by: try context.auditActor())

@@ -15,8 +15,7 @@ enum UploadedFile {
         do {
             buffer = try await request.body.collect(upTo: context.maxUploadSize)
         } catch {
-            throw Problem(.contentTooLarge, slug: "too-large", title: "Body too large",
-                          detail: "the upload exceeds \(context.maxUploadSize / 1024 / 1024) MiB")
+            throw Problem.tooLarge(context.maxUploadSize)
         }
         guard buffer.readableBytes > 0 else {
             throw Problem.invalid("body", "the file is empty")

@@ -41,10 +41,11 @@ struct CSVTable {
         }
     }
 
-    /// The normalized, trimmed value of a column in a record ("" when absent). Column names
-    /// given here are already normalized, so they are looked up as they are.
+    /// The normalized, trimmed value of a column in a record ("" when absent), without the `'`
+    /// an export put before formula-like text. Column names given here are already normalized,
+    /// so they are looked up as they are.
     func value(_ record: CSVRecord, _ column: String) -> String {
         guard let index = positions[column] ?? positions[Self.key(column)], index < record.fields.count else { return "" }
-        return JapaneseText.normalized(record.fields[index])
+        return JapaneseText.normalized(SpreadsheetCell.restored(record.fields[index]))
     }
 }

@@ -1,12 +1,12 @@
 import Foundation
 
 /// Writes CSV as Excel reads it: CRLF, every field quoted when needed, UTF-8 with a BOM (so
-/// Excel recognizes it) or CP932.
+/// Excel recognizes it) or CP932. No cell starts a formula (`SpreadsheetCell`).
 public enum CSVWriter {
     public static func encode(header: [String], rows: [[String]], encoding: CSVTextEncoding) throws(CSVTextEncoding.Undecodable) -> Data {
         var text = ""
         for record in [header] + rows {
-            text += record.map(quote).joined(separator: ",") + "\r\n"
+            text += record.map { quote(SpreadsheetCell.neutralized($0)) }.joined(separator: ",") + "\r\n"
         }
         switch encoding {
         case .cp932:
@@ -20,7 +20,9 @@ public enum CSVWriter {
     }
 
     static func quote(_ field: String) -> String {
-        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) || field.hasPrefix(" ") || field.hasSuffix(" ") else {
+        // By scalar: "\r\n" is one Character, equal to neither "\r" nor "\n".
+        guard field.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+            || field.hasPrefix(" ") || field.hasSuffix(" ") else {
             return field
         }
         return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""

@@ -1,16 +1,17 @@
 import Foundation
 
 /// A meeting's handout (議事次第 and 議事録) as Markdown, and its agenda as CSV. Only confirmed
-/// items appear: proposals are the secretariat's working state.
+/// items appear: proposals are the secretariat's working state. Every user text goes through
+/// `MarkdownText`; a subject changed after its item was confirmed shows what was confirmed.
 enum MeetingHandout {
     static func markdown(_ meeting: Meeting) -> String {
         let items = meeting.agenda.filter { $0.status == .confirmed }
         var lines = [
-            "# 第\(meeting.number)回 \(meeting.title)",
+            "# 第\(meeting.number)回 \(MarkdownText.inline(meeting.title))",
             "",
             "- 開催日: \(japaneseDate(meeting.heldOn))",
             "- 状態: \(meeting.state.japaneseLabel)",
-            "- 出席団体: \(meeting.attendees.isEmpty ? "（未定）" : meeting.attendees.map(\.name).joined(separator: "、"))",
+            "- 出席団体: \(meeting.attendees.isEmpty ? "（未定）" : meeting.attendees.map { MarkdownText.inline($0.name) }.joined(separator: "、"))",
             "",
             "## 議事次第",
             "",
@@ -21,13 +22,13 @@ enum MeetingHandout {
             lines += ["| 順 | 議題 | 課題 | 発表 | 時間 |", "|---:|---|---|---|---:|"]
             for (index, item) in items.enumerated() {
                 let issue = item.issue.map { "#\($0.number) \($0.state.japaneseLabel)" } ?? ""
-                lines.append("| \(index + 1) | \(cell(item.subject)) | \(issue) | \(cell(item.presenter?.name ?? "")) | \(item.allottedMinutes)分 |")
+                lines.append("| \(index + 1) | \(subject(item, MarkdownText.inline)) | \(issue) | \(MarkdownText.inline(item.presenter?.name ?? "")) | \(item.allottedMinutes)分 |")
             }
             lines += ["", "所要時間 合計 \(items.map(\.allottedMinutes).reduce(0, +))分"]
         }
         lines += ["", "## 議事録"]
         for (index, item) in items.enumerated() {
-            let heading = item.issue.map { "\(item.subject)（#\($0.number)）" } ?? item.subject
+            let heading = subject(item, MarkdownText.inline) + (item.issue.map { "（#\($0.number)）" } ?? "")
             lines += ["", "### \(index + 1). \(heading)", "", "**議事**", "", paragraph(item.minutes), "", "**決定事項**", "", paragraph(item.decision)]
         }
         return lines.joined(separator: "\n") + "\n"
@@ -37,7 +38,7 @@ enum MeetingHandout {
 
     static func csv(_ meeting: Meeting, encoding: CSVTextEncoding) throws(CSVTextEncoding.Undecodable) -> Data {
         let rows = meeting.agenda.filter { $0.status == .confirmed }.enumerated().map { index, item in
-            [String(index + 1), item.subject, item.issue.map { "#\($0.number)" } ?? "", item.issue?.state.japaneseLabel ?? "",
+            [String(index + 1), subject(item), item.issue.map { "#\($0.number)" } ?? "", item.issue?.state.japaneseLabel ?? "",
              item.presenter?.name ?? "", String(item.allottedMinutes), item.minutes ?? "", item.decision ?? ""]
         }
         return try CSVWriter.encode(header: csvHeader, rows: rows, encoding: encoding)
@@ -49,13 +50,15 @@ enum MeetingHandout {
         return "\(parts[0])年\(parts[1])月\(parts[2])日"
     }
 
-    /// A table cell: no line breaks, no column separators.
-    private static func cell(_ text: String) -> String {
-        text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " ")
+    /// The subject as the handout prints it (escaped for where it lands), with the confirmed
+    /// wording beside it when it was edited after the item was confirmed.
+    static func subject(_ item: AgendaItem, _ escape: (String) -> String = { $0 }) -> String {
+        guard let confirmed = item.confirmedSubject, confirmed != item.subject else { return escape(item.subject) }
+        return "\(escape(item.subject))（確定後に変更。確定時: \(escape(confirmed))）"
     }
 
     private static func paragraph(_ text: String?) -> String {
-        guard let text, !text.isEmpty else { return "（記載なし）" }
-        return text
+        guard let text, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return "（記載なし）" }
+        return MarkdownText.block(text)
     }
 }

@@ -5,7 +5,7 @@ extension Policy {
     public enum IssueScope: Sendable, Equatable {
         /// The secretariat: everything.
         case all
-        /// Council-wide issues, and restricted ones the organization reported or is assigned.
+        /// Council-wide issues, and restricted ones the organization reported, is assigned or is named in.
         case organization(Int)
     }
 
@@ -17,10 +17,16 @@ extension Policy {
         canSee(issue: issue, organization: principal.organizationID, isSecretariat: principal.isSecretariat)
     }
 
-    /// Whether an organization (of a given kind) may see an issue: also checks watchers.
+    /// Whether an organization may see an issue. A vendor named by an issue always sees it, so it
+    /// can answer what is said of it (`IssueSearch.visibility` is the same rule in SQL).
     static func canSee(issue: IssueAccessFacts, organization: Int, isSecretariat: Bool) -> Bool {
-        isSecretariat || issue.visibility == .council || issue.reporterOrganizationID == organization
-            || issue.assigneeOrganizationID == organization
+        isSecretariat || audience(issue)?.contains(organization) ?? true
+    }
+
+    /// The organizations besides the secretariat that see an issue; nil for everyone (council-wide).
+    static func audience(_ issue: IssueAccessFacts) -> Set<Int>? {
+        guard issue.visibility == .restricted else { return nil }
+        return Set([issue.reporterOrganizationID] + (issue.assigneeOrganizationID.map { [$0] } ?? []) + issue.vendorIDs)
     }
 
     public static func requireSee(issue: IssueAccessFacts, _ principal: Principal) throws {
@@ -38,6 +44,25 @@ extension Policy {
         try requireSee(issue: issue, principal)
         guard isParticipant(issue, principal) else {
             throw Problem.forbidden("only the secretariat, the reporting, assigned and concerned organizations take part in issue #\(issue.number)")
+        }
+    }
+
+    /// Relating two issues writes both histories and moves both ETags, and a `blocks` edge holds
+    /// back the blocked issue's closing: the caller takes part in both issues (the secretariat
+    /// always does), when adding and when removing. A restricted issue blocks another only when
+    /// everyone who sees the blocked issue sees the blocker too: nobody is held back by an issue
+    /// they can neither see nor remove.
+    public static func requireRelate(_ issue: IssueAccessFacts, _ kind: IssueRelationKind, _ other: IssueAccessFacts,
+                                     _ principal: Principal) throws {
+        try requireParticipant(issue, principal)
+        guard isParticipant(other, principal) else {
+            throw Problem.forbidden("relations are made by those who take part in both issues; you do not take part in #\(other.number)")
+        }
+        guard kind.stored.kind == "blocks", case let (blocker, blocked) = kind.stored.thisIsFrom ? (issue, other) : (other, issue),
+              let blockerAudience = audience(blocker) else { return }
+        guard let blockedAudience = audience(blocked), blockedAudience.isSubset(of: blockerAudience) else {
+            throw Problem.unprocessable("issue", "restricted #\(blocker.number) cannot block #\(blocked.number): "
+                                            + "some who see #\(blocked.number) cannot see #\(blocker.number)")
         }
     }
 

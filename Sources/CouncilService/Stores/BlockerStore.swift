@@ -151,10 +151,11 @@ public struct BlockerStore: Sendable {
         let issueBlocks: SQL = if let vendor = filter.vendor {
             """
             vendor_issues AS MATERIALIZED (
-                SELECT i.number FROM issue_vendors v JOIN issues i ON i.number = v.issue_number
-                WHERE v.vendor_id = \(vendor) AND \(SQL.joined(issueConditions, separator: " AND "))),
+                SELECT i.number, i.state FROM issue_vendors v JOIN issues i ON i.number = v.issue_number
+                WHERE v.vendor_id = \(vendor) AND \(SQL.joined(issueConditions, separator: " AND "))
+                  AND \(Self.countsAgainst(vendor: "v.vendor_id"))),
             issue_blocks AS (
-                SELECT m.dantai_code, area, \(vendor)::bigint AS vendor_id, vi.number
+                SELECT m.dantai_code, area, \(vendor)::bigint AS vendor_id, vi.number, vi.state = 'new' AS unconfirmed
                 FROM vendor_issues vi
                 CROSS JOIN LATERAL (SELECT * FROM issue_municipalities m WHERE m.issue_number = vi.number AND \(links)) m
                 \(areas)
@@ -163,18 +164,20 @@ public struct BlockerStore: Sendable {
         } else {
             """
             issue_blocks AS (
-                SELECT m.dantai_code, area, v.vendor_id, i.number
+                SELECT m.dantai_code, area, v.vendor_id, i.number, i.state = 'new' AS unconfirmed
                 FROM issue_municipalities m
                 JOIN issues i ON i.number = m.issue_number
                 JOIN issue_vendors v ON v.issue_number = i.number
                 \(areas)
-                WHERE \(links) AND \(SQL.joined(issueConditions, separator: " AND ")) AND \(areaCondition)),
+                WHERE \(links) AND \(SQL.joined(issueConditions, separator: " AND ")) AND \(areaCondition)
+                  AND \(Self.countsAgainst(vendor: "v.vendor_id"))),
             """
         }
         return """
             WITH \(issueBlocks)
             keyed AS (
-                SELECT dantai_code, area, vendor_id, array_agg(DISTINCT number ORDER BY number) AS issues
+                SELECT dantai_code, area, vendor_id, array_agg(DISTINCT number ORDER BY number) AS issues,
+                       coalesce(array_agg(DISTINCT number ORDER BY number) FILTER (WHERE unconfirmed), '{}') AS unconfirmed_issues
                 FROM issue_blocks GROUP BY dantai_code, area, vendor_id),
             adoption_blocks AS (
                 SELECT a.dantai_code, a.business_area AS area, p.vendor_id, a.product_id, a.state, a.reason
@@ -183,12 +186,13 @@ public struct BlockerStore: Sendable {
             r AS (
                 SELECT coalesce(k.dantai_code, ab.dantai_code) AS dantai_code, coalesce(k.area, ab.area) AS business_area,
                        coalesce(k.vendor_id, ab.vendor_id) AS vendor_id, coalesce(k.issues, '{}') AS issues,
+                       coalesce(k.unconfirmed_issues, '{}') AS unconfirmed_issues,
                        ab.product_id AS adoption_product_id, ab.state AS adoption_state, ab.reason
                 FROM keyed k FULL JOIN adoption_blocks ab
                   ON ab.dantai_code = k.dantai_code AND ab.area = k.area AND ab.vendor_id = k.vendor_id)
             SELECT r.dantai_code, (SELECT dn.name FROM dantai dn WHERE dn.code = r.dantai_code) AS dantai_name,
                    pf.code AS prefecture_code, pf.block, r.business_area, r.vendor_id,
-                   o.name AS vendor_name, r.issues, r.adoption_state, r.reason, pr.id AS product_id, pr.name AS product_name
+                   o.name AS vendor_name, r.issues, r.unconfirmed_issues, r.adoption_state, r.reason, pr.id AS product_id, pr.name AS product_name
             FROM r
             -- A 団体コード begins with its prefecture's code; the name is looked up per row, by index.
             JOIN prefectures pf ON pf.code = left(r.dantai_code, 2)
@@ -196,6 +200,13 @@ public struct BlockerStore: Sendable {
             LEFT JOIN products pr ON \(details ? productLookup : "FALSE")
             WHERE \(SQL.joined(outer, separator: " AND "))
             """
+    }
+
+    /// Blame needs evidence the council accepts: an issue counts against a vendor once the
+    /// secretariat has triaged it (it is past `new`), or at once when the vendor filed it itself
+    /// (then listed as unconfirmed until triaged). Anyone may report; nobody blames another alone.
+    static func countsAgainst(vendor: SQL) -> SQL {
+        "(i.state <> 'new' OR i.reporter_organization_id = \(vendor))"
     }
 
     /// The product behind a row: its blocking adoption's, else the one this vendor supplies there.
@@ -217,7 +228,8 @@ public struct BlockerStore: Sendable {
             block: try row.decode("block"), businessArea: try row.decode("business_area"),
             vendor: OrganizationRef(id: try row.decode("vendor_id"), name: try row.decode("vendor_name")),
             product: try productID.map { ProductRef(id: $0, name: try row.decode("product_name")) },
-            sources: sources, issues: issues, adoptionState: state, reason: try row.decodeIfPresent("reason"))
+            sources: sources, issues: issues, unconfirmedIssues: try row.decode("unconfirmed_issues"), adoptionState: state,
+            reason: try row.decodeIfPresent("reason"))
     }
 }
 

@@ -31,7 +31,7 @@ public struct IssueRelationStore: Sendable {
     public func add(_ number: Int, _ kind: IssueRelationKind, _ other: Int, by principal: Principal,
                     _ actor: AuditActor) async throws -> IssueRelation? {
         try await pool.withTransaction { connection in
-            let target = try Self.lockPair(number, other, principal, on: connection)
+            let target = try Self.lockPair(number, kind, other, principal, on: connection)
             guard try Self.link(kind, number, other, actor, on: connection) else { return nil }
             try AuditStore.record(connection, actor, action: "issue.relation.create", entityType: "issue", entityID: number,
                                   before: nil, after: ["relation": .string(kind.rawValue), "issue": .number(Double(other))])
@@ -41,7 +41,7 @@ public struct IssueRelationStore: Sendable {
 
     public func remove(_ number: Int, _ kind: IssueRelationKind, _ other: Int, by principal: Principal, _ actor: AuditActor) async throws {
         try await pool.withTransaction { connection in
-            _ = try Self.lockPair(number, other, principal, on: connection)
+            _ = try Self.lockPair(number, kind, other, principal, on: connection)
             let (stored, from, to) = Self.canonical(kind, number, other)
             let deleted = try connection.query(Query("issueRelations.delete", """
                 DELETE FROM issue_relations WHERE kind = \(stored) AND from_number = \(from) AND to_number = \(to) RETURNING kind
@@ -53,16 +53,17 @@ public struct IssueRelationStore: Sendable {
         }
     }
 
-    /// Checks the caller takes part in this issue and can see the other, then locks both (in
-    /// number order, so two requests cannot deadlock) and checks again under the locks.
-    private static func lockPair(_ number: Int, _ other: Int, _ principal: Principal,
+    /// Checks the policy lets the caller relate the two issues (`Policy.requireRelate`), then
+    /// locks both (in number order, so two requests cannot deadlock) and checks again under the locks.
+    private static func lockPair(_ number: Int, _ kind: IssueRelationKind, _ other: Int, _ principal: Principal,
                                  on connection: Connection) throws -> (title: String, state: IssueState) {
         func check() throws -> IssueAccessFacts {
-            try Policy.requireParticipant(try IssueStore.visibleFacts(number, principal, on: connection), principal)
+            let this = try IssueStore.visibleFacts(number, principal, on: connection)
             guard other != number else { throw Problem.unprocessable("issue", "an issue cannot be related to itself") }
             guard let target = try IssueStore.facts(other, on: connection), Policy.canSee(issue: target, principal) else {
                 throw Problem.unprocessable("issue", "no issue #\(other)")
             }
+            try Policy.requireRelate(this, kind, target, principal)
             return target
         }
         _ = try check()

@@ -138,14 +138,17 @@ public struct IssueSearch: Sendable {
             """)
     }
 
-    /// The caller's scope as a condition on the issue aliased `alias`.
+    /// The caller's scope as a condition on the issue aliased `alias` (`Policy.canSee` in SQL).
     static func visibility(_ scope: Policy.IssueScope, alias: String) -> SQL {
         switch scope {
         case .all:
             return "TRUE"
         case .organization(let organization):
             let a = SQL(stringLiteral: alias)
-            return "(\(a).visibility = 'council' OR \(a).reporter_organization_id = \(organization) OR \(a).assignee_organization_id = \(organization))"
+            return """
+                (\(a).visibility = 'council' OR \(a).reporter_organization_id = \(organization) OR \(a).assignee_organization_id = \(organization)
+                 OR EXISTS (SELECT 1 FROM issue_vendors nv WHERE nv.issue_number = \(a).number AND nv.vendor_id = \(organization)))
+                """
         }
     }
 

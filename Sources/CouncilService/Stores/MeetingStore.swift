@@ -267,7 +267,8 @@ public struct MeetingStore: Sendable {
     static let itemJoins: SQL = "LEFT JOIN issues i ON i.number = x.issue_number LEFT JOIN organizations p ON p.id = x.presenter_organization_id"
     static let itemColumns: SQL = """
         x.id, x.position, x.issue_number, i.title AS issue_title, i.state AS issue_state, i.severity AS issue_severity, x.topic,
-        x.presenter_organization_id, p.name AS presenter_name, x.allotted_minutes, x.status, x.minutes, x.decision, x.decided_at
+        x.presenter_organization_id, p.name AS presenter_name, x.allotted_minutes, x.status, x.minutes, x.decision, x.decided_at,
+        x.confirmed_subject
         """
 
     static func item(_ row: Row) throws -> AgendaItem {
@@ -280,7 +281,8 @@ public struct MeetingStore: Sendable {
             topic: try row.decodeIfPresent("topic"),
             presenter: try presenter.map { OrganizationRef(id: $0, name: try row.decode("presenter_name")) },
             allottedMinutes: try row.decode("allotted_minutes"), status: try row.decode("status"), minutes: try row.decodeIfPresent("minutes"),
-            decision: try row.decodeIfPresent("decision"), decidedAt: try row.decodeIfPresent("decided_at"))
+            decision: try row.decodeIfPresent("decision"), decidedAt: try row.decodeIfPresent("decided_at"),
+            confirmedSubject: try row.decodeIfPresent("confirmed_subject"))
     }
 }
 

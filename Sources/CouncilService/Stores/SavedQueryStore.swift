@@ -92,7 +92,7 @@ public struct SavedQueryStore: Sendable {
 
     private static func validated(_ name: String) throws -> String {
         let name = JapaneseText.normalized(name)
-        if name.isEmpty || name.count > 100 { throw Problem.invalid("name", "give 1 to 100 characters") }
+        try Problem.requireLine("name", name, max: 100)
         return name
     }
 
