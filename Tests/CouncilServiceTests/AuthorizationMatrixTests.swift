@@ -176,11 +176,17 @@ import Testing
             expected: restrictedReaders(.ok)),
         "listIssueRelations": Probe(path: restricted("/relations"), expected: restrictedReaders(.ok)),
         "createIssueRelation": Probe(
-            // Relates a fresh issue of vendor A to #1 (the first issue, made here if need be).
+            // Relates a fresh issue of vendor A to #1 (the first issue, made here if need be), which
+            // names vendor A: relations are made by those who take part in both issues.
             path: { env, _ in
                 if try await IssueSearch(pool: env.pool).page(IssueFilter(), sort: .default, after: nil, limit: 1,
                                                              for: try await env.principal(.admin)).total == 0 {
                     try await env.issue("最初の課題")
+                }
+                _ = try await env.pool.withConnection { connection in
+                    try connection.query(Query("test.nameVendorA", """
+                        INSERT INTO issue_vendors (issue_number, vendor_id) VALUES (1, \(env.ids.vendorA.id)) ON CONFLICT DO NOTHING
+                        """))
                 }
                 return "/v1/issues/\(try await env.issue().number)/relations"
             },

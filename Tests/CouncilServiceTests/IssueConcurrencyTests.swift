@@ -122,20 +122,15 @@ import Testing
         }
     }
 
-    /// The key identifies the request's bytes (hashed as they stream in, never parsed first):
-    /// the same JSON written another way is another request.
-    @Test func theSameKeyNeedsTheSameBytes() async throws {
+    @Test func theSameJSONInAnotherKeyOrderIsTheSameRequest() async throws {
         try await withApp { client, env in
             var headers = env.headers(.vendorA, [.contentType: "application/json", HTTPField.Name("Idempotency-Key")!: "ordered"])
             let one = try await client.execute(uri: "/v1/issues", method: .post, headers: headers,
                                                body: ByteBuffer(string: #"{"title":"順序","category":"cost","severity":"low"}"#)) { $0 }
             let two = try await client.execute(uri: "/v1/issues", method: .post, headers: headers,
-                                               body: ByteBuffer(string: #"{"title":"順序","category":"cost","severity":"low"}"#)) { $0 }
+                                               body: ByteBuffer(string: #"{ "severity": "low", "category": "cost", "title": "順序" }"#)) { $0 }
             #expect(one.status == .created && two.status == .created)
             #expect(two.headers[HTTPField.Name("Idempotent-Replayed")!] == "true")
-            let reordered = try await client.execute(uri: "/v1/issues", method: .post, headers: headers,
-                                                     body: ByteBuffer(string: #"{ "severity": "low", "category": "cost", "title": "順序" }"#)) { $0 }
-            try expectProblem(reordered, .unprocessableContent, field: "Idempotency-Key")
             headers[HTTPField.Name("Idempotency-Key")!] = "ordered"
             let different = try await client.execute(uri: "/v1/issues", method: .post, headers: headers,
                                                      body: ByteBuffer(string: #"{"title":"順序","category":"cost","severity":"high"}"#)) { $0 }

@@ -32,6 +32,15 @@ final class DatabaseLocation {
         }
     }
 
+    /// What the daemon's own connections use: the configured URL as it is (the operator gives
+    /// the daemon a role of its own, see README), or the embedded cluster's login role in
+    /// `council_app`, made once migrations have created that group.
+    func daemonConfiguration() throws -> DatabaseConfiguration {
+        guard let embedded else { return configuration }
+        try DaemonRole.ensureLogin(DaemonRole.embeddedLogin, on: try Connection.connect(configuration))
+        return try embedded.configuration(user: DaemonRole.embeddedLogin)
+    }
+
     func stopIfStarted() {
         guard startedHere, let embedded else { return }
         do {

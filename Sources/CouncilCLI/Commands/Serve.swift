@@ -41,16 +41,24 @@ struct Serve: AsyncParsableCommand {
         defer { database.stopIfStarted() }
         logger.notice("database: \(database.configuration)")
 
-        let pool = DatabasePool(
-            configuration: database.configuration,
-            options: .init(maxConnections: configuration.poolSize), logger: logger)
         if !noMigrate {
-            let applied = try await pool.withConnection { try Migrator(logger: logger).migrate($0) }
+            // As the configured role: the schema's owner when migrations are pending.
+            let applied = try Migrator(logger: logger).migrate(try Connection.connect(database.configuration))
             logger.notice(applied.isEmpty ? "database schema is up to date" : "applied migrations \(applied)")
+        }
+        let daemonDatabase = try database.daemonConfiguration()
+        let pool = DatabasePool(
+            configuration: daemonDatabase,
+            options: .init(maxConnections: configuration.poolSize), logger: logger)
+        if try await pool.withConnection({ try DaemonRole.isPrivileged($0) }) {
+            logger.warning("""
+                the daemon connects as a superuser or as the owner of the schema, so the audit log is not append-only \
+                against it; give it a role in \(DaemonRole.group) (README, Deployment)
+                """)
         }
         let state = ServerState()
         let address = configuration.address
-        let masterData = MasterDataCache(configuration: database.configuration, logger: logger)
+        let masterData = MasterDataCache(configuration: daemonDatabase, logger: logger)
         let application = buildApplication(
             AppDependencies(pool: pool, metrics: registry, state: state, masterData: masterData), address: address, logger: logger,
             onServerRunning: { port in logger.notice("Council listening on http://\(address.host):\(port)") })

@@ -44,6 +44,14 @@ public struct DatabaseConfiguration: Sendable, CustomStringConvertible {
         return copy
     }
 
+    /// The same server and database as another role; nil: the role of the connection string.
+    public func with(user: String?) -> DatabaseConfiguration {
+        var copy = self
+        copy.overrides.removeAll { $0.key == "user" }
+        if let user { copy.overrides.append((key: "user", value: user)) }
+        return copy
+    }
+
     /// The parameters as libpq sees them (first `dbname` expanded), with defaults of ours.
     var parameters: [(key: String, value: String)] {
         var result: [(key: String, value: String)] = [("dbname", connectionString)]

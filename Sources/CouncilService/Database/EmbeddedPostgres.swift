@@ -35,9 +35,10 @@ public struct EmbeddedPostgres: Sendable {
         return URL(fileURLWithPath: "/tmp/council-pg-\(String(hash, radix: 36))")
     }
 
-    /// Connection settings for a database of this cluster.
-    public func configuration(database: String? = nil) throws -> DatabaseConfiguration {
-        try DatabaseConfiguration("host=\(socketDirectory.path) port=5432 user=postgres dbname=\(database ?? databaseName)")
+    /// Connection settings for a database of this cluster: as its owner (`postgres`, for
+    /// migrations and maintenance) unless another role is named (`DaemonRole.embeddedLogin`).
+    public func configuration(database: String? = nil, user: String = "postgres") throws -> DatabaseConfiguration {
+        try DatabaseConfiguration("host=\(socketDirectory.path) port=5432 user=\(user) dbname=\(database ?? databaseName)")
     }
 
     /// Starts the cluster (creating it on first use) unless it already runs, and makes sure the

@@ -72,7 +72,9 @@ public struct Migrator: Sendable {
     public func migrate(_ connection: Connection) throws -> [Int] {
         try connection.query(Query("migrations.lock", "SELECT pg_advisory_lock(\(Self.lockKey))"))
         defer { _ = try? connection.query(Query("migrations.unlock", "SELECT pg_advisory_unlock(\(Self.lockKey))")) }
-        try connection.execute(script: Self.ledgerDDL, name: "migrations.ledger")
+        // Only when missing: the daemon's own role may not create tables (0014), and has nothing
+        // to apply once the owner migrated.
+        if try !ledgerExists(connection) { try connection.execute(script: Self.ledgerDDL, name: "migrations.ledger") }
 
         let statuses = try status(connection)
         if let modified = statuses.first(where: { $0.state == .modified }) {
@@ -91,10 +93,8 @@ public struct Migrator: Sendable {
 
     /// Every known or recorded migration and its state, without changing anything.
     public func status(_ connection: Connection) throws -> [MigrationStatus] {
-        let exists = try connection.query(Query(
-            "migrations.ledgerExists", "SELECT to_regclass('schema_migrations') IS NOT NULL AS present"))
         var recorded: [Int: (name: String, matches: Bool, appliedAt: Date)] = [:]
-        if try exists.single().decode("present", as: Bool.self) {
+        if try ledgerExists(connection) {
             let result = try connection.query(Query("migrations.recorded", """
                 SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version
                 """))
@@ -152,6 +152,11 @@ public struct Migrator: Sendable {
             sums[try row.decode("version")] = try row.decode("checksum")
         }
         return sums
+    }
+
+    private func ledgerExists(_ connection: Connection) throws -> Bool {
+        try connection.query(Query("migrations.ledgerExists", "SELECT to_regclass('schema_migrations') IS NOT NULL AS present"))
+            .single().decode("present")
     }
 
     static let ledgerDDL = """

@@ -35,7 +35,7 @@ public enum IssueSeverity: String, CaseIterable, Codable, Sendable, PostgresRawT
 }
 
 /// council: every council member sees it. restricted: the reporter's organization, the
-/// secretariat and the assigned organization only; everyone else gets 404.
+/// secretariat, the assigned organization and the vendors it names only; everyone else gets 404.
 public enum IssueVisibility: String, CaseIterable, Codable, Sendable, PostgresRawTextEncodable, PostgresDecodable, JapaneseLabeled {
     case council, restricted
 

@@ -8,8 +8,10 @@ import Hummingbird
 /// the same key with a different request is a 422. Failed requests keep nothing, so a
 /// corrected retry with the same key runs normally.
 ///
-/// "The same request" is the same method, URI, content type and body bytes, hashed as they
-/// stream in (bounded by the route's body limit, never parsed here). A replay passes the route's
+/// "The same request" is the same method, URI, content type and body; a JSON body compares with
+/// its keys sorted, since clients (Foundation's among them) may serialize one object in another
+/// order on a retry. The body is read under the route's limit as it streams in, and JSON is
+/// canonicalized only within the JSON limit (1 MiB) and depth bound. A replay passes the route's
 /// policy again and is served only while the caller's rights are those of the first request;
 /// an answer that carried a secret (a new token) is never stored, so its replay is a 409.
 struct Idempotency: Sendable {
@@ -84,8 +86,8 @@ struct Idempotency: Sendable {
 }
 
 extension Idempotency {
-    /// Reads the body up to `limit`, hashing it with the request line as it streams in, and puts
-    /// the bytes back for the handler.
+    /// Reads the body up to `limit` (stopping there), puts the bytes back for the handler, and
+    /// hashes the request line with the body (a JSON body in canonical form).
     static func hashBody(_ request: inout Request, limit: Int) async throws -> Data {
         var hasher = SHA256()
         for part in [request.method.rawValue, request.uri.description, request.headers[.contentType] ?? ""] {
@@ -95,12 +97,24 @@ extension Idempotency {
         var body = ByteBuffer()
         for try await chunk in request.body {
             guard body.readableBytes + chunk.readableBytes <= limit else { throw Problem.tooLarge(limit) }
-            chunk.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
             var chunk = chunk
             body.writeBuffer(&chunk)
         }
         request.body = .init(buffer: body)
+        hasher.update(data: try canonical(body, contentType: request.headers[.contentType]))
         return Data(hasher.finalize())
+    }
+
+    /// The body as compared between retries: JSON (within the JSON limits) with its keys sorted.
+    static func canonical(_ body: ByteBuffer, contentType: String?) throws -> Data {
+        let data = Data(body.readableBytesView)
+        guard contentType?.lowercased().hasPrefix("application/json") == true, body.readableBytes <= Request.maxJSONBody else { return data }
+        try Request.requireBoundedDepth(body)
+        guard let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]),
+              let canonical = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .fragmentsAllowed]) else {
+            return data
+        }
+        return canonical
     }
 
     /// What the caller's rights were: a replay is served only while they are the same.

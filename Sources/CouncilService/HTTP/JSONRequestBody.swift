@@ -26,9 +26,7 @@ extension Request {
             throw Problem.tooLarge(Self.maxJSONBody)
         }
         let data = Data(buffer.readableBytesView)
-        guard Self.nestingDepth(buffer.readableBytesView) <= Self.maxJSONDepth else {
-            throw Problem.invalid("body", "JSON nested deeper than \(Self.maxJSONDepth) levels")
-        }
+        try Self.requireBoundedDepth(buffer)
         let object: Any
         do {
             object = try JSONSerialization.jsonObject(with: data)
@@ -43,6 +41,13 @@ extension Request {
             return try JSONCoding.decoder.decode(Body.self, from: data)
         } catch let error as DecodingError {
             throw Self.problem(error)
+        }
+    }
+
+    /// Refuses JSON nested deeper than any body of the API needs, before it is parsed.
+    static func requireBoundedDepth(_ buffer: ByteBuffer) throws {
+        guard nestingDepth(buffer.readableBytesView) <= maxJSONDepth else {
+            throw Problem.invalid("body", "JSON nested deeper than \(maxJSONDepth) levels")
         }
     }
 

@@ -49,9 +49,10 @@ extension Policy {
 
     /// Relating two issues writes both histories and moves both ETags, and a `blocks` edge holds
     /// back the blocked issue's closing: the caller takes part in both issues (the secretariat
-    /// always does), when adding and when removing. A restricted issue blocks another only when
-    /// everyone who sees the blocked issue sees the blocker too: nobody is held back by an issue
-    /// they can neither see nor remove.
+    /// always does), when adding and when removing (the caller's part in `issue` is checked
+    /// first, with `requireParticipant`). A restricted issue blocks another only when everyone who
+    /// sees the blocked issue sees the blocker too: nobody is held back by an issue they can
+    /// neither see nor remove.
     public static func requireRelate(_ issue: IssueAccessFacts, _ kind: IssueRelationKind, _ other: IssueAccessFacts,
                                      _ principal: Principal) throws {
         try requireParticipant(issue, principal)

@@ -59,6 +59,7 @@ public struct IssueRelationStore: Sendable {
                                  on connection: Connection) throws -> (title: String, state: IssueState) {
         func check() throws -> IssueAccessFacts {
             let this = try IssueStore.visibleFacts(number, principal, on: connection)
+            try Policy.requireParticipant(this, principal)
             guard other != number else { throw Problem.unprocessable("issue", "an issue cannot be related to itself") }
             guard let target = try IssueStore.facts(other, on: connection), Policy.canSee(issue: target, principal) else {
                 throw Problem.unprocessable("issue", "no issue #\(other)")

@@ -22,15 +22,16 @@ final class DaemonProcess: Sendable {
         self.log = log
     }
 
-    /// Starts `council serve` on `database` (migrating it unless told not to) and waits until
-    /// `/health/ready` answers 200.
-    static func start(_ database: DatabaseConfiguration, arguments: [String] = [], waitReady: Bool = true) async throws -> DaemonProcess {
+    /// Starts `council serve` on `database` (migrating it unless told not to; nil: its embedded
+    /// PostgreSQL, given `--data-dir` in `arguments`) and waits until `/health/ready` answers 200.
+    static func start(_ database: DatabaseConfiguration?, arguments: [String] = [], waitReady: Bool = true) async throws -> DaemonProcess {
         guard let binary = CLIRunner.binary else { throw ConfigurationError("the council binary was not built next to the tests") }
         let port = try freePort()
         let log = FileManager.default.temporaryDirectory.appending(path: "council-daemon-\(UUID().uuidString).log")
         let pid = try spawnChild(
             binary.path, ["serve", "--host", "127.0.0.1", "--port", String(port), "--log-level", "notice"] + arguments,
-            environment: ["DATABASE_URL": database.description, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"],
+            environment: (database.map { ["DATABASE_URL": $0.description] } ?? [:]).merging(
+                ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"]) { $1 },
             stdout: log, stderr: log, append: true)
         let daemon = DaemonProcess(pid: pid, port: port, log: log)
         if waitReady { try await daemon.waitReady() }

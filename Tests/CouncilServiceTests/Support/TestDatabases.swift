@@ -6,7 +6,9 @@ import NIOPosix
 /// Real PostgreSQL for tests. The server is COUNCIL_TEST_DATABASE_URL when set (a superuser
 /// connection), otherwise a throwaway embedded cluster under /tmp started once per test process
 /// (which also exercises `EmbeddedPostgres`). Each test gets its own database cloned from a
-/// migrated template, so tests are isolated and order does not matter.
+/// migrated template, so tests are isolated and order does not matter; it is reached as the
+/// daemon's own role (`DaemonRole`, not the owner), so every test runs with the daemon's rights
+/// (`configuration.with(user: nil)` is the owner, for the few that need it).
 actor TestDatabases {
     static let shared = TestDatabases()
     static let logger: Logger = {
@@ -49,6 +51,7 @@ actor TestDatabases {
             try connection.execute(script: "CREATE DATABASE \(template)", name: "tests.createTemplate")
             let templateConnection = try Connection.connect(configuration.with(database: template))
             try Migrator(logger: Self.logger).migrate(templateConnection)
+            try DaemonRole.ensureLogin(DaemonRole.embeddedLogin, on: templateConnection)
         }
         return configuration
     }
@@ -62,7 +65,7 @@ actor TestDatabases {
         try await Self.blocking {
             try Connection.connect(server).execute(script: "CREATE DATABASE \(name) \(template)", name: "tests.createDatabase")
         }
-        return (name, server.with(database: name))
+        return (name, server.with(database: name).with(user: migrated ? DaemonRole.embeddedLogin : nil))
     }
 
     func drop(_ name: String) async throws {
