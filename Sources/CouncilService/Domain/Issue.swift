@@ -191,7 +191,8 @@ public struct Issue: Codable, Sendable, Equatable {
     public let dueDate: CalendarDate?
     public let labels: [String]
     public let answer: String?
-    public let duplicateOf: Int?
+    /// Shown only to callers who may see that issue (`IssueStore.hidingDuplicates`).
+    public internal(set) var duplicateOf: Int?
     public let version: Int
     public let createdAt: Date
     public let updatedAt: Date

@@ -26,7 +26,8 @@ public struct AgendaIssue: Codable, Sendable, Equatable {
 
 public struct AgendaItem: Codable, Sendable, Equatable {
     public let id: Int
-    public let position: Int
+    /// 1…n among the items the reader sees (gaps would tell of items they may not see).
+    public internal(set) var position: Int
     public let issue: AgendaIssue?
     public let topic: String?
     public let presenter: OrganizationRef?

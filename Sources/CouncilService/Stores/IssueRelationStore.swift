@@ -32,7 +32,7 @@ public struct IssueRelationStore: Sendable {
                     _ actor: AuditActor) async throws -> IssueRelation? {
         try await pool.withTransaction { connection in
             let target = try Self.lockPair(number, kind, other, principal, on: connection)
-            guard try Self.link(kind, number, other, actor, on: connection) else { return nil }
+            guard try Self.link(kind, number, other, principal, actor, on: connection) else { return nil }
             try AuditStore.record(connection, actor, action: "issue.relation.create", entityType: "issue", entityID: number,
                                   before: nil, after: ["relation": .string(kind.rawValue), "issue": .number(Double(other))])
             return IssueRelation(kind: kind, issue: other, title: target.title, state: target.state)
@@ -85,7 +85,8 @@ public struct IssueRelationStore: Sendable {
     /// Inserts the relation inside a running transaction, with events on both issues; false
     /// when it was already there.
     @discardableResult
-    static func link(_ kind: IssueRelationKind, _ number: Int, _ other: Int, _ actor: AuditActor, on connection: Connection) throws -> Bool {
+    static func link(_ kind: IssueRelationKind, _ number: Int, _ other: Int, _ principal: Principal, _ actor: AuditActor,
+                     on connection: Connection) throws -> Bool {
         let (stored, from, to) = canonical(kind, number, other)
         if stored == "blocks" {
             // Serializes every new `blocks` edge, so two concurrent requests cannot each add half a cycle.
@@ -99,7 +100,10 @@ public struct IssueRelationStore: Sendable {
                 SELECT path FROM reach WHERE number = \(from) LIMIT 1
                 """)).first
             if let path {
-                let chain = try path.decode("path", as: [Int].self).map { "#\($0)" }.joined(separator: " → ")
+                // Issues of the cycle the caller may not see are not named.
+                let chain = try path.decode("path", as: [Int].self).map { step in
+                    try IssueStore.facts(step, on: connection).map { Policy.canSee(issue: $0, principal) } == true ? "#\(step)" : "a restricted issue"
+                }.joined(separator: " → ")
                 throw Problem.unprocessable("issue", "#\(from) blocks #\(to) would close the cycle \(chain) → #\(to)")
             }
         }

@@ -100,7 +100,7 @@ public struct IssueSearch: Sendable {
             let total: Int = try connection.query(Query("issues.count", """
                 SELECT count(*) AS n FROM issues i WHERE \(conditions)
                 """)).single().decode("n")
-            let items = try rows.prefix(limit).map(IssueStore.issue)
+            let items = try IssueStore.hidingDuplicates(try rows.prefix(limit).map(IssueStore.issue), Policy.issueScope(principal), on: connection)
             var next: String?
             if rows.count > limit, let last = rows.prefix(limit).last {
                 next = IssueCursor(sort: sort, key: try last.decode("sort_key"), number: try last.decode("number")).token
@@ -117,7 +117,7 @@ public struct IssueSearch: Sendable {
             if rows.count > Self.maxExport {
                 throw Problem.unprocessable("q", "more than \(Self.maxExport) issues match; narrow the filters")
             }
-            return try rows.map(IssueStore.issue)
+            return try IssueStore.hidingDuplicates(try rows.map(IssueStore.issue), Policy.issueScope(principal), on: connection)
         }
     }
 

@@ -16,6 +16,21 @@ public struct IssueStore: Sendable {
             guard let issue = try Self.fetch(number, on: connection), Policy.canSee(issue: issue.accessFacts, principal) else {
                 throw Problem.notFound("no issue #\(number)")
             }
+            return try Self.hidingDuplicates([issue], Policy.issueScope(principal), on: connection)[0]
+        }
+    }
+
+    /// The issues with `duplicate_of` left out where it names an issue the caller may not see
+    /// (its number alone would tell that a restricted issue exists). One query for a whole page.
+    static func hidingDuplicates(_ issues: [Issue], _ scope: Policy.IssueScope, on connection: Connection) throws -> [Issue] {
+        let targets = Array(Set(issues.compactMap(\.duplicateOf)))
+        guard !targets.isEmpty, scope != .all else { return issues }
+        let visible = Set(try connection.query(Query("issues.visibleDuplicateTargets", """
+            SELECT i.number FROM issues i WHERE i.number = ANY (\(targets)::int[]) AND \(IssueSearch.visibility(scope, alias: "i"))
+            """)).rows.map { try $0.decode("number", as: Int.self) })
+        return issues.map { issue in
+            var issue = issue
+            if let target = issue.duplicateOf, !visible.contains(target) { issue.duplicateOf = nil }
             return issue
         }
     }
@@ -161,7 +176,7 @@ public struct IssueStore: Sendable {
                                    old: current.answer.map(JSONValue.string) ?? .null, new: .string(answer))
         }
         if let duplicateOf {
-            try IssueRelationStore.link(.duplicates, number, duplicateOf, actor, on: connection)
+            try IssueRelationStore.link(.duplicates, number, duplicateOf, principal, actor, on: connection)
         }
         if let comment = transition.comment {
             _ = try IssueCommentStore.insert(number, body: comment, principal, actor, on: connection)

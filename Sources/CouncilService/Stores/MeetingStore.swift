@@ -246,7 +246,11 @@ public struct MeetingStore: Sendable {
             SELECT \(itemColumns) FROM agenda_items x \(itemJoins)
             WHERE x.meeting_id = \(id) AND (x.issue_number IS NULL OR \(IssueSearch.visibility(scope, alias: "i")))
             ORDER BY x.position
-            """)).rows.map(item)
+            """)).rows.map(item).enumerated().map { index, item in
+            var item = item
+            item.position = index + 1
+            return item
+        }
         return Meeting(id: try row.decode("id"), number: try row.decode("number"), heldOn: try row.decode("held_on"),
                        title: try row.decode("title"), state: try row.decode("state"),
                        attendees: try row.decodeJSON("attendees", as: [OrganizationRef].self), agenda: items,
