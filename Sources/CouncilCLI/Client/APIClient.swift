@@ -11,6 +11,8 @@ struct ClientOptions: ParsableArguments {
     var url: String?
     @Option(help: "API token (COUNCIL_TOKEN, else `council login`); prefer those, so it stays out of shell history.")
     var token: String?
+    @Flag(help: "Allow plain http to another machine and redirects to another origin (the token goes along).")
+    var insecure = false
 
     func client() throws -> APIClient {
         let environment = ProcessInfo.processInfo.environment
@@ -20,8 +22,13 @@ struct ClientOptions: ParsableArguments {
             printError("'\(text)' is not an http(s) URL (--url or COUNCIL_URL)")
             throw ExitCode(64)
         }
+        let policy = ConnectionPolicy(insecure: insecure)
+        if let refusal = policy.refusal(base) {
+            printError(refusal)
+            throw ExitCode(64)
+        }
         let secret = token ?? environment["COUNCIL_TOKEN"] ?? saved?.token
-        return APIClient(baseURL: base, token: secret.flatMap { $0.isEmpty ? nil : $0 })
+        return APIClient(baseURL: base, token: secret.flatMap { $0.isEmpty ? nil : $0 }, policy: policy)
     }
 }
 
@@ -30,6 +37,7 @@ struct ClientOptions: ParsableArguments {
 struct APIClient {
     let baseURL: URL
     let token: String?
+    var policy = ConnectionPolicy(insecure: false)
 
     struct Answer {
         let data: Data
@@ -55,10 +63,12 @@ struct APIClient {
         let response: URLResponse
         do {
             if let progress {
-                (data, response) = try await progress.run(request, body: body)
+                (data, response) = try await progress.run(request, body: body, policy: policy)
             } else {
                 request.httpBody = body
-                (data, response) = try await URLSession.shared.data(for: request)
+                let session = URLSession(configuration: .default, delegate: RedirectGuard(policy), delegateQueue: nil)
+                defer { session.finishTasksAndInvalidate() }
+                (data, response) = try await session.data(for: request)
             }
         } catch {
             printError("cannot reach the Council daemon at \(baseURL.absoluteString): \(error.localizedDescription)")
@@ -66,6 +76,11 @@ struct APIClient {
         }
         let http = response as? HTTPURLResponse
         let status = http?.statusCode ?? 0
+        if (300..<400).contains(status) {
+            let target = http?.value(forHTTPHeaderField: "Location") ?? "elsewhere"
+            printError("the daemon redirected to \(target), another origin; the token is not sent there (--insecure follows it)")
+            throw ExitCode(1)
+        }
         guard (200..<300).contains(status) else {
             printError(ProblemText.render(status: status, body: data))
             throw ExitCode(status >= 500 ? 70 : 1)

@@ -18,7 +18,10 @@ final class TransferProgress: NSObject, URLSessionDataDelegate, @unchecked Senda
         self.enabled = enabled
     }
 
-    func run(_ request: URLRequest, body: Data?) async throws -> (Data, URLResponse) {
+    private var policy = ConnectionPolicy(insecure: false)
+
+    func run(_ request: URLRequest, body: Data?, policy: ConnectionPolicy) async throws -> (Data, URLResponse) {
+        lock.withLock { self.policy = policy }
         let session = URLSession(configuration: .default, delegate: self, delegateQueue: nil)
         defer { session.finishTasksAndInvalidate() }
         return try await withCheckedThrowingContinuation { continuation in
@@ -26,6 +29,12 @@ final class TransferProgress: NSObject, URLSessionDataDelegate, @unchecked Senda
             let task = body.map { session.uploadTask(with: request, from: $0) } ?? session.dataTask(with: request)
             task.resume()
         }
+    }
+
+    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+                    newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void) {
+        let policy = lock.withLock { self.policy }
+        completionHandler(policy.allowsRedirect(from: task.originalRequest?.url, to: request.url) ? request : nil)
     }
 
     func urlSession(_ session: URLSession, task: URLSessionTask, didSendBodyData bytesSent: Int64, totalBytesSent: Int64,

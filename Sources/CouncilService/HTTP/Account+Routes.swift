@@ -68,11 +68,13 @@ struct AccountRoutes: Sendable {
         let draft = AccountDraft(organizationID: body.organizationId, displayName: body.displayName, email: body.email,
                                  role: body.role ?? .member, orgAdmin: body.orgAdmin ?? false, active: body.active ?? true,
                                  prefectures: body.prefectures ?? [])
-        let account = try await store.create(draft, by: try context.auditActor()) { organization in
-            guard Policy.canManageAccounts(of: organization.id, kind: organization.kind, principal) else {
-                throw Problem.forbidden("you may not create accounts in \(organization.name)")
+        let account = try await Self.sayingNothingOfOtherAccounts(principal) {
+            try await store.create(draft, by: try context.auditActor()) { organization in
+                guard Policy.canManageAccounts(of: organization.id, kind: organization.kind, principal) else {
+                    throw Problem.forbidden("you may not create accounts in \(organization.name)")
+                }
+                try Policy.requireAssignable(role: draft.role, orgAdmin: draft.orgAdmin, in: organization.kind, principal)
             }
-            try Policy.requireAssignable(role: draft.role, orgAdmin: draft.orgAdmin, in: organization.kind, principal)
         }
         return try .json(account, status: .created)
     }
@@ -82,7 +84,7 @@ struct AccountRoutes: Sendable {
         let target = try await visibleAccount(context)
         try Policy.requireManage(account: target, principal)
         let patch = try await request.decodeJSON(Patch.self, context: context)
-        guard let updated = try await store.update(target.id, by: try context.auditActor(), { current in
+        guard let updated = try await Self.sayingNothingOfOtherAccounts(principal, { try await store.update(target.id, by: try context.auditActor(), { current in
             var draft = AccountDraft(current)
             draft.displayName = patch.displayName.apply(to: draft.displayName).trimmingCharacters(in: .whitespacesAndNewlines)
             draft.email = patch.email.apply(to: draft.email)
@@ -94,8 +96,21 @@ struct AccountRoutes: Sendable {
                 try Policy.requireAssignable(role: draft.role, orgAdmin: draft.orgAdmin, in: current.organizationKind, principal)
             }
             return draft
-        }) else { throw Problem.notFound("no account \(target.id)") }
+        }) }) else { throw Problem.notFound("no account \(target.id)") }
         return try .json(updated)
+    }
+
+    /// E-mail addresses are unique across the council, but only the secretariat may learn that
+    /// an address belongs to an account of another organization: everyone else is told only
+    /// that this address cannot be used.
+    private static func sayingNothingOfOtherAccounts<T>(_ principal: Principal, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as DatabaseError where error.isUniqueViolation && error.constraint == "accounts_email_key_key" && !principal.isSecretariat {
+            throw Problem(.conflict, slug: "conflict", title: "Conflict",
+                          detail: "this e-mail address cannot be used for an account; ask the secretariat if it should be",
+                          errors: [.init(field: "email", detail: "cannot be used")])
+        }
     }
 
     /// The account named in the path, or 404 when it does not exist or the caller may not see it.

@@ -68,4 +68,16 @@ import Testing
             #expect((try response.json["agenda"] as? [[String: Any]])?.map { $0["position"] as? Int } == [1, 2, 3])
         }
     }
+
+    @Test func anOrganizationAdministratorLearnsNothingOfOtherOrganizationsAccounts() async throws {
+        try await withApp { client, env in
+            let taken = env.ids.identity(.vendorB).account.email.rawValue
+            let body: [String: Any] = ["organization_id": env.ids.vendorA.id, "display_name": "新人", "email": taken]
+            let asOrgAdmin = try await env.send(client, .post, "/v1/accounts", as: .vendorA, json: body)
+            try expectProblem(asOrgAdmin, .conflict, field: "email")
+            #expect(!asOrgAdmin.text.contains("exists") && !asOrgAdmin.text.contains("already"), "\(asOrgAdmin.text)")
+            let asSecretariat = try await env.send(client, .post, "/v1/accounts", as: .admin, json: body)
+            #expect(try expectProblem(asSecretariat, .conflict)["detail"] as? String == "an account with this e-mail address already exists")
+        }
+    }
 }
