@@ -84,11 +84,8 @@ public struct EmbeddedPostgres: Sendable {
     }
 
     private func prepareDirectories(owner: RunAsUser) throws {
-        let manager = FileManager.default
-        for url in [directory, socketDirectory] {
-            try manager.createDirectory(at: url, withIntermediateDirectories: true)
-        }
-        try manager.setAttributes([.posixPermissions: 0o700], ofItemAtPath: socketDirectory.path)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try PrivateDirectory.prepare(socketDirectory, owner: owner)
         try owner.takeOwnership(of: [directory, socketDirectory])
     }
 
@@ -140,10 +137,15 @@ struct RunAsUser {
         return RunAsUser(user: name)
     }
 
+    /// The uid PostgreSQL's processes run as.
+    var uid: uid_t { user.flatMap { getpwnam($0)?.pointee.pw_uid } ?? geteuid() }
+
+    /// Gives the directories themselves (not what they hold: initdb and the server create their
+    /// files as `user`) to `user`; `-h` changes a symlink, never what it points to.
     func takeOwnership(of urls: [URL]) throws {
         guard let user else { return }
         for url in urls {
-            try ProcessRunner.run("/bin/chown", ["-R", "\(user):", url.path])
+            try ProcessRunner.run("/bin/chown", ["-h", "\(user):", url.path])
         }
         // The server must be able to reach its directory through every parent.
         let probe = urls[0].path
@@ -164,3 +166,27 @@ struct RunAsUser {
     }
 }
 
+
+/// The socket directory: where anyone on the machine could have made it first (a short path under
+/// /tmp), it is used only if it is a real directory (not a symlink) of ours or of PostgreSQL's
+/// user that nobody else can enter; otherwise it is made afresh, mode 0700.
+enum PrivateDirectory {
+    static func prepare(_ url: URL, owner: RunAsUser) throws {
+        var info = stat()
+        if lstat(url.path, &info) != 0 {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            // mkdir fails if something appeared meanwhile; then it is checked like any other.
+            if mkdir(url.path, 0o700) == 0 { return }
+            guard lstat(url.path, &info) == 0 else { throw ConfigurationError("cannot create \(url.path): \(String(cString: strerror(errno)))") }
+        }
+        guard info.st_mode & S_IFMT == S_IFDIR else {
+            throw ConfigurationError("\(url.path) exists and is not a directory (a symlink?); remove it or choose another --data-dir")
+        }
+        guard info.st_uid == geteuid() || info.st_uid == owner.uid else {
+            throw ConfigurationError("\(url.path) belongs to another user (uid \(info.st_uid)); remove it or choose another --data-dir")
+        }
+        guard info.st_mode & 0o077 == 0 else {
+            throw ConfigurationError("\(url.path) is open to other users (mode \(String(info.st_mode & 0o777, radix: 8))); remove it or choose another --data-dir")
+        }
+    }
+}
