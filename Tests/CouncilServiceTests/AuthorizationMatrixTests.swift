@@ -386,7 +386,7 @@ import Testing
                 }
                 let rows: Int = try await environment.pool.withConnection { connection in
                     try connection.query(Query("test.auditByRequest", """
-                        SELECT count(*) AS n FROM audit_log WHERE request_id = \(requestID)
+                        SELECT count(*) AS n FROM audit_log WHERE client_request_id = \(requestID) AND request_id <> \(requestID)
                           AND actor_account_id = \(environment.ids.identity(.admin).account.id)
                         """)).single().decode("n")
                 }

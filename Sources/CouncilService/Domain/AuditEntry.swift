@@ -16,23 +16,31 @@ public struct AuditEntry: Codable, Sendable, Equatable {
     public let entityType: String
     public let entityId: String
     public let changes: [String: FieldChange]
+    /// The daemon's own id of the request.
     public let requestId: String?
+    /// The X-Request-Id the client sent, if any: the client's word, kept beside ours.
+    public let clientRequestId: String?
 }
 
 /// Who made a change and in which request: carried into every store mutation.
 public struct AuditActor: Sendable {
     public let accountID: Int?
     public let organizationID: Int?
+    /// The daemon's own id of the request.
     public let requestID: String?
+    /// The X-Request-Id the client sent, if any.
+    public let clientRequestID: String?
 
-    public init(accountID: Int?, organizationID: Int?, requestID: String?) {
+    public init(accountID: Int?, organizationID: Int?, requestID: String?, clientRequestID: String? = nil) {
         self.accountID = accountID
         self.organizationID = organizationID
         self.requestID = requestID
+        self.clientRequestID = clientRequestID
     }
 
-    public init(_ principal: Principal, requestID: String) {
-        self.init(accountID: principal.accountID, organizationID: principal.organizationID, requestID: requestID)
+    public init(_ principal: Principal, requestID: String, clientRequestID: String? = nil) {
+        self.init(accountID: principal.accountID, organizationID: principal.organizationID, requestID: requestID,
+                  clientRequestID: clientRequestID)
     }
 
     /// The system itself (bootstrap).

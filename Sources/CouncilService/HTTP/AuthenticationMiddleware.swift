@@ -29,7 +29,7 @@ extension CouncilRequestContext {
     }
 
     func auditActor() throws -> AuditActor {
-        AuditActor(try caller(), requestID: requestID)
+        AuditActor(try caller(), requestID: ownRequestID, clientRequestID: clientRequestID)
     }
 
     /// A numeric path parameter, or 400 naming it.

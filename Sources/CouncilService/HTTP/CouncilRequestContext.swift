@@ -4,8 +4,13 @@ import Hummingbird
 /// The per-request context: Hummingbird's core storage plus the request id.
 public struct CouncilRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
-    /// The caller's `X-Request-Id` when well-formed, otherwise a new UUID; in every log line.
+    /// The caller's `X-Request-Id` when well-formed, otherwise our own id; in every log line and
+    /// answer, so a client can find its request.
     public var requestID: String = ""
+    /// Our own id of the request, whatever the client sent (the audit log's `request_id`).
+    public var ownRequestID: String = ""
+    /// The client's well-formed `X-Request-Id`, kept as the client's word.
+    public var clientRequestID: String?
     /// The authenticated caller; nil for anonymous requests.
     public var principal: Principal?
 

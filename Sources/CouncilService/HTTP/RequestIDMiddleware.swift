@@ -3,18 +3,24 @@ import HTTPTypes
 import Hummingbird
 import NIOConcurrencyHelpers
 
-/// Gives every request an id: the caller's `X-Request-Id` when it is a sane token, otherwise a
-/// new one (this process's random prefix and a counter: unique without a random number per
-/// request). It goes into every log line of the request and back in the response header.
+/// Gives every request an id of ours (this process's random prefix and a counter: unique without
+/// a random number per request). The caller's `X-Request-Id`, when it is a sane token, is used
+/// in its place in log lines and the response header, so the client finds its request; the
+/// audit log keeps both, the client's marked as such.
 struct RequestIDMiddleware: RouterMiddleware {
     typealias Context = CouncilRequestContext
     static let header = HTTPField.Name("X-Request-Id")!
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        let id = request.headers[Self.header].flatMap { Self.isAcceptable($0) ? $0 : nil } ?? Self.next()
+        let own = Self.next()
+        let client = request.headers[Self.header].flatMap { Self.isAcceptable($0) ? $0 : nil }
+        let id = client ?? own
         context.requestID = id
+        context.ownRequestID = own
+        context.clientRequestID = client
         context.logger[metadataKey: "hb.request.id"] = .string(id)
+        if client != nil { context.logger[metadataKey: "council.own_request_id"] = .string(own) }
         var response = try await next(request, context)
         response.headers[Self.header] = id
         return response

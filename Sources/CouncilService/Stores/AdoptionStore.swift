@@ -163,7 +163,8 @@ public struct AdoptionStore: Sendable {
                 SELECT id, \(actor.accountID)::bigint, product_id, planned_month, state, reason, new_target_month, pmo_completion, note
                 FROM written
             )
-            INSERT INTO audit_log (actor_account_id, actor_organization_id, action, entity_type, entity_id, changes, request_id)
+            INSERT INTO audit_log (actor_account_id, actor_organization_id, action, entity_type, entity_id, changes, request_id,
+                                   client_request_id)
             SELECT \(actor.accountID)::bigint, \(actor.organizationID)::bigint, 'adoption.file', 'adoption', w.id::text,
                    (SELECT coalesce(jsonb_object_agg(after.key,
                                CASE WHEN p.id IS NULL THEN jsonb_build_object('new', after.value)
@@ -172,7 +173,7 @@ public struct AdoptionStore: Sendable {
                     LEFT JOIN jsonb_each(CASE WHEN p.id IS NULL THEN '{}'::jsonb ELSE adoption_audit_fields(p) END) AS before
                            ON before.key = after.key
                     WHERE before.value IS DISTINCT FROM after.value AND NOT (p.id IS NULL AND after.value = 'null'::jsonb)),
-                   \(actor.requestID)::text
+                   \(actor.requestID)::text, \(actor.clientRequestID)::text
             FROM written w LEFT JOIN previous p ON p.id = w.id
             """))
         return outcome

@@ -13,9 +13,10 @@ public struct AuditStore: Sendable {
                        before: [String: JSONValue]?, after: [String: JSONValue]?) throws {
         let changes = Self.changes(before: before, after: after)
         try connection.query(Query("audit.record", """
-            INSERT INTO audit_log (actor_account_id, actor_organization_id, action, entity_type, entity_id, changes, request_id)
+            INSERT INTO audit_log (actor_account_id, actor_organization_id, action, entity_type, entity_id, changes, request_id,
+                                   client_request_id)
             VALUES (\(actor.accountID), \(actor.organizationID), \(action), \(entityType), \(String(entityID)),
-                    \(try JSONB(changes))::jsonb, \(actor.requestID))
+                    \(try JSONB(changes))::jsonb, \(actor.requestID), \(actor.clientRequestID))
             """))
     }
 
@@ -31,7 +32,8 @@ public struct AuditStore: Sendable {
             if let value = filter.until { conditions.append("at < \(value)") }
             if let before { conditions.append("id < \(before)") }
             let rows = try connection.query(Query("audit.entries", """
-                SELECT id, at, actor_account_id, actor_organization_id, action, entity_type, entity_id, changes, request_id
+                SELECT id, at, actor_account_id, actor_organization_id, action, entity_type, entity_id, changes, request_id,
+                       client_request_id
                 FROM audit_log WHERE \(SQL.joined(conditions, separator: " AND "))
                 ORDER BY id DESC LIMIT \(limit + 1)
                 """)).rows
@@ -41,7 +43,7 @@ public struct AuditStore: Sendable {
                     actorOrganizationId: try row.decodeIfPresent("actor_organization_id"), action: try row.decode("action"),
                     entityType: try row.decode("entity_type"), entityId: try row.decode("entity_id"),
                     changes: try row.decode("changes", as: JSONB<[String: FieldChange]>.self).value,
-                    requestId: try row.decodeIfPresent("request_id"))
+                    requestId: try row.decodeIfPresent("request_id"), clientRequestId: try row.decodeIfPresent("client_request_id"))
             }
             return AuditPage(items: Array(items), nextBefore: rows.count > limit ? items.last?.id : nil)
         }

@@ -81,3 +81,26 @@ import Testing
         }
     }
 }
+
+/// Security review, low finding: a client's X-Request-Id is kept in the audit log as the client's,
+/// beside the daemon's own id.
+@Suite struct ClientRequestIDTests {
+    @Test func theAuditLogKeepsOurOwnIdAndMarksTheClients() async throws {
+        try await withApp { client, env in
+            let given = "forged-looking-id-1"
+            let created = try await env.send(client, .post, "/v1/issues", as: .vendorA,
+                                             json: ["title": "監査の確認", "category": "spec", "severity": "low"],
+                                             headers: [HTTPField.Name("X-Request-Id")!: given])
+            #expect(created.status == .created && created.headers[HTTPField.Name("X-Request-Id")!] == given)
+            let audit = try await env.send(client, .get, "/v1/audit?entity_type=issue", as: .admin)
+            let entry = try #require(try audit.json.items.first)
+            #expect(entry["client_request_id"] as? String == given)
+            let own = try #require(entry["request_id"] as? String)
+            #expect(own != given && !own.isEmpty)
+            // Without one, only ours.
+            _ = try await env.send(client, .post, "/v1/issues", as: .vendorA, json: ["title": "二件目", "category": "spec", "severity": "low"])
+            let second = try #require(try await env.send(client, .get, "/v1/audit?entity_type=issue", as: .admin).json.items.first)
+            #expect(second["client_request_id"] == nil && (second["request_id"] as? String)?.isEmpty == false)
+        }
+    }
+}
