@@ -79,7 +79,7 @@ import Testing
             let adoptions = AdoptionStore(pool: env.pool)
             let draft = AdoptionDraft(dantaiCode: code, businessArea: .juki, productID: env.ids.productA.id, plannedMonth: nil, state: .planned,
                                       reason: nil, newTargetMonth: nil, pmoCompletion: Decimal(string: "42.5"), note: "備考")
-            _ = try await adoptions.apply([.init(line: 0, draft: draft)], by: .system, authorize: { _, _ in nil }, dryRun: false)
+            _ = try await adoptions.apply([.init(line: 0, draft: draft)], by: .system, authorize: { _, _, _ in nil }, dryRun: false)
             let adoption = try #require(try await adoptions.adoption(dantai: code, area: .juki))
             #expect(adoption.pmoCompletion == Decimal(string: "42.5"))
             try expectSameBytes(adoption)

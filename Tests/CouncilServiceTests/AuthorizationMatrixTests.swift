@@ -123,15 +123,15 @@ import Testing
         "importStatusReports": Probe(
             path: fixed("/v1/development-status/import"),
             body: { env, _ in ("text/csv", ByteBuffer(string: "製品ID,業務,段階,ガバメントクラウド対応\n\(env.ids.productA.id),国民健康保険,開発中,検証中\n")) },
-            expected: only(filers(.ok, ownVendor: .vendorA).merging([.vendorB: .unprocessableContent]) { $1 })),
+            expected: only(filers(.ok, ownVendor: .vendorA, liaison: .unprocessableContent).merging([.vendorB: .unprocessableContent]) { $1 })),
         "exportStatusReports": Probe(path: fixed("/v1/development-status/export"), expected: authenticated(.ok)),
         "listAdoptions": Probe(path: fixed("/v1/adoptions"), expected: authenticated(.ok)),
         "exportAdoptions": Probe(path: fixed("/v1/adoptions/export"), expected: authenticated(.ok)),
         "importAdoptions": Probe(
             path: fixed("/v1/adoptions/import"),
             body: { env, _ in ("text/csv", ByteBuffer(string: "団体コード,業務,製品ID,状態\n011002,juki,\(env.ids.productA.id),planned\n")) },
-            // Vendor B may not file vendor A's product: the file is refused line by line.
-            expected: only(filers(.ok, ownVendor: .vendorA).merging([.vendorB: .unprocessableContent]) { $1 })),
+            // Vendor B may not file vendor A's product, nor the liaison a 団体 of 北海道: refused line by line.
+            expected: only(filers(.ok, ownVendor: .vendorA, liaison: .unprocessableContent).merging([.vendorB: .unprocessableContent]) { $1 })),
         "getAdoption": Probe(path: adoptionPath(""), expected: authenticated(.ok)),
         "getAdoptionHistory": Probe(path: adoptionPath("/history"), expected: authenticated(.ok)),
         "fileAdoption": Probe(
@@ -302,8 +302,10 @@ import Testing
     }
 
     /// The secretariat and the owning vendor get `status`; other vendors and observers 403.
-    static func filers(_ status: HTTPResponse.Status, ownVendor: Caller) -> [Caller: HTTPResponse.Status] {
-        [.admin: status, .member: status, .liaison: status, ownVendor: status]
+    /// The secretariat's members and the owning vendor file; a liaison (東京都) files adoptions
+    /// of its prefecture's 団体 only, and no products or status: every probe here is elsewhere.
+    static func filers(_ status: HTTPResponse.Status, ownVendor: Caller, liaison: HTTPResponse.Status = .forbidden) -> [Caller: HTTPResponse.Status] {
+        [.admin: status, .member: status, .liaison: liaison, ownVendor: status]
     }
 
     /// The adoption of 当別町 for 住民基本台帳 with vendor A's product, filed first if missing.
@@ -314,7 +316,7 @@ import Testing
                                       state: .planned, reason: nil, newTargetMonth: nil, pmoCompletion: nil, note: nil)
             let store = AdoptionStore(pool: env.pool)
             if try await store.adoption(dantai: code, area: .juki) == nil {
-                _ = try await store.apply([.init(line: 0, draft: draft)], by: .system, authorize: { _, _ in nil }, dryRun: false)
+                _ = try await store.apply([.init(line: 0, draft: draft)], by: .system, authorize: { _, _, _ in nil }, dryRun: false)
             }
             return "/v1/adoptions/013030/juki\(suffix)"
         }

@@ -31,7 +31,7 @@ import Testing
             adoption("141305", .juki, b, .specifiedSupport, .vendorResources),
             adoption("010006", .seikatsuHogo, a, .specifiedSupport, .vendorWithdrawal),  // the prefecture itself
             adoption("013048", .juki, a, .planned, nil),
-        ], by: .system, authorize: { _, _ in nil }, dryRun: false)
+        ], by: .system, authorize: { _, _, _ in nil }, dryRun: false)
         let i1 = try await env.issue("札幌と千代田区", municipalities: [link("011002", .blocked, [.juki]), link("131016", .blocked)],
                                      businessAreas: [.kokuho])
         let i2 = try await env.issue("B社の限定課題", by: .vendorB, visibility: .restricted, municipalities: [link("013048", .blocked, [.juki])])
@@ -190,7 +190,7 @@ import Testing
             _ = try await AdoptionStore(pool: env.pool).apply([.init(line: 0, draft: AdoptionDraft(
                 dantaiCode: MunicipalityCode(rawValue: "013048")!, businessArea: .juki, productID: env.ids.productA.id, plannedMonth: nil,
                 state: .specifiedSupport, reason: .vendorWithdrawal, newTargetMonth: nil, pmoCompletion: nil, note: nil))],
-                by: .system, authorize: { _, _ in nil }, dryRun: false)
+                by: .system, authorize: { _, _, _ in nil }, dryRun: false)
             #expect(try await vendorA() == 5)
             // The whole-view JSON of a 団体 follows too.
             func sapporoJuki() async throws -> Int {

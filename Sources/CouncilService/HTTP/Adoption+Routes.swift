@@ -45,8 +45,8 @@ struct AdoptionRoutes: Sendable {
                                   pmoCompletion: body.pmoCompletion, note: body.note)
         let outcome: AdoptionStore.Outcome
         do {
-            outcome = try await store.apply([.init(line: 0, draft: draft)], by: try context.auditActor(), authorize: { existing, new in
-                Policy.adoptionRefusal(existingVendor: existing, newVendor: new, principal)
+            outcome = try await store.apply([.init(line: 0, draft: draft)], by: try context.auditActor(), authorize: { dantai, existing, new in
+                Policy.adoptionRefusal(dantai: dantai, existingVendor: existing, newVendor: new, principal)
             }, dryRun: false)
         } catch let rejected as AdoptionRejected {
             let first = rejected.problems[0]
@@ -61,8 +61,8 @@ struct AdoptionRoutes: Sendable {
         let upload = try await Spreadsheet.read(request, context: context, products: products)
         let rows = try AdoptionCSV.parse(upload.text, products: upload.products)
         do {
-            let outcome = try await store.apply(rows, by: try context.auditActor(), authorize: { existing, new in
-                Policy.adoptionRefusal(existingVendor: existing, newVendor: new, principal)
+            let outcome = try await store.apply(rows, by: try context.auditActor(), authorize: { dantai, existing, new in
+                Policy.adoptionRefusal(dantai: dantai, existingVendor: existing, newVendor: new, principal)
             }, dryRun: upload.dryRun)
             return try .json(outcome)
         } catch let rejected as AdoptionRejected {

@@ -24,7 +24,11 @@ public enum Policy {
     /// What the caller may do, as `GET /v1/me` lists it.
     public static func capabilities(_ principal: Principal) -> [String] {
         var capabilities = ["filings.read", "organizations.read", "tokens.manage_own"]
-        if principal.isSecretariat { capabilities.append("filings.write_all") }
+        if principal.role == .liaison {
+            capabilities.append("adoptions.write_own_prefectures")
+        } else if principal.isSecretariat {
+            capabilities.append("filings.write_all")
+        }
         if principal.organizationKind == .vendor { capabilities.append("filings.write_own") }
         if principal.isSecretariat { capabilities += ["accounts.read_all", "audit.read"] } else { capabilities.append("accounts.read_own_organization") }
         if principal.isSecretariatAdmin {
@@ -42,8 +46,12 @@ public enum Policy {
         return principal.prefectures
     }
 
-    /// Products and their status reports: a vendor files its own; the secretariat any.
+    /// Products and their status reports: a vendor files its own; the secretariat's members and
+    /// administrators any. Liaisons follow their prefectures' 団体 and do not file for vendors.
     public static func requireWriteFilings(of vendor: Int, _ principal: Principal) throws {
+        if principal.role == .liaison {
+            throw Problem.forbidden("liaisons file adoptions of their prefectures' 団体; products and development status are filed by vendors and the secretariat")
+        }
         if principal.isSecretariat { return }
         guard principal.organizationKind == .vendor, principal.organizationID == vendor else {
             throw Problem.forbidden("only the vendor itself or the secretariat may file for this product")
@@ -51,8 +59,12 @@ public enum Policy {
     }
 
     /// Adoptions: a vendor writes only those of its own products (both the record's current
-    /// product and the one filed); the secretariat any. Nil means allowed, else the reason.
-    public static func adoptionRefusal(existingVendor: Int?, newVendor: Int, _ principal: Principal) -> String? {
+    /// product and the one filed); a liaison those of the 団体 of their prefectures; the rest of
+    /// the secretariat any. Nil means allowed, else the reason.
+    public static func adoptionRefusal(dantai: MunicipalityCode, existingVendor: Int?, newVendor: Int, _ principal: Principal) -> String? {
+        if principal.role == .liaison {
+            return principal.prefectures.contains(dantai.prefecture) ? nil : "a liaison files adoptions only of the 団体 of their own prefectures"
+        }
         if principal.isSecretariat { return nil }
         guard principal.organizationKind == .vendor else { return "only vendors and the secretariat file adoptions" }
         if newVendor != principal.organizationID { return "you may file adoptions only of your own products" }

@@ -37,9 +37,9 @@ public struct AdoptionStore: Sendable {
         public var dryRun: Bool
     }
 
-    /// Who may write an adoption: given the vendor of the existing record (if any) and of the
-    /// product being filed. Decided by `Policy`; passed in so the store stays policy-free.
-    public typealias Authorize = @Sendable (_ existingVendor: Int?, _ newVendor: Int) -> String?
+    /// Who may write an adoption: given the 団体, the vendor of the existing record (if any) and
+    /// of the product being filed. Decided by `Policy`; passed in so the store stays policy-free.
+    public typealias Authorize = @Sendable (_ dantai: MunicipalityCode, _ existingVendor: Int?, _ newVendor: Int) -> String?
 
     public func apply(_ rows: [Row], by actor: AuditActor, authorize: @escaping Authorize, dryRun: Bool) async throws -> Outcome {
         try await pool.withTransaction { connection in
@@ -115,7 +115,7 @@ public struct AdoptionStore: Sendable {
                 problem("product_id", "製品", "no product \(draft.productID)")
                 continue
             }
-            if let refusal = authorize(before?.vendorId, product.vendor) {
+            if let refusal = authorize(draft.dantaiCode, before?.vendorId, product.vendor) {
                 problem("product_id", "製品", refusal, forbidden: true)
                 continue
             }
