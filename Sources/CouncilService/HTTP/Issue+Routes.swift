@@ -35,6 +35,7 @@ struct IssueRoutes: Sendable {
 
     struct Patch: JSONRequestBody {
         static let fields = NewIssue.fields
+        static let nullableFields: Set<String> = ["assignee_organization_id", "due_date"]
         enum CodingKeys: String, CodingKey {
             case title, body, category, severity, visibility, vendorIds, businessAreas, municipalities, assigneeOrganizationId, dueDate, labels
         }

@@ -3,9 +3,16 @@ import Hummingbird
 import NIOCore
 
 /// A JSON request body. `fields` lists the accepted keys (snake_case): an unknown key is a 400
-/// naming it, so a misspelt field is never silently ignored.
+/// naming it, so a misspelt field is never silently ignored. `null` is accepted only for the
+/// keys in `nullableFields` (a PATCH clearing an optional field); elsewhere an optional field is
+/// left out, and `null` is a 400 naming it, as the API document says.
 protocol JSONRequestBody: Decodable {
     static var fields: Set<String> { get }
+    static var nullableFields: Set<String> { get }
+}
+
+extension JSONRequestBody {
+    static var nullableFields: Set<String> { [] }
 }
 
 extension Request {
@@ -36,6 +43,9 @@ extension Request {
         guard let fields = object as? [String: Any] else { throw Problem.invalid("body", "expected a JSON object") }
         if let unknown = fields.keys.sorted().first(where: { !Body.fields.contains($0) }) {
             throw Problem.invalid(unknown, "unknown field; accepted: \(Body.fields.sorted().joined(separator: ", "))")
+        }
+        if let null = fields.keys.sorted().first(where: { fields[$0] is NSNull && !Body.nullableFields.contains($0) }) {
+            throw Problem.invalid(null, "must not be null; leave the field out instead")
         }
         do {
             return try JSONCoding.decoder.decode(Body.self, from: data)

@@ -43,6 +43,7 @@ struct MeetingRoutes: Sendable {
 
     struct ItemPatch: JSONRequestBody {
         static let fields: Set<String> = ["topic", "presenter_organization_id", "allotted_minutes", "status", "minutes", "position"]
+        static let nullableFields: Set<String> = ["presenter_organization_id", "minutes"]
         enum CodingKeys: String, CodingKey { case topic, presenterOrganizationId, allottedMinutes, status, minutes, position }
         let topic: FieldUpdate<String>
         let presenterOrganizationId: FieldUpdate<Int?>

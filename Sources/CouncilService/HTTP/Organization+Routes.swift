@@ -17,6 +17,7 @@ struct OrganizationRoutes: Sendable {
 
     struct Patch: JSONRequestBody {
         static let fields: Set<String> = ["category", "ministry", "name", "short_name", "corporate_number", "active"]
+        static let nullableFields: Set<String> = ["category", "ministry", "corporate_number"]
         enum CodingKeys: String, CodingKey { case category, ministry, name, shortName, corporateNumber, active }
         let category: FieldUpdate<ObserverCategory?>
         let ministry: FieldUpdate<String?>

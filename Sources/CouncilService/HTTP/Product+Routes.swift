@@ -15,6 +15,7 @@ struct ProductRoutes: Sendable {
 
     struct Patch: JSONRequestBody {
         static let fields: Set<String> = ["name", "business_areas", "version", "notes"]
+        static let nullableFields: Set<String> = ["version", "notes"]
         enum CodingKeys: String, CodingKey { case name, businessAreas, version, notes }
         let name: FieldUpdate<String>
         let businessAreas: FieldUpdate<[BusinessArea]>
