@@ -17,8 +17,9 @@ bench_cleanup() {
 bench_cluster() {
     scripts/install-deps
     command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
-    swift build -c release --product council >&2
-    COUNCIL=$(swift build -c release --show-bin-path)/council
+    # BUILD_CONFIG=debug skips the release build (for fuzzing, where speed does not matter).
+    swift build -c "${BUILD_CONFIG:-release}" --product council >&2
+    COUNCIL=$(swift build -c "${BUILD_CONFIG:-release}" --show-bin-path)/council
     PGBIN=$(pg_config --bindir)
     [[ -x $PGBIN/initdb ]] || PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
     WORK=$(mktemp -d /tmp/council-bench.XXXXXX)
