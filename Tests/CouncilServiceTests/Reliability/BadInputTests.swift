@@ -132,6 +132,9 @@ import Testing
         #"'; DROP TABLE issues; -- "quoted" \ back\slash %_ wildcards $1 ::text"#,
         "住民記録システムの帳票🎌 𠮷野家 ①② 髙橋 👨‍👩‍👧",
         "<script>alert(1)</script> ${jndi:x} {{7*7}} \u{202E}rtl",
+        // Spreadsheet formulas and Markdown structure: exports and the handout must keep them text.
+        #"=HYPERLINK("http://evil.example","詳細") | # 見出し"#,
+        "@SUM(1+1)\n### 二行目\r三行目 | 列",
     ]
 
     /// Every string field of every JSON body the admin may send, in turn: stored and echoed as
@@ -178,6 +181,33 @@ import Testing
                 }
             }
             #expect(stored >= 20 && refused >= 10, "stored \(stored), refused \(refused)")
+            try await Self.expectExportsKeepTextAsText(client, env)
+        }
+    }
+
+    /// After the sweep has stored formula-like and multi-line text wherever it was accepted: no
+    /// exported CSV cell starts a formula, and every handout keeps the text out of its structure.
+    static func expectExportsKeepTextAsText(_ client: any TestClientProtocol, _ env: TestEnvironment) async throws {
+        var paths = ["/v1/issues/export", "/v1/adoptions/export", "/v1/development-status/export"]
+        let meetings = try await env.send(client, .get, "/v1/meetings", as: .admin).json.items.compactMap { $0["id"] as? Int }
+        #expect(!meetings.isEmpty)
+        paths += meetings.map { "/v1/meetings/\($0)/export" }
+        var exported: [String: Int] = [:]
+        for path in paths {
+            let response = try await env.send(client, .get, path, as: .admin)
+            #expect(response.status == .ok, "\(path)")
+            let records = try CSVReader.records(in: String(response.text.drop { $0 == "\u{FEFF}" }))
+            exported[path.hasPrefix("/v1/meetings") ? "meetings" : path, default: 0] += records.count - 1
+            for cell in records.flatMap(\.fields) {
+                #expect(!["=", "+", "-", "@", "\t", "\r"].contains(cell.unicodeScalars.first.map(Character.init)), "\(path): \(cell)")
+            }
+        }
+        #expect(exported.count == 4 && exported.values.allSatisfy { $0 > 0 }, "exports without rows: \(exported)")
+        for id in meetings {
+            let handout = try await env.send(client, .get, "/v1/meetings/\(id)/handout", as: .admin).text
+            #expect(!handout.replacingOccurrences(of: "\\<", with: "").contains("<"), "handout \(id): \(handout)")
+            let headings = handout.split(separator: "\n").filter { $0.hasPrefix("#") }.map { $0.split(separator: " ")[0] }
+            #expect(Set(headings).isSubset(of: ["#", "##", "###"]) && headings.filter { $0 == "#" }.count == 1, "handout \(id): \(handout)")
         }
     }
 
