@@ -19,6 +19,21 @@ import Testing
         /// Send the current ETag (read as the admin) in If-Match.
         var ifMatch = false
         let expected: [Caller: HTTPResponse.Status]
+
+        /// The probe's request as `caller`: its path, the caller's token, its body and If-Match.
+        func request(as caller: Caller, _ client: any TestClientProtocol,
+                     _ environment: TestEnvironment) async throws -> (path: String, headers: HTTPFields, body: ByteBuffer?) {
+            let path = try await self.path(environment, caller)
+            var headers = environment.headers(caller)
+            var bytes: ByteBuffer?
+            if let make = body {
+                let (contentType, made) = try make(environment, caller)
+                headers[.contentType] = contentType
+                bytes = made
+            }
+            if ifMatch { headers[.ifMatch] = try await AuthorizationMatrixTests.etag(client, path, environment) }
+            return (path, headers, bytes)
+        }
     }
 
     static func everyone(_ status: HTTPResponse.Status) -> [Caller: HTTPResponse.Status] {
@@ -339,15 +354,7 @@ import Testing
                 }
                 #expect(Set(probe.expected.keys) == Set(Caller.allCases), "\(endpoint.operationID) must list every caller")
                 for caller in Caller.allCases {
-                    let path = try await probe.path(environment, caller)
-                    var headers = environment.headers(caller)
-                    var body: ByteBuffer?
-                    if let make = probe.body {
-                        let (contentType, bytes) = try make(environment, caller)
-                        headers[.contentType] = contentType
-                        body = bytes
-                    }
-                    if probe.ifMatch { headers[.ifMatch] = try await Self.etag(client, path, environment) }
+                    let (path, headers, body) = try await probe.request(as: caller, client, environment)
                     let expected = probe.expected[caller]!
                     try await client.execute(uri: path, method: endpoint.method, headers: headers, body: body) { (response) throws in
                         #expect(response.status == expected,
@@ -372,15 +379,7 @@ import Testing
             for endpoint in mutating {
                 let probe = try #require(Self.probes[endpoint.operationID])
                 // The admin may do everything; use the admin's answer.
-                let path = try await probe.path(environment, .admin)
-                var headers = environment.headers(.admin)
-                var body: ByteBuffer?
-                if let make = probe.body {
-                    let (contentType, bytes) = try make(environment, .admin)
-                    headers[.contentType] = contentType
-                    body = bytes
-                }
-                if probe.ifMatch { headers[.ifMatch] = try await Self.etag(client, path, environment) }
+                var (path, headers, body) = try await probe.request(as: .admin, client, environment)
                 let requestID = "audit-\(endpoint.operationID)"
                 headers[HTTPField.Name("X-Request-Id")!] = requestID
                 try await client.execute(uri: path, method: endpoint.method, headers: headers, body: body) { (response) throws in

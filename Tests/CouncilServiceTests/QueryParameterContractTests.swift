@@ -99,15 +99,7 @@ import Testing
             let table = buildRouteTable(AppDependencies(pool: env.pool))
             for endpoint in table.endpoints {
                 let probe = try #require(Probes.probes[endpoint.operationID], "no probe for \(endpoint.operationID)")
-                let path = try await probe.path(env, .admin)
-                var headers = env.headers(.admin)
-                var body: ByteBuffer?
-                if let make = probe.body {
-                    let (contentType, bytes) = try make(env, .admin)
-                    headers[.contentType] = contentType
-                    body = bytes
-                }
-                if probe.ifMatch { headers[.ifMatch] = try await Probes.etag(client, path, env) }
+                let (path, headers, body) = try await probe.request(as: .admin, client, env)
                 let separator = path.contains("?") ? "&" : "?"
                 let (status, text) = try await client.execute(uri: path + separator + "zz_unknown=1", method: endpoint.method,
                                                               headers: headers, body: body) { ($0.status, $0.text) }

@@ -84,19 +84,23 @@ struct AccountRoutes: Sendable {
         let target = try await visibleAccount(context)
         try Policy.requireManage(account: target, principal)
         let patch = try await request.decodeJSON(Patch.self, context: context)
-        guard let updated = try await Self.sayingNothingOfOtherAccounts(principal, { try await store.update(target.id, by: try context.auditActor(), { current in
-            var draft = AccountDraft(current)
-            draft.displayName = patch.displayName.apply(to: draft.displayName).trimmingCharacters(in: .whitespacesAndNewlines)
-            draft.email = patch.email.apply(to: draft.email)
-            draft.role = patch.role.apply(to: draft.role)
-            draft.orgAdmin = patch.orgAdmin.apply(to: draft.orgAdmin)
-            draft.active = patch.active.apply(to: draft.active)
-            draft.prefectures = Array(Set(patch.prefectures.apply(to: draft.prefectures))).sorted()
-            if draft.role != current.role || draft.orgAdmin != current.orgAdmin {
-                try Policy.requireAssignable(role: draft.role, orgAdmin: draft.orgAdmin, in: current.organizationKind, principal)
+        let actor = try context.auditActor()
+        let updated = try await Self.sayingNothingOfOtherAccounts(principal) {
+            try await store.update(target.id, by: actor) { current in
+                var draft = AccountDraft(current)
+                draft.displayName = patch.displayName.apply(to: draft.displayName).trimmingCharacters(in: .whitespacesAndNewlines)
+                draft.email = patch.email.apply(to: draft.email)
+                draft.role = patch.role.apply(to: draft.role)
+                draft.orgAdmin = patch.orgAdmin.apply(to: draft.orgAdmin)
+                draft.active = patch.active.apply(to: draft.active)
+                draft.prefectures = Array(Set(patch.prefectures.apply(to: draft.prefectures))).sorted()
+                if draft.role != current.role || draft.orgAdmin != current.orgAdmin {
+                    try Policy.requireAssignable(role: draft.role, orgAdmin: draft.orgAdmin, in: current.organizationKind, principal)
+                }
+                return draft
             }
-            return draft
-        }) }) else { throw Problem.notFound("no account \(target.id)") }
+        }
+        guard let updated else { throw Problem.notFound("no account \(target.id)") }
         return try .json(updated)
     }
 
