@@ -10,7 +10,28 @@ public struct JSONB<Value: Codable & Sendable>: PostgresEncodable, PostgresDecod
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         self.value = value
-        self.postgresText = String(decoding: try encoder.encode(value), as: UTF8.self)
+        let data = try encoder.encode(value)
+        if Self.holdsNUL(data) {
+            throw DatabaseError(.invalidParameter, "text contains a NUL character, which PostgreSQL cannot store")
+        }
+        self.postgresText = String(decoding: data, as: UTF8.self)
+    }
+
+    /// Whether the JSON text escapes a NUL (`\u0000` after an odd run of backslashes), which
+    /// `jsonb` refuses (SQLSTATE 22P05) like text columns refuse the NUL itself.
+    static func holdsNUL(_ json: Data) -> Bool {
+        let bytes = Array(json)
+        let escape: [UInt8] = Array("u0000".utf8)
+        var backslashes = 0
+        for (index, byte) in bytes.enumerated() {
+            if byte == UInt8(ascii: "\\") {
+                backslashes += 1
+                continue
+            }
+            if backslashes % 2 == 1, byte == UInt8(ascii: "u"), bytes[index...].starts(with: escape) { return true }
+            backslashes = 0
+        }
+        return false
     }
 
     public init?(postgresText: String) {

@@ -19,7 +19,12 @@ enum IfMatch {
                               detail: "If-Match: * would overwrite whatever is there; send the ETag of the version you edited",
                               errors: [.init(field: "If-Match", detail: "send the ETag from GET /v1/issues/\(number)")])
             }
-            // Not this issue's tag at all: it cannot match the current version.
+            // Not an entity tag at all (`0`, an empty value): a malformed request, not a stale one.
+            let opaque = tag.hasPrefix("W/") ? String(tag.dropFirst(2)) : tag
+            guard opaque.count >= 2, opaque.hasPrefix("\""), opaque.hasSuffix("\"") else {
+                throw Problem.invalid("If-Match", "'\(tag)' is not an ETag; send the ETag from GET /v1/issues/\(number), such as \"issue-\(number)-v1\"")
+            }
+            // Another resource's tag: it cannot match the current version.
             throw Problem(.preconditionFailed, slug: "stale-version", title: "Changed by someone else",
                           detail: "If-Match \(tag) is not an ETag of issue #\(number); fetch it again",
                           errors: [.init(field: "If-Match", detail: "expected the ETag from GET /v1/issues/\(number)")])

@@ -5,9 +5,9 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 
-/// Security review, contract: `null` is accepted exactly where the document says a field is
-/// nullable (a PATCH clearing it); an optional field of a POST is left out, and null is a 400.
-@Suite struct NullFieldTests {
+/// Security review, contract: the daemon refuses with a 400 naming the field what the document
+/// does not allow — null outside nullable PATCH fields, NUL characters, malformed If-Match.
+@Suite struct ContractInputTests {
     @Test func nullIsRefusedWhereTheDocumentDoesNotAllowIt() async throws {
         try await withApp { client, env in
             let product = env.ids.productA.id
@@ -33,6 +33,33 @@ import Testing
             #expect(patched.status == .ok, "\(patched.text)")
             try expectProblem(try await env.send(client, .patch, "/v1/issues/\(issue.number)", as: .admin, json: ["title": NSNull()],
                                                  headers: [.ifMatch: try #require(patched.headers[.eTag])]), .badRequest, field: "title")
+        }
+    }
+
+    /// Found by schemathesis: a NUL in a saved query's filter values reached jsonb (500).
+    @Test func aNULInASavedQueryIsRefusedNamingTheField() async throws {
+        try await withApp { client, env in
+            let response = try await env.send(client, .post, "/v1/saved-queries", as: .vendorA,
+                                              json: ["name": "NUL入り", "filters": ["q": ["a\u{0}b"]]])
+            #expect(response.status == .badRequest, "\(response.text)")
+            #expect(try await env.send(client, .get, "/v1/saved-queries", as: .vendorA).json.items.isEmpty)
+            #expect(JSONB<String>.holdsNUL(Data(#""a\\u0000b""#.utf8)) == false)  // an escaped backslash, then text
+            #expect(JSONB<String>.holdsNUL(Data(#""a\u0000b""#.utf8)))
+        }
+    }
+
+    /// An If-Match that is not an entity tag at all is a malformed request (400), not a stale one.
+    @Test func aMalformedIfMatchIsABadRequest() async throws {
+        try await withApp { client, env in
+            let issue = try await env.issue()
+            for value in ["0", "issue-1-v1", "\"", ""] {
+                let response = try await env.send(client, .patch, "/v1/issues/\(issue.number)", as: .admin, json: ["severity": "high"],
+                                                  headers: [.ifMatch: value])
+                try expectProblem(response, .badRequest, field: "If-Match")
+            }
+            let other = try await env.send(client, .patch, "/v1/issues/\(issue.number)", as: .admin, json: ["severity": "high"],
+                                           headers: [.ifMatch: "\"issue-999-v1\""])
+            try expectProblem(other, .preconditionFailed, field: "If-Match")
         }
     }
 }
