@@ -46,4 +46,8 @@ for file in migrations {
     source += "        (\"\(file.lastPathComponent)\", \(literal(text))),\n"
 }
 source += "    ]\n}\n"
-try Data(source.utf8).write(to: output, options: .atomic)
+// Written only when the text changed: a rewritten file would recompile the whole target on
+// every build, even when nothing changed.
+if (try? Data(contentsOf: output)) != Data(source.utf8) {
+    try Data(source.utf8).write(to: output, options: .atomic)
+}

@@ -25,7 +25,9 @@ struct LoginFile: Codable {
                                                 attributes: [.posixPermissions: 0o700])
         let data = try JSONEncoder().encode(self)
         // Created owner-only before the secret is written into it.
-        FileManager.default.createFile(atPath: file.path, contents: nil, attributes: [.posixPermissions: 0o600])
+        guard FileManager.default.createFile(atPath: file.path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+            throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: file.path])
+        }
         try data.write(to: file)
     }
 

@@ -48,8 +48,11 @@ struct Dev: AsyncParsableCommand {
                 \(report.municipalityLinks) municipality links, \(report.comments) comments, \(report.meetings) meetings
                 """)
             if let tokens {
-                FileManager.default.createFile(atPath: tokens, contents: nil, attributes: [.posixPermissions: 0o600])
                 do {
+                    // Created owner-only before the secrets are written into it.
+                    guard FileManager.default.createFile(atPath: tokens, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+                        throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: tokens])
+                    }
                     try JSONEncoder().encode(report.tokens).write(to: URL(fileURLWithPath: tokens))
                 } catch {
                     printError("cannot write \(tokens): \(error.localizedDescription)")

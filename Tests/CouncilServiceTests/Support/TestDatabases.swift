@@ -42,7 +42,7 @@ actor TestDatabases {
                 directory: URL(fileURLWithPath: "/tmp/council-test-pg-\(getpid())"), durability: .throwaway,
                 databaseName: "postgres", logger: Self.logger)
             TestClusterCleanup.register(cluster)
-            try await blocking { try cluster.start() }
+            _ = try await blocking { try cluster.start() }
             configuration = try cluster.configuration(database: "postgres")
         }
         try await Self.blocking {
