@@ -64,6 +64,9 @@ public enum IssueState: String, CaseIterable, Codable, Sendable, PostgresRawText
         }
     }
 
+    /// The open states as an SQL list, from `isOpen`.
+    static let openList = SQL.list(allCases.filter(\.isOpen))
+
     /// Open issues still need work; only they can block others.
     public var isOpen: Bool {
         switch self {

@@ -112,7 +112,7 @@ public struct BlockerStore: Sendable {
     /// Without `details` (counts only), the product of each row is not looked up.
     static func base(_ filter: BlockerFilter, scope: Policy.IssueScope, details: Bool = true) -> SQL {
         let issueConditions: [SQL] = [
-            "i.state IN ('new', 'triaged', 'in_discussion', 'on_agenda')", IssueSearch.visibility(scope, alias: "i"),
+            "i.state IN \(IssueState.openList)", IssueSearch.visibility(scope, alias: "i"),
         ]
         var linkConditions: [SQL] = ["m.impact = 'blocked'"]
         var adoptionConditions: [SQL] = [

@@ -213,7 +213,7 @@ public struct IssueStore: Sendable {
         try connection.query(Query("issues.openBlockers", """
             SELECT \(factColumns) FROM issue_relations r JOIN issues i ON i.number = r.from_number
             WHERE r.kind = 'blocks' AND r.to_number = \(number)
-              AND i.state IN ('new', 'triaged', 'in_discussion', 'on_agenda')
+              AND i.state IN \(IssueState.openList)
             ORDER BY i.number
             """)).rows.map(facts)
     }

@@ -148,7 +148,7 @@ public struct MeetingStore: Sendable {
                            + row_number() OVER (ORDER BY (i.state = 'on_agenda') DESC, i.number),
                        i.number, i.reporter_organization_id, 'proposed'
                 FROM issues i
-                WHERE (i.state = 'on_agenda' OR (i.severity = 'critical' AND i.state IN ('new', 'triaged', 'in_discussion')))
+                WHERE (i.state = 'on_agenda' OR (i.severity = 'critical' AND i.state IN \(SQL.list(IssueState.allCases.filter { $0.isOpen && $0 != .onAgenda }))))
                   AND NOT EXISTS (SELECT 1 FROM agenda_items x WHERE x.meeting_id = \(meetingID) AND x.issue_number = i.number)
                 RETURNING id
                 """)).rows.map { try $0.decode("id", as: Int.self) }
