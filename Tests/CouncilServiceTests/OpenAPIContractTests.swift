@@ -50,6 +50,20 @@ import Testing
         #expect(ContractRoutes.document == file)
     }
 
+    /// The problem types the document lists (`Problem.type`'s enum) are the catalogue's.
+    @Test func theDocumentListsEveryProblemTypeOfTheCatalogue() throws {
+        let yaml = ContractRoutes.document
+        let start = try #require(yaml.range(of: "    Problem:\n"))
+        let listed = yaml[start.upperBound...].split(separator: "\n").prefix { !$0.hasPrefix("    ") || $0.hasPrefix("     ") }
+            .compactMap { line -> String? in
+                let text = line.trimmingCharacters(in: .whitespaces)
+                return text.hasPrefix("- urn:council:problem:") ? String(text.dropFirst(2)) : nil
+            }
+        #expect(Set(listed) == Set(ProblemType.allCases.map(\.uri)))
+        #expect(listed.count == ProblemType.allCases.count)
+        #expect(Set(ProblemType.allCases.map(\.japaneseTitle)).count == ProblemType.allCases.count - 1)  // two file kinds share one
+    }
+
     @Test func everyOperationIDIsUnique() throws {
         let documented = Self.documentedOperations(ContractRoutes.document)
         #expect(Set(documented.map(\.operationID)).count == documented.count)

@@ -111,8 +111,7 @@ struct AccountRoutes: Sendable {
         do {
             return try await body()
         } catch let error as DatabaseError where error.isUniqueViolation && error.constraint == "accounts_email_key_key" && !principal.isSecretariat {
-            throw Problem(.conflict, slug: "conflict", title: "Conflict",
-                          detail: "this e-mail address cannot be used for an account; ask the secretariat if it should be",
+            throw Problem(.conflict, detail: "this e-mail address cannot be used for an account; ask the secretariat if it should be",
                           errors: [.init(field: "email", detail: "cannot be used")])
         }
     }

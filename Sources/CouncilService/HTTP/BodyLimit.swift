@@ -12,6 +12,6 @@ enum BodyLimit {
 
 extension Problem {
     static func tooLarge(_ limit: Int) -> Problem {
-        Problem(.contentTooLarge, slug: "too-large", title: "Body too large", detail: "the body is limited to \(limit >> 20) MiB")
+        Problem(.tooLarge, detail: "the body is limited to \(limit >> 20) MiB")
     }
 }

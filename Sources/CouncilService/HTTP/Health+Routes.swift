@@ -13,8 +13,7 @@ struct HealthRoutes: Sendable {
     /// Ready when not draining, the database answers, and every migration of this binary is applied.
     func ready(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
         if state.isDraining {
-            throw Problem(.serviceUnavailable, slug: "shutting-down", title: "Shutting down",
-                          detail: "the daemon is draining in-flight requests before it stops")
+            throw Problem(.shuttingDown, detail: "the daemon is draining in-flight requests before it stops")
         }
         let applied: Int
         do {
@@ -27,8 +26,7 @@ struct HealthRoutes: Sendable {
             applied = 0  // no ledger yet: nothing migrated
         }
         guard applied >= latestMigration else {
-            throw Problem(.serviceUnavailable, slug: "not-migrated", title: "Database not migrated",
-                          detail: "the database is at migration \(applied), this binary needs \(latestMigration); run `council db migrate`")
+            throw Problem(.notMigrated, detail: "the database is at migration \(applied), this binary needs \(latestMigration); run `council db migrate`")
         }
         return try .json(["status": "ready"])
     }

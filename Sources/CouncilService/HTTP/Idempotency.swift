@@ -35,18 +35,15 @@ struct Idempotency: Sendable {
             response.headers[Self.replayedHeader] = "true"
             return response
         case .secretAlreadyShown:
-            throw Problem(.conflict, slug: "idempotency-secret-shown", title: "Already done",
-                          detail: "the request with this Idempotency-Key succeeded and its secret was shown once; it is not shown again",
+            throw Problem(.idempotencySecretShown, detail: "the request with this Idempotency-Key succeeded and its secret was shown once; it is not shown again",
                           errors: [.init(field: "Idempotency-Key", detail: "already used")])
         case .rightsChanged:
-            throw Problem(.conflict, slug: "idempotency-rights-changed", title: "Rights changed",
-                          detail: "your rights changed since the first request with this Idempotency-Key; its answer is not replayed",
+            throw Problem(.idempotencyRightsChanged, detail: "your rights changed since the first request with this Idempotency-Key; its answer is not replayed",
                           errors: [.init(field: "Idempotency-Key", detail: "already used")])
         case .mismatch:
             throw Problem.unprocessable("Idempotency-Key", "was already used for a different request; use a new key for a new request")
         case .inProgress:
-            var problem = Problem(.conflict, slug: "idempotency-in-progress", title: "Request in progress",
-                                  detail: "the first request with this Idempotency-Key is still running; retry shortly",
+            var problem = Problem(.idempotencyInProgress, detail: "the first request with this Idempotency-Key is still running; retry shortly",
                                   errors: [.init(field: "Idempotency-Key", detail: "in progress")])
             problem.headers[.retryAfter] = "1"
             throw problem

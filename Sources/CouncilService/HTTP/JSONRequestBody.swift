@@ -23,8 +23,7 @@ extension Request {
     func decodeJSON<Body: JSONRequestBody>(_ type: Body.Type, context: CouncilRequestContext) async throws -> Body {
         let contentType = headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
         guard contentType == "application/json" else {
-            throw Problem(.unsupportedMediaType, slug: "unsupported-media-type", title: "Unsupported media type",
-                          detail: "send the body as application/json")
+            throw Problem(.unsupportedMediaType, detail: "send the body as application/json")
         }
         let buffer: ByteBuffer
         do {

@@ -28,29 +28,26 @@ struct ProblemMiddleware: RouterMiddleware {
                 let allowed = routes.methods(matching: request.uri.path)
                 if !allowed.isEmpty {
                     var problem = Problem(
-                        .methodNotAllowed, slug: nil, title: "Method not allowed",
+                        httpStatus: .methodNotAllowed,
                         detail: "\(request.method) is not allowed on \(request.uri.path); allowed: \(allowed.map(\.rawValue).joined(separator: ", "))")
                     problem.headers[.allow] = allowed.map(\.rawValue).joined(separator: ", ")
                     return problem
                 }
                 return .notFound("no such resource: \(request.uri.path)")
             }
-            return Problem(error.status, slug: nil, title: error.status.reasonPhrase, detail: error.body ?? error.status.reasonPhrase)
+            return Problem(httpStatus: error.status, detail: error.body ?? error.status.reasonPhrase)
         case let error as DatabaseError where error.isUnavailable:
             context.logger.error("database unavailable: \(error)")
             return .unavailable
         case let error as DatabaseError where error.kind == .invalidParameter:
-            return Problem(.badRequest, slug: "invalid-text", title: "Invalid text", detail: error.message)
+            return Problem(.invalidText, detail: error.message)
         case let error as DatabaseError where error.isUniqueViolation:
-            return Problem(.conflict, slug: "conflict", title: "Conflict",
-                           detail: ConstraintMessages.describe(error) ?? "this conflicts with an existing record")
+            return Problem(.conflict, detail: ConstraintMessages.describe(error) ?? "this conflicts with an existing record")
         case let error as DatabaseError where error.isCheckViolation || error.isForeignKeyViolation:
-            return Problem(.unprocessableContent, slug: "constraint", title: "Not allowed by the data rules",
-                           detail: ConstraintMessages.describe(error) ?? "the change breaks a rule of the data (\(error.constraint ?? "constraint"))")
+            return Problem(.constraint, detail: ConstraintMessages.describe(error) ?? "the change breaks a rule of the data (\(error.constraint ?? "constraint"))")
         default:
             context.logger.error("unhandled error answering \(request.method) \(request.uri.path): \(String(reflecting: error))")
-            return Problem(.internalServerError, slug: "internal", title: "Internal error",
-                           detail: "the server failed to answer; quote the request id when reporting it")
+            return Problem(.internal, detail: "the server failed to answer; quote the request id when reporting it")
         }
     }
 }

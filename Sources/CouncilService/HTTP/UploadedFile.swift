@@ -8,8 +8,7 @@ enum UploadedFile {
             $0.trimmingCharacters(in: .whitespaces).lowercased()
         }
         guard let contentType, types.contains(contentType) else {
-            throw Problem(.unsupportedMediaType, slug: "unsupported-media-type", title: "Unsupported media type",
-                          detail: "send the file as \(types.joined(separator: " or ")), not \(request.headers[.contentType] ?? "no Content-Type")")
+            throw Problem(.unsupportedMediaType, detail: "send the file as \(types.joined(separator: " or ")), not \(request.headers[.contentType] ?? "no Content-Type")")
         }
         let buffer: ByteBuffer
         do {
@@ -29,8 +28,7 @@ enum UploadedFile {
         do {
             return try encoding.decode(data)
         } catch {
-            throw Problem(.unprocessableContent, slug: "undecodable-file", title: "The file was not imported",
-                          detail: error.description + "; nothing was changed")
+            throw Problem(.undecodableFile, detail: error.description + "; nothing was changed")
         }
     }
 

@@ -125,20 +125,18 @@ public enum Policy {
 
 extension Problem {
     static let unauthenticated: Problem = {
-        var problem = Problem(.unauthorized, slug: "unauthenticated", title: "Authentication required",
-                              detail: "send a valid API token as 'Authorization: Bearer <token>'")
+        var problem = Problem(.unauthenticated, detail: "send a valid API token as 'Authorization: Bearer <token>'")
         problem.headers[.wwwAuthenticate] = "Bearer realm=\"council\""
         return problem
     }()
 
     static let invalidToken: Problem = {
-        var problem = Problem(.unauthorized, slug: "invalid-token", title: "Invalid token",
-                              detail: "the token is unknown, expired or revoked, or its account or organization is inactive")
+        var problem = Problem(.invalidToken, detail: "the token is unknown, expired or revoked, or its account or organization is inactive")
         problem.headers[.wwwAuthenticate] = "Bearer realm=\"council\", error=\"invalid_token\""
         return problem
     }()
 
     static func forbidden(_ detail: String) -> Problem {
-        Problem(.forbidden, slug: "forbidden", title: "Forbidden", detail: detail)
+        Problem(.forbidden, detail: detail)
     }
 }

@@ -410,8 +410,7 @@ extension Row {
 
 extension Problem {
     static func preconditionFailed(current etag: String) -> Problem {
-        var problem = Problem(.preconditionFailed, slug: "stale-version", title: "Changed by someone else",
-                              detail: "the issue changed since you read it (now \(etag)); fetch it again and reapply your change",
+        var problem = Problem(.staleVersion, detail: "the issue changed since you read it (now \(etag)); fetch it again and reapply your change",
                               errors: [ProblemItem(field: "If-Match", detail: "does not match the current ETag \(etag)")])
         problem.headers[.eTag] = etag
         return problem
@@ -419,8 +418,7 @@ extension Problem {
 
     static func transitionRefused(from: IssueState, to: IssueState, allowed: [IssueState]) -> Problem {
         let list = allowed.isEmpty ? "none" : allowed.map(\.rawValue).joined(separator: ", ")
-        return Problem(.conflict, slug: "transition-not-allowed", title: "Transition not allowed",
-                       detail: "you may not move this issue from \(from.rawValue) to \(to.rawValue); allowed now: \(list)",
+        return Problem(.transitionNotAllowed, detail: "you may not move this issue from \(from.rawValue) to \(to.rawValue); allowed now: \(list)",
                        errors: [ProblemItem(field: "to", detail: "allowed: \(list)")])
     }
 
@@ -430,8 +428,7 @@ extension Problem {
         let hidden = blockers.count - visible.count
         var names = visible
         if hidden > 0 { names.append("\(hidden) restricted issue\(hidden == 1 ? "" : "s")") }
-        return Problem(.conflict, slug: "blocked", title: "Blocked by open issues",
-                       detail: "#\(number) is blocked by \(names.joined(separator: ", ")), still open; resolve or close them first",
+        return Problem(.blocked, detail: "#\(number) is blocked by \(names.joined(separator: ", ")), still open; resolve or close them first",
                        errors: visible.map { ProblemItem(field: "blocked_by", detail: $0) })
     }
 }
