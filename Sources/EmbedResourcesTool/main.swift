@@ -28,7 +28,8 @@ for path in arguments.dropFirst(2) {
         found[file.lastPathComponent] = file
         // A file given alone implies its directory: pick up its new neighbours too.
         if !isDirectory.boolValue {
-            for neighbour in (try? FileManager.default.contentsOfDirectory(at: url.deletingLastPathComponent(), includingPropertiesForKeys: nil)) ?? []
+            for neighbour in (try? FileManager.default.contentsOfDirectory(at: url.deletingLastPathComponent(), includingPropertiesForKeys: nil))
+                ?? []
             where neighbour.pathExtension == "sql" {
                 found[neighbour.lastPathComponent] = neighbour
             }

@@ -1,6 +1,7 @@
-@testable import CouncilService
 import Foundation
 import Testing
+
+@testable import CouncilService
 
 /// The API's own JSON encoder writes exactly the bytes Foundation's `JSONEncoder` (snake_case
 /// keys, sorted, ISO 8601 dates, slashes unescaped) writes for the same value.
@@ -37,8 +38,10 @@ import Testing
     }
 
     @Test func edgeCasesMatchFoundation() throws {
-        let free = JSONValue.object(["camelKey": .array([.number(1), .number(2.5), .null, .bool(false), .string("a/b")]),
-                                     "日本語キー": .object(["x": .number(-0.125)])])
+        let free = JSONValue.object([
+            "camelKey": .array([.number(1), .number(2.5), .null, .bool(false), .string("a/b")]),
+            "日本語キー": .object(["x": .number(-0.125)]),
+        ])
         let value = Edges(
             createdAt: Date(timeIntervalSince1970: 1_795_653_591.987), text: "改行\n\"引用\" \\ tab\t ctl\u{1}\u{1F} / 🎌 𠮷 \u{7F}",
             whole: 3, half: 0.5, small: 0.001, big: Int64.max, negative: -42, missing: nil,
@@ -57,7 +60,8 @@ import Testing
     @Test func apiValuesMatchFoundation() async throws {
         try await withApp { _, env in
             let issue = try await env.issue(
-                "帳票/レイアウト \"変更\"", body: "本文\n二行目", municipalities: [
+                "帳票/レイアウト \"変更\"", body: "本文\n二行目",
+                municipalities: [
                     IssueMunicipality(dantaiCode: MunicipalityCode(rawValue: "011002")!, impact: .blocked, businessAreas: [.juki]),
                     IssueMunicipality(dantaiCode: MunicipalityCode(rawValue: "131016")!, impact: .affected, businessAreas: [.koseki, .juki]),
                 ], severity: .critical, labels: ["性能", "ABC"])
@@ -77,8 +81,9 @@ import Testing
             try expectSameBytes(meeting)
             let code = MunicipalityCode(rawValue: "013030")!
             let adoptions = AdoptionStore(pool: env.pool)
-            let draft = AdoptionDraft(dantaiCode: code, businessArea: .juki, productID: env.ids.productA.id, plannedMonth: nil, state: .planned,
-                                      reason: nil, newTargetMonth: nil, pmoCompletion: Decimal(string: "42.5"), note: "備考")
+            let draft = AdoptionDraft(
+                dantaiCode: code, businessArea: .juki, productID: env.ids.productA.id, plannedMonth: nil, state: .planned,
+                reason: nil, newTargetMonth: nil, pmoCompletion: Decimal(string: "42.5"), note: "備考")
             _ = try await adoptions.apply([.init(line: 0, draft: draft)], by: .system, authorize: { _, _, _ in nil }, dryRun: false)
             let adoption = try #require(try await adoptions.adoption(dantai: code, area: .juki))
             #expect(adoption.pmoCompletion == Decimal(string: "42.5"))

@@ -1,9 +1,10 @@
-@testable import CouncilService
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
+@testable import CouncilService
 
 /// Walks the whole routes table with every role. Each operation must have a probe here (a
 /// request and the status each caller must get); a new route without one fails the suite, so
@@ -21,8 +22,10 @@ import Testing
         let expected: [Caller: HTTPResponse.Status]
 
         /// The probe's request as `caller`: its path, the caller's token, its body and If-Match.
-        func request(as caller: Caller, _ client: any TestClientProtocol,
-                     _ environment: TestEnvironment) async throws -> (path: String, headers: HTTPFields, body: ByteBuffer?) {
+        func request(
+            as caller: Caller, _ client: any TestClientProtocol,
+            _ environment: TestEnvironment
+        ) async throws -> (path: String, headers: HTTPFields, body: ByteBuffer?) {
             let path = try await self.path(environment, caller)
             var headers = environment.headers(caller)
             var bytes: ByteBuffer?
@@ -126,8 +129,10 @@ import Testing
         "fileStatusReport": Probe(
             path: fixed("/v1/development-status"),
             body: { env, caller in
-                json(["product_id": env.ids.productA.id, "business_area": "juki", "stage": "designing",
-                      "cloud_readiness": "verifying", "note": "by \(caller.rawValue)"])
+                json([
+                    "product_id": env.ids.productA.id, "business_area": "juki", "stage": "designing",
+                    "cloud_readiness": "verifying", "note": "by \(caller.rawValue)",
+                ])
             },
             expected: only(filers(.created, ownVendor: .vendorA))),
         "getStatusMatrix": Probe(path: fixed("/v1/development-status"), expected: authenticated(.ok)),
@@ -194,14 +199,19 @@ import Testing
             // Relates a fresh issue of vendor A to #1 (the first issue, made here if need be), which
             // names vendor A: relations are made by those who take part in both issues.
             path: { env, _ in
-                if try await IssueSearch(pool: env.pool).page(IssueFilter(), sort: .default, after: nil, limit: 1,
-                                                             for: try await env.principal(.admin)).total == 0 {
+                if try await IssueSearch(pool: env.pool).page(
+                    IssueFilter(), sort: .default, after: nil, limit: 1,
+                    for: try await env.principal(.admin)
+                ).total == 0 {
                     try await env.issue("最初の課題")
                 }
                 _ = try await env.pool.withConnection { connection in
-                    try connection.query(Query("test.nameVendorA", """
-                        INSERT INTO issue_vendors (issue_number, vendor_id) VALUES (1, \(env.ids.vendorA.id)) ON CONFLICT DO NOTHING
-                        """))
+                    try connection.query(
+                        Query(
+                            "test.nameVendorA",
+                            """
+                            INSERT INTO issue_vendors (issue_number, vendor_id) VALUES (1, \(env.ids.vendorA.id)) ON CONFLICT DO NOTHING
+                            """))
                 }
                 return "/v1/issues/\(try await env.issue().number)/relations"
             },
@@ -240,8 +250,9 @@ import Testing
 
         "listBlockers": Probe(path: fixed("/v1/blockers?group_by=vendor"), expected: authenticated(.ok)),
         "getMunicipalityBlockers": Probe(path: fixed("/v1/municipalities/011002/blockers"), expected: authenticated(.ok)),
-        "getVendorBlockedMunicipalities": Probe(path: { env, _ in "/v1/vendors/\(env.ids.vendorA.id)/blocked-municipalities" },
-                                                expected: authenticated(.ok)),
+        "getVendorBlockedMunicipalities": Probe(
+            path: { env, _ in "/v1/vendors/\(env.ids.vendorA.id)/blocked-municipalities" },
+            expected: authenticated(.ok)),
         "getSpecifiedSupportReport": Probe(path: fixed("/v1/reports/specified-support"), expected: authenticated(.ok)),
 
         "listMeetings": Probe(path: fixed("/v1/meetings"), expected: authenticated(.ok)),
@@ -252,8 +263,9 @@ import Testing
         "updateMeeting": Probe(path: meeting(""), body: { _, _ in json(["state": "held"]) }, expected: only(secretariat(.ok))),
         "getMeetingHandout": Probe(path: meeting("/handout"), expected: authenticated(.ok)),
         "exportMeetingAgenda": Probe(path: meeting("/export"), expected: authenticated(.ok)),
-        "addAgendaItem": Probe(path: meeting("/agenda"), body: { _, _ in json(["topic": "次回日程", "allotted_minutes": 5]) },
-                               expected: only(secretariat(.created))),
+        "addAgendaItem": Probe(
+            path: meeting("/agenda"), body: { _, _ in json(["topic": "次回日程", "allotted_minutes": 5]) },
+            expected: only(secretariat(.created))),
         // With a critical issue to propose, so that proposing changes something.
         "proposeAgenda": Probe(
             path: { env, caller in
@@ -263,8 +275,9 @@ import Testing
             expected: only(secretariat(.ok))),
         "updateAgendaItem": Probe(path: agendaItem(""), body: { _, _ in json(["minutes": "議事の記録"]) }, expected: only(secretariat(.ok))),
         "deleteAgendaItem": Probe(path: agendaItem(""), expected: only(secretariat(.noContent))),
-        "recordAgendaDecision": Probe(path: agendaItem("/decision"), body: { _, _ in json(["decision": "継続審議"]) },
-                                      expected: only(secretariat(.ok))),
+        "recordAgendaDecision": Probe(
+            path: agendaItem("/decision"), body: { _, _ in json(["decision": "継続審議"]) },
+            expected: only(secretariat(.ok))),
     ]
 
     static func secretariat(_ status: HTTPResponse.Status) -> [Caller: HTTPResponse.Status] {
@@ -286,8 +299,11 @@ import Testing
             let store = MeetingStore(pool: env.pool)
             let meeting = try await store.create(
                 MeetingDraft(number: nil, heldOn: CalendarDate(rawValue: "2026-12-10")!, title: "定例会", attendeeIDs: []), by: .system)
-            let withItem = try await store.addItem(meeting.id, AgendaItemDraft(issueNumber: nil, topic: "報告事項", presenterID: nil,
-                                                                               allottedMinutes: 10), position: nil, by: .system)
+            let withItem = try await store.addItem(
+                meeting.id,
+                AgendaItemDraft(
+                    issueNumber: nil, topic: "報告事項", presenterID: nil,
+                    allottedMinutes: 10), position: nil, by: .system)
             return "/v1/meetings/\(meeting.id)/agenda/\(withItem.agenda[0].id)\(suffix)"
         }
     }
@@ -327,8 +343,9 @@ import Testing
     static func adoptionPath(_ suffix: String) -> @Sendable (TestEnvironment, Caller) async throws -> String {
         { env, _ in
             let code = MunicipalityCode(rawValue: "013030")!
-            let draft = AdoptionDraft(dantaiCode: code, businessArea: .juki, productID: env.ids.productA.id, plannedMonth: nil,
-                                      state: .planned, reason: nil, newTargetMonth: nil, pmoCompletion: nil, note: nil)
+            let draft = AdoptionDraft(
+                dantaiCode: code, businessArea: .juki, productID: env.ids.productA.id, plannedMonth: nil,
+                state: .planned, reason: nil, newTargetMonth: nil, pmoCompletion: nil, note: nil)
             let store = AdoptionStore(pool: env.pool)
             if try await store.adoption(dantai: code, area: .juki) == nil {
                 _ = try await store.apply([.init(line: 0, draft: draft)], by: .system, authorize: { _, _, _ in nil }, dryRun: false)
@@ -357,8 +374,9 @@ import Testing
                     let (path, headers, body) = try await probe.request(as: caller, client, environment)
                     let expected = probe.expected[caller]!
                     try await client.execute(uri: path, method: endpoint.method, headers: headers, body: body) { (response) throws in
-                        #expect(response.status == expected,
-                                "\(caller.rawValue) \(endpoint.method) \(path): \(response.status.code) \(response.text.prefix(300))")
+                        #expect(
+                            response.status == expected,
+                            "\(caller.rawValue) \(endpoint.method) \(path): \(response.status.code) \(response.text.prefix(300))")
                         if expected == .unauthorized {
                             #expect(response.headers[.wwwAuthenticate]?.hasPrefix("Bearer") == true)
                         }
@@ -386,10 +404,14 @@ import Testing
                     #expect((200..<300).contains(response.status.code), "\(endpoint.operationID): \(response.text)")
                 }
                 let rows: Int = try await environment.pool.withConnection { connection in
-                    try connection.query(Query("test.auditByRequest", """
-                        SELECT count(*) AS n FROM audit_log WHERE client_request_id = \(requestID) AND request_id <> \(requestID)
-                          AND actor_account_id = \(environment.ids.identity(.admin).account.id)
-                        """)).single().decode("n")
+                    try connection.query(
+                        Query(
+                            "test.auditByRequest",
+                            """
+                            SELECT count(*) AS n FROM audit_log WHERE client_request_id = \(requestID) AND request_id <> \(requestID)
+                              AND actor_account_id = \(environment.ids.identity(.admin).account.id)
+                            """)
+                    ).single().decode("n")
                 }
                 #expect(rows == 1, "\(endpoint.operationID) wrote \(rows) audit rows")
             }

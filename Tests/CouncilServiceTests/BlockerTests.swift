@@ -1,9 +1,10 @@
-@testable import CouncilService
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
+@testable import CouncilService
 
 /// Who blocks whom on a hand-built scenario: two vendors, three prefectures, issues and
 /// adoptions overlapping, one restricted issue, one closed issue.
@@ -19,27 +20,33 @@ import Testing
     static func build(_ env: TestEnvironment) async throws -> Scenario {
         let a = env.ids.productA.id, b = env.ids.productB.id
         func adoption(_ code: String, _ area: BusinessArea, _ product: Int, _ state: AdoptionState, _ reason: AdoptionReason?) -> AdoptionStore.Row {
-            .init(line: 0, draft: AdoptionDraft(dantaiCode: MunicipalityCode(rawValue: code)!, businessArea: area, productID: product,
-                                                plannedMonth: nil, state: state, reason: reason,
-                                                newTargetMonth: state == .delayed ? YearMonth(rawValue: "2027-03") : nil,
-                                                pmoCompletion: nil, note: nil))
+            .init(
+                line: 0,
+                draft: AdoptionDraft(
+                    dantaiCode: MunicipalityCode(rawValue: code)!, businessArea: area, productID: product,
+                    plannedMonth: nil, state: state, reason: reason,
+                    newTargetMonth: state == .delayed ? YearMonth(rawValue: "2027-03") : nil,
+                    pmoCompletion: nil, note: nil))
         }
-        _ = try await AdoptionStore(pool: env.pool).apply([
-            adoption("011002", .juki, a, .specifiedSupport, .vendorResources),
-            adoption("013030", .juki, b, .delayed, .vendorWithdrawal),
-            adoption("131016", .kokuho, a, .specifiedSupport, .mainframe),         // not the vendor's doing
-            adoption("141305", .juki, b, .specifiedSupport, .vendorResources),
-            adoption("010006", .seikatsuHogo, a, .specifiedSupport, .vendorWithdrawal),  // the prefecture itself
-            adoption("013048", .juki, a, .planned, nil),
-        ], by: .system, authorize: { _, _, _ in nil }, dryRun: false)
-        let i1 = try await env.issue("札幌と千代田区", municipalities: [link("011002", .blocked, [.juki]), link("131016", .blocked)],
-                                     businessAreas: [.kokuho])
+        _ = try await AdoptionStore(pool: env.pool).apply(
+            [
+                adoption("011002", .juki, a, .specifiedSupport, .vendorResources),
+                adoption("013030", .juki, b, .delayed, .vendorWithdrawal),
+                adoption("131016", .kokuho, a, .specifiedSupport, .mainframe),  // not the vendor's doing
+                adoption("141305", .juki, b, .specifiedSupport, .vendorResources),
+                adoption("010006", .seikatsuHogo, a, .specifiedSupport, .vendorWithdrawal),  // the prefecture itself
+                adoption("013048", .juki, a, .planned, nil),
+            ], by: .system, authorize: { _, _, _ in nil }, dryRun: false)
+        let i1 = try await env.issue(
+            "札幌と千代田区", municipalities: [link("011002", .blocked, [.juki]), link("131016", .blocked)],
+            businessAreas: [.kokuho])
         let i2 = try await env.issue("B社の限定課題", by: .vendorB, visibility: .restricted, municipalities: [link("013048", .blocked, [.juki])])
         let i3 = try await env.issue("解決済み", municipalities: [link("141305", .blocked, [.juki])])
         let admin = try await env.principal(.admin)
         _ = try await IssueStore(pool: env.pool).transition(i3.number, .init(to: .closed), by: admin, .system)
-        let i4 = try await env.issue("両社共通", municipalities: [link("141305", .atRisk, [.juki]), link("013030", .blocked, [.juki])],
-                                     vendors: [env.ids.vendorA.id, env.ids.vendorB.id])
+        let i4 = try await env.issue(
+            "両社共通", municipalities: [link("141305", .atRisk, [.juki]), link("013030", .blocked, [.juki])],
+            vendors: [env.ids.vendorA.id, env.ids.vendorB.id])
         return Scenario(i1: i1.number, i2: i2.number, i4: i4.number)
     }
 
@@ -47,7 +54,8 @@ import Testing
         try response.json.items.map { item in
             let vendor = (item["vendor"] as? [String: Any])?["name"] as? String ?? "?"
             let sources = (item["sources"] as? [String] ?? []).joined(separator: "+")
-            return "\(item["dantai_code"]!) \(item["business_area"]!) \(vendor.suffix(1)) \(sources) \(item["issues"] as? [Int] ?? []) \(item["reason"] as? String ?? "-")"
+            return
+                "\(item["dantai_code"]!) \(item["business_area"]!) \(vendor.suffix(1)) \(sources) \(item["issues"] as? [Int] ?? []) \(item["reason"] as? String ?? "-")"
         }
     }
 
@@ -55,19 +63,20 @@ import Testing
         try await withApp { client, env in
             let s = try await Self.build(env)
             var response = try await env.send(client, .get, "/v1/blockers", as: .admin)
-            #expect(try Self.rows(response) == [
-                "010006 seikatsu_hogo A adoption [] vendor_withdrawal",
-                "011002 juki A issue+adoption [\(s.i1)] vendor_resources",
-                "013030 juki A issue [\(s.i4)] -",
-                "013030 juki B adoption [] vendor_withdrawal",  // #i4 names B, but A filed it and nobody triaged it
-                "013048 juki B issue [\(s.i2)] -",
-                "131016 kokuho A issue [\(s.i1)] -",
-                "141305 juki B adoption [] vendor_resources",
-            ])
+            #expect(
+                try Self.rows(response) == [
+                    "010006 seikatsu_hogo A adoption [] vendor_withdrawal",
+                    "011002 juki A issue+adoption [\(s.i1)] vendor_resources",
+                    "013030 juki A issue [\(s.i4)] -",
+                    "013030 juki B adoption [] vendor_withdrawal",  // #i4 names B, but A filed it and nobody triaged it
+                    "013048 juki B issue [\(s.i2)] -",
+                    "131016 kokuho A issue [\(s.i1)] -",
+                    "141305 juki B adoption [] vendor_resources",
+                ])
             #expect(try response.json["total"] as? Int == 7)
             let first = try response.json.items[5]
-            #expect((first["product"] as? [String: Any])?["name"] as? String == "A住記クラウド")   // its adoption, though not blocking
-            #expect(try response.json.items[2]["product"] == nil)                                    // 013030 runs B's product
+            #expect((first["product"] as? [String: Any])?["name"] as? String == "A住記クラウド")  // its adoption, though not blocking
+            #expect(try response.json.items[2]["product"] == nil)  // 013030 runs B's product
             #expect(try response.json.items[0]["dantai_name"] as? String == "北海道")
             // Vendor A cannot see B's restricted issue, so that blocker does not exist for it.
             response = try await env.send(client, .get, "/v1/blockers", as: .vendorA)
@@ -94,7 +103,9 @@ import Testing
             #expect(try response.json.items.map { $0["dantai_code"] as? String ?? "" } == ["131016"])
             response = try await env.send(client, .get, "/v1/blockers?all=1", as: .liaison)
             #expect(try response.json["total"] as? Int == 7)
-            for (query, field) in [("group_by=colour", "group_by"), ("source=rumour", "source"), ("reason=weather", "reason"), ("prefecture=99", "prefecture")] {
+            for (query, field) in [
+                ("group_by=colour", "group_by"), ("source=rumour", "source"), ("reason=weather", "reason"), ("prefecture=99", "prefecture"),
+            ] {
                 try expectProblem(try await env.send(client, .get, "/v1/blockers?\(query)", as: .member), .badRequest, field: field)
             }
         }
@@ -167,17 +178,18 @@ import Testing
     @Test func cachedViewsFollowEveryCommittedChange() async throws {
         try await withApp { client, env in
             _ = try await Self.build(env)
-            let other = BlockerStore(pool: env.pool)   // a second daemon's store: its own cache
+            let other = BlockerStore(pool: env.pool)  // a second daemon's store: its own cache
             func vendorA(_ store: BlockerStore? = nil) async throws -> Int {
                 if let store {
-                    return try await store.groups(BlockerFilter(), by: .vendor, scope: .all).first { $0.key == String(env.ids.vendorA.id) }?.municipalities ?? 0
+                    return try await store.groups(BlockerFilter(), by: .vendor, scope: .all).first { $0.key == String(env.ids.vendorA.id) }?
+                        .municipalities ?? 0
                 }
                 let response = try await env.send(client, .get, "/v1/blockers?group_by=vendor", as: .admin)
                 let groups = try response.json["groups"] as? [[String: Any]] ?? []
                 return groups.first { $0["key"] as? String == String(env.ids.vendorA.id) }?["municipalities"] as? Int ?? 0
             }
             #expect(try await vendorA() == 4)
-            #expect(try await vendorA() == 4)   // served from the cache
+            #expect(try await vendorA() == 4)  // served from the cache
             #expect(try await vendorA(other) == 4)
             let issue = try await env.issue("新たな阻害", municipalities: [Self.link("141305", .blocked, [.juki])])
             #expect(try await vendorA() == 5)
@@ -187,9 +199,14 @@ import Testing
             #expect(try await vendorA() == 4)
             #expect(try await vendorA(other) == 4)
             // Adoptions count too.
-            _ = try await AdoptionStore(pool: env.pool).apply([.init(line: 0, draft: AdoptionDraft(
-                dantaiCode: MunicipalityCode(rawValue: "013048")!, businessArea: .juki, productID: env.ids.productA.id, plannedMonth: nil,
-                state: .specifiedSupport, reason: .vendorWithdrawal, newTargetMonth: nil, pmoCompletion: nil, note: nil))],
+            _ = try await AdoptionStore(pool: env.pool).apply(
+                [
+                    .init(
+                        line: 0,
+                        draft: AdoptionDraft(
+                            dantaiCode: MunicipalityCode(rawValue: "013048")!, businessArea: .juki, productID: env.ids.productA.id, plannedMonth: nil,
+                            state: .specifiedSupport, reason: .vendorWithdrawal, newTargetMonth: nil, pmoCompletion: nil, note: nil))
+                ],
                 by: .system, authorize: { _, _, _ in nil }, dryRun: false)
             #expect(try await vendorA() == 5)
             // The whole-view JSON of a 団体 follows too.

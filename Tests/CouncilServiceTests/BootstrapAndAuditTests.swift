@@ -1,20 +1,26 @@
-@testable import CouncilService
 import Foundation
 import Testing
+
+@testable import CouncilService
 
 @Suite struct BootstrapAndAuditTests {
     private let email = EmailAddress(rawValue: "chiho@example.go.jp")!
 
     private func bootstrap(_ connection: Connection, force: Bool = false) throws -> Bootstrap.Outcome {
-        try Bootstrap.run(on: connection, organizationName: "デジタル庁 地方業務システム基盤チーム", shortName: "地方業務T",
-                          displayName: "事務局 管理者", email: email, force: force)
+        try Bootstrap.run(
+            on: connection, organizationName: "デジタル庁 地方業務システム基盤チーム", shortName: "地方業務T",
+            displayName: "事務局 管理者", email: email, force: force)
     }
 
     private func counts(_ connection: Connection) throws -> [Int] {
-        let row = try connection.query(Query("test.counts", """
-            SELECT (SELECT count(*) FROM organizations) AS o, (SELECT count(*) FROM accounts) AS a,
-                   (SELECT count(*) FROM api_tokens) AS t, (SELECT count(*) FROM audit_log) AS l
-            """)).single()
+        let row = try connection.query(
+            Query(
+                "test.counts",
+                """
+                SELECT (SELECT count(*) FROM organizations) AS o, (SELECT count(*) FROM accounts) AS a,
+                       (SELECT count(*) FROM api_tokens) AS t, (SELECT count(*) FROM audit_log) AS l
+                """)
+        ).single()
         return try ["o", "a", "t", "l"].map { try row.decode($0, as: Int.self) }
     }
 
@@ -36,8 +42,9 @@ import Testing
             #expect(forced.token.secret != first.token.secret)
             #expect(try counts(connection) == [1, 1, 2, 4])
             // Width- and case-insensitive organization match, and an existing account is reused.
-            let again = try Bootstrap.run(on: connection, organizationName: "デジタル庁　地方業務システム基盤チーム".replacingOccurrences(of: "　", with: " "),
-                                          shortName: "地方業務T", displayName: "x", email: EmailAddress(rawValue: "CHIHO@example.go.jp")!, force: true)
+            let again = try Bootstrap.run(
+                on: connection, organizationName: "デジタル庁　地方業務システム基盤チーム".replacingOccurrences(of: "　", with: " "),
+                shortName: "地方業務T", displayName: "x", email: EmailAddress(rawValue: "CHIHO@example.go.jp")!, force: true)
             #expect(again.account.id == first.account.id)
         }
     }

@@ -1,13 +1,16 @@
-@testable import CouncilService
 import Foundation
 import Hummingbird
 import ServiceLifecycle
 import Testing
 
+@testable import CouncilService
+
 /// The real `council` binary against a running daemon: tables, JSON, CSV, exit codes, login.
 @Suite struct CLITests {
     /// Runs a daemon on a free port over a seeded database, and gives a runner per caller.
-    func withDaemon(_ body: @escaping @Sendable (Int, TestEnvironment, @Sendable (TestIdentities.Caller) -> CLIRunner) async throws -> Void) async throws {
+    func withDaemon(
+        _ body: @escaping @Sendable (Int, TestEnvironment, @Sendable (TestIdentities.Caller) -> CLIRunner) async throws -> Void
+    ) async throws {
         try await withTestPool { pool, _ in
             try await importSampleMunicipalities(pool)
             let environment = TestEnvironment(pool: pool, ids: try await TestIdentities.create(pool))
@@ -33,8 +36,10 @@ import Testing
     @Test func tablesAlignJapaneseAndEveryFormatParses() async throws {
         try await withDaemon { _, env, cli in
             let vendor = cli(.vendorA)
-            var result = try await vendor.run(["issue", "new", "--title", "帳票レイアウト変更", "--category", "spec", "--severity", "high",
-                                               "--municipality", "011002:blocked:juki"])
+            var result = try await vendor.run([
+                "issue", "new", "--title", "帳票レイアウト変更", "--category", "spec", "--severity", "high",
+                "--municipality", "011002:blocked:juki",
+            ])
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.text == "#1 帳票レイアウト変更\n")
             result = try await vendor.run(["issue", "new", "--title", "ABC", "--category", "cost", "--severity", "low"])
@@ -43,7 +48,7 @@ import Testing
             result = try await vendor.run(["issue", "list", "--sort", "number"])
             #expect(result.status == 0, "\(result.stderr)")
             let lines = result.text.split(separator: "\n").map(String.init)
-            #expect(lines.count == 5, "\(result.text)")   // header, rule, two issues, footer
+            #expect(lines.count == 5, "\(result.text)")  // header, rule, two issues, footer
             // The reporter column starts at the same display column on every line, whatever the title's width.
             func column(of needle: String, in line: String) -> Int? {
                 guard let range = line.range(of: needle) else { return nil }
@@ -120,7 +125,7 @@ import Testing
             result = try await cli(.vendorA).run(["import", "adoptions", "/nonexistent.csv"])
             #expect(result.status == 66)
             result = try await cli(.vendorA).run(["meeting", "handout", "1", "-o", "/nonexistent/dir/x.md"])
-            #expect(result.status == 1)   // no meeting 1: refused before anything is written
+            #expect(result.status == 1)  // no meeting 1: refused before anything is written
             _ = port
         }
     }
@@ -142,7 +147,7 @@ import Testing
             result = try await bare.run(["logout"])
             #expect(!FileManager.default.fileExists(atPath: config))
             result = try await bare.run(["whoami"])
-            #expect(result.status == 69 || result.status == 1)   // back to the default address, no token
+            #expect(result.status == 69 || result.status == 1)  // back to the default address, no token
             _ = (port, env)
         }
     }
@@ -176,7 +181,8 @@ enum DisplayWidthProbe {
     static func width(_ text: String) -> Int {
         text.unicodeScalars.reduce(0) { total, scalar in
             let value = scalar.value
-            let wide = (0x1100...0x115F).contains(value) || (0x2E80...0xA4CF).contains(value) || (0xAC00...0xD7A3).contains(value)
+            let wide =
+                (0x1100...0x115F).contains(value) || (0x2E80...0xA4CF).contains(value) || (0xAC00...0xD7A3).contains(value)
                 || (0xF900...0xFAFF).contains(value) || (0xFF00...0xFF60).contains(value) || (0xFFE0...0xFFE6).contains(value)
             return total + (wide ? 2 : 1)
         }

@@ -1,16 +1,18 @@
-@testable import CouncilService
 import Foundation
 import Testing
+
+@testable import CouncilService
 
 @Suite struct CSVReaderTests {
     @Test func quotedFieldsHoldCommasQuotesAndLineBreaks() throws {
         let text = "a,\"b,c\",\"say \"\"hi\"\"\"\r\n\"multi\r\nline\",x,\r\nlast,row,here"
         let records = try CSVReader.records(in: text)
-        #expect(records == [
-            CSVRecord(line: 1, fields: ["a", "b,c", "say \"hi\""]),
-            CSVRecord(line: 2, fields: ["multi\nline", "x", ""]),
-            CSVRecord(line: 4, fields: ["last", "row", "here"]),
-        ])
+        #expect(
+            records == [
+                CSVRecord(line: 1, fields: ["a", "b,c", "say \"hi\""]),
+                CSVRecord(line: 2, fields: ["multi\nline", "x", ""]),
+                CSVRecord(line: 4, fields: ["last", "row", "here"]),
+            ])
     }
 
     @Test func lineNumbersFollowPhysicalLinesAndSkipBlankLines() throws {

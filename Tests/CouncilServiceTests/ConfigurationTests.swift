@@ -1,6 +1,7 @@
-@testable import CouncilService
 import Foundation
 import Testing
+
+@testable import CouncilService
 
 @Suite struct ConfigurationTests {
     @Test func defaultsGiveAnEmbeddedDatabaseOnLocalhost() throws {
@@ -16,8 +17,10 @@ import Testing
     }
 
     @Test func environmentIsReadAndFlagsWin() throws {
-        let environment = ["COUNCIL_HOST": "0.0.0.0", "COUNCIL_PORT": "9000", "DATABASE_URL": "postgres://u@h/db",
-                           "COUNCIL_POOL_SIZE": "8", "COUNCIL_LOG_LEVEL": "DEBUG"]
+        let environment = [
+            "COUNCIL_HOST": "0.0.0.0", "COUNCIL_PORT": "9000", "DATABASE_URL": "postgres://u@h/db",
+            "COUNCIL_POOL_SIZE": "8", "COUNCIL_LOG_LEVEL": "DEBUG",
+        ]
         let fromEnvironment = try DaemonConfiguration(settings: DaemonSettings(), environment: environment)
         #expect(fromEnvironment.address == ServerAddress(host: "0.0.0.0", port: 9000))
         #expect(fromEnvironment.poolSize == 8 && fromEnvironment.logLevel == .debug)

@@ -1,8 +1,10 @@
-@testable import CouncilService
 import Foundation
 import Testing
+
+@testable import CouncilService
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The daemon's log lines carry the request id: the caller's, or the one it made up and sent
@@ -22,7 +24,8 @@ import Glibc
                 daemon.signal(SIGTERM)
                 #expect(try await daemon.waitExit() == 0)
                 let lines = daemon.logText.split(separator: "\n")
-                #expect(lines.contains { $0.contains(" info council:") && $0.contains("hb.request.id=trace-log-1") && $0.contains("/v1/prefectures") })
+                #expect(
+                    lines.contains { $0.contains(" info council:") && $0.contains("hb.request.id=trace-log-1") && $0.contains("/v1/prefectures") })
                 #expect(lines.contains { $0.contains("hb.request.id=\(id)") && $0.contains("/v1/no-such-thing") })
                 #expect(lines.contains { $0.contains(" notice council:") && $0.contains("Council stopped") })
             } catch {

@@ -1,6 +1,7 @@
-@testable import CouncilService
 import Foundation
 import Testing
+
+@testable import CouncilService
 
 @Suite struct DatabasePoolTests {
     private func backendPIDs(_ pool: DatabasePool) async throws -> Set<Int> {
@@ -9,7 +10,8 @@ import Testing
             for _ in 0..<pool.options.maxConnections {
                 group.addTask {
                     try await pool.withConnection { connection in
-                        let pid: Int = try connection.query(Query("test.pid", "SELECT pg_backend_pid() AS pid, pg_sleep(0.05)")).single().decode("pid")
+                        let pid: Int = try connection.query(Query("test.pid", "SELECT pg_backend_pid() AS pid, pg_sleep(0.05)")).single().decode(
+                            "pid")
                         return pid
                     }
                 }
@@ -64,9 +66,10 @@ import Testing
             let attempts = Counter()
             let result = try await pool.withTransaction(retryable: true) { connection -> String in
                 if attempts.increment() == 1 {
-                    try connection.execute(script: """
-                        DO $$ BEGIN RAISE EXCEPTION 'conflict' USING ERRCODE = 'serialization_failure'; END $$
-                        """, name: "test.conflict")
+                    try connection.execute(
+                        script: """
+                            DO $$ BEGIN RAISE EXCEPTION 'conflict' USING ERRCODE = 'serialization_failure'; END $$
+                            """, name: "test.conflict")
                 }
                 return "done"
             }
@@ -77,7 +80,8 @@ import Testing
             let error = await #expect(throws: DatabaseError.self) {
                 try await pool.withTransaction(retryable: false) { connection in
                     _ = once.increment()
-                    try connection.execute(script: "DO $$ BEGIN RAISE EXCEPTION 'x' USING ERRCODE = 'deadlock_detected'; END $$", name: "test.deadlock")
+                    try connection.execute(
+                        script: "DO $$ BEGIN RAISE EXCEPTION 'x' USING ERRCODE = 'deadlock_detected'; END $$", name: "test.deadlock")
                 }
             }
             #expect(error?.sqlState == "40P01")

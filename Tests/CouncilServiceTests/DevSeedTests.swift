@@ -1,6 +1,7 @@
-@testable import CouncilService
 import Foundation
 import Testing
+
+@testable import CouncilService
 
 /// The generated data set: its shape, its determinism, and its refusal to touch real data.
 @Suite struct DevSeedTests {
@@ -11,13 +12,17 @@ import Testing
     /// A digest of everything generated, to compare two runs.
     static func digest(_ pool: DatabasePool) async throws -> String {
         try await pool.withConnection { connection in
-            try connection.query(Query("test.seedDigest", """
-                SELECT md5(concat_ws('|',
-                    (SELECT string_agg(concat_ws(',', number, title, state, severity, visibility, reporter_account_id, labels::text, search_text), ';' ORDER BY number) FROM issues),
-                    (SELECT string_agg(concat_ws(',', issue_number, dantai_code, impact), ';' ORDER BY issue_number, dantai_code) FROM issue_municipalities),
-                    (SELECT string_agg(concat_ws(',', dantai_code, business_area, product_id, state, reason), ';' ORDER BY dantai_code, business_area) FROM adoptions),
-                    (SELECT string_agg(concat_ws(',', issue_number, body), ';' ORDER BY id) FROM issue_comments))) AS digest
-                """)).single().decode("digest")
+            try connection.query(
+                Query(
+                    "test.seedDigest",
+                    """
+                    SELECT md5(concat_ws('|',
+                        (SELECT string_agg(concat_ws(',', number, title, state, severity, visibility, reporter_account_id, labels::text, search_text), ';' ORDER BY number) FROM issues),
+                        (SELECT string_agg(concat_ws(',', issue_number, dantai_code, impact), ';' ORDER BY issue_number, dantai_code) FROM issue_municipalities),
+                        (SELECT string_agg(concat_ws(',', dantai_code, business_area, product_id, state, reason), ';' ORDER BY dantai_code, business_area) FROM adoptions),
+                        (SELECT string_agg(concat_ws(',', issue_number, body), ';' ORDER BY id) FROM issue_comments))) AS digest
+                    """)
+            ).single().decode("digest")
         }
     }
 
@@ -25,7 +30,9 @@ import Testing
         var digests: [String] = []
         for seed in [7, 7, 8] {
             try await withTestPool { pool, _ in
-                let report = try await pool.withConnection { try DevSeed.run(on: $0, scale: .small, seed: seed, municipalities: try Self.municipalities()) }
+                let report = try await pool.withConnection {
+                    try DevSeed.run(on: $0, scale: .small, seed: seed, municipalities: try Self.municipalities())
+                }
                 #expect(report.issues == 2_000)
                 let ministries: Int = try await pool.withConnection {
                     try $0.query(Query("test.ministries", "SELECT count(*) AS n FROM ministries")).single().decode("n")

@@ -1,10 +1,12 @@
-@testable import CouncilService
 import Foundation
 import Hummingbird
 import ServiceLifecycle
 import Testing
+
+@testable import CouncilService
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite struct ExpectContinueTests {
@@ -12,8 +14,9 @@ import Glibc
     @Test func largeUploadsAreToldToContinueAtOnce() async throws {
         try await withTestPool { pool, _ in
             let (ports, continuation) = AsyncStream<Int>.makeStream()
-            let application = buildApplication(AppDependencies(pool: pool), address: ServerAddress(host: "127.0.0.1", port: 0),
-                                               logger: TestDatabases.logger, onServerRunning: { continuation.yield($0) })
+            let application = buildApplication(
+                AppDependencies(pool: pool), address: ServerAddress(host: "127.0.0.1", port: 0),
+                logger: TestDatabases.logger, onServerRunning: { continuation.yield($0) })
             let group = ServiceGroup(services: [application], gracefulShutdownSignals: [], cancellationSignals: [], logger: TestDatabases.logger)
             let running = Task { try await group.run() }
             var iterator = ports.makeAsyncIterator()
@@ -21,8 +24,9 @@ import Glibc
 
             let (interim, final) = try await TestDatabases.blocking { () throws -> (String, String) in
                 let socket = try RawSocket(port: port)
-                try socket.send("POST /v1/municipalities/import HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/csv\r\n"
-                                + "Content-Length: 5\r\nExpect: 100-continue\r\n\r\n")
+                try socket.send(
+                    "POST /v1/municipalities/import HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/csv\r\n"
+                        + "Content-Length: 5\r\nExpect: 100-continue\r\n\r\n")
                 let interim = try socket.receive(timeoutMilliseconds: 2000)
                 try socket.send("a,b\r\n")
                 let final = try socket.receive(timeoutMilliseconds: 5000)

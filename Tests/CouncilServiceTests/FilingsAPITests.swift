@@ -1,9 +1,10 @@
-@testable import CouncilService
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
+@testable import CouncilService
 
 @Suite struct FilingsAPITests {
     private func json(_ object: [String: Any]) -> ByteBuffer {
@@ -15,16 +16,23 @@ import Testing
             let product = environment.ids.productA.id
             // Two reports filed in the past (Japan time), then today's.
             _ = try await environment.pool.withConnection { connection in
-                try connection.query(Query("test.pastReports", """
-                    INSERT INTO status_reports (product_id, business_area, stage, cloud_readiness, reported_at) VALUES
-                        (\(product), 'juki', 'designing', 'not_ready', '2026-01-10 12:00+09'),
-                        (\(product), 'juki', 'developing', 'verifying', '2026-02-10 23:30+09')
-                    """))
+                try connection.query(
+                    Query(
+                        "test.pastReports",
+                        """
+                        INSERT INTO status_reports (product_id, business_area, stage, cloud_readiness, reported_at) VALUES
+                            (\(product), 'juki', 'designing', 'not_ready', '2026-01-10 12:00+09'),
+                            (\(product), 'juki', 'developing', 'verifying', '2026-02-10 23:30+09')
+                        """))
             }
             let asA = environment.headers(.vendorA, [.contentType: "application/json"])
-            try await client.execute(uri: "/v1/development-status", method: .post, headers: asA,
-                                     body: json(["product_id": product, "business_area": "juki", "stage": "testing",
-                                                 "cloud_readiness": "ready", "spec_version": "4.0", "planned_completion": "2026-03-31"])) { (response) throws in
+            try await client.execute(
+                uri: "/v1/development-status", method: .post, headers: asA,
+                body: json([
+                    "product_id": product, "business_area": "juki", "stage": "testing",
+                    "cloud_readiness": "ready", "spec_version": "4.0", "planned_completion": "2026-03-31",
+                ])
+            ) { (response) throws in
                 #expect(response.status == .created)
             }
             func stage(asOf: String?) async throws -> String? {
@@ -37,21 +45,26 @@ import Testing
             #expect(try await stage(asOf: "2026-01-31") == "designing")
             #expect(try await stage(asOf: "2026-02-10") == "developing")  // 23:30 JST still counts on the 10th
             #expect(try await stage(asOf: nil) == "testing")
-            try await client.execute(uri: "/v1/development-status/history?product_id=\(product)&business_area=juki", method: .get,
-                                     headers: environment.headers(.member)) { (response) throws in
+            try await client.execute(
+                uri: "/v1/development-status/history?product_id=\(product)&business_area=juki", method: .get,
+                headers: environment.headers(.member)
+            ) { (response) throws in
                 #expect(try response.json.items.map { $0["stage"] as? String } == ["designing", "developing", "testing"])
             }
-            try await client.execute(uri: "/v1/development-status/summary", method: .get, headers: environment.headers(.member)) { (response) throws in
+            try await client.execute(uri: "/v1/development-status/summary", method: .get, headers: environment.headers(.member)) {
+                (response) throws in
                 let items = try response.json.items
                 #expect(items.count == 20)
                 let juki = items.first { $0["business_area"] as? String == "juki" }
                 #expect((juki?["stages"] as? [String: Int])?["testing"] == 1 && juki?["total"] as? Int == 1)
             }
-            try await client.execute(uri: "/v1/development-status/summary?as_of=2026-01-31", method: .get, headers: environment.headers(.member)) { (response) throws in
+            try await client.execute(uri: "/v1/development-status/summary?as_of=2026-01-31", method: .get, headers: environment.headers(.member)) {
+                (response) throws in
                 let juki = try response.json.items.first { $0["business_area"] as? String == "juki" }
                 #expect((juki?["stages"] as? [String: Int])?["designing"] == 1)
             }
-            try await client.execute(uri: "/v1/development-status?as_of=2026-02-30", method: .get, headers: environment.headers(.member)) { (response) throws in
+            try await client.execute(uri: "/v1/development-status?as_of=2026-02-30", method: .get, headers: environment.headers(.member)) {
+                (response) throws in
                 try expectProblem(response, .badRequest, field: "as_of")
             }
         }
@@ -74,8 +87,10 @@ import Testing
             try expectProblem(try await file(["stage": "shipping"]), .badRequest, field: "stage")
             try expectProblem(try await file(["stage": "testing", "planned_completion": "2026-13-01"]), .badRequest, field: "planned_completion")
             // Vendor B cannot file for vendor A's product; observers file nothing.
-            try expectProblem(try await file(["stage": "testing"], headers: environment.headers(.vendorB, [.contentType: "application/json"])), .forbidden)
-            try expectProblem(try await file(["stage": "testing"], headers: environment.headers(.observer, [.contentType: "application/json"])), .forbidden)
+            try expectProblem(
+                try await file(["stage": "testing"], headers: environment.headers(.vendorB, [.contentType: "application/json"])), .forbidden)
+            try expectProblem(
+                try await file(["stage": "testing"], headers: environment.headers(.observer, [.contentType: "application/json"])), .forbidden)
             let history = try await StatusStore(pool: environment.pool).history(product: product, businessArea: .kokuho)
             #expect(history.map(\.stage) == [.developing, .designing])
             // History is append-only in the database itself.
@@ -89,42 +104,59 @@ import Testing
     @Test func productsBelongToTheirVendor() async throws {
         try await withApp(seed: false) { client, environment in
             let asA = environment.headers(.vendorA, [.contentType: "application/json"])
-            try await client.execute(uri: "/v1/products/\(environment.ids.productB.id)", method: .patch, headers: asA,
-                                     body: json(["name": "乗っ取り"])) { (response) throws in
+            try await client.execute(
+                uri: "/v1/products/\(environment.ids.productB.id)", method: .patch, headers: asA,
+                body: json(["name": "乗っ取り"])
+            ) { (response) throws in
                 try expectProblem(response, .forbidden)
             }
-            try await client.execute(uri: "/v1/products", method: .post, headers: asA,
-                                     body: json(["vendor_id": environment.ids.vendorB.id, "name": "偽物", "business_areas": ["juki"]])) { (response) throws in
+            try await client.execute(
+                uri: "/v1/products", method: .post, headers: asA,
+                body: json(["vendor_id": environment.ids.vendorB.id, "name": "偽物", "business_areas": ["juki"]])
+            ) { (response) throws in
                 try expectProblem(response, .forbidden)
             }
-            try await client.execute(uri: "/v1/products", method: .post, headers: asA,
-                                     body: json(["name": "ａ住記クラウド", "business_areas": ["juki"]])) { (response) throws in
+            try await client.execute(
+                uri: "/v1/products", method: .post, headers: asA,
+                body: json(["name": "ａ住記クラウド", "business_areas": ["juki"]])
+            ) { (response) throws in
                 try expectProblem(response, .conflict)  // the same name, ignoring width and case
             }
-            try await client.execute(uri: "/v1/products", method: .post, headers: asA,
-                                     body: json(["name": "A介護", "business_areas": []])) { (response) throws in
+            try await client.execute(
+                uri: "/v1/products", method: .post, headers: asA,
+                body: json(["name": "A介護", "business_areas": []])
+            ) { (response) throws in
                 try expectProblem(response, .badRequest, field: "business_areas")
             }
-            try await client.execute(uri: "/v1/products", method: .post, headers: environment.headers(.admin, [.contentType: "application/json"]),
-                                     body: json(["name": "事務局登録", "business_areas": ["juki"]])) { (response) throws in
+            try await client.execute(
+                uri: "/v1/products", method: .post, headers: environment.headers(.admin, [.contentType: "application/json"]),
+                body: json(["name": "事務局登録", "business_areas": ["juki"]])
+            ) { (response) throws in
                 try expectProblem(response, .badRequest, field: "vendor_id")
             }
-            try await client.execute(uri: "/v1/products", method: .post, headers: asA,
-                                     body: json(["name": "A介護", "business_areas": ["kaigo"]])) { (response) throws in
+            try await client.execute(
+                uri: "/v1/products", method: .post, headers: asA,
+                body: json(["name": "A介護", "business_areas": ["kaigo"]])
+            ) { (response) throws in
                 #expect(response.status == .created)
                 #expect(try response.json["vendor_id"] as? Int == environment.ids.vendorA.id)
             }
             // An area with filings cannot be dropped from the product.
             _ = try await StatusStore(pool: environment.pool).file(
-                StatusDraft(productID: environment.ids.productA.id, businessArea: .kokuho, stage: .designing, specVersion: nil,
-                            cloudReadiness: .notReady, plannedCompletion: nil, plannedAvailability: nil, note: nil, regressionReason: nil),
+                StatusDraft(
+                    productID: environment.ids.productA.id, businessArea: .kokuho, stage: .designing, specVersion: nil,
+                    cloudReadiness: .notReady, plannedCompletion: nil, plannedAvailability: nil, note: nil, regressionReason: nil),
                 by: .system, authorize: { _ in })
-            try await client.execute(uri: "/v1/products/\(environment.ids.productA.id)", method: .patch, headers: asA,
-                                     body: json(["business_areas": ["juki"]])) { (response) throws in
+            try await client.execute(
+                uri: "/v1/products/\(environment.ids.productA.id)", method: .patch, headers: asA,
+                body: json(["business_areas": ["juki"]])
+            ) { (response) throws in
                 try expectProblem(response, .unprocessableContent, field: "business_areas")
             }
-            try await client.execute(uri: "/v1/products?vendor=\(environment.ids.vendorA.id)&business_area=kaigo", method: .get,
-                                     headers: environment.headers(.observer)) { (response) throws in
+            try await client.execute(
+                uri: "/v1/products?vendor=\(environment.ids.vendorA.id)&business_area=kaigo", method: .get,
+                headers: environment.headers(.observer)
+            ) { (response) throws in
                 #expect(try response.json.items.map { $0["name"] as? String } == ["A介護"])
             }
         }
@@ -140,33 +172,49 @@ import Testing
             let created = try await put("011002/juki", ["product_id": a, "state": "planned", "planned_month": "令和8年1月", "pmo_completion": 42.5])
             #expect(created.status == .created)
             #expect(try created.json["planned_month"] as? String == "2026-01")
-            #expect(try await put("011002/juki", ["product_id": a, "state": "planned", "planned_month": "2026-01", "pmo_completion": 42.5]).status == .ok)
+            #expect(
+                try await put("011002/juki", ["product_id": a, "state": "planned", "planned_month": "2026-01", "pmo_completion": 42.5]).status == .ok)
             try expectProblem(try await put("010006/juki", ["product_id": a, "state": "planned"]), .unprocessableContent, field: "business_area")
             #expect(try await put("010006/seikatsu_hogo", ["product_id": a, "state": "planned"]).status == .created)
-            try expectProblem(try await put("011002/kokuho", ["product_id": b, "state": "planned"],
-                                            headers: environment.headers(.admin, [.contentType: "application/json"])), .unprocessableContent, field: "product_id")
-            try expectProblem(try await put("011002/kokuho", ["product_id": a, "state": "specified_support"]), .unprocessableContent, field: "reason")
+            try expectProblem(
+                try await put(
+                    "011002/kokuho", ["product_id": b, "state": "planned"],
+                    headers: environment.headers(.admin, [.contentType: "application/json"])), .unprocessableContent, field: "product_id")
+            try expectProblem(
+                try await put("011002/kokuho", ["product_id": a, "state": "specified_support"]), .unprocessableContent, field: "reason")
             #expect(try await put("011002/kokuho", ["product_id": a, "state": "specified_support", "reason": "vendor_resources"]).status == .created)
             try expectProblem(try await put("013030/juki", ["product_id": a, "state": "delayed"]), .unprocessableContent, field: "new_target_month")
-            try expectProblem(try await put("013030/juki", ["product_id": a, "state": "planned", "reason": "mainframe"]), .unprocessableContent, field: "reason")
-            try expectProblem(try await put("013030/juki", ["product_id": a, "state": "planned", "pmo_completion": 101]), .unprocessableContent, field: "pmo_completion")
+            try expectProblem(
+                try await put("013030/juki", ["product_id": a, "state": "planned", "reason": "mainframe"]), .unprocessableContent, field: "reason")
+            try expectProblem(
+                try await put("013030/juki", ["product_id": a, "state": "planned", "pmo_completion": 101]), .unprocessableContent,
+                field: "pmo_completion")
             try expectProblem(try await put("012025/juki", ["product_id": a, "state": "planned"]), .unprocessableContent, field: "dantai_code")
             try expectProblem(try await put("012024/juki", ["product_id": a, "state": "planned"]), .badRequest, field: "dantai_code")
             try expectProblem(try await put("013030/gomi", ["product_id": a, "state": "planned"]), .badRequest, field: "business_area")
-            try expectProblem(try await put("013030/juki", ["product_id": a, "state": "planned", "planned_month": "来年"]), .badRequest, field: "planned_month")
+            try expectProblem(
+                try await put("013030/juki", ["product_id": a, "state": "planned", "planned_month": "来年"]), .badRequest, field: "planned_month")
             // A merged (inactive) municipality takes no new adoptions.
-            _ = try await environment.pool.withConnection { try $0.query(Query("test.merge", "UPDATE municipalities SET active = false WHERE code = '013048'")) }
+            _ = try await environment.pool.withConnection {
+                try $0.query(Query("test.merge", "UPDATE municipalities SET active = false WHERE code = '013048'"))
+            }
             try expectProblem(try await put("013048/juki", ["product_id": a, "state": "planned"]), .unprocessableContent, field: "dantai_code")
             // Vendor B may not file A's product, nor take over A's record with its own.
             let asB = environment.headers(.vendorB, [.contentType: "application/json"])
             try expectProblem(try await put("131016/juki", ["product_id": a, "state": "planned"], headers: asB), .forbidden)
             try expectProblem(try await put("011002/juki", ["product_id": b, "state": "planned"], headers: asB), .forbidden)
             // The secretariat may reassign it.
-            #expect(try await put("011002/juki", ["product_id": b, "state": "delayed", "new_target_month": "2027-03"],
-                                  headers: environment.headers(.admin, [.contentType: "application/json"])).status == .ok)
-            let adoptionID = try #require(try await AdoptionStore(pool: environment.pool).adoption(dantai: MunicipalityCode(rawValue: "011002")!, area: .juki)?.id)
-            try await client.execute(uri: "/v1/audit?entity_type=adoption&entity_id=\(adoptionID)", method: .get,
-                                     headers: environment.headers(.admin)) { (response) throws in
+            #expect(
+                try await put(
+                    "011002/juki", ["product_id": b, "state": "delayed", "new_target_month": "2027-03"],
+                    headers: environment.headers(.admin, [.contentType: "application/json"])
+                ).status == .ok)
+            let adoptionID = try #require(
+                try await AdoptionStore(pool: environment.pool).adoption(dantai: MunicipalityCode(rawValue: "011002")!, area: .juki)?.id)
+            try await client.execute(
+                uri: "/v1/audit?entity_type=adoption&entity_id=\(adoptionID)", method: .get,
+                headers: environment.headers(.admin)
+            ) { (response) throws in
                 let items = try response.json.items
                 #expect(items.count == 2)  // filed, then reassigned (the unchanged re-filing wrote nothing)
                 let reassigned = items.first?["changes"] as? [String: [String: Any]]
@@ -177,16 +225,21 @@ import Testing
                 #expect(created?["planned_month"]?["new"] as? String == "2026-01" && created?["planned_month"]?["old"] == nil)
                 #expect(created?["note"] == nil)  // nothing to record for an empty field of a new record
             }
-            try await client.execute(uri: "/v1/adoptions/011002/juki/history", method: .get, headers: environment.headers(.observer)) { (response) throws in
+            try await client.execute(uri: "/v1/adoptions/011002/juki/history", method: .get, headers: environment.headers(.observer)) {
+                (response) throws in
                 let states = try response.json.items.map { $0["state"] as? String }
                 #expect(states == ["planned", "delayed"])
             }
-            try await client.execute(uri: "/v1/adoptions?state=specified_support&reason=vendor_resources&block=hokkaido", method: .get,
-                                     headers: environment.headers(.observer)) { (response) throws in
+            try await client.execute(
+                uri: "/v1/adoptions?state=specified_support&reason=vendor_resources&block=hokkaido", method: .get,
+                headers: environment.headers(.observer)
+            ) { (response) throws in
                 #expect(try response.json.items.map { $0["dantai_code"] as? String } == ["011002"])
             }
-            try await client.execute(uri: "/v1/adoptions?vendor=\(environment.ids.vendorA.id)&prefecture=01", method: .get,
-                                     headers: environment.headers(.observer)) { (response) throws in
+            try await client.execute(
+                uri: "/v1/adoptions?vendor=\(environment.ids.vendorA.id)&prefecture=01", method: .get,
+                headers: environment.headers(.observer)
+            ) { (response) throws in
                 #expect(try response.json["total"] as? Int == 2)  // 札幌市 国保 and 北海道 生活保護
             }
         }
@@ -204,7 +257,8 @@ import Testing
                 """
             let file = try #require(csv.data(using: .shiftJIS))
             let asA = environment.headers(.vendorA, [.contentType: "text/csv"])
-            try await client.execute(uri: "/v1/adoptions/import?dry_run=true", method: .post, headers: asA, body: ByteBuffer(bytes: file)) { (response) throws in
+            try await client.execute(uri: "/v1/adoptions/import?dry_run=true", method: .post, headers: asA, body: ByteBuffer(bytes: file)) {
+                (response) throws in
                 let body = try response.json
                 #expect(body["inserted"] as? Int == 4 && body["dry_run"] as? Bool == true, "\(response.text)")
             }
@@ -219,8 +273,10 @@ import Testing
                 #expect(body["unchanged"] as? Int == 4 && body["inserted"] as? Int == 0 && body["updated"] as? Int == 0)
             }
             // Export in CP932, then import the export unchanged: nothing changes.
-            let exported: ByteBuffer = try await client.execute(uri: "/v1/adoptions/export?encoding=cp932", method: .get,
-                                                                headers: environment.headers(.vendorA)) { (response) throws in
+            let exported: ByteBuffer = try await client.execute(
+                uri: "/v1/adoptions/export?encoding=cp932", method: .get,
+                headers: environment.headers(.vendorA)
+            ) { (response) throws in
                 #expect(response.headers[.contentType] == "text/csv; charset=Shift_JIS")
                 return response.body
             }
@@ -245,7 +301,8 @@ import Testing
                 #expect(lines == [3, 4], "\(response.text)")  // file-level problems first
             }
             let stillBad = bad.replacingOccurrences(of: "011003", with: "013048").replacingOccurrences(of: "介護", with: "juki")
-            try await client.execute(uri: "/v1/adoptions/import", method: .post, headers: asA, body: ByteBuffer(string: stillBad)) { (response) throws in
+            try await client.execute(uri: "/v1/adoptions/import", method: .post, headers: asA, body: ByteBuffer(string: stillBad)) {
+                (response) throws in
                 let body = try expectProblem(response, .unprocessableContent)
                 let lines = (body["errors"] as? [[String: Any]] ?? []).compactMap { $0["line"] as? Int }
                 #expect(lines == [5, 6, 7], "\(response.text)")  // specified_support without 事由, duplicate, prefecture juki
@@ -265,7 +322,8 @@ import Testing
                 A住記クラウド,kokuho,developing,3.1,verifying,,,"国保, 第2版"\r
                 """
             let file = ByteBuffer(bytes: try #require(csv.data(using: .shiftJIS)))
-            try await client.execute(uri: "/v1/development-status/import?dry_run=true", method: .post, headers: asA, body: file) { (response) throws in
+            try await client.execute(uri: "/v1/development-status/import?dry_run=true", method: .post, headers: asA, body: file) {
+                (response) throws in
                 #expect(try response.json["filed"] as? Int == 2, "\(response.text)")
             }
             #expect(try await StatusStore(pool: environment.pool).matrix(.init()).isEmpty)
@@ -275,14 +333,17 @@ import Testing
             try await client.execute(uri: "/v1/development-status/import", method: .post, headers: asA, body: file) { (response) throws in
                 #expect(try response.json["unchanged"] as? Int == 2)
             }
-            let exported: ByteBuffer = try await client.execute(uri: "/v1/development-status/export?encoding=cp932", method: .get,
-                                                                headers: environment.headers(.vendorA)) { (response) throws in response.body }
+            let exported: ByteBuffer = try await client.execute(
+                uri: "/v1/development-status/export?encoding=cp932", method: .get,
+                headers: environment.headers(.vendorA)
+            ) { (response) throws in response.body }
             try await client.execute(uri: "/v1/development-status/import", method: .post, headers: asA, body: exported) { (response) throws in
                 #expect(try response.json["unchanged"] as? Int == 2, "\(response.text)")
             }
             // A backward stage without a reason refuses the whole file, naming the line.
             let backwards = "製品,業務,段階,ガバメントクラウド対応\nA住記クラウド,juki,設計中,対応済\nA住記クラウド,kokuho,テスト中,対応済\n"
-            try await client.execute(uri: "/v1/development-status/import", method: .post, headers: asA, body: ByteBuffer(string: backwards)) { (response) throws in
+            try await client.execute(uri: "/v1/development-status/import", method: .post, headers: asA, body: ByteBuffer(string: backwards)) {
+                (response) throws in
                 let body = try expectProblem(response, .unprocessableContent)
                 let errors = body["errors"] as? [[String: Any]] ?? []
                 #expect(errors.map { $0["line"] as? Int } == [2] && errors.first?["column"] as? String == "後退理由")

@@ -1,10 +1,11 @@
 import AsyncHTTPClient
-@testable import CouncilService
 import Foundation
 import Hummingbird
 import Logging
 import ServiceLifecycle
 import Testing
+
+@testable import CouncilService
 
 @Suite struct GracefulShutdownTests {
     /// SIGTERM's path: readiness flips to draining, the in-flight request completes, the server
@@ -14,8 +15,9 @@ import Testing
             try await importSampleMunicipalities(pool)
 
             let state = ServerState()
-            let server = try await RunningServer.start(AppDependencies(pool: pool, state: state), before: [pool],
-                                                       after: [DrainSignalService(state: state)])
+            let server = try await RunningServer.start(
+                AppDependencies(pool: pool, state: state), before: [pool],
+                after: [DrainSignalService(state: state)])
             let port = server.port
             let url = "http://127.0.0.1:\(port)/v1/municipalities/011002"
 
@@ -50,16 +52,22 @@ import Testing
     }
 
     private static func requestsWaitingOnLocks(_ connection: Connection) throws -> Int {
-        try connection.query(Query("test.waiting", """
-            SELECT count(*) AS n FROM pg_stat_activity
-            WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()
-            """)).single().decode("n")
+        try connection.query(
+            Query(
+                "test.waiting",
+                """
+                SELECT count(*) AS n FROM pg_stat_activity
+                WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()
+                """)
+        ).single().decode("n")
     }
 }
 
 /// Polls a condition every 20 ms for at most `limit` (10 s).
-func waitUntil(within limit: Duration = .seconds(10), _ condition: () throws -> Bool,
-               sourceLocation: SourceLocation = #_sourceLocation) async throws {
+func waitUntil(
+    within limit: Duration = .seconds(10), _ condition: () throws -> Bool,
+    sourceLocation: SourceLocation = #_sourceLocation
+) async throws {
     let deadline = ContinuousClock.now + limit
     while ContinuousClock.now < deadline {
         if try condition() { return }

@@ -1,9 +1,10 @@
-@testable import CouncilService
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
+@testable import CouncilService
 
 @Suite struct ImportAPITests {
 
@@ -45,8 +46,10 @@ import Testing
                 #expect(errors.count == 1)
                 #expect(errors.first?["line"] as? Int == 3 && errors.first?["column"] as? String == "団体コード")
             }
-            try await client.execute(uri: "/v1/municipalities/import", method: .post,
-                                     headers: environment.headers(.admin, [.contentType: "application/json"]), body: ByteBuffer(string: "{}")) { (response) throws in
+            try await client.execute(
+                uri: "/v1/municipalities/import", method: .post,
+                headers: environment.headers(.admin, [.contentType: "application/json"]), body: ByteBuffer(string: "{}")
+            ) { (response) throws in
                 try expectProblem(response, .unsupportedMediaType)
             }
             try await client.execute(uri: "/v1/municipalities/import", method: .post, headers: csv, body: ByteBuffer()) { (response) throws in
@@ -56,10 +59,12 @@ import Testing
                 try expectProblem(response, .badRequest, field: "encoding")
             }
             let notUTF8 = ByteBuffer(bytes: [0xFF, 0xFE, 0x00, 0x41])
-            try await client.execute(uri: "/v1/municipalities/import?encoding=utf8", method: .post, headers: csv, body: notUTF8) { (response) throws in
+            try await client.execute(uri: "/v1/municipalities/import?encoding=utf8", method: .post, headers: csv, body: notUTF8) {
+                (response) throws in
                 try expectProblem(response, .unprocessableContent)
             }
-            try await client.execute(uri: "/v1/municipalities/import", method: .post, headers: csv, body: ByteBuffer(string: "\"unterminated")) { (response) throws in
+            try await client.execute(uri: "/v1/municipalities/import", method: .post, headers: csv, body: ByteBuffer(string: "\"unterminated")) {
+                (response) throws in
                 try expectProblem(response, .unprocessableContent)
             }
             // Everything seeded is still there, still active.

@@ -1,9 +1,10 @@
-@testable import CouncilService
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
+@testable import CouncilService
 
 /// If-Match on edits (428/412) and Idempotency-Key on POSTs.
 @Suite struct IssueConcurrencyTests {
@@ -47,8 +48,9 @@ import Testing
                 // The loser re-reads and reapplies: both changes are there.
                 let loserWasFirst = results[0].status == .preconditionFailed
                 let fresh = try #require(try await env.send(client, .get, path, as: .member).headers[.eTag])
-                let retry = try await env.send(client, .patch, path, as: loserWasFirst ? .admin : .member,
-                                               json: loserWasFirst ? ["severity": "critical"] : ["labels": ["要確認"]], headers: [.ifMatch: fresh])
+                let retry = try await env.send(
+                    client, .patch, path, as: loserWasFirst ? .admin : .member,
+                    json: loserWasFirst ? ["severity": "critical"] : ["labels": ["要確認"]], headers: [.ifMatch: fresh])
                 #expect(retry.status == .ok)
                 let final = try await env.send(client, .get, path, as: .member).json
                 #expect(final["severity"] as? String == "critical")
@@ -83,21 +85,25 @@ import Testing
             #expect(try list.json["total"] as? Int == 2)
             // A failed request keeps nothing: fixed and resent with the same key, it runs.
             let badKey: HTTPFields = [HTTPField.Name("Idempotency-Key")!: "retry-after-fix"]
-            let bad = try await env.send(client, .post, "/v1/issues", as: .vendorA, json: ["title": "", "category": "cost", "severity": "low"], headers: badKey)
+            let bad = try await env.send(
+                client, .post, "/v1/issues", as: .vendorA, json: ["title": "", "category": "cost", "severity": "low"], headers: badKey)
             try expectProblem(bad, .badRequest, field: "title")
-            let fixed = try await env.send(client, .post, "/v1/issues", as: .vendorA, json: ["title": "直した", "category": "cost", "severity": "low"], headers: badKey)
+            let fixed = try await env.send(
+                client, .post, "/v1/issues", as: .vendorA, json: ["title": "直した", "category": "cost", "severity": "low"], headers: badKey)
             #expect(fixed.status == .created)
             // Comments and transitions take keys too.
             let number = try #require(try first.json["number"] as? Int)
             let commentKey: HTTPFields = [HTTPField.Name("Idempotency-Key")!: "comment-1"]
             for _ in 0..<3 {
-                let response = try await env.send(client, .post, "/v1/issues/\(number)/comments", as: .vendorA, json: ["body": "一度だけ"], headers: commentKey)
+                let response = try await env.send(
+                    client, .post, "/v1/issues/\(number)/comments", as: .vendorA, json: ["body": "一度だけ"], headers: commentKey)
                 #expect(response.status == .created)
             }
             let comments = try await env.send(client, .get, "/v1/issues/\(number)/comments", as: .vendorA)
             #expect(try comments.json["total"] as? Int == 1)
-            let malformed = try await env.send(client, .post, "/v1/issues", as: .vendorA, json: body,
-                                               headers: [HTTPField.Name("Idempotency-Key")!: "with space"])
+            let malformed = try await env.send(
+                client, .post, "/v1/issues", as: .vendorA, json: body,
+                headers: [HTTPField.Name("Idempotency-Key")!: "with space"])
             try expectProblem(malformed, .badRequest, field: "Idempotency-Key")
         }
     }
@@ -108,8 +114,10 @@ import Testing
             let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
                 for _ in 0..<6 {
                     group.addTask {
-                        try await env.send(client, .post, "/v1/issues", as: .vendorA,
-                                           json: ["title": "同時送信", "category": "cost", "severity": "low"], headers: key).status
+                        try await env.send(
+                            client, .post, "/v1/issues", as: .vendorA,
+                            json: ["title": "同時送信", "category": "cost", "severity": "low"], headers: key
+                        ).status
                     }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
@@ -125,15 +133,21 @@ import Testing
     @Test func theSameJSONInAnotherKeyOrderIsTheSameRequest() async throws {
         try await withApp { client, env in
             var headers = env.headers(.vendorA, [.contentType: "application/json", HTTPField.Name("Idempotency-Key")!: "ordered"])
-            let one = try await client.execute(uri: "/v1/issues", method: .post, headers: headers,
-                                               body: ByteBuffer(string: #"{"title":"順序","category":"cost","severity":"low"}"#)) { $0 }
-            let two = try await client.execute(uri: "/v1/issues", method: .post, headers: headers,
-                                               body: ByteBuffer(string: #"{ "severity": "low", "category": "cost", "title": "順序" }"#)) { $0 }
+            let one = try await client.execute(
+                uri: "/v1/issues", method: .post, headers: headers,
+                body: ByteBuffer(string: #"{"title":"順序","category":"cost","severity":"low"}"#)
+            ) { $0 }
+            let two = try await client.execute(
+                uri: "/v1/issues", method: .post, headers: headers,
+                body: ByteBuffer(string: #"{ "severity": "low", "category": "cost", "title": "順序" }"#)
+            ) { $0 }
             #expect(one.status == .created && two.status == .created)
             #expect(two.headers[HTTPField.Name("Idempotent-Replayed")!] == "true")
             headers[HTTPField.Name("Idempotency-Key")!] = "ordered"
-            let different = try await client.execute(uri: "/v1/issues", method: .post, headers: headers,
-                                                     body: ByteBuffer(string: #"{"title":"順序","category":"cost","severity":"high"}"#)) { $0 }
+            let different = try await client.execute(
+                uri: "/v1/issues", method: .post, headers: headers,
+                body: ByteBuffer(string: #"{"title":"順序","category":"cost","severity":"high"}"#)
+            ) { $0 }
             try expectProblem(different, .unprocessableContent, field: "Idempotency-Key")
         }
     }
@@ -151,7 +165,11 @@ import Testing
                     group.addTask {
                         var acknowledged: [(version: Int, title: String)?] = []
                         for round in 0..<rounds {
-                            let etag = try await env.send(client, .get, path, as: .admin).headers[.eTag] ?? ""
+                            let read = try await env.send(client, .get, path, as: .admin)
+                            guard let etag = read.headers[.eTag] else {
+                                Issue.record("the read failed: \(read.status): \(read.text)")
+                                continue
+                            }
                             let title = "書き手\(writer) 回\(round)"
                             let response = try await env.send(client, .patch, path, as: .admin, json: ["title": title], headers: [.ifMatch: etag])
                             switch response.status {

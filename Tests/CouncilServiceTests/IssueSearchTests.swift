@@ -1,9 +1,10 @@
-@testable import CouncilService
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
+@testable import CouncilService
 
 /// Finding issues: filters, Japanese substring search (index-backed), keyset pages, saved
 /// queries and the CSV export.
@@ -26,21 +27,22 @@ import Testing
                 let encoded = q.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
                 return try Self.numbers(try await env.send(client, .get, "/v1/issues?q=\(encoded)&sort=number", as: .vendorB))
             }
-            #expect(try await search("帳票") == [layout.number, commented.number])      // two characters: no trigram
-            #expect(try await search("帳") == [layout.number, commented.number])        // one character
+            #expect(try await search("帳票") == [layout.number, commented.number])  // two characters: no trigram
+            #expect(try await search("帳") == [layout.number, commented.number])  // one character
             #expect(try await search("レイアウト変更") == [layout.number])
-            #expect(try await search("ﾚｲｱｳﾄ") == [layout.number])                      // half-width kana
-            #expect(try await search("れいあうと") == [layout.number])                  // hiragana meets katakana
-            #expect(try await search("カナ氏名") == [kana.number])                      // stored half-width, searched full-width
-            #expect(try await search("様式") == [layout.number])                        // body
-            #expect(try await search("介護保険") == [commented.number])                 // comment
-            #expect(try await search("帳票変更") == [])                                 // both bigram sets, not adjacent
-            #expect(try await search("100%") == [])                                     // LIKE wildcards are literal
+            #expect(try await search("ﾚｲｱｳﾄ") == [layout.number])  // half-width kana
+            #expect(try await search("れいあうと") == [layout.number])  // hiragana meets katakana
+            #expect(try await search("カナ氏名") == [kana.number])  // stored half-width, searched full-width
+            #expect(try await search("様式") == [layout.number])  // body
+            #expect(try await search("介護保険") == [commented.number])  // comment
+            #expect(try await search("帳票変更") == [])  // both bigram sets, not adjacent
+            #expect(try await search("100%") == [])  // LIKE wildcards are literal
             // A comment edit changes what search finds.
             let comment = try await env.comment(on: kana.number, by: .vendorA, "外字の扱い")
             #expect(try await search("外字") == [kana.number])
-            let edited = try await env.send(client, .patch, "/v1/issues/\(kana.number)/comments/\(comment.id)", as: .vendorA,
-                                            json: ["body": "旧字体の扱い"])
+            let edited = try await env.send(
+                client, .patch, "/v1/issues/\(kana.number)/comments/\(comment.id)", as: .vendorA,
+                json: ["body": "旧字体の扱い"])
             #expect(edited.status == .ok)
             #expect(try await search("外字") == [])
             #expect(try await search("旧字体") == [kana.number])
@@ -54,16 +56,22 @@ import Testing
         try await withApp { _, env in
             let vendor = try await env.principal(.vendorB)
             try await env.pool.withConnection { connection in
-                try connection.query(Query("test.manyIssues", """
-                    INSERT INTO issues (number, title, category, severity, visibility, reporter_account_id, reporter_organization_id,
-                                        own_search_key, search_text)
-                    SELECT 1000 + g, '課題 ' || g, 'spec', 'low', CASE WHEN g % 3 = 0 THEN 'restricted' ELSE 'council' END,
-                           \(vendor.accountID), \(vendor.organizationID), md5(g::text), md5(g::text) || ' 移行の日程調整 ' || g
-                    FROM generate_series(1, 30000) AS g
-                    """))
-                try connection.query(Query("test.oneMatch", """
-                    UPDATE issues SET search_text = search_text || ' 帳票レイアウト変更' WHERE number = 1500
-                    """))
+                try connection.query(
+                    Query(
+                        "test.manyIssues",
+                        """
+                        INSERT INTO issues (number, title, category, severity, visibility, reporter_account_id, reporter_organization_id,
+                                            own_search_key, search_text)
+                        SELECT 1000 + g, '課題 ' || g, 'spec', 'low', CASE WHEN g % 3 = 0 THEN 'restricted' ELSE 'council' END,
+                               \(vendor.accountID), \(vendor.organizationID), md5(g::text), md5(g::text) || ' 移行の日程調整 ' || g
+                        FROM generate_series(1, 30000) AS g
+                        """))
+                try connection.query(
+                    Query(
+                        "test.oneMatch",
+                        """
+                        UPDATE issues SET search_text = search_text || ' 帳票レイアウト変更' WHERE number = 1500
+                        """))
                 try connection.execute(script: "ANALYZE issues", name: "test.analyze")
                 for (q, scope) in [("帳票", Policy.IssueScope.organization(vendor.organizationID)), ("帳票", .all), ("帳", .all), ("レイアウト変更", .all)] {
                     var filter = IssueFilter()
@@ -82,12 +90,15 @@ import Testing
 
     @Test func everyFilterNarrowsAndBadValuesAreNamed() async throws {
         try await withApp { client, env in
-            let sapporo = try await env.issue("札幌の課題", municipalities: [Self.link("011002", .blocked, [.juki])], severity: .critical,
-                                              labels: ["要確認"], businessAreas: [.juki])
-            let tokyo = try await env.issue("千代田区の課題", by: .vendorB, municipalities: [Self.link("131016", .atRisk)],
-                                            severity: .low, businessAreas: [.kokuho])
-            let both = try await env.issue("広域の課題", municipalities: [Self.link("013030", .affected), Self.link("141305", .blocked)],
-                                           businessAreas: [.juki, .kokuho])
+            let sapporo = try await env.issue(
+                "札幌の課題", municipalities: [Self.link("011002", .blocked, [.juki])], severity: .critical,
+                labels: ["要確認"], businessAreas: [.juki])
+            let tokyo = try await env.issue(
+                "千代田区の課題", by: .vendorB, municipalities: [Self.link("131016", .atRisk)],
+                severity: .low, businessAreas: [.kokuho])
+            let both = try await env.issue(
+                "広域の課題", municipalities: [Self.link("013030", .affected), Self.link("141305", .blocked)],
+                businessAreas: [.juki, .kokuho])
             let plain = try await env.issue("その他の課題", by: .member, businessAreas: [])
             let cases: [(String, [Int])] = [
                 ("municipality=011002", [sapporo.number]),
@@ -96,7 +107,7 @@ import Testing
                 ("block=hokkaido", [sapporo.number, both.number]),
                 ("block=kanto_koshinetsu", [tokyo.number, both.number]),
                 ("impact=blocked", [sapporo.number, both.number]),
-                ("impact=blocked&prefecture=01", [sapporo.number]),            // the same municipality
+                ("impact=blocked&prefecture=01", [sapporo.number]),  // the same municipality
                 ("impact=blocked,at_risk&block=kanto_koshinetsu", [tokyo.number, both.number]),
                 ("severity=critical,low", [sapporo.number, tokyo.number]),
                 ("business_area=kokuho", [tokyo.number, both.number]),
@@ -123,13 +134,17 @@ import Testing
                 draft.dueDate = CalendarDate(rawValue: "2026-12-01")
                 return draft
             }
-            for (query, expected) in [("assignee=\(env.ids.observer.id)", [both.number]), ("due_before=2026-12-02", [both.number]),
-                                      ("due_before=2026-12-01", [])] {
+            for (query, expected) in [
+                ("assignee=\(env.ids.observer.id)", [both.number]), ("due_before=2026-12-02", [both.number]),
+                ("due_before=2026-12-01", []),
+            ] {
                 #expect(try Self.numbers(try await env.send(client, .get, "/v1/issues?\(query)", as: .member)) == expected, "\(query)")
             }
-            for (query, field) in [("state=open", "state"), ("prefecture=48", "prefecture"), ("municipality=011003", "municipality"),
-                                   ("sort=priority", "sort"), ("limit=0", "limit"), ("cursor=abc", "cursor"), ("updated_since=yesterday", "updated_since"),
-                                   ("block=kanto", "block"), ("stat=new", "stat"), ("vendor=x", "vendor")] {
+            for (query, field) in [
+                ("state=open", "state"), ("prefecture=48", "prefecture"), ("municipality=011003", "municipality"),
+                ("sort=priority", "sort"), ("limit=0", "limit"), ("cursor=abc", "cursor"), ("updated_since=yesterday", "updated_since"),
+                ("block=kanto", "block"), ("stat=new", "stat"), ("vendor=x", "vendor"),
+            ] {
                 try expectProblem(try await env.send(client, .get, "/v1/issues?\(query)", as: .member), .badRequest, field: field)
             }
         }
@@ -162,7 +177,8 @@ import Testing
             // A cursor belongs to its sort.
             let first = try await env.send(client, .get, "/v1/issues?limit=2&sort=number", as: .member)
             let cursor = try #require(try first.json["next_cursor"] as? String)
-            try expectProblem(try await env.send(client, .get, "/v1/issues?limit=2&sort=-updated&cursor=\(cursor)", as: .member), .badRequest, field: "cursor")
+            try expectProblem(
+                try await env.send(client, .get, "/v1/issues?limit=2&sort=-updated&cursor=\(cursor)", as: .member), .badRequest, field: "cursor")
         }
     }
 
@@ -170,8 +186,9 @@ import Testing
         try await withApp { client, env in
             let juki = try await env.issue("住記の課題", businessAreas: [.juki])
             _ = try await env.issue("国保の課題", businessAreas: [.kokuho])
-            var response = try await env.send(client, .post, "/v1/saved-queries", as: .vendorA,
-                                              json: ["name": "住記の未対応", "filters": ["business_area": "juki", "state": ["new", "triaged"]]])
+            var response = try await env.send(
+                client, .post, "/v1/saved-queries", as: .vendorA,
+                json: ["name": "住記の未対応", "filters": ["business_area": "juki", "state": ["new", "triaged"]]])
             #expect(response.status == .created)
             let id = try #require(try response.json["id"] as? Int)
             #expect(try (response.json["filters"] as? [String: [String]]) == ["business_area": ["juki"], "state": ["new", "triaged"]])
@@ -214,8 +231,10 @@ import Testing
 
     static func colleagueOfVendorA(_ env: TestEnvironment) async throws -> HTTPFields {
         let account = try await AccountStore(pool: env.pool).create(
-            AccountDraft(organizationID: env.ids.vendorA.id, displayName: "同僚", email: EmailAddress(rawValue: "colleague@example.jp")!,
-                         role: .member, orgAdmin: false), by: .system) { _ in }
+            AccountDraft(
+                organizationID: env.ids.vendorA.id, displayName: "同僚", email: EmailAddress(rawValue: "colleague@example.jp")!,
+                role: .member, orgAdmin: false), by: .system
+        ) { _ in }
         let token = try await TokenStore(pool: env.pool).issue(to: account.id, name: "t", expiresAt: nil, by: .system)
         return [.authorization: "Bearer \(token.secret)"]
     }

@@ -1,9 +1,10 @@
-@testable import CouncilService
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
+@testable import CouncilService
 
 /// Restricted issues do not exist for outsiders: 404, and absent from lists, counts, search,
 /// exports, relations and events.
@@ -12,8 +13,9 @@ import Testing
         try await withApp { client, env in
             let open = try await env.issue("帳票の共通課題")
             let secret = try await env.issue("帳票の限定課題", visibility: .restricted, assignee: env.ids.observer.id, body: "機微な内容")
-            _ = try await env.send(client, .post, "/v1/issues/\(open.number)/relations", as: .admin,
-                                   json: ["kind": "relates", "issue": secret.number])
+            _ = try await env.send(
+                client, .post, "/v1/issues/\(open.number)/relations", as: .admin,
+                json: ["kind": "relates", "issue": secret.number])
             _ = try await env.comment(on: secret.number, by: .vendorA, "限定のコメント")
 
             for path in ["", "/events", "/comments", "/relations", "/watchers", "/transitions"] {
@@ -25,18 +27,21 @@ import Testing
                 #expect(problem["detail"] as? String == "no issue #\(secret.number)")
             }
             // Writes answer 404 too, before anything else is judged.
-            var response = try await env.send(client, .patch, "/v1/issues/\(secret.number)", as: .vendorB, json: ["title": "x"],
-                                              headers: [.ifMatch: secret.etag])
+            var response = try await env.send(
+                client, .patch, "/v1/issues/\(secret.number)", as: .vendorB, json: ["title": "x"],
+                headers: [.ifMatch: secret.etag])
             try expectProblem(response, .notFound)
             response = try await env.send(client, .post, "/v1/issues/\(secret.number)/comments", as: .vendorB, json: ["body": "x"])
             try expectProblem(response, .notFound)
-            response = try await env.send(client, .post, "/v1/issues/\(open.number)/relations", as: .vendorB,
-                                          json: ["kind": "blocks", "issue": secret.number])
+            response = try await env.send(
+                client, .post, "/v1/issues/\(open.number)/relations", as: .vendorB,
+                json: ["kind": "blocks", "issue": secret.number])
             try expectProblem(response, .forbidden)
             // From its own issue, vendor B learns no more than "no such issue".
             let own = try await env.issue("B社の課題", by: .vendorB)
-            response = try await env.send(client, .post, "/v1/issues/\(own.number)/relations", as: .vendorB,
-                                          json: ["kind": "blocks", "issue": secret.number])
+            response = try await env.send(
+                client, .post, "/v1/issues/\(own.number)/relations", as: .vendorB,
+                json: ["kind": "blocks", "issue": secret.number])
             let refused = try expectProblem(response, .unprocessableContent, field: "issue")
             #expect(refused["detail"] as? String == "issue: no issue #\(secret.number)")
 
@@ -81,14 +86,16 @@ import Testing
             var response = try await env.send(client, .get, "/v1/issues/\(issue.number)", as: .observer)
             #expect(response.status == .ok)
             let etag = try #require(response.headers[.eTag])
-            response = try await env.send(client, .patch, "/v1/issues/\(issue.number)", as: .vendorA, json: ["visibility": "restricted"],
-                                          headers: [.ifMatch: etag])
+            response = try await env.send(
+                client, .patch, "/v1/issues/\(issue.number)", as: .vendorA, json: ["visibility": "restricted"],
+                headers: [.ifMatch: etag])
             #expect(response.status == .ok)
             let restrictedTag = try #require(response.headers[.eTag])
             response = try await env.send(client, .get, "/v1/issues/\(issue.number)", as: .observer)
             #expect(response.status == .notFound)
-            response = try await env.send(client, .patch, "/v1/issues/\(issue.number)", as: .member,
-                                          json: ["assignee_organization_id": env.ids.observer.id], headers: [.ifMatch: restrictedTag])
+            response = try await env.send(
+                client, .patch, "/v1/issues/\(issue.number)", as: .member,
+                json: ["assignee_organization_id": env.ids.observer.id], headers: [.ifMatch: restrictedTag])
             #expect(response.status == .ok)
             response = try await env.send(client, .get, "/v1/issues/\(issue.number)", as: .observer)
             #expect(response.status == .ok)
@@ -103,12 +110,14 @@ import Testing
             // Triage fields are the secretariat's, even for the reporter and even at creation.
             var response = try await env.send(client, .patch, path, as: .vendorA, json: ["due_date": "2026-12-01"], headers: [.ifMatch: issue.etag])
             try expectProblem(response, .forbidden)
-            response = try await env.send(client, .post, "/v1/issues", as: .vendorA,
-                                          json: ["title": "t", "category": "cost", "severity": "low", "assignee_organization_id": env.ids.observer.id])
+            response = try await env.send(
+                client, .post, "/v1/issues", as: .vendorA,
+                json: ["title": "t", "category": "cost", "severity": "low", "assignee_organization_id": env.ids.observer.id])
             try expectProblem(response, .forbidden)
             // A vendor cannot be the assignee.
-            response = try await env.send(client, .patch, path, as: .admin, json: ["assignee_organization_id": env.ids.vendorB.id],
-                                          headers: [.ifMatch: issue.etag])
+            response = try await env.send(
+                client, .patch, path, as: .admin, json: ["assignee_organization_id": env.ids.vendorB.id],
+                headers: [.ifMatch: issue.etag])
             try expectProblem(response, .unprocessableContent, field: "assignee_organization_id")
             response = try await env.send(client, .patch, path, as: .vendorB, json: ["title": "乗っ取り"], headers: [.ifMatch: issue.etag])
             try expectProblem(response, .forbidden)
@@ -123,11 +132,13 @@ import Testing
             response = try await env.send(client, .patch, path, as: .vendorA, json: ["title": "再度"], headers: [.ifMatch: current])
             try expectProblem(response, .forbidden)
             // Bad input names the field and changes nothing.
-            response = try await env.send(client, .patch, path, as: .admin, json: ["municipalities": [["dantai_code": "011003", "impact": "blocked"]]],
-                                          headers: [.ifMatch: current])
+            response = try await env.send(
+                client, .patch, path, as: .admin, json: ["municipalities": [["dantai_code": "011003", "impact": "blocked"]]],
+                headers: [.ifMatch: current])
             try expectProblem(response, .badRequest, field: "municipalities[0].dantai_code")
-            response = try await env.send(client, .patch, path, as: .admin, json: ["municipalities": [["dantai_code": "131024", "impact": "blocked"]]],
-                                          headers: [.ifMatch: current])
+            response = try await env.send(
+                client, .patch, path, as: .admin, json: ["municipalities": [["dantai_code": "131024", "impact": "blocked"]]],
+                headers: [.ifMatch: current])
             try expectProblem(response, .unprocessableContent, field: "municipalities[0].dantai_code")
             response = try await env.send(client, .patch, path, as: .admin, json: ["colour": "red"], headers: [.ifMatch: current])
             try expectProblem(response, .badRequest, field: "colour")
@@ -146,8 +157,9 @@ import Testing
             try expectProblem(try await env.send(client, .get, "/v1/issues/\(huge)", as: .admin), .notFound)
             try expectProblem(try await env.send(client, .get, "/v1/issues/\(huge)/events", as: .admin), .notFound)
             try expectProblem(try await env.send(client, .get, "/v1/issues/-1", as: .admin), .badRequest, field: "number")
-            var response = try await env.send(client, .post, "/v1/issues/\(issue.number)/transitions", as: .admin,
-                                              json: ["to": "duplicate", "duplicate_of": huge])
+            var response = try await env.send(
+                client, .post, "/v1/issues/\(issue.number)/transitions", as: .admin,
+                json: ["to": "duplicate", "duplicate_of": huge])
             try expectProblem(response, .unprocessableContent, field: "duplicate_of")
             response = try await env.send(client, .post, "/v1/issues/\(issue.number)/relations", as: .admin, json: ["kind": "blocks", "issue": huge])
             try expectProblem(response, .unprocessableContent, field: "issue")
@@ -162,15 +174,21 @@ import Testing
                 (["title": "t", "category": "spec", "severity": "low", "due_date": "2026-02-30"], "due_date"),
                 (["title": "t", "category": "spec", "severity": "low", "vendor_ids": [env.ids.observer.id]], "vendor_ids[0]"),
                 (["title": "t", "category": "spec", "severity": "low", "municipalities": [["dantai_code": "011002"]]], "municipalities[0].impact"),
-                (["title": "t", "category": "spec", "severity": "low",
-                  "municipalities": [["dantai_code": "011002", "impact": "blocked"], ["dantai_code": "011002", "impact": "affected"]]], "municipalities[1].dantai_code"),
+                (
+                    [
+                        "title": "t", "category": "spec", "severity": "low",
+                        "municipalities": [["dantai_code": "011002", "impact": "blocked"], ["dantai_code": "011002", "impact": "affected"]],
+                    ], "municipalities[1].dantai_code"
+                ),
             ] as [([String: Any], String)] {
                 response = try await env.send(client, .post, "/v1/issues", as: .admin, json: body)
                 #expect((400..<500).contains(response.status.code), "\(field): \(response.text)")
                 try expectProblem(response, response.status, field: field)
             }
-            let wrongType = try await client.execute(uri: "/v1/issues", method: .post,
-                                                     headers: env.headers(.admin, [.contentType: "text/plain"]), body: ByteBuffer(string: "{}")) { $0 }
+            let wrongType = try await client.execute(
+                uri: "/v1/issues", method: .post,
+                headers: env.headers(.admin, [.contentType: "text/plain"]), body: ByteBuffer(string: "{}")
+            ) { $0 }
             try expectProblem(wrongType, .unsupportedMediaType)
             // Nothing was created by any of these.
             response = try await env.send(client, .get, "/v1/issues", as: .admin)

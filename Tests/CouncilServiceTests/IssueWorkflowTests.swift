@@ -1,9 +1,10 @@
-@testable import CouncilService
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
+@testable import CouncilService
 
 /// The workflow: who may move an issue where, the 409s, duplicates, answers and the closing guard.
 @Suite struct IssueWorkflowTests {
@@ -81,8 +82,9 @@ import Testing
             let other = try await env.issue(assignee: env.ids.observer.id)
             _ = try await env.send(client, .post, "/v1/issues/\(other.number)/transitions", as: .admin, json: ["to": "triaged"])
             _ = try await env.send(client, .post, "/v1/issues/\(other.number)/transitions", as: .admin, json: ["to": "in_discussion"])
-            response = try await env.send(client, .post, "/v1/issues/\(other.number)/transitions", as: .vendorA,
-                                          json: ["to": "resolved", "answer": "x"])
+            response = try await env.send(
+                client, .post, "/v1/issues/\(other.number)/transitions", as: .vendorA,
+                json: ["to": "resolved", "answer": "x"])
             try expectProblem(response, .conflict, field: "to")
         }
     }
@@ -115,26 +117,33 @@ import Testing
             let blocker = try await env.issue("基盤側の課題")
             let hiddenBlocker = try await env.issue("限定の阻害要因", by: .vendorB, visibility: .restricted)
             let blocked = try await env.issue("業務側の課題")
-            var response = try await env.send(client, .post, "/v1/issues/\(blocked.number)/relations", as: .admin,
-                                              json: ["kind": "blocked_by", "issue": blocker.number])
+            var response = try await env.send(
+                client, .post, "/v1/issues/\(blocked.number)/relations", as: .admin,
+                json: ["kind": "blocked_by", "issue": blocker.number])
             #expect(response.status == .created)
             // A restricted issue may not hold back an issue that others see (security review, finding 1)...
-            response = try await env.send(client, .post, "/v1/issues/\(hiddenBlocker.number)/relations", as: .admin,
-                                          json: ["kind": "blocks", "issue": blocked.number])
+            response = try await env.send(
+                client, .post, "/v1/issues/\(hiddenBlocker.number)/relations", as: .admin,
+                json: ["kind": "blocks", "issue": blocked.number])
             try expectProblem(response, .unprocessableContent, field: "issue")
             // ...but such an edge made before that rule still holds, and is counted without being named.
             _ = try await env.pool.withConnection { connection in
-                try connection.query(Query("test.legacyEdge", """
-                    INSERT INTO issue_relations (kind, from_number, to_number, created_by)
-                    VALUES ('blocks', \(hiddenBlocker.number), \(blocked.number), \(env.ids.identity(.admin).account.id))
-                    """))
+                try connection.query(
+                    Query(
+                        "test.legacyEdge",
+                        """
+                        INSERT INTO issue_relations (kind, from_number, to_number, created_by)
+                        VALUES ('blocks', \(hiddenBlocker.number), \(blocked.number), \(env.ids.identity(.admin).account.id))
+                        """))
             }
             let path = "/v1/issues/\(blocked.number)/transitions"
             // The reporter withdrawing its new issue is closing it: refused too.
             response = try await env.send(client, .post, path, as: .vendorA, json: ["to": "closed"])
             var problem = try expectProblem(response, .conflict, field: "blocked_by")
             // Vendor A may not see vendor B's restricted blocker: counted, not named.
-            #expect(problem["detail"] as? String == "#\(blocked.number) is blocked by #\(blocker.number), 1 restricted issue, still open; resolve or close them first")
+            #expect(
+                problem["detail"] as? String
+                    == "#\(blocked.number) is blocked by #\(blocker.number), 1 restricted issue, still open; resolve or close them first")
             response = try await env.send(client, .get, path, as: .vendorA)
             #expect(try response.json.items.first?["possible"] as? Bool == false)
             for state in ["triaged", "in_discussion"] {

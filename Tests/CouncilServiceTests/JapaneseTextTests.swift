@@ -1,6 +1,7 @@
-@testable import CouncilService
 import Foundation
 import Testing
+
+@testable import CouncilService
 
 @Suite struct JapaneseTextTests {
     @Test func halfWidthKanaBecomesComposedFullWidth() {
@@ -36,8 +37,10 @@ import Testing
 
 @Suite struct CalendarTests {
     @Test func monthsParseTheWaysPeopleWriteThem() {
-        for (text, expected) in [("2026-03", "2026-03"), ("2026/3", "2026-03"), ("2026年3月", "2026-03"), ("令和8年3月", "2026-03"),
-                                 ("R8.3", "2026-03"), ("２０２６－０３", "2026-03"), (" 2025-12 ", "2025-12")] {
+        for (text, expected) in [
+            ("2026-03", "2026-03"), ("2026/3", "2026-03"), ("2026年3月", "2026-03"), ("令和8年3月", "2026-03"),
+            ("R8.3", "2026-03"), ("２０２６－０３", "2026-03"), (" 2025-12 ", "2025-12"),
+        ] {
             #expect(YearMonth(rawValue: text)?.rawValue == expected, "\(text)")
         }
         for text in ["2026-13", "2026", "来年", "2026-03-01", "令和100年1月", "1800-01"] {

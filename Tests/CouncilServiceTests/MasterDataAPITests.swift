@@ -1,9 +1,10 @@
-@testable import CouncilService
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
+@testable import CouncilService
 
 @Suite struct MasterDataAPITests {
     @Test func businessAreasBlocksAndPrefectures() async throws {
@@ -17,7 +18,8 @@ import Testing
                 let juki = items[0]
                 #expect(juki["aliases"] as? [String] == ["住民記録"])
                 #expect((juki["ministry"] as? [String: Any])?["name"] as? String == "総務省")
-                #expect(items.filter { $0["prefectures_run_it"] as? Bool == true }.map { $0["slug"] as? String } == ["seikatsu_hogo", "jido_fuyo_teate"])
+                #expect(
+                    items.filter { $0["prefectures_run_it"] as? Bool == true }.map { $0["slug"] as? String } == ["seikatsu_hogo", "jido_fuyo_teate"])
             }
             try await client.execute(uri: "/v1/blocks", method: .get) { (response) throws in
                 let items = try response.json.items
@@ -142,7 +144,8 @@ import Testing
             try await client.execute(uri: "/v1/municipalities?all=true", method: .get, headers: environment.headers(.liaison)) { (response) throws in
                 #expect(try response.json["total"] as? Int == 5)
             }
-            try await client.execute(uri: "/v1/municipalities?prefecture=01", method: .get, headers: environment.headers(.liaison)) { (response) throws in
+            try await client.execute(uri: "/v1/municipalities?prefecture=01", method: .get, headers: environment.headers(.liaison)) {
+                (response) throws in
                 #expect(try response.json["total"] as? Int == 3)
             }
             try await client.execute(uri: "/v1/municipalities", method: .get, headers: environment.headers(.member)) { (response) throws in

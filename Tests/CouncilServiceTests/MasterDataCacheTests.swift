@@ -1,8 +1,9 @@
 import AsyncHTTPClient
-@testable import CouncilService
 import Foundation
 import NIOCore
 import Testing
+
+@testable import CouncilService
 
 /// Single municipalities come from memory while the daemon listens for changes, and never
 /// outlive a committed change: made by this daemon (at once), by anyone else (on its NOTIFY), or
@@ -63,9 +64,12 @@ import Testing
         #expect(try await name(port) == "札幌市")
 
         // Listener lost: nothing cached is used until it listens again (and then starts afresh).
-        _ = try other.query(Query("test.killListener", """
-            SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity WHERE query = 'LISTEN council_master_data'
-            """))
+        _ = try other.query(
+            Query(
+                "test.killListener",
+                """
+                SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity WHERE query = 'LISTEN council_master_data'
+                """))
         try await waitUntil(within: .seconds(1)) { !cache.isListening }
         try other.execute(script: "UPDATE municipalities SET name = '札幌市（停止中）' WHERE code = '011002'", name: "test.renameWhileDown")
         #expect(try await name(port) == "札幌市（停止中）")

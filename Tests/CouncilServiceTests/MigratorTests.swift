@@ -1,6 +1,7 @@
-@testable import CouncilService
 import Foundation
 import Testing
+
+@testable import CouncilService
 
 @Suite struct MigratorTests {
     let migrator = Migrator(logger: TestDatabases.logger)
@@ -17,10 +18,14 @@ import Testing
             #expect(statuses.count == Migration.embedded.count)
             #expect(statuses.allSatisfy { $0.state == .applied && $0.appliedAt != nil })
             // The seed data is there.
-            let counts = try connection.query(Query("test.counts", """
-                SELECT (SELECT count(*) FROM business_areas) AS areas, (SELECT count(*) FROM blocks) AS blocks,
-                       (SELECT count(*) FROM prefectures) AS prefectures, (SELECT count(*) FROM designated_cities) AS cities
-                """)).single()
+            let counts = try connection.query(
+                Query(
+                    "test.counts",
+                    """
+                    SELECT (SELECT count(*) FROM business_areas) AS areas, (SELECT count(*) FROM blocks) AS blocks,
+                           (SELECT count(*) FROM prefectures) AS prefectures, (SELECT count(*) FROM designated_cities) AS cities
+                    """)
+            ).single()
             #expect(try counts.decode("areas", as: Int.self) == 20)
             #expect(try counts.decode("blocks", as: Int.self) == 8)
             #expect(try counts.decode("prefectures", as: Int.self) == 47)
@@ -46,10 +51,15 @@ import Testing
     @Test func aFailingMigrationLeavesNoTrace() async throws {
         try await withTestDatabase { configuration in
             let connection = try Connection.connect(configuration)
-            let broken = Migration.embedded + [Migration(version: 9999, name: "broken", sql: """
-                CREATE TABLE half_done (id int);
-                SELECT 1/0;
-                """)]
+            let broken =
+                Migration.embedded + [
+                    Migration(
+                        version: 9999, name: "broken",
+                        sql: """
+                            CREATE TABLE half_done (id int);
+                            SELECT 1/0;
+                            """)
+                ]
             let runner = Migrator(migrations: broken, logger: TestDatabases.logger)
             #expect(throws: DatabaseError.self) { try runner.migrate(connection) }
             let exists = try connection.query(Query("test.halfDone", "SELECT to_regclass('half_done') IS NOT NULL AS present")).single()

@@ -1,6 +1,7 @@
-@testable import CouncilService
 import Foundation
 import Testing
+
+@testable import CouncilService
 
 @Suite struct MunicipalityCodeTests {
     @Test func acceptsTheDocumentedExamples() throws {

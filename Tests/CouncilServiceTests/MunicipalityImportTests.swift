@@ -1,6 +1,7 @@
-@testable import CouncilService
 import Foundation
 import Testing
+
+@testable import CouncilService
 
 @Suite struct MunicipalityImportTests {
     private func rows(_ data: Data) throws -> [MunicipalityListRow] {
@@ -19,8 +20,11 @@ import Testing
             let list = try rows(try TestFiles.sharedData("dantai-code-cp932.csv"))
             #expect(list.count == 1788)
             let first = try await store.importList(list, encoding: .cp932, dryRun: false)
-            #expect(first == MunicipalityImportReport(rows: 1788, prefecturesMatched: 47, inserted: 1741, updated: 0,
-                                                      unchanged: 0, deactivated: 0, encoding: "cp932", dryRun: false))
+            #expect(
+                first
+                    == MunicipalityImportReport(
+                        rows: 1788, prefecturesMatched: 47, inserted: 1741, updated: 0,
+                        unchanged: 0, deactivated: 0, encoding: "cp932", dryRun: false))
             // The same data as UTF-8 changes nothing.
             let again = try await store.importList(try rows(try TestFiles.sharedData("dantai-code-utf8.csv")), encoding: .utf8, dryRun: false)
             #expect(again.inserted == 0 && again.updated == 0 && again.unchanged == 1741 && again.deactivated == 0)
@@ -58,7 +62,8 @@ import Testing
             #expect(error?.problems[1].reason.contains("line 2") == true)
 
             // Rows that pass the file checks but name the wrong prefecture are refused by the store.
-            let wrongPrefecture = try MunicipalityList.parse("""
+            let wrongPrefecture = try MunicipalityList.parse(
+                """
                 団体コード,都道府県名（漢字）,市区町村名（漢字）,都道府県名（カナ）,市区町村名（カナ）
                 131016,東京都,千代田区,ﾄｳｷｮｳﾄ,ﾁﾖﾀﾞｸ
                 011002,青森県,札幌市,ｱｵﾓﾘｹﾝ,ｻｯﾎﾟﾛｼ

@@ -1,6 +1,7 @@
-@testable import CouncilService
 import Foundation
 import Testing
+
+@testable import CouncilService
 
 /// The routes table and openapi.yaml describe the same API, in both directions.
 @Suite struct OpenAPIContractTests {
@@ -36,9 +37,10 @@ import Testing
     @Test func everyRouteIsDocumentedAndEveryDocumentedOperationIsRouted() throws {
         let documented = Self.documentedOperations(ContractRoutes.document)
         let routed = try withDummyPool { pool in
-            Set(buildRouteTable(AppDependencies(pool: pool)).endpoints.map {
-                Operation(method: $0.method.rawValue.lowercased(), path: $0.path, operationID: $0.operationID)
-            })
+            Set(
+                buildRouteTable(AppDependencies(pool: pool)).endpoints.map {
+                    Operation(method: $0.method.rawValue.lowercased(), path: $0.path, operationID: $0.operationID)
+                })
         }
         #expect(!routed.isEmpty)
         #expect(routed.subtracting(documented).isEmpty, "routed but not documented: \(routed.subtracting(documented))")

@@ -1,9 +1,10 @@
-@testable import CouncilService
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
+@testable import CouncilService
 
 @Suite struct OperationsAPITests {
     private let requestID = HTTPField.Name("X-Request-Id")!
@@ -47,8 +48,9 @@ import Testing
     }
 
     @Test func readinessAnswers503WhenTheDatabaseIsUnreachable() async throws {
-        let pool = DatabasePool(configuration: try DatabaseConfiguration("host=/nonexistent dbname=x connect_timeout=1"),
-                                logger: TestDatabases.logger)
+        let pool = DatabasePool(
+            configuration: try DatabaseConfiguration("host=/nonexistent dbname=x connect_timeout=1"),
+            logger: TestDatabases.logger)
         let app = Application(router: buildRouter(AppDependencies(pool: pool)), logger: TestDatabases.logger)
         try await app.test(.router) { client in
             try await client.execute(uri: "/health/ready", method: .get) { (response) throws in

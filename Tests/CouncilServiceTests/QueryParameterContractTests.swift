@@ -1,9 +1,10 @@
-@testable import CouncilService
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
+@testable import CouncilService
 
 /// Every query parameter a handler reads is declared in openapi.yaml for that operation, and every
 /// declared one is read. A handler names what it reads when it refuses an unknown parameter
@@ -27,8 +28,11 @@ import Testing
                 if let current { components[current] = (name, location) }
                 current = String(line.trimmingCharacters(in: .whitespaces).dropLast())
                 name = ""; location = ""
-            } else if line.hasPrefix("      name: ") { name = String(line.dropFirst(12)) }
-            else if line.hasPrefix("      in: ") { location = String(line.dropFirst(10)) }
+            } else if line.hasPrefix("      name: ") {
+                name = String(line.dropFirst(12))
+            } else if line.hasPrefix("      in: ") {
+                location = String(line.dropFirst(10))
+            }
         }
         if let current { components[current] = (name, location) }
 
@@ -67,8 +71,11 @@ import Testing
             } else if section == "path-parameters", line == "        in: query", let name = pending {
                 pathLevel.insert(name)
             } else if section == "operation" {
-                if line.hasPrefix("      operationId: ") { operation = String(line.dropFirst(19)) }
-                else if line.hasPrefix("      ") && !line.hasPrefix("       ") { section = line == "      parameters:" ? "operation-parameters" : "operation" }
+                if line.hasPrefix("      operationId: ") {
+                    operation = String(line.dropFirst(19))
+                } else if line.hasPrefix("      ") && !line.hasPrefix("       ") {
+                    section = line == "      parameters:" ? "operation-parameters" : "operation"
+                }
             } else if section == "operation-parameters" {
                 if line.hasPrefix("        - ") {
                     // One-line maps, or `- name: x` with `in: query` on a line of its own.
@@ -101,15 +108,19 @@ import Testing
                 let probe = try #require(Probes.probes[endpoint.operationID], "no probe for \(endpoint.operationID)")
                 let (path, headers, body) = try await probe.request(as: .admin, client, env)
                 let separator = path.contains("?") ? "&" : "?"
-                let (status, text) = try await client.execute(uri: path + separator + "zz_unknown=1", method: endpoint.method,
-                                                              headers: headers, body: body) { ($0.status, $0.text) }
+                let (status, text) = try await client.execute(
+                    uri: path + separator + "zz_unknown=1", method: endpoint.method,
+                    headers: headers, body: body
+                ) { ($0.status, $0.text) }
                 var read: Set<String> = []
                 if status == .badRequest, let range = text.range(of: "unknown query parameter; known: ") {
                     let list = text[range.upperBound...].prefix { $0 != "\"" }
                     read = Set(list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
                 }
                 let declared = documented[endpoint.operationID] ?? []
-                #expect(read == declared, """
+                #expect(
+                    read == declared,
+                    """
                     \(endpoint.operationID): read but not declared \(read.subtracting(declared).sorted()), \
                     declared but not read \(declared.subtracting(read).sorted()) (\(status.code) \(text.prefix(160)))
                     """)

@@ -1,6 +1,7 @@
-@testable import CouncilService
 import Foundation
 import Testing
+
+@testable import CouncilService
 
 @Suite struct SQLTests {
     @Test func interpolatedValuesBecomeNumberedBindings() {
@@ -21,8 +22,9 @@ import Testing
     }
 
     @Test func arrayLiteralsQuoteEveryElement() {
-        #expect(["a", "b c", "d,e", "q\"uote", "back\\slash", "NULL", "札幌"].postgresText
-            == #"{"a","b c","d,e","q\"uote","back\\slash","NULL","札幌"}"#)
+        #expect(
+            ["a", "b c", "d,e", "q\"uote", "back\\slash", "NULL", "札幌"].postgresText
+                == #"{"a","b c","d,e","q\"uote","back\\slash","NULL","札幌"}"#)
         #expect([Int]().postgresText == "{}")
     }
 
@@ -38,12 +40,16 @@ import Testing
         try await withTestPool { pool, _ in
             let id = UUID()
             let row = try await pool.withConnection { connection in
-                try connection.query(Query("test.types", """
-                    SELECT 'テキスト'::text AS t, 42::int AS i, 9007199254740993::bigint AS b, true AS yes,
-                           12.50::numeric AS n, '2026-11-25 20:06:07.5+09'::timestamptz AS ts, '2026-03-31'::date AS d,
-                           \(id)::uuid AS u, '{"k": [1, "二"]}'::jsonb AS j, ARRAY['a', 'b c', NULL] AS arr,
-                           ARRAY[1, 2, 3] AS ints, NULL::text AS missing
-                    """)).single()
+                try connection.query(
+                    Query(
+                        "test.types",
+                        """
+                        SELECT 'テキスト'::text AS t, 42::int AS i, 9007199254740993::bigint AS b, true AS yes,
+                               12.50::numeric AS n, '2026-11-25 20:06:07.5+09'::timestamptz AS ts, '2026-03-31'::date AS d,
+                               \(id)::uuid AS u, '{"k": [1, "二"]}'::jsonb AS j, ARRAY['a', 'b c', NULL] AS arr,
+                               ARRAY[1, 2, 3] AS ints, NULL::text AS missing
+                        """)
+                ).single()
             }
             #expect(try row.decode("t", as: String.self) == "テキスト")
             #expect(try row.decode("i", as: Int.self) == 42)
@@ -119,10 +125,13 @@ import Testing
         try await withTestPool { pool, _ in
             let error = await #expect(throws: DatabaseError.self) {
                 try await pool.withConnection { connection in
-                    try connection.query(Query("test.badCode", """
-                        INSERT INTO municipalities (code, prefecture_code, name, kana, kind, search_key)
-                        VALUES ('131015', '13', '千代田区', 'チヨダク', 'special_ward', '')
-                        """))
+                    try connection.query(
+                        Query(
+                            "test.badCode",
+                            """
+                            INSERT INTO municipalities (code, prefecture_code, name, kana, kind, search_key)
+                            VALUES ('131015', '13', '千代田区', 'チヨダク', 'special_ward', '')
+                            """))
                 }
             }
             #expect(error?.isCheckViolation == true)
@@ -136,17 +145,21 @@ import Testing
         let error = #expect(throws: DatabaseError.self) { try Connection.connect(unreachable) }
         #expect(error?.kind == .connection)
         #expect(error?.isUnavailable == true)
-        #expect(try DatabaseConfiguration("postgres://alice:secret@db.example:5433/council").description
-            == "host=db.example port=5433 dbname=council user=alice")
+        #expect(
+            try DatabaseConfiguration("postgres://alice:secret@db.example:5433/council").description
+                == "host=db.example port=5433 dbname=council user=alice")
     }
 }
 
 @Suite struct TimestampParsingTests {
     @Test func theFastUTCParserAgreesWithFoundation() {
-        for text in ["2026-11-25 20:06:07+00", "2026-11-25 20:06:07.5+00", "2024-02-29 23:59:59.999999+00",
-                     "1970-01-01 00:00:00+00", "2000-03-01 12:00:00.000123+00", "1969-12-31 23:59:59+00"] {
+        for text in [
+            "2026-11-25 20:06:07+00", "2026-11-25 20:06:07.5+00", "2024-02-29 23:59:59.999999+00",
+            "1970-01-01 00:00:00+00", "2000-03-01 12:00:00.000123+00", "1969-12-31 23:59:59+00",
+        ] {
             let iso = text.replacingOccurrences(of: " ", with: "T") + ":00"
-            let expected = (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(iso))
+            let expected =
+                (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(iso))
                 ?? (try? Date.ISO8601FormatStyle().parse(iso))
             let parsed = PostgresDateFormat.parseUTC(text)
             #expect(parsed != nil && expected != nil)

@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// Where the daemon is and who calls it: flags, then COUNCIL_URL / COUNCIL_TOKEN, then the file
@@ -48,8 +49,10 @@ struct APIClient {
         var object: [String: Any] { json as? [String: Any] ?? [:] }
     }
 
-    func send(_ method: String, _ path: String, query: [URLQueryItem] = [], body: Data? = nil, contentType: String? = nil,
-              headers extra: [String: String] = [:], progress: TransferProgress? = nil) async throws -> Answer {
+    func send(
+        _ method: String, _ path: String, query: [URLQueryItem] = [], body: Data? = nil, contentType: String? = nil,
+        headers extra: [String: String] = [:], progress: TransferProgress? = nil
+    ) async throws -> Answer {
         var components = URLComponents(url: baseURL.appending(path: path), resolvingAgainstBaseURL: false)!
         if !query.isEmpty { components.queryItems = query }
         var request = URLRequest(url: components.url!)

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// Where the CLI sends its bearer token: over plain http only to this machine, and never after a
@@ -34,8 +35,10 @@ final class RedirectGuard: NSObject, URLSessionTaskDelegate, Sendable {
         self.policy = policy
     }
 
-    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-                    newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void) {
+    func urlSession(
+        _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+        newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void
+    ) {
         completionHandler(policy.allowsRedirect(from: task.originalRequest?.url, to: request.url) ? request : nil)
     }
 }

@@ -9,7 +9,8 @@ struct LoginFile: Codable {
     static var path: URL {
         let environment = ProcessInfo.processInfo.environment
         if let explicit = environment["COUNCIL_CONFIG"], !explicit.isEmpty { return URL(fileURLWithPath: explicit) }
-        let base = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+        let base =
+            environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
             ?? FileManager.default.homeDirectoryForCurrentUser.appending(path: ".config")
         return base.appending(path: "council/login.json")
     }
@@ -21,8 +22,9 @@ struct LoginFile: Codable {
 
     func write() throws {
         let file = Self.path
-        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+            at: file.deletingLastPathComponent(), withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700])
         let data = try JSONEncoder().encode(self)
         // Created owner-only before the secret is written into it.
         guard FileManager.default.createFile(atPath: file.path, contents: nil, attributes: [.posixPermissions: 0o600]) else {

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// A progress bar on a terminal's stderr for uploads and downloads; silent when not a terminal.
@@ -31,19 +32,25 @@ final class TransferProgress: NSObject, URLSessionDataDelegate, @unchecked Senda
         }
     }
 
-    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-                    newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void) {
+    func urlSession(
+        _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+        newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void
+    ) {
         let policy = lock.withLock { self.policy }
         completionHandler(policy.allowsRedirect(from: task.originalRequest?.url, to: request.url) ? request : nil)
     }
 
-    func urlSession(_ session: URLSession, task: URLSessionTask, didSendBodyData bytesSent: Int64, totalBytesSent: Int64,
-                    totalBytesExpectedToSend: Int64) {
+    func urlSession(
+        _ session: URLSession, task: URLSessionTask, didSendBodyData bytesSent: Int64, totalBytesSent: Int64,
+        totalBytesExpectedToSend: Int64
+    ) {
         draw("↑ \(label)", done: totalBytesSent, total: totalBytesExpectedToSend)
     }
 
-    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
-                    completionHandler: @escaping (URLSession.ResponseDisposition) -> Void) {
+    func urlSession(
+        _ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
+        completionHandler: @escaping (URLSession.ResponseDisposition) -> Void
+    ) {
         lock.withLock { self.response = response }
         completionHandler(.allow)
     }
@@ -62,7 +69,11 @@ final class TransferProgress: NSObject, URLSessionDataDelegate, @unchecked Senda
             return (self.continuation, received, self.response ?? task.response)
         }
         if enabled { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-        if let error { continuation?.resume(throwing: error) } else if let response { continuation?.resume(returning: (data, response)) } else {
+        if let error {
+            continuation?.resume(throwing: error)
+        } else if let response {
+            continuation?.resume(returning: (data, response))
+        } else {
             continuation?.resume(throwing: URLError(.badServerResponse))
         }
     }

@@ -33,8 +33,9 @@ struct Admin: AsyncParsableCommand {
             do {
                 outcome = try database.withConnection { connection, logger in
                     try Migrator(logger: logger).migrate(connection)
-                    return try Bootstrap.run(on: connection, organizationName: org, shortName: shortName,
-                                             displayName: name, email: address, force: force)
+                    return try Bootstrap.run(
+                        on: connection, organizationName: org, shortName: shortName,
+                        displayName: name, email: address, force: force)
                 }
             } catch let refused as Bootstrap.Refused {
                 printError(refused.description)

@@ -21,24 +21,33 @@ struct BlockersCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let answer = try await client.client().get("v1/blockers", QueryItems.of([
-                ("vendor", vendor), ("business_area", businessArea), ("prefecture", prefecture), ("block", block), ("reason", reason),
-                ("source", source), ("group_by", groupBy), ("all", all ? "true" : nil), ("limit", groupBy == nil ? limit : nil),
-            ]))
+            let answer = try await client.client().get(
+                "v1/blockers",
+                QueryItems.of([
+                    ("vendor", vendor), ("business_area", businessArea), ("prefecture", prefecture), ("block", block), ("reason", reason),
+                    ("source", source), ("group_by", groupBy), ("all", all ? "true" : nil), ("limit", groupBy == nil ? limit : nil),
+                ]))
             if groupBy != nil {
-                return try output.list(answer, rows: answer.object["groups"] as? [[String: Any]] ?? [], columns: [
-                    Column("キー", "key"), Column("名称", "label"), Column("団体数", "municipalities", right: true), Column("システム数", "systems", right: true),
-                ])
+                return try output.list(
+                    answer, rows: answer.object["groups"] as? [[String: Any]] ?? [],
+                    columns: [
+                        Column("キー", "key"), Column("名称", "label"), Column("団体数", "municipalities", right: true),
+                        Column("システム数", "systems", right: true),
+                    ])
             }
             let items = answer.object["items"] as? [[String: Any]] ?? []
-            try output.list(answer, rows: items, columns: BlockersCommand.columns, footer: "\(items.count) of \(JSONPath.text(answer.object, "total"))")
+            try output.list(
+                answer, rows: items, columns: BlockersCommand.columns, footer: "\(items.count) of \(JSONPath.text(answer.object, "total"))")
         }
     }
 
     static var columns: [Column] {
-        [Column("団体", "dantai_code"), Column("名称", "dantai_name"), Column("業務", "business_area"), Column("ベンダー", "vendor.name"),
-         Column("製品", "product.name"), Column("根拠", "sources"), Column("課題") { ($0["issues"] as? [Any] ?? []).map { "#\(JSONPath.describe($0))" }.joined(separator: " ") },
-         Column("事由", "reason")]
+        [
+            Column("団体", "dantai_code"), Column("名称", "dantai_name"), Column("業務", "business_area"), Column("ベンダー", "vendor.name"),
+            Column("製品", "product.name"), Column("根拠", "sources"),
+            Column("課題") { ($0["issues"] as? [Any] ?? []).map { "#\(JSONPath.describe($0))" }.joined(separator: " ") },
+            Column("事由", "reason"),
+        ]
     }
 
     struct Municipality: AsyncParsableCommand {
@@ -53,8 +62,9 @@ struct BlockersCommand: AsyncParsableCommand {
                 (area["blockers"] as? [[String: Any]] ?? []).map { $0.merging(["area_name": area["name"] ?? ""]) { $1 } }
             }
             print("\(JSONPath.text(answer.object, "dantai_code")) \(JSONPath.text(answer.object, "name"))")
-            try output.list(answer, rows: rows, columns: [Column("業務", "area_name")] + BlockersCommand.columns.dropFirst(3),
-                            footer: rows.isEmpty ? "no blockers" : nil)
+            try output.list(
+                answer, rows: rows, columns: [Column("業務", "area_name")] + BlockersCommand.columns.dropFirst(3),
+                footer: rows.isEmpty ? "no blockers" : nil)
         }
     }
 
@@ -67,8 +77,9 @@ struct BlockersCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let answer = try await client.client().get("v1/vendors/\(id)/blocked-municipalities",
-                                                       QueryItems.of([("business_area", businessArea), ("all", all ? "true" : nil)]))
+            let answer = try await client.client().get(
+                "v1/vendors/\(id)/blocked-municipalities",
+                QueryItems.of([("business_area", businessArea), ("all", all ? "true" : nil)]))
             var rows: [[String: Any]] = []
             for block in answer.object["blocks"] as? [[String: Any]] ?? [] {
                 for prefecture in block["prefectures"] as? [[String: Any]] ?? [] {
@@ -77,10 +88,15 @@ struct BlockersCommand: AsyncParsableCommand {
                     }
                 }
             }
-            try output.list(answer, rows: rows, columns: [
-                Column("ブロック", "block_name"), Column("都道府県", "prefecture_name"), Column("団体", "dantai_code"), Column("名称", "name"),
-                Column("業務", "business_areas"), Column("事由", "reasons"),
-            ], footer: "\(JSONPath.text(answer.object, "vendor.name")): \(JSONPath.text(answer.object, "municipalities")) 団体, \(JSONPath.text(answer.object, "systems")) systems")
+            try output.list(
+                answer, rows: rows,
+                columns: [
+                    Column("ブロック", "block_name"), Column("都道府県", "prefecture_name"), Column("団体", "dantai_code"), Column("名称", "name"),
+                    Column("業務", "business_areas"), Column("事由", "reasons"),
+                ],
+                footer:
+                    "\(JSONPath.text(answer.object, "vendor.name")): \(JSONPath.text(answer.object, "municipalities")) 団体, \(JSONPath.text(answer.object, "systems")) systems"
+            )
         }
     }
 }

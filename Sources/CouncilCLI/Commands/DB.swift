@@ -41,7 +41,8 @@ struct DB: AsyncParsableCommand {
             let applied = try database.withConnection { connection, logger in
                 try Migrator(logger: logger).migrate(connection)
             }
-            print(applied.isEmpty ? "Up to date: nothing to apply." : "Applied: \(applied.map { String(format: "%04d", $0) }.joined(separator: ", "))")
+            print(
+                applied.isEmpty ? "Up to date: nothing to apply." : "Applied: \(applied.map { String(format: "%04d", $0) }.joined(separator: ", "))")
         }
     }
 
@@ -55,8 +56,9 @@ struct DB: AsyncParsableCommand {
             }
             for status in statuses {
                 let when = status.appliedAt.map { $0.formatted(.iso8601) } ?? ""
-                print(String(format: "%04d", status.version), status.state.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0),
-                      status.name.padding(toLength: 28, withPad: " ", startingAt: 0), when)
+                print(
+                    String(format: "%04d", status.version), status.state.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0),
+                    status.name.padding(toLength: 28, withPad: " ", startingAt: 0), when)
             }
             if statuses.contains(where: { $0.state == .modified }) { throw ExitCode(1) }
         }

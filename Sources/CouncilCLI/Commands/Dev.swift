@@ -9,7 +9,9 @@ struct Dev: AsyncParsableCommand {
     struct Seed: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Fill a fresh database with generated data (deterministic for --seed).",
-            discussion: "national: the 団体 of the MIC list, 300 vendors with 600 products (the top five hold ~60% of systems), 34,592 adoptions (~5,000 特定移行支援, mostly for vendor resources), 100,000 issues with ~1,000,000 municipality links and ~500,000 comments, 200 meetings. small: the same shape, about 2% of it. Refuses a database that already holds organizations, products, adoptions, issues or meetings. Prints what it made and API tokens for the secretariat admin, the largest vendor and an observer (--tokens writes them as JSON).")
+            discussion:
+                "national: the 団体 of the MIC list, 300 vendors with 600 products (the top five hold ~60% of systems), 34,592 adoptions (~5,000 特定移行支援, mostly for vendor resources), 100,000 issues with ~1,000,000 municipality links and ~500,000 comments, 200 meetings. small: the same shape, about 2% of it. Refuses a database that already holds organizations, products, adoptions, issues or meetings. Prints what it made and API tokens for the secretariat admin, the largest vendor and an observer (--tokens writes them as JSON)."
+        )
 
         enum ScaleName: String, ExpressibleByArgument, CaseIterable { case national, small }
 
@@ -42,7 +44,8 @@ struct Dev: AsyncParsableCommand {
                 printError("\(error)")
                 throw ExitCode(1)
             }
-            print("""
+            print(
+                """
                 seeded in \(String(format: "%.1f", report.seconds)) s: \(report.organizations) organizations, \(report.products) products, \
                 \(report.adoptions) adoptions (\(report.specifiedSupport) 特定移行支援), \(report.issues) issues, \
                 \(report.municipalityLinks) municipality links, \(report.comments) comments, \(report.meetings) meetings

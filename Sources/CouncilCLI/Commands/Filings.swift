@@ -6,8 +6,10 @@ struct ProductCommand: AsyncParsableCommand {
         commandName: "product", abstract: "Vendors' standard-compliant products.", subcommands: [List.self, Show.self, Create.self, Update.self])
 
     static var columns: [Column] {
-        [Column("ID", "id", right: true), Column("ベンダー", "vendor_name"), Column("製品", "name"), Column("版", "version"),
-         Column("業務", "business_areas")]
+        [
+            Column("ID", "id", right: true), Column("ベンダー", "vendor_name"), Column("製品", "name"), Column("版", "version"),
+            Column("業務", "business_areas"),
+        ]
     }
 
     struct List: AsyncParsableCommand {
@@ -18,7 +20,8 @@ struct ProductCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let answer = try await client.client().get("v1/products", QueryItems.of([("vendor", vendor), ("business_area", businessArea), ("limit", 1000)]))
+            let answer = try await client.client().get(
+                "v1/products", QueryItems.of([("vendor", vendor), ("business_area", businessArea), ("limit", 1000)]))
             try output.items(answer, columns: ProductCommand.columns)
         }
     }
@@ -31,7 +34,8 @@ struct ProductCommand: AsyncParsableCommand {
 
         func run() async throws {
             let answer = try await client.client().get("v1/products/\(id)")
-            output.detail(answer, ProductCommand.columns.map { ($0.header, $0.value(answer.object)) } + [("備考", JSONPath.text(answer.object, "notes"))])
+            output.detail(
+                answer, ProductCommand.columns.map { ($0.header, $0.value(answer.object)) } + [("備考", JSONPath.text(answer.object, "notes"))])
         }
     }
 
@@ -79,8 +83,10 @@ struct StatusCommand: AsyncParsableCommand {
         subcommands: [Matrix.self, File.self, History.self, Summary.self])
 
     static var columns: [Column] {
-        [Column("製品", "product_name"), Column("業務", "business_area"), Column("段階", "stage"), Column("クラウド", "cloud_readiness"),
-         Column("版", "spec_version"), Column("完了予定", "planned_completion"), Column("報告日時") { String(JSONPath.text($0, "reported_at").prefix(10)) }]
+        [
+            Column("製品", "product_name"), Column("業務", "business_area"), Column("段階", "stage"), Column("クラウド", "cloud_readiness"),
+            Column("版", "spec_version"), Column("完了予定", "planned_completion"), Column("報告日時") { String(JSONPath.text($0, "reported_at").prefix(10)) },
+        ]
     }
 
     struct Matrix: AsyncParsableCommand {
@@ -93,9 +99,11 @@ struct StatusCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let answer = try await client.client().get("v1/development-status", QueryItems.of([
-                ("vendor", vendor), ("business_area", businessArea), ("stage", stage), ("as_of", asOf),
-            ]))
+            let answer = try await client.client().get(
+                "v1/development-status",
+                QueryItems.of([
+                    ("vendor", vendor), ("business_area", businessArea), ("stage", stage), ("as_of", asOf),
+                ]))
             try output.items(answer, columns: StatusCommand.columns)
         }
     }
@@ -114,11 +122,13 @@ struct StatusCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let answer = try await client.client().json("POST", "v1/development-status", jsonFields([
-                ("product_id", product), ("business_area", businessArea), ("stage", stage), ("cloud_readiness", cloudReadiness),
-                ("spec_version", specVersion), ("planned_completion", plannedCompletion), ("planned_availability", plannedAvailability),
-                ("note", note), ("regression_reason", regressionReason),
-            ]))
+            let answer = try await client.client().json(
+                "POST", "v1/development-status",
+                jsonFields([
+                    ("product_id", product), ("business_area", businessArea), ("stage", stage), ("cloud_readiness", cloudReadiness),
+                    ("spec_version", specVersion), ("planned_completion", plannedCompletion), ("planned_availability", plannedAvailability),
+                    ("note", note), ("regression_reason", regressionReason),
+                ]))
             print("status report \(JSONPath.text(answer.object, "id")) filed")
         }
     }
@@ -131,7 +141,8 @@ struct StatusCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let answer = try await client.client().get("v1/development-status/history", QueryItems.of([("product_id", product), ("business_area", businessArea)]))
+            let answer = try await client.client().get(
+                "v1/development-status/history", QueryItems.of([("product_id", product), ("business_area", businessArea)]))
             try output.items(answer, columns: StatusCommand.columns)
         }
     }
@@ -145,8 +156,9 @@ struct StatusCommand: AsyncParsableCommand {
         func run() async throws {
             let answer = try await client.client().get("v1/development-status/summary", QueryItems.of([("as_of", asOf)]))
             let stages = ["not_started", "designing", "developing", "testing", "completed", "available"]
-            try output.items(answer, columns:
-                [Column("業務", "name")] + stages.map { Column($0, "stages.\($0)", right: true) } + [Column("計", "total", right: true)])
+            try output.items(
+                answer, columns: [Column("業務", "name")] + stages.map { Column($0, "stages.\($0)", right: true) } + [Column("計", "total", right: true)]
+            )
         }
     }
 }
@@ -157,8 +169,10 @@ struct AdoptionCommand: AsyncParsableCommand {
         subcommands: [List.self, Show.self, Set.self, History.self])
 
     static var columns: [Column] {
-        [Column("団体", "dantai_code"), Column("名称", "dantai_name"), Column("業務", "business_area"), Column("製品", "product_name"),
-         Column("状態", "state"), Column("事由", "reason"), Column("移行予定", "planned_month"), Column("新目標", "new_target_month")]
+        [
+            Column("団体", "dantai_code"), Column("名称", "dantai_name"), Column("業務", "business_area"), Column("製品", "product_name"),
+            Column("状態", "state"), Column("事由", "reason"), Column("移行予定", "planned_month"), Column("新目標", "new_target_month"),
+        ]
     }
 
     struct List: AsyncParsableCommand {
@@ -176,12 +190,15 @@ struct AdoptionCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let answer = try await client.client().get("v1/adoptions", QueryItems.of([
-                ("vendor", vendor), ("product", product), ("business_area", businessArea), ("prefecture", prefecture), ("block", block),
-                ("state", state), ("reason", reason), ("limit", limit), ("offset", offset),
-            ]))
+            let answer = try await client.client().get(
+                "v1/adoptions",
+                QueryItems.of([
+                    ("vendor", vendor), ("product", product), ("business_area", businessArea), ("prefecture", prefecture), ("block", block),
+                    ("state", state), ("reason", reason), ("limit", limit), ("offset", offset),
+                ]))
             let items = answer.object["items"] as? [[String: Any]] ?? []
-            try output.list(answer, rows: items, columns: AdoptionCommand.columns, footer: "\(items.count) of \(JSONPath.text(answer.object, "total"))")
+            try output.list(
+                answer, rows: items, columns: AdoptionCommand.columns, footer: "\(items.count) of \(JSONPath.text(answer.object, "total"))")
         }
     }
 
@@ -194,7 +211,8 @@ struct AdoptionCommand: AsyncParsableCommand {
 
         func run() async throws {
             let answer = try await client.client().get("v1/adoptions/\(code)/\(businessArea)")
-            output.detail(answer, AdoptionCommand.columns.map { ($0.header, $0.value(answer.object)) } + [("備考", JSONPath.text(answer.object, "note"))])
+            output.detail(
+                answer, AdoptionCommand.columns.map { ($0.header, $0.value(answer.object)) } + [("備考", JSONPath.text(answer.object, "note"))])
         }
     }
 
@@ -212,10 +230,12 @@ struct AdoptionCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            _ = try await client.client().json("PUT", "v1/adoptions/\(code)/\(businessArea)", jsonFields([
-                ("product_id", product), ("state", state), ("planned_month", plannedMonth), ("reason", reason),
-                ("new_target_month", newTargetMonth), ("pmo_completion", pmoCompletion), ("note", note),
-            ]))
+            _ = try await client.client().json(
+                "PUT", "v1/adoptions/\(code)/\(businessArea)",
+                jsonFields([
+                    ("product_id", product), ("state", state), ("planned_month", plannedMonth), ("reason", reason),
+                    ("new_target_month", newTargetMonth), ("pmo_completion", pmoCompletion), ("note", note),
+                ]))
             print("\(code) \(businessArea): \(state)")
         }
     }
@@ -229,10 +249,12 @@ struct AdoptionCommand: AsyncParsableCommand {
 
         func run() async throws {
             let answer = try await client.client().get("v1/adoptions/\(code)/\(businessArea)/history")
-            try output.items(answer, columns: [
-                Column("日時") { String(JSONPath.text($0, "at").prefix(19)) }, Column("製品", "product_id", right: true), Column("状態", "state"),
-                Column("事由", "reason"), Column("移行予定", "planned_month"), Column("備考", "note"),
-            ])
+            try output.items(
+                answer,
+                columns: [
+                    Column("日時") { String(JSONPath.text($0, "at").prefix(19)) }, Column("製品", "product_id", right: true), Column("状態", "state"),
+                    Column("事由", "reason"), Column("移行予定", "planned_month"), Column("備考", "note"),
+                ])
         }
     }
 }

@@ -4,7 +4,9 @@ import Foundation
 struct Login: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Remember the daemon's URL and your token (checked against the daemon) for later commands.",
-        discussion: "Reads the token from COUNCIL_TOKEN, --token, or standard input, and saves it owner-only to \(LoginFile.path.path) (COUNCIL_CONFIG overrides).")
+        discussion:
+            "Reads the token from COUNCIL_TOKEN, --token, or standard input, and saves it owner-only to \(LoginFile.path.path) (COUNCIL_CONFIG overrides)."
+    )
     @OptionGroup var client: ClientOptions
 
     func run() async throws {
@@ -38,21 +40,32 @@ struct WhoAmI: AsyncParsableCommand {
     func run() async throws {
         let answer = try await client.client().get("v1/me")
         let me = answer.object
-        output.detail(answer, [
-            ("アカウント", "\(JSONPath.text(me, "account.display_name")) <\(JSONPath.text(me, "account.email"))> (id \(JSONPath.text(me, "account.id")))"),
-            ("組織", "\(JSONPath.text(me, "organization.name")) (id \(JSONPath.text(me, "organization.id")), \(JSONPath.text(me, "organization.kind")))"),
-            ("役割", JSONPath.text(me, "account.role")), ("権限", JSONPath.text(me, "permissions")),
-        ])
+        output.detail(
+            answer,
+            [
+                (
+                    "アカウント",
+                    "\(JSONPath.text(me, "account.display_name")) <\(JSONPath.text(me, "account.email"))> (id \(JSONPath.text(me, "account.id")))"
+                ),
+                (
+                    "組織",
+                    "\(JSONPath.text(me, "organization.name")) (id \(JSONPath.text(me, "organization.id")), \(JSONPath.text(me, "organization.kind")))"
+                ),
+                ("役割", JSONPath.text(me, "account.role")), ("権限", JSONPath.text(me, "permissions")),
+            ])
     }
 }
 
 struct OrganizationCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "org", abstract: "Organizations: the secretariat, vendors and observers.", subcommands: [List.self, Show.self, Create.self, Update.self])
+        commandName: "org", abstract: "Organizations: the secretariat, vendors and observers.",
+        subcommands: [List.self, Show.self, Create.self, Update.self])
 
     static var columns: [Column] {
-        [Column("ID", "id", right: true), Column("種別", "kind"), Column("名称", "name"), Column("略称", "short_name"),
-         Column("法人番号", "corporate_number"), Column("有効", "active")]
+        [
+            Column("ID", "id", right: true), Column("種別", "kind"), Column("名称", "name"), Column("略称", "short_name"),
+            Column("法人番号", "corporate_number"), Column("有効", "active"),
+        ]
     }
 
     struct List: AsyncParsableCommand {
@@ -89,8 +102,10 @@ struct OrganizationCommand: AsyncParsableCommand {
         @Option(help: "true or false.") var active: Bool?
 
         var body: [String: Any] {
-            jsonFields([("name", name), ("short_name", shortName), ("category", category), ("ministry", ministry),
-                        ("corporate_number", corporateNumber), ("active", active)])
+            jsonFields([
+                ("name", name), ("short_name", shortName), ("category", category), ("ministry", ministry),
+                ("corporate_number", corporateNumber), ("active", active),
+            ])
         }
     }
 
@@ -127,8 +142,10 @@ struct AccountCommand: AsyncParsableCommand {
         subcommands: [List.self, Show.self, Create.self, Update.self])
 
     static var columns: [Column] {
-        [Column("ID", "id", right: true), Column("組織", "organization_id", right: true), Column("氏名", "display_name"),
-         Column("メール", "email"), Column("役割", "role"), Column("組織管理", "org_admin"), Column("有効", "active")]
+        [
+            Column("ID", "id", right: true), Column("組織", "organization_id", right: true), Column("氏名", "display_name"),
+            Column("メール", "email"), Column("役割", "role"), Column("組織管理", "org_admin"), Column("有効", "active"),
+        ]
     }
 
     struct List: AsyncParsableCommand {
@@ -139,7 +156,8 @@ struct AccountCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let answer = try await client.client().get("v1/accounts", QueryItems.of([("organization_id", organization), ("role", role), ("limit", 1000)]))
+            let answer = try await client.client().get(
+                "v1/accounts", QueryItems.of([("organization_id", organization), ("role", role), ("limit", 1000)]))
             try output.items(answer, columns: AccountCommand.columns)
         }
     }
@@ -165,8 +183,10 @@ struct AccountCommand: AsyncParsableCommand {
         @Option(name: .customLong("prefecture"), help: "A liaison's prefecture (repeat).") var prefectures: [String] = []
 
         var body: [String: Any] {
-            jsonFields([("display_name", displayName), ("email", email), ("role", role), ("org_admin", orgAdmin), ("active", active),
-                        ("prefectures", prefectures.isEmpty ? nil : prefectures)])
+            jsonFields([
+                ("display_name", displayName), ("email", email), ("role", role), ("org_admin", orgAdmin), ("active", active),
+                ("prefectures", prefectures.isEmpty ? nil : prefectures),
+            ])
         }
     }
 
@@ -211,10 +231,12 @@ struct TokenCommand: AsyncParsableCommand {
             let api = try client.client()
             let id = try await TokenCommand.account(account, api)
             let answer = try await api.get("v1/accounts/\(id)/tokens")
-            try output.items(answer, columns: [
-                Column("ID", "id", right: true), Column("名前", "name"), Column("先頭", "hint"), Column("期限", "expires_at"),
-                Column("最終利用", "last_used_at"), Column("失効", "revoked_at"),
-            ])
+            try output.items(
+                answer,
+                columns: [
+                    Column("ID", "id", right: true), Column("名前", "name"), Column("先頭", "hint"), Column("期限", "expires_at"),
+                    Column("最終利用", "last_used_at"), Column("失効", "revoked_at"),
+                ])
         }
     }
 
@@ -264,15 +286,19 @@ struct AuditCommand: AsyncParsableCommand {
     @OptionGroup var client: ClientOptions
 
     func run() async throws {
-        let answer = try await client.client().get("v1/audit", QueryItems.of([
-            ("actor", actor), ("organization", organization), ("entity_type", entityType), ("entity_id", entityID), ("action", action),
-            ("since", since), ("before", before), ("limit", limit),
-        ]))
+        let answer = try await client.client().get(
+            "v1/audit",
+            QueryItems.of([
+                ("actor", actor), ("organization", organization), ("entity_type", entityType), ("entity_id", entityID), ("action", action),
+                ("since", since), ("before", before), ("limit", limit),
+            ]))
         let next = answer.object["next_before"].map { JSONPath.describe($0) } ?? ""
-        try output.items(answer, columns: [
-            Column("ID", "id", right: true), Column("日時") { String(JSONPath.text($0, "at").prefix(19)) }, Column("アカウント", "actor_account_id"),
-            Column("操作", "action"), Column("対象") { "\(JSONPath.text($0, "entity_type")) \(JSONPath.text($0, "entity_id"))" },
-            Column("変更") { ($0["changes"] as? [String: Any])?.keys.sorted().joined(separator: ", ") ?? "" },
-        ], footer: next.isEmpty ? nil : "next page: --before \(next)")
+        try output.items(
+            answer,
+            columns: [
+                Column("ID", "id", right: true), Column("日時") { String(JSONPath.text($0, "at").prefix(19)) }, Column("アカウント", "actor_account_id"),
+                Column("操作", "action"), Column("対象") { "\(JSONPath.text($0, "entity_type")) \(JSONPath.text($0, "entity_id"))" },
+                Column("変更") { ($0["changes"] as? [String: Any])?.keys.sorted().joined(separator: ", ") ?? "" },
+            ], footer: next.isEmpty ? nil : "next page: --before \(next)")
     }
 }

@@ -32,8 +32,9 @@ struct Import: AsyncParsableCommand {
             let report = answer.object
             print(dryRun ? "Dry run: nothing was changed. The import would give:" : "Imported \(file):")
             for field in fields {
-                print("  " + field.replacingOccurrences(of: "_", with: " ").padding(toLength: 20, withPad: " ", startingAt: 0)
-                      + "\(report[field].map { "\($0)" } ?? "-")")
+                print(
+                    "  " + field.replacingOccurrences(of: "_", with: " ").padding(toLength: 20, withPad: " ", startingAt: 0)
+                        + "\(report[field].map { "\($0)" } ?? "-")")
             }
         }
     }
@@ -43,8 +44,9 @@ struct Import: AsyncParsableCommand {
         @OptionGroup var options: FileOptions
 
         func run() async throws {
-            try await options.upload(to: "v1/municipalities/import",
-                                     fields: ["encoding", "rows", "prefectures_matched", "inserted", "updated", "unchanged", "deactivated"])
+            try await options.upload(
+                to: "v1/municipalities/import",
+                fields: ["encoding", "rows", "prefectures_matched", "inserted", "updated", "unchanged", "deactivated"])
         }
     }
 
@@ -101,8 +103,9 @@ struct Export: AsyncParsableCommand {
 
         func run() async throws {
             let query = [URLQueryItem(name: "encoding", value: encoding)] + filters.query
-            try save(try await client.client().send("GET", "v1/issues/export", query: query, progress: TransferProgress(output ?? "issues")).data,
-                     to: output)
+            try save(
+                try await client.client().send("GET", "v1/issues/export", query: query, progress: TransferProgress(output ?? "issues")).data,
+                to: output)
         }
     }
 

@@ -18,7 +18,8 @@ struct IssueFilterOptions: ParsableArguments {
     @Option(help: "A label.") var label: String?
     @Option(name: .customLong("due-before"), help: "Due before this date (YYYY-MM-DD).") var dueBefore: String?
     @Option(name: .customLong("updated-since"), help: "Changed since (YYYY-MM-DD or ISO 8601 time).") var updatedSince: String?
-    @Option(name: [.customShort("q"), .customLong("search")], help: "Text in the title, body or comments (Japanese substrings work: 帳票).") var search: String?
+    @Option(name: [.customShort("q"), .customLong("search")], help: "Text in the title, body or comments (Japanese substrings work: 帳票).") var search:
+        String?
     @Option(help: "number, updated, due or severity; prefix - for descending (default -updated).") var sort: String?
     @Option(name: .customLong("saved-query"), help: "Run a saved query (its id); the options above override it.") var savedQuery: Int?
 
@@ -61,8 +62,9 @@ struct IssueFieldOptions: ParsableArguments {
     @Option(help: "council (all members) or restricted (reporter, assignee, secretariat).") var visibility: String?
     @Option(name: .customLong("vendor"), help: "A vendor concerned (organization id; repeat for several).") var vendors: [Int] = []
     @Option(name: .customLong("business-area"), help: "A business area (repeat for several).") var businessAreas: [String] = []
-    @Option(name: .customLong("municipality"),
-            help: "An affected 団体 as CODE:IMPACT[:AREA+AREA], e.g. 011002:blocked:juki+kokuho (repeat; replaces the list).")
+    @Option(
+        name: .customLong("municipality"),
+        help: "An affected 団体 as CODE:IMPACT[:AREA+AREA], e.g. 011002:blocked:juki+kokuho (repeat; replaces the list).")
     var municipalities: [String] = []
     @Option(help: "Assigned organization id (secretariat).") var assignee: Int?
     @Option(help: "Due date YYYY-MM-DD (secretariat).") var due: String?
@@ -109,8 +111,10 @@ struct IssueCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "issue",
         abstract: "Migration issues (課題): find, read, report, edit, move, discuss, relate, follow.",
-        subcommands: [List.self, Show.self, New.self, Edit.self, Move.self, Transitions.self, Comment.self, Comments.self, Revisions.self,
-                      Link.self, Unlink.self, Relations.self, Watch.self, Unwatch.self, Watchers.self, Events.self])
+        subcommands: [
+            List.self, Show.self, New.self, Edit.self, Move.self, Transitions.self, Comment.self, Comments.self, Revisions.self,
+            Link.self, Unlink.self, Relations.self, Watch.self, Unwatch.self, Watchers.self, Events.self,
+        ])
 
     struct Transitions: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Where you may move an issue now, and why a move is blocked.")
@@ -120,9 +124,11 @@ struct IssueCommand: AsyncParsableCommand {
 
         func run() async throws {
             let answer = try await client.client().get("v1/issues/\(number)/transitions")
-            try output.items(answer, columns: [
-                Column("移動先", "to"), Column("可否", "possible"), Column("理由", "reason"),
-            ])
+            try output.items(
+                answer,
+                columns: [
+                    Column("移動先", "to"), Column("可否", "possible"), Column("理由", "reason"),
+                ])
         }
     }
 
@@ -135,9 +141,12 @@ struct IssueCommand: AsyncParsableCommand {
 
         func run() async throws {
             let answer = try await client.client().get("v1/issues/\(number)/comments/\(comment)/revisions")
-            try output.items(answer, columns: [
-                Column("置換日時") { String(JSONPath.text($0, "replaced_at").prefix(19)) }, Column("編集者", "replaced_by", right: true), Column("本文", "body"),
-            ])
+            try output.items(
+                answer,
+                columns: [
+                    Column("置換日時") { String(JSONPath.text($0, "replaced_at").prefix(19)) }, Column("編集者", "replaced_by", right: true),
+                    Column("本文", "body"),
+                ])
         }
     }
 
@@ -149,18 +158,24 @@ struct IssueCommand: AsyncParsableCommand {
 
         func run() async throws {
             let answer = try await client.client().get("v1/issues/\(number)/watchers")
-            try output.items(answer, columns: [
-                Column("種別", "kind"), Column("ID", "id", right: true), Column("名前", "name"), Column("開始") { String(JSONPath.text($0, "since").prefix(10)) },
-            ])
+            try output.items(
+                answer,
+                columns: [
+                    Column("種別", "kind"), Column("ID", "id", right: true), Column("名前", "name"),
+                    Column("開始") { String(JSONPath.text($0, "since").prefix(10)) },
+                ])
         }
     }
 
-    static var columns: [Column] { [
-        Column("番号", right: true) { "#" + JSONPath.text($0, "number") }, Column("状態", "state"), Column("重要度", "severity"),
-        Column("分類", "category"), Column("件名", "title"), Column("報告", "reporter_organization.name"), Column("更新", right: false) {
-            String(JSONPath.text($0, "updated_at").prefix(10))
-        },
-    ] }
+    static var columns: [Column] {
+        [
+            Column("番号", right: true) { "#" + JSONPath.text($0, "number") }, Column("状態", "state"), Column("重要度", "severity"),
+            Column("分類", "category"), Column("件名", "title"), Column("報告", "reporter_organization.name"),
+            Column("更新", right: false) {
+                String(JSONPath.text($0, "updated_at").prefix(10))
+            },
+        ]
+    }
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the issues you may see, filtered and sorted.")
@@ -197,23 +212,35 @@ struct IssueCommand: AsyncParsableCommand {
             let links = (issue["municipalities"] as? [[String: Any]] ?? []).map {
                 "\(JSONPath.text($0, "dantai_code")) \(JSONPath.text($0, "name")) \(JSONPath.text($0, "impact")) \(JSONPath.text($0, "business_areas"))"
             }
-            output.detail(answer, [
-                ("番号", "#\(number)"), ("件名", JSONPath.text(issue, "title")), ("状態", JSONPath.text(issue, "state")),
-                ("分類", JSONPath.text(issue, "category")), ("重要度", JSONPath.text(issue, "severity")),
-                ("公開範囲", JSONPath.text(issue, "visibility")), ("報告組織", JSONPath.text(issue, "reporter_organization.name")),
-                ("担当組織", JSONPath.text(issue, "assignee_organization.name")), ("ベンダー", JSONPath.text(issue, "vendors")),
-                ("業務", JSONPath.text(issue, "business_areas")), ("影響団体", links.joined(separator: "\n")),
-                ("期限", JSONPath.text(issue, "due_date")), ("ラベル", JSONPath.text(issue, "labels")), ("回答", JSONPath.text(issue, "answer")),
-                ("関連", relations.map { "\(JSONPath.text($0, "kind")) #\(JSONPath.text($0, "issue")) \(JSONPath.text($0, "title"))" }.joined(separator: "\n")),
-                ("ETag", answer.headers["etag"] ?? ""), ("本文", JSONPath.text(issue, "body")),
-                ("コメント", comments.map { "[\(JSONPath.text($0, "id"))] \(JSONPath.text($0, "author_name"))（\(JSONPath.text($0, "author_organization.name"))）: \(JSONPath.text($0, "body"))" }.joined(separator: "\n")),
-            ])
+            output.detail(
+                answer,
+                [
+                    ("番号", "#\(number)"), ("件名", JSONPath.text(issue, "title")), ("状態", JSONPath.text(issue, "state")),
+                    ("分類", JSONPath.text(issue, "category")), ("重要度", JSONPath.text(issue, "severity")),
+                    ("公開範囲", JSONPath.text(issue, "visibility")), ("報告組織", JSONPath.text(issue, "reporter_organization.name")),
+                    ("担当組織", JSONPath.text(issue, "assignee_organization.name")), ("ベンダー", JSONPath.text(issue, "vendors")),
+                    ("業務", JSONPath.text(issue, "business_areas")), ("影響団体", links.joined(separator: "\n")),
+                    ("期限", JSONPath.text(issue, "due_date")), ("ラベル", JSONPath.text(issue, "labels")), ("回答", JSONPath.text(issue, "answer")),
+                    (
+                        "関連",
+                        relations.map { "\(JSONPath.text($0, "kind")) #\(JSONPath.text($0, "issue")) \(JSONPath.text($0, "title"))" }.joined(
+                            separator: "\n")
+                    ),
+                    ("ETag", answer.headers["etag"] ?? ""), ("本文", JSONPath.text(issue, "body")),
+                    (
+                        "コメント",
+                        comments.map {
+                            "[\(JSONPath.text($0, "id"))] \(JSONPath.text($0, "author_name"))（\(JSONPath.text($0, "author_organization.name"))）: \(JSONPath.text($0, "body"))"
+                        }.joined(separator: "\n")
+                    ),
+                ])
         }
     }
 
     struct New: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Report an issue; prints its number.",
-                                                        discussion: "Example: council issue new --title 帳票レイアウト変更 --category spec --severity high --municipality 011002:blocked:juki")
+        static let configuration = CommandConfiguration(
+            abstract: "Report an issue; prints its number.",
+            discussion: "Example: council issue new --title 帳票レイアウト変更 --category spec --severity high --municipality 011002:blocked:juki")
         @OptionGroup var fields: IssueFieldOptions
         @OptionGroup var output: OutputOptions
         @OptionGroup var client: ClientOptions
@@ -234,7 +261,8 @@ struct IssueCommand: AsyncParsableCommand {
     struct Edit: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Change fields of an issue.",
-            discussion: "Sends If-Match with the version you last saw (--etag) or the current one, so a concurrent edit is never overwritten silently.")
+            discussion:
+                "Sends If-Match with the version you last saw (--etag) or the current one, so a concurrent edit is never overwritten silently.")
         @Argument(help: "The issue number.") var number: Int
         @OptionGroup var fields: IssueFieldOptions
         @Option(help: "The ETag you edited from (from `issue show`); default: the current one.") var etag: String?
@@ -260,7 +288,9 @@ struct IssueCommand: AsyncParsableCommand {
     struct Move: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Move an issue through the workflow.",
-            discussion: "new → triaged → in_discussion → on_agenda → resolved → closed, plus rejected and duplicate. `council issue move 12 resolved --answer '…'`")
+            discussion:
+                "new → triaged → in_discussion → on_agenda → resolved → closed, plus rejected and duplicate. `council issue move 12 resolved --answer '…'`"
+        )
         @Argument(help: "The issue number.") var number: Int
         @Argument(help: "The state to move to.") var state: String
         @Option(help: "The answer (needed to resolve).") var answer: String?
@@ -305,10 +335,12 @@ struct IssueCommand: AsyncParsableCommand {
 
         func run() async throws {
             let answer = try await client.client().get("v1/issues/\(number)/comments", [URLQueryItem(name: "limit", value: "500")])
-            try output.items(answer, columns: [
-                Column("ID", "id", right: true), Column("投稿者", "author_name"), Column("組織", "author_organization.name"),
-                Column("編集", "edit_count", right: true), Column("本文", "body"),
-            ])
+            try output.items(
+                answer,
+                columns: [
+                    Column("ID", "id", right: true), Column("投稿者", "author_name"), Column("組織", "author_organization.name"),
+                    Column("編集", "edit_count", right: true), Column("本文", "body"),
+                ])
         }
     }
 
@@ -346,9 +378,12 @@ struct IssueCommand: AsyncParsableCommand {
 
         func run() async throws {
             let answer = try await client.client().get("v1/issues/\(number)/relations")
-            try output.items(answer, columns: [
-                Column("関係", "kind"), Column("番号", right: true) { "#" + JSONPath.text($0, "issue") }, Column("状態", "state"), Column("件名", "title"),
-            ])
+            try output.items(
+                answer,
+                columns: [
+                    Column("関係", "kind"), Column("番号", right: true) { "#" + JSONPath.text($0, "issue") }, Column("状態", "state"),
+                    Column("件名", "title"),
+                ])
         }
     }
 
@@ -395,10 +430,12 @@ struct IssueCommand: AsyncParsableCommand {
 
         func run() async throws {
             let answer = try await client.client().get("v1/issues/\(number)/events", [URLQueryItem(name: "limit", value: "1000")])
-            try output.items(answer, columns: [
-                Column("日時") { String(JSONPath.text($0, "at").prefix(19)) }, Column("種類", "kind"), Column("項目", "field"),
-                Column("変更前") { JSONPath.compact($0["old"]) }, Column("変更後") { JSONPath.compact($0["new"]) },
-            ])
+            try output.items(
+                answer,
+                columns: [
+                    Column("日時") { String(JSONPath.text($0, "at").prefix(19)) }, Column("種類", "kind"), Column("項目", "field"),
+                    Column("変更前") { JSONPath.compact($0["old"]) }, Column("変更後") { JSONPath.compact($0["new"]) },
+                ])
         }
     }
 }
@@ -415,9 +452,11 @@ struct QueryCommand: AsyncParsableCommand {
 
         func run() async throws {
             let answer = try await client.client().get("v1/saved-queries")
-            try output.items(answer, columns: [
-                Column("ID", "id", right: true), Column("名前", "name"), Column("共有", "shared"), Column("条件") { JSONPath.compact($0["filters"]) },
-            ])
+            try output.items(
+                answer,
+                columns: [
+                    Column("ID", "id", right: true), Column("名前", "name"), Column("共有", "shared"), Column("条件") { JSONPath.compact($0["filters"]) },
+                ])
         }
     }
 
@@ -452,7 +491,8 @@ extension JSONPath {
         guard let value, !(value is NSNull) else { return "" }
         if let string = value as? String { return string }
         guard JSONSerialization.isValidJSONObject(value),
-              let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes]) else { return describe(value) }
+            let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes])
+        else { return describe(value) }
         return String(decoding: data, as: UTF8.self)
     }
 }

@@ -17,14 +17,18 @@ struct MunicipalityCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let answer = try await client.client().get("v1/municipalities", QueryItems.of([
-                ("prefecture", prefecture), ("block", block), ("q", search), ("all", all ? "true" : nil), ("limit", limit),
-            ]))
+            let answer = try await client.client().get(
+                "v1/municipalities",
+                QueryItems.of([
+                    ("prefecture", prefecture), ("block", block), ("q", search), ("all", all ? "true" : nil), ("limit", limit),
+                ]))
             let items = answer.object["items"] as? [[String: Any]] ?? []
-            try output.list(answer, rows: items, columns: [
-                Column("団体", "code"), Column("名称", "name"), Column("よみ", "kana"), Column("都道府県", "prefecture_name"),
-                Column("種別", "kind"), Column("有効", "active"),
-            ], footer: "\(items.count) of \(JSONPath.text(answer.object, "total"))")
+            try output.list(
+                answer, rows: items,
+                columns: [
+                    Column("団体", "code"), Column("名称", "name"), Column("よみ", "kana"), Column("都道府県", "prefecture_name"),
+                    Column("種別", "kind"), Column("有効", "active"),
+                ], footer: "\(items.count) of \(JSONPath.text(answer.object, "total"))")
         }
     }
 
@@ -37,9 +41,13 @@ struct MunicipalityCommand: AsyncParsableCommand {
         func run() async throws {
             let answer = try await client.client().get("v1/municipalities/\(code)")
             let m = answer.object
-            output.detail(answer, [("団体", JSONPath.text(m, "code")), ("名称", JSONPath.text(m, "name")), ("よみ", JSONPath.text(m, "kana")),
-                                   ("都道府県", JSONPath.text(m, "prefecture_name")), ("ブロック", JSONPath.text(m, "block")),
-                                   ("種別", JSONPath.text(m, "kind")), ("有効", JSONPath.text(m, "active"))])
+            output.detail(
+                answer,
+                [
+                    ("団体", JSONPath.text(m, "code")), ("名称", JSONPath.text(m, "name")), ("よみ", JSONPath.text(m, "kana")),
+                    ("都道府県", JSONPath.text(m, "prefecture_name")), ("ブロック", JSONPath.text(m, "block")),
+                    ("種別", JSONPath.text(m, "kind")), ("有効", JSONPath.text(m, "active")),
+                ])
         }
     }
 
@@ -50,9 +58,11 @@ struct MunicipalityCommand: AsyncParsableCommand {
 
         func run() async throws {
             let answer = try await client.client().get("v1/prefectures")
-            try output.items(answer, columns: [
-                Column("コード", "code"), Column("名称", "name"), Column("ブロック", "block"), Column("市区町村数", "municipality_count", right: true),
-            ])
+            try output.items(
+                answer,
+                columns: [
+                    Column("コード", "code"), Column("名称", "name"), Column("ブロック", "block"), Column("市区町村数", "municipality_count", right: true),
+                ])
         }
     }
 
@@ -63,9 +73,11 @@ struct MunicipalityCommand: AsyncParsableCommand {
 
         func run() async throws {
             let answer = try await client.client().get("v1/blocks")
-            try output.items(answer, columns: [
-                Column("ブロック", "slug"), Column("名称", "name"), Column("都道府県", "prefectures"),
-            ])
+            try output.items(
+                answer,
+                columns: [
+                    Column("ブロック", "slug"), Column("名称", "name"), Column("都道府県", "prefectures"),
+                ])
         }
     }
 
@@ -76,9 +88,11 @@ struct MunicipalityCommand: AsyncParsableCommand {
 
         func run() async throws {
             let answer = try await client.client().get("v1/business-areas")
-            try output.items(answer, columns: [
-                Column("業務", "slug"), Column("名称", "name"), Column("所管", "ministry.name"), Column("都道府県も", "prefectures_run_it"),
-            ])
+            try output.items(
+                answer,
+                columns: [
+                    Column("業務", "slug"), Column("名称", "name"), Column("所管", "ministry.name"), Column("都道府県も", "prefectures_run_it"),
+                ])
         }
     }
 }

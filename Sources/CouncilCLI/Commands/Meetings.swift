@@ -4,8 +4,10 @@ import Foundation
 struct MeetingCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "meeting", abstract: "Council meetings (協議会), agendas, minutes and decisions.",
-        subcommands: [List.self, Show.self, New.self, Update.self, Propose.self, Add.self, Item.self, Remove.self, Decide.self,
-                      Handout.self, Export.self])
+        subcommands: [
+            List.self, Show.self, New.self, Update.self, Propose.self, Add.self, Item.self, Remove.self, Decide.self,
+            Handout.self, Export.self,
+        ])
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Meetings, newest first.")
@@ -14,18 +16,22 @@ struct MeetingCommand: AsyncParsableCommand {
 
         func run() async throws {
             let answer = try await client.client().get("v1/meetings", QueryItems.of([("limit", 1000)]))
-            try output.items(answer, columns: [
-                Column("ID", "id", right: true), Column("回", right: true) { "第\(JSONPath.text($0, "number"))回" }, Column("開催日", "held_on"),
-                Column("状態", "state"), Column("名称", "title"), Column("議題数", right: true) { String(($0["agenda"] as? [Any])?.count ?? 0) },
-            ])
+            try output.items(
+                answer,
+                columns: [
+                    Column("ID", "id", right: true), Column("回", right: true) { "第\(JSONPath.text($0, "number"))回" }, Column("開催日", "held_on"),
+                    Column("状態", "state"), Column("名称", "title"), Column("議題数", right: true) { String(($0["agenda"] as? [Any])?.count ?? 0) },
+                ])
         }
     }
 
     static var agendaColumns: [Column] {
-        [Column("項目", "id", right: true), Column("順", "position", right: true), Column("状態", "status"),
-         Column("議題") { JSONPath.text($0, "topic").isEmpty ? JSONPath.text($0, "issue.title") : JSONPath.text($0, "topic") },
-         Column("課題") { $0["issue"] == nil ? "" : "#" + JSONPath.text($0, "issue.number") }, Column("発表", "presenter.name"),
-         Column("分", "allotted_minutes", right: true), Column("決定事項", "decision")]
+        [
+            Column("項目", "id", right: true), Column("順", "position", right: true), Column("状態", "status"),
+            Column("議題") { JSONPath.text($0, "topic").isEmpty ? JSONPath.text($0, "issue.title") : JSONPath.text($0, "topic") },
+            Column("課題") { $0["issue"] == nil ? "" : "#" + JSONPath.text($0, "issue.number") }, Column("発表", "presenter.name"),
+            Column("分", "allotted_minutes", right: true), Column("決定事項", "decision"),
+        ]
     }
 
     struct Show: AsyncParsableCommand {
@@ -39,7 +45,9 @@ struct MeetingCommand: AsyncParsableCommand {
             let meeting = answer.object
             if output.json { return output.detail(answer, []) }
             if !output.csv {
-                print("第\(JSONPath.text(meeting, "number"))回 \(JSONPath.text(meeting, "title")) · \(JSONPath.text(meeting, "held_on")) · \(JSONPath.text(meeting, "state"))")
+                print(
+                    "第\(JSONPath.text(meeting, "number"))回 \(JSONPath.text(meeting, "title")) · \(JSONPath.text(meeting, "held_on")) · \(JSONPath.text(meeting, "state"))"
+                )
                 print("出席: \(JSONPath.text(meeting, "attendees"))\n")
             }
             try output.list(answer, rows: meeting["agenda"] as? [[String: Any]] ?? [], columns: MeetingCommand.agendaColumns)
@@ -55,9 +63,11 @@ struct MeetingCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let answer = try await client.client().json("POST", "v1/meetings", jsonFields([
-                ("held_on", heldOn), ("title", title), ("number", number), ("attendee_ids", attendees.isEmpty ? nil : attendees),
-            ]))
+            let answer = try await client.client().json(
+                "POST", "v1/meetings",
+                jsonFields([
+                    ("held_on", heldOn), ("title", title), ("number", number), ("attendee_ids", attendees.isEmpty ? nil : attendees),
+                ]))
             print("meeting \(JSONPath.text(answer.object, "id")): 第\(JSONPath.text(answer.object, "number"))回 \(title)")
         }
     }
@@ -72,9 +82,11 @@ struct MeetingCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            _ = try await client.client().json("PATCH", "v1/meetings/\(id)", jsonFields([
-                ("held_on", heldOn), ("title", title), ("state", state), ("attendee_ids", attendees.isEmpty ? nil : attendees),
-            ]))
+            _ = try await client.client().json(
+                "PATCH", "v1/meetings/\(id)",
+                jsonFields([
+                    ("held_on", heldOn), ("title", title), ("state", state), ("attendee_ids", attendees.isEmpty ? nil : attendees),
+                ]))
             print("meeting \(id) updated")
         }
     }
@@ -87,8 +99,9 @@ struct MeetingCommand: AsyncParsableCommand {
 
         func run() async throws {
             let answer = try await client.client().json("POST", "v1/meetings/\(id)/agenda/propose")
-            try output.items(answer, columns: MeetingCommand.agendaColumns,
-                            footer: "confirm with: council meeting item \(id) ITEM --confirm")
+            try output.items(
+                answer, columns: MeetingCommand.agendaColumns,
+                footer: "confirm with: council meeting item \(id) ITEM --confirm")
         }
     }
 
@@ -103,9 +116,12 @@ struct MeetingCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            _ = try await client.client().json("POST", "v1/meetings/\(id)/agenda", jsonFields([
-                ("issue_number", issue), ("topic", topic), ("presenter_organization_id", presenter), ("allotted_minutes", minutes), ("position", position),
-            ]))
+            _ = try await client.client().json(
+                "POST", "v1/meetings/\(id)/agenda",
+                jsonFields([
+                    ("issue_number", issue), ("topic", topic), ("presenter_organization_id", presenter), ("allotted_minutes", minutes),
+                    ("position", position),
+                ]))
             print("item added to meeting \(id)")
         }
     }
@@ -122,10 +138,12 @@ struct MeetingCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            _ = try await client.client().json("PATCH", "v1/meetings/\(id)/agenda/\(item)", jsonFields([
-                ("status", confirm ? "confirmed" : nil), ("position", position), ("allotted_minutes", allotted),
-                ("presenter_organization_id", presenter), ("minutes", record),
-            ]))
+            _ = try await client.client().json(
+                "PATCH", "v1/meetings/\(id)/agenda/\(item)",
+                jsonFields([
+                    ("status", confirm ? "confirmed" : nil), ("position", position), ("allotted_minutes", allotted),
+                    ("presenter_organization_id", presenter), ("minutes", record),
+                ]))
             print("item \(item) updated")
         }
     }
@@ -154,8 +172,9 @@ struct MeetingCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            _ = try await client.client().json("POST", "v1/meetings/\(id)/agenda/\(item)/decision",
-                                               jsonFields([("decision", decision), ("move_to", moveTo), ("answer", answer)]))
+            _ = try await client.client().json(
+                "POST", "v1/meetings/\(id)/agenda/\(item)/decision",
+                jsonFields([("decision", decision), ("move_to", moveTo), ("answer", answer)]))
             print("decision recorded on item \(item)")
         }
     }

@@ -29,9 +29,10 @@ struct Serve: AsyncParsableCommand {
     @Flag(name: .customLong("no-migrate"), help: "Do not apply pending migrations on start.") var noMigrate = false
 
     func run() async throws {
-        let configuration = try loadConfiguration(DaemonSettings(
-            host: host, port: port, databaseURL: databaseURL, dataDirectory: dataDirectory,
-            poolSize: poolSize, logLevel: logLevel))
+        let configuration = try loadConfiguration(
+            DaemonSettings(
+                host: host, port: port, databaseURL: databaseURL, dataDirectory: dataDirectory,
+                poolSize: poolSize, logLevel: logLevel))
         LoggingSystem.bootstrap { label in StandardErrorLogHandler(label: label, level: configuration.logLevel) }
         let logger = Logger(label: "council")
         let registry = PrometheusCollectorRegistry()
@@ -51,7 +52,8 @@ struct Serve: AsyncParsableCommand {
             configuration: daemonDatabase,
             options: .init(maxConnections: configuration.poolSize), logger: logger)
         if try await pool.withConnection({ try DaemonRole.isPrivileged($0) }) {
-            logger.warning("""
+            logger.warning(
+                """
                 the daemon connects as a superuser or as the owner of the schema, so the audit log is not append-only \
                 against it; give it a role in \(DaemonRole.group) (README, Deployment)
                 """)

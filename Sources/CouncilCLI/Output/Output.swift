@@ -19,7 +19,8 @@ struct OutputOptions: ParsableArguments {
         if csv {
             let data: Data
             do {
-                data = try CSVWriter.encode(header: columns.map(\.header), rows: rows.map { row in columns.map { $0.value(row) } }, encoding: encoding)
+                data = try CSVWriter.encode(
+                    header: columns.map(\.header), rows: rows.map { row in columns.map { $0.value(row) } }, encoding: encoding)
             } catch {
                 printError("\(error)")
                 throw ExitCode(1)
@@ -49,7 +50,9 @@ struct OutputOptions: ParsableArguments {
 
     private func printJSON(_ data: Data) {
         if let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]),
-           let pretty = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes, .fragmentsAllowed]) {
+            let pretty = try? JSONSerialization.data(
+                withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes, .fragmentsAllowed])
+        {
             FileHandle.standardOutput.write(pretty + Data("\n".utf8))
         } else {
             FileHandle.standardOutput.write(data)

@@ -10,8 +10,10 @@ public struct DaemonSettings: Sendable {
     public var poolSize: String?
     public var logLevel: String?
 
-    public init(host: String? = nil, port: String? = nil, databaseURL: String? = nil, dataDirectory: String? = nil,
-                poolSize: String? = nil, logLevel: String? = nil) {
+    public init(
+        host: String? = nil, port: String? = nil, databaseURL: String? = nil, dataDirectory: String? = nil,
+        poolSize: String? = nil, logLevel: String? = nil
+    ) {
         self.host = host
         self.port = port
         self.databaseURL = databaseURL

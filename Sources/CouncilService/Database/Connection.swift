@@ -102,8 +102,9 @@ public final class Connection: @unchecked Sendable {
     public func query(_ query: Query) throws -> QueryResult {
         let (text, bindings) = query.sql.render()
         for value in bindings where value?.contains("\0") == true {
-            throw DatabaseError(.invalidParameter, "text contains a NUL character, which PostgreSQL cannot store",
-                                queryName: query.name)
+            throw DatabaseError(
+                .invalidParameter, "text contains a NUL character, which PostgreSQL cannot store",
+                queryName: query.name)
         }
         let values = bindings.map { $0.map { strdup($0) } ?? nil }
         defer { values.forEach { free($0) } }

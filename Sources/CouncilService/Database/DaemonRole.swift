@@ -12,7 +12,8 @@ public enum DaemonRole {
         let exists: Bool = try owner.query(Query("roles.exists", "SELECT count(*) = 1 AS found FROM pg_roles WHERE rolname = \(login)"))
             .single().decode("found")
         // Identifiers cannot be bound; the server quotes the name (%I) from a bound value.
-        let statements: SQL = exists
+        let statements: SQL =
+            exists
             ? "SELECT format('GRANT %I TO %I', \(group)::text, \(login)::text) AS ddl"
             : "SELECT format('CREATE ROLE %I LOGIN IN ROLE %I', \(login)::text, \(group)::text) AS ddl"
         let ddl: String = try owner.query(Query("roles.ddl", statements)).single().decode("ddl")
@@ -22,9 +23,13 @@ public enum DaemonRole {
     /// Whether this connection's role could rewrite history: a superuser, or a member of the
     /// role that owns `audit_log`.
     public static func isPrivileged(_ connection: Connection) throws -> Bool {
-        try connection.query(Query("roles.privileged", """
-            SELECT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
-                OR pg_has_role(current_user, (SELECT relowner FROM pg_class WHERE oid = 'audit_log'::regclass), 'USAGE') AS privileged
-            """)).single().decode("privileged")
+        try connection.query(
+            Query(
+                "roles.privileged",
+                """
+                SELECT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
+                    OR pg_has_role(current_user, (SELECT relowner FROM pg_class WHERE oid = 'audit_log'::regclass), 'USAGE') AS privileged
+                """)
+        ).single().decode("privileged")
     }
 }

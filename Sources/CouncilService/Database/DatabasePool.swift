@@ -71,8 +71,9 @@ public final class DatabasePool: Service, Sendable {
             return expired
         }
         for waiter in expired {
-            waiter.continuation.resume(throwing: DatabaseError(
-                .poolTimeout, "no database connection became free within \(options.leaseTimeout)"))
+            waiter.continuation.resume(
+                throwing: DatabaseError(
+                    .poolTimeout, "no database connection became free within \(options.leaseTimeout)"))
         }
     }
 
@@ -124,8 +125,9 @@ public final class DatabasePool: Service, Sendable {
                     try connection.execute(script: "BEGIN ISOLATION LEVEL \(isolation.rawValue)", name: "transaction.begin")
                     do {
                         let result = try body(connection)
-                        try connection.execute(script: rollback ? "ROLLBACK" : "COMMIT",
-                                               name: rollback ? "transaction.dryRun" : "transaction.commit")
+                        try connection.execute(
+                            script: rollback ? "ROLLBACK" : "COMMIT",
+                            name: rollback ? "transaction.dryRun" : "transaction.commit")
                         return result
                     } catch {
                         if connection.isOpen {

@@ -91,8 +91,9 @@ public struct EmbeddedPostgres: Sendable {
 
     private func ensureDatabase() throws {
         let connection = try Connection.connect(try configuration(database: "postgres"))
-        let exists = try connection.query(Query(
-            "embedded.databaseExists", "SELECT count(*) AS n FROM pg_database WHERE datname = \(databaseName)"))
+        let exists = try connection.query(
+            Query(
+                "embedded.databaseExists", "SELECT count(*) AS n FROM pg_database WHERE datname = \(databaseName)"))
         if try exists.single().decode("n", as: Int.self) == 0 {
             let quoted = "\"" + databaseName.replacingOccurrences(of: "\"", with: "\"\"") + "\""
             try connection.execute(script: "CREATE DATABASE \(quoted)", name: "embedded.createDatabase")
@@ -117,7 +118,8 @@ struct PostgresBinaries {
                 return PostgresBinaries(initdb: initdb, pgCtl: pgCtl)
             }
         }
-        throw ConfigurationError("""
+        throw ConfigurationError(
+            """
             no PostgreSQL server binaries (initdb, pg_ctl) found via pg_config, PATH or /usr/lib/postgresql/*/bin; \
             install them (apt-get install -y postgresql) or set DATABASE_URL
             """)
@@ -150,7 +152,8 @@ struct RunAsUser {
         // The server must be able to reach its directory through every parent.
         let probe = urls[0].path
         if (try? run("/usr/bin/test", ["-w", probe], acceptedStatuses: [0])) == nil {
-            throw ConfigurationError("""
+            throw ConfigurationError(
+                """
                 the '\(user)' user cannot reach \(probe) (a parent directory is not searchable by it); \
                 choose another data directory with --data-dir (e.g. /var/lib/council)
                 """)
@@ -165,7 +168,6 @@ struct RunAsUser {
         return try ProcessRunner.run(program, arguments, acceptedStatuses: acceptedStatuses)
     }
 }
-
 
 /// The socket directory: where anyone on the machine could have made it first (a short path under
 /// /tmp), it is used only if it is a real directory (not a symlink) of ours or of PostgreSQL's
@@ -186,7 +188,8 @@ enum PrivateDirectory {
             throw ConfigurationError("\(url.path) belongs to another user (uid \(info.st_uid)); remove it or choose another --data-dir")
         }
         guard info.st_mode & 0o077 == 0 else {
-            throw ConfigurationError("\(url.path) is open to other users (mode \(String(info.st_mode & 0o777, radix: 8))); remove it or choose another --data-dir")
+            throw ConfigurationError(
+                "\(url.path) is open to other users (mode \(String(info.st_mode & 0o777, radix: 8))); remove it or choose another --data-dir")
         }
     }
 }

@@ -78,10 +78,11 @@ public struct Migrator: Sendable {
 
         let statuses = try status(connection)
         if let modified = statuses.first(where: { $0.state == .modified }) {
-            throw MigrationError(description: """
-                migration \(String(format: "%04d", modified.version))_\(modified.name).sql was changed after it \
-                was applied (checksum differs); restore the file and add a new migration instead
-                """)
+            throw MigrationError(
+                description: """
+                    migration \(String(format: "%04d", modified.version))_\(modified.name).sql was changed after it \
+                    was applied (checksum differs); restore the file and add a new migration instead
+                    """)
         }
         var applied: [Int] = []
         for migration in migrations where statuses.contains(where: { $0.version == migration.version && $0.state == .pending }) {
@@ -95,23 +96,29 @@ public struct Migrator: Sendable {
     public func status(_ connection: Connection) throws -> [MigrationStatus] {
         var recorded: [Int: (name: String, matches: Bool, appliedAt: Date)] = [:]
         if try ledgerExists(connection) {
-            let result = try connection.query(Query("migrations.recorded", """
-                SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version
-                """))
+            let result = try connection.query(
+                Query(
+                    "migrations.recorded",
+                    """
+                    SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version
+                    """))
             let expected = try checksums(connection)
             for row in result.rows {
                 let version: Int = try row.decode("version")
                 let checksum: String = try row.decode("checksum")
-                recorded[version] = (try row.decode("name"), expected[version].map { $0 == checksum } ?? true,
-                                     try row.decode("applied_at"))
+                recorded[version] = (
+                    try row.decode("name"), expected[version].map { $0 == checksum } ?? true,
+                    try row.decode("applied_at")
+                )
             }
         }
         var statuses = migrations.map { migration -> MigrationStatus in
             guard let record = recorded[migration.version] else {
                 return MigrationStatus(version: migration.version, name: migration.name, state: .pending, appliedAt: nil)
             }
-            return MigrationStatus(version: migration.version, name: migration.name,
-                                   state: record.matches ? .applied : .modified, appliedAt: record.appliedAt)
+            return MigrationStatus(
+                version: migration.version, name: migration.name,
+                state: record.matches ? .applied : .modified, appliedAt: record.appliedAt)
         }
         for (version, record) in recorded where !migrations.contains(where: { $0.version == version }) {
             statuses.append(MigrationStatus(version: version, name: record.name, state: .unknown, appliedAt: record.appliedAt))
@@ -129,10 +136,13 @@ public struct Migrator: Sendable {
         try connection.execute(script: "BEGIN", name: "migrations.begin")
         do {
             try connection.execute(script: migration.sql, name: "migration \(migration.version)_\(migration.name)")
-            try connection.query(Query("migrations.record", """
-                INSERT INTO schema_migrations (version, name, checksum)
-                VALUES (\(migration.version), \(migration.name), encode(sha256(convert_to(\(migration.sql)::text, 'UTF8')), 'hex'))
-                """))
+            try connection.query(
+                Query(
+                    "migrations.record",
+                    """
+                    INSERT INTO schema_migrations (version, name, checksum)
+                    VALUES (\(migration.version), \(migration.name), encode(sha256(convert_to(\(migration.sql)::text, 'UTF8')), 'hex'))
+                    """))
             try connection.execute(script: "COMMIT", name: "migrations.commit")
         } catch {
             try? connection.execute(script: "ROLLBACK", name: "migrations.rollback")
@@ -143,10 +153,13 @@ public struct Migrator: Sendable {
 
     /// The SHA-256 of each known file, computed by the server so no crypto library is needed.
     private func checksums(_ connection: Connection) throws -> [Int: String] {
-        let result = try connection.query(Query("migrations.checksums", """
-            SELECT v.version, encode(sha256(convert_to(v.sql, 'UTF8')), 'hex') AS checksum
-            FROM unnest(\(migrations.map(\.version))::int[], \(migrations.map(\.sql))::text[]) AS v(version, sql)
-            """))
+        let result = try connection.query(
+            Query(
+                "migrations.checksums",
+                """
+                SELECT v.version, encode(sha256(convert_to(v.sql, 'UTF8')), 'hex') AS checksum
+                FROM unnest(\(migrations.map(\.version))::int[], \(migrations.map(\.sql))::text[]) AS v(version, sql)
+                """))
         var sums: [Int: String] = [:]
         for row in result.rows {
             sums[try row.decode("version")] = try row.decode("checksum")

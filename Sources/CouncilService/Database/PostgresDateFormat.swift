@@ -37,7 +37,8 @@ enum PostgresDateFormat {
     static func parseUTC(_ text: String) -> Date? {
         let bytes = Array(text.utf8)
         guard bytes.count >= 22, bytes[4] == 0x2D, bytes[7] == 0x2D, bytes[10] == 0x20, bytes[13] == 0x3A, bytes[16] == 0x3A,
-              bytes[bytes.count - 3] == 0x2B, bytes[bytes.count - 2] == 0x30, bytes[bytes.count - 1] == 0x30 else { return nil }
+            bytes[bytes.count - 3] == 0x2B, bytes[bytes.count - 2] == 0x30, bytes[bytes.count - 1] == 0x30
+        else { return nil }
         func number(_ range: Range<Int>) -> Int? {
             var value = 0
             for index in range {
@@ -48,8 +49,9 @@ enum PostgresDateFormat {
             return value
         }
         guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
-              let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
-              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else { return nil }
+            let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
+            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+        else { return nil }
         var fraction = 0.0
         let end = bytes.count - 3
         if end > 19 {

@@ -16,8 +16,9 @@ public struct EmailAddress: Hashable, ValidatedText, PostgresRawTextEncodable, P
         let text = rawValue.trimmingCharacters(in: .whitespaces)
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
         guard text.utf8.count <= 254, parts.count == 2, !parts[0].isEmpty,
-              parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
-              !text.contains(where: { $0.isWhitespace || $0.isNewline }) else { return nil }
+            parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
+            !text.contains(where: { $0.isWhitespace || $0.isNewline })
+        else { return nil }
         self.rawValue = text
     }
 

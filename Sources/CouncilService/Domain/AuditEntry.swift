@@ -39,8 +39,9 @@ public struct AuditActor: Sendable {
     }
 
     public init(_ principal: Principal, requestID: String, clientRequestID: String? = nil) {
-        self.init(accountID: principal.accountID, organizationID: principal.organizationID, requestID: requestID,
-                  clientRequestID: clientRequestID)
+        self.init(
+            accountID: principal.accountID, organizationID: principal.organizationID, requestID: requestID,
+            clientRequestID: clientRequestID)
     }
 
     /// The system itself (bootstrap).

@@ -120,9 +120,10 @@ public struct VendorBlocked: Codable, Sendable {
             let prefectures = byPrefecture.keys.filter { key in byPrefecture[key]?.first?.block == block }.sorted { $0.rawValue < $1.rawValue }
                 .map { code in
                     let entries = Dictionary(grouping: byPrefecture[code] ?? [], by: \.dantaiCode).sorted { $0.key < $1.key }.map { dantai, rows in
-                        Entry(dantaiCode: dantai, name: rows[0].dantaiName, businessAreas: rows.map(\.businessArea),
-                              issues: Array(Set(rows.flatMap(\.issues))).sorted(),
-                              reasons: Array(Set(rows.compactMap(\.reason))).sorted { $0.rawValue < $1.rawValue })
+                        Entry(
+                            dantaiCode: dantai, name: rows[0].dantaiName, businessAreas: rows.map(\.businessArea),
+                            issues: Array(Set(rows.flatMap(\.issues))).sorted(),
+                            reasons: Array(Set(rows.compactMap(\.reason))).sorted { $0.rawValue < $1.rawValue })
                     }
                     return PrefectureGroup(prefectureCode: code, name: prefectureNames[code] ?? code.rawValue, municipalities: entries)
                 }

@@ -7,7 +7,8 @@ public struct CalendarDate: Hashable, Comparable, ValidatedText, PostgresRawText
     public init?(rawValue: String) {
         let parts = rawValue.split(separator: "-", omittingEmptySubsequences: false)
         guard rawValue.utf8.count == 10, parts.count == 3, let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
-              (1900...2200).contains(year), CalendarDate.isValid(year: year, month: month, day: day) else { return nil }
+            (1900...2200).contains(year), CalendarDate.isValid(year: year, month: month, day: day)
+        else { return nil }
         self.rawValue = rawValue
     }
 
@@ -45,12 +46,16 @@ public struct YearMonth: Hashable, Comparable, ValidatedText, PostgresEncodable,
     private static func parse(_ text: String) -> (Int, Int)? {
         var characters = Array(text)
         var reiwa = false
-        if characters.starts(with: ["令", "和"]) { reiwa = true; characters.removeFirst(2) }
-        else if characters.first == "R" { reiwa = true; characters.removeFirst() }
+        if characters.starts(with: ["令", "和"]) {
+            reiwa = true; characters.removeFirst(2)
+        } else if characters.first == "R" {
+            reiwa = true; characters.removeFirst()
+        }
         if characters.last == "月" { characters.removeLast() }
         let numbers = characters.split(whereSeparator: { $0 == "-" || $0 == "/" || $0 == "." || $0 == "年" })
         guard numbers.count == 2, var year = Int(String(numbers[0])), let month = Int(String(numbers[1])),
-              numbers.allSatisfy({ $0.allSatisfy(\.isASCII) }) else {
+            numbers.allSatisfy({ $0.allSatisfy(\.isASCII) })
+        else {
             return nil
         }
         if reiwa {

@@ -8,8 +8,10 @@ public struct OrganizationDraft: Sendable, Equatable {
     public var corporateNumber: CorporateNumber?
     public var active: Bool
 
-    public init(kind: OrganizationKind, category: ObserverCategory?, ministry: String?, name: String, shortName: String,
-                corporateNumber: CorporateNumber?, active: Bool = true) {
+    public init(
+        kind: OrganizationKind, category: ObserverCategory?, ministry: String?, name: String, shortName: String,
+        corporateNumber: CorporateNumber?, active: Bool = true
+    ) {
         self.kind = kind
         self.category = category
         self.ministry = ministry
@@ -20,9 +22,10 @@ public struct OrganizationDraft: Sendable, Equatable {
     }
 
     init(_ organization: Organization) {
-        self.init(kind: organization.kind, category: organization.category, ministry: organization.ministry,
-                  name: organization.name, shortName: organization.shortName,
-                  corporateNumber: organization.corporateNumber, active: organization.active)
+        self.init(
+            kind: organization.kind, category: organization.category, ministry: organization.ministry,
+            name: organization.name, shortName: organization.shortName,
+            corporateNumber: organization.corporateNumber, active: organization.active)
     }
 
     public func validate() throws {
@@ -51,8 +54,10 @@ public struct AccountDraft: Sendable, Equatable {
     public var active: Bool
     public var prefectures: [PrefectureCode]
 
-    public init(organizationID: Int, displayName: String, email: EmailAddress, role: Role, orgAdmin: Bool,
-                active: Bool = true, prefectures: [PrefectureCode] = []) {
+    public init(
+        organizationID: Int, displayName: String, email: EmailAddress, role: Role, orgAdmin: Bool,
+        active: Bool = true, prefectures: [PrefectureCode] = []
+    ) {
         self.organizationID = organizationID
         self.displayName = displayName.trimmingCharacters(in: .whitespacesAndNewlines)
         self.email = email
@@ -63,8 +68,9 @@ public struct AccountDraft: Sendable, Equatable {
     }
 
     init(_ account: Account) {
-        self.init(organizationID: account.organizationId, displayName: account.displayName, email: account.email,
-                  role: account.role, orgAdmin: account.orgAdmin, active: account.active, prefectures: account.prefectures)
+        self.init(
+            organizationID: account.organizationId, displayName: account.displayName, email: account.email,
+            role: account.role, orgAdmin: account.orgAdmin, active: account.active, prefectures: account.prefectures)
     }
 
     public func validate() throws {
@@ -95,8 +101,9 @@ public struct ProductDraft: Sendable, Equatable {
     }
 
     init(_ product: Product) {
-        self.init(vendorID: product.vendorId, name: product.name, businessAreas: product.businessAreas,
-                  version: product.version, notes: product.notes)
+        self.init(
+            vendorID: product.vendorId, name: product.name, businessAreas: product.businessAreas,
+            version: product.version, notes: product.notes)
     }
 
     public func validate() throws {

@@ -122,9 +122,11 @@ public struct StatusDraft: Sendable, Equatable {
     public var note: String?
     public var regressionReason: String?
 
-    public init(productID: Int, businessArea: BusinessArea, stage: DevelopmentStage, specVersion: String?,
-                cloudReadiness: CloudReadiness, plannedCompletion: CalendarDate?, plannedAvailability: CalendarDate?,
-                note: String?, regressionReason: String?) {
+    public init(
+        productID: Int, businessArea: BusinessArea, stage: DevelopmentStage, specVersion: String?,
+        cloudReadiness: CloudReadiness, plannedCompletion: CalendarDate?, plannedAvailability: CalendarDate?,
+        note: String?, regressionReason: String?
+    ) {
         self.productID = productID
         self.businessArea = businessArea
         self.stage = stage
@@ -174,8 +176,10 @@ public struct AdoptionDraft: Sendable, Equatable {
     public var pmoCompletion: Decimal?
     public var note: String?
 
-    public init(dantaiCode: MunicipalityCode, businessArea: BusinessArea, productID: Int, plannedMonth: YearMonth?,
-                state: AdoptionState, reason: AdoptionReason?, newTargetMonth: YearMonth?, pmoCompletion: Decimal?, note: String?) {
+    public init(
+        dantaiCode: MunicipalityCode, businessArea: BusinessArea, productID: Int, plannedMonth: YearMonth?,
+        state: AdoptionState, reason: AdoptionReason?, newTargetMonth: YearMonth?, pmoCompletion: Decimal?, note: String?
+    ) {
         self.dantaiCode = dantaiCode
         self.businessArea = businessArea
         self.productID = productID
@@ -188,15 +192,17 @@ public struct AdoptionDraft: Sendable, Equatable {
     }
 
     init(_ adoption: Adoption) {
-        self.init(dantaiCode: adoption.dantaiCode, businessArea: adoption.businessArea, productID: adoption.productId,
-                  plannedMonth: adoption.plannedMonth, state: adoption.state, reason: adoption.reason,
-                  newTargetMonth: adoption.newTargetMonth, pmoCompletion: adoption.pmoCompletion, note: adoption.note)
+        self.init(
+            dantaiCode: adoption.dantaiCode, businessArea: adoption.businessArea, productID: adoption.productId,
+            plannedMonth: adoption.plannedMonth, state: adoption.state, reason: adoption.reason,
+            newTargetMonth: adoption.newTargetMonth, pmoCompletion: adoption.pmoCompletion, note: adoption.note)
     }
 
     /// The rules that need no database: 事由 with specified support, a new month when delayed.
     public func validate() throws(Problem) {
         if state == .specifiedSupport, reason == nil {
-            throw .unprocessable("reason", "特定移行支援 (specified_support) requires its 事由: \(AdoptionReason.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw .unprocessable(
+                "reason", "特定移行支援 (specified_support) requires its 事由: \(AdoptionReason.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         if let reason, state != .delayed, state != .specifiedSupport {
             throw .unprocessable("reason", "a 事由 (\(reason.rawValue)) belongs only to delayed or specified_support")

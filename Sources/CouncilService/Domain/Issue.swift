@@ -150,8 +150,10 @@ public struct IssueMunicipality: Codable, Sendable, Equatable {
     public var name: String?
     public var prefectureCode: PrefectureCode?
 
-    public init(dantaiCode: MunicipalityCode, impact: IssueImpact, businessAreas: [BusinessArea], name: String? = nil,
-                prefectureCode: PrefectureCode? = nil) {
+    public init(
+        dantaiCode: MunicipalityCode, impact: IssueImpact, businessAreas: [BusinessArea], name: String? = nil,
+        prefectureCode: PrefectureCode? = nil
+    ) {
         self.dantaiCode = dantaiCode
         self.impact = impact
         self.businessAreas = businessAreas
@@ -216,8 +218,9 @@ public struct IssueAccessFacts: Sendable, Equatable {
 
 extension Issue {
     var accessFacts: IssueAccessFacts {
-        IssueAccessFacts(number: number, visibility: visibility, state: state, reporterOrganizationID: reporterOrganization.id,
-                         assigneeOrganizationID: assigneeOrganization?.id, vendorIDs: vendors.map(\.id))
+        IssueAccessFacts(
+            number: number, visibility: visibility, state: state, reporterOrganizationID: reporterOrganization.id,
+            assigneeOrganizationID: assigneeOrganization?.id, vendorIDs: vendors.map(\.id))
     }
 }
 

@@ -16,9 +16,11 @@ public struct IssueDraft: Sendable, Equatable {
     public var dueDate: CalendarDate?
     public var labels: [String]
 
-    public init(title: String, body: String, category: IssueCategory, severity: IssueSeverity, visibility: IssueVisibility,
-                vendorIDs: [Int], businessAreas: [BusinessArea], municipalities: [IssueMunicipality], assigneeID: Int?,
-                dueDate: CalendarDate?, labels: [String]) {
+    public init(
+        title: String, body: String, category: IssueCategory, severity: IssueSeverity, visibility: IssueVisibility,
+        vendorIDs: [Int], businessAreas: [BusinessArea], municipalities: [IssueMunicipality], assigneeID: Int?,
+        dueDate: CalendarDate?, labels: [String]
+    ) {
         self.title = JapaneseText.normalized(title)
         self.body = body
         self.category = category
@@ -27,8 +29,9 @@ public struct IssueDraft: Sendable, Equatable {
         self.vendorIDs = Array(Set(vendorIDs)).sorted()
         self.businessAreas = BusinessArea.allCases.filter(Set(businessAreas).contains)
         self.municipalities = municipalities.map { link in
-            IssueMunicipality(dantaiCode: link.dantaiCode, impact: link.impact,
-                              businessAreas: BusinessArea.allCases.filter(Set(link.businessAreas).contains))
+            IssueMunicipality(
+                dantaiCode: link.dantaiCode, impact: link.impact,
+                businessAreas: BusinessArea.allCases.filter(Set(link.businessAreas).contains))
         }.sorted { $0.dantaiCode.rawValue < $1.dantaiCode.rawValue }
         self.assigneeID = assigneeID
         self.dueDate = dueDate
@@ -37,10 +40,11 @@ public struct IssueDraft: Sendable, Equatable {
     }
 
     init(_ issue: Issue) {
-        self.init(title: issue.title, body: issue.body, category: issue.category, severity: issue.severity,
-                  visibility: issue.visibility, vendorIDs: issue.vendors.map(\.id), businessAreas: issue.businessAreas,
-                  municipalities: issue.municipalities.map(\.link), assigneeID: issue.assigneeOrganization?.id,
-                  dueDate: issue.dueDate, labels: issue.labels)
+        self.init(
+            title: issue.title, body: issue.body, category: issue.category, severity: issue.severity,
+            visibility: issue.visibility, vendorIDs: issue.vendors.map(\.id), businessAreas: issue.businessAreas,
+            municipalities: issue.municipalities.map(\.link), assigneeID: issue.assigneeOrganization?.id,
+            dueDate: issue.dueDate, labels: issue.labels)
     }
 
     public func validate() throws {

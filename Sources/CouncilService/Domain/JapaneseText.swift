@@ -28,7 +28,8 @@ public enum JapaneseText {
         for scalar in normalized(text).unicodeScalars {
             // ぁ (U+3041) … ゖ (U+3096), ゝゞ (U+309D-E) → the katakana 0x60 above.
             if (0x3041...0x3096).contains(scalar.value) || (0x309D...0x309E).contains(scalar.value),
-               let katakana = Unicode.Scalar(scalar.value + 0x60) {
+                let katakana = Unicode.Scalar(scalar.value + 0x60)
+            {
                 scalars.append(katakana)
             } else {
                 scalars.append(scalar)

@@ -87,8 +87,10 @@ public struct AgendaItemDraft: Sendable, Equatable {
     public var status: AgendaItemStatus
     public var minutes: String?
 
-    public init(issueNumber: Int?, topic: String?, presenterID: Int?, allottedMinutes: Int, status: AgendaItemStatus = .confirmed,
-                minutes: String? = nil) {
+    public init(
+        issueNumber: Int?, topic: String?, presenterID: Int?, allottedMinutes: Int, status: AgendaItemStatus = .confirmed,
+        minutes: String? = nil
+    ) {
         self.issueNumber = issueNumber
         self.topic = topic.map(JapaneseText.normalized)
         self.presenterID = presenterID

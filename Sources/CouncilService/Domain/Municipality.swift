@@ -22,8 +22,10 @@ public struct MunicipalityFilter: Sendable, Equatable {
     /// hiragana and half-width input all meet the stored key).
     public var searchKey: String?
 
-    public init(prefectures: [PrefectureCode] = [], block: Block? = nil, kind: MunicipalityKind? = nil,
-                active: Bool? = nil, searchKey: String? = nil) {
+    public init(
+        prefectures: [PrefectureCode] = [], block: Block? = nil, kind: MunicipalityKind? = nil,
+        active: Bool? = nil, searchKey: String? = nil
+    ) {
         self.prefectures = prefectures
         self.block = block
         self.kind = kind

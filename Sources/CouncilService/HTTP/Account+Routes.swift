@@ -65,9 +65,10 @@ struct AccountRoutes: Sendable {
     func create(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
         let principal = try context.caller()
         let body = try await request.decodeJSON(NewAccount.self, context: context)
-        let draft = AccountDraft(organizationID: body.organizationId, displayName: body.displayName, email: body.email,
-                                 role: body.role ?? .member, orgAdmin: body.orgAdmin ?? false, active: body.active ?? true,
-                                 prefectures: body.prefectures ?? [])
+        let draft = AccountDraft(
+            organizationID: body.organizationId, displayName: body.displayName, email: body.email,
+            role: body.role ?? .member, orgAdmin: body.orgAdmin ?? false, active: body.active ?? true,
+            prefectures: body.prefectures ?? [])
         let account = try await Self.sayingNothingOfOtherAccounts(principal) {
             try await store.create(draft, by: try context.auditActor()) { organization in
                 guard Policy.canManageAccounts(of: organization.id, kind: organization.kind, principal) else {
@@ -111,8 +112,9 @@ struct AccountRoutes: Sendable {
         do {
             return try await body()
         } catch let error as DatabaseError where error.isUniqueViolation && error.constraint == "accounts_email_key_key" && !principal.isSecretariat {
-            throw Problem(.conflict, detail: "this e-mail address cannot be used for an account; ask the secretariat if it should be",
-                          errors: [.init(field: "email", detail: "cannot be used")])
+            throw Problem(
+                .conflict, detail: "this e-mail address cannot be used for an account; ask the secretariat if it should be",
+                errors: [.init(field: "email", detail: "cannot be used")])
         }
     }
 

@@ -19,9 +19,11 @@ struct AdoptionRoutes: Sendable {
     }
 
     func list(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
-        let parameters = try QueryParameters(request, allowed: [
-            "vendor", "product", "business_area", "dantai_code", "prefecture", "block", "state", "reason", "limit", "offset",
-        ])
+        let parameters = try QueryParameters(
+            request,
+            allowed: [
+                "vendor", "product", "business_area", "dantai_code", "prefecture", "block", "state", "reason", "limit", "offset",
+            ])
         return try .json(try await store.adoptions(try filter(parameters), page: try parameters.page()))
     }
 
@@ -40,14 +42,17 @@ struct AdoptionRoutes: Sendable {
         let principal = try context.caller()
         let (code, area) = try key(context)
         let body = try await request.decodeJSON(Filing.self, context: context)
-        let draft = AdoptionDraft(dantaiCode: code, businessArea: area, productID: body.productId, plannedMonth: body.plannedMonth,
-                                  state: body.state, reason: body.reason, newTargetMonth: body.newTargetMonth,
-                                  pmoCompletion: body.pmoCompletion, note: body.note)
+        let draft = AdoptionDraft(
+            dantaiCode: code, businessArea: area, productID: body.productId, plannedMonth: body.plannedMonth,
+            state: body.state, reason: body.reason, newTargetMonth: body.newTargetMonth,
+            pmoCompletion: body.pmoCompletion, note: body.note)
         let outcome: AdoptionStore.Outcome
         do {
-            outcome = try await store.apply([.init(line: 0, draft: draft)], by: try context.auditActor(), authorize: { dantai, existing, new in
-                Policy.adoptionRefusal(dantai: dantai, existingVendor: existing, newVendor: new, principal)
-            }, dryRun: false)
+            outcome = try await store.apply(
+                [.init(line: 0, draft: draft)], by: try context.auditActor(),
+                authorize: { dantai, existing, new in
+                    Policy.adoptionRefusal(dantai: dantai, existingVendor: existing, newVendor: new, principal)
+                }, dryRun: false)
         } catch let rejected as AdoptionRejected {
             let first = rejected.problems[0]
             throw first.forbidden ? Problem.forbidden(first.reason) : Problem.unprocessable(first.field, first.reason)
@@ -61,9 +66,11 @@ struct AdoptionRoutes: Sendable {
         let upload = try await Spreadsheet.read(request, context: context, products: products)
         let rows = try AdoptionCSV.parse(upload.text, products: upload.products)
         do {
-            let outcome = try await store.apply(rows, by: try context.auditActor(), authorize: { dantai, existing, new in
-                Policy.adoptionRefusal(dantai: dantai, existingVendor: existing, newVendor: new, principal)
-            }, dryRun: upload.dryRun)
+            let outcome = try await store.apply(
+                rows, by: try context.auditActor(),
+                authorize: { dantai, existing, new in
+                    Policy.adoptionRefusal(dantai: dantai, existingVendor: existing, newVendor: new, principal)
+                }, dryRun: upload.dryRun)
             return try .json(outcome)
         } catch let rejected as AdoptionRejected {
             throw ImportRejected(problems: rejected.problems.map { ImportProblem(line: $0.line, column: $0.column, reason: $0.reason) })
@@ -71,9 +78,11 @@ struct AdoptionRoutes: Sendable {
     }
 
     func export(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
-        let parameters = try QueryParameters(request, allowed: [
-            "vendor", "product", "business_area", "dantai_code", "prefecture", "block", "state", "reason", "encoding",
-        ])
+        let parameters = try QueryParameters(
+            request,
+            allowed: [
+                "vendor", "product", "business_area", "dantai_code", "prefecture", "block", "state", "reason", "encoding",
+            ])
         let encoding = try parameters.value("encoding", as: CSVTextEncoding.self) ?? .utf8
         let adoptions = try await store.all(try filter(parameters))
         let data: Data

@@ -13,8 +13,10 @@ public struct AppDependencies: Sendable {
     /// of its own); without it every lookup reads the database.
     public let masterData: MasterDataCache?
 
-    public init(pool: DatabasePool, metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), state: ServerState = ServerState(),
-                masterData: MasterDataCache? = nil) {
+    public init(
+        pool: DatabasePool, metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), state: ServerState = ServerState(),
+        masterData: MasterDataCache? = nil
+    ) {
         self.pool = pool
         self.metrics = metrics
         self.state = state
@@ -37,8 +39,9 @@ public func buildRouteTable(_ dependencies: AppDependencies) -> RouteTable {
     let pool = dependencies.pool
     let accounts = AccountRoutes(store: AccountStore(pool: pool))
     let api = API(
-        health: HealthRoutes(pool: dependencies.pool, state: dependencies.state,
-                             latestMigration: Migration.embedded.last?.version ?? 0),
+        health: HealthRoutes(
+            pool: dependencies.pool, state: dependencies.state,
+            latestMigration: Migration.embedded.last?.version ?? 0),
         metrics: MetricsRoutes(registry: dependencies.metrics, pool: dependencies.pool),
         contract: ContractRoutes(),
         masterData: MasterDataRoutes(store: MasterDataStore(pool: dependencies.pool)),
@@ -51,10 +54,12 @@ public func buildRouteTable(_ dependencies: AppDependencies) -> RouteTable {
         products: ProductRoutes(store: ProductStore(pool: pool)),
         status: StatusRoutes(store: StatusStore(pool: pool), products: ProductStore(pool: pool)),
         adoptions: AdoptionRoutes(store: AdoptionStore(pool: pool), products: ProductStore(pool: pool)),
-        issues: IssueRoutes(store: IssueStore(pool: pool), search: IssueSearch(pool: pool), events: IssueEvents(pool: pool),
-                            savedQueries: SavedQueryStore(pool: pool)),
-        conversation: IssueConversationRoutes(comments: IssueCommentStore(pool: pool), relations: IssueRelationStore(pool: pool),
-                                              watchers: IssueWatcherStore(pool: pool)),
+        issues: IssueRoutes(
+            store: IssueStore(pool: pool), search: IssueSearch(pool: pool), events: IssueEvents(pool: pool),
+            savedQueries: SavedQueryStore(pool: pool)),
+        conversation: IssueConversationRoutes(
+            comments: IssueCommentStore(pool: pool), relations: IssueRelationStore(pool: pool),
+            watchers: IssueWatcherStore(pool: pool)),
         savedQueries: SavedQueryRoutes(store: SavedQueryStore(pool: pool)),
         blockers: BlockerRoutes(store: BlockerStore(pool: pool)),
         meetings: MeetingRoutes(store: MeetingStore(pool: pool)))

@@ -6,9 +6,11 @@ struct AuditRoutes: Sendable {
     let store: AuditStore
 
     func list(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
-        let parameters = try QueryParameters(request, allowed: [
-            "actor", "organization", "entity_type", "entity_id", "action", "since", "until", "before", "limit",
-        ])
+        let parameters = try QueryParameters(
+            request,
+            allowed: [
+                "actor", "organization", "entity_type", "entity_id", "action", "since", "until", "before", "limit",
+            ])
         func id(_ name: String) throws -> Int? {
             guard let text = try parameters.string(name) else { return nil }
             guard let value = Int(text), value > 0 else { throw Problem.invalid(name, "'\(text)' is not an id") }

@@ -6,17 +6,21 @@ struct BlockerRoutes: Sendable {
 
     /// Large views (a 団体's 20 areas, a vendor's 団体) cost more to encode than to compute, so
     /// the store keeps their JSON, valid while nothing they read has changed.
-    private func json<View: Encodable & Sendable>(_ key: String, notFound: String,
-                                                  _ view: @escaping @Sendable (Connection) throws -> View?) async throws -> Response {
+    private func json<View: Encodable & Sendable>(
+        _ key: String, notFound: String,
+        _ view: @escaping @Sendable (Connection) throws -> View?
+    ) async throws -> Response {
         guard let body = try await store.cachedJSON(key, view) else { throw Problem.notFound(notFound) }
         return .json(encoded: body)
     }
 
     func list(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
         let principal = try context.caller()
-        let parameters = try QueryParameters(request, allowed: [
-            "vendor", "business_area", "prefecture", "block", "reason", "source", "group_by", "all", "limit", "offset",
-        ])
+        let parameters = try QueryParameters(
+            request,
+            allowed: [
+                "vendor", "business_area", "prefecture", "block", "reason", "source", "group_by", "all", "limit", "offset",
+            ])
         var filter = BlockerFilter()
         filter.vendor = try parameters.id("vendor")
         filter.businessArea = try parameters.value("business_area", as: BusinessArea.self)

@@ -16,8 +16,10 @@ public struct Endpoint: Sendable {
         self.init(method, path, operationID, access, [], handler)
     }
 
-    init(_ method: HTTPRequest.Method, _ path: String, _ operationID: String, _ access: Access, _ options: EndpointOptions,
-         _ handler: @escaping Handler) {
+    init(
+        _ method: HTTPRequest.Method, _ path: String, _ operationID: String, _ access: Access, _ options: EndpointOptions,
+        _ handler: @escaping Handler
+    ) {
         self.method = method
         self.path = path
         self.operationID = operationID
@@ -60,7 +62,8 @@ public struct RouteTable: Sendable {
         for endpoint in endpoints {
             let template = endpoint.path.split(separator: "/")
             guard template.count == segments.count,
-                  zip(template, segments).allSatisfy({ $0.hasPrefix("{") || $0 == $1 }) else { continue }
+                zip(template, segments).allSatisfy({ $0.hasPrefix("{") || $0 == $1 })
+            else { continue }
             let literals = template.filter { !$0.hasPrefix("{") }.count
             if literals > best.literals {
                 best = (literals, [endpoint.method])

@@ -12,7 +12,8 @@ final class ExpectContinueHandler: ChannelInboundHandler, RemovableChannelHandle
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         if case .head(var head) = unwrapInboundIn(data), let expect = head.headerFields[.expect],
-           expect.lowercased() == "100-continue" {
+            expect.lowercased() == "100-continue"
+        {
             context.writeAndFlush(wrapOutboundOut(.head(HTTPResponse(status: .continue))), promise: nil)
             head.headerFields[.expect] = nil
             context.fireChannelRead(wrapInboundOut(.head(head)))

@@ -18,15 +18,20 @@ struct HealthRoutes: Sendable {
         let applied: Int
         do {
             applied = try await pool.withConnection { connection in
-                try connection.query(Query("health.migrationVersion", """
-                    SELECT coalesce(max(version), 0) AS version FROM schema_migrations
-                    """)).single().decode("version")
+                try connection.query(
+                    Query(
+                        "health.migrationVersion",
+                        """
+                        SELECT coalesce(max(version), 0) AS version FROM schema_migrations
+                        """)
+                ).single().decode("version")
             }
         } catch let error as DatabaseError where error.sqlState == "42P01" {
             applied = 0  // no ledger yet: nothing migrated
         }
         guard applied >= latestMigration else {
-            throw Problem(.notMigrated, detail: "the database is at migration \(applied), this binary needs \(latestMigration); run `council db migrate`")
+            throw Problem(
+                .notMigrated, detail: "the database is at migration \(applied), this binary needs \(latestMigration); run `council db migrate`")
         }
         return try .json(["status": "ready"])
     }

@@ -35,16 +35,21 @@ struct Idempotency: Sendable {
             response.headers[Self.replayedHeader] = "true"
             return response
         case .secretAlreadyShown:
-            throw Problem(.idempotencySecretShown, detail: "the request with this Idempotency-Key succeeded and its secret was shown once; it is not shown again",
-                          errors: [.init(field: "Idempotency-Key", detail: "already used")])
+            throw Problem(
+                .idempotencySecretShown,
+                detail: "the request with this Idempotency-Key succeeded and its secret was shown once; it is not shown again",
+                errors: [.init(field: "Idempotency-Key", detail: "already used")])
         case .rightsChanged:
-            throw Problem(.idempotencyRightsChanged, detail: "your rights changed since the first request with this Idempotency-Key; its answer is not replayed",
-                          errors: [.init(field: "Idempotency-Key", detail: "already used")])
+            throw Problem(
+                .idempotencyRightsChanged,
+                detail: "your rights changed since the first request with this Idempotency-Key; its answer is not replayed",
+                errors: [.init(field: "Idempotency-Key", detail: "already used")])
         case .mismatch:
             throw Problem.unprocessable("Idempotency-Key", "was already used for a different request; use a new key for a new request")
         case .inProgress:
-            var problem = Problem(.idempotencyInProgress, detail: "the first request with this Idempotency-Key is still running; retry shortly",
-                                  errors: [.init(field: "Idempotency-Key", detail: "in progress")])
+            var problem = Problem(
+                .idempotencyInProgress, detail: "the first request with this Idempotency-Key is still running; retry shortly",
+                errors: [.init(field: "Idempotency-Key", detail: "in progress")])
             problem.headers[.retryAfter] = "1"
             throw problem
         case .claimed:
@@ -53,8 +58,10 @@ struct Idempotency: Sendable {
     }
 
     /// Runs a newly claimed request; keeps its answer (or, for a secret, only that it succeeded).
-    private func run(_ request: Request, _ context: CouncilRequestContext, _ claim: IdempotencyStore.Identity, secret: Bool,
-                     next: Endpoint.Handler) async throws -> Response {
+    private func run(
+        _ request: Request, _ context: CouncilRequestContext, _ claim: IdempotencyStore.Identity, secret: Bool,
+        next: Endpoint.Handler
+    ) async throws -> Response {
         let response: Response
         do {
             response = try await next(request, context)
@@ -71,9 +78,11 @@ struct Idempotency: Sendable {
         var replayable = response
         replayable.body = .init(byteBuffer: collector.buffer)
         do {
-            try await store.complete(claim, response: .init(
-                status: Int(response.status.code), contentType: response.headers[.contentType],
-                location: response.headers[.location], body: secret ? nil : Data(collector.buffer.readableBytesView)))
+            try await store.complete(
+                claim,
+                response: .init(
+                    status: Int(response.status.code), contentType: response.headers[.contentType],
+                    location: response.headers[.location], body: secret ? nil : Data(collector.buffer.readableBytesView)))
         } catch {
             // The change is made; only the replay copy is lost. The key frees itself later.
             context.logger.warning("could not keep the response for Idempotency-Key: \(error)")
@@ -108,7 +117,8 @@ extension Idempotency {
         guard contentType?.lowercased().hasPrefix("application/json") == true, body.readableBytes <= Request.maxJSONBody else { return data }
         try Request.requireBoundedDepth(body)
         guard let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]),
-              let canonical = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .fragmentsAllowed]) else {
+            let canonical = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .fragmentsAllowed])
+        else {
             return data
         }
         return canonical
@@ -116,8 +126,10 @@ extension Idempotency {
 
     /// What the caller's rights were: a replay is served only while they are the same.
     static func rights(_ principal: Principal) -> String {
-        [String(principal.organizationID), principal.organizationKind.rawValue, principal.role.rawValue, String(principal.orgAdmin),
-         principal.prefectures.map(\.rawValue).joined(separator: ",")].joined(separator: "|")
+        [
+            String(principal.organizationID), principal.organizationKind.rawValue, principal.role.rawValue, String(principal.orgAdmin),
+            principal.prefectures.map(\.rawValue).joined(separator: ","),
+        ].joined(separator: "|")
     }
 }
 

@@ -15,24 +15,28 @@ enum IfMatch {
         let prefix = "\"issue-\(number)-v"
         guard tag.hasPrefix(prefix), tag.hasSuffix("\""), let version = Int(tag.dropFirst(prefix.count).dropLast()) else {
             if tag == "*" {
-                throw Problem(.etagRequired, detail: "If-Match: * would overwrite whatever is there; send the ETag of the version you edited",
-                              errors: [.init(field: "If-Match", detail: "send the ETag from GET /v1/issues/\(number)")])
+                throw Problem(
+                    .etagRequired, detail: "If-Match: * would overwrite whatever is there; send the ETag of the version you edited",
+                    errors: [.init(field: "If-Match", detail: "send the ETag from GET /v1/issues/\(number)")])
             }
             // Not an entity tag at all (`0`, an empty value): a malformed request, not a stale one.
             let opaque = tag.hasPrefix("W/") ? String(tag.dropFirst(2)) : tag
             guard opaque.count >= 2, opaque.hasPrefix("\""), opaque.hasSuffix("\"") else {
-                throw Problem.invalid("If-Match", "'\(tag)' is not an ETag; send the ETag from GET /v1/issues/\(number), such as \"issue-\(number)-v1\"")
+                throw Problem.invalid(
+                    "If-Match", "'\(tag)' is not an ETag; send the ETag from GET /v1/issues/\(number), such as \"issue-\(number)-v1\"")
             }
             // Another resource's tag: it cannot match the current version.
-            throw Problem(.staleVersion, detail: "If-Match \(tag) is not an ETag of issue #\(number); fetch it again",
-                          errors: [.init(field: "If-Match", detail: "expected the ETag from GET /v1/issues/\(number)")])
+            throw Problem(
+                .staleVersion, detail: "If-Match \(tag) is not an ETag of issue #\(number); fetch it again",
+                errors: [.init(field: "If-Match", detail: "expected the ETag from GET /v1/issues/\(number)")])
         }
         return version
     }
 }
 
 extension Problem {
-    static let preconditionRequired = Problem(.etagRequired, detail: "send If-Match with the ETag of the issue as you read it, so a concurrent edit is never overwritten",
+    static let preconditionRequired = Problem(
+        .etagRequired, detail: "send If-Match with the ETag of the issue as you read it, so a concurrent edit is never overwritten",
         errors: [.init(field: "If-Match", detail: "is required")])
 }
 

@@ -143,9 +143,10 @@ struct IssueRoutes: Sendable {
         try await store.requireVisible(number, for: principal)
         guard let expected = try IfMatch.version(request, issue: number, required: true) else { throw Problem.preconditionRequired }
         let patch = try await request.decodeJSON(Patch.self, context: context)
-        return try .issue(try await store.update(number, expectedVersion: expected, by: principal, try context.auditActor()) { issue in
-            patch.apply(to: issue)
-        })
+        return try .issue(
+            try await store.update(number, expectedVersion: expected, by: principal, try context.auditActor()) { issue in
+                patch.apply(to: issue)
+            })
     }
 
     func transition(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
@@ -154,8 +155,9 @@ struct IssueRoutes: Sendable {
         try await store.requireVisible(number, for: principal)
         let expected = try IfMatch.version(request, issue: number, required: false)
         let body = try await request.decodeJSON(TransitionBody.self, context: context)
-        let transition = IssueStore.Transition(to: body.to, answer: body.answer, duplicateOf: body.duplicateOf, comment: body.comment,
-                                               expectedVersion: expected)
+        let transition = IssueStore.Transition(
+            to: body.to, answer: body.answer, duplicateOf: body.duplicateOf, comment: body.comment,
+            expectedVersion: expected)
         return try .issue(try await store.transition(number, transition, by: principal, try context.auditActor()))
     }
 
@@ -167,7 +169,9 @@ struct IssueRoutes: Sendable {
     func listEvents(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
         let number = try context.id("number")
         let parameters = try QueryParameters(request, allowed: ["after", "limit"])
-        return try .json(try await events.events(number, after: try parameters.id("after"),
-                                                 limit: try parameters.int("limit", default: 100, range: 1...1000), for: try context.caller()))
+        return try .json(
+            try await events.events(
+                number, after: try parameters.id("after"),
+                limit: try parameters.int("limit", default: 100, range: 1...1000), for: try context.caller()))
     }
 }

@@ -25,8 +25,10 @@ struct IssueConversationRoutes: Sendable {
 
     func listComments(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
         let parameters = try QueryParameters(request, allowed: ["after", "limit"])
-        return try .json(try await comments.comments(try context.id("number"), after: try parameters.id("after"),
-                                                     limit: try parameters.int("limit", default: 100, range: 1...500), for: try context.caller()))
+        return try .json(
+            try await comments.comments(
+                try context.id("number"), after: try parameters.id("after"),
+                limit: try parameters.int("limit", default: 100, range: 1...500), for: try context.caller()))
     }
 
     func addComment(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {

@@ -65,8 +65,10 @@ enum IssueQuery {
 
     /// The request's own parameters merged over a saved query's (`saved_query=ID`), the
     /// request's winning where both name the same parameter.
-    static func parameters(_ request: Request, extra: Set<String>, savedQueries: SavedQueryStore,
-                           principal: Principal) async throws -> QueryParameters {
+    static func parameters(
+        _ request: Request, extra: Set<String>, savedQueries: SavedQueryStore,
+        principal: Principal
+    ) async throws -> QueryParameters {
         let own = try QueryParameters(request, allowed: filterNames.union(extra).union(["saved_query"]))
         guard let id = try own.id("saved_query") else { return own }
         let saved = try await savedQueries.query(id, for: principal)

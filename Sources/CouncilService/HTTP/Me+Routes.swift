@@ -15,7 +15,8 @@ struct MeRoutes: Sendable {
         _ = try QueryParameters(request, allowed: [])
         let principal = try context.caller()
         guard let account = try await accounts.account(principal.accountID),
-              let organization = try await organizations.organization(principal.organizationID) else {
+            let organization = try await organizations.organization(principal.organizationID)
+        else {
             throw Problem.invalidToken
         }
         return try .json(Me(account: account, organization: organization, permissions: Policy.capabilities(principal)))

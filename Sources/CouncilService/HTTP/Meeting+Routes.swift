@@ -81,8 +81,10 @@ struct MeetingRoutes: Sendable {
 
     func create(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(NewMeeting.self, context: context)
-        let meeting = try await store.create(MeetingDraft(number: body.number, heldOn: body.heldOn, title: body.title,
-                                                          attendeeIDs: body.attendeeIds ?? []), by: try context.auditActor())
+        let meeting = try await store.create(
+            MeetingDraft(
+                number: body.number, heldOn: body.heldOn, title: body.title,
+                attendeeIDs: body.attendeeIds ?? []), by: try context.auditActor())
         var response = try Response.json(meeting, status: .created)
         response.headers[.location] = "/v1/meetings/\(meeting.id)"
         return response
@@ -90,19 +92,23 @@ struct MeetingRoutes: Sendable {
 
     func update(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
         let patch = try await request.decodeJSON(MeetingPatch.self, context: context)
-        return try .json(try await store.update(try context.id("id"), by: try context.auditActor()) { meeting in
-            MeetingDraft(number: patch.number.apply(to: meeting.number), heldOn: patch.heldOn.apply(to: meeting.heldOn),
-                         title: patch.title.apply(to: meeting.title), state: patch.state.apply(to: meeting.state),
-                         attendeeIDs: patch.attendeeIds.apply(to: meeting.attendees.map(\.id)))
-        })
+        return try .json(
+            try await store.update(try context.id("id"), by: try context.auditActor()) { meeting in
+                MeetingDraft(
+                    number: patch.number.apply(to: meeting.number), heldOn: patch.heldOn.apply(to: meeting.heldOn),
+                    title: patch.title.apply(to: meeting.title), state: patch.state.apply(to: meeting.state),
+                    attendeeIDs: patch.attendeeIds.apply(to: meeting.attendees.map(\.id)))
+            })
     }
 
     func addItem(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(NewItem.self, context: context)
-        let draft = AgendaItemDraft(issueNumber: body.issueNumber, topic: body.topic, presenterID: body.presenterOrganizationId,
-                                    allottedMinutes: body.allottedMinutes ?? 10)
-        return try .json(try await store.addItem(try context.id("id"), draft, position: body.position, by: try context.auditActor()),
-                         status: .created)
+        let draft = AgendaItemDraft(
+            issueNumber: body.issueNumber, topic: body.topic, presenterID: body.presenterOrganizationId,
+            allottedMinutes: body.allottedMinutes ?? 10)
+        return try .json(
+            try await store.addItem(try context.id("id"), draft, position: body.position, by: try context.auditActor()),
+            status: .created)
     }
 
     func propose(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
@@ -112,17 +118,19 @@ struct MeetingRoutes: Sendable {
     func updateItem(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
         let patch = try await request.decodeJSON(ItemPatch.self, context: context)
         let meeting = try context.id("id"), item = try context.id("item")
-        return try .json(try await store.updateItem(meeting, item: item, position: patch.position, by: try context.auditActor()) { current in
-            var topic = current.topic
-            if case .set(let given) = patch.topic {
-                guard current.issue == nil else { throw Problem.invalid("topic", "an item linked to an issue takes the issue's title") }
-                topic = given
-            }
-            return AgendaItemDraft(issueNumber: current.issue?.number, topic: topic,
-                                   presenterID: patch.presenterOrganizationId.apply(to: current.presenter?.id),
-                                   allottedMinutes: patch.allottedMinutes.apply(to: current.allottedMinutes),
-                                   status: patch.status.apply(to: current.status), minutes: patch.minutes.apply(to: current.minutes))
-        })
+        return try .json(
+            try await store.updateItem(meeting, item: item, position: patch.position, by: try context.auditActor()) { current in
+                var topic = current.topic
+                if case .set(let given) = patch.topic {
+                    guard current.issue == nil else { throw Problem.invalid("topic", "an item linked to an issue takes the issue's title") }
+                    topic = given
+                }
+                return AgendaItemDraft(
+                    issueNumber: current.issue?.number, topic: topic,
+                    presenterID: patch.presenterOrganizationId.apply(to: current.presenter?.id),
+                    allottedMinutes: patch.allottedMinutes.apply(to: current.allottedMinutes),
+                    status: patch.status.apply(to: current.status), minutes: patch.minutes.apply(to: current.minutes))
+            })
     }
 
     func deleteItem(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
@@ -132,8 +140,10 @@ struct MeetingRoutes: Sendable {
 
     func decide(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(Decision.self, context: context)
-        return try .json(try await store.decide(try context.id("id"), item: try context.id("item"), decision: body.decision,
-                                                moveTo: body.moveTo, answer: body.answer, by: try context.caller(), try context.auditActor()))
+        return try .json(
+            try await store.decide(
+                try context.id("id"), item: try context.id("item"), decision: body.decision,
+                moveTo: body.moveTo, answer: body.answer, by: try context.caller(), try context.auditActor()))
     }
 
     func handout(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
@@ -147,8 +157,9 @@ struct MeetingRoutes: Sendable {
         let encoding = try parameters.value("encoding", as: CSVTextEncoding.self) ?? .utf8
         let meeting = try await store.meeting(try context.id("id"), scope: Policy.issueScope(try context.caller()))
         do {
-            return UploadedFile.csvResponse(try MeetingHandout.csv(meeting, encoding: encoding), encoding: encoding,
-                                            filename: "meeting-\(meeting.number).csv")
+            return UploadedFile.csvResponse(
+                try MeetingHandout.csv(meeting, encoding: encoding), encoding: encoding,
+                filename: "meeting-\(meeting.number).csv")
         } catch {
             throw Problem.unprocessable("encoding", error.description)
         }

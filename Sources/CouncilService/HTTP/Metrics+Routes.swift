@@ -10,9 +10,10 @@ struct MetricsRoutes: Sendable {
     init(registry: PrometheusCollectorRegistry, pool: DatabasePool) {
         self.registry = registry
         self.pool = pool
-        self.openConnections = registry.makeGauge(descriptor: MetricNameDescriptor(
-            namespace: "council", subsystem: "db_pool", metricName: "open", unitName: "connections",
-            helpText: "Database connections open (idle or leased)."))
+        self.openConnections = registry.makeGauge(
+            descriptor: MetricNameDescriptor(
+                namespace: "council", subsystem: "db_pool", metricName: "open", unitName: "connections",
+                helpText: "Database connections open (idle or leased)."))
     }
 
     func metrics(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {

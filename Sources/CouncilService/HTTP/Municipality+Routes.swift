@@ -40,9 +40,10 @@ struct MunicipalityRoutes: Sendable {
         if let body = cache?.lookup(code.rawValue) { return .json(encoded: body) }
         let generation = cache?.generation
         guard let municipality = try await store.municipality(code) else {
-            throw Problem.notFound(code.isPrefecture
-                ? "\(code) is a prefecture's code; see /v1/prefectures"
-                : "no municipality has the code \(code)")
+            throw Problem.notFound(
+                code.isPrefecture
+                    ? "\(code) is a prefecture's code; see /v1/prefectures"
+                    : "no municipality has the code \(code)")
         }
         let body = ByteBuffer(bytes: try JSONCoding.fast.encode(municipality))
         if let cache, let generation { cache.store(code.rawValue, body, readAt: generation) }
@@ -59,7 +60,9 @@ struct MunicipalityRoutes: Sendable {
         let report = try await store.importList(rows, encoding: decoded.encoding, dryRun: dryRun, by: try context.auditActor())
         // This daemon's readers see the import at once; others drop their copies on its NOTIFY.
         if !dryRun { cache?.invalidate() }
-        context.logger.info("municipality list import: \(report.inserted) inserted, \(report.updated) updated, \(report.unchanged) unchanged, \(report.deactivated) deactivated\(dryRun ? " (dry run)" : "")")
+        context.logger.info(
+            "municipality list import: \(report.inserted) inserted, \(report.updated) updated, \(report.unchanged) unchanged, \(report.deactivated) deactivated\(dryRun ? " (dry run)" : "")"
+        )
         return try .json(report)
     }
 }

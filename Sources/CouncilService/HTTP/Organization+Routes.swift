@@ -47,9 +47,10 @@ struct OrganizationRoutes: Sendable {
 
     func list(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
         let parameters = try QueryParameters(request, allowed: ["kind", "active", "limit", "offset"])
-        return try .json(try await store.organizations(
-            kind: try parameters.value("kind", as: OrganizationKind.self), active: try parameters.bool("active"),
-            page: try parameters.page()))
+        return try .json(
+            try await store.organizations(
+                kind: try parameters.value("kind", as: OrganizationKind.self), active: try parameters.bool("active"),
+                page: try parameters.page()))
     }
 
     func get(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
@@ -60,8 +61,9 @@ struct OrganizationRoutes: Sendable {
 
     func create(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(NewOrganization.self, context: context)
-        let draft = OrganizationDraft(kind: body.kind, category: body.category, ministry: body.ministry, name: body.name,
-                                      shortName: body.shortName, corporateNumber: body.corporateNumber, active: body.active ?? true)
+        let draft = OrganizationDraft(
+            kind: body.kind, category: body.category, ministry: body.ministry, name: body.name,
+            shortName: body.shortName, corporateNumber: body.corporateNumber, active: body.active ?? true)
         return try .json(try await store.create(draft, by: try context.auditActor()), status: .created)
     }
 

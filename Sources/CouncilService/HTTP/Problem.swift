@@ -69,14 +69,16 @@ public struct Problem: Error, Sendable, CustomStringConvertible {
 extension Problem {
     /// A bad query parameter, path parameter or body field: 400 naming it.
     static func invalid(_ field: String, _ detail: String) -> Problem {
-        Problem(.invalidParameter, detail: "\(field): \(detail)",
-                errors: [ProblemItem(field: field, detail: detail)])
+        Problem(
+            .invalidParameter, detail: "\(field): \(detail)",
+            errors: [ProblemItem(field: field, detail: detail)])
     }
 
     /// Well-formed input that breaks a rule of the domain: 422 naming the field.
     static func unprocessable(_ field: String, _ detail: String) -> Problem {
-        Problem(.ruleViolated, detail: "\(field): \(detail)",
-                errors: [ProblemItem(field: field, detail: detail)])
+        Problem(
+            .ruleViolated, detail: "\(field): \(detail)",
+            errors: [ProblemItem(field: field, detail: detail)])
     }
 
     static func notFound(_ detail: String) -> Problem {
@@ -85,7 +87,8 @@ extension Problem {
 
     static func rejectedFile(_ rejected: ImportRejected) -> Problem {
         let count = rejected.problems.count
-        return Problem(.invalidFile, detail: "\(count) problem\(count == 1 ? "" : "s") found; nothing was changed",
+        return Problem(
+            .invalidFile, detail: "\(count) problem\(count == 1 ? "" : "s") found; nothing was changed",
             errors: rejected.problems.map { ProblemItem(line: $0.line, column: $0.column, detail: $0.reason) })
     }
 

@@ -29,7 +29,8 @@ struct ProblemMiddleware: RouterMiddleware {
                 if !allowed.isEmpty {
                     var problem = Problem(
                         httpStatus: .methodNotAllowed,
-                        detail: "\(request.method) is not allowed on \(request.uri.path); allowed: \(allowed.map(\.rawValue).joined(separator: ", "))")
+                        detail: "\(request.method) is not allowed on \(request.uri.path); allowed: \(allowed.map(\.rawValue).joined(separator: ", "))"
+                    )
                     problem.headers[.allow] = allowed.map(\.rawValue).joined(separator: ", ")
                     return problem
                 }
@@ -44,7 +45,9 @@ struct ProblemMiddleware: RouterMiddleware {
         case let error as DatabaseError where error.isUniqueViolation:
             return Problem(.conflict, detail: ConstraintMessages.describe(error) ?? "this conflicts with an existing record")
         case let error as DatabaseError where error.isCheckViolation || error.isForeignKeyViolation:
-            return Problem(.constraint, detail: ConstraintMessages.describe(error) ?? "the change breaks a rule of the data (\(error.constraint ?? "constraint"))")
+            return Problem(
+                .constraint,
+                detail: ConstraintMessages.describe(error) ?? "the change breaks a rule of the data (\(error.constraint ?? "constraint"))")
         default:
             context.logger.error("unhandled error answering \(request.method) \(request.uri.path): \(String(reflecting: error))")
             return Problem(.internal, detail: "the server failed to answer; quote the request id when reporting it")

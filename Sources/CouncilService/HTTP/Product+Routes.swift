@@ -33,9 +33,10 @@ struct ProductRoutes: Sendable {
 
     func list(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
         let parameters = try QueryParameters(request, allowed: ["vendor", "business_area", "limit", "offset"])
-        return try .json(try await store.products(
-            vendor: try parameters.id("vendor"), businessArea: try parameters.value("business_area", as: BusinessArea.self),
-            page: try parameters.page()))
+        return try .json(
+            try await store.products(
+                vendor: try parameters.id("vendor"), businessArea: try parameters.value("business_area", as: BusinessArea.self),
+                page: try parameters.page()))
     }
 
     func get(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
@@ -62,11 +63,16 @@ struct ProductRoutes: Sendable {
         guard let product = try await store.product(id) else { throw Problem.notFound("no product \(id)") }
         try Policy.requireWriteFilings(of: product.vendorId, principal)
         let patch = try await request.decodeJSON(Patch.self, context: context)
-        guard let updated = try await store.update(id, by: try context.auditActor(), { current in
-            ProductDraft(vendorID: current.vendorId, name: patch.name.apply(to: current.name),
-                         businessAreas: patch.businessAreas.apply(to: current.businessAreas),
-                         version: patch.version.apply(to: current.version), notes: patch.notes.apply(to: current.notes))
-        }) else { throw Problem.notFound("no product \(id)") }
+        guard
+            let updated = try await store.update(
+                id, by: try context.auditActor(),
+                { current in
+                    ProductDraft(
+                        vendorID: current.vendorId, name: patch.name.apply(to: current.name),
+                        businessAreas: patch.businessAreas.apply(to: current.businessAreas),
+                        version: patch.version.apply(to: current.version), notes: patch.notes.apply(to: current.notes))
+                })
+        else { throw Problem.notFound("no product \(id)") }
         return try .json(updated)
     }
 }

@@ -31,7 +31,8 @@ struct QueryParameters {
             var utf8 = pair.utf8[...]
             while let byte = utf8.popFirst() {
                 if byte == UInt8(ascii: "%"), utf8.count >= 2,
-                   let value = UInt8(String(decoding: utf8.prefix(2), as: UTF8.self), radix: 16) {
+                    let value = UInt8(String(decoding: utf8.prefix(2), as: UTF8.self), radix: 16)
+                {
                     bytes.append(value)
                     utf8 = utf8.dropFirst(2)
                 } else {
@@ -93,8 +94,9 @@ struct QueryParameters {
     }
 
     func page() throws -> Page {
-        Page(limit: try int("limit", default: 100, range: 1...Page.maxLimit),
-             offset: try int("offset", default: 0, range: 0...Page.maxOffset))
+        Page(
+            limit: try int("limit", default: 100, range: 1...Page.maxLimit),
+            offset: try int("offset", default: 0, range: 0...Page.maxOffset))
     }
 }
 

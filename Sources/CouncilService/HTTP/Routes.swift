@@ -65,7 +65,8 @@ extension RouteTable {
             Endpoint(.get, "/v1/issues/{number}/comments", "listIssueComments", .authenticated, api.conversation.listComments),
             Endpoint(.post, "/v1/issues/{number}/comments", "createIssueComment", .authenticated, api.conversation.addComment),
             Endpoint(.patch, "/v1/issues/{number}/comments/{id}", "updateIssueComment", .authenticated, api.conversation.editComment),
-            Endpoint(.get, "/v1/issues/{number}/comments/{id}/revisions", "listIssueCommentRevisions", .authenticated, api.conversation.commentRevisions),
+            Endpoint(
+                .get, "/v1/issues/{number}/comments/{id}/revisions", "listIssueCommentRevisions", .authenticated, api.conversation.commentRevisions),
             Endpoint(.get, "/v1/issues/{number}/relations", "listIssueRelations", .authenticated, api.conversation.listRelations),
             Endpoint(.post, "/v1/issues/{number}/relations", "createIssueRelation", .authenticated, api.conversation.addRelation),
             Endpoint(.delete, "/v1/issues/{number}/relations/{kind}/{other}", "deleteIssueRelation", .authenticated, api.conversation.removeRelation),

@@ -54,8 +54,9 @@ struct SavedQueryRoutes: Sendable {
 
     func create(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(NewQuery.self, context: context)
-        let created = try await store.create(name: body.name, filters: try Self.filters(body.filters), shared: body.shared ?? false,
-                                             by: try context.caller(), try context.auditActor())
+        let created = try await store.create(
+            name: body.name, filters: try Self.filters(body.filters), shared: body.shared ?? false,
+            by: try context.caller(), try context.auditActor())
         var response = try Response.json(created, status: .created)
         response.headers[.location] = "/v1/saved-queries/\(created.id)"
         return response
@@ -66,9 +67,10 @@ struct SavedQueryRoutes: Sendable {
         var filters: [String: [String]]?
         if case .set(let given) = body.filters { filters = try Self.filters(given) }
         let newFilters = filters
-        return try .json(try await store.update(try context.id("id"), by: try context.caller(), try context.auditActor()) { current in
-            (body.name.apply(to: current.name), newFilters ?? current.filters, body.shared.apply(to: current.shared))
-        })
+        return try .json(
+            try await store.update(try context.id("id"), by: try context.caller(), try context.auditActor()) { current in
+                (body.name.apply(to: current.name), newFilters ?? current.filters, body.shared.apply(to: current.shared))
+            })
     }
 
     func delete(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {

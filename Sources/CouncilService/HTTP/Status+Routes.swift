@@ -59,9 +59,10 @@ struct StatusRoutes: Sendable {
         let principal = try context.caller()
         let upload = try await Spreadsheet.read(request, context: context, products: products)
         let rows = try StatusCSV.parse(upload.text, products: upload.products)
-        return try .json(try await store.importRows(rows, by: try context.auditActor(), dryRun: upload.dryRun) { product in
-            try Policy.requireWriteFilings(of: product.vendorId, principal)
-        })
+        return try .json(
+            try await store.importRows(rows, by: try context.auditActor(), dryRun: upload.dryRun) { product in
+                try Policy.requireWriteFilings(of: product.vendorId, principal)
+            })
     }
 
     func export(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {

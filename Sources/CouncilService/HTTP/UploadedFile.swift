@@ -8,7 +8,9 @@ enum UploadedFile {
             $0.trimmingCharacters(in: .whitespaces).lowercased()
         }
         guard let contentType, types.contains(contentType) else {
-            throw Problem(.unsupportedMediaType, detail: "send the file as \(types.joined(separator: " or ")), not \(request.headers[.contentType] ?? "no Content-Type")")
+            throw Problem(
+                .unsupportedMediaType,
+                detail: "send the file as \(types.joined(separator: " or ")), not \(request.headers[.contentType] ?? "no Content-Type")")
         }
         let buffer: ByteBuffer
         do {
@@ -23,7 +25,9 @@ enum UploadedFile {
     }
 
     /// A CSV upload decoded to text (UTF-8 or CP932); an undecodable file is a 422.
-    static func readText(_ request: Request, context: CouncilRequestContext, encoding: CSVTextEncoding) async throws -> (text: String, encoding: CSVTextEncoding) {
+    static func readText(
+        _ request: Request, context: CouncilRequestContext, encoding: CSVTextEncoding
+    ) async throws -> (text: String, encoding: CSVTextEncoding) {
         let data = try await read(request, context: context, accepting: ["text/csv", "application/octet-stream"])
         do {
             return try encoding.decode(data)

@@ -34,9 +34,13 @@ public enum AdoptionCSV {
                 productID = id
             } else if !value("製品").isEmpty {
                 let matches = byName[CSVTable.key(value("製品")).lowercased()] ?? []
-                if matches.count == 1 { productID = matches[0] }
-                else if matches.isEmpty { problem("製品", "no product named '\(value("製品"))' of yours") }
-                else { problem("製品", "'\(value("製品"))' names several vendors' products; give 製品ID") }
+                if matches.count == 1 {
+                    productID = matches[0]
+                } else if matches.isEmpty {
+                    problem("製品", "no product named '\(value("製品"))' of yours")
+                } else {
+                    problem("製品", "'\(value("製品"))' names several vendors' products; give 製品ID")
+                }
             } else {
                 problem("製品", "give the product (製品 or 製品ID)")
             }
@@ -45,7 +49,9 @@ public enum AdoptionCSV {
             var reason: AdoptionReason?
             if !value("事由").isEmpty {
                 reason = AdoptionReason(label: value("事由"))
-                if reason == nil { problem("事由", "'\(value("事由"))' is not one of \(AdoptionReason.allCases.map(\.japaneseLabel).joined(separator: ", "))") }
+                if reason == nil {
+                    problem("事由", "'\(value("事由"))' is not one of \(AdoptionReason.allCases.map(\.japaneseLabel).joined(separator: ", "))")
+                }
             }
             func month(_ column: String) -> YearMonth? {
                 guard !value(column).isEmpty else { return nil }
@@ -66,9 +72,12 @@ public enum AdoptionCSV {
                 problems += rowProblems
                 continue
             }
-            rows.append(AdoptionStore.Row(line: record.line, draft: AdoptionDraft(
-                dantaiCode: code, businessArea: area, productID: productID, plannedMonth: planned, state: state,
-                reason: reason, newTargetMonth: target, pmoCompletion: pmo, note: value("備考"))))
+            rows.append(
+                AdoptionStore.Row(
+                    line: record.line,
+                    draft: AdoptionDraft(
+                        dantaiCode: code, businessArea: area, productID: productID, plannedMonth: planned, state: state,
+                        reason: reason, newTargetMonth: target, pmoCompletion: pmo, note: value("備考"))))
         }
         try table.requireRows(parsed: rows.count, problems: problems)
         guard problems.isEmpty else { throw ImportRejected(problems: problems) }
@@ -77,10 +86,12 @@ public enum AdoptionCSV {
 
     public static func export(_ adoptions: [Adoption], encoding: CSVTextEncoding) throws(CSVTextEncoding.Undecodable) -> Data {
         let rows = adoptions.map { adoption in
-            [adoption.dantaiCode.rawValue, adoption.dantaiName, adoption.businessArea.japaneseName, String(adoption.productId),
-             adoption.productName, adoption.plannedMonth?.rawValue ?? "", adoption.state.japaneseLabel,
-             adoption.reason?.japaneseLabel ?? "", adoption.newTargetMonth?.rawValue ?? "",
-             adoption.pmoCompletion.map { "\($0)" } ?? "", adoption.note ?? ""]
+            [
+                adoption.dantaiCode.rawValue, adoption.dantaiName, adoption.businessArea.japaneseName, String(adoption.productId),
+                adoption.productName, adoption.plannedMonth?.rawValue ?? "", adoption.state.japaneseLabel,
+                adoption.reason?.japaneseLabel ?? "", adoption.newTargetMonth?.rawValue ?? "",
+                adoption.pmoCompletion.map { "\($0)" } ?? "", adoption.note ?? "",
+            ]
         }
         return try CSVWriter.encode(header: header, rows: rows, encoding: encoding)
     }

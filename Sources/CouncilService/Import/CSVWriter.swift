@@ -21,8 +21,10 @@ public enum CSVWriter {
 
     static func quote(_ field: String) -> String {
         // By scalar: "\r\n" is one Character, equal to neither "\r" nor "\n".
-        guard field.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-            || field.hasPrefix(" ") || field.hasSuffix(" ") else {
+        guard
+            field.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+                || field.hasPrefix(" ") || field.hasSuffix(" ")
+        else {
             return field
         }
         return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""

@@ -17,7 +17,9 @@ enum MarkdownText {
     /// Several lines kept as lines (minutes, decisions): each escaped; a line break is a hard
     /// break, and a blank line separates paragraphs. Leading spaces cannot make a code block.
     static func block(_ text: String) -> String {
-        let lines = text.replacingOccurrences(of: "\r\n", with: "\n").split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r" || $0 == "\u{2028}" || $0 == "\u{2029}" }
+        let lines = text.replacingOccurrences(of: "\r\n", with: "\n").split(omittingEmptySubsequences: false) {
+            $0 == "\n" || $0 == "\r" || $0 == "\u{2028}" || $0 == "\u{2029}"
+        }
         var paragraphs: [[String]] = [[]]
         for line in lines {
             let trimmed = line.drop { $0 == " " || $0 == "\t" || $0 == "\u{3000}" }
@@ -43,7 +45,8 @@ private extension Unicode.GeneralCategory {
     var isPunctuationOrSymbol: Bool {
         switch self {
         case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation, .finalPunctuation,
-             .otherPunctuation, .mathSymbol, .currencySymbol, .modifierSymbol, .otherSymbol: true
+            .otherPunctuation, .mathSymbol, .currencySymbol, .modifierSymbol, .otherSymbol:
+            true
         default: false
         }
     }

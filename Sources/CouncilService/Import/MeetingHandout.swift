@@ -22,7 +22,9 @@ enum MeetingHandout {
             lines += ["| 順 | 議題 | 課題 | 発表 | 時間 |", "|---:|---|---|---|---:|"]
             for (index, item) in items.enumerated() {
                 let issue = item.issue.map { "#\($0.number) \($0.state.japaneseLabel)" } ?? ""
-                lines.append("| \(index + 1) | \(subject(item, MarkdownText.inline)) | \(issue) | \(MarkdownText.inline(item.presenter?.name ?? "")) | \(item.allottedMinutes)分 |")
+                lines.append(
+                    "| \(index + 1) | \(subject(item, MarkdownText.inline)) | \(issue) | \(MarkdownText.inline(item.presenter?.name ?? "")) | \(item.allottedMinutes)分 |"
+                )
             }
             lines += ["", "所要時間 合計 \(items.map(\.allottedMinutes).reduce(0, +))分"]
         }
@@ -38,8 +40,10 @@ enum MeetingHandout {
 
     static func csv(_ meeting: Meeting, encoding: CSVTextEncoding) throws(CSVTextEncoding.Undecodable) -> Data {
         let rows = meeting.agenda.filter { $0.status == .confirmed }.enumerated().map { index, item in
-            [String(index + 1), subject(item), item.issue.map { "#\($0.number)" } ?? "", item.issue?.state.japaneseLabel ?? "",
-             item.presenter?.name ?? "", String(item.allottedMinutes), item.minutes ?? "", item.decision ?? ""]
+            [
+                String(index + 1), subject(item), item.issue.map { "#\($0.number)" } ?? "", item.issue?.state.japaneseLabel ?? "",
+                item.presenter?.name ?? "", String(item.allottedMinutes), item.minutes ?? "", item.decision ?? "",
+            ]
         }
         return try CSVWriter.encode(header: csvHeader, rows: rows, encoding: encoding)
     }

@@ -27,14 +27,20 @@ public enum StatusCSV {
                 product = id
             } else {
                 let matches = byName[CSVTable.key(value("製品")).lowercased()] ?? []
-                if matches.count == 1 { product = matches[0] }
-                else if matches.isEmpty { problem("製品", "no product named '\(value("製品"))' of yours") }
-                else { problem("製品", "'\(value("製品"))' names several vendors' products; give 製品ID") }
+                if matches.count == 1 {
+                    product = matches[0]
+                } else if matches.isEmpty {
+                    problem("製品", "no product named '\(value("製品"))' of yours")
+                } else {
+                    problem("製品", "'\(value("製品"))' names several vendors' products; give 製品ID")
+                }
             }
             let area = BusinessArea(matching: value("業務"))
             if area == nil { problem("業務", "'\(value("業務"))' is not one of the 20 business areas") }
             let stage = DevelopmentStage(label: value("段階"))
-            if stage == nil { problem("段階", "'\(value("段階"))' is not one of \(DevelopmentStage.allCases.map(\.japaneseLabel).joined(separator: ", "))") }
+            if stage == nil {
+                problem("段階", "'\(value("段階"))' is not one of \(DevelopmentStage.allCases.map(\.japaneseLabel).joined(separator: ", "))")
+            }
             let readiness = CloudReadiness(label: value("ガバメントクラウド対応"))
             if readiness == nil { problem("ガバメントクラウド対応", "'\(value("ガバメントクラウド対応"))' is not one of 未対応, 検証中, 対応済") }
             func date(_ column: String) -> CalendarDate? {
@@ -57,9 +63,12 @@ public enum StatusCSV {
                 continue
             }
             seen[key] = record.line
-            rows.append(Row(line: record.line, draft: StatusDraft(
-                productID: product, businessArea: area, stage: stage, specVersion: value("標準仕様書の版"), cloudReadiness: readiness,
-                plannedCompletion: completion, plannedAvailability: availability, note: value("備考"), regressionReason: value("後退理由"))))
+            rows.append(
+                Row(
+                    line: record.line,
+                    draft: StatusDraft(
+                        productID: product, businessArea: area, stage: stage, specVersion: value("標準仕様書の版"), cloudReadiness: readiness,
+                        plannedCompletion: completion, plannedAvailability: availability, note: value("備考"), regressionReason: value("後退理由"))))
         }
         try table.requireRows(parsed: rows.count, problems: problems)
         guard problems.isEmpty else { throw ImportRejected(problems: problems) }
@@ -67,10 +76,14 @@ public enum StatusCSV {
     }
 
     public static func export(_ reports: [StatusReport], encoding: CSVTextEncoding) throws(CSVTextEncoding.Undecodable) -> Data {
-        try CSVWriter.encode(header: header, rows: reports.map { report in
-            [String(report.productId), report.productName, report.businessArea.japaneseName, report.stage.japaneseLabel,
-             report.specVersion ?? "", report.cloudReadiness.japaneseLabel, report.plannedCompletion?.rawValue ?? "",
-             report.plannedAvailability?.rawValue ?? "", report.note ?? "", ""]
-        }, encoding: encoding)
+        try CSVWriter.encode(
+            header: header,
+            rows: reports.map { report in
+                [
+                    String(report.productId), report.productName, report.businessArea.japaneseName, report.stage.japaneseLabel,
+                    report.specVersion ?? "", report.cloudReadiness.japaneseLabel, report.plannedCompletion?.rawValue ?? "",
+                    report.plannedAvailability?.rawValue ?? "", report.note ?? "", "",
+                ]
+            }, encoding: encoding)
     }
 }

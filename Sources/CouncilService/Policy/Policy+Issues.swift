@@ -53,17 +53,22 @@ extension Policy {
     /// first, with `requireParticipant`). A restricted issue blocks another only when everyone who
     /// sees the blocked issue sees the blocker too: nobody is held back by an issue they can
     /// neither see nor remove.
-    public static func requireRelate(_ issue: IssueAccessFacts, _ kind: IssueRelationKind, _ other: IssueAccessFacts,
-                                     _ principal: Principal) throws {
+    public static func requireRelate(
+        _ issue: IssueAccessFacts, _ kind: IssueRelationKind, _ other: IssueAccessFacts,
+        _ principal: Principal
+    ) throws {
         try requireParticipant(issue, principal)
         guard isParticipant(other, principal) else {
             throw Problem.forbidden("relations are made by those who take part in both issues; you do not take part in #\(other.number)")
         }
         guard kind.stored.kind == "blocks", case let (blocker, blocked) = kind.stored.thisIsFrom ? (issue, other) : (other, issue),
-              let blockerAudience = audience(blocker) else { return }
+            let blockerAudience = audience(blocker)
+        else { return }
         guard let blockedAudience = audience(blocked), blockedAudience.isSubset(of: blockerAudience) else {
-            throw Problem.unprocessable("issue", "restricted #\(blocker.number) cannot block #\(blocked.number): "
-                                            + "some who see #\(blocked.number) cannot see #\(blocker.number)")
+            throw Problem.unprocessable(
+                "issue",
+                "restricted #\(blocker.number) cannot block #\(blocked.number): "
+                    + "some who see #\(blocked.number) cannot see #\(blocker.number)")
         }
     }
 

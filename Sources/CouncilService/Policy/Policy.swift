@@ -30,7 +30,11 @@ public enum Policy {
             capabilities.append("filings.write_all")
         }
         if principal.organizationKind == .vendor { capabilities.append("filings.write_own") }
-        if principal.isSecretariat { capabilities += ["accounts.read_all", "audit.read"] } else { capabilities.append("accounts.read_own_organization") }
+        if principal.isSecretariat {
+            capabilities += ["accounts.read_all", "audit.read"]
+        } else {
+            capabilities.append("accounts.read_own_organization")
+        }
         if principal.isSecretariatAdmin {
             capabilities += ["organizations.manage", "accounts.manage_all", "municipalities.import"]
         } else if principal.orgAdmin {
@@ -50,7 +54,8 @@ public enum Policy {
     /// administrators any. Liaisons follow their prefectures' 団体 and do not file for vendors.
     public static func requireWriteFilings(of vendor: Int, _ principal: Principal) throws {
         if principal.role == .liaison {
-            throw Problem.forbidden("liaisons file adoptions of their prefectures' 団体; products and development status are filed by vendors and the secretariat")
+            throw Problem.forbidden(
+                "liaisons file adoptions of their prefectures' 団体; products and development status are filed by vendors and the secretariat")
         }
         if principal.isSecretariat { return }
         guard principal.organizationKind == .vendor, principal.organizationID == vendor else {
@@ -102,8 +107,10 @@ public enum Policy {
     /// Tokens: your own, or those of accounts you manage.
     public static func requireManageTokens(of account: Account, _ principal: Principal) throws {
         guard canSee(account: account, principal) else { throw Problem.notFound("no account \(account.id)") }
-        guard principal.accountID == account.id
-            || canManageAccounts(of: account.organizationId, kind: account.organizationKind, principal) else {
+        guard
+            principal.accountID == account.id
+                || canManageAccounts(of: account.organizationId, kind: account.organizationKind, principal)
+        else {
             throw Problem.forbidden("you may manage only your own tokens")
         }
     }

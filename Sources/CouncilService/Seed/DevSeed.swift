@@ -29,8 +29,10 @@ public enum DevSeed {
 
     /// Seeds on one connection in one transaction; with `municipalities`, the MIC list is
     /// imported first (in the same transaction). VACUUM (ANALYZE) runs after the commit.
-    public static func run(on connection: Connection, scale: Scale, seed: Int,
-                           municipalities: [MunicipalityListRow]? = nil) throws -> Report {
+    public static func run(
+        on connection: Connection, scale: Scale, seed: Int,
+        municipalities: [MunicipalityListRow]? = nil
+    ) throws -> Report {
         let started = Date()
         try connection.execute(script: "BEGIN", name: "seed.begin")
         var report: Report
@@ -41,12 +43,14 @@ public enum DevSeed {
             try requireEmpty(connection)
             for step in steps(scale: scale, seed: seed) { try connection.query(step) }
             report = try summary(connection)
-            for (name, email) in [("admin", "seed-admin@example.jp"), ("vendor", "seed-vendor-1@example.jp"), ("observer", "seed-applic@example.jp")] {
+            for (name, email) in [("admin", "seed-admin@example.jp"), ("vendor", "seed-vendor-1@example.jp"), ("observer", "seed-applic@example.jp")]
+            {
                 let account: Int = try connection.query(Query("seed.account", "SELECT id FROM accounts WHERE email = \(email)")).single().decode("id")
                 report.tokens[name] = try TokenStore.issue(to: account, name: "seed", expiresAt: nil, by: .system, on: connection).secret
             }
-            try AuditStore.record(connection, .system, action: "dev.seed", entityType: "database", entityID: seed,
-                                  before: nil, after: ["issues": .number(Double(report.issues)), "seed": .number(Double(seed))])
+            try AuditStore.record(
+                connection, .system, action: "dev.seed", entityType: "database", entityID: seed,
+                before: nil, after: ["issues": .number(Double(report.issues)), "seed": .number(Double(seed))])
             try connection.execute(script: "COMMIT", name: "seed.commit")
         } catch {
             if connection.isOpen { try? connection.execute(script: "ROLLBACK", name: "seed.rollback") }
@@ -61,13 +65,17 @@ public enum DevSeed {
 
     static func summary(_ connection: Connection) throws -> Report {
         var report = Report()
-        let counts = try connection.query(Query("seed.counts", """
-            SELECT (SELECT count(*) FROM organizations) AS organizations, (SELECT count(*) FROM products) AS products,
-                   (SELECT count(*) FROM adoptions) AS adoptions,
-                   (SELECT count(*) FROM adoptions WHERE state = 'specified_support') AS specified_support,
-                   (SELECT count(*) FROM issues) AS issues, (SELECT count(*) FROM issue_municipalities) AS links,
-                   (SELECT count(*) FROM issue_comments) AS comments, (SELECT count(*) FROM meetings) AS meetings
-            """)).single()
+        let counts = try connection.query(
+            Query(
+                "seed.counts",
+                """
+                SELECT (SELECT count(*) FROM organizations) AS organizations, (SELECT count(*) FROM products) AS products,
+                       (SELECT count(*) FROM adoptions) AS adoptions,
+                       (SELECT count(*) FROM adoptions WHERE state = 'specified_support') AS specified_support,
+                       (SELECT count(*) FROM issues) AS issues, (SELECT count(*) FROM issue_municipalities) AS links,
+                       (SELECT count(*) FROM issue_comments) AS comments, (SELECT count(*) FROM meetings) AS meetings
+                """)
+        ).single()
         report.organizations = try counts.decode("organizations")
         report.products = try counts.decode("products")
         report.adoptions = try counts.decode("adoptions")
@@ -80,12 +88,17 @@ public enum DevSeed {
     }
 
     static func requireEmpty(_ connection: Connection) throws {
-        let held: Int = try connection.query(Query("seed.existing", """
-            SELECT (SELECT count(*) FROM organizations) + (SELECT count(*) FROM products) + (SELECT count(*) FROM adoptions)
-                 + (SELECT count(*) FROM issues) + (SELECT count(*) FROM meetings) AS n
-            """)).single().decode("n")
+        let held: Int = try connection.query(
+            Query(
+                "seed.existing",
+                """
+                SELECT (SELECT count(*) FROM organizations) + (SELECT count(*) FROM products) + (SELECT count(*) FROM adoptions)
+                     + (SELECT count(*) FROM issues) + (SELECT count(*) FROM meetings) AS n
+                """)
+        ).single().decode("n")
         guard held == 0 else {
-            throw ConfigurationError("the database already holds \(held) organizations, products, adoptions, issues or meetings; seed only a fresh database")
+            throw ConfigurationError(
+                "the database already holds \(held) organizations, products, adoptions, issues or meetings; seed only a fresh database")
         }
         let municipalities: Int = try connection.query(Query("seed.municipalities", "SELECT count(*) AS n FROM municipalities")).single().decode("n")
         guard municipalities > 0 else { throw ConfigurationError("no municipalities: import the MIC list first (--municipalities FILE)") }
@@ -93,26 +106,36 @@ public enum DevSeed {
 
     /// Titles, bodies and comments are picked from these; their search keys are computed here,
     /// by the same function the daemon uses, so `q` finds seeded text exactly as it finds typed text.
-    static let subjects = ["帳票レイアウト", "データ移行", "ガバメントクラウド接続", "標準仕様書の解釈", "文字コード変換", "外字の扱い",
-                           "住民記録との連携", "宛名番号", "税額計算", "手数料の改定", "移行日程", "運用保守の体制"]
+    static let subjects = [
+        "帳票レイアウト", "データ移行", "ガバメントクラウド接続", "標準仕様書の解釈", "文字コード変換", "外字の扱い",
+        "住民記録との連携", "宛名番号", "税額計算", "手数料の改定", "移行日程", "運用保守の体制",
+    ]
     static let concerns = ["の変更について", "に関する質問", "の遅延", "への対応方針", "で不具合が発生", "の費用負担"]
-    static let bodies = ["標準仕様書の記載と現行運用が合わず、移行後の業務に支障が出る見込みです。",
-                         "ガバメントクラウドへの接続試験で想定外の遅延が発生しています。",
-                         "データ移行の際に外字の扱いを統一する必要があります。",
-                         "帳票の様式変更により、自治体側の確認作業が増えています。"]
-    static let comments = ["事務局で確認します。", "同様の事象が他団体でも発生しています。", "仕様書の改定を検討しています。",
-                           "移行計画を見直しました。", "次回の協議会で議題にします。", "ベンダーとして対応方針をまとめました。"]
+    static let bodies = [
+        "標準仕様書の記載と現行運用が合わず、移行後の業務に支障が出る見込みです。",
+        "ガバメントクラウドへの接続試験で想定外の遅延が発生しています。",
+        "データ移行の際に外字の扱いを統一する必要があります。",
+        "帳票の様式変更により、自治体側の確認作業が増えています。",
+    ]
+    static let comments = [
+        "事務局で確認します。", "同様の事象が他団体でも発生しています。", "仕様書の改定を検討しています。",
+        "移行計画を見直しました。", "次回の協議会で議題にします。", "ベンダーとして対応方針をまとめました。",
+    ]
 
     static func steps(scale: Scale, seed: Int) -> [Query] {
         let titles = subjects.flatMap { subject in concerns.map { subject + $0 } }
         let titleKeys = titles.map(IssueSearchKey.make), bodyKeys = bodies.map(IssueSearchKey.make), commentKeys = comments.map(IssueSearchKey.make)
         let salt = seed &* 7919
         return [
-            Query("seed.random", """
+            Query(
+                "seed.random",
+                """
                 CREATE FUNCTION pg_temp.rnd(n bigint, purpose int, salt int) RETURNS float8 LANGUAGE sql IMMUTABLE AS
                 $$ SELECT (hashint8extended(n, purpose::bigint * 1000003 + salt) & 2147483647)::float8 / 2147483648.0 $$
                 """),
-            Query("seed.organizations", """
+            Query(
+                "seed.organizations",
+                """
                 WITH s AS (INSERT INTO organizations (kind, name, short_name) VALUES ('secretariat', 'デジタル庁 地方業務システム基盤チーム', '地方業務T')),
                      a AS (INSERT INTO organizations (kind, category, name, short_name)
                            VALUES ('observer', 'association', 'APPLIC', 'APPLIC'), ('observer', 'association', 'JISA', 'JISA'),
@@ -123,11 +146,15 @@ public enum DevSeed {
                 SELECT 'vendor', format('ベンダー%s株式会社', lpad(g::text, 3, '0')), format('V%s', lpad(g::text, 3, '0'))
                 FROM generate_series(1, \(scale.vendors)) AS g
                 """),
-            Query("seed.vendors", """
+            Query(
+                "seed.vendors",
+                """
                 CREATE TEMP TABLE seed_vendors ON COMMIT DROP AS
                 SELECT substr(short_name, 2)::int AS rank, id FROM organizations WHERE kind = 'vendor'
                 """),
-            Query("seed.accounts", """
+            Query(
+                "seed.accounts",
+                """
                 INSERT INTO accounts (organization_id, display_name, email, role, org_admin)
                 SELECT o.id, o.short_name || ' 担当',
                        CASE WHEN o.kind = 'secretariat' THEN 'seed-admin@example.jp'
@@ -136,16 +163,22 @@ public enum DevSeed {
                        CASE WHEN o.kind = 'secretariat' THEN 'admin' ELSE 'member' END, o.kind <> 'secretariat'
                 FROM organizations o
                 """),
-            Query("seed.products", """
+            Query(
+                "seed.products",
+                """
                 INSERT INTO products (vendor_id, name, version)
                 SELECT v.id, format('V%s 標準システム %s', lpad(v.rank::text, 3, '0'), p), '1.' || p FROM seed_vendors v CROSS JOIN generate_series(1, 2) AS p
                 """),
-            Query("seed.productAreas", """
+            Query(
+                "seed.productAreas",
+                """
                 INSERT INTO product_business_areas (product_id, business_area) SELECT p.id, b.slug FROM products p CROSS JOIN business_areas b
                 """),
             // The systems: every municipality × area, every prefecture × the areas it runs;
             // a deterministic sample of them sized to the scale. The top five vendors hold ~60%.
-            Query("seed.adoptions", """
+            Query(
+                "seed.adoptions",
+                """
                 WITH systems AS (
                     SELECT row_number() OVER (ORDER BY code, area) AS n, code, area FROM (
                         SELECT m.code, b.slug AS area FROM municipalities m CROSS JOIN business_areas b WHERE m.active
@@ -173,15 +206,21 @@ public enum DevSeed {
                        CASE WHEN c.state = 'delayed' THEN DATE '2027-03-01' END, round((c.r5 * 100)::numeric, 2)
                 FROM chosen c
                 """),
-            Query("seed.adoptionHistory", """
+            Query(
+                "seed.adoptionHistory",
+                """
                 INSERT INTO adoption_history (adoption_id, product_id, planned_month, state, reason, new_target_month, pmo_completion)
                 SELECT id, product_id, planned_month, state, reason, new_target_month, pmo_completion FROM adoptions
                 """),
-            Query("seed.municipalityIndex", """
+            Query(
+                "seed.municipalityIndex",
+                """
                 CREATE TEMP TABLE seed_munis ON COMMIT DROP AS
                 SELECT (row_number() OVER (ORDER BY code)) - 1 AS idx, code FROM municipalities WHERE active
                 """),
-            Query("seed.issueBase", """
+            Query(
+                "seed.issueBase",
+                """
                 CREATE TEMP TABLE seed_issues ON COMMIT DROP AS
                 SELECT g AS number, pg_temp.rnd(g, 10, \(salt)) AS r_reporter, pg_temp.rnd(g, 11, \(salt)) AS r_title,
                        pg_temp.rnd(g, 12, \(salt)) AS r_state, pg_temp.rnd(g, 13, \(salt)) AS r_severity, pg_temp.rnd(g, 14, \(salt)) AS r_misc,
@@ -189,7 +228,9 @@ public enum DevSeed {
                        pg_temp.rnd(g, 18, \(salt)) AS r_comments, pg_temp.rnd(g, 19, \(salt)) AS r_area
                 FROM generate_series(1, \(scale.issues)) AS g
                 """),
-            Query("seed.comments", """
+            Query(
+                "seed.comments",
+                """
                 CREATE TEMP TABLE seed_comments ON COMMIT DROP AS
                 SELECT i.number, c AS ordinal, (\(comments)::text[])[1 + floor(pg_temp.rnd(i.number * 100 + c, 20, \(salt)) * \(comments.count))::int] AS body,
                        (\(commentKeys)::text[])[1 + floor(pg_temp.rnd(i.number * 100 + c, 20, \(salt)) * \(comments.count))::int] AS search_key
@@ -197,7 +238,9 @@ public enum DevSeed {
                 """),
             // Temporary tables have no statistics until analyzed; without them the joins below plan badly.
             Query("seed.analyzeTemp", "ANALYZE seed_vendors, seed_issues, seed_comments"),
-            Query("seed.issues", """
+            Query(
+                "seed.issues",
+                """
                 WITH comment_keys AS (
                     SELECT number, string_agg(search_key, E'\\n' ORDER BY ordinal) AS keys FROM seed_comments GROUP BY number),
                 shaped AS (
@@ -237,20 +280,26 @@ public enum DevSeed {
                 ORDER BY r.number
                 """),
             Query("seed.issueCounter", "UPDATE issue_number_counter SET last = (SELECT coalesce(max(number), 0) FROM issues)"),
-            Query("seed.issueVendors", """
+            Query(
+                "seed.issueVendors",
+                """
                 INSERT INTO issue_vendors (issue_number, vendor_id)
                 SELECT i.number, a.organization_id FROM issues i JOIN accounts a ON a.id = i.reporter_account_id JOIN seed_vendors v ON v.id = a.organization_id
                 UNION
                 SELECT s.number, v.id FROM seed_issues s JOIN seed_vendors v
                   ON v.rank = 1 + floor(s.r_misc * \(scale.vendors))::int WHERE s.r_area < 0.3 OR s.r_reporter >= 0.85
                 """),
-            Query("seed.issueAreas", """
+            Query(
+                "seed.issueAreas",
+                """
                 INSERT INTO issue_business_areas (issue_number, business_area)
                 SELECT s.number, b.slug FROM seed_issues s JOIN business_areas b ON b.sort_order = 1 + floor(s.r_area * 20)::int
                 UNION
                 SELECT s.number, b.slug FROM seed_issues s JOIN business_areas b ON b.sort_order = 1 + floor(s.r_misc * 20)::int WHERE s.r_severity < 0.3
                 """),
-            Query("seed.issueMunicipalities", """
+            Query(
+                "seed.issueMunicipalities",
+                """
                 WITH counts AS (SELECT count(*) AS n FROM seed_munis)
                 INSERT INTO issue_municipalities (issue_number, dantai_code, impact)
                 SELECT s.number, m.code,
@@ -260,7 +309,9 @@ public enum DevSeed {
                 CROSS JOIN LATERAL generate_series(0, least(floor(s.r_links * (2 * \(scale.linksPerIssue) - 1))::int, counts.n - 1)) AS k
                 JOIN seed_munis m ON m.idx = (floor(s.r_start * counts.n)::bigint + k) % counts.n
                 """),
-            Query("seed.commentRows", """
+            Query(
+                "seed.commentRows",
+                """
                 INSERT INTO issue_comments (issue_number, author_account_id, author_organization_id, body, search_key, created_at, updated_at)
                 SELECT c.number, a.id, a.organization_id, c.body, c.search_key, i.created_at + make_interval(hours => c.ordinal),
                        i.created_at + make_interval(hours => c.ordinal)
@@ -269,16 +320,22 @@ public enum DevSeed {
                                                ELSE (SELECT min(x.id) FROM accounts x WHERE x.email = 'seed-admin@example.jp') END
                 ORDER BY c.number, c.ordinal
                 """),
-            Query("seed.events", """
+            Query(
+                "seed.events",
+                """
                 INSERT INTO issue_events (issue_number, at, actor_account_id, actor_organization_id, kind, new_value)
                 SELECT number, created_at, reporter_account_id, reporter_organization_id, 'created', to_jsonb(title) FROM issues ORDER BY number
                 """),
-            Query("seed.meetings", """
+            Query(
+                "seed.meetings",
+                """
                 INSERT INTO meetings (number, held_on, title, state)
                 SELECT g, DATE '2026-12-03' - (\(scale.meetings) - g) * 7, '事業者協議会', CASE WHEN g < \(scale.meetings) THEN 'held' ELSE 'planned' END
                 FROM generate_series(1, \(scale.meetings)) AS g
                 """),
-            Query("seed.agenda", """
+            Query(
+                "seed.agenda",
+                """
                 INSERT INTO agenda_items (meeting_id, position, issue_number, presenter_organization_id, allotted_minutes, minutes, decision, decided_at)
                 SELECT m.id, k, i.number, i.reporter_organization_id, 15,
                        CASE WHEN m.state = 'held' THEN '論点を確認した。' END, CASE WHEN m.state = 'held' THEN '継続して検討する。' END,

@@ -17,20 +17,30 @@ public struct AccountStore: Sendable {
             if let role { conditions.append("a.role = \(role)") }
             if let active { conditions.append("a.active = \(active)") }
             let filter = SQL.joined(conditions, separator: " AND ")
-            let rows = try connection.query(Query("accounts.list", """
-                SELECT \(Self.columns) FROM accounts a JOIN organizations o ON o.id = a.organization_id
-                WHERE \(filter) ORDER BY a.id LIMIT \(page.limit) OFFSET \(page.offset)
-                """)).rows
-            let total: Int = try connection.query(Query("accounts.count", """
-                SELECT count(*) AS n FROM accounts a WHERE \(filter)
-                """)).single().decode("n")
+            let rows = try connection.query(
+                Query(
+                    "accounts.list",
+                    """
+                    SELECT \(Self.columns) FROM accounts a JOIN organizations o ON o.id = a.organization_id
+                    WHERE \(filter) ORDER BY a.id LIMIT \(page.limit) OFFSET \(page.offset)
+                    """)
+            ).rows
+            let total: Int = try connection.query(
+                Query(
+                    "accounts.count",
+                    """
+                    SELECT count(*) AS n FROM accounts a WHERE \(filter)
+                    """)
+            ).single().decode("n")
             return Paged(items: try rows.map(Self.account), total: total, limit: page.limit, offset: page.offset)
         }
     }
 
     /// Creates an account; `authorize` sees the organization (locked) and may refuse.
-    public func create(_ draft: AccountDraft, by actor: AuditActor,
-                       authorize: @escaping @Sendable (Organization) throws -> Void) async throws -> Account {
+    public func create(
+        _ draft: AccountDraft, by actor: AuditActor,
+        authorize: @escaping @Sendable (Organization) throws -> Void
+    ) async throws -> Account {
         try draft.validate()
         return try await pool.withTransaction { connection in
             guard let organization = try OrganizationStore.fetch(draft.organizationID, on: connection, lock: true) else {
@@ -40,36 +50,47 @@ public struct AccountStore: Sendable {
             guard organization.active else {
                 throw Problem.invalid("organization_id", "\(organization.name) is inactive and takes no new accounts")
             }
-            let id: Int = try connection.query(Query("accounts.insert", """
-                INSERT INTO accounts (organization_id, display_name, email, role, org_admin, active)
-                VALUES (\(draft.organizationID), \(draft.displayName), \(draft.email), \(draft.role), \(draft.orgAdmin), \(draft.active))
-                RETURNING id
-                """)).single().decode("id")
+            let id: Int = try connection.query(
+                Query(
+                    "accounts.insert",
+                    """
+                    INSERT INTO accounts (organization_id, display_name, email, role, org_admin, active)
+                    VALUES (\(draft.organizationID), \(draft.displayName), \(draft.email), \(draft.role), \(draft.orgAdmin), \(draft.active))
+                    RETURNING id
+                    """)
+            ).single().decode("id")
             try Self.replacePrefectures(id, draft.prefectures, on: connection)
             let created = try Self.fetch(id, on: connection, lock: false)!
-            try AuditStore.record(connection, actor, action: "account.create", entityType: "account", entityID: id,
-                                  before: nil, after: try JSONValue.fields(of: created))
+            try AuditStore.record(
+                connection, actor, action: "account.create", entityType: "account", entityID: id,
+                before: nil, after: try JSONValue.fields(of: created))
             return created
         }
     }
 
     /// Applies `change` to the locked current account; writes and audits only if something changed.
-    public func update(_ id: Int, by actor: AuditActor,
-                       _ change: @escaping @Sendable (Account) throws -> AccountDraft) async throws -> Account? {
+    public func update(
+        _ id: Int, by actor: AuditActor,
+        _ change: @escaping @Sendable (Account) throws -> AccountDraft
+    ) async throws -> Account? {
         try await pool.withTransaction { connection in
             guard let current = try Self.fetch(id, on: connection, lock: true) else { return nil }
             let draft = try change(current)
             guard draft != AccountDraft(current) else { return current }
             try draft.validate()
-            try connection.query(Query("accounts.update", """
-                UPDATE accounts SET display_name = \(draft.displayName), email = \(draft.email), role = \(draft.role),
-                    org_admin = \(draft.orgAdmin), active = \(draft.active), updated_at = now()
-                WHERE id = \(id)
-                """))
+            try connection.query(
+                Query(
+                    "accounts.update",
+                    """
+                    UPDATE accounts SET display_name = \(draft.displayName), email = \(draft.email), role = \(draft.role),
+                        org_admin = \(draft.orgAdmin), active = \(draft.active), updated_at = now()
+                    WHERE id = \(id)
+                    """))
             try Self.replacePrefectures(id, draft.prefectures, on: connection)
             let updated = try Self.fetch(id, on: connection, lock: false)!
-            try AuditStore.record(connection, actor, action: "account.update", entityType: "account", entityID: id,
-                                  before: try JSONValue.fields(of: current), after: try JSONValue.fields(of: updated))
+            try AuditStore.record(
+                connection, actor, action: "account.update", entityType: "account", entityID: id,
+                before: try JSONValue.fields(of: current), after: try JSONValue.fields(of: updated))
             return updated
         }
     }
@@ -77,18 +98,25 @@ public struct AccountStore: Sendable {
     static func replacePrefectures(_ account: Int, _ prefectures: [PrefectureCode], on connection: Connection) throws {
         try connection.query(Query("accounts.clearPrefectures", "DELETE FROM liaison_prefectures WHERE account_id = \(account)"))
         guard !prefectures.isEmpty else { return }
-        try connection.query(Query("accounts.setPrefectures", """
-            INSERT INTO liaison_prefectures (account_id, prefecture_code)
-            SELECT \(account), code FROM unnest(\(prefectures.map(\.rawValue))::text[]) AS code
-            """))
+        try connection.query(
+            Query(
+                "accounts.setPrefectures",
+                """
+                INSERT INTO liaison_prefectures (account_id, prefecture_code)
+                SELECT \(account), code FROM unnest(\(prefectures.map(\.rawValue))::text[]) AS code
+                """))
     }
 
     static func fetch(_ id: Int, on connection: Connection, lock: Bool) throws -> Account? {
         let lockClause: SQL = lock ? "FOR UPDATE OF a" : ""
-        return try connection.query(Query("accounts.byID", """
-            SELECT \(columns) FROM accounts a JOIN organizations o ON o.id = a.organization_id
-            WHERE a.id = \(id) \(lockClause)
-            """)).first.map(account)
+        return try connection.query(
+            Query(
+                "accounts.byID",
+                """
+                SELECT \(columns) FROM accounts a JOIN organizations o ON o.id = a.organization_id
+                WHERE a.id = \(id) \(lockClause)
+                """)
+        ).first.map(account)
     }
 
     static let columns: SQL = """

@@ -47,32 +47,46 @@ public struct AdoptionStore: Sendable {
         }
     }
 
-    static func apply(_ rows: [Row], by actor: AuditActor, authorize: Authorize, dryRun: Bool,
-                      on connection: Connection) throws -> Outcome {
+    static func apply(
+        _ rows: [Row], by actor: AuditActor, authorize: Authorize, dryRun: Bool,
+        on connection: Connection
+    ) throws -> Outcome {
         // Adoption writes are serialized: a bulk import and a single filing never interleave.
         try connection.execute(script: "LOCK TABLE adoptions IN SHARE ROW EXCLUSIVE MODE", name: "adoptions.lock")
         let codes = Array(Set(rows.map(\.draft.dantaiCode.rawValue)))
         var dantai: [String: (active: Bool, isPrefecture: Bool)] = [:]
-        for row in try connection.query(Query("adoptions.dantai", """
-            SELECT code, active, false AS is_prefecture FROM municipalities WHERE code = ANY (\(codes)::text[])
-            UNION ALL
-            SELECT dantai_code, true, true FROM prefectures WHERE dantai_code = ANY (\(codes)::text[])
-            """)).rows {
+        for row in try connection.query(
+            Query(
+                "adoptions.dantai",
+                """
+                SELECT code, active, false AS is_prefecture FROM municipalities WHERE code = ANY (\(codes)::text[])
+                UNION ALL
+                SELECT dantai_code, true, true FROM prefectures WHERE dantai_code = ANY (\(codes)::text[])
+                """)
+        ).rows {
             dantai[try row.decode("code")] = (try row.decode("active"), try row.decode("is_prefecture"))
         }
         var products: [Int: (vendor: Int, name: String, areas: Set<String>)] = [:]
-        for row in try connection.query(Query("adoptions.products", """
-            SELECT p.id, p.vendor_id, p.name, ARRAY(SELECT business_area FROM product_business_areas c WHERE c.product_id = p.id)::text[] AS areas
-            FROM products p WHERE p.id = ANY (\(Array(Set(rows.map(\.draft.productID))))::bigint[])
-            """)).rows {
+        for row in try connection.query(
+            Query(
+                "adoptions.products",
+                """
+                SELECT p.id, p.vendor_id, p.name, ARRAY(SELECT business_area FROM product_business_areas c WHERE c.product_id = p.id)::text[] AS areas
+                FROM products p WHERE p.id = ANY (\(Array(Set(rows.map(\.draft.productID))))::bigint[])
+                """)
+        ).rows {
             products[try row.decode("id")] = (try row.decode("vendor_id"), try row.decode("name"), Set(try row.decode("areas", as: [String].self)))
         }
         var existing: [String: Adoption] = [:]
-        for row in try connection.query(Query("adoptions.existing", """
-            SELECT \(columns) FROM adoptions a \(joins)
-            WHERE (a.dantai_code, a.business_area) IN (
-                SELECT * FROM unnest(\(rows.map(\.draft.dantaiCode.rawValue))::text[], \(rows.map(\.draft.businessArea.rawValue))::text[]))
-            """)).rows {
+        for row in try connection.query(
+            Query(
+                "adoptions.existing",
+                """
+                SELECT \(columns) FROM adoptions a \(joins)
+                WHERE (a.dantai_code, a.business_area) IN (
+                    SELECT * FROM unnest(\(rows.map(\.draft.dantaiCode.rawValue))::text[], \(rows.map(\.draft.businessArea.rawValue))::text[]))
+                """)
+        ).rows {
             let adoption = try adoption(row)
             existing[adoption.dantaiCode.rawValue + "/" + adoption.businessArea.rawValue] = adoption
         }
@@ -137,45 +151,48 @@ public struct AdoptionStore: Sendable {
         let drafts = changed.map(\.row.draft)
         // One statement: the upsert, a history row per adoption, and an audit row per adoption
         // whose changes PostgreSQL derives from the rows before and after (no JSON per row on the wire).
-        try connection.query(Query("adoptions.upsert", """
-            WITH incoming AS (
-                SELECT * FROM unnest(\(drafts.map(\.dantaiCode.rawValue))::text[], \(drafts.map(\.businessArea.rawValue))::text[],
-                                     \(drafts.map(\.productID))::bigint[], \(NullableArray(drafts.map(\.plannedMonth)))::date[],
-                                     \(drafts.map(\.state.rawValue))::text[], \(NullableArray(drafts.map { $0.reason?.rawValue }))::text[],
-                                     \(NullableArray(drafts.map(\.newTargetMonth)))::date[],
-                                     \(NullableArray(drafts.map { $0.pmoCompletion.map { "\($0)" } }))::numeric[],
-                                     \(NullableArray(drafts.map(\.note)))::text[])
-                    AS i(dantai_code, business_area, product_id, planned_month, state, reason, new_target_month, pmo_completion, note)
-            ), previous AS (
-                SELECT a.* FROM adoptions a JOIN incoming i ON i.dantai_code = a.dantai_code AND i.business_area = a.business_area
-            ), written AS (
-                INSERT INTO adoptions AS a (dantai_code, business_area, product_id, planned_month, state, reason, new_target_month,
-                                            pmo_completion, note)
-                SELECT * FROM incoming
-                ON CONFLICT (dantai_code, business_area) DO UPDATE
-                    SET product_id = excluded.product_id, planned_month = excluded.planned_month, state = excluded.state,
-                        reason = excluded.reason, new_target_month = excluded.new_target_month,
-                        pmo_completion = excluded.pmo_completion, note = excluded.note, updated_at = now()
-                RETURNING a.*
-            ), history AS (
-                INSERT INTO adoption_history (adoption_id, actor_account_id, product_id, planned_month, state, reason,
-                                              new_target_month, pmo_completion, note)
-                SELECT id, \(actor.accountID)::bigint, product_id, planned_month, state, reason, new_target_month, pmo_completion, note
-                FROM written
-            )
-            INSERT INTO audit_log (actor_account_id, actor_organization_id, action, entity_type, entity_id, changes, request_id,
-                                   client_request_id)
-            SELECT \(actor.accountID)::bigint, \(actor.organizationID)::bigint, 'adoption.file', 'adoption', w.id::text,
-                   (SELECT coalesce(jsonb_object_agg(after.key,
-                               CASE WHEN p.id IS NULL THEN jsonb_build_object('new', after.value)
-                                    ELSE jsonb_build_object('old', before.value, 'new', after.value) END), '{}')
-                    FROM jsonb_each(adoption_audit_fields(w)) AS after
-                    LEFT JOIN jsonb_each(CASE WHEN p.id IS NULL THEN '{}'::jsonb ELSE adoption_audit_fields(p) END) AS before
-                           ON before.key = after.key
-                    WHERE before.value IS DISTINCT FROM after.value AND NOT (p.id IS NULL AND after.value = 'null'::jsonb)),
-                   \(actor.requestID)::text, \(actor.clientRequestID)::text
-            FROM written w LEFT JOIN previous p ON p.id = w.id
-            """))
+        try connection.query(
+            Query(
+                "adoptions.upsert",
+                """
+                WITH incoming AS (
+                    SELECT * FROM unnest(\(drafts.map(\.dantaiCode.rawValue))::text[], \(drafts.map(\.businessArea.rawValue))::text[],
+                                         \(drafts.map(\.productID))::bigint[], \(NullableArray(drafts.map(\.plannedMonth)))::date[],
+                                         \(drafts.map(\.state.rawValue))::text[], \(NullableArray(drafts.map { $0.reason?.rawValue }))::text[],
+                                         \(NullableArray(drafts.map(\.newTargetMonth)))::date[],
+                                         \(NullableArray(drafts.map { $0.pmoCompletion.map { "\($0)" } }))::numeric[],
+                                         \(NullableArray(drafts.map(\.note)))::text[])
+                        AS i(dantai_code, business_area, product_id, planned_month, state, reason, new_target_month, pmo_completion, note)
+                ), previous AS (
+                    SELECT a.* FROM adoptions a JOIN incoming i ON i.dantai_code = a.dantai_code AND i.business_area = a.business_area
+                ), written AS (
+                    INSERT INTO adoptions AS a (dantai_code, business_area, product_id, planned_month, state, reason, new_target_month,
+                                                pmo_completion, note)
+                    SELECT * FROM incoming
+                    ON CONFLICT (dantai_code, business_area) DO UPDATE
+                        SET product_id = excluded.product_id, planned_month = excluded.planned_month, state = excluded.state,
+                            reason = excluded.reason, new_target_month = excluded.new_target_month,
+                            pmo_completion = excluded.pmo_completion, note = excluded.note, updated_at = now()
+                    RETURNING a.*
+                ), history AS (
+                    INSERT INTO adoption_history (adoption_id, actor_account_id, product_id, planned_month, state, reason,
+                                                  new_target_month, pmo_completion, note)
+                    SELECT id, \(actor.accountID)::bigint, product_id, planned_month, state, reason, new_target_month, pmo_completion, note
+                    FROM written
+                )
+                INSERT INTO audit_log (actor_account_id, actor_organization_id, action, entity_type, entity_id, changes, request_id,
+                                       client_request_id)
+                SELECT \(actor.accountID)::bigint, \(actor.organizationID)::bigint, 'adoption.file', 'adoption', w.id::text,
+                       (SELECT coalesce(jsonb_object_agg(after.key,
+                                   CASE WHEN p.id IS NULL THEN jsonb_build_object('new', after.value)
+                                        ELSE jsonb_build_object('old', before.value, 'new', after.value) END), '{}')
+                        FROM jsonb_each(adoption_audit_fields(w)) AS after
+                        LEFT JOIN jsonb_each(CASE WHEN p.id IS NULL THEN '{}'::jsonb ELSE adoption_audit_fields(p) END) AS before
+                               ON before.key = after.key
+                        WHERE before.value IS DISTINCT FROM after.value AND NOT (p.id IS NULL AND after.value = 'null'::jsonb)),
+                       \(actor.requestID)::text, \(actor.clientRequestID)::text
+                FROM written w LEFT JOIN previous p ON p.id = w.id
+                """))
         return outcome
     }
 
@@ -188,9 +205,13 @@ public struct AdoptionStore: Sendable {
 
     public func adoption(dantai: MunicipalityCode, area: BusinessArea) async throws -> Adoption? {
         try await pool.withConnection { connection in
-            try connection.query(Query("adoptions.byKey", """
-                SELECT \(Self.columns) FROM adoptions a \(Self.joins) WHERE a.dantai_code = \(dantai) AND a.business_area = \(area)
-                """)).first.map(Self.adoption)
+            try connection.query(
+                Query(
+                    "adoptions.byKey",
+                    """
+                    SELECT \(Self.columns) FROM adoptions a \(Self.joins) WHERE a.dantai_code = \(dantai) AND a.business_area = \(area)
+                    """)
+            ).first.map(Self.adoption)
         }
     }
 
@@ -209,13 +230,23 @@ public struct AdoptionStore: Sendable {
     public func adoptions(_ filter: Filter, page: Page) async throws -> Paged<Adoption> {
         try await pool.withConnection { connection in
             let conditions = Self.conditions(filter)
-            let rows = try connection.query(Query("adoptions.list", """
-                SELECT \(Self.columns), count(*) OVER () AS total FROM adoptions a \(Self.joins)
-                WHERE \(conditions) ORDER BY a.dantai_code, a.business_area LIMIT \(page.limit) OFFSET \(page.offset)
-                """)).rows
-            let total: Int = try rows.first?.decode("total") ?? connection.query(Query("adoptions.count", """
-                SELECT count(*) AS total FROM adoptions a \(Self.joins) WHERE \(conditions)
-                """)).single().decode("total")
+            let rows = try connection.query(
+                Query(
+                    "adoptions.list",
+                    """
+                    SELECT \(Self.columns), count(*) OVER () AS total FROM adoptions a \(Self.joins)
+                    WHERE \(conditions) ORDER BY a.dantai_code, a.business_area LIMIT \(page.limit) OFFSET \(page.offset)
+                    """)
+            ).rows
+            let total: Int =
+                try rows.first?.decode("total")
+                ?? connection.query(
+                    Query(
+                        "adoptions.count",
+                        """
+                        SELECT count(*) AS total FROM adoptions a \(Self.joins) WHERE \(conditions)
+                        """)
+                ).single().decode("total")
             return Paged(items: try rows.map(Self.adoption), total: total, limit: page.limit, offset: page.offset)
         }
     }
@@ -223,10 +254,14 @@ public struct AdoptionStore: Sendable {
     /// Every matching adoption, for export.
     public func all(_ filter: Filter) async throws -> [Adoption] {
         try await pool.withConnection { connection in
-            try connection.query(Query("adoptions.export", """
-                SELECT \(Self.columns) FROM adoptions a \(Self.joins) WHERE \(Self.conditions(filter))
-                ORDER BY a.dantai_code, (SELECT sort_order FROM business_areas b WHERE b.slug = a.business_area)
-                """)).rows.map(Self.adoption)
+            try connection.query(
+                Query(
+                    "adoptions.export",
+                    """
+                    SELECT \(Self.columns) FROM adoptions a \(Self.joins) WHERE \(Self.conditions(filter))
+                    ORDER BY a.dantai_code, (SELECT sort_order FROM business_areas b WHERE b.slug = a.business_area)
+                    """)
+            ).rows.map(Self.adoption)
         }
     }
 
@@ -244,10 +279,14 @@ public struct AdoptionStore: Sendable {
 
     public func history(_ id: Int) async throws -> [HistoryEntry] {
         try await pool.withConnection { connection in
-            try connection.query(Query("adoptions.historyOf", """
-                SELECT at, actor_account_id, product_id, planned_month, state, reason, new_target_month, pmo_completion, note
-                FROM adoption_history WHERE adoption_id = \(id) ORDER BY id
-                """)).rows.map { row in
+            try connection.query(
+                Query(
+                    "adoptions.historyOf",
+                    """
+                    SELECT at, actor_account_id, product_id, planned_month, state, reason, new_target_month, pmo_completion, note
+                    FROM adoption_history WHERE adoption_id = \(id) ORDER BY id
+                    """)
+            ).rows.map { row in
                 HistoryEntry(
                     at: try row.decode("at"), actorAccountId: try row.decodeIfPresent("actor_account_id"), productId: try row.decode("product_id"),
                     plannedMonth: try row.decodeIfPresent("planned_month"), state: try row.decode("state"), reason: try row.decodeIfPresent("reason"),

@@ -9,15 +9,20 @@ public struct AuditStore: Sendable {
     }
 
     /// Records one mutation on the transaction's connection. Unchanged fields are left out.
-    static func record(_ connection: Connection, _ actor: AuditActor, action: String, entityType: String, entityID: Int,
-                       before: [String: JSONValue]?, after: [String: JSONValue]?) throws {
+    static func record(
+        _ connection: Connection, _ actor: AuditActor, action: String, entityType: String, entityID: Int,
+        before: [String: JSONValue]?, after: [String: JSONValue]?
+    ) throws {
         let changes = Self.changes(before: before, after: after)
-        try connection.query(Query("audit.record", """
-            INSERT INTO audit_log (actor_account_id, actor_organization_id, action, entity_type, entity_id, changes, request_id,
-                                   client_request_id)
-            VALUES (\(actor.accountID), \(actor.organizationID), \(action), \(entityType), \(String(entityID)),
-                    \(try JSONB(changes))::jsonb, \(actor.requestID), \(actor.clientRequestID))
-            """))
+        try connection.query(
+            Query(
+                "audit.record",
+                """
+                INSERT INTO audit_log (actor_account_id, actor_organization_id, action, entity_type, entity_id, changes, request_id,
+                                       client_request_id)
+                VALUES (\(actor.accountID), \(actor.organizationID), \(action), \(entityType), \(String(entityID)),
+                        \(try JSONB(changes))::jsonb, \(actor.requestID), \(actor.clientRequestID))
+                """))
     }
 
     public func entries(_ filter: AuditFilter, before: Int?, limit: Int) async throws -> AuditPage {
@@ -31,12 +36,16 @@ public struct AuditStore: Sendable {
             if let value = filter.since { conditions.append("at >= \(value)") }
             if let value = filter.until { conditions.append("at < \(value)") }
             if let before { conditions.append("id < \(before)") }
-            let rows = try connection.query(Query("audit.entries", """
-                SELECT id, at, actor_account_id, actor_organization_id, action, entity_type, entity_id, changes, request_id,
-                       client_request_id
-                FROM audit_log WHERE \(SQL.joined(conditions, separator: " AND "))
-                ORDER BY id DESC LIMIT \(limit + 1)
-                """)).rows
+            let rows = try connection.query(
+                Query(
+                    "audit.entries",
+                    """
+                    SELECT id, at, actor_account_id, actor_organization_id, action, entity_type, entity_id, changes, request_id,
+                           client_request_id
+                    FROM audit_log WHERE \(SQL.joined(conditions, separator: " AND "))
+                    ORDER BY id DESC LIMIT \(limit + 1)
+                    """)
+            ).rows
             let items = try rows.prefix(limit).map { row in
                 AuditEntry(
                     id: try row.decode("id"), at: try row.decode("at"), actorAccountId: try row.decodeIfPresent("actor_account_id"),

@@ -12,7 +12,9 @@ public struct BlockerStore: Sendable {
 
     /// A view's JSON, on one pooled connection: the cached bytes while nothing the view reads
     /// has changed, else the view computed, encoded and kept. nil when `compute` finds nothing.
-    func cachedJSON<View: Encodable & Sendable>(_ key: String, _ compute: @escaping @Sendable (Connection) throws -> View?) async throws -> ByteBuffer? {
+    func cachedJSON<View: Encodable & Sendable>(
+        _ key: String, _ compute: @escaping @Sendable (Connection) throws -> View?
+    ) async throws -> ByteBuffer? {
         try await cached("json|" + key) { connection in
             try compute(connection).map { ByteBuffer(bytes: try JSONCoding.fast.encode($0)) }
         }
@@ -28,11 +30,15 @@ public struct BlockerStore: Sendable {
     public func blockers(_ filter: BlockerFilter, page: Page, scope: Policy.IssueScope) async throws -> Paged<Blocker> {
         try await cached("list|\(filter)|\(scope)|\(page)") { connection in
             let base = Self.base(filter, scope: scope)
-            let rows = try connection.query(Query("blockers.list", """
-                SELECT * FROM (\(base)) b
-                ORDER BY b.dantai_code, (SELECT sort_order FROM business_areas WHERE slug = b.business_area), b.vendor_id
-                LIMIT \(page.limit) OFFSET \(page.offset)
-                """)).rows
+            let rows = try connection.query(
+                Query(
+                    "blockers.list",
+                    """
+                    SELECT * FROM (\(base)) b
+                    ORDER BY b.dantai_code, (SELECT sort_order FROM business_areas WHERE slug = b.business_area), b.vendor_id
+                    LIMIT \(page.limit) OFFSET \(page.offset)
+                    """)
+            ).rows
             let total: Int = try connection.query(Query("blockers.count", "SELECT count(*) AS n FROM (\(base)) b")).single().decode("n")
             return Paged(items: try rows.map(Self.blocker), total: total, limit: page.limit, offset: page.offset)
         }
@@ -44,36 +50,54 @@ public struct BlockerStore: Sendable {
 
     /// The blockers of one 団体 in each of the 20 business areas; nil when there is no such 団体.
     static func municipalityView(_ code: MunicipalityCode, scope: Policy.IssueScope, on connection: Connection) throws -> DantaiBlockers? {
-        guard let name: String = try connection.query(Query("blockers.dantaiName", "SELECT name FROM dantai WHERE code = \(code)")).first?
-            .decode("name") else { return nil }
+        guard
+            let name: String = try connection.query(Query("blockers.dantaiName", "SELECT name FROM dantai WHERE code = \(code)")).first?
+                .decode("name")
+        else { return nil }
         var filter = BlockerFilter()
         filter.dantai = code.rawValue
         let blockers = try connection.query(Query("blockers.ofDantai", "SELECT * FROM (\(Self.base(filter, scope: scope))) b ORDER BY b.vendor_id"))
             .rows.map(Self.blocker)
-        return DantaiBlockers(dantaiCode: code.rawValue, name: name, businessAreas: BusinessArea.allCases.map { area in
-            DantaiBlockers.Area(businessArea: area, name: area.japaneseName, blockers: blockers.filter { $0.businessArea == area })
-        })
+        return DantaiBlockers(
+            dantaiCode: code.rawValue, name: name,
+            businessAreas: BusinessArea.allCases.map { area in
+                DantaiBlockers.Area(businessArea: area, name: area.japaneseName, blockers: blockers.filter { $0.businessArea == area })
+            })
     }
 
-    public func vendorView(_ vendor: Int, businessArea: BusinessArea?, prefectures: [PrefectureCode],
-                           scope: Policy.IssueScope) async throws -> VendorBlocked? {
+    public func vendorView(
+        _ vendor: Int, businessArea: BusinessArea?, prefectures: [PrefectureCode],
+        scope: Policy.IssueScope
+    ) async throws -> VendorBlocked? {
         try await pool.withConnection { try Self.vendorView(vendor, businessArea: businessArea, prefectures: prefectures, scope: scope, on: $0) }
     }
 
     /// One vendor's blocked 団体; nil when there is no such vendor.
-    static func vendorView(_ vendor: Int, businessArea: BusinessArea?, prefectures: [PrefectureCode],
-                           scope: Policy.IssueScope, on connection: Connection) throws -> VendorBlocked? {
-        guard let name: String = try connection.query(Query("blockers.vendorName", """
-            SELECT name FROM organizations WHERE id = \(vendor) AND kind = 'vendor'
-            """)).first?.decode("name") else { return nil }
+    static func vendorView(
+        _ vendor: Int, businessArea: BusinessArea?, prefectures: [PrefectureCode],
+        scope: Policy.IssueScope, on connection: Connection
+    ) throws -> VendorBlocked? {
+        guard
+            let name: String = try connection.query(
+                Query(
+                    "blockers.vendorName",
+                    """
+                    SELECT name FROM organizations WHERE id = \(vendor) AND kind = 'vendor'
+                    """)
+            ).first?.decode("name")
+        else { return nil }
         var filter = BlockerFilter()
         filter.vendor = vendor
         filter.businessArea = businessArea
         filter.prefectures = prefectures
-        let blockers = try connection.query(Query("blockers.ofVendor", """
-            SELECT * FROM (\(Self.base(filter, scope: scope))) b
-            ORDER BY b.dantai_code, (SELECT sort_order FROM business_areas WHERE slug = b.business_area)
-            """)).rows.map(Self.blocker)
+        let blockers = try connection.query(
+            Query(
+                "blockers.ofVendor",
+                """
+                SELECT * FROM (\(Self.base(filter, scope: scope))) b
+                ORDER BY b.dantai_code, (SELECT sort_order FROM business_areas WHERE slug = b.business_area)
+                """)
+        ).rows.map(Self.blocker)
         var names: [PrefectureCode: String] = [:]
         for row in try connection.query(Query("blockers.prefectureNames", "SELECT code, name FROM prefectures")).rows {
             names[try row.decode("code")] = try row.decode("name")
@@ -84,22 +108,30 @@ public struct BlockerStore: Sendable {
     public func groups(_ filter: BlockerFilter, by grouping: BlockerGrouping, scope: Policy.IssueScope) async throws -> [BlockerGroup] {
         // Labels are looked up once per group (`g.key`), not once per row.
         let rowLabel: SQL = grouping == .vendor ? "min(b.vendor_name)" : "NULL::text"
-        let (key, label, order): (SQL, SQL, SQL) = switch grouping {
-        case .vendor: ("b.vendor_id::text", "g.row_label", "municipalities DESC, key")
-        case .prefecture: ("b.prefecture_code", "(SELECT name FROM prefectures WHERE code = g.key)", "key")
-        case .block: ("b.block", "(SELECT name FROM blocks WHERE slug = g.key)", "(SELECT sort_order FROM blocks WHERE slug = g.key)")
-        case .businessArea: ("b.business_area", "(SELECT name FROM business_areas WHERE slug = g.key)",
-                             "(SELECT sort_order FROM business_areas WHERE slug = g.key)")
-        case .reason: ("coalesce(b.reason, 'none')", "g.key", "key")
-        }
+        let (key, label, order): (SQL, SQL, SQL) =
+            switch grouping {
+            case .vendor: ("b.vendor_id::text", "g.row_label", "municipalities DESC, key")
+            case .prefecture: ("b.prefecture_code", "(SELECT name FROM prefectures WHERE code = g.key)", "key")
+            case .block: ("b.block", "(SELECT name FROM blocks WHERE slug = g.key)", "(SELECT sort_order FROM blocks WHERE slug = g.key)")
+            case .businessArea:
+                (
+                    "b.business_area", "(SELECT name FROM business_areas WHERE slug = g.key)",
+                    "(SELECT sort_order FROM business_areas WHERE slug = g.key)"
+                )
+            case .reason: ("coalesce(b.reason, 'none')", "g.key", "key")
+            }
         return try await cached("groups|\(grouping)|\(filter)|\(scope)") { connection in
-            try connection.query(Query("blockers.groups.\(grouping.rawValue)", """
-                SELECT g.key, \(label) AS label, g.municipalities, g.systems FROM (
-                    SELECT \(key) AS key, \(rowLabel) AS row_label, count(DISTINCT b.dantai_code) AS municipalities,
-                           count(DISTINCT (b.dantai_code, b.business_area)) AS systems
-                    FROM (\(Self.base(filter, scope: scope, details: false))) b GROUP BY 1) g
-                ORDER BY \(order)
-                """)).rows.map { row in
+            try connection.query(
+                Query(
+                    "blockers.groups.\(grouping.rawValue)",
+                    """
+                    SELECT g.key, \(label) AS label, g.municipalities, g.systems FROM (
+                        SELECT \(key) AS key, \(rowLabel) AS row_label, count(DISTINCT b.dantai_code) AS municipalities,
+                               count(DISTINCT (b.dantai_code, b.business_area)) AS systems
+                        FROM (\(Self.base(filter, scope: scope, details: false))) b GROUP BY 1) g
+                    ORDER BY \(order)
+                    """)
+            ).rows.map { row in
                 let key: String = try row.decode("key")
                 var label: String = try row.decode("label")
                 if grouping == .reason { label = AdoptionReason(rawValue: key)?.japaneseLabel ?? "課題による" }
@@ -148,31 +180,32 @@ public struct BlockerStore: Sendable {
         let links = SQL.joined(linkConditions, separator: " AND ")
         // For one vendor, start from its open issues and reach their blocked links through the
         // index (LATERAL keeps the planner from hashing every blocked link in the country).
-        let issueBlocks: SQL = if let vendor = filter.vendor {
-            """
-            vendor_issues AS MATERIALIZED (
-                SELECT i.number, i.state FROM issue_vendors v JOIN issues i ON i.number = v.issue_number
-                WHERE v.vendor_id = \(vendor) AND \(SQL.joined(issueConditions, separator: " AND "))
-                  AND \(Self.countsAgainst(vendor: "v.vendor_id"))),
-            issue_blocks AS (
-                SELECT m.dantai_code, area, \(vendor)::bigint AS vendor_id, vi.number, vi.state = 'new' AS unconfirmed
-                FROM vendor_issues vi
-                CROSS JOIN LATERAL (SELECT * FROM issue_municipalities m WHERE m.issue_number = vi.number AND \(links)) m
-                \(areas)
-                WHERE \(areaCondition)),
-            """
-        } else {
-            """
-            issue_blocks AS (
-                SELECT m.dantai_code, area, v.vendor_id, i.number, i.state = 'new' AS unconfirmed
-                FROM issue_municipalities m
-                JOIN issues i ON i.number = m.issue_number
-                JOIN issue_vendors v ON v.issue_number = i.number
-                \(areas)
-                WHERE \(links) AND \(SQL.joined(issueConditions, separator: " AND ")) AND \(areaCondition)
-                  AND \(Self.countsAgainst(vendor: "v.vendor_id"))),
-            """
-        }
+        let issueBlocks: SQL =
+            if let vendor = filter.vendor {
+                """
+                vendor_issues AS MATERIALIZED (
+                    SELECT i.number, i.state FROM issue_vendors v JOIN issues i ON i.number = v.issue_number
+                    WHERE v.vendor_id = \(vendor) AND \(SQL.joined(issueConditions, separator: " AND "))
+                      AND \(Self.countsAgainst(vendor: "v.vendor_id"))),
+                issue_blocks AS (
+                    SELECT m.dantai_code, area, \(vendor)::bigint AS vendor_id, vi.number, vi.state = 'new' AS unconfirmed
+                    FROM vendor_issues vi
+                    CROSS JOIN LATERAL (SELECT * FROM issue_municipalities m WHERE m.issue_number = vi.number AND \(links)) m
+                    \(areas)
+                    WHERE \(areaCondition)),
+                """
+            } else {
+                """
+                issue_blocks AS (
+                    SELECT m.dantai_code, area, v.vendor_id, i.number, i.state = 'new' AS unconfirmed
+                    FROM issue_municipalities m
+                    JOIN issues i ON i.number = m.issue_number
+                    JOIN issue_vendors v ON v.issue_number = i.number
+                    \(areas)
+                    WHERE \(links) AND \(SQL.joined(issueConditions, separator: " AND ")) AND \(areaCondition)
+                      AND \(Self.countsAgainst(vendor: "v.vendor_id"))),
+                """
+            }
         return """
             WITH \(issueBlocks)
             keyed AS (
@@ -238,25 +271,33 @@ extension BlockerStore {
     public func specifiedSupport() async throws -> SpecifiedSupportReport {
         try await cached("specifiedSupport") { connection in
             func counts(_ name: String, key: SQL, label: SQL, order: SQL) throws -> [ReportCount] {
-                try connection.query(Query("reports.specifiedSupport.\(name)", """
-                    SELECT \(key) AS key, min(\(label)) AS label, count(DISTINCT a.dantai_code) AS dantai, count(*) AS systems
-                    FROM adoptions a JOIN dantai d ON d.code = a.dantai_code JOIN prefectures pf ON pf.code = d.prefecture_code
-                    WHERE a.state = 'specified_support' GROUP BY 1 ORDER BY \(order)
-                    """)).rows.map {
-                    ReportCount(key: try $0.decode("key"), label: try $0.decode("label"), dantai: try $0.decode("dantai"), systems: try $0.decode("systems"))
+                try connection.query(
+                    Query(
+                        "reports.specifiedSupport.\(name)",
+                        """
+                        SELECT \(key) AS key, min(\(label)) AS label, count(DISTINCT a.dantai_code) AS dantai, count(*) AS systems
+                        FROM adoptions a JOIN dantai d ON d.code = a.dantai_code JOIN prefectures pf ON pf.code = d.prefecture_code
+                        WHERE a.state = 'specified_support' GROUP BY 1 ORDER BY \(order)
+                        """)
+                ).rows.map {
+                    ReportCount(
+                        key: try $0.decode("key"), label: try $0.decode("label"), dantai: try $0.decode("dantai"), systems: try $0.decode("systems"))
                 }
             }
-            let total = try counts("total", key: "'all'", label: "'合計'", order: "1").first ?? ReportCount(key: "all", label: "合計", dantai: 0, systems: 0)
+            let total =
+                try counts("total", key: "'all'", label: "'合計'", order: "1").first ?? ReportCount(key: "all", label: "合計", dantai: 0, systems: 0)
             let reasons = try counts("byReason", key: "a.reason", label: "a.reason", order: "1").map {
                 ReportCount(key: $0.key, label: AdoptionReason(rawValue: $0.key)?.japaneseLabel ?? $0.key, dantai: $0.dantai, systems: $0.systems)
             }
             return SpecifiedSupportReport(
                 total: total, byReason: reasons,
-                byBlock: try counts("byBlock", key: "pf.block", label: "(SELECT name FROM blocks WHERE slug = pf.block)",
-                                    order: "(SELECT sort_order FROM blocks WHERE slug = min(pf.block))"),
+                byBlock: try counts(
+                    "byBlock", key: "pf.block", label: "(SELECT name FROM blocks WHERE slug = pf.block)",
+                    order: "(SELECT sort_order FROM blocks WHERE slug = min(pf.block))"),
                 byPrefecture: try counts("byPrefecture", key: "pf.code", label: "pf.name", order: "1"),
-                byBusinessArea: try counts("byBusinessArea", key: "a.business_area", label: "(SELECT name FROM business_areas WHERE slug = a.business_area)",
-                                           order: "(SELECT sort_order FROM business_areas WHERE slug = min(a.business_area))"))
+                byBusinessArea: try counts(
+                    "byBusinessArea", key: "a.business_area", label: "(SELECT name FROM business_areas WHERE slug = a.business_area)",
+                    order: "(SELECT sort_order FROM business_areas WHERE slug = min(a.business_area))"))
         }
     }
 }

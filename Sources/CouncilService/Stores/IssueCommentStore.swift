@@ -10,13 +10,21 @@ public struct IssueCommentStore: Sendable {
     public func comments(_ number: Int, after: Int?, limit: Int, for principal: Principal) async throws -> CursorPage<IssueComment> {
         try await pool.withConnection { connection in
             _ = try IssueStore.visibleFacts(number, principal, on: connection)
-            let rows = try connection.query(Query("issueComments.list", """
-                SELECT \(Self.columns) FROM issue_comments c \(Self.joins)
-                WHERE c.issue_number = \(number) AND c.id > \(after ?? 0) ORDER BY c.id LIMIT \(limit + 1)
-                """)).rows
-            let total: Int = try connection.query(Query("issueComments.count", """
-                SELECT count(*) AS n FROM issue_comments WHERE issue_number = \(number)
-                """)).single().decode("n")
+            let rows = try connection.query(
+                Query(
+                    "issueComments.list",
+                    """
+                    SELECT \(Self.columns) FROM issue_comments c \(Self.joins)
+                    WHERE c.issue_number = \(number) AND c.id > \(after ?? 0) ORDER BY c.id LIMIT \(limit + 1)
+                    """)
+            ).rows
+            let total: Int = try connection.query(
+                Query(
+                    "issueComments.count",
+                    """
+                    SELECT count(*) AS n FROM issue_comments WHERE issue_number = \(number)
+                    """)
+            ).single().decode("n")
             let items = try rows.prefix(limit).map(Self.comment)
             return CursorPage(items: Array(items), total: total, nextCursor: rows.count > limit ? items.last.map { String($0.id) } : nil)
         }
@@ -32,16 +40,21 @@ public struct IssueCommentStore: Sendable {
     /// Adds a comment inside a running transaction (also used by transitions).
     static func insert(_ number: Int, body: String, _ principal: Principal, _ actor: AuditActor, on connection: Connection) throws -> IssueComment {
         let text = try validated(body)
-        let id: Int = try connection.query(Query("issueComments.insert", """
-            INSERT INTO issue_comments (issue_number, author_account_id, author_organization_id, body, search_key)
-            VALUES (\(number), \(principal.accountID), \(principal.organizationID), \(text), \(IssueSearchKey.make(text)))
-            RETURNING id
-            """)).single().decode("id")
+        let id: Int = try connection.query(
+            Query(
+                "issueComments.insert",
+                """
+                INSERT INTO issue_comments (issue_number, author_account_id, author_organization_id, body, search_key)
+                VALUES (\(number), \(principal.accountID), \(principal.organizationID), \(text), \(IssueSearchKey.make(text)))
+                RETURNING id
+                """)
+        ).single().decode("id")
         try touch(number, on: connection)
         try IssueEvents.record(connection, number, actor, kind: "comment_added", field: "comments", old: nil, new: .number(Double(id)))
         let comment = try fetch(id, on: connection)!
-        try AuditStore.record(connection, actor, action: "issue.comment.create", entityType: "issue_comment", entityID: id,
-                              before: nil, after: try JSONValue.fields(of: comment))
+        try AuditStore.record(
+            connection, actor, action: "issue.comment.create", entityType: "issue_comment", entityID: id,
+            before: nil, after: try JSONValue.fields(of: comment))
         return comment
     }
 
@@ -54,20 +67,28 @@ public struct IssueCommentStore: Sendable {
             try Policy.requireEditComment(author: current.authorAccountId, principal)
             let text = try Self.validated(body)
             guard text != current.body else { return current }
-            try connection.query(Query("issueComments.keepRevision", """
-                INSERT INTO issue_comment_revisions (comment_id, body, replaced_by) VALUES (\(id), \(current.body), \(principal.accountID))
-                """))
-            try connection.query(Query("issueComments.update", """
-                UPDATE issue_comments SET body = \(text), search_key = \(IssueSearchKey.make(text)),
-                       edit_count = edit_count + 1, updated_at = clock_timestamp()
-                WHERE id = \(id)
-                """))
+            try connection.query(
+                Query(
+                    "issueComments.keepRevision",
+                    """
+                    INSERT INTO issue_comment_revisions (comment_id, body, replaced_by) VALUES (\(id), \(current.body), \(principal.accountID))
+                    """))
+            try connection.query(
+                Query(
+                    "issueComments.update",
+                    """
+                    UPDATE issue_comments SET body = \(text), search_key = \(IssueSearchKey.make(text)),
+                           edit_count = edit_count + 1, updated_at = clock_timestamp()
+                    WHERE id = \(id)
+                    """))
             try Self.touch(number, on: connection)
-            try IssueEvents.record(connection, number, actor, kind: "comment_edited", field: "comments",
-                                   old: .number(Double(id)), new: .number(Double(id)))
+            try IssueEvents.record(
+                connection, number, actor, kind: "comment_edited", field: "comments",
+                old: .number(Double(id)), new: .number(Double(id)))
             let updated = try Self.fetch(id, on: connection)!
-            try AuditStore.record(connection, actor, action: "issue.comment.update", entityType: "issue_comment", entityID: id,
-                                  before: try JSONValue.fields(of: current), after: try JSONValue.fields(of: updated))
+            try AuditStore.record(
+                connection, actor, action: "issue.comment.update", entityType: "issue_comment", entityID: id,
+                before: try JSONValue.fields(of: current), after: try JSONValue.fields(of: updated))
             return updated
         }
     }
@@ -78,9 +99,13 @@ public struct IssueCommentStore: Sendable {
             guard let comment = try Self.fetch(id, on: connection), comment.issueNumber == number else {
                 throw Problem.notFound("no comment \(id) on issue #\(number)")
             }
-            return try connection.query(Query("issueComments.revisions", """
-                SELECT body, replaced_at, replaced_by FROM issue_comment_revisions WHERE comment_id = \(id) ORDER BY id
-                """)).rows.map {
+            return try connection.query(
+                Query(
+                    "issueComments.revisions",
+                    """
+                    SELECT body, replaced_at, replaced_by FROM issue_comment_revisions WHERE comment_id = \(id) ORDER BY id
+                    """)
+            ).rows.map {
                 IssueCommentRevision(body: try $0.decode("body"), replacedAt: try $0.decode("replaced_at"), replacedBy: try $0.decode("replaced_by"))
             }
         }
@@ -94,17 +119,24 @@ public struct IssueCommentStore: Sendable {
 
     /// A comment changes what search finds and when the issue was last active, not its ETag.
     private static func touch(_ number: Int, on connection: Connection) throws {
-        try connection.query(Query("issues.touchForComment", """
-            UPDATE issues SET search_text = \(IssueStore.searchText(own: "own_search_key", number)), updated_at = now()
-            WHERE number = \(number)
-            """))
+        try connection.query(
+            Query(
+                "issues.touchForComment",
+                """
+                UPDATE issues SET search_text = \(IssueStore.searchText(own: "own_search_key", number)), updated_at = now()
+                WHERE number = \(number)
+                """))
     }
 
     static func fetch(_ id: Int, on connection: Connection, lock: Bool = false) throws -> IssueComment? {
         let lockClause: SQL = lock ? "FOR UPDATE OF c" : ""
-        return try connection.query(Query(lock ? "issueComments.byIDForUpdate" : "issueComments.byID", """
-            SELECT \(columns) FROM issue_comments c \(joins) WHERE c.id = \(id) \(lockClause)
-            """)).first.map(comment)
+        return try connection.query(
+            Query(
+                lock ? "issueComments.byIDForUpdate" : "issueComments.byID",
+                """
+                SELECT \(columns) FROM issue_comments c \(joins) WHERE c.id = \(id) \(lockClause)
+                """)
+        ).first.map(comment)
     }
 
     static let joins: SQL = "JOIN accounts a ON a.id = c.author_account_id JOIN organizations o ON o.id = c.author_organization_id"
@@ -114,10 +146,11 @@ public struct IssueCommentStore: Sendable {
         """
 
     static func comment(_ row: Row) throws -> IssueComment {
-        IssueComment(id: try row.decode("id"), issueNumber: try row.decode("issue_number"), authorAccountId: try row.decode("author_account_id"),
-                     authorName: try row.decode("author_name"),
-                     authorOrganization: OrganizationRef(id: try row.decode("author_organization_id"), name: try row.decode("author_organization_name")),
-                     body: try row.decode("body"), editCount: try row.decode("edit_count"),
-                     createdAt: try row.decode("created_at"), updatedAt: try row.decode("updated_at"))
+        IssueComment(
+            id: try row.decode("id"), issueNumber: try row.decode("issue_number"), authorAccountId: try row.decode("author_account_id"),
+            authorName: try row.decode("author_name"),
+            authorOrganization: OrganizationRef(id: try row.decode("author_organization_id"), name: try row.decode("author_organization_name")),
+            body: try row.decode("body"), editCount: try row.decode("edit_count"),
+            createdAt: try row.decode("created_at"), updatedAt: try row.decode("updated_at"))
     }
 }

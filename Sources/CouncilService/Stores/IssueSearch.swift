@@ -77,7 +77,8 @@ struct IssueCursor: Equatable {
         guard let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8) else { return nil }
         let parts = text.split(separator: "|", omittingEmptySubsequences: false)
         guard parts.count == 3, IssueSort(rawValue: String(parts[0])) == sort,
-              let key = Int64(parts[1]), let number = Int(parts[2]), IssueStore.isPossibleNumber(number) else { return nil }
+            let key = Int64(parts[1]), let number = Int(parts[2]), IssueStore.isPossibleNumber(number)
+        else { return nil }
         self.init(sort: sort, key: key, number: number)
     }
 }
@@ -92,14 +93,20 @@ public struct IssueSearch: Sendable {
 
     public static let maxExport = 50_000
 
-    func page(_ filter: IssueFilter, sort: IssueSort, after cursor: IssueCursor?, limit: Int,
-              for principal: Principal) async throws -> CursorPage<Issue> {
+    func page(
+        _ filter: IssueFilter, sort: IssueSort, after cursor: IssueCursor?, limit: Int,
+        for principal: Principal
+    ) async throws -> CursorPage<Issue> {
         try await pool.withConnection { connection in
             let conditions = Self.conditions(filter, scope: Policy.issueScope(principal))
             let rows = try connection.query(Self.listQuery(conditions, sort: sort, after: cursor, limit: limit + 1)).rows
-            let total: Int = try connection.query(Query("issues.count", """
-                SELECT count(*) AS n FROM issues i WHERE \(conditions)
-                """)).single().decode("n")
+            let total: Int = try connection.query(
+                Query(
+                    "issues.count",
+                    """
+                    SELECT count(*) AS n FROM issues i WHERE \(conditions)
+                    """)
+            ).single().decode("n")
             let items = try IssueStore.hidingDuplicates(try rows.prefix(limit).map(IssueStore.issue), Policy.issueScope(principal), on: connection)
             var next: String?
             if rows.count > limit, let last = rows.prefix(limit).last {
@@ -125,11 +132,14 @@ public struct IssueSearch: Sendable {
         let direction: SQL = sort.descending ? "DESC" : "ASC"
         var keyset: SQL = "TRUE"
         if let cursor {
-            keyset = sort.descending
+            keyset =
+                sort.descending
                 ? "(\(sort.expression), i.number) < (\(cursor.key), \(cursor.number))"
                 : "(\(sort.expression), i.number) > (\(cursor.key), \(cursor.number))"
         }
-        return Query("issues.list", """
+        return Query(
+            "issues.list",
+            """
             SELECT \(IssueStore.columns), \(sort.expression) AS sort_key
             FROM issues i \(IssueStore.joins)
             WHERE \(conditions) AND \(keyset)
@@ -161,7 +171,8 @@ public struct IssueSearch: Sendable {
             conditions.append("EXISTS (SELECT 1 FROM issue_vendors v WHERE v.issue_number = i.number AND v.vendor_id = \(vendor))")
         }
         if !filter.businessAreas.isEmpty {
-            conditions.append("""
+            conditions.append(
+                """
                 EXISTS (SELECT 1 FROM issue_business_areas a WHERE a.issue_number = i.number
                         AND a.business_area = ANY (\(filter.businessAreas.map(\.rawValue))::text[]))
                 """)
@@ -176,7 +187,8 @@ public struct IssueSearch: Sendable {
         }
         if !filter.impacts.isEmpty { link.append("m.impact = ANY (\(filter.impacts.map(\.rawValue))::text[])") }
         if !link.isEmpty {
-            conditions.append("""
+            conditions.append(
+                """
                 EXISTS (SELECT 1 FROM issue_municipalities m WHERE m.issue_number = i.number AND \(SQL.joined(link, separator: " AND ")))
                 """)
         }

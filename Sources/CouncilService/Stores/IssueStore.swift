@@ -25,9 +25,14 @@ public struct IssueStore: Sendable {
     static func hidingDuplicates(_ issues: [Issue], _ scope: Policy.IssueScope, on connection: Connection) throws -> [Issue] {
         let targets = Array(Set(issues.compactMap(\.duplicateOf)))
         guard !targets.isEmpty, scope != .all else { return issues }
-        let visible = Set(try connection.query(Query("issues.visibleDuplicateTargets", """
-            SELECT i.number FROM issues i WHERE i.number = ANY (\(targets)::int[]) AND \(IssueSearch.visibility(scope, alias: "i"))
-            """)).rows.map { try $0.decode("number", as: Int.self) })
+        let visible = Set(
+            try connection.query(
+                Query(
+                    "issues.visibleDuplicateTargets",
+                    """
+                    SELECT i.number FROM issues i WHERE i.number = ANY (\(targets)::int[]) AND \(IssueSearch.visibility(scope, alias: "i"))
+                    """)
+            ).rows.map { try $0.decode("number", as: Int.self) })
         return issues.map { issue in
             var issue = issue
             if let target = issue.duplicateOf, !visible.contains(target) { issue.duplicateOf = nil }
@@ -45,31 +50,41 @@ public struct IssueStore: Sendable {
         try draft.validate()
         return try await pool.withTransaction { connection in
             try Self.checkReferences(draft, on: connection)
-            let number: Int = try connection.query(Query("issues.nextNumber", """
-                UPDATE issue_number_counter SET last = last + 1 RETURNING last
-                """)).single().decode("last")
+            let number: Int = try connection.query(
+                Query(
+                    "issues.nextNumber",
+                    """
+                    UPDATE issue_number_counter SET last = last + 1 RETURNING last
+                    """)
+            ).single().decode("last")
             // A new issue has no comments yet: it searches as its own text.
             let own = Self.ownSearchKey(draft)
-            try connection.query(Query("issues.insert", """
-                INSERT INTO issues (number, title, body, category, severity, visibility, reporter_account_id,
-                                    reporter_organization_id, assignee_organization_id, due_date, labels, own_search_key, search_text)
-                VALUES (\(number), \(draft.title), \(draft.body), \(draft.category), \(draft.severity), \(draft.visibility),
-                        \(principal.accountID), \(principal.organizationID), \(draft.assigneeID), \(draft.dueDate), \(draft.labels)::text[],
-                        \(own), \(own))
-                """))
+            try connection.query(
+                Query(
+                    "issues.insert",
+                    """
+                    INSERT INTO issues (number, title, body, category, severity, visibility, reporter_account_id,
+                                        reporter_organization_id, assignee_organization_id, due_date, labels, own_search_key, search_text)
+                    VALUES (\(number), \(draft.title), \(draft.body), \(draft.category), \(draft.severity), \(draft.visibility),
+                            \(principal.accountID), \(principal.organizationID), \(draft.assigneeID), \(draft.dueDate), \(draft.labels)::text[],
+                            \(own), \(own))
+                    """))
             try Self.writeLinks(number, draft, on: connection)
             let created = try Self.fetch(number, on: connection)!
             try IssueEvents.record(connection, number, actor, kind: "created", field: nil, old: nil, new: .string(created.title))
-            try AuditStore.record(connection, actor, action: "issue.create", entityType: "issue", entityID: number,
-                                  before: nil, after: try JSONValue.fields(of: created))
+            try AuditStore.record(
+                connection, actor, action: "issue.create", entityType: "issue", entityID: number,
+                before: nil, after: try JSONValue.fields(of: created))
             return created
         }
     }
 
     /// Applies an edit when `expectedVersion` is still current (412 otherwise). `change` turns
     /// the current issue into the new draft and names the fields it set, for the policy.
-    public func update(_ number: Int, expectedVersion: Int, by principal: Principal, _ actor: AuditActor,
-                       _ change: @escaping @Sendable (Issue) throws -> IssueDraft) async throws -> Issue {
+    public func update(
+        _ number: Int, expectedVersion: Int, by principal: Principal, _ actor: AuditActor,
+        _ change: @escaping @Sendable (Issue) throws -> IssueDraft
+    ) async throws -> Issue {
         try await pool.withTransaction { connection in
             guard let current = try Self.fetch(number, on: connection, lock: true) else { throw Problem.notFound("no issue #\(number)") }
             try Policy.requireSee(issue: current.accessFacts, principal)
@@ -81,20 +96,24 @@ public struct IssueStore: Sendable {
             try draft.validate()
             try Self.checkReferences(draft, on: connection)
             let own = Self.ownSearchKey(draft)
-            try connection.query(Query("issues.update", """
-                UPDATE issues SET title = \(draft.title), body = \(draft.body), category = \(draft.category),
-                       severity = \(draft.severity), visibility = \(draft.visibility),
-                       assignee_organization_id = \(draft.assigneeID), due_date = \(draft.dueDate), labels = \(draft.labels)::text[],
-                       own_search_key = \(own), search_text = \(Self.searchText(own: "\(own)", number)),
-                       version = version + 1, updated_at = now()
-                WHERE number = \(number)
-                """))
+            try connection.query(
+                Query(
+                    "issues.update",
+                    """
+                    UPDATE issues SET title = \(draft.title), body = \(draft.body), category = \(draft.category),
+                           severity = \(draft.severity), visibility = \(draft.visibility),
+                           assignee_organization_id = \(draft.assigneeID), due_date = \(draft.dueDate), labels = \(draft.labels)::text[],
+                           own_search_key = \(own), search_text = \(Self.searchText(own: "\(own)", number)),
+                           version = version + 1, updated_at = now()
+                    WHERE number = \(number)
+                    """))
             try Self.writeLinks(number, draft, on: connection)
             let updated = try Self.fetch(number, on: connection)!
             let before = try JSONValue.fields(of: current), after = try JSONValue.fields(of: updated)
             try IssueEvents.recordChanges(connection, number, actor, before: (current, before), after: (updated, after))
-            try AuditStore.record(connection, actor, action: "issue.update", entityType: "issue", entityID: number,
-                                  before: before, after: after)
+            try AuditStore.record(
+                connection, actor, action: "issue.update", entityType: "issue", entityID: number,
+                before: before, after: after)
             return updated
         }
     }
@@ -124,8 +143,10 @@ public struct IssueStore: Sendable {
     }
 
     /// A transition inside a running transaction (also used when a meeting's decision moves an issue).
-    static func transition(_ number: Int, _ transition: Transition, _ principal: Principal, _ actor: AuditActor,
-                           on connection: Connection) throws -> Issue {
+    static func transition(
+        _ number: Int, _ transition: Transition, _ principal: Principal, _ actor: AuditActor,
+        on connection: Connection
+    ) throws -> Issue {
         guard let current = try Self.fetch(number, on: connection, lock: true) else { throw Problem.notFound("no issue #\(number)") }
         let facts = current.accessFacts
         try Policy.requireSee(issue: facts, principal)
@@ -163,17 +184,22 @@ public struct IssueStore: Sendable {
             let blockers = try Self.openBlockers(of: number, on: connection)
             if !blockers.isEmpty { throw Problem.blocked(number, by: blockers, principal) }
         }
-        try connection.query(Query("issues.transition", """
-            UPDATE issues SET state = \(transition.to), duplicate_of = \(duplicateOf),
-                   answer = CASE WHEN \(transition.to) = 'resolved' THEN \(answer) ELSE answer END,
-                   version = version + 1, updated_at = now()
-            WHERE number = \(number)
-            """))
-        try IssueEvents.record(connection, number, actor, kind: "state_changed", field: "state",
-                               old: .string(current.state.rawValue), new: .string(transition.to.rawValue))
+        try connection.query(
+            Query(
+                "issues.transition",
+                """
+                UPDATE issues SET state = \(transition.to), duplicate_of = \(duplicateOf),
+                       answer = CASE WHEN \(transition.to) = 'resolved' THEN \(answer) ELSE answer END,
+                       version = version + 1, updated_at = now()
+                WHERE number = \(number)
+                """))
+        try IssueEvents.record(
+            connection, number, actor, kind: "state_changed", field: "state",
+            old: .string(current.state.rawValue), new: .string(transition.to.rawValue))
         if let answer {
-            try IssueEvents.record(connection, number, actor, kind: "field_changed", field: "answer",
-                                   old: current.answer.map(JSONValue.string) ?? .null, new: .string(answer))
+            try IssueEvents.record(
+                connection, number, actor, kind: "field_changed", field: "answer",
+                old: current.answer.map(JSONValue.string) ?? .null, new: .string(answer))
         }
         if let duplicateOf {
             try IssueRelationStore.link(.duplicates, number, duplicateOf, principal, actor, on: connection)
@@ -182,8 +208,9 @@ public struct IssueStore: Sendable {
             _ = try IssueCommentStore.insert(number, body: comment, principal, actor, on: connection)
         }
         let updated = try Self.fetch(number, on: connection)!
-        try AuditStore.record(connection, actor, action: "issue.transition", entityType: "issue", entityID: number,
-                              before: try JSONValue.fields(of: current), after: try JSONValue.fields(of: updated))
+        try AuditStore.record(
+            connection, actor, action: "issue.transition", entityType: "issue", entityID: number,
+            before: try JSONValue.fields(of: current), after: try JSONValue.fields(of: updated))
         return updated
     }
 
@@ -194,8 +221,9 @@ public struct IssueStore: Sendable {
             let blockers = try Self.openBlockers(of: number, on: connection)
             return Policy.allowedTransitions(facts, principal).map { state in
                 let blocked = state.needsBlockersClosed && !blockers.isEmpty
-                return TransitionOption(to: state, possible: !blocked,
-                                        reason: blocked ? Problem.blocked(number, by: blockers, principal).detail : nil)
+                return TransitionOption(
+                    to: state, possible: !blocked,
+                    reason: blocked ? Problem.blocked(number, by: blockers, principal).detail : nil)
             }
         }
     }
@@ -210,20 +238,28 @@ public struct IssueStore: Sendable {
 
     /// Open issues that block this one, with what the policy needs to name them or not.
     static func openBlockers(of number: Int, on connection: Connection) throws -> [IssueAccessFacts] {
-        try connection.query(Query("issues.openBlockers", """
-            SELECT \(factColumns) FROM issue_relations r JOIN issues i ON i.number = r.from_number
-            WHERE r.kind = 'blocks' AND r.to_number = \(number)
-              AND i.state IN \(IssueState.openList)
-            ORDER BY i.number
-            """)).rows.map(facts)
+        try connection.query(
+            Query(
+                "issues.openBlockers",
+                """
+                SELECT \(factColumns) FROM issue_relations r JOIN issues i ON i.number = r.from_number
+                WHERE r.kind = 'blocks' AND r.to_number = \(number)
+                  AND i.state IN \(IssueState.openList)
+                ORDER BY i.number
+                """)
+        ).rows.map(facts)
     }
 
     static func checkReferences(_ draft: IssueDraft, on connection: Connection) throws {
         let organizations = Array(Set(draft.vendorIDs + (draft.assigneeID.map { [$0] } ?? [])))
         var kinds: [Int: (kind: OrganizationKind, active: Bool)] = [:]
-        for row in try connection.query(Query("issues.organizationKinds", """
-            SELECT id, kind, active FROM organizations WHERE id = ANY (\(organizations)::bigint[])
-            """)).rows {
+        for row in try connection.query(
+            Query(
+                "issues.organizationKinds",
+                """
+                SELECT id, kind, active FROM organizations WHERE id = ANY (\(organizations)::bigint[])
+                """)
+        ).rows {
             kinds[try row.decode("id")] = (try row.decode("kind"), try row.decode("active"))
         }
         for (index, vendor) in draft.vendorIDs.enumerated() {
@@ -238,9 +274,14 @@ public struct IssueStore: Sendable {
             guard found.active else { throw Problem.unprocessable("assignee_organization_id", "organization \(assignee) is inactive") }
         }
         let codes = draft.municipalities.map(\.dantaiCode.rawValue)
-        let known = Set(try connection.query(Query("issues.knownMunicipalities", """
-            SELECT code FROM municipalities WHERE code = ANY (\(codes)::text[])
-            """)).rows.map { try $0.decode("code", as: String.self) })
+        let known = Set(
+            try connection.query(
+                Query(
+                    "issues.knownMunicipalities",
+                    """
+                    SELECT code FROM municipalities WHERE code = ANY (\(codes)::text[])
+                    """)
+            ).rows.map { try $0.decode("code", as: String.self) })
         if let index = codes.firstIndex(where: { !known.contains($0) }) {
             throw Problem.unprocessable("municipalities[\(index)].dantai_code", "no municipality \(codes[index])")
         }
@@ -248,26 +289,40 @@ public struct IssueStore: Sendable {
 
     /// Replaces the vendors, business areas and municipality links with the draft's.
     private static func writeLinks(_ number: Int, _ draft: IssueDraft, on connection: Connection) throws {
-        try connection.query(Query("issues.setVendors", """
-            WITH dropped AS (DELETE FROM issue_vendors WHERE issue_number = \(number) AND NOT (vendor_id = ANY (\(draft.vendorIDs)::bigint[])))
-            INSERT INTO issue_vendors (issue_number, vendor_id) SELECT \(number), unnest(\(draft.vendorIDs)::bigint[]) ON CONFLICT DO NOTHING
-            """))
+        try connection.query(
+            Query(
+                "issues.setVendors",
+                """
+                WITH dropped AS (DELETE FROM issue_vendors WHERE issue_number = \(number) AND NOT (vendor_id = ANY (\(draft.vendorIDs)::bigint[])))
+                INSERT INTO issue_vendors (issue_number, vendor_id) SELECT \(number), unnest(\(draft.vendorIDs)::bigint[]) ON CONFLICT DO NOTHING
+                """))
         let areas = draft.businessAreas.map(\.rawValue)
-        try connection.query(Query("issues.setAreas", """
-            WITH dropped AS (DELETE FROM issue_business_areas WHERE issue_number = \(number) AND NOT (business_area = ANY (\(areas)::text[])))
-            INSERT INTO issue_business_areas (issue_number, business_area) SELECT \(number), unnest(\(areas)::text[]) ON CONFLICT DO NOTHING
-            """))
-        let links = try JSONB(draft.municipalities.map { ["code": $0.dantaiCode.rawValue, "impact": $0.impact.rawValue,
-                                                          "areas": $0.businessAreas.map(\.rawValue).joined(separator: ",")] })
-        try connection.query(Query("issues.setMunicipalities", """
-            WITH wanted AS (
-                SELECT x.code, x.impact, CASE WHEN x.areas = '' THEN '{}'::text[] ELSE string_to_array(x.areas, ',') END AS areas
-                FROM jsonb_to_recordset(\(links)::jsonb) AS x(code text, impact text, areas text)),
-            dropped AS (DELETE FROM issue_municipalities WHERE issue_number = \(number) AND dantai_code NOT IN (SELECT code FROM wanted))
-            INSERT INTO issue_municipalities (issue_number, dantai_code, impact, business_areas)
-            SELECT \(number), code, impact, areas FROM wanted
-            ON CONFLICT (issue_number, dantai_code) DO UPDATE SET impact = excluded.impact, business_areas = excluded.business_areas
-            """))
+        try connection.query(
+            Query(
+                "issues.setAreas",
+                """
+                WITH dropped AS (DELETE FROM issue_business_areas WHERE issue_number = \(number) AND NOT (business_area = ANY (\(areas)::text[])))
+                INSERT INTO issue_business_areas (issue_number, business_area) SELECT \(number), unnest(\(areas)::text[]) ON CONFLICT DO NOTHING
+                """))
+        let links = try JSONB(
+            draft.municipalities.map {
+                [
+                    "code": $0.dantaiCode.rawValue, "impact": $0.impact.rawValue,
+                    "areas": $0.businessAreas.map(\.rawValue).joined(separator: ","),
+                ]
+            })
+        try connection.query(
+            Query(
+                "issues.setMunicipalities",
+                """
+                WITH wanted AS (
+                    SELECT x.code, x.impact, CASE WHEN x.areas = '' THEN '{}'::text[] ELSE string_to_array(x.areas, ',') END AS areas
+                    FROM jsonb_to_recordset(\(links)::jsonb) AS x(code text, impact text, areas text)),
+                dropped AS (DELETE FROM issue_municipalities WHERE issue_number = \(number) AND dantai_code NOT IN (SELECT code FROM wanted))
+                INSERT INTO issue_municipalities (issue_number, dantai_code, impact, business_areas)
+                SELECT \(number), code, impact, areas FROM wanted
+                ON CONFLICT (issue_number, dantai_code) DO UPDATE SET impact = excluded.impact, business_areas = excluded.business_areas
+                """))
     }
 
     /// The search key of an issue's own text (title and body).
@@ -297,17 +352,25 @@ public struct IssueStore: Sendable {
     static func fetch(_ number: Int, on connection: Connection, lock: Bool = false) throws -> Issue? {
         guard isPossibleNumber(number) else { return nil }
         let lockClause: SQL = lock ? "FOR UPDATE OF i" : ""
-        return try connection.query(Query(lock ? "issues.byNumberForUpdate" : "issues.byNumber", """
-            SELECT \(columns) FROM issues i \(joins) WHERE i.number = \(number) \(lockClause)
-            """)).first.map(issue)
+        return try connection.query(
+            Query(
+                lock ? "issues.byNumberForUpdate" : "issues.byNumber",
+                """
+                SELECT \(columns) FROM issues i \(joins) WHERE i.number = \(number) \(lockClause)
+                """)
+        ).first.map(issue)
     }
 
     static func facts(_ number: Int, on connection: Connection, lock: Bool = false) throws -> IssueAccessFacts? {
         guard isPossibleNumber(number) else { return nil }
         let lockClause: SQL = lock ? "FOR UPDATE" : ""
-        return try connection.query(Query(lock ? "issues.factsForUpdate" : "issues.facts", """
-            SELECT \(factColumns) FROM issues i WHERE i.number = \(number) \(lockClause)
-            """)).first.map(facts)
+        return try connection.query(
+            Query(
+                lock ? "issues.factsForUpdate" : "issues.facts",
+                """
+                SELECT \(factColumns) FROM issues i WHERE i.number = \(number) \(lockClause)
+                """)
+        ).first.map(facts)
     }
 
     static let factColumns: SQL = """
@@ -316,10 +379,11 @@ public struct IssueStore: Sendable {
         """
 
     static func facts(_ row: Row) throws -> IssueAccessFacts {
-        IssueAccessFacts(number: try row.decode("number"), visibility: try row.decode("visibility"), state: try row.decode("state"),
-                         reporterOrganizationID: try row.decode("reporter_organization_id"),
-                         assigneeOrganizationID: try row.decodeIfPresent("assignee_organization_id"),
-                         vendorIDs: try row.decode("vendor_ids"))
+        IssueAccessFacts(
+            number: try row.decode("number"), visibility: try row.decode("visibility"), state: try row.decode("state"),
+            reporterOrganizationID: try row.decode("reporter_organization_id"),
+            assigneeOrganizationID: try row.decodeIfPresent("assignee_organization_id"),
+            vendorIDs: try row.decode("vendor_ids"))
     }
 
     static let joins: SQL = """
@@ -365,11 +429,13 @@ public struct IssueStore: Sendable {
             let fields = try packedFields(entry, count: 5, column: "municipalities")
             let areas = fields[3].isEmpty ? [] : fields[3].split(separator: ",").map { BusinessArea(rawValue: String($0)) }
             guard let code = MunicipalityCode(rawValue: String(fields[0])), let impact = IssueImpact(rawValue: String(fields[1])),
-                  let prefecture = PrefectureCode(rawValue: String(fields[2])), !areas.contains(nil) else {
+                let prefecture = PrefectureCode(rawValue: String(fields[2])), !areas.contains(nil)
+            else {
                 throw DatabaseError(.decoding, "column 'municipalities' holds a malformed entry", column: "municipalities")
             }
-            return IssueMunicipality(dantaiCode: code, impact: impact, businessAreas: areas.compactMap { $0 },
-                                     name: String(fields[4]), prefectureCode: prefecture)
+            return IssueMunicipality(
+                dantaiCode: code, impact: impact, businessAreas: areas.compactMap { $0 },
+                name: String(fields[4]), prefectureCode: prefecture)
         }
     }
 
@@ -410,16 +476,18 @@ extension Row {
 
 extension Problem {
     static func preconditionFailed(current etag: String) -> Problem {
-        var problem = Problem(.staleVersion, detail: "the issue changed since you read it (now \(etag)); fetch it again and reapply your change",
-                              errors: [ProblemItem(field: "If-Match", detail: "does not match the current ETag \(etag)")])
+        var problem = Problem(
+            .staleVersion, detail: "the issue changed since you read it (now \(etag)); fetch it again and reapply your change",
+            errors: [ProblemItem(field: "If-Match", detail: "does not match the current ETag \(etag)")])
         problem.headers[.eTag] = etag
         return problem
     }
 
     static func transitionRefused(from: IssueState, to: IssueState, allowed: [IssueState]) -> Problem {
         let list = allowed.isEmpty ? "none" : allowed.map(\.rawValue).joined(separator: ", ")
-        return Problem(.transitionNotAllowed, detail: "you may not move this issue from \(from.rawValue) to \(to.rawValue); allowed now: \(list)",
-                       errors: [ProblemItem(field: "to", detail: "allowed: \(list)")])
+        return Problem(
+            .transitionNotAllowed, detail: "you may not move this issue from \(from.rawValue) to \(to.rawValue); allowed now: \(list)",
+            errors: [ProblemItem(field: "to", detail: "allowed: \(list)")])
     }
 
     /// The closing guard. Blockers the caller may not see are counted, not named.
@@ -428,7 +496,8 @@ extension Problem {
         let hidden = blockers.count - visible.count
         var names = visible
         if hidden > 0 { names.append("\(hidden) restricted issue\(hidden == 1 ? "" : "s")") }
-        return Problem(.blocked, detail: "#\(number) is blocked by \(names.joined(separator: ", ")), still open; resolve or close them first",
-                       errors: visible.map { ProblemItem(field: "blocked_by", detail: $0) })
+        return Problem(
+            .blocked, detail: "#\(number) is blocked by \(names.joined(separator: ", ")), still open; resolve or close them first",
+            errors: visible.map { ProblemItem(field: "blocked_by", detail: $0) })
     }
 }

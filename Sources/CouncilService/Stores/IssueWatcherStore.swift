@@ -9,12 +9,16 @@ public struct IssueWatcherStore: Sendable {
     public func watchers(_ number: Int, for principal: Principal) async throws -> [IssueWatcher] {
         try await pool.withConnection { connection in
             _ = try IssueStore.visibleFacts(number, principal, on: connection)
-            return try connection.query(Query("issueWatchers.list", """
-                SELECT CASE WHEN w.account_id IS NULL THEN 'organization' ELSE 'account' END AS kind,
-                       coalesce(w.account_id, w.organization_id) AS id, coalesce(a.display_name, o.name) AS name, w.created_at
-                FROM issue_watchers w LEFT JOIN accounts a ON a.id = w.account_id LEFT JOIN organizations o ON o.id = w.organization_id
-                WHERE w.issue_number = \(number) ORDER BY kind, id
-                """)).rows.map {
+            return try connection.query(
+                Query(
+                    "issueWatchers.list",
+                    """
+                    SELECT CASE WHEN w.account_id IS NULL THEN 'organization' ELSE 'account' END AS kind,
+                           coalesce(w.account_id, w.organization_id) AS id, coalesce(a.display_name, o.name) AS name, w.created_at
+                    FROM issue_watchers w LEFT JOIN accounts a ON a.id = w.account_id LEFT JOIN organizations o ON o.id = w.organization_id
+                    WHERE w.issue_number = \(number) ORDER BY kind, id
+                    """)
+            ).rows.map {
                 IssueWatcher(kind: try $0.decode("kind"), id: try $0.decode("id"), name: try $0.decode("name"), since: try $0.decode("created_at"))
             }
         }
@@ -26,11 +30,17 @@ public struct IssueWatcherStore: Sendable {
             let facts = try IssueStore.visibleFacts(number, principal, on: connection)
             try Policy.requireManageWatcher(kind: kind, id: id, principal)
             // The watcher must be able to see the issue itself.
-            guard let watcher = try connection.query(Query("issueWatchers.watcher", """
-                SELECT o.id AS organization_id, o.kind FROM organizations o
-                WHERE o.active AND o.id = CASE WHEN \(kind) = 'account'
-                                             THEN (SELECT organization_id FROM accounts WHERE id = \(id) AND active) ELSE \(id) END
-                """)).first else {
+            guard
+                let watcher = try connection.query(
+                    Query(
+                        "issueWatchers.watcher",
+                        """
+                        SELECT o.id AS organization_id, o.kind FROM organizations o
+                        WHERE o.active AND o.id = CASE WHEN \(kind) = 'account'
+                                                     THEN (SELECT organization_id FROM accounts WHERE id = \(id) AND active) ELSE \(id) END
+                        """)
+                ).first
+            else {
                 throw Problem.unprocessable("id", "no active \(kind.rawValue) \(id)")
             }
             let organization: Int = try watcher.decode("organization_id")
@@ -39,13 +49,19 @@ public struct IssueWatcherStore: Sendable {
                 throw Problem.unprocessable("id", "this \(kind.rawValue) may not see issue #\(number)")
             }
             let column: SQL = kind == .account ? "account_id" : "organization_id"
-            let inserted = try connection.query(Query("issueWatchers.insert.\(kind.rawValue)", """
-                INSERT INTO issue_watchers (issue_number, \(column)) VALUES (\(number), \(id)) ON CONFLICT DO NOTHING RETURNING issue_number
-                """)).rows.count == 1
+            let inserted =
+                try connection.query(
+                    Query(
+                        "issueWatchers.insert.\(kind.rawValue)",
+                        """
+                        INSERT INTO issue_watchers (issue_number, \(column)) VALUES (\(number), \(id)) ON CONFLICT DO NOTHING RETURNING issue_number
+                        """)
+                ).rows.count == 1
             guard inserted else { return false }
             try IssueEvents.record(connection, number, actor, kind: "watcher_added", field: kind.rawValue, old: nil, new: .number(Double(id)))
-            try AuditStore.record(connection, actor, action: "issue.watcher.create", entityType: "issue", entityID: number,
-                                  before: nil, after: ["watcher": .string("\(kind.rawValue):\(id)")])
+            try AuditStore.record(
+                connection, actor, action: "issue.watcher.create", entityType: "issue", entityID: number,
+                before: nil, after: ["watcher": .string("\(kind.rawValue):\(id)")])
             return true
         }
     }
@@ -55,13 +71,18 @@ public struct IssueWatcherStore: Sendable {
             _ = try IssueStore.visibleFacts(number, principal, on: connection)
             try Policy.requireManageWatcher(kind: kind, id: id, principal)
             let column: SQL = kind == .account ? "account_id" : "organization_id"
-            let deleted = try connection.query(Query("issueWatchers.delete.\(kind.rawValue)", """
-                DELETE FROM issue_watchers WHERE issue_number = \(number) AND \(column) = \(id) RETURNING issue_number
-                """)).rows.count
+            let deleted = try connection.query(
+                Query(
+                    "issueWatchers.delete.\(kind.rawValue)",
+                    """
+                    DELETE FROM issue_watchers WHERE issue_number = \(number) AND \(column) = \(id) RETURNING issue_number
+                    """)
+            ).rows.count
             guard deleted == 1 else { throw Problem.notFound("\(kind.rawValue) \(id) is not watching #\(number)") }
             try IssueEvents.record(connection, number, actor, kind: "watcher_removed", field: kind.rawValue, old: .number(Double(id)), new: nil)
-            try AuditStore.record(connection, actor, action: "issue.watcher.delete", entityType: "issue", entityID: number,
-                                  before: ["watcher": .string("\(kind.rawValue):\(id)")], after: nil)
+            try AuditStore.record(
+                connection, actor, action: "issue.watcher.delete", entityType: "issue", entityID: number,
+                before: ["watcher": .string("\(kind.rawValue):\(id)")], after: nil)
         }
     }
 }

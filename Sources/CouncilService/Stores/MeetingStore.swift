@@ -9,12 +9,17 @@ public struct MeetingStore: Sendable {
 
     public func meetings(page: Page, scope: Policy.IssueScope) async throws -> Paged<Meeting> {
         try await pool.withConnection { connection in
-            let ids = try connection.query(Query("meetings.list", """
-                SELECT id FROM meetings ORDER BY number DESC LIMIT \(page.limit) OFFSET \(page.offset)
-                """)).rows.map { try $0.decode("id", as: Int.self) }
+            let ids = try connection.query(
+                Query(
+                    "meetings.list",
+                    """
+                    SELECT id FROM meetings ORDER BY number DESC LIMIT \(page.limit) OFFSET \(page.offset)
+                    """)
+            ).rows.map { try $0.decode("id", as: Int.self) }
             let total: Int = try connection.query(Query("meetings.count", "SELECT count(*) AS n FROM meetings")).single().decode("n")
-            return Paged(items: try ids.compactMap { try Self.fetch($0, scope, on: connection) }, total: total,
-                         limit: page.limit, offset: page.offset)
+            return Paged(
+                items: try ids.compactMap { try Self.fetch($0, scope, on: connection) }, total: total,
+                limit: page.limit, offset: page.offset)
         }
     }
 
@@ -31,16 +36,22 @@ public struct MeetingStore: Sendable {
             if let given = draft.number {
                 number = given
             } else {
-                number = try connection.query(Query("meetings.nextNumber", "SELECT coalesce(max(number), 0) + 1 AS n FROM meetings")).single().decode("n")
+                number = try connection.query(Query("meetings.nextNumber", "SELECT coalesce(max(number), 0) + 1 AS n FROM meetings")).single().decode(
+                    "n")
             }
-            let id: Int = try connection.query(Query("meetings.insert", """
-                INSERT INTO meetings (number, held_on, title, state) VALUES (\(number), \(draft.heldOn), \(draft.title), \(draft.state))
-                RETURNING id
-                """)).single().decode("id")
+            let id: Int = try connection.query(
+                Query(
+                    "meetings.insert",
+                    """
+                    INSERT INTO meetings (number, held_on, title, state) VALUES (\(number), \(draft.heldOn), \(draft.title), \(draft.state))
+                    RETURNING id
+                    """)
+            ).single().decode("id")
             try Self.setAttendees(id, draft.attendeeIDs, on: connection)
             let created = try Self.require(id, .all, on: connection)
-            try AuditStore.record(connection, actor, action: "meeting.create", entityType: "meeting", entityID: id,
-                                  before: nil, after: try JSONValue.fields(of: created))
+            try AuditStore.record(
+                connection, actor, action: "meeting.create", entityType: "meeting", entityID: id,
+                before: nil, after: try JSONValue.fields(of: created))
             return created
         }
     }
@@ -50,15 +61,19 @@ public struct MeetingStore: Sendable {
             let current = try Self.lock(id, on: connection)
             let draft = try change(current)
             try draft.validate()
-            try connection.query(Query("meetings.update", """
-                UPDATE meetings SET number = \(draft.number ?? current.number), held_on = \(draft.heldOn), title = \(draft.title),
-                       state = \(draft.state), updated_at = now()
-                WHERE id = \(id)
-                """))
+            try connection.query(
+                Query(
+                    "meetings.update",
+                    """
+                    UPDATE meetings SET number = \(draft.number ?? current.number), held_on = \(draft.heldOn), title = \(draft.title),
+                           state = \(draft.state), updated_at = now()
+                    WHERE id = \(id)
+                    """))
             try Self.setAttendees(id, draft.attendeeIDs, on: connection)
             let updated = try Self.require(id, .all, on: connection)
-            try AuditStore.record(connection, actor, action: "meeting.update", entityType: "meeting", entityID: id,
-                                  before: try JSONValue.fields(of: current), after: try JSONValue.fields(of: updated))
+            try AuditStore.record(
+                connection, actor, action: "meeting.update", entityType: "meeting", entityID: id,
+                before: try JSONValue.fields(of: current), after: try JSONValue.fields(of: updated))
             return updated
         }
     }
@@ -71,49 +86,66 @@ public struct MeetingStore: Sendable {
             try Self.requireOpen(meeting)
             try Self.checkIssue(draft.issueNumber, on: connection)
             let place = min(max(position ?? Int.max, 1), try meeting.agendaCount(on: connection) + 1)
-            try connection.query(Query("agenda.makeRoom", """
-                UPDATE agenda_items SET position = position + 1 WHERE meeting_id = \(meetingID) AND position >= \(place)
-                """))
-            let id: Int = try connection.query(Query("agenda.insert", """
-                INSERT INTO agenda_items (meeting_id, position, issue_number, topic, presenter_organization_id, allotted_minutes, status, minutes)
-                VALUES (\(meetingID), \(place), \(draft.issueNumber), \(draft.topic), \(draft.presenterID), \(draft.allottedMinutes),
-                        \(draft.status), \(draft.minutes))
-                RETURNING id
-                """)).single().decode("id")
+            try connection.query(
+                Query(
+                    "agenda.makeRoom",
+                    """
+                    UPDATE agenda_items SET position = position + 1 WHERE meeting_id = \(meetingID) AND position >= \(place)
+                    """))
+            let id: Int = try connection.query(
+                Query(
+                    "agenda.insert",
+                    """
+                    INSERT INTO agenda_items (meeting_id, position, issue_number, topic, presenter_organization_id, allotted_minutes, status, minutes)
+                    VALUES (\(meetingID), \(place), \(draft.issueNumber), \(draft.topic), \(draft.presenterID), \(draft.allottedMinutes),
+                            \(draft.status), \(draft.minutes))
+                    RETURNING id
+                    """)
+            ).single().decode("id")
             try Self.touch(meetingID, on: connection)
-            try AuditStore.record(connection, actor, action: "meeting.agenda.create", entityType: "agenda_item", entityID: id,
-                                  before: nil, after: try JSONValue.fields(of: Self.item(id, on: connection)))
+            try AuditStore.record(
+                connection, actor, action: "meeting.agenda.create", entityType: "agenda_item", entityID: id,
+                before: nil, after: try JSONValue.fields(of: Self.item(id, on: connection)))
             return try Self.require(meetingID, .all, on: connection)
         }
     }
 
-    public func updateItem(_ meetingID: Int, item id: Int, position: Int?, by actor: AuditActor,
-                           _ change: @escaping @Sendable (AgendaItem) throws -> AgendaItemDraft) async throws -> Meeting {
+    public func updateItem(
+        _ meetingID: Int, item id: Int, position: Int?, by actor: AuditActor,
+        _ change: @escaping @Sendable (AgendaItem) throws -> AgendaItemDraft
+    ) async throws -> Meeting {
         try await pool.withTransaction { connection in
             let meeting = try Self.lock(meetingID, on: connection)
             try Self.requireOpen(meeting)
             let current = try Self.item(id, in: meetingID, on: connection)
             let draft = try change(current)
             try draft.validate()
-            try connection.query(Query("agenda.update", """
-                UPDATE agenda_items SET presenter_organization_id = \(draft.presenterID), allotted_minutes = \(draft.allottedMinutes),
-                       status = \(draft.status), minutes = \(draft.minutes), topic = \(draft.topic), updated_at = now()
-                WHERE id = \(id)
-                """))
+            try connection.query(
+                Query(
+                    "agenda.update",
+                    """
+                    UPDATE agenda_items SET presenter_organization_id = \(draft.presenterID), allotted_minutes = \(draft.allottedMinutes),
+                           status = \(draft.status), minutes = \(draft.minutes), topic = \(draft.topic), updated_at = now()
+                    WHERE id = \(id)
+                    """))
             if let position {
                 let target = min(max(position, 1), try meeting.agendaCount(on: connection))
-                try connection.query(Query("agenda.move", """
-                    UPDATE agenda_items SET position = CASE
-                        WHEN id = \(id) THEN \(target)
-                        WHEN \(target) < \(current.position) AND position >= \(target) AND position < \(current.position) THEN position + 1
-                        WHEN \(target) > \(current.position) AND position > \(current.position) AND position <= \(target) THEN position - 1
-                        ELSE position END
-                    WHERE meeting_id = \(meetingID)
-                    """))
+                try connection.query(
+                    Query(
+                        "agenda.move",
+                        """
+                        UPDATE agenda_items SET position = CASE
+                            WHEN id = \(id) THEN \(target)
+                            WHEN \(target) < \(current.position) AND position >= \(target) AND position < \(current.position) THEN position + 1
+                            WHEN \(target) > \(current.position) AND position > \(current.position) AND position <= \(target) THEN position - 1
+                            ELSE position END
+                        WHERE meeting_id = \(meetingID)
+                        """))
             }
             try Self.touch(meetingID, on: connection)
-            try AuditStore.record(connection, actor, action: "meeting.agenda.update", entityType: "agenda_item", entityID: id,
-                                  before: try JSONValue.fields(of: current), after: try JSONValue.fields(of: Self.item(id, on: connection)))
+            try AuditStore.record(
+                connection, actor, action: "meeting.agenda.update", entityType: "agenda_item", entityID: id,
+                before: try JSONValue.fields(of: current), after: try JSONValue.fields(of: Self.item(id, on: connection)))
             return try Self.require(meetingID, .all, on: connection)
         }
     }
@@ -125,12 +157,16 @@ public struct MeetingStore: Sendable {
             let current = try Self.item(id, in: meetingID, on: connection)
             if current.decision != nil { throw Problem.unprocessable("item", "an item with a recorded decision stays on the record") }
             try connection.query(Query("agenda.delete", "DELETE FROM agenda_items WHERE id = \(id)"))
-            try connection.query(Query("agenda.closeGap", """
-                UPDATE agenda_items SET position = position - 1 WHERE meeting_id = \(meetingID) AND position > \(current.position)
-                """))
+            try connection.query(
+                Query(
+                    "agenda.closeGap",
+                    """
+                    UPDATE agenda_items SET position = position - 1 WHERE meeting_id = \(meetingID) AND position > \(current.position)
+                    """))
             try Self.touch(meetingID, on: connection)
-            try AuditStore.record(connection, actor, action: "meeting.agenda.delete", entityType: "agenda_item", entityID: id,
-                                  before: try JSONValue.fields(of: current), after: nil)
+            try AuditStore.record(
+                connection, actor, action: "meeting.agenda.delete", entityType: "agenda_item", entityID: id,
+                before: try JSONValue.fields(of: current), after: nil)
         }
     }
 
@@ -142,28 +178,35 @@ public struct MeetingStore: Sendable {
             guard meeting.state == .planned else {
                 throw Problem.unprocessable("meeting", "items are proposed for a planned meeting; this one is \(meeting.state.rawValue)")
             }
-            let ids = try connection.query(Query("agenda.propose", """
-                INSERT INTO agenda_items (meeting_id, position, issue_number, presenter_organization_id, status)
-                SELECT \(meetingID), (SELECT coalesce(max(position), 0) FROM agenda_items WHERE meeting_id = \(meetingID))
-                           + row_number() OVER (ORDER BY (i.state = 'on_agenda') DESC, i.number),
-                       i.number, i.reporter_organization_id, 'proposed'
-                FROM issues i
-                WHERE (i.state = 'on_agenda' OR (i.severity = 'critical' AND i.state IN \(SQL.list(IssueState.allCases.filter { $0.isOpen && $0 != .onAgenda }))))
-                  AND NOT EXISTS (SELECT 1 FROM agenda_items x WHERE x.meeting_id = \(meetingID) AND x.issue_number = i.number)
-                RETURNING id
-                """)).rows.map { try $0.decode("id", as: Int.self) }
+            let ids = try connection.query(
+                Query(
+                    "agenda.propose",
+                    """
+                    INSERT INTO agenda_items (meeting_id, position, issue_number, presenter_organization_id, status)
+                    SELECT \(meetingID), (SELECT coalesce(max(position), 0) FROM agenda_items WHERE meeting_id = \(meetingID))
+                               + row_number() OVER (ORDER BY (i.state = 'on_agenda') DESC, i.number),
+                           i.number, i.reporter_organization_id, 'proposed'
+                    FROM issues i
+                    WHERE (i.state = 'on_agenda' OR (i.severity = 'critical' AND i.state IN \(SQL.list(IssueState.allCases.filter { $0.isOpen && $0 != .onAgenda }))))
+                      AND NOT EXISTS (SELECT 1 FROM agenda_items x WHERE x.meeting_id = \(meetingID) AND x.issue_number = i.number)
+                    RETURNING id
+                    """)
+            ).rows.map { try $0.decode("id", as: Int.self) }
             guard !ids.isEmpty else { return [] }
             try Self.touch(meetingID, on: connection)
-            try AuditStore.record(connection, actor, action: "meeting.agenda.propose", entityType: "meeting", entityID: meetingID,
-                                  before: nil, after: ["proposed_items": .array(ids.map { .number(Double($0)) })])
+            try AuditStore.record(
+                connection, actor, action: "meeting.agenda.propose", entityType: "meeting", entityID: meetingID,
+                before: nil, after: ["proposed_items": .array(ids.map { .number(Double($0)) })])
             return try ids.map { try Self.item($0, on: connection) }
         }
     }
 
     /// Records the decision on an item; with `moveTo`, the linked issue moves in the same
     /// transaction (under the same workflow rules), and its history names the meeting.
-    public func decide(_ meetingID: Int, item id: Int, decision: String, moveTo: IssueState?, answer: String?,
-                       by principal: Principal, _ actor: AuditActor) async throws -> Meeting {
+    public func decide(
+        _ meetingID: Int, item id: Int, decision: String, moveTo: IssueState?, answer: String?,
+        by principal: Principal, _ actor: AuditActor
+    ) async throws -> Meeting {
         let text = decision.trimmingCharacters(in: .whitespacesAndNewlines)
         if text.isEmpty || text.count > 10_000 { throw Problem.invalid("decision", "give 1 to 10000 characters") }
         return try await pool.withTransaction { connection in
@@ -178,19 +221,27 @@ public struct MeetingStore: Sendable {
             } else if answer != nil {
                 throw Problem.unprocessable("answer", "an answer is given with move_to resolved")
             }
-            try connection.query(Query("agenda.decide", """
-                UPDATE agenda_items SET decision = \(text), decided_at = now(), decided_by = \(actor.accountID), status = 'confirmed',
-                       updated_at = now()
-                WHERE id = \(id)
-                """))
+            try connection.query(
+                Query(
+                    "agenda.decide",
+                    """
+                    UPDATE agenda_items SET decision = \(text), decided_at = now(), decided_by = \(actor.accountID), status = 'confirmed',
+                           updated_at = now()
+                    WHERE id = \(id)
+                    """))
             if let number = current.issue?.number {
-                try IssueEvents.record(connection, number, actor, kind: "meeting_decision", field: "meeting",
-                                       old: nil, new: .object(["meeting": .number(Double(meeting.number)), "title": .string(meeting.title),
-                                                               "decision": .string(text)]))
+                try IssueEvents.record(
+                    connection, number, actor, kind: "meeting_decision", field: "meeting",
+                    old: nil,
+                    new: .object([
+                        "meeting": .number(Double(meeting.number)), "title": .string(meeting.title),
+                        "decision": .string(text),
+                    ]))
             }
             try Self.touch(meetingID, on: connection)
-            try AuditStore.record(connection, actor, action: "meeting.agenda.decide", entityType: "agenda_item", entityID: id,
-                                  before: try JSONValue.fields(of: current), after: try JSONValue.fields(of: Self.item(id, on: connection)))
+            try AuditStore.record(
+                connection, actor, action: "meeting.agenda.decide", entityType: "agenda_item", entityID: id,
+                before: try JSONValue.fields(of: current), after: try JSONValue.fields(of: Self.item(id, on: connection)))
             return try Self.require(meetingID, .all, on: connection)
         }
     }
@@ -211,16 +262,23 @@ public struct MeetingStore: Sendable {
     }
 
     private static func setAttendees(_ id: Int, _ organizations: [Int], on connection: Connection) throws {
-        let known = try connection.query(Query("meetings.knownOrganizations", """
-            SELECT id FROM organizations WHERE id = ANY (\(organizations)::bigint[])
-            """)).rows.map { try $0.decode("id", as: Int.self) }
+        let known = try connection.query(
+            Query(
+                "meetings.knownOrganizations",
+                """
+                SELECT id FROM organizations WHERE id = ANY (\(organizations)::bigint[])
+                """)
+        ).rows.map { try $0.decode("id", as: Int.self) }
         if let missing = organizations.first(where: { !known.contains($0) }) {
             throw Problem.unprocessable("attendee_ids", "no organization \(missing)")
         }
-        try connection.query(Query("meetings.setAttendees", """
-            WITH dropped AS (DELETE FROM meeting_attendees WHERE meeting_id = \(id) AND NOT (organization_id = ANY (\(organizations)::bigint[])))
-            INSERT INTO meeting_attendees (meeting_id, organization_id) SELECT \(id), unnest(\(organizations)::bigint[]) ON CONFLICT DO NOTHING
-            """))
+        try connection.query(
+            Query(
+                "meetings.setAttendees",
+                """
+                WITH dropped AS (DELETE FROM meeting_attendees WHERE meeting_id = \(id) AND NOT (organization_id = ANY (\(organizations)::bigint[])))
+                INSERT INTO meeting_attendees (meeting_id, organization_id) SELECT \(id), unnest(\(organizations)::bigint[]) ON CONFLICT DO NOTHING
+                """))
     }
 
     private static func lock(_ id: Int, on connection: Connection) throws -> Meeting {
@@ -236,31 +294,48 @@ public struct MeetingStore: Sendable {
     }
 
     static func fetch(_ id: Int, _ scope: Policy.IssueScope, on connection: Connection) throws -> Meeting? {
-        guard let row = try connection.query(Query("meetings.byID", """
-            SELECT m.id, m.number, m.held_on, m.title, m.state, m.created_at, m.updated_at,
-                   coalesce((SELECT json_agg(json_build_object('id', o.id, 'name', o.name) ORDER BY o.id)
-                             FROM meeting_attendees a JOIN organizations o ON o.id = a.organization_id WHERE a.meeting_id = m.id), '[]') AS attendees
-            FROM meetings m WHERE m.id = \(id)
-            """)).first else { return nil }
-        let items = try connection.query(Query("agenda.ofMeeting", """
-            SELECT \(itemColumns) FROM agenda_items x \(itemJoins)
-            WHERE x.meeting_id = \(id) AND (x.issue_number IS NULL OR \(IssueSearch.visibility(scope, alias: "i")))
-            ORDER BY x.position
-            """)).rows.map(item).enumerated().map { index, item in
+        guard
+            let row = try connection.query(
+                Query(
+                    "meetings.byID",
+                    """
+                    SELECT m.id, m.number, m.held_on, m.title, m.state, m.created_at, m.updated_at,
+                           coalesce((SELECT json_agg(json_build_object('id', o.id, 'name', o.name) ORDER BY o.id)
+                                     FROM meeting_attendees a JOIN organizations o ON o.id = a.organization_id WHERE a.meeting_id = m.id), '[]') AS attendees
+                    FROM meetings m WHERE m.id = \(id)
+                    """)
+            ).first
+        else { return nil }
+        let items = try connection.query(
+            Query(
+                "agenda.ofMeeting",
+                """
+                SELECT \(itemColumns) FROM agenda_items x \(itemJoins)
+                WHERE x.meeting_id = \(id) AND (x.issue_number IS NULL OR \(IssueSearch.visibility(scope, alias: "i")))
+                ORDER BY x.position
+                """)
+        ).rows.map(item).enumerated().map { index, item in
             var item = item
             item.position = index + 1
             return item
         }
-        return Meeting(id: try row.decode("id"), number: try row.decode("number"), heldOn: try row.decode("held_on"),
-                       title: try row.decode("title"), state: try row.decode("state"),
-                       attendees: try row.decodeJSON("attendees", as: [OrganizationRef].self), agenda: items,
-                       createdAt: try row.decode("created_at"), updatedAt: try row.decode("updated_at"))
+        return Meeting(
+            id: try row.decode("id"), number: try row.decode("number"), heldOn: try row.decode("held_on"),
+            title: try row.decode("title"), state: try row.decode("state"),
+            attendees: try row.decodeJSON("attendees", as: [OrganizationRef].self), agenda: items,
+            createdAt: try row.decode("created_at"), updatedAt: try row.decode("updated_at"))
     }
 
     private static func item(_ id: Int, in meetingID: Int, on connection: Connection) throws -> AgendaItem {
-        guard let row = try connection.query(Query("agenda.byIDInMeeting", """
-            SELECT \(itemColumns) FROM agenda_items x \(itemJoins) WHERE x.id = \(id) AND x.meeting_id = \(meetingID)
-            """)).first else { throw Problem.notFound("no agenda item \(id) in meeting \(meetingID)") }
+        guard
+            let row = try connection.query(
+                Query(
+                    "agenda.byIDInMeeting",
+                    """
+                    SELECT \(itemColumns) FROM agenda_items x \(itemJoins) WHERE x.id = \(id) AND x.meeting_id = \(meetingID)
+                    """)
+            ).first
+        else { throw Problem.notFound("no agenda item \(id) in meeting \(meetingID)") }
         return try item(row)
     }
 
@@ -280,8 +355,11 @@ public struct MeetingStore: Sendable {
         let presenter: Int? = try row.decodeIfPresent("presenter_organization_id")
         return AgendaItem(
             id: try row.decode("id"), position: try row.decode("position"),
-            issue: try number.map { AgendaIssue(number: $0, title: try row.decode("issue_title"), state: try row.decode("issue_state"),
-                                                severity: try row.decode("issue_severity")) },
+            issue: try number.map {
+                AgendaIssue(
+                    number: $0, title: try row.decode("issue_title"), state: try row.decode("issue_state"),
+                    severity: try row.decode("issue_severity"))
+            },
             topic: try row.decodeIfPresent("topic"),
             presenter: try presenter.map { OrganizationRef(id: $0, name: try row.decode("presenter_name")) },
             allottedMinutes: try row.decode("allotted_minutes"), status: try row.decode("status"), minutes: try row.decodeIfPresent("minutes"),

@@ -29,16 +29,20 @@ public struct MunicipalityStore: Sendable {
 
     /// Applies MIC's list all-or-nothing: any bad row refuses the whole file with every problem.
     /// A dry run does the same work in a transaction that is rolled back.
-    public func importList(_ rows: [MunicipalityListRow], encoding: CSVTextEncoding, dryRun: Bool,
-                           by actor: AuditActor = .system) async throws -> MunicipalityImportReport {
+    public func importList(
+        _ rows: [MunicipalityListRow], encoding: CSVTextEncoding, dryRun: Bool,
+        by actor: AuditActor = .system
+    ) async throws -> MunicipalityImportReport {
         try await pool.withTransaction(rollback: dryRun) { connection in
             try Self.importList(rows, encoding: encoding, dryRun: dryRun, by: actor, on: connection)
         }
     }
 
     /// The import on a connection inside a transaction the caller owns.
-    static func importList(_ rows: [MunicipalityListRow], encoding: CSVTextEncoding, dryRun: Bool, by actor: AuditActor,
-                           on connection: Connection) throws -> MunicipalityImportReport {
+    static func importList(
+        _ rows: [MunicipalityListRow], encoding: CSVTextEncoding, dryRun: Bool, by actor: AuditActor,
+        on connection: Connection
+    ) throws -> MunicipalityImportReport {
         do {
             // One import at a time, so two uploads cannot interleave their deactivations.
             try connection.query(Queries.importLock)
@@ -49,9 +53,10 @@ public struct MunicipalityStore: Sendable {
             for row in rows {
                 let expected = prefectures[row.code.prefecture.rawValue]
                 if expected != row.prefectureName {
-                    problems.append(ImportProblem(
-                        line: row.line, column: MunicipalityList.Column.prefectureName.rawValue,
-                        reason: "\(row.code) belongs to \(expected ?? "no prefecture"), not '\(row.prefectureName)'"))
+                    problems.append(
+                        ImportProblem(
+                            line: row.line, column: MunicipalityList.Column.prefectureName.rawValue,
+                            reason: "\(row.code) belongs to \(expected ?? "no prefecture"), not '\(row.prefectureName)'"))
                 }
             }
             guard problems.isEmpty else { throw ImportRejected(problems: problems) }
@@ -70,8 +75,9 @@ public struct MunicipalityStore: Sendable {
             // One row for the whole list: its outcome, with the codes that became inactive.
             var after = try JSONValue.fields(of: report)
             after["deactivated_codes"] = .array(deactivatedCodes.map { .string($0) })
-            try AuditStore.record(connection, actor, action: "municipality_list.import", entityType: "municipality_list",
-                                  entityID: 0, before: nil, after: after)
+            try AuditStore.record(
+                connection, actor, action: "municipality_list.import", entityType: "municipality_list",
+                entityID: 0, before: nil, after: after)
             return report
         }
     }
@@ -91,7 +97,9 @@ public struct MunicipalityStore: Sendable {
             """
 
         static func byCode(_ code: MunicipalityCode) -> Query {
-            Query("municipalities.byCode", """
+            Query(
+                "municipalities.byCode",
+                """
                 SELECT \(columns) FROM municipalities m JOIN prefectures p ON p.code = m.prefecture_code
                 WHERE m.code = \(code)
                 """)
@@ -122,7 +130,9 @@ public struct MunicipalityStore: Sendable {
         }
 
         static func list(_ conditions: SQL, _ page: Page) -> Query {
-            Query("municipalities.list", """
+            Query(
+                "municipalities.list",
+                """
                 SELECT \(columns), count(*) OVER () AS total
                 FROM municipalities m JOIN prefectures p ON p.code = m.prefecture_code
                 WHERE \(conditions)
@@ -132,7 +142,9 @@ public struct MunicipalityStore: Sendable {
         }
 
         static func count(_ conditions: SQL) -> Query {
-            Query("municipalities.count", """
+            Query(
+                "municipalities.count",
+                """
                 SELECT count(*) AS total FROM municipalities m JOIN prefectures p ON p.code = m.prefecture_code
                 WHERE \(conditions)
                 """)
@@ -146,7 +158,9 @@ public struct MunicipalityStore: Sendable {
             let codes = rows.map(\.code.rawValue)
             let kinds = rows.map { MunicipalityKind(officialName: $0.name, prefecture: $0.code.prefecture)!.rawValue }
             let searchKeys = rows.map { JapaneseText.searchKey($0.name + " " + $0.kana) }
-            return Query("municipalities.upsert", """
+            return Query(
+                "municipalities.upsert",
+                """
                 WITH incoming AS (
                     SELECT i.code, left(i.code, 2) AS prefecture_code, i.name, i.kana, i.kind, i.search_key,
                            EXISTS (SELECT 1 FROM designated_cities d WHERE d.code = i.code) AS designated_city
@@ -170,7 +184,9 @@ public struct MunicipalityStore: Sendable {
         }
 
         static func deactivateMissing(_ present: [MunicipalityCode]) -> Query {
-            Query("municipalities.deactivateMissing", """
+            Query(
+                "municipalities.deactivateMissing",
+                """
                 UPDATE municipalities SET active = false, updated_at = now()
                 WHERE active AND NOT (code = ANY (\(present.map(\.rawValue))::text[]))
                 RETURNING code

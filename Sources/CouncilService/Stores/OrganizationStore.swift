@@ -16,12 +16,20 @@ public struct OrganizationStore: Sendable {
             if let kind { conditions.append("kind = \(kind)") }
             if let active { conditions.append("active = \(active)") }
             let filter = SQL.joined(conditions, separator: " AND ")
-            let rows = try connection.query(Query("organizations.list", """
-                SELECT \(Self.columns) FROM organizations WHERE \(filter) ORDER BY id LIMIT \(page.limit) OFFSET \(page.offset)
-                """)).rows
-            let total: Int = try connection.query(Query("organizations.count", """
-                SELECT count(*) AS n FROM organizations WHERE \(filter)
-                """)).single().decode("n")
+            let rows = try connection.query(
+                Query(
+                    "organizations.list",
+                    """
+                    SELECT \(Self.columns) FROM organizations WHERE \(filter) ORDER BY id LIMIT \(page.limit) OFFSET \(page.offset)
+                    """)
+            ).rows
+            let total: Int = try connection.query(
+                Query(
+                    "organizations.count",
+                    """
+                    SELECT count(*) AS n FROM organizations WHERE \(filter)
+                    """)
+            ).single().decode("n")
             return Paged(items: try rows.map(Self.organization), total: total, limit: page.limit, offset: page.offset)
         }
     }
@@ -30,51 +38,73 @@ public struct OrganizationStore: Sendable {
         try draft.validate()
         return try await pool.withTransaction { connection in
             try Self.checkMinistry(draft, on: connection)
-            let created = try Self.organization(try connection.query(Query("organizations.insert", """
-                INSERT INTO organizations (kind, category, ministry, name, short_name, corporate_number, active)
-                VALUES (\(draft.kind), \(draft.category), \(draft.ministry), \(draft.name), \(draft.shortName),
-                        \(draft.corporateNumber), \(draft.active))
-                RETURNING \(Self.columns)
-                """)).single())
-            try AuditStore.record(connection, actor, action: "organization.create", entityType: "organization",
-                                  entityID: created.id, before: nil, after: try JSONValue.fields(of: created))
+            let created = try Self.organization(
+                try connection.query(
+                    Query(
+                        "organizations.insert",
+                        """
+                        INSERT INTO organizations (kind, category, ministry, name, short_name, corporate_number, active)
+                        VALUES (\(draft.kind), \(draft.category), \(draft.ministry), \(draft.name), \(draft.shortName),
+                                \(draft.corporateNumber), \(draft.active))
+                        RETURNING \(Self.columns)
+                        """)
+                ).single())
+            try AuditStore.record(
+                connection, actor, action: "organization.create", entityType: "organization",
+                entityID: created.id, before: nil, after: try JSONValue.fields(of: created))
             return created
         }
     }
 
     /// Applies `change` to the locked current state; writes and audits only if something changed.
-    public func update(_ id: Int, by actor: AuditActor,
-                       _ change: @escaping @Sendable (Organization) throws -> OrganizationDraft) async throws -> Organization? {
+    public func update(
+        _ id: Int, by actor: AuditActor,
+        _ change: @escaping @Sendable (Organization) throws -> OrganizationDraft
+    ) async throws -> Organization? {
         try await pool.withTransaction { connection in
             guard let current = try Self.fetch(id, on: connection, lock: true) else { return nil }
             let draft = try change(current)
             guard draft != OrganizationDraft(current) else { return current }
             try draft.validate()
             try Self.checkMinistry(draft, on: connection)
-            let updated = try Self.organization(try connection.query(Query("organizations.update", """
-                UPDATE organizations SET category = \(draft.category), ministry = \(draft.ministry), name = \(draft.name),
-                    short_name = \(draft.shortName), corporate_number = \(draft.corporateNumber), active = \(draft.active),
-                    updated_at = now()
-                WHERE id = \(id) RETURNING \(Self.columns)
-                """)).single())
-            try AuditStore.record(connection, actor, action: "organization.update", entityType: "organization", entityID: id,
-                                  before: try JSONValue.fields(of: current), after: try JSONValue.fields(of: updated))
+            let updated = try Self.organization(
+                try connection.query(
+                    Query(
+                        "organizations.update",
+                        """
+                        UPDATE organizations SET category = \(draft.category), ministry = \(draft.ministry), name = \(draft.name),
+                            short_name = \(draft.shortName), corporate_number = \(draft.corporateNumber), active = \(draft.active),
+                            updated_at = now()
+                        WHERE id = \(id) RETURNING \(Self.columns)
+                        """)
+                ).single())
+            try AuditStore.record(
+                connection, actor, action: "organization.update", entityType: "organization", entityID: id,
+                before: try JSONValue.fields(of: current), after: try JSONValue.fields(of: updated))
             return updated
         }
     }
 
     static func fetch(_ id: Int, on connection: Connection, lock: Bool) throws -> Organization? {
         let lockClause: SQL = lock ? "FOR UPDATE" : ""
-        return try connection.query(Query("organizations.byID", """
-            SELECT \(columns) FROM organizations WHERE id = \(id) \(lockClause)
-            """)).first.map(organization)
+        return try connection.query(
+            Query(
+                "organizations.byID",
+                """
+                SELECT \(columns) FROM organizations WHERE id = \(id) \(lockClause)
+                """)
+        ).first.map(organization)
     }
 
     private static func checkMinistry(_ draft: OrganizationDraft, on connection: Connection) throws {
         guard let ministry = draft.ministry else { return }
-        let known: Int = try connection.query(Query("organizations.ministryExists", """
-            SELECT count(*) AS n FROM ministries WHERE slug = \(ministry)
-            """)).single().decode("n")
+        let known: Int = try connection.query(
+            Query(
+                "organizations.ministryExists",
+                """
+                SELECT count(*) AS n FROM ministries WHERE slug = \(ministry)
+                """)
+        ).single().decode("n")
         if known == 0 { throw Problem.invalid("ministry", "'\(ministry)' is not a ministry; see /v1/business-areas") }
     }
 

@@ -18,13 +18,21 @@ public struct ProductStore: Sendable {
                 conditions.append("EXISTS (SELECT 1 FROM product_business_areas c WHERE c.product_id = p.id AND c.business_area = \(businessArea))")
             }
             let filter = SQL.joined(conditions, separator: " AND ")
-            let rows = try connection.query(Query("products.list", """
-                SELECT \(Self.columns) FROM products p JOIN organizations o ON o.id = p.vendor_id
-                WHERE \(filter) ORDER BY p.id LIMIT \(page.limit) OFFSET \(page.offset)
-                """)).rows
-            let total: Int = try connection.query(Query("products.count", """
-                SELECT count(*) AS n FROM products p WHERE \(filter)
-                """)).single().decode("n")
+            let rows = try connection.query(
+                Query(
+                    "products.list",
+                    """
+                    SELECT \(Self.columns) FROM products p JOIN organizations o ON o.id = p.vendor_id
+                    WHERE \(filter) ORDER BY p.id LIMIT \(page.limit) OFFSET \(page.offset)
+                    """)
+            ).rows
+            let total: Int = try connection.query(
+                Query(
+                    "products.count",
+                    """
+                    SELECT count(*) AS n FROM products p WHERE \(filter)
+                    """)
+            ).single().decode("n")
             return Paged(items: try rows.map(Self.product), total: total, limit: page.limit, offset: page.offset)
         }
     }
@@ -36,33 +44,44 @@ public struct ProductStore: Sendable {
                 throw Problem.invalid("vendor_id", "no vendor organization \(draft.vendorID)")
             }
             guard vendor.active else { throw Problem.unprocessable("vendor_id", "\(vendor.name) is inactive") }
-            let id: Int = try connection.query(Query("products.insert", """
-                INSERT INTO products (vendor_id, name, version, notes) VALUES (\(draft.vendorID), \(draft.name), \(draft.version), \(draft.notes))
-                RETURNING id
-                """)).single().decode("id")
+            let id: Int = try connection.query(
+                Query(
+                    "products.insert",
+                    """
+                    INSERT INTO products (vendor_id, name, version, notes) VALUES (\(draft.vendorID), \(draft.name), \(draft.version), \(draft.notes))
+                    RETURNING id
+                    """)
+            ).single().decode("id")
             try Self.setAreas(id, draft.businessAreas, on: connection)
             let created = try Self.fetch(id, on: connection, lock: false)!
-            try AuditStore.record(connection, actor, action: "product.create", entityType: "product", entityID: id,
-                                  before: nil, after: try JSONValue.fields(of: created))
+            try AuditStore.record(
+                connection, actor, action: "product.create", entityType: "product", entityID: id,
+                before: nil, after: try JSONValue.fields(of: created))
             return created
         }
     }
 
-    public func update(_ id: Int, by actor: AuditActor,
-                       _ change: @escaping @Sendable (Product) throws -> ProductDraft) async throws -> Product? {
+    public func update(
+        _ id: Int, by actor: AuditActor,
+        _ change: @escaping @Sendable (Product) throws -> ProductDraft
+    ) async throws -> Product? {
         try await pool.withTransaction { connection in
             guard let current = try Self.fetch(id, on: connection, lock: true) else { return nil }
             let draft = try change(current)
             guard draft != ProductDraft(current) else { return current }
             try draft.validate()
-            try connection.query(Query("products.update", """
-                UPDATE products SET name = \(draft.name), version = \(draft.version), notes = \(draft.notes), updated_at = now()
-                WHERE id = \(id)
-                """))
+            try connection.query(
+                Query(
+                    "products.update",
+                    """
+                    UPDATE products SET name = \(draft.name), version = \(draft.version), notes = \(draft.notes), updated_at = now()
+                    WHERE id = \(id)
+                    """))
             try Self.setAreas(id, draft.businessAreas, on: connection)
             let updated = try Self.fetch(id, on: connection, lock: false)!
-            try AuditStore.record(connection, actor, action: "product.update", entityType: "product", entityID: id,
-                                  before: try JSONValue.fields(of: current), after: try JSONValue.fields(of: updated))
+            try AuditStore.record(
+                connection, actor, action: "product.update", entityType: "product", entityID: id,
+                before: try JSONValue.fields(of: current), after: try JSONValue.fields(of: updated))
             return updated
         }
     }
@@ -70,29 +89,43 @@ public struct ProductStore: Sendable {
     /// Replaces the covered areas; an area that still has reports or adoptions cannot be dropped.
     private static func setAreas(_ product: Int, _ areas: [BusinessArea], on connection: Connection) throws {
         let slugs = areas.map(\.rawValue)
-        let inUse = try connection.query(Query("products.areasInUse", """
-            SELECT DISTINCT business_area FROM (
-                SELECT business_area FROM status_reports WHERE product_id = \(product)
-                UNION ALL SELECT business_area FROM adoptions WHERE product_id = \(product)) used
-            WHERE NOT (business_area = ANY (\(slugs)::text[]))
-            """)).rows.map { try $0.decode("business_area", as: String.self) }
+        let inUse = try connection.query(
+            Query(
+                "products.areasInUse",
+                """
+                SELECT DISTINCT business_area FROM (
+                    SELECT business_area FROM status_reports WHERE product_id = \(product)
+                    UNION ALL SELECT business_area FROM adoptions WHERE product_id = \(product)) used
+                WHERE NOT (business_area = ANY (\(slugs)::text[]))
+                """)
+        ).rows.map { try $0.decode("business_area", as: String.self) }
         if let area = inUse.first {
             throw Problem.unprocessable("business_areas", "\(area) has status reports or adoptions for this product and cannot be removed")
         }
-        try connection.query(Query("products.dropAreas", """
-            DELETE FROM product_business_areas WHERE product_id = \(product) AND NOT (business_area = ANY (\(slugs)::text[]))
-            """))
-        try connection.query(Query("products.addAreas", """
-            INSERT INTO product_business_areas (product_id, business_area)
-            SELECT \(product), area FROM unnest(\(slugs)::text[]) AS area ON CONFLICT DO NOTHING
-            """))
+        try connection.query(
+            Query(
+                "products.dropAreas",
+                """
+                DELETE FROM product_business_areas WHERE product_id = \(product) AND NOT (business_area = ANY (\(slugs)::text[]))
+                """))
+        try connection.query(
+            Query(
+                "products.addAreas",
+                """
+                INSERT INTO product_business_areas (product_id, business_area)
+                SELECT \(product), area FROM unnest(\(slugs)::text[]) AS area ON CONFLICT DO NOTHING
+                """))
     }
 
     static func fetch(_ id: Int, on connection: Connection, lock: Bool) throws -> Product? {
         let lockClause: SQL = lock ? "FOR UPDATE OF p" : ""
-        return try connection.query(Query("products.byID", """
-            SELECT \(columns) FROM products p JOIN organizations o ON o.id = p.vendor_id WHERE p.id = \(id) \(lockClause)
-            """)).first.map(product)
+        return try connection.query(
+            Query(
+                "products.byID",
+                """
+                SELECT \(columns) FROM products p JOIN organizations o ON o.id = p.vendor_id WHERE p.id = \(id) \(lockClause)
+                """)
+        ).first.map(product)
     }
 
     static let columns: SQL = """

@@ -22,11 +22,15 @@ public struct SavedQueryStore: Sendable {
 
     public func queries(for principal: Principal) async throws -> [SavedQuery] {
         try await pool.withConnection { connection in
-            try connection.query(Query("savedQueries.list", """
-                SELECT \(Self.columns) FROM saved_queries
-                WHERE account_id = \(principal.accountID) OR (shared AND organization_id = \(principal.organizationID))
-                ORDER BY name, id
-                """)).rows.map(Self.savedQuery)
+            try connection.query(
+                Query(
+                    "savedQueries.list",
+                    """
+                    SELECT \(Self.columns) FROM saved_queries
+                    WHERE account_id = \(principal.accountID) OR (shared AND organization_id = \(principal.organizationID))
+                    ORDER BY name, id
+                    """)
+            ).rows.map(Self.savedQuery)
         }
     }
 
@@ -35,36 +39,49 @@ public struct SavedQueryStore: Sendable {
         try await pool.withConnection { connection in try Self.visible(id, principal, on: connection, lock: false) }
     }
 
-    public func create(name: String, filters: [String: [String]], shared: Bool, by principal: Principal,
-                       _ actor: AuditActor) async throws -> SavedQuery {
+    public func create(
+        name: String, filters: [String: [String]], shared: Bool, by principal: Principal,
+        _ actor: AuditActor
+    ) async throws -> SavedQuery {
         let name = try Self.validated(name)
         return try await pool.withTransaction { connection in
-            let id: Int = try connection.query(Query("savedQueries.insert", """
-                INSERT INTO saved_queries (account_id, organization_id, name, filters, shared)
-                VALUES (\(principal.accountID), \(principal.organizationID), \(name), \(try JSONB(filters))::jsonb, \(shared))
-                RETURNING id
-                """)).single().decode("id")
+            let id: Int = try connection.query(
+                Query(
+                    "savedQueries.insert",
+                    """
+                    INSERT INTO saved_queries (account_id, organization_id, name, filters, shared)
+                    VALUES (\(principal.accountID), \(principal.organizationID), \(name), \(try JSONB(filters))::jsonb, \(shared))
+                    RETURNING id
+                    """)
+            ).single().decode("id")
             let created = try Self.visible(id, principal, on: connection, lock: false)
-            try AuditStore.record(connection, actor, action: "saved_query.create", entityType: "saved_query", entityID: id,
-                                  before: nil, after: try JSONValue.fields(of: created))
+            try AuditStore.record(
+                connection, actor, action: "saved_query.create", entityType: "saved_query", entityID: id,
+                before: nil, after: try JSONValue.fields(of: created))
             return created
         }
     }
 
-    public func update(_ id: Int, by principal: Principal, _ actor: AuditActor,
-                       _ change: @escaping @Sendable (SavedQuery) throws -> (name: String, filters: [String: [String]], shared: Bool)) async throws -> SavedQuery {
+    public func update(
+        _ id: Int, by principal: Principal, _ actor: AuditActor,
+        _ change: @escaping @Sendable (SavedQuery) throws -> (name: String, filters: [String: [String]], shared: Bool)
+    ) async throws -> SavedQuery {
         try await pool.withTransaction { connection in
             let current = try Self.visible(id, principal, on: connection, lock: true)
             try Policy.requireOwn(savedQuery: current.accountId, id: id, principal)
             let (name, filters, shared) = try change(current)
-            try connection.query(Query("savedQueries.update", """
-                UPDATE saved_queries SET name = \(try Self.validated(name)), filters = \(try JSONB(filters))::jsonb, shared = \(shared),
-                       updated_at = now()
-                WHERE id = \(id)
-                """))
+            try connection.query(
+                Query(
+                    "savedQueries.update",
+                    """
+                    UPDATE saved_queries SET name = \(try Self.validated(name)), filters = \(try JSONB(filters))::jsonb, shared = \(shared),
+                           updated_at = now()
+                    WHERE id = \(id)
+                    """))
             let updated = try Self.visible(id, principal, on: connection, lock: false)
-            try AuditStore.record(connection, actor, action: "saved_query.update", entityType: "saved_query", entityID: id,
-                                  before: try JSONValue.fields(of: current), after: try JSONValue.fields(of: updated))
+            try AuditStore.record(
+                connection, actor, action: "saved_query.update", entityType: "saved_query", entityID: id,
+                before: try JSONValue.fields(of: current), after: try JSONValue.fields(of: updated))
             return updated
         }
     }
@@ -74,17 +91,24 @@ public struct SavedQueryStore: Sendable {
             let current = try Self.visible(id, principal, on: connection, lock: true)
             try Policy.requireOwn(savedQuery: current.accountId, id: id, principal)
             try connection.query(Query("savedQueries.delete", "DELETE FROM saved_queries WHERE id = \(id)"))
-            try AuditStore.record(connection, actor, action: "saved_query.delete", entityType: "saved_query", entityID: id,
-                                  before: try JSONValue.fields(of: current), after: nil)
+            try AuditStore.record(
+                connection, actor, action: "saved_query.delete", entityType: "saved_query", entityID: id,
+                before: try JSONValue.fields(of: current), after: nil)
         }
     }
 
     private static func visible(_ id: Int, _ principal: Principal, on connection: Connection, lock: Bool) throws -> SavedQuery {
         let lockClause: SQL = lock ? "FOR UPDATE" : ""
-        guard let query = try connection.query(Query(lock ? "savedQueries.byIDForUpdate" : "savedQueries.byID", """
-            SELECT \(columns) FROM saved_queries WHERE id = \(id) \(lockClause)
-            """)).first.map(savedQuery),
-            Policy.canSee(savedQuery: query.accountId, organization: query.organizationId, shared: query.shared, principal) else {
+        guard
+            let query = try connection.query(
+                Query(
+                    lock ? "savedQueries.byIDForUpdate" : "savedQueries.byID",
+                    """
+                    SELECT \(columns) FROM saved_queries WHERE id = \(id) \(lockClause)
+                    """)
+            ).first.map(savedQuery),
+            Policy.canSee(savedQuery: query.accountId, organization: query.organizationId, shared: query.shared, principal)
+        else {
             throw Problem.notFound("no saved query \(id)")
         }
         return query
@@ -99,9 +123,10 @@ public struct SavedQueryStore: Sendable {
     static let columns: SQL = "id, name, account_id, organization_id, filters::text AS filters, shared, created_at, updated_at"
 
     static func savedQuery(_ row: Row) throws -> SavedQuery {
-        SavedQuery(id: try row.decode("id"), name: try row.decode("name"), accountId: try row.decode("account_id"),
-                   organizationId: try row.decode("organization_id"),
-                   filters: try row.decode("filters", as: JSONB<[String: [String]]>.self).value, shared: try row.decode("shared"),
-                   createdAt: try row.decode("created_at"), updatedAt: try row.decode("updated_at"))
+        SavedQuery(
+            id: try row.decode("id"), name: try row.decode("name"), accountId: try row.decode("account_id"),
+            organizationId: try row.decode("organization_id"),
+            filters: try row.decode("filters", as: JSONB<[String: [String]]>.self).value, shared: try row.decode("shared"),
+            createdAt: try row.decode("created_at"), updatedAt: try row.decode("updated_at"))
     }
 }

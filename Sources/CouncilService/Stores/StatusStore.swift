@@ -20,15 +20,19 @@ public struct StatusStore: Sendable {
 
     /// Files a report. Filing the current status again changes nothing (`created` is false).
     /// `authorize` sees the product before anything is written.
-    public func file(_ draft: StatusDraft, by actor: AuditActor,
-                     authorize: @escaping @Sendable (Product) throws -> Void) async throws -> (report: StatusReport, created: Bool) {
+    public func file(
+        _ draft: StatusDraft, by actor: AuditActor,
+        authorize: @escaping @Sendable (Product) throws -> Void
+    ) async throws -> (report: StatusReport, created: Bool) {
         try await pool.withTransaction { connection in
             try Self.file(draft, by: actor, on: connection, authorize: authorize)
         }
     }
 
-    static func file(_ draft: StatusDraft, by actor: AuditActor, on connection: Connection,
-                     authorize: (Product) throws -> Void) throws -> (report: StatusReport, created: Bool) {
+    static func file(
+        _ draft: StatusDraft, by actor: AuditActor, on connection: Connection,
+        authorize: (Product) throws -> Void
+    ) throws -> (report: StatusReport, created: Bool) {
         guard let product = try ProductStore.fetch(draft.productID, on: connection, lock: true) else {
             throw Problem.unprocessable("product_id", "no product \(draft.productID)")
         }
@@ -36,30 +40,44 @@ public struct StatusStore: Sendable {
         guard product.businessAreas.contains(draft.businessArea) else {
             throw Problem.unprocessable("business_area", "\(product.name) does not cover \(draft.businessArea.japaneseName)")
         }
-        let current = try connection.query(Query("status.latest", """
-            SELECT \(columns) FROM status_reports r JOIN products p ON p.id = r.product_id
-            WHERE r.product_id = \(draft.productID) AND r.business_area = \(draft.businessArea)
-            ORDER BY r.reported_at DESC, r.id DESC LIMIT 1
-            """)).first.map(report)
+        let current = try connection.query(
+            Query(
+                "status.latest",
+                """
+                SELECT \(columns) FROM status_reports r JOIN products p ON p.id = r.product_id
+                WHERE r.product_id = \(draft.productID) AND r.business_area = \(draft.businessArea)
+                ORDER BY r.reported_at DESC, r.id DESC LIMIT 1
+                """)
+        ).first.map(report)
         if let current, draft.matches(current) { return (current, false) }
         if let current, draft.stage.order < current.stage.order, draft.regressionReason == nil {
-            throw Problem.unprocessable("regression_reason",
+            throw Problem.unprocessable(
+                "regression_reason",
                 "the stage moves back from \(current.stage.japaneseLabel) to \(draft.stage.japaneseLabel); say why")
         }
-        let id: Int = try connection.query(Query("status.insert", """
-            INSERT INTO status_reports (product_id, business_area, stage, spec_version, cloud_readiness, planned_completion,
-                                        planned_availability, note, regression_reason, reported_by)
-            VALUES (\(draft.productID), \(draft.businessArea), \(draft.stage), \(draft.specVersion), \(draft.cloudReadiness),
-                    \(draft.plannedCompletion)::date, \(draft.plannedAvailability)::date, \(draft.note), \(draft.regressionReason),
-                    \(actor.accountID))
-            RETURNING id
-            """)).single().decode("id")
-        let created = try connection.query(Query("status.byID", """
-            SELECT \(columns) FROM status_reports r JOIN products p ON p.id = r.product_id WHERE r.id = \(id)
-            """)).single()
+        let id: Int = try connection.query(
+            Query(
+                "status.insert",
+                """
+                INSERT INTO status_reports (product_id, business_area, stage, spec_version, cloud_readiness, planned_completion,
+                                            planned_availability, note, regression_reason, reported_by)
+                VALUES (\(draft.productID), \(draft.businessArea), \(draft.stage), \(draft.specVersion), \(draft.cloudReadiness),
+                        \(draft.plannedCompletion)::date, \(draft.plannedAvailability)::date, \(draft.note), \(draft.regressionReason),
+                        \(actor.accountID))
+                RETURNING id
+                """)
+        ).single().decode("id")
+        let created = try connection.query(
+            Query(
+                "status.byID",
+                """
+                SELECT \(columns) FROM status_reports r JOIN products p ON p.id = r.product_id WHERE r.id = \(id)
+                """)
+        ).single()
         let filed = try report(created)
-        try AuditStore.record(connection, actor, action: "status.report", entityType: "status_report", entityID: id,
-                              before: nil, after: try JSONValue.fields(of: filed))
+        try AuditStore.record(
+            connection, actor, action: "status.report", entityType: "status_report", entityID: id,
+            before: nil, after: try JSONValue.fields(of: filed))
         return (filed, true)
     }
 
@@ -73,26 +91,34 @@ public struct StatusStore: Sendable {
             var outer: [SQL] = ["TRUE"]
             if let stage = filter.stage { outer.append("stage = \(stage)") }
             if let readiness = filter.readiness { outer.append("cloud_readiness = \(readiness)") }
-            return try connection.query(Query("status.matrix", """
-                SELECT * FROM (
-                    SELECT DISTINCT ON (r.product_id, r.business_area) \(Self.columns)
-                    FROM status_reports r JOIN products p ON p.id = r.product_id
-                    WHERE \(SQL.joined(inner, separator: " AND "))
-                    ORDER BY r.product_id, r.business_area, r.reported_at DESC, r.id DESC
-                ) latest
-                WHERE \(SQL.joined(outer, separator: " AND "))
-                ORDER BY product_id, (SELECT sort_order FROM business_areas b WHERE b.slug = latest.business_area)
-                """)).rows.map(Self.report)
+            return try connection.query(
+                Query(
+                    "status.matrix",
+                    """
+                    SELECT * FROM (
+                        SELECT DISTINCT ON (r.product_id, r.business_area) \(Self.columns)
+                        FROM status_reports r JOIN products p ON p.id = r.product_id
+                        WHERE \(SQL.joined(inner, separator: " AND "))
+                        ORDER BY r.product_id, r.business_area, r.reported_at DESC, r.id DESC
+                    ) latest
+                    WHERE \(SQL.joined(outer, separator: " AND "))
+                    ORDER BY product_id, (SELECT sort_order FROM business_areas b WHERE b.slug = latest.business_area)
+                    """)
+            ).rows.map(Self.report)
         }
     }
 
     public func history(product: Int, businessArea: BusinessArea) async throws -> [StatusReport] {
         try await pool.withConnection { connection in
-            try connection.query(Query("status.history", """
-                SELECT \(Self.columns) FROM status_reports r JOIN products p ON p.id = r.product_id
-                WHERE r.product_id = \(product) AND r.business_area = \(businessArea)
-                ORDER BY r.reported_at, r.id
-                """)).rows.map(Self.report)
+            try connection.query(
+                Query(
+                    "status.history",
+                    """
+                    SELECT \(Self.columns) FROM status_reports r JOIN products p ON p.id = r.product_id
+                    WHERE r.product_id = \(product) AND r.business_area = \(businessArea)
+                    ORDER BY r.reported_at, r.id
+                    """)
+            ).rows.map(Self.report)
         }
     }
 
@@ -107,17 +133,21 @@ public struct StatusStore: Sendable {
     public func summary(asOf: CalendarDate?) async throws -> [SummaryRow] {
         try await pool.withConnection { connection in
             let cutoff: SQL = asOf.map { Self.endOfDay($0) } ?? "TRUE"
-            let rows = try connection.query(Query("status.summary", """
-                SELECT b.slug, b.name, latest.stage, count(latest.stage) AS n
-                FROM business_areas b
-                LEFT JOIN (
-                    SELECT DISTINCT ON (r.product_id, r.business_area) r.business_area, r.stage
-                    FROM status_reports r WHERE \(cutoff)
-                    ORDER BY r.product_id, r.business_area, r.reported_at DESC, r.id DESC
-                ) latest ON latest.business_area = b.slug
-                GROUP BY b.slug, b.name, b.sort_order, latest.stage
-                ORDER BY b.sort_order
-                """)).rows
+            let rows = try connection.query(
+                Query(
+                    "status.summary",
+                    """
+                    SELECT b.slug, b.name, latest.stage, count(latest.stage) AS n
+                    FROM business_areas b
+                    LEFT JOIN (
+                        SELECT DISTINCT ON (r.product_id, r.business_area) r.business_area, r.stage
+                        FROM status_reports r WHERE \(cutoff)
+                        ORDER BY r.product_id, r.business_area, r.reported_at DESC, r.id DESC
+                    ) latest ON latest.business_area = b.slug
+                    GROUP BY b.slug, b.name, b.sort_order, latest.stage
+                    ORDER BY b.sort_order
+                    """)
+            ).rows
             var counts: [BusinessArea: [String: Int]] = [:]
             var names: [BusinessArea: String] = [:]
             for row in rows {
@@ -129,8 +159,9 @@ public struct StatusStore: Sendable {
             }
             return BusinessArea.allCases.map { area in
                 let stages = counts[area] ?? [:]
-                return SummaryRow(businessArea: area, name: names[area] ?? area.japaneseName, stages: stages,
-                                  total: stages.values.reduce(0, +))
+                return SummaryRow(
+                    businessArea: area, name: names[area] ?? area.japaneseName, stages: stages,
+                    total: stages.values.reduce(0, +))
             }
         }
     }
@@ -166,8 +197,10 @@ extension StatusStore {
 
     /// Files every row in one transaction: all or nothing. Row problems (ownership, coverage,
     /// a backward stage without a reason) are collected with their lines; a dry run rolls back.
-    public func importRows(_ rows: [StatusCSV.Row], by actor: AuditActor, dryRun: Bool,
-                           authorize: @escaping @Sendable (Product) throws -> Void) async throws -> ImportOutcome {
+    public func importRows(
+        _ rows: [StatusCSV.Row], by actor: AuditActor, dryRun: Bool,
+        authorize: @escaping @Sendable (Product) throws -> Void
+    ) async throws -> ImportOutcome {
         try await pool.withTransaction(rollback: dryRun) { connection in
             var filed = 0
             var problems: [ImportProblem] = []

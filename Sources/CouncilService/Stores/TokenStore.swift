@@ -13,23 +13,29 @@ public struct TokenStore: Sendable {
     public func principal(for secret: String) async throws -> Principal? {
         guard TokenSecret.looksValid(secret) else { return nil }
         return try await pool.withConnection { connection in
-            guard let row = try connection.query(Query("tokens.authenticate", """
-                WITH found AS (
-                    SELECT t.id AS token_id, t.last_used_at, a.id AS account_id, a.organization_id, o.kind, a.role, a.org_admin,
-                           ARRAY(SELECT prefecture_code FROM liaison_prefectures p WHERE p.account_id = a.id ORDER BY 1)::text[] AS prefectures
-                    FROM api_tokens t
-                    JOIN accounts a ON a.id = t.account_id
-                    JOIN organizations o ON o.id = a.organization_id
-                    WHERE t.secret_hash = sha256(convert_to(\(secret), 'UTF8'))
-                      AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())
-                      AND a.active AND o.active
-                ), touched AS (
-                    UPDATE api_tokens SET last_used_at = now() FROM found
-                    WHERE api_tokens.id = found.token_id
-                      AND (found.last_used_at IS NULL OR found.last_used_at < now() - interval '1 minute')
-                )
-                SELECT * FROM found
-                """)).first else { return nil }
+            guard
+                let row = try connection.query(
+                    Query(
+                        "tokens.authenticate",
+                        """
+                        WITH found AS (
+                            SELECT t.id AS token_id, t.last_used_at, a.id AS account_id, a.organization_id, o.kind, a.role, a.org_admin,
+                                   ARRAY(SELECT prefecture_code FROM liaison_prefectures p WHERE p.account_id = a.id ORDER BY 1)::text[] AS prefectures
+                            FROM api_tokens t
+                            JOIN accounts a ON a.id = t.account_id
+                            JOIN organizations o ON o.id = a.organization_id
+                            WHERE t.secret_hash = sha256(convert_to(\(secret), 'UTF8'))
+                              AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())
+                              AND a.active AND o.active
+                        ), touched AS (
+                            UPDATE api_tokens SET last_used_at = now() FROM found
+                            WHERE api_tokens.id = found.token_id
+                              AND (found.last_used_at IS NULL OR found.last_used_at < now() - interval '1 minute')
+                        )
+                        SELECT * FROM found
+                        """)
+                ).first
+            else { return nil }
             return Principal(
                 accountID: try row.decode("account_id"), organizationID: try row.decode("organization_id"),
                 organizationKind: try row.decode("kind"), role: try row.decode("role"), orgAdmin: try row.decode("org_admin"),
@@ -39,18 +45,28 @@ public struct TokenStore: Sendable {
 
     public func tokens(of account: Int) async throws -> [APIToken] {
         try await pool.withConnection { connection in
-            try connection.query(Query("tokens.ofAccount", """
-                SELECT \(Self.columns) FROM api_tokens WHERE account_id = \(account) ORDER BY id
-                """)).rows.map(Self.token)
+            try connection.query(
+                Query(
+                    "tokens.ofAccount",
+                    """
+                    SELECT \(Self.columns) FROM api_tokens WHERE account_id = \(account) ORDER BY id
+                    """)
+            ).rows.map(Self.token)
         }
     }
 
     /// The token and the account that owns it.
     public func token(_ id: Int) async throws -> (APIToken, Account)? {
         try await pool.withConnection { connection in
-            guard let token = try connection.query(Query("tokens.byID", """
-                SELECT \(Self.columns) FROM api_tokens WHERE id = \(id)
-                """)).first.map(Self.token) else { return nil }
+            guard
+                let token = try connection.query(
+                    Query(
+                        "tokens.byID",
+                        """
+                        SELECT \(Self.columns) FROM api_tokens WHERE id = \(id)
+                        """)
+                ).first.map(Self.token)
+            else { return nil }
             return (token, try AccountStore.fetch(token.accountId, on: connection, lock: false)!)
         }
     }
@@ -63,29 +79,47 @@ public struct TokenStore: Sendable {
 
     static func issue(to account: Int, name: String, expiresAt: Date?, by actor: AuditActor, on connection: Connection) throws -> IssuedToken {
         let secret = TokenSecret.generate()
-        let token = try token(try connection.query(Query("tokens.insert", """
-            INSERT INTO api_tokens (account_id, name, hint, secret_hash, expires_at)
-            VALUES (\(account), \(name), \(TokenSecret.hint(secret)), sha256(convert_to(\(secret), 'UTF8')), \(expiresAt))
-            RETURNING \(columns)
-            """)).single())
+        let token = try token(
+            try connection.query(
+                Query(
+                    "tokens.insert",
+                    """
+                    INSERT INTO api_tokens (account_id, name, hint, secret_hash, expires_at)
+                    VALUES (\(account), \(name), \(TokenSecret.hint(secret)), sha256(convert_to(\(secret), 'UTF8')), \(expiresAt))
+                    RETURNING \(columns)
+                    """)
+            ).single())
         // The audit row names the token, never its secret.
-        try AuditStore.record(connection, actor, action: "token.create", entityType: "token", entityID: token.id,
-                              before: nil, after: try JSONValue.fields(of: token))
+        try AuditStore.record(
+            connection, actor, action: "token.create", entityType: "token", entityID: token.id,
+            before: nil, after: try JSONValue.fields(of: token))
         return IssuedToken(token: token, secret: secret)
     }
 
     /// Revokes at once; revoking a revoked token changes nothing.
     public func revoke(_ id: Int, by actor: AuditActor) async throws -> APIToken? {
         try await pool.withTransaction { connection in
-            guard let current = try connection.query(Query("tokens.lock", """
-                SELECT \(Self.columns) FROM api_tokens WHERE id = \(id) FOR UPDATE
-                """)).first.map(Self.token) else { return nil }
+            guard
+                let current = try connection.query(
+                    Query(
+                        "tokens.lock",
+                        """
+                        SELECT \(Self.columns) FROM api_tokens WHERE id = \(id) FOR UPDATE
+                        """)
+                ).first.map(Self.token)
+            else { return nil }
             guard current.revokedAt == nil else { return current }
-            let revoked = try Self.token(try connection.query(Query("tokens.revoke", """
-                UPDATE api_tokens SET revoked_at = now() WHERE id = \(id) RETURNING \(Self.columns)
-                """)).single())
-            try AuditStore.record(connection, actor, action: "token.revoke", entityType: "token", entityID: id,
-                                  before: try JSONValue.fields(of: current), after: try JSONValue.fields(of: revoked))
+            let revoked = try Self.token(
+                try connection.query(
+                    Query(
+                        "tokens.revoke",
+                        """
+                        UPDATE api_tokens SET revoked_at = now() WHERE id = \(id) RETURNING \(Self.columns)
+                        """)
+                ).single())
+            try AuditStore.record(
+                connection, actor, action: "token.revoke", entityType: "token", entityID: id,
+                before: try JSONValue.fields(of: current), after: try JSONValue.fields(of: revoked))
             return revoked
         }
     }

@@ -1,9 +1,10 @@
-@testable import CouncilService
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
+@testable import CouncilService
 
 /// The bad-input sweep of the reliability suite: every route that takes a body gets oversized,
 /// malformed, deeply nested, non-UTF-8 and mistyped bodies; every list route gets out-of-range
@@ -15,13 +16,17 @@ import Testing
     /// A digest of every table (but the tokens' last-used times, which reads update).
     static func digest(_ pool: DatabasePool) async throws -> String {
         try await pool.withConnection { connection in
-            try connection.query(Query("test.digest", """
-                SELECT string_agg(c.relname || '=' || (xpath('/row/d/text()', query_to_xml(
-                           format('SELECT md5(coalesce(string_agg(t::text, '','' ORDER BY t::text), '''')) AS d FROM %I t', c.relname),
-                           false, true, '')))[1]::text, ';' ORDER BY c.relname) AS digest
-                FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname <> 'api_tokens'
-                """)).single().decode("digest")
+            try connection.query(
+                Query(
+                    "test.digest",
+                    """
+                    SELECT string_agg(c.relname || '=' || (xpath('/row/d/text()', query_to_xml(
+                               format('SELECT md5(coalesce(string_agg(t::text, '','' ORDER BY t::text), '''')) AS d FROM %I t', c.relname),
+                               false, true, '')))[1]::text, ';' ORDER BY c.relname) AS digest
+                    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                    WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname <> 'api_tokens'
+                    """)
+            ).single().decode("digest")
         }
     }
 
@@ -37,13 +42,16 @@ import Testing
         return [
             Case(name: "oversized", contentType: "application/json", bytes: huge, status: .contentTooLarge),
             Case(name: "truncated", contentType: "application/json", bytes: Array(#"{"title": "#.utf8), status: .badRequest),
-            Case(name: "deeply nested", contentType: "application/json",
-                 bytes: [UInt8](repeating: 0x5B, count: 200_000) + [UInt8](repeating: 0x5D, count: 200_000), status: .badRequest),
-            Case(name: "deeply nested object", contentType: "application/json",
-                 bytes: Array(String(repeating: #"{"a":"#, count: 50_000).utf8) + Array("1".utf8) + [UInt8](repeating: 0x7D, count: 50_000),
-                 status: .badRequest),
-            Case(name: "invalid UTF-8", contentType: "application/json", bytes: Array(#"{"title":""#.utf8) + [0xFF, 0xFE, 0xC3] + Array(#""}"#.utf8),
-                 status: .badRequest),
+            Case(
+                name: "deeply nested", contentType: "application/json",
+                bytes: [UInt8](repeating: 0x5B, count: 200_000) + [UInt8](repeating: 0x5D, count: 200_000), status: .badRequest),
+            Case(
+                name: "deeply nested object", contentType: "application/json",
+                bytes: Array(String(repeating: #"{"a":"#, count: 50_000).utf8) + Array("1".utf8) + [UInt8](repeating: 0x7D, count: 50_000),
+                status: .badRequest),
+            Case(
+                name: "invalid UTF-8", contentType: "application/json", bytes: Array(#"{"title":""#.utf8) + [0xFF, 0xFE, 0xC3] + Array(#""}"#.utf8),
+                status: .badRequest),
             Case(name: "not an object", contentType: "application/json", bytes: Array("[1,2,3]".utf8), status: .badRequest),
             Case(name: "wrong content type", contentType: "text/plain", bytes: Array("{}".utf8), status: .unsupportedMediaType),
         ]
@@ -64,7 +72,8 @@ import Testing
             var sent = 0
             for endpoint in table.endpoints {
                 guard let probe = Probes.probes[endpoint.operationID], let makeBody = probe.body,
-                      let allowed = probe.expected[.admin], (200..<300).contains(allowed.code) else { continue }
+                    let allowed = probe.expected[.admin], (200..<300).contains(allowed.code)
+                else { continue }
                 let path = try await probe.path(env, .admin)
                 let isJSON = try makeBody(env, .admin).contentType == "application/json"
                 for bad in isJSON ? Self.jsonCases() : Self.fileCases() {
@@ -74,9 +83,13 @@ import Testing
                         if probe.ifMatch { headers[.ifMatch] = try await Probes.etag(client, path, env) }
                         if withKey && endpoint.method == .post { headers[Idempotency.header] = UUID().uuidString }
                         let before = try await Self.digest(env.pool)
-                        try await client.execute(uri: path, method: endpoint.method, headers: headers, body: ByteBuffer(bytes: bad.bytes)) { response in
-                            #expect(response.status == bad.status, "\(endpoint.operationID) \(bad.name): \(response.status.code) \(response.text.prefix(200))")
-                            #expect(response.headers[.contentType]?.hasPrefix("application/problem+json") == true, "\(endpoint.operationID) \(bad.name)")
+                        try await client.execute(uri: path, method: endpoint.method, headers: headers, body: ByteBuffer(bytes: bad.bytes)) {
+                            response in
+                            #expect(
+                                response.status == bad.status,
+                                "\(endpoint.operationID) \(bad.name): \(response.status.code) \(response.text.prefix(200))")
+                            #expect(
+                                response.headers[.contentType]?.hasPrefix("application/problem+json") == true, "\(endpoint.operationID) \(bad.name)")
                         }
                         #expect(try await Self.digest(env.pool) == before, "\(endpoint.operationID) \(bad.name) changed the database")
                         sent += 1
@@ -97,7 +110,9 @@ import Testing
                 let before = try await Self.digest(env.pool)
                 func status(_ query: String) async throws -> (HTTPResponse.Status, String) {
                     let separator = path.contains("?") ? "&" : "?"
-                    return try await client.execute(uri: path + separator + query, method: .get, headers: env.headers(.admin)) { ($0.status, $0.text) }
+                    return try await client.execute(uri: path + separator + query, method: .get, headers: env.headers(.admin)) {
+                        ($0.status, $0.text)
+                    }
                 }
                 // A route that reads its query refuses what it does not know, including non-UTF-8
                 // names (routes that take no parameters, such as /health/live, ignore the query).
@@ -105,8 +120,10 @@ import Testing
                 var bad = ["%FF%FE=1", "%00=1", "limit=1&limit=2"]
                 if try await status("limit=1").0 == .ok {
                     paginated += 1
-                    bad += ["limit=-1", "limit=0", "limit=99999999999999999999999", "limit=abc", "limit=", "limit=%FF",
-                            "limit=1e3", "limit=%EF%BC%91", "offset=-5", "offset=18446744073709551616"]
+                    bad += [
+                        "limit=-1", "limit=0", "limit=99999999999999999999999", "limit=abc", "limit=", "limit=%FF",
+                        "limit=1e3", "limit=%EF%BC%91", "offset=-5", "offset=18446744073709551616",
+                    ]
                 }
                 for query in bad {
                     let (code, text) = try await status(query)
@@ -117,8 +134,10 @@ import Testing
             #expect(paginated >= 8)
             // Cursors and free text on the issue list.
             let before = try await Self.digest(env.pool)
-            for query in ["cursor=!!!", "cursor=AAAAAAAAAAAA", "cursor=eyJ4IjoxfQ", "cursor=%FF%00", "q=%FF%FE", "q=%00",
-                          "due_before=2026-02-30", "updated_since=yesterday", "municipality=011001", "vendor=-1", "state=new,,triaged"] {
+            for query in [
+                "cursor=!!!", "cursor=AAAAAAAAAAAA", "cursor=eyJ4IjoxfQ", "cursor=%FF%00", "q=%FF%FE", "q=%00",
+                "due_before=2026-02-30", "updated_since=yesterday", "municipality=011001", "vendor=-1", "state=new,,triaged",
+            ] {
                 try await client.execute(uri: "/v1/issues?" + query, method: .get, headers: env.headers(.admin)) { response in
                     #expect(response.status == .badRequest, "?\(query): \(response.status.code) \(response.text.prefix(200))")
                     #expect(response.headers[.contentType]?.hasPrefix("application/problem+json") == true)
@@ -146,14 +165,18 @@ import Testing
             var stored = 0, refused = 0
             for endpoint in table.endpoints {
                 guard let probe = Probes.probes[endpoint.operationID], let makeBody = probe.body,
-                      let allowed = probe.expected[.admin], (200..<300).contains(allowed.code) else { continue }
+                    let allowed = probe.expected[.admin], (200..<300).contains(allowed.code)
+                else { continue }
                 let body = try makeBody(env, .admin)
                 guard body.contentType == "application/json",
-                      let object = try JSONSerialization.jsonObject(with: Data(body.bytes.readableBytesView)) as? [String: Any] else { continue }
+                    let object = try JSONSerialization.jsonObject(with: Data(body.bytes.readableBytesView)) as? [String: Any]
+                else { continue }
                 for key in object.keys.sorted() where object[key] is String {
                     for text in Self.nasty + ["nul\u{0}inside"] {
                         var changed = object
-                        changed[key] = key.hasSuffix("email") ? "x\(stored)@example.jp" : text + (key == "name" || key == "title" ? " \(UUID().uuidString.prefix(8))" : "")
+                        changed[key] =
+                            key.hasSuffix("email")
+                            ? "x\(stored)@example.jp" : text + (key == "name" || key == "title" ? " \(UUID().uuidString.prefix(8))" : "")
                         let path = try await probe.path(env, .admin)
                         var headers = env.headers(.admin)
                         headers[.contentType] = "application/json"
@@ -162,14 +185,17 @@ import Testing
                         let sentText = changed[key] as! String
                         let (status, answer) = try await client.execute(
                             uri: path, method: endpoint.method, headers: headers,
-                            body: ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: changed))) { ($0.status, $0.text) }
+                            body: ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: changed))
+                        ) { ($0.status, $0.text) }
                         #expect(status.code < 500, "\(endpoint.operationID).\(key): \(status.code) \(answer.prefix(200))")
                         if (200..<300).contains(status.code) {
                             #expect(!sentText.contains("\u{0}"), "\(endpoint.operationID).\(key) accepted a NUL")
                             if !key.hasSuffix("email") {
                                 // Names and titles are stored NFKC-normalized (①② is 12); other text as sent.
                                 let echoed = Self.strings(in: answer)
-                                #expect(echoed.contains(sentText) || echoed.contains(sentText.precomposedStringWithCompatibilityMapping), "\(endpoint.operationID).\(key) did not echo \(sentText): \(answer.prefix(300))")
+                                #expect(
+                                    echoed.contains(sentText) || echoed.contains(sentText.precomposedStringWithCompatibilityMapping),
+                                    "\(endpoint.operationID).\(key) did not echo \(sentText): \(answer.prefix(300))")
                             }
                             stored += 1
                         } else {

@@ -1,10 +1,12 @@
 import AsyncHTTPClient
-@testable import CouncilService
 import Foundation
 import NIOConcurrencyHelpers
 import Testing
+
+@testable import CouncilService
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Faults that need a real daemon process: SIGKILL mid-import, SIGTERM under load, and two
@@ -14,17 +16,22 @@ import Glibc
 
     /// A database with the national municipalities, the test identities and vendor A's product
     /// covering all 20 business areas.
-    static func withNationalDatabase(_ body: @escaping @Sendable (DatabasePool, DatabaseConfiguration, TestIdentities) async throws -> Void) async throws {
+    static func withNationalDatabase(
+        _ body: @escaping @Sendable (DatabasePool, DatabaseConfiguration, TestIdentities) async throws -> Void
+    ) async throws {
         try await withTestPool { pool, configuration in
             let rows = try MunicipalityList.parse(try CSVTextEncoding.auto.decode(try TestFiles.sharedData("dantai-code-utf8.csv")).text)
             _ = try await MunicipalityStore(pool: pool).importList(rows, encoding: .utf8, dryRun: false)
             let ids = try await TestIdentities.create(pool)
             let product = ids.productA.id
             try await pool.withConnection { connection in
-                _ = try connection.query(Query("test.allAreas", """
-                    INSERT INTO product_business_areas (product_id, business_area) SELECT \(product), slug FROM business_areas
-                    ON CONFLICT DO NOTHING
-                    """))
+                _ = try connection.query(
+                    Query(
+                        "test.allAreas",
+                        """
+                        INSERT INTO product_business_areas (product_id, business_area) SELECT \(product), slug FROM business_areas
+                        ON CONFLICT DO NOTHING
+                        """))
             }
             try await body(pool, configuration, ids)
         }
@@ -37,13 +44,17 @@ import Glibc
     /// Every 団体 × business area (and each prefecture's own two), as an adoption file.
     static func adoptionFile(_ pool: DatabasePool, product: Int) async throws -> [UInt8] {
         let lines: [String] = try await pool.withConnection { connection in
-            try connection.query(Query("test.adoptionRows", """
-                SELECT code || ',' || area || ',' || \(product) || ',planned' AS line FROM (
-                    SELECT m.code, a.slug AS area FROM municipalities m CROSS JOIN business_areas a
-                    UNION ALL
-                    SELECT p.dantai_code, a.slug FROM prefectures p JOIN business_areas a ON a.prefectures_run_it) pairs
-                ORDER BY 1
-                """)).rows.map { try $0.decode("line") }
+            try connection.query(
+                Query(
+                    "test.adoptionRows",
+                    """
+                    SELECT code || ',' || area || ',' || \(product) || ',planned' AS line FROM (
+                        SELECT m.code, a.slug AS area FROM municipalities m CROSS JOIN business_areas a
+                        UNION ALL
+                        SELECT p.dantai_code, a.slug FROM prefectures p JOIN business_areas a ON a.prefectures_run_it) pairs
+                    ORDER BY 1
+                    """)
+            ).rows.map { try $0.decode("line") }
         }
         return Array((["団体コード,業務,製品ID,状態"] + lines).joined(separator: "\n").utf8)
     }
@@ -67,10 +78,14 @@ import Glibc
                 let started = ContinuousClock.now
                 var writer: Int?
                 try await waitUntil(within: .seconds(120)) {
-                    writer = try observer.query(Query("test.writing", """
-                        SELECT pid FROM pg_stat_activity
-                        WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL
-                        """)).first?.decode("pid")
+                    writer = try observer.query(
+                        Query(
+                            "test.writing",
+                            """
+                            SELECT pid FROM pg_stat_activity
+                            WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL
+                            """)
+                    ).first?.decode("pid")
                     return writer != nil
                 }
                 print("import writing after \(ContinuousClock.now - started); killing the daemon")
@@ -92,8 +107,9 @@ import Glibc
             await daemon.dispose()
 
             let again = try await DaemonProcess.start(configuration)
-            let answer = try await again.request(.POST, "/v1/adoptions/import", token: ids.identity(.admin).secret, body: file,
-                                                 contentType: "text/csv", timeout: .seconds(120))
+            let answer = try await again.request(
+                .POST, "/v1/adoptions/import", token: ids.identity(.admin).secret, body: file,
+                contentType: "text/csv", timeout: .seconds(120))
             await again.dispose()
             #expect(answer.status == 200, "\(answer.body.prefix(300))")
             #expect(try await Self.count(pool, "SELECT count(*) AS n FROM adoptions") == rows)
@@ -116,15 +132,18 @@ import Glibc
                     while !stop.withLockedValue({ $0 }) {
                         sent += 1
                         do {
-                            let answer: DaemonProcess.Answer = if client % 2 == 0, !readsOnly.withLockedValue({ $0 }) {
-                                try await daemon.request(.POST, "/v1/issues", token: token, json: """
-                                    {"title": "停止試験 \(client)-\(sent)", "category": "spec", "severity": "low",
-                                     "municipalities": [{"dantai_code": "011002", "impact": "blocked", "business_areas": ["juki"]}]}
-                                    """, timeout: .seconds(5))
-                            } else {
-                                // Reads that never wait on the table lock below.
-                                try await daemon.get("/v1/business-areas")
-                            }
+                            let answer: DaemonProcess.Answer =
+                                if client % 2 == 0, !readsOnly.withLockedValue({ $0 }) {
+                                    try await daemon.request(
+                                        .POST, "/v1/issues", token: token,
+                                        json: """
+                                            {"title": "停止試験 \(client)-\(sent)", "category": "spec", "severity": "low",
+                                             "municipalities": [{"dantai_code": "011002", "impact": "blocked", "business_areas": ["juki"]}]}
+                                            """, timeout: .seconds(5))
+                                } else {
+                                    // Reads that never wait on the table lock below.
+                                    try await daemon.get("/v1/business-areas")
+                                }
                             answers.withLockedValue { $0[answer.status, default: 0] += 1 }
                             if answer.status == 201, let number = Self.number(answer.body) {
                                 acknowledged.withLockedValue { $0.append(number) }
@@ -148,10 +167,14 @@ import Glibc
             try locker.execute(script: "BEGIN; LOCK TABLE municipalities IN ACCESS EXCLUSIVE MODE", name: "test.lock")
             let held = Task { try await daemon.request(.GET, "/v1/municipalities/131016", timeout: .seconds(30)) }
             try await waitUntil {
-                try locker.query(Query("test.waiting", """
-                    SELECT count(*) AS n FROM pg_stat_activity
-                    WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()
-                    """)).single().decode("n") as Int >= 1
+                try locker.query(
+                    Query(
+                        "test.waiting",
+                        """
+                        SELECT count(*) AS n FROM pg_stat_activity
+                        WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()
+                        """)
+                ).single().decode("n") as Int >= 1
             }
             // Writes resume and queue behind the lock too: in flight when SIGTERM arrives.
             readsOnly.withLockedValue { $0 = false }
@@ -174,14 +197,18 @@ import Glibc
             let numbers = acknowledged.withLockedValue { $0 }
             #expect(numbers.count >= 5)
             // Every acknowledged issue is stored whole: its link and its creation event.
-            let stored = try await Self.count(pool, """
+            let stored = try await Self.count(
+                pool,
+                """
                 SELECT count(*) AS n FROM issues i
                 WHERE i.number = ANY (\(numbers)::int[])
                   AND EXISTS (SELECT 1 FROM issue_municipalities m WHERE m.issue_number = i.number)
                   AND EXISTS (SELECT 1 FROM issue_events e WHERE e.issue_number = i.number)
                 """)
             #expect(stored == numbers.count)
-            print("graceful shutdown under load: answers \(counts.sorted { $0.key < $1.key }), \(numbers.count) writes acknowledged and found, exit status \(status)")
+            print(
+                "graceful shutdown under load: answers \(counts.sorted { $0.key < $1.key }), \(numbers.count) writes acknowledged and found, exit status \(status)"
+            )
         }
     }
 
@@ -225,7 +252,8 @@ import Glibc
             try await importSampleMunicipalities(pool)
             let ids = try await TestIdentities.create(pool)
             let vendor = ids.identity(.vendorA).secret, admin = ids.identity(.admin).secret
-            let body = #"{"title": "二台構成", "category": "spec", "severity": "high", "municipalities": [{"dantai_code": "011002", "impact": "blocked", "business_areas": ["juki"]}]}"#
+            let body =
+                #"{"title": "二台構成", "category": "spec", "severity": "high", "municipalities": [{"dantai_code": "011002", "impact": "blocked", "business_areas": ["juki"]}]}"#
 
             // The same key through A then B: B replays A's answer.
             let first = try await a.request(.POST, "/v1/issues", token: vendor, headers: ["Idempotency-Key": "key-1"], json: body)
@@ -247,7 +275,8 @@ import Glibc
             let number = try #require(Self.number(first.body))
             let read = try await a.request(.GET, "/v1/issues/\(number)", token: admin)
             let etag = try #require(read.headers["etag"])
-            let edit = try await b.request(.PATCH, "/v1/issues/\(number)", token: admin, headers: ["If-Match": etag], json: #"{"severity": "critical"}"#)
+            let edit = try await b.request(
+                .PATCH, "/v1/issues/\(number)", token: admin, headers: ["If-Match": etag], json: #"{"severity": "critical"}"#)
             #expect(edit.status == 200)
             let stale = try await a.request(.PATCH, "/v1/issues/\(number)", token: admin, headers: ["If-Match": etag], json: #"{"severity": "low"}"#)
             #expect(stale.status == 412)

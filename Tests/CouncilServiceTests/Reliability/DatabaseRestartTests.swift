@@ -1,9 +1,11 @@
-@testable import CouncilService
 import Foundation
 import NIOConcurrencyHelpers
 import Testing
+
+@testable import CouncilService
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// PostgreSQL stopped and started again under a write load, on a cluster of this test's own
@@ -60,14 +62,17 @@ import Glibc
 
         @Sendable func write(_ title: String) async -> Outcome {
             let started = ContinuousClock.now
-            let answer = try? await daemon.request(.POST, "/v1/issues", token: token, json: """
-                {"title": "\(title)", "category": "spec", "severity": "medium",
-                 "municipalities": [{"dantai_code": "011002", "impact": "blocked", "business_areas": ["juki"]},
-                                    {"dantai_code": "131016", "impact": "affected", "business_areas": ["koseki"]}]}
-                """, timeout: .seconds(30))
-            return Outcome(title: title, status: answer?.status,
-                           isProblem: answer?.headers["content-type"]?.hasPrefix("application/problem+json") == true,
-                           started: started, elapsed: ContinuousClock.now - started)
+            let answer = try? await daemon.request(
+                .POST, "/v1/issues", token: token,
+                json: """
+                    {"title": "\(title)", "category": "spec", "severity": "medium",
+                     "municipalities": [{"dantai_code": "011002", "impact": "blocked", "business_areas": ["juki"]},
+                                        {"dantai_code": "131016", "impact": "affected", "business_areas": ["koseki"]}]}
+                    """, timeout: .seconds(30))
+            return Outcome(
+                title: title, status: answer?.status,
+                isProblem: answer?.headers["content-type"]?.hasPrefix("application/problem+json") == true,
+                started: started, elapsed: ContinuousClock.now - started)
         }
         let writers = (0..<4).map { writer in
             Task {
@@ -117,19 +122,25 @@ import Glibc
         #expect(all.allSatisfy { [201, 503].contains($0.status ?? 0) }, "\(Set(all.map { $0.status ?? 0 }))")
         #expect(acknowledged.count >= 10 && all.count > acknowledged.count)
         let (found, whole, partial): (Int, Int, Int) = try await pool.withConnection { connection in
-            let row = try connection.query(Query("test.restartOutcome", """
-                SELECT count(*) FILTER (WHERE i.title = ANY (\(acknowledged)::text[])) AS found,
-                       count(*) FILTER (WHERE links = 2 AND events >= 1) AS whole,
-                       count(*) FILTER (WHERE links <> 2 OR events = 0) AS partial
-                FROM issues i
-                CROSS JOIN LATERAL (SELECT count(*) AS links FROM issue_municipalities m WHERE m.issue_number = i.number) l
-                CROSS JOIN LATERAL (SELECT count(*) AS events FROM issue_events e WHERE e.issue_number = i.number) e
-                WHERE i.title LIKE '再起動試験%'
-                """)).single()
+            let row = try connection.query(
+                Query(
+                    "test.restartOutcome",
+                    """
+                    SELECT count(*) FILTER (WHERE i.title = ANY (\(acknowledged)::text[])) AS found,
+                           count(*) FILTER (WHERE links = 2 AND events >= 1) AS whole,
+                           count(*) FILTER (WHERE links <> 2 OR events = 0) AS partial
+                    FROM issues i
+                    CROSS JOIN LATERAL (SELECT count(*) AS links FROM issue_municipalities m WHERE m.issue_number = i.number) l
+                    CROSS JOIN LATERAL (SELECT count(*) AS events FROM issue_events e WHERE e.issue_number = i.number) e
+                    WHERE i.title LIKE '再起動試験%'
+                    """)
+            ).single()
             return (try row.decode("found"), try row.decode("whole"), try row.decode("partial"))
         }
         #expect(found == acknowledged.count)
         #expect(partial == 0 && whole >= found)
-        print("restart under load: \(all.count) writes sent, \(acknowledged.count) acknowledged and found, \(all.count - acknowledged.count) refused with 503, recovered in \(recovery)")
+        print(
+            "restart under load: \(all.count) writes sent, \(acknowledged.count) acknowledged and found, \(all.count - acknowledged.count) refused with 503, recovered in \(recovery)"
+        )
     }
 }

@@ -1,9 +1,10 @@
-@testable import CouncilService
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
+@testable import CouncilService
 
 /// Security review, finding 2: nobody makes a vendor appear to block 団体 alone. An issue counts
 /// against a vendor once the secretariat triaged it, or when the vendor filed it itself (then
@@ -22,23 +23,28 @@ import Testing
                 return try response.json.items
             }
             let council = try await env.issue("A社のせいで止まっている", by: .vendorB, municipalities: [Self.blocked("011002")], vendors: [a])
-            let secret = try await env.issue("A社を名指しする限定課題", by: .vendorB, visibility: .restricted,
-                                             municipalities: [Self.blocked("131016")], vendors: [a])
+            let secret = try await env.issue(
+                "A社を名指しする限定課題", by: .vendorB, visibility: .restricted,
+                municipalities: [Self.blocked("131016")], vendors: [a])
             // Untriaged: no view counts them, for anyone.
             #expect(try await blockedByA().isEmpty)
             for path in ["/v1/vendors/\(a)/blocked-municipalities", "/v1/municipalities/011002/blockers", "/v1/blockers?group_by=vendor"] {
                 let response = try await env.send(client, .get, path, as: .admin)
-                #expect(!response.text.contains("\"issues\":[\(council.number)") && !response.text.contains("株式会社ベンダーA\",\"municipalities\":1"),
-                        "\(path): \(response.text.prefix(400))")
+                #expect(
+                    !response.text.contains("\"issues\":[\(council.number)") && !response.text.contains("株式会社ベンダーA\",\"municipalities\":1"),
+                    "\(path): \(response.text.prefix(400))")
             }
             let vendorView = try await env.send(client, .get, "/v1/vendors/\(a)/blocked-municipalities", as: .admin)
             #expect(try vendorView.json["municipalities"] as? Int == 0)
             // The named vendor sees the restricted issue that names it, and answers it.
             #expect(try await env.send(client, .get, "/v1/issues/\(secret.number)", as: .vendorA).status == .ok)
             let list = try await env.send(client, .get, "/v1/issues?vendor=\(a)", as: .vendorA)
-            #expect(try list.json.items.map { $0["number"] as? Int } .contains(secret.number))
-            #expect(try await env.send(client, .post, "/v1/issues/\(secret.number)/comments", as: .vendorA,
-                                       json: ["body": "弊社の認識は異なります"]).status == .created)
+            #expect(try list.json.items.map { $0["number"] as? Int }.contains(secret.number))
+            #expect(
+                try await env.send(
+                    client, .post, "/v1/issues/\(secret.number)/comments", as: .vendorA,
+                    json: ["body": "弊社の認識は異なります"]
+                ).status == .created)
             // An observer, named by nobody, still gets 404.
             try expectProblem(try await env.send(client, .get, "/v1/issues/\(secret.number)", as: .observer), .notFound)
             // Triaged by the secretariat: now it counts, confirmed.

@@ -1,9 +1,10 @@
-@testable import CouncilService
 import Foundation
 import Hummingbird
 import NIOConcurrencyHelpers
 import ServiceLifecycle
 import Testing
+
+@testable import CouncilService
 
 /// Security review, low finding: the CLI's bearer token goes over plain http only to this
 /// machine, and never follows a redirect to another origin unless `--insecure` is given.
@@ -24,8 +25,9 @@ import Testing
                 return answer(request)
             }
             let (ports, continuation) = AsyncStream<Int>.makeStream()
-            let application = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                                          onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: TestDatabases.logger)
+            let application = Application(
+                router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: TestDatabases.logger)
             let group = ServiceGroup(services: [application], gracefulShutdownSignals: [], cancellationSignals: [], logger: TestDatabases.logger)
             self.group = group
             self.task = Task { try await group.run() }
@@ -43,12 +45,16 @@ import Testing
     }
 
     @Test func aRedirectToAnotherOriginDoesNotCarryTheToken() async throws {
-        let trap = try await Peer { _ in Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: "{}"))) }
+        let trap = try await Peer { _ in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: "{}")))
+        }
         let redirector = try await Peer { request in
             Response(status: .found, headers: [.location: "http://127.0.0.1:\(trap.port)\(request.uri.path)"])
         }
-        let cli = CLIRunner(environment: ["PATH": "/usr/bin:/bin", "HOME": "/tmp", "COUNCIL_CONFIG": "/nonexistent",
-                                          "COUNCIL_TOKEN": "council_secret-of-the-test"])
+        let cli = CLIRunner(environment: [
+            "PATH": "/usr/bin:/bin", "HOME": "/tmp", "COUNCIL_CONFIG": "/nonexistent",
+            "COUNCIL_TOKEN": "council_secret-of-the-test",
+        ])
         let refused = try await cli.run(["whoami", "--url", "http://127.0.0.1:\(redirector.port)"])
         #expect(refused.status == 1, "\(refused.stderr)")
         #expect(refused.stderr.contains("another origin"), "\(refused.stderr)")
@@ -62,7 +68,9 @@ import Testing
     }
 
     @Test func plainHTTPGoesOnlyToThisMachine() async throws {
-        let peer = try await Peer { _ in Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: "{}"))) }
+        let peer = try await Peer { _ in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: "{}")))
+        }
         let cli = CLIRunner(environment: ["PATH": "/usr/bin:/bin", "HOME": "/tmp", "COUNCIL_CONFIG": "/nonexistent", "COUNCIL_TOKEN": "council_x"])
         // Refused before any connection is made.
         let refused = try await cli.run(["whoami", "--url", "http://council.example.invalid:8080"])

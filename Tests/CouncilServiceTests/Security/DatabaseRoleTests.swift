@@ -1,6 +1,7 @@
-@testable import CouncilService
 import Foundation
 import Testing
+
+@testable import CouncilService
 
 /// Security review, finding 7: the daemon works as a role that cannot rewrite history. Migrations
 /// run as the owner; the daemon's connections (embedded cluster included) are in `council_app`.
@@ -39,10 +40,14 @@ import Testing
         let daemon = try await DaemonProcess.start(nil, arguments: ["--data-dir", directory.path])
         let cluster = EmbeddedPostgres(directory: directory, logger: TestDatabases.logger)
         let owner = try Connection.connect(try cluster.configuration())
-        let roles = try owner.query(Query("test.daemonRoles", """
-            SELECT DISTINCT usename FROM pg_stat_activity
-            WHERE application_name = 'council' AND backend_type = 'client backend' AND pid <> pg_backend_pid()
-            """)).rows.map { try $0.decode("usename", as: String.self) }
+        let roles = try owner.query(
+            Query(
+                "test.daemonRoles",
+                """
+                SELECT DISTINCT usename FROM pg_stat_activity
+                WHERE application_name = 'council' AND backend_type = 'client backend' AND pid <> pg_backend_pid()
+                """)
+        ).rows.map { try $0.decode("usename", as: String.self) }
         #expect(roles == [DaemonRole.embeddedLogin], "\(roles)")
         #expect(try await daemon.get("/health/ready").status == 200)
         Self.expectRefused(try Connection.connect(try cluster.configuration(user: DaemonRole.embeddedLogin)))

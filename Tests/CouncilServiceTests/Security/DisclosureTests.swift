@@ -1,9 +1,10 @@
-@testable import CouncilService
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
+@testable import CouncilService
 
 /// Security review, low findings: answers say only what the caller may see.
 @Suite struct DisclosureTests {
@@ -11,24 +12,32 @@ import Testing
         try await withApp { client, env in
             let p = try await env.issue("A社の課題P"), q = try await env.issue("A社の課題Q")
             let hidden = try await env.issue("B社の限定課題", by: .vendorB, visibility: .restricted)
-            #expect(try await env.send(client, .post, "/v1/issues/\(q.number)/relations", as: .admin,
-                                       json: ["kind": "blocks", "issue": hidden.number]).status == .created)
+            #expect(
+                try await env.send(
+                    client, .post, "/v1/issues/\(q.number)/relations", as: .admin,
+                    json: ["kind": "blocks", "issue": hidden.number]
+                ).status == .created)
             // An edge older than the audience rule closes the path through the hidden issue.
             _ = try await env.pool.withConnection { connection in
-                try connection.query(Query("test.legacyEdge", """
-                    INSERT INTO issue_relations (kind, from_number, to_number, created_by)
-                    VALUES ('blocks', \(hidden.number), \(p.number), \(env.ids.identity(.admin).account.id))
-                    """))
+                try connection.query(
+                    Query(
+                        "test.legacyEdge",
+                        """
+                        INSERT INTO issue_relations (kind, from_number, to_number, created_by)
+                        VALUES ('blocks', \(hidden.number), \(p.number), \(env.ids.identity(.admin).account.id))
+                        """))
             }
-            let response = try await env.send(client, .post, "/v1/issues/\(p.number)/relations", as: .vendorA,
-                                              json: ["kind": "blocks", "issue": q.number])
+            let response = try await env.send(
+                client, .post, "/v1/issues/\(p.number)/relations", as: .vendorA,
+                json: ["kind": "blocks", "issue": q.number])
             let problem = try expectProblem(response, .unprocessableContent, field: "issue")
             let detail = try #require(problem["detail"] as? String)
             #expect(detail.contains("#\(q.number) → a restricted issue → #\(p.number)"), "\(detail)")
             #expect(!response.text.contains("#\(hidden.number)"))
             // The secretariat sees the whole cycle.
-            let asAdmin = try await env.send(client, .post, "/v1/issues/\(p.number)/relations", as: .admin,
-                                             json: ["kind": "blocks", "issue": q.number])
+            let asAdmin = try await env.send(
+                client, .post, "/v1/issues/\(p.number)/relations", as: .admin,
+                json: ["kind": "blocks", "issue": q.number])
             #expect(asAdmin.text.contains("#\(hidden.number)"))
         }
     }
@@ -37,8 +46,9 @@ import Testing
         try await withApp { client, env in
             let hidden = try await env.issue("B社の限定課題", by: .vendorB, visibility: .restricted)
             let copy = try await env.issue("A社の同じ課題")
-            let moved = try await env.send(client, .post, "/v1/issues/\(copy.number)/transitions", as: .admin,
-                                           json: ["to": "duplicate", "duplicate_of": hidden.number])
+            let moved = try await env.send(
+                client, .post, "/v1/issues/\(copy.number)/transitions", as: .admin,
+                json: ["to": "duplicate", "duplicate_of": hidden.number])
             #expect(moved.status == .ok, "\(moved.text)")
             #expect(try await env.send(client, .get, "/v1/issues/\(copy.number)", as: .admin).json["duplicate_of"] as? Int == hidden.number)
             for caller in [TestIdentities.Caller.vendorA, .observer] {
@@ -88,9 +98,10 @@ import Testing
     @Test func theAuditLogKeepsOurOwnIdAndMarksTheClients() async throws {
         try await withApp { client, env in
             let given = "forged-looking-id-1"
-            let created = try await env.send(client, .post, "/v1/issues", as: .vendorA,
-                                             json: ["title": "監査の確認", "category": "spec", "severity": "low"],
-                                             headers: [HTTPField.Name("X-Request-Id")!: given])
+            let created = try await env.send(
+                client, .post, "/v1/issues", as: .vendorA,
+                json: ["title": "監査の確認", "category": "spec", "severity": "low"],
+                headers: [HTTPField.Name("X-Request-Id")!: given])
             #expect(created.status == .created && created.headers[HTTPField.Name("X-Request-Id")!] == given)
             let audit = try await env.send(client, .get, "/v1/audit?entity_type=issue", as: .admin)
             let entry = try #require(try audit.json.items.first)

@@ -1,6 +1,7 @@
-@testable import CouncilService
 import Foundation
 import Testing
+
+@testable import CouncilService
 
 /// Security review, low finding: the embedded cluster's predictable socket directory under /tmp
 /// is used only when it is a private directory of ours, and its data directory's contents are
@@ -44,7 +45,7 @@ import Testing
         let mine = directory.appending(path: "operator-notes.txt")
         try Data("x".utf8).write(to: mine)
         let cluster = EmbeddedPostgres(directory: directory, durability: .throwaway, logger: TestDatabases.logger)
-        try await TestDatabases.blocking { try cluster.start() }
+        _ = try await TestDatabases.blocking { try cluster.start() }
         try await TestDatabases.blocking { try cluster.stop() }
         var info = stat()
         #expect(stat(mine.path, &info) == 0 && info.st_uid == geteuid(), "a file in the data directory changed owner")

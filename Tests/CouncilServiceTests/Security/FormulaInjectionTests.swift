@@ -1,9 +1,10 @@
-@testable import CouncilService
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
+@testable import CouncilService
 
 /// Security review, finding 3: no exported cell is a live formula, and imports read back what
 /// exports wrote.
@@ -31,8 +32,10 @@ import Testing
             let areas = ["juki", "juki", "juki", "kokuho", "juki", "seikatsu_hogo"]
             for (index, note) in Self.formulas.enumerated() {
                 let body: [String: Any] = ["product_id": env.ids.productA.id, "state": "planned", "note": note]
-                let put = try await client.execute(uri: "/v1/adoptions/\(codes[index])/\(areas[index])", method: .put, headers: asA,
-                                                   body: ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body))) { $0 }
+                let put = try await client.execute(
+                    uri: "/v1/adoptions/\(codes[index])/\(areas[index])", method: .put, headers: asA,
+                    body: ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body))
+                ) { $0 }
                 #expect(put.status == .created, "\(put.text)")
             }
             try await env.issue("=HYPERLINK(\"http://evil.example\",\"見る\")")
@@ -46,8 +49,10 @@ import Testing
             }
             let export = try await env.send(client, .get, "/v1/adoptions/export", as: .vendorA)
             #expect(String(buffer: export.body).contains("'=HYPERLINK("))
-            let reimport = try await client.execute(uri: "/v1/adoptions/import", method: .post,
-                                                    headers: env.headers(.vendorA, [.contentType: "text/csv"]), body: export.body) { $0 }
+            let reimport = try await client.execute(
+                uri: "/v1/adoptions/import", method: .post,
+                headers: env.headers(.vendorA, [.contentType: "text/csv"]), body: export.body
+            ) { $0 }
             #expect(try reimport.json["unchanged"] as? Int == Self.formulas.count, "\(reimport.text)")
             let note = try await env.send(client, .get, "/v1/adoptions/011002/juki", as: .vendorA)
             #expect(try note.json["note"] as? String == Self.formulas[0])

@@ -1,9 +1,10 @@
-@testable import CouncilService
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
+@testable import CouncilService
 
 /// Security review, findings 5 and 6: Idempotency-Key keeps no secret and replays only to the
 /// same rights; body limits apply before anything reads or parses a body.
@@ -21,9 +22,13 @@ import Testing
             #expect(problem["type"] as? String == "urn:council:problem:idempotency-secret-shown")
             #expect(!again.text.contains(secret))
             let kept: Int = try await env.pool.withConnection { connection in
-                try connection.query(Query("test.secrets", """
-                    SELECT count(*) AS n FROM idempotency_keys WHERE position(convert_to(\(secret), 'UTF8') IN coalesce(body, '')) > 0
-                    """)).single().decode("n")
+                try connection.query(
+                    Query(
+                        "test.secrets",
+                        """
+                        SELECT count(*) AS n FROM idempotency_keys WHERE position(convert_to(\(secret), 'UTF8') IN coalesce(body, '')) > 0
+                        """)
+                ).single().decode("n")
             }
             #expect(kept == 0)
             // Only one token was made.
@@ -40,8 +45,9 @@ import Testing
             let replay = try await env.send(client, .post, "/v1/accounts", as: .vendorA, json: body, headers: [Self.key: "account-1"])
             #expect(replay.status == .created && replay.headers[Idempotency.replayedHeader] == "true")
             // The organization administrator loses the role: the same request is not replayed.
-            let demote = try await env.send(client, .patch, "/v1/accounts/\(env.ids.identity(.vendorA).account.id)", as: .admin,
-                                            json: ["org_admin": false])
+            let demote = try await env.send(
+                client, .patch, "/v1/accounts/\(env.ids.identity(.vendorA).account.id)", as: .admin,
+                json: ["org_admin": false])
             #expect(demote.status == .ok, "\(demote.text)")
             let after = try await env.send(client, .post, "/v1/accounts", as: .vendorA, json: body, headers: [Self.key: "account-1"])
             try expectProblem(after, .conflict, field: "Idempotency-Key")
@@ -53,20 +59,23 @@ import Testing
         try await withApp { client, env in
             let big = "{\"title\":\"" + String(repeating: "あ", count: 700_000) + "\"}"  // 2.1 MB
             for headers in [[Self.key: "big-1"], [:]] as [HTTPFields] {
-                let response = try await env.send(client, .post, "/v1/issues", as: .vendorA,
-                                                  headers: headers.merging([.contentType: "application/json"]), body: ByteBuffer(string: big))
+                let response = try await env.send(
+                    client, .post, "/v1/issues", as: .vendorA,
+                    headers: headers.merging([.contentType: "application/json"]), body: ByteBuffer(string: big))
                 try expectProblem(response, .contentTooLarge)
             }
             // An upload route takes more than a JSON body (and refuses what is not its format).
             let csv = "団体コード,業務,製品ID,状態\r\n" + String(repeating: "011002,juki,1,planned\r\n", count: 100_000)  // 2.3 MB
-            let upload = try await env.send(client, .post, "/v1/adoptions/import?dry_run=true", as: .vendorA,
-                                            headers: [Self.key: "upload-1", .contentType: "text/csv"], body: ByteBuffer(string: csv))
+            let upload = try await env.send(
+                client, .post, "/v1/adoptions/import?dry_run=true", as: .vendorA,
+                headers: [Self.key: "upload-1", .contentType: "text/csv"], body: ByteBuffer(string: csv))
             #expect(upload.status != .contentTooLarge, "\(upload.text.prefix(300))")
             // Nesting beyond what any body needs is refused before it is parsed.
             let deep = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
-            let nested = try await env.send(client, .post, "/v1/issues", as: .vendorA,
-                                            headers: [Self.key: "deep-1", .contentType: "application/json"],
-                                            body: ByteBuffer(string: "{\"title\":\(deep)}"))
+            let nested = try await env.send(
+                client, .post, "/v1/issues", as: .vendorA,
+                headers: [Self.key: "deep-1", .contentType: "application/json"],
+                body: ByteBuffer(string: "{\"title\":\(deep)}"))
             try expectProblem(nested, .badRequest, field: "body")
             #expect(Request.nestingDepth(ByteBuffer(string: #"{"a":"[[[[{{","b":[{"c":"\"]"}]}"#).readableBytesView) == 3)
         }
@@ -83,8 +92,10 @@ extension HTTPFields {
 
 extension TestEnvironment {
     /// One request with a raw body.
-    func send(_ client: any TestClientProtocol, _ method: HTTPRequest.Method, _ path: String, as caller: TestIdentities.Caller,
-              headers extra: HTTPFields, body: ByteBuffer) async throws -> TestResponse {
+    func send(
+        _ client: any TestClientProtocol, _ method: HTTPRequest.Method, _ path: String, as caller: TestIdentities.Caller,
+        headers extra: HTTPFields, body: ByteBuffer
+    ) async throws -> TestResponse {
         try await client.execute(uri: path, method: method, headers: self.headers(caller, extra), body: body) { $0 }
     }
 }

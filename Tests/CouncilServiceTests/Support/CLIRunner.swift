@@ -1,7 +1,9 @@
-@testable import CouncilService
 import Foundation
+
+@testable import CouncilService
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs the real `council` binary (built beside the test bundle) with its own environment,
@@ -43,7 +45,8 @@ struct CLIRunner: Sendable {
         while waitpid(pid, &status, 0) == -1 {
             guard errno == EINTR else { throw ConfigurationError("waitpid failed") }
         }
-        return Result(status: exitCode(waitStatus: status), stdout: (try? Data(contentsOf: out)) ?? Data(),
-                      stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
+        return Result(
+            status: exitCode(waitStatus: status), stdout: (try? Data(contentsOf: out)) ?? Data(),
+            stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
     }
 }

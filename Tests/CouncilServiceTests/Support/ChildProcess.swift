@@ -1,14 +1,17 @@
 import CouncilService
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Starts a program with its own environment, standard input from /dev/null and standard output
 /// and error to files (posix_spawn: Foundation's Process does not reap children started from
 /// thread pools). Returns the child's pid.
-func spawnChild(_ program: String, _ arguments: [String], environment: [String: String],
-                stdout: URL, stderr: URL, append: Bool = false) throws -> pid_t {
+func spawnChild(
+    _ program: String, _ arguments: [String], environment: [String: String],
+    stdout: URL, stderr: URL, append: Bool = false
+) throws -> pid_t {
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }

@@ -1,10 +1,12 @@
 import AsyncHTTPClient
+import Foundation
 import NIOCore
 import NIOHTTP1
+
 @testable import CouncilService
-import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The real `council serve` as a child process on a free port, for faults only a process can
@@ -82,8 +84,10 @@ final class DaemonProcess: Sendable {
     }
 
     /// One request; `timeout` bounds the whole exchange.
-    func request(_ method: HTTPMethod, _ path: String, token: String? = nil, headers extra: [String: String] = [:],
-                 json: String? = nil, body: [UInt8]? = nil, contentType: String? = nil, timeout: Duration = .seconds(30)) async throws -> Answer {
+    func request(
+        _ method: HTTPMethod, _ path: String, token: String? = nil, headers extra: [String: String] = [:],
+        json: String? = nil, body: [UInt8]? = nil, contentType: String? = nil, timeout: Duration = .seconds(30)
+    ) async throws -> Answer {
         var request = HTTPClientRequest(url: url + path)
         request.method = method
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }

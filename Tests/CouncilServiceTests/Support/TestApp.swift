@@ -1,10 +1,11 @@
-@testable import CouncilService
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import ServiceLifecycle
 import Testing
+
+@testable import CouncilService
 
 /// What a test of the HTTP API gets: the database pool and a caller for every role.
 struct TestEnvironment: Sendable {
@@ -48,8 +49,10 @@ extension TestResponse {
 
 /// Checks a response is a problem+json with the given status, and returns its body.
 @discardableResult
-func expectProblem(_ response: TestResponse, _ status: HTTPResponse.Status, field: String? = nil,
-                   sourceLocation: SourceLocation = #_sourceLocation) throws -> JSONBody {
+func expectProblem(
+    _ response: TestResponse, _ status: HTTPResponse.Status, field: String? = nil,
+    sourceLocation: SourceLocation = #_sourceLocation
+) throws -> JSONBody {
     #expect(response.status == status, sourceLocation: sourceLocation)
     #expect(response.headers[.contentType]?.hasPrefix("application/problem+json") == true, sourceLocation: sourceLocation)
     let body = try response.json
@@ -65,8 +68,10 @@ func expectProblem(_ response: TestResponse, _ status: HTTPResponse.Status, fiel
 
 extension TestEnvironment {
     /// One request as `caller`, with an optional JSON body; the response is returned whole.
-    func send(_ client: any TestClientProtocol, _ method: HTTPRequest.Method, _ path: String, as caller: TestIdentities.Caller,
-              json object: [String: Any]? = nil, headers extra: HTTPFields = [:]) async throws -> TestResponse {
+    func send(
+        _ client: any TestClientProtocol, _ method: HTTPRequest.Method, _ path: String, as caller: TestIdentities.Caller,
+        json object: [String: Any]? = nil, headers extra: HTTPFields = [:]
+    ) async throws -> TestResponse {
         var headers = self.headers(caller, extra)
         var body: ByteBuffer?
         if let object {
@@ -86,10 +91,12 @@ struct RunningServer {
 
     static func start(_ dependencies: AppDependencies, before: [any Service] = [], after: [any Service] = []) async throws -> RunningServer {
         let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let application = buildApplication(dependencies, address: ServerAddress(host: "127.0.0.1", port: 0),
-                                           logger: TestDatabases.logger, onServerRunning: { continuation.yield($0) })
-        let group = ServiceGroup(services: before + [application] + after, gracefulShutdownSignals: [], cancellationSignals: [],
-                                 logger: TestDatabases.logger)
+        let application = buildApplication(
+            dependencies, address: ServerAddress(host: "127.0.0.1", port: 0),
+            logger: TestDatabases.logger, onServerRunning: { continuation.yield($0) })
+        let group = ServiceGroup(
+            services: before + [application] + after, gracefulShutdownSignals: [], cancellationSignals: [],
+            logger: TestDatabases.logger)
         let task = Task { try await group.run() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw ConfigurationError("the server did not start") }

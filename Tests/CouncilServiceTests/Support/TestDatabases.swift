@@ -109,8 +109,10 @@ func withTestDatabase<T>(migrated: Bool = true, _ body: (DatabaseConfiguration) 
 }
 
 /// Runs `body` with a pool on a fresh migrated database.
-func withTestPool<T>(maxConnections: Int = 2, leaseTimeout: Duration = .seconds(10),
-                     _ body: (DatabasePool, DatabaseConfiguration) async throws -> T) async throws -> T {
+func withTestPool<T>(
+    maxConnections: Int = 2, leaseTimeout: Duration = .seconds(10),
+    _ body: (DatabasePool, DatabaseConfiguration) async throws -> T
+) async throws -> T {
     try await withTestDatabase { configuration in
         let pool = DatabasePool(
             configuration: configuration, options: .init(maxConnections: maxConnections, leaseTimeout: leaseTimeout),

@@ -1,5 +1,6 @@
-@testable import CouncilService
 import Foundation
+
+@testable import CouncilService
 
 extension TestEnvironment {
     /// The caller as the policy sees them.
@@ -9,15 +10,18 @@ extension TestEnvironment {
 
     /// Files an issue straight through the store (no HTTP), as `reporter`.
     @discardableResult
-    func issue(_ title: String = "帳票レイアウト変更への対応", by reporter: TestIdentities.Caller = .vendorA,
-               visibility: IssueVisibility = .council, assignee: Int? = nil, body: String = "",
-               municipalities: [IssueMunicipality] = [], severity: IssueSeverity = .medium, labels: [String] = [],
-               businessAreas: [BusinessArea] = [.juki], vendors: [Int]? = nil) async throws -> Issue {
+    func issue(
+        _ title: String = "帳票レイアウト変更への対応", by reporter: TestIdentities.Caller = .vendorA,
+        visibility: IssueVisibility = .council, assignee: Int? = nil, body: String = "",
+        municipalities: [IssueMunicipality] = [], severity: IssueSeverity = .medium, labels: [String] = [],
+        businessAreas: [BusinessArea] = [.juki], vendors: [Int]? = nil
+    ) async throws -> Issue {
         let principal = try await principal(reporter)
-        let draft = IssueDraft(title: title, body: body, category: .spec, severity: severity, visibility: visibility,
-                               vendorIDs: vendors ?? (principal.organizationKind == .vendor ? [principal.organizationID] : []),
-                               businessAreas: businessAreas, municipalities: municipalities, assigneeID: assignee, dueDate: nil,
-                               labels: labels)
+        let draft = IssueDraft(
+            title: title, body: body, category: .spec, severity: severity, visibility: visibility,
+            vendorIDs: vendors ?? (principal.organizationKind == .vendor ? [principal.organizationID] : []),
+            businessAreas: businessAreas, municipalities: municipalities, assigneeID: assignee, dueDate: nil,
+            labels: labels)
         return try await IssueStore(pool: pool).create(draft, by: principal, AuditActor(principal, requestID: "fixture"))
     }
 
