@@ -91,10 +91,14 @@ import Testing
 
     @Test func leasesTimeOutWhenEveryConnectionIsBusy() async throws {
         try await withTestPool(maxConnections: 1, leaseTimeout: .milliseconds(200)) { pool, _ in
+            // The holder says when it has the connection (a fixed sleep was too short on a busy machine).
+            let (leased, signal) = AsyncStream<Void>.makeStream()
             async let holder: Void = pool.withConnection { connection in
+                signal.yield()
                 _ = try connection.query(Query("test.hold", "SELECT pg_sleep(1)"))
             }
-            try await Task.sleep(for: .milliseconds(100))
+            var waiting = leased.makeAsyncIterator()
+            _ = await waiting.next()
             let error = await #expect(throws: DatabaseError.self) {
                 try await pool.withConnection { try $0.query(Query("test.wait", "SELECT 1")) }
             }

@@ -6,7 +6,7 @@ struct AccountRoutes: Sendable {
     let store: AccountStore
 
     struct NewAccount: JSONRequestBody {
-        static let fields: Set<String> = ["organization_id", "display_name", "email", "role", "org_admin", "active", "prefectures"]
+        enum CodingKeys: String, CodingKey, CaseIterable { case organizationId, displayName, email, role, orgAdmin, active, prefectures }
         let organizationId: Int
         let displayName: String
         let email: EmailAddress
@@ -17,24 +17,13 @@ struct AccountRoutes: Sendable {
     }
 
     struct Patch: JSONRequestBody {
-        static let fields: Set<String> = ["display_name", "email", "role", "org_admin", "active", "prefectures"]
-        enum CodingKeys: String, CodingKey { case displayName, email, role, orgAdmin, active, prefectures }
+        enum CodingKeys: String, CodingKey, CaseIterable { case displayName, email, role, orgAdmin, active, prefectures }
         let displayName: FieldUpdate<String>
         let email: FieldUpdate<EmailAddress>
         let role: FieldUpdate<Role>
         let orgAdmin: FieldUpdate<Bool>
         let active: FieldUpdate<Bool>
         let prefectures: FieldUpdate<[PrefectureCode]>
-
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            displayName = try container.update(String.self, forKey: .displayName)
-            email = try container.update(EmailAddress.self, forKey: .email)
-            role = try container.update(Role.self, forKey: .role)
-            orgAdmin = try container.update(Bool.self, forKey: .orgAdmin)
-            active = try container.update(Bool.self, forKey: .active)
-            prefectures = try container.update([PrefectureCode].self, forKey: .prefectures)
-        }
     }
 
     func list(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {

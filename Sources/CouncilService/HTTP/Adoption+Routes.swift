@@ -8,7 +8,7 @@ struct AdoptionRoutes: Sendable {
     let products: ProductStore
 
     struct Filing: JSONRequestBody {
-        static let fields: Set<String> = ["product_id", "planned_month", "state", "reason", "new_target_month", "pmo_completion", "note"]
+        enum CodingKeys: String, CodingKey, CaseIterable { case productId, plannedMonth, state, reason, newTargetMonth, pmoCompletion, note }
         let productId: Int
         let plannedMonth: YearMonth?
         let state: AdoptionState

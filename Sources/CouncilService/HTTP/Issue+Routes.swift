@@ -16,10 +16,9 @@ struct IssueRoutes: Sendable {
     }
 
     struct NewIssue: JSONRequestBody {
-        static let fields: Set<String> = [
-            "title", "body", "category", "severity", "visibility", "vendor_ids", "business_areas", "municipalities",
-            "assignee_organization_id", "due_date", "labels",
-        ]
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case title, body, category, severity, visibility, vendorIds, businessAreas, municipalities, assigneeOrganizationId, dueDate, labels
+        }
         let title: String
         let body: String?
         let category: IssueCategory
@@ -34,9 +33,8 @@ struct IssueRoutes: Sendable {
     }
 
     struct Patch: JSONRequestBody {
-        static let fields = NewIssue.fields
-        static let nullableFields: Set<String> = ["assignee_organization_id", "due_date"]
-        enum CodingKeys: String, CodingKey {
+        static let nullableKeys: [CodingKeys] = [.assigneeOrganizationId, .dueDate]
+        enum CodingKeys: String, CodingKey, CaseIterable {
             case title, body, category, severity, visibility, vendorIds, businessAreas, municipalities, assigneeOrganizationId, dueDate, labels
         }
         let title: FieldUpdate<String>
@@ -51,21 +49,6 @@ struct IssueRoutes: Sendable {
         let dueDate: FieldUpdate<CalendarDate?>
         let labels: FieldUpdate<[String]>
 
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            title = try container.update(String.self, forKey: .title)
-            body = try container.update(String.self, forKey: .body)
-            category = try container.update(IssueCategory.self, forKey: .category)
-            severity = try container.update(IssueSeverity.self, forKey: .severity)
-            visibility = try container.update(IssueVisibility.self, forKey: .visibility)
-            vendorIds = try container.update([Int].self, forKey: .vendorIds)
-            businessAreas = try container.update([BusinessArea].self, forKey: .businessAreas)
-            municipalities = try container.update([MunicipalityLink].self, forKey: .municipalities)
-            assigneeOrganizationId = try container.update(Int?.self, forKey: .assigneeOrganizationId)
-            dueDate = try container.update(CalendarDate?.self, forKey: .dueDate)
-            labels = try container.update([String].self, forKey: .labels)
-        }
-
         func apply(to issue: Issue) -> IssueDraft {
             var links = issue.municipalities.map(\.link)
             if case .set(let given) = municipalities { links = given.map(\.link) }
@@ -79,7 +62,7 @@ struct IssueRoutes: Sendable {
     }
 
     struct TransitionBody: JSONRequestBody {
-        static let fields: Set<String> = ["to", "answer", "duplicate_of", "comment"]
+        enum CodingKeys: String, CodingKey, CaseIterable { case to, answer, duplicateOf, comment }
         let to: IssueState
         let answer: String?
         let duplicateOf: Int?

@@ -7,18 +7,18 @@ struct IssueConversationRoutes: Sendable {
     let watchers: IssueWatcherStore
 
     struct CommentBody: JSONRequestBody {
-        static let fields: Set<String> = ["body"]
+        enum CodingKeys: String, CodingKey, CaseIterable { case body }
         let body: String
     }
 
     struct RelationBody: JSONRequestBody {
-        static let fields: Set<String> = ["kind", "issue"]
+        enum CodingKeys: String, CodingKey, CaseIterable { case kind, issue }
         let kind: IssueRelationKind
         let issue: Int
     }
 
     struct WatcherBody: JSONRequestBody {
-        static let fields: Set<String> = ["kind", "id"]
+        enum CodingKeys: String, CodingKey, CaseIterable { case kind, id }
         let kind: WatcherKind
         let id: Int
     }

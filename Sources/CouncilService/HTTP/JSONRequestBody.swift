@@ -2,17 +2,23 @@ import Foundation
 import Hummingbird
 import NIOCore
 
-/// A JSON request body. `fields` lists the accepted keys (snake_case): an unknown key is a 400
-/// naming it, so a misspelt field is never silently ignored. `null` is accepted only for the
-/// keys in `nullableFields` (a PATCH clearing an optional field); elsewhere an optional field is
-/// left out, and `null` is a 400 naming it, as the API document says.
+/// A JSON request body. Its `CodingKeys` are the one list of its fields: they decode it, and
+/// they are the accepted keys (in snake_case) — an unknown key is a 400 naming it, so a misspelt
+/// field is never silently ignored. `null` is accepted only for the keys in `nullableKeys` (a
+/// PATCH clearing an optional field); elsewhere an optional field is left out, and `null` is a
+/// 400 naming it, as the API document says.
 protocol JSONRequestBody: Decodable {
-    static var fields: Set<String> { get }
-    static var nullableFields: Set<String> { get }
+    associatedtype CodingKeys: CodingKey & CaseIterable
+    static var nullableKeys: [CodingKeys] { get }
 }
 
 extension JSONRequestBody {
-    static var nullableFields: Set<String> { [] }
+    static var nullableKeys: [CodingKeys] { [] }
+
+    static var nullableFields: Set<String> { Set(nullableKeys.map { Request.snakeCase($0.stringValue) }) }
+
+    /// The accepted keys, as they appear in JSON.
+    static var fields: Set<String> { Set(CodingKeys.allCases.map { Request.snakeCase($0.stringValue) }) }
 }
 
 extension Request {
@@ -135,8 +141,16 @@ enum FieldUpdate<Value: Sendable>: Sendable {
     }
 }
 
+extension FieldUpdate: Decodable where Value: Decodable {
+    init(from decoder: any Decoder) throws {
+        self = .set(try Value(from: decoder))
+    }
+}
+
 extension KeyedDecodingContainer {
-    func update<Value: Decodable>(_ type: Value.Type, forKey key: Key) throws -> FieldUpdate<Value> {
+    /// Chosen by the synthesized decoders of PATCH bodies: an absent key keeps the field (the
+    /// standard `decode` would call it missing); a present one, `null` included, sets it.
+    func decode<Value: Decodable>(_ type: FieldUpdate<Value>.Type, forKey key: Key) throws -> FieldUpdate<Value> {
         contains(key) ? .set(try decode(Value.self, forKey: key)) : .keep
     }
 }

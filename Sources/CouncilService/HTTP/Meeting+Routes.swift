@@ -6,7 +6,7 @@ struct MeetingRoutes: Sendable {
     let store: MeetingStore
 
     struct NewMeeting: JSONRequestBody {
-        static let fields: Set<String> = ["number", "held_on", "title", "attendee_ids"]
+        enum CodingKeys: String, CodingKey, CaseIterable { case number, heldOn, title, attendeeIds }
         let number: Int?
         let heldOn: CalendarDate
         let title: String
@@ -14,26 +14,16 @@ struct MeetingRoutes: Sendable {
     }
 
     struct MeetingPatch: JSONRequestBody {
-        static let fields: Set<String> = ["number", "held_on", "title", "state", "attendee_ids"]
-        enum CodingKeys: String, CodingKey { case number, heldOn, title, state, attendeeIds }
+        enum CodingKeys: String, CodingKey, CaseIterable { case number, heldOn, title, state, attendeeIds }
         let number: FieldUpdate<Int>
         let heldOn: FieldUpdate<CalendarDate>
         let title: FieldUpdate<String>
         let state: FieldUpdate<MeetingState>
         let attendeeIds: FieldUpdate<[Int]>
-
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            number = try container.update(Int.self, forKey: .number)
-            heldOn = try container.update(CalendarDate.self, forKey: .heldOn)
-            title = try container.update(String.self, forKey: .title)
-            state = try container.update(MeetingState.self, forKey: .state)
-            attendeeIds = try container.update([Int].self, forKey: .attendeeIds)
-        }
     }
 
     struct NewItem: JSONRequestBody {
-        static let fields: Set<String> = ["issue_number", "topic", "presenter_organization_id", "allotted_minutes", "position"]
+        enum CodingKeys: String, CodingKey, CaseIterable { case issueNumber, topic, presenterOrganizationId, allottedMinutes, position }
         let issueNumber: Int?
         let topic: String?
         let presenterOrganizationId: Int?
@@ -42,29 +32,18 @@ struct MeetingRoutes: Sendable {
     }
 
     struct ItemPatch: JSONRequestBody {
-        static let fields: Set<String> = ["topic", "presenter_organization_id", "allotted_minutes", "status", "minutes", "position"]
-        static let nullableFields: Set<String> = ["presenter_organization_id", "minutes"]
-        enum CodingKeys: String, CodingKey { case topic, presenterOrganizationId, allottedMinutes, status, minutes, position }
+        static let nullableKeys: [CodingKeys] = [.presenterOrganizationId, .minutes]
+        enum CodingKeys: String, CodingKey, CaseIterable { case topic, presenterOrganizationId, allottedMinutes, status, minutes, position }
         let topic: FieldUpdate<String>
         let presenterOrganizationId: FieldUpdate<Int?>
         let allottedMinutes: FieldUpdate<Int>
         let status: FieldUpdate<AgendaItemStatus>
         let minutes: FieldUpdate<String?>
         let position: Int?
-
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            topic = try container.update(String.self, forKey: .topic)
-            presenterOrganizationId = try container.update(Int?.self, forKey: .presenterOrganizationId)
-            allottedMinutes = try container.update(Int.self, forKey: .allottedMinutes)
-            status = try container.update(AgendaItemStatus.self, forKey: .status)
-            minutes = try container.update(String?.self, forKey: .minutes)
-            position = try container.decodeIfPresent(Int.self, forKey: .position)
-        }
     }
 
     struct Decision: JSONRequestBody {
-        static let fields: Set<String> = ["decision", "move_to", "answer"]
+        enum CodingKeys: String, CodingKey, CaseIterable { case decision, moveTo, answer }
         let decision: String
         let moveTo: IssueState?
         let answer: String?

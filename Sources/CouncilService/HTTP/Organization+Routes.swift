@@ -5,7 +5,7 @@ struct OrganizationRoutes: Sendable {
     let store: OrganizationStore
 
     struct NewOrganization: JSONRequestBody {
-        static let fields: Set<String> = ["kind", "category", "ministry", "name", "short_name", "corporate_number", "active"]
+        enum CodingKeys: String, CodingKey, CaseIterable { case kind, category, ministry, name, shortName, corporateNumber, active }
         let kind: OrganizationKind
         let category: ObserverCategory?
         let ministry: String?
@@ -16,25 +16,14 @@ struct OrganizationRoutes: Sendable {
     }
 
     struct Patch: JSONRequestBody {
-        static let fields: Set<String> = ["category", "ministry", "name", "short_name", "corporate_number", "active"]
-        static let nullableFields: Set<String> = ["category", "ministry", "corporate_number"]
-        enum CodingKeys: String, CodingKey { case category, ministry, name, shortName, corporateNumber, active }
+        static let nullableKeys: [CodingKeys] = [.category, .ministry, .corporateNumber]
+        enum CodingKeys: String, CodingKey, CaseIterable { case category, ministry, name, shortName, corporateNumber, active }
         let category: FieldUpdate<ObserverCategory?>
         let ministry: FieldUpdate<String?>
         let name: FieldUpdate<String>
         let shortName: FieldUpdate<String>
         let corporateNumber: FieldUpdate<CorporateNumber?>
         let active: FieldUpdate<Bool>
-
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            category = try container.update(ObserverCategory?.self, forKey: .category)
-            ministry = try container.update(String?.self, forKey: .ministry)
-            name = try container.update(String.self, forKey: .name)
-            shortName = try container.update(String.self, forKey: .shortName)
-            corporateNumber = try container.update(CorporateNumber?.self, forKey: .corporateNumber)
-            active = try container.update(Bool.self, forKey: .active)
-        }
 
         func apply(to organization: Organization) -> OrganizationDraft {
             OrganizationDraft(

@@ -5,7 +5,7 @@ struct ProductRoutes: Sendable {
     let store: ProductStore
 
     struct NewProduct: JSONRequestBody {
-        static let fields: Set<String> = ["vendor_id", "name", "business_areas", "version", "notes"]
+        enum CodingKeys: String, CodingKey, CaseIterable { case vendorId, name, businessAreas, version, notes }
         let vendorId: Int?
         let name: String
         let businessAreas: [BusinessArea]
@@ -14,21 +14,12 @@ struct ProductRoutes: Sendable {
     }
 
     struct Patch: JSONRequestBody {
-        static let fields: Set<String> = ["name", "business_areas", "version", "notes"]
-        static let nullableFields: Set<String> = ["version", "notes"]
-        enum CodingKeys: String, CodingKey { case name, businessAreas, version, notes }
+        static let nullableKeys: [CodingKeys] = [.version, .notes]
+        enum CodingKeys: String, CodingKey, CaseIterable { case name, businessAreas, version, notes }
         let name: FieldUpdate<String>
         let businessAreas: FieldUpdate<[BusinessArea]>
         let version: FieldUpdate<String?>
         let notes: FieldUpdate<String?>
-
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            name = try container.update(String.self, forKey: .name)
-            businessAreas = try container.update([BusinessArea].self, forKey: .businessAreas)
-            version = try container.update(String?.self, forKey: .version)
-            notes = try container.update(String?.self, forKey: .notes)
-        }
     }
 
     func list(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {

@@ -5,25 +5,17 @@ struct SavedQueryRoutes: Sendable {
     let store: SavedQueryStore
 
     struct NewQuery: JSONRequestBody {
-        static let fields: Set<String> = ["name", "filters", "shared"]
+        enum CodingKeys: String, CodingKey, CaseIterable { case name, filters, shared }
         let name: String
         let filters: [String: Filter]
         let shared: Bool?
     }
 
     struct Patch: JSONRequestBody {
-        static let fields: Set<String> = ["name", "filters", "shared"]
-        enum CodingKeys: String, CodingKey { case name, filters, shared }
+        enum CodingKeys: String, CodingKey, CaseIterable { case name, filters, shared }
         let name: FieldUpdate<String>
         let filters: FieldUpdate<[String: Filter]>
         let shared: FieldUpdate<Bool>
-
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            name = try container.update(String.self, forKey: .name)
-            filters = try container.update([String: Filter].self, forKey: .filters)
-            shared = try container.update(Bool.self, forKey: .shared)
-        }
     }
 
     /// A filter value: one string, or a list of them (as a repeated query parameter).

@@ -7,10 +7,9 @@ struct StatusRoutes: Sendable {
     let products: ProductStore
 
     struct NewReport: JSONRequestBody {
-        static let fields: Set<String> = [
-            "product_id", "business_area", "stage", "spec_version", "cloud_readiness", "planned_completion",
-            "planned_availability", "note", "regression_reason",
-        ]
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case productId, businessArea, stage, specVersion, cloudReadiness, plannedCompletion, plannedAvailability, note, regressionReason
+        }
         let productId: Int
         let businessArea: BusinessArea
         let stage: DevelopmentStage

@@ -7,7 +7,7 @@ struct TokenRoutes: Sendable {
     let accounts: AccountRoutes
 
     struct NewToken: JSONRequestBody {
-        static let fields: Set<String> = ["name", "expires_at"]
+        enum CodingKeys: String, CodingKey, CaseIterable { case name, expiresAt }
         let name: String
         let expiresAt: Date?
     }
