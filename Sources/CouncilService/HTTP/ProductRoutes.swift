@@ -67,18 +67,3 @@ struct ProductRoutes: Sendable {
         return try .json(updated)
     }
 }
-
-extension QueryParameters {
-    /// A positive id parameter.
-    func id(_ name: String) throws -> Int? {
-        guard let text = try string(name) else { return nil }
-        guard let value = Int(text), value > 0 else { throw Problem.invalid(name, "'\(text)' is not an id") }
-        return value
-    }
-
-    func date(_ name: String) throws -> CalendarDate? {
-        guard let text = try string(name) else { return nil }
-        guard let date = CalendarDate(rawValue: text) else { throw Problem.invalid(name, CalendarDate.whyInvalid(text)) }
-        return date
-    }
-}

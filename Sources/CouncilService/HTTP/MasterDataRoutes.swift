@@ -21,8 +21,3 @@ struct MasterDataRoutes: Sendable {
         return try .json(Items(items: prefectures))
     }
 }
-
-/// A list answer without pagination (small, fixed lists).
-struct Items<Item: Encodable>: Encodable {
-    let items: [Item]
-}
