@@ -53,104 +53,128 @@ public struct AdoptionStore: Sendable {
     ) throws -> Outcome {
         // Adoption writes are serialized: a bulk import and a single filing never interleave.
         try connection.execute(script: "LOCK TABLE adoptions IN SHARE ROW EXCLUSIVE MODE", name: "adoptions.lock")
-        let codes = Array(Set(rows.map(\.draft.dantaiCode.rawValue)))
-        var dantai: [String: (active: Bool, isPrefecture: Bool)] = [:]
-        for row in try connection.query(
-            Query(
-                "adoptions.dantai",
-                """
-                SELECT code, active, false AS is_prefecture FROM municipalities WHERE code = ANY (\(codes)::text[])
-                UNION ALL
-                SELECT dantai_code, true, true FROM prefectures WHERE dantai_code = ANY (\(codes)::text[])
-                """)
-        ).rows {
-            dantai[try row.decode("code")] = (try row.decode("active"), try row.decode("is_prefecture"))
-        }
-        var products: [Int: (vendor: Int, name: String, areas: Set<String>)] = [:]
-        for row in try connection.query(
-            Query(
-                "adoptions.products",
-                """
-                SELECT p.id, p.vendor_id, p.name, ARRAY(SELECT business_area FROM product_business_areas c WHERE c.product_id = p.id)::text[] AS areas
-                FROM products p WHERE p.id = ANY (\(Array(Set(rows.map(\.draft.productID))))::bigint[])
-                """)
-        ).rows {
-            products[try row.decode("id")] = (try row.decode("vendor_id"), try row.decode("name"), Set(try row.decode("areas", as: [String].self)))
-        }
-        var existing: [String: Adoption] = [:]
-        for row in try connection.query(
-            Query(
-                "adoptions.existing",
-                """
-                SELECT \(columns) FROM adoptions a \(joins)
-                WHERE (a.dantai_code, a.business_area) IN (
-                    SELECT * FROM unnest(\(rows.map(\.draft.dantaiCode.rawValue))::text[], \(rows.map(\.draft.businessArea.rawValue))::text[]))
-                """)
-        ).rows {
-            let adoption = try adoption(row)
-            existing[adoption.dantaiCode.rawValue + "/" + adoption.businessArea.rawValue] = adoption
-        }
-
-        var problems: [RowProblem] = []
-        var changed: [(row: Row, before: Adoption?)] = []
-        var seen: [String: Int] = [:]
-        var unchanged = 0
-        for row in rows {
-            let draft = row.draft
-            func problem(_ field: String, _ column: String, _ reason: String, forbidden: Bool = false) {
-                problems.append(RowProblem(line: row.line, field: field, column: column, reason: reason, forbidden: forbidden))
-            }
-            let key = draft.dantaiCode.rawValue + "/" + draft.businessArea.rawValue
-            if let first = seen[key] {
-                problem("dantai_code", "団体コード", "\(draft.dantaiCode) and \(draft.businessArea.japaneseName) already appear on line \(first)")
-                continue
-            }
-            seen[key] = row.line
-            do {
-                try draft.validate()
-            } catch {
-                problem(error.errors.first?.field ?? "body", Self.column(for: error.errors.first?.field), error.errors.first?.detail ?? error.detail)
-                continue
-            }
-            let before = existing[key]
-            guard let body = dantai[draft.dantaiCode.rawValue] else {
-                problem("dantai_code", "団体コード", "no 団体 has the code \(draft.dantaiCode)")
-                continue
-            }
-            if body.isPrefecture, !draft.businessArea.prefecturesRunIt {
-                problem("business_area", "業務", "a prefecture runs only 児童扶養手当 and 生活保護, not \(draft.businessArea.japaneseName)")
-                continue
-            }
-            if !body.active, before == nil {
-                problem("dantai_code", "団体コード", "\(draft.dantaiCode) is inactive (merged) and takes no new adoptions")
-                continue
-            }
-            guard let product = products[draft.productID] else {
-                problem("product_id", "製品", "no product \(draft.productID)")
-                continue
-            }
-            if let refusal = authorize(draft.dantaiCode, before?.vendorId, product.vendor) {
-                problem("product_id", "製品", refusal, forbidden: true)
-                continue
-            }
-            guard product.areas.contains(draft.businessArea.rawValue) else {
-                problem("product_id", "製品", "\(product.name) does not cover \(draft.businessArea.japaneseName)")
-                continue
-            }
-            if let before, AdoptionDraft(before) == draft {
-                unchanged += 1
-            } else {
-                changed.append((row, before))
-            }
-        }
-        guard problems.isEmpty else { throw AdoptionRejected(problems: problems) }
+        let facts = try Facts.load(for: rows, on: connection)
+        let (changed, unchanged) = try facts.check(rows, authorize: authorize)
         let inserted = changed.filter { $0.before == nil }.count
         let outcome = Outcome(rows: rows.count, inserted: inserted, updated: changed.count - inserted, unchanged: unchanged, dryRun: dryRun)
         guard !dryRun, !changed.isEmpty else { return outcome }
+        try write(changed.map(\.row.draft), by: actor, on: connection)
+        return outcome
+    }
 
-        let drafts = changed.map(\.row.draft)
-        // One statement: the upsert, a history row per adoption, and an audit row per adoption
-        // whose changes PostgreSQL derives from the rows before and after (no JSON per row on the wire).
+    /// What the rules need to know of the 団体, products and adoptions a file names, read once.
+    struct Facts {
+        var dantai: [String: (active: Bool, isPrefecture: Bool)] = [:]
+        var products: [Int: (vendor: Int, name: String, areas: Set<String>)] = [:]
+        var existing: [String: Adoption] = [:]
+
+        static func load(for rows: [Row], on connection: Connection) throws -> Facts {
+            var facts = Facts()
+            let codes = Array(Set(rows.map(\.draft.dantaiCode.rawValue)))
+            for row in try connection.query(
+                Query(
+                    "adoptions.dantai",
+                    """
+                    SELECT code, active, false AS is_prefecture FROM municipalities WHERE code = ANY (\(codes)::text[])
+                    UNION ALL
+                    SELECT dantai_code, true, true FROM prefectures WHERE dantai_code = ANY (\(codes)::text[])
+                    """)
+            ).rows {
+                facts.dantai[try row.decode("code")] = (try row.decode("active"), try row.decode("is_prefecture"))
+            }
+            for row in try connection.query(
+                Query(
+                    "adoptions.products",
+                    """
+                    SELECT p.id, p.vendor_id, p.name, ARRAY(SELECT business_area FROM product_business_areas c WHERE c.product_id = p.id)::text[] AS areas
+                    FROM products p WHERE p.id = ANY (\(Array(Set(rows.map(\.draft.productID))))::bigint[])
+                    """)
+            ).rows {
+                facts.products[try row.decode("id")] = (
+                    try row.decode("vendor_id"), try row.decode("name"), Set(try row.decode("areas", as: [String].self))
+                )
+            }
+            for row in try connection.query(
+                Query(
+                    "adoptions.existing",
+                    """
+                    SELECT \(AdoptionStore.columns) FROM adoptions a \(AdoptionStore.joins)
+                    WHERE (a.dantai_code, a.business_area) IN (
+                        SELECT * FROM unnest(\(rows.map(\.draft.dantaiCode.rawValue))::text[], \(rows.map(\.draft.businessArea.rawValue))::text[]))
+                    """)
+            ).rows {
+                let adoption = try AdoptionStore.adoption(row)
+                facts.existing[adoption.dantaiCode.rawValue + "/" + adoption.businessArea.rawValue] = adoption
+            }
+            return facts
+        }
+
+        /// Every rule over every row, each row with the line it came from: the rows that change
+        /// something (with what they replace) and the count of those that change nothing; or
+        /// every problem found, as `AdoptionRejected`.
+        func check(_ rows: [Row], authorize: Authorize) throws -> (changed: [(row: Row, before: Adoption?)], unchanged: Int) {
+            var problems: [RowProblem] = []
+            var changed: [(row: Row, before: Adoption?)] = []
+            var seen: [String: Int] = [:]
+            var unchanged = 0
+            for row in rows {
+                let draft = row.draft
+                func problem(_ field: String, _ column: String, _ reason: String, forbidden: Bool = false) {
+                    problems.append(RowProblem(line: row.line, field: field, column: column, reason: reason, forbidden: forbidden))
+                }
+                let key = draft.dantaiCode.rawValue + "/" + draft.businessArea.rawValue
+                if let first = seen[key] {
+                    problem("dantai_code", "団体コード", "\(draft.dantaiCode) and \(draft.businessArea.japaneseName) already appear on line \(first)")
+                    continue
+                }
+                seen[key] = row.line
+                do {
+                    try draft.validate()
+                } catch {
+                    problem(
+                        error.errors.first?.field ?? "body", AdoptionStore.column(for: error.errors.first?.field),
+                        error.errors.first?.detail ?? error.detail)
+                    continue
+                }
+                let before = existing[key]
+                guard let body = dantai[draft.dantaiCode.rawValue] else {
+                    problem("dantai_code", "団体コード", "no 団体 has the code \(draft.dantaiCode)")
+                    continue
+                }
+                if body.isPrefecture, !draft.businessArea.prefecturesRunIt {
+                    problem("business_area", "業務", "a prefecture runs only 児童扶養手当 and 生活保護, not \(draft.businessArea.japaneseName)")
+                    continue
+                }
+                if !body.active, before == nil {
+                    problem("dantai_code", "団体コード", "\(draft.dantaiCode) is inactive (merged) and takes no new adoptions")
+                    continue
+                }
+                guard let product = products[draft.productID] else {
+                    problem("product_id", "製品", "no product \(draft.productID)")
+                    continue
+                }
+                if let refusal = authorize(draft.dantaiCode, before?.vendorId, product.vendor) {
+                    problem("product_id", "製品", refusal, forbidden: true)
+                    continue
+                }
+                guard product.areas.contains(draft.businessArea.rawValue) else {
+                    problem("product_id", "製品", "\(product.name) does not cover \(draft.businessArea.japaneseName)")
+                    continue
+                }
+                if let before, AdoptionDraft(before) == draft {
+                    unchanged += 1
+                } else {
+                    changed.append((row, before))
+                }
+            }
+            guard problems.isEmpty else { throw AdoptionRejected(problems: problems) }
+            return (changed, unchanged)
+        }
+    }
+
+    /// One statement: the upsert, a history row per adoption, and an audit row per adoption
+    /// whose changes PostgreSQL derives from the rows before and after (no JSON per row on the wire).
+    private static func write(_ drafts: [AdoptionDraft], by actor: AuditActor, on connection: Connection) throws {
         try connection.query(
             Query(
                 "adoptions.upsert",
@@ -193,7 +217,6 @@ public struct AdoptionStore: Sendable {
                        \(actor.requestID)::text, \(actor.clientRequestID)::text
                 FROM written w LEFT JOIN previous p ON p.id = w.id
                 """))
-        return outcome
     }
 
     public func adoption(_ id: Int) async throws -> Adoption? {

@@ -157,29 +157,8 @@ public struct IssueStore: Sendable {
         guard allowed.contains(transition.to) else {
             throw Problem.transitionRefused(from: current.state, to: transition.to, allowed: allowed)
         }
-        let answer = transition.answer.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-        if transition.to == .resolved, (answer ?? "").isEmpty {
-            throw Problem.unprocessable("answer", "resolving an issue needs the answer")
-        }
-        if transition.to != .resolved, answer != nil {
-            throw Problem.unprocessable("answer", "an answer is given only when resolving")
-        }
-        var duplicateOf: Int?
-        if transition.to == .duplicate {
-            guard let target = transition.duplicateOf else {
-                throw Problem.unprocessable("duplicate_of", "marking an issue duplicate needs the issue it duplicates")
-            }
-            guard target != number else { throw Problem.unprocessable("duplicate_of", "an issue cannot duplicate itself") }
-            guard let other = try Self.facts(target, on: connection), Policy.canSee(issue: other, principal) else {
-                throw Problem.unprocessable("duplicate_of", "no issue #\(target)")
-            }
-            if other.state == .duplicate {
-                throw Problem.unprocessable("duplicate_of", "#\(target) is itself a duplicate; name the issue it duplicates")
-            }
-            duplicateOf = target
-        } else if transition.duplicateOf != nil {
-            throw Problem.unprocessable("duplicate_of", "is given only when marking an issue duplicate")
-        }
+        let answer = try Self.answer(of: transition)
+        let duplicateOf = try Self.duplicateTarget(of: transition, number, principal, on: connection)
         if transition.to.needsBlockersClosed {
             let blockers = try Self.openBlockers(of: number, on: connection)
             if !blockers.isEmpty { throw Problem.blocked(number, by: blockers, principal) }
@@ -212,6 +191,42 @@ public struct IssueStore: Sendable {
             connection, actor, action: "issue.transition", entityType: "issue", entityID: number,
             before: try JSONValue.fields(of: current), after: try JSONValue.fields(of: updated))
         return updated
+    }
+
+    /// The answer a transition carries: required when resolving, refused otherwise.
+    private static func answer(of transition: Transition) throws -> String? {
+        let answer = transition.answer.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        if transition.to == .resolved, (answer ?? "").isEmpty {
+            throw Problem.unprocessable("answer", "resolving an issue needs the answer")
+        }
+        if transition.to != .resolved, answer != nil {
+            throw Problem.unprocessable("answer", "an answer is given only when resolving")
+        }
+        return answer
+    }
+
+    /// The issue a transition to `duplicate` names: required then (visible, not itself a
+    /// duplicate, not this one), refused otherwise.
+    private static func duplicateTarget(
+        of transition: Transition, _ number: Int, _ principal: Principal, on connection: Connection
+    ) throws -> Int? {
+        guard transition.to == .duplicate else {
+            if transition.duplicateOf != nil {
+                throw Problem.unprocessable("duplicate_of", "is given only when marking an issue duplicate")
+            }
+            return nil
+        }
+        guard let target = transition.duplicateOf else {
+            throw Problem.unprocessable("duplicate_of", "marking an issue duplicate needs the issue it duplicates")
+        }
+        guard target != number else { throw Problem.unprocessable("duplicate_of", "an issue cannot duplicate itself") }
+        guard let other = try Self.facts(target, on: connection), Policy.canSee(issue: other, principal) else {
+            throw Problem.unprocessable("duplicate_of", "no issue #\(target)")
+        }
+        if other.state == .duplicate {
+            throw Problem.unprocessable("duplicate_of", "#\(target) is itself a duplicate; name the issue it duplicates")
+        }
+        return target
     }
 
     /// The transitions the caller may take now, with the reason a blocked one is not possible.
