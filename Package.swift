@@ -27,6 +27,19 @@ let package = Package(
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]
         ),
+        // The libpq layer: connections, the pool, bound SQL, codecs, migrations, the embedded
+        // cluster. Its `public` names are its interface; the service uses `package` ones too.
+        .target(
+            name: "CouncilDatabase",
+            dependencies: [
+                "CLibPQ",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // Turns sql/*.sql and openapi.yaml into Swift source at build time, so the binary
         // carries its migrations and API contract wherever it runs; sql/ stays the source of truth.
         .executableTarget(name: "EmbedResourcesTool"),
@@ -38,7 +51,7 @@ let package = Package(
         .target(
             name: "CouncilService",
             dependencies: [
-                "CLibPQ",
+                "CouncilDatabase",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -56,6 +69,7 @@ let package = Package(
         .executableTarget(
             name: "CouncilCLI",
             dependencies: [
+                "CouncilDatabase",
                 "CouncilService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -67,6 +81,7 @@ let package = Package(
         .testTarget(
             name: "CouncilServiceTests",
             dependencies: [
+                "CouncilDatabase",
                 "CouncilService",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import CouncilDatabase
 @testable import CouncilService
 
 @Suite struct BootstrapAndAuditTests {

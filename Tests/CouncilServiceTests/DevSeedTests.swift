@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import CouncilDatabase
 @testable import CouncilService
 
 /// The generated data set: its shape, its determinism, and its refusal to touch real data.

@@ -5,6 +5,7 @@ import Logging
 import ServiceLifecycle
 import Testing
 
+@testable import CouncilDatabase
 @testable import CouncilService
 
 @Suite struct GracefulShutdownTests {

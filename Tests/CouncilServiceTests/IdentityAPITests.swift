@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 
+@testable import CouncilDatabase
 @testable import CouncilService
 
 @Suite struct IdentityAPITests {

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 
+@testable import CouncilDatabase
 @testable import CouncilService
 
 /// Relations, comments with their edit history, watchers, and the event for every change.

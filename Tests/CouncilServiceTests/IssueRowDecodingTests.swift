@@ -1,5 +1,6 @@
 import Testing
 
+@testable import CouncilDatabase
 @testable import CouncilService
 
 /// An issue's vendors and municipalities arrive as packed text fields (U+001F between fields,

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 
+@testable import CouncilDatabase
 @testable import CouncilService
 
 /// Finding issues: filters, Japanese substring search (index-backed), keyset pages, saved

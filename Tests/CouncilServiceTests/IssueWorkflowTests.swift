@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 
+@testable import CouncilDatabase
 @testable import CouncilService
 
 /// The workflow: who may move an issue where, the 409s, duplicates, answers and the closing guard.

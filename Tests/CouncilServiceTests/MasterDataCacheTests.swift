@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import Testing
 
+@testable import CouncilDatabase
 @testable import CouncilService
 
 /// Single municipalities come from memory while the daemon listens for changes, and never

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import CouncilDatabase
 @testable import CouncilService
 
 /// The routes table and openapi.yaml describe the same API, in both directions.

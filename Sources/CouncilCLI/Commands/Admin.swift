@@ -1,4 +1,5 @@
 import ArgumentParser
+import CouncilDatabase
 import CouncilService
 import Foundation
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CouncilDatabase
 import Foundation
 
 /// The filters of `GET /v1/issues`, shared by `issue list`, `export issues` and `query save`.

@@ -1,3 +1,4 @@
+import CouncilDatabase
 import Foundation
 import Logging
 

@@ -1,3 +1,4 @@
+import CouncilDatabase
 import Foundation
 
 public enum Role: String, Codable, CaseIterable, Sendable, PostgresRawTextEncodable, PostgresDecodable {

@@ -1,3 +1,5 @@
+import CouncilDatabase
+
 /// The 8 liaison blocks (標準化リエゾンのブロック) that group the prefectures.
 public enum Block: String, CaseIterable, Codable, Sendable, PostgresRawTextEncodable, PostgresDecodable {
     case hokkaido

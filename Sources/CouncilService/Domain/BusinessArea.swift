@@ -1,3 +1,5 @@
+import CouncilDatabase
+
 /// The 20 standardized business areas (標準化対象20業務). Slugs are our own stable identifiers;
 /// the names are those of the law. The owning ministry lives in the database (it is editable).
 public enum BusinessArea: String, CaseIterable, Codable, Sendable, PostgresRawTextEncodable, PostgresDecodable {

@@ -1,3 +1,4 @@
+import CouncilDatabase
 import Foundation
 
 /// A calendar date, `YYYY-MM-DD` (PostgreSQL `date`).

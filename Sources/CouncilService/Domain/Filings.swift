@@ -1,3 +1,4 @@
+import CouncilDatabase
 import Foundation
 
 /// 開発状況の段階, in order: a report that moves backwards must say why.

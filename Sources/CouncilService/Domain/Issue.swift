@@ -1,3 +1,4 @@
+import CouncilDatabase
 import Foundation
 
 /// 課題の分類.

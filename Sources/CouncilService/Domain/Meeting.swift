@@ -1,3 +1,4 @@
+import CouncilDatabase
 import Foundation
 
 public enum MeetingState: String, CaseIterable, Codable, Sendable, PostgresRawTextEncodable, PostgresDecodable, JapaneseLabeled {

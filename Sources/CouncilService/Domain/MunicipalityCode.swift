@@ -1,3 +1,5 @@
+import CouncilDatabase
+
 /// A 全国地方公共団体コード: 2-digit prefecture + 3 digits + check digit. Construction checks the
 /// format and the check digit, so a value of this type is always a valid code.
 public struct MunicipalityCode: Hashable, Comparable, ValidatedText, PostgresRawTextEncodable, PostgresDecodable {

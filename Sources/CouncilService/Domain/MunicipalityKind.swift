@@ -1,3 +1,5 @@
+import CouncilDatabase
+
 /// What kind of 市区町村 a municipality is.
 public enum MunicipalityKind: String, CaseIterable, Codable, Sendable, PostgresRawTextEncodable, PostgresDecodable {
     case city

@@ -1,3 +1,5 @@
+import CouncilDatabase
+
 /// JIS X 0401 prefecture code, "01" (北海道) to "47" (沖縄県).
 public struct PrefectureCode: Hashable, Comparable, ValidatedText, PostgresRawTextEncodable, PostgresDecodable {
     public let rawValue: String

@@ -1,3 +1,4 @@
+import CouncilDatabase
 import Hummingbird
 
 /// Accounts: visible to the secretariat and to their own organization; managed by secretariat

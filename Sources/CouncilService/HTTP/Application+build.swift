@@ -1,3 +1,4 @@
+import CouncilDatabase
 import Hummingbird
 import Logging
 import NIOCore

@@ -1,3 +1,4 @@
+import CouncilDatabase
 import Hummingbird
 
 /// Who blocks whom, for a 団体, for a vendor, grouped any way; and the 特定移行支援 report.

@@ -1,3 +1,5 @@
+import CouncilDatabase
+
 /// Readable messages for the database constraints a request can run into.
 enum ConstraintMessages {
     static let messages: [String: String] = [

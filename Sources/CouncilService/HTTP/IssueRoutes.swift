@@ -1,3 +1,4 @@
+import CouncilDatabase
 import Hummingbird
 
 /// Migration issues: report, find, read, edit (with If-Match), move through the workflow.

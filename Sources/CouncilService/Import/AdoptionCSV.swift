@@ -1,3 +1,4 @@
+import CouncilDatabase
 import Foundation
 
 /// The adoption spreadsheet vendors send and receive: 団体コード, 団体名, 業務, 製品ID, 製品, 移行予定,

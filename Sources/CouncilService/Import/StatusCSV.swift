@@ -1,3 +1,4 @@
+import CouncilDatabase
 import Foundation
 
 /// The development-status spreadsheet: 製品ID, 製品, 業務, 段階, 標準仕様書の版, ガバメントクラウド対応,

@@ -1,3 +1,5 @@
+import CouncilDatabase
+
 /// Who sees and changes issues. Invisible issues answer 404 everywhere (lists, counts, search,
 /// exports, relations); visible ones the caller may not change answer 403.
 extension Policy {

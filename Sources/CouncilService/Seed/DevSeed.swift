@@ -1,3 +1,4 @@
+import CouncilDatabase
 import Foundation
 
 /// Generated data at national scale for benchmarks and demos, deterministic for a seed value:

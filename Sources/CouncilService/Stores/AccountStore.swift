@@ -1,3 +1,5 @@
+import CouncilDatabase
+
 /// Accounts and the prefectures of liaisons.
 public struct AccountStore: Sendable {
     let pool: DatabasePool

@@ -1,3 +1,4 @@
+import CouncilDatabase
 import Foundation
 
 /// Adoptions: which 団体 runs which product for a business area, and its migration plan. One
@@ -353,7 +354,7 @@ public struct AdoptionStore: Sendable {
         p.name AS product_name, p.vendor_id, a.planned_month, a.state, a.reason, a.new_target_month, a.pmo_completion, a.note, a.updated_at
         """
 
-    static func adoption(_ row: CouncilService.Row) throws -> Adoption {
+    static func adoption(_ row: CouncilDatabase.Row) throws -> Adoption {
         Adoption(
             id: try row.decode("id"), dantaiCode: try row.decode("dantai_code"), dantaiName: try row.decode("dantai_name"),
             prefectureCode: try row.decode("prefecture_code"), businessArea: try row.decode("business_area"),

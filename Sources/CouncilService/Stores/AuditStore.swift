@@ -1,3 +1,4 @@
+import CouncilDatabase
 import Foundation
 
 /// The audit log: written inside each mutation's transaction, read by the secretariat.

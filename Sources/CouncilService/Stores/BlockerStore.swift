@@ -1,3 +1,4 @@
+import CouncilDatabase
 import NIOCore
 
 /// Who blocks whom: computed on each request from open issues and adoptions, within what the

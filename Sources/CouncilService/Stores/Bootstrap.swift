@@ -1,3 +1,5 @@
+import CouncilDatabase
+
 /// Creates the first secretariat administrator and their token, talking to the database
 /// directly (`council admin bootstrap`). Refuses when an active secretariat admin exists unless
 /// forced; forced or not, it reuses the organization (by name) and the account (by e-mail).

@@ -1,3 +1,4 @@
+import CouncilDatabase
 import Foundation
 
 /// Responses to POSTs sent with an `Idempotency-Key`, kept for a day per (account, key) so a

@@ -1,3 +1,5 @@
+import CouncilDatabase
+
 /// Comments on issues (Markdown), editable by their author; every earlier text is kept.
 public struct IssueCommentStore: Sendable {
     let pool: DatabasePool

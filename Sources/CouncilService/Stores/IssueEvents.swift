@@ -1,3 +1,5 @@
+import CouncilDatabase
+
 /// The per-issue history: one event per changed field, relation, municipality link, state,
 /// comment and watcher, written in the transaction of the change. Append-only by trigger.
 public struct IssueEvents: Sendable {

@@ -1,3 +1,5 @@
+import CouncilDatabase
+
 /// blocks / duplicates / relates between issues. Stored once, in a canonical direction; each
 /// side sees it from its own point of view. Cycles of `blocks` are refused.
 public struct IssueRelationStore: Sendable {

@@ -1,3 +1,4 @@
+import CouncilDatabase
 import Foundation
 
 /// What `GET /v1/issues` (and its export and saved queries) filters on. Empty lists mean "any".

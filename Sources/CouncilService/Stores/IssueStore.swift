@@ -1,3 +1,4 @@
+import CouncilDatabase
 import Foundation
 
 /// Migration issues: creation, reads, edits guarded by the ETag version, and the workflow.

@@ -1,3 +1,5 @@
+import CouncilDatabase
+
 /// Accounts and organizations following an issue.
 public struct IssueWatcherStore: Sendable {
     let pool: DatabasePool

@@ -1,3 +1,4 @@
+import CouncilDatabase
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore

@@ -1,3 +1,5 @@
+import CouncilDatabase
+
 /// Reads the national master data: business areas, blocks, prefectures.
 public struct MasterDataStore: Sendable {
     let pool: DatabasePool

@@ -1,3 +1,5 @@
+import CouncilDatabase
+
 /// Council meetings and their agendas. Agenda items that link an issue the caller may not see
 /// are left out of what the caller reads.
 public struct MeetingStore: Sendable {

@@ -1,3 +1,5 @@
+import CouncilDatabase
+
 /// Municipalities: lookup, search, and the import of MIC's list.
 public struct MunicipalityStore: Sendable {
     let pool: DatabasePool

@@ -1,3 +1,5 @@
+import CouncilDatabase
+
 /// Organizations: the secretariat, vendors and observers.
 public struct OrganizationStore: Sendable {
     let pool: DatabasePool

@@ -1,3 +1,5 @@
+import CouncilDatabase
+
 /// Vendors' standard-compliant products and the business areas each covers.
 public struct ProductStore: Sendable {
     let pool: DatabasePool

@@ -1,3 +1,4 @@
+import CouncilDatabase
 import Foundation
 
 /// A named filter set of `GET /v1/issues`: the query parameters, by name.

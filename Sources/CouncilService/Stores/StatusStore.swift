@@ -1,3 +1,4 @@
+import CouncilDatabase
 import Foundation
 
 /// Development status: append-only reports; the current status is the latest per product and area.

@@ -1,3 +1,4 @@
+import CouncilDatabase
 import Foundation
 
 /// API tokens: issue, list, revoke, and resolve a presented secret to a `Principal`.

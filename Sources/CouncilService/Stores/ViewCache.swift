@@ -1,3 +1,4 @@
+import CouncilDatabase
 import NIOConcurrencyHelpers
 
 /// Computed read-only views (who blocks whom, reports) kept while the data they come from is

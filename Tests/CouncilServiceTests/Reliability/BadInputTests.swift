@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 
+@testable import CouncilDatabase
 @testable import CouncilService
 
 /// The bad-input sweep of the reliability suite: every route that takes a body gets oversized,

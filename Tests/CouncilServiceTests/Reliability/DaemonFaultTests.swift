@@ -3,6 +3,7 @@ import Foundation
 import NIOConcurrencyHelpers
 import Testing
 
+@testable import CouncilDatabase
 @testable import CouncilService
 
 #if canImport(Glibc)

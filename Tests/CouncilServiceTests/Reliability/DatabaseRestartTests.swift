@@ -2,6 +2,7 @@ import Foundation
 import NIOConcurrencyHelpers
 import Testing
 
+@testable import CouncilDatabase
 @testable import CouncilService
 
 #if canImport(Glibc)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import CouncilDatabase
 @testable import CouncilService
 
 /// Security review, finding 7: the daemon works as a role that cannot rewrite history. Migrations

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import CouncilDatabase
 @testable import CouncilService
 
 /// Security review, low finding: the embedded cluster's predictable socket directory under /tmp

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 
+@testable import CouncilDatabase
 @testable import CouncilService
 
 /// Security review, findings 5 and 6: Idempotency-Key keeps no secret and replays only to the

@@ -1,5 +1,6 @@
 import Foundation
 
+@testable import CouncilDatabase
 @testable import CouncilService
 
 #if canImport(Glibc)

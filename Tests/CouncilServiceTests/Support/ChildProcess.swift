@@ -1,6 +1,8 @@
 import CouncilService
 import Foundation
 
+@testable import CouncilDatabase
+
 #if canImport(Glibc)
     import Glibc
 #endif

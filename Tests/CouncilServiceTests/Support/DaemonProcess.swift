@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 
+@testable import CouncilDatabase
 @testable import CouncilService
 
 #if canImport(Glibc)

@@ -5,6 +5,7 @@ import HummingbirdTesting
 import ServiceLifecycle
 import Testing
 
+@testable import CouncilDatabase
 @testable import CouncilService
 
 /// What a test of the HTTP API gets: the database pool and a caller for every role.

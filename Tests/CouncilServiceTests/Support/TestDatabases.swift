@@ -3,6 +3,8 @@ import Foundation
 import Logging
 import NIOPosix
 
+@testable import CouncilDatabase
+
 /// Real PostgreSQL for tests. The server is COUNCIL_TEST_DATABASE_URL when set (a superuser
 /// connection), otherwise a throwaway embedded cluster under /tmp started once per test process
 /// (which also exercises `EmbeddedPostgres`). Each test gets its own database cloned from a

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 
+@testable import CouncilDatabase
 @testable import CouncilService
 
 /// The cast of the authorization tests: one caller per role, each with a live token.

@@ -88,7 +88,7 @@ extension SQL {
     /// `('a', 'b')` from cases of one of our enums, written into the text rather than bound, so
     /// a predicate reads exactly as it did when spelled out (and matches the same plans). Only
     /// slugs are accepted: these are our own constants, never input.
-    static func list<Value: RawRepresentable>(_ values: [Value]) -> SQL where Value.RawValue == String {
+    package static func list<Value: RawRepresentable>(_ values: [Value]) -> SQL where Value.RawValue == String {
         let items = values.map(\.rawValue)
         precondition(items.allSatisfy { $0.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x5F } })
         return SQL(stringLiteral: "(" + items.map { "'\($0)'" }.joined(separator: ", ") + ")")

@@ -14,7 +14,7 @@ public struct Migration: Sendable, Equatable {
     }
 
     /// Parses `NNNN_name.sql`.
-    init(file: String, sql: String) throws {
+    package init(file: String, sql: String) throws {
         let stem = file.hasSuffix(".sql") ? String(file.dropLast(4)) : file
         guard let underscore = stem.firstIndex(of: "_"), let version = Int(stem[..<underscore]), version > 0 else {
             throw ConfigurationError("migration file '\(file)' must be named NNNN_name.sql")
@@ -22,14 +22,6 @@ public struct Migration: Sendable, Equatable {
         self.init(version: version, name: String(stem[stem.index(after: underscore)...]), sql: sql)
     }
 
-    /// The migrations compiled into this binary from `sql/`.
-    public static let embedded: [Migration] = {
-        let migrations = EmbeddedResources.migrationFiles.map { file, sql in
-            // The build embeds only files it has named; a malformed name is a build-time bug.
-            try! Migration(file: file, sql: sql)
-        }
-        return migrations.sorted { $0.version < $1.version }
-    }()
 }
 
 /// The state of one migration in a database.
@@ -62,7 +54,7 @@ public struct Migrator: Sendable {
     /// Key of the session-level advisory lock held while migrating.
     static let lockKey = 0x636F_756E_6369_6C  // "council"
 
-    public init(migrations: [Migration] = Migration.embedded, logger: Logger) {
+    public init(migrations: [Migration], logger: Logger) {
         self.migrations = migrations.sorted { $0.version < $1.version }
         self.logger = logger
     }

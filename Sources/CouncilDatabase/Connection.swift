@@ -62,7 +62,7 @@ public final class Connection: @unchecked Sendable {
 
     /// Waits up to `milliseconds` for NOTIFY messages (after `LISTEN`) and returns how many
     /// arrived. Throws when the connection is lost, so a listener knows it heard nothing.
-    func waitForNotifications(milliseconds: Int32) throws -> Int {
+    package func waitForNotifications(milliseconds: Int32) throws -> Int {
         guard isOpen else { throw DatabaseError(.connection, "the listening connection is closed") }
         let socket = PQsocket(handle)
         guard socket >= 0 else { throw DatabaseError(.connection, "the listening connection has no socket") }

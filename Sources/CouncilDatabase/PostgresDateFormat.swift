@@ -3,12 +3,12 @@ import Foundation
 /// Conversions between `Date` and the text PostgreSQL sends for timestamptz and date columns.
 /// Every session runs with `TimeZone = UTC` (see `Connection`), so timestamps arrive as
 /// `2026-11-25 20:06:07.123456+00`.
-enum PostgresDateFormat {
-    static func timestamp(_ date: Date) -> String {
+package enum PostgresDateFormat {
+    package static func timestamp(_ date: Date) -> String {
         date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
     }
 
-    static func parseTimestamp(_ text: String) -> Date? {
+    package static func parseTimestamp(_ text: String) -> Date? {
         if let date = parseUTC(text) { return date }
         // A `date` column: "YYYY-MM-DD", midnight UTC.
         if text.utf8.count == 10 {
@@ -26,7 +26,7 @@ enum PostgresDateFormat {
     }
 
     /// An ISO 8601 time from a query string: with or without fractional seconds, or a bare date.
-    static func parseISO8601(_ text: String) -> Date? {
+    package static func parseISO8601(_ text: String) -> Date? {
         if text.utf8.count == 10 { return parseTimestamp(text) }
         let withFraction = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
         return (try? Date.ISO8601FormatStyle().parse(text)) ?? (try? withFraction.parse(text))
@@ -34,7 +34,7 @@ enum PostgresDateFormat {
 
     /// The common case, parsed directly: "YYYY-MM-DD HH:MM:SS[.ffffff]+00" (every session is UTC).
     /// Foundation's parser costs tens of microseconds a value, which adds up over bulk reads.
-    static func parseUTC(_ text: String) -> Date? {
+    package static func parseUTC(_ text: String) -> Date? {
         let bytes = Array(text.utf8)
         guard bytes.count >= 22, bytes[4] == 0x2D, bytes[7] == 0x2D, bytes[10] == 0x20, bytes[13] == 0x3A, bytes[16] == 0x3A,
             bytes[bytes.count - 3] == 0x2B, bytes[bytes.count - 2] == 0x30, bytes[bytes.count - 1] == 0x30

@@ -4,7 +4,7 @@ public struct QueryResult: Sendable {
     public let rows: [Row]
     /// Rows affected by INSERT/UPDATE/DELETE (libpq's `PQcmdTuples`).
     public let affectedRows: Int
-    let queryName: String
+    package let queryName: String
 
     init(queryName: String, columns: [String], values: [[String?]], affectedRows: Int) {
         self.queryName = queryName
@@ -40,7 +40,7 @@ final class ColumnIndex: Sendable {
 public struct Row: Sendable {
     let index: ColumnIndex
     let values: [String?]
-    let queryName: String
+    package let queryName: String
 
     /// The raw text of a column, `nil` for NULL.
     public subscript(column: String) -> String? {
