@@ -155,7 +155,7 @@ public struct IssueSearch: Sendable {
         case .all:
             return "TRUE"
         case .organization(let organization):
-            let a = SQL(stringLiteral: alias)
+            let a = SQL(unsafeRaw: alias)
             return """
                 (\(a).visibility = 'council' OR \(a).reporter_organization_id = \(organization) OR \(a).assignee_organization_id = \(organization)
                  OR EXISTS (SELECT 1 FROM issue_vendors nv WHERE nv.issue_number = \(a).number AND nv.vendor_id = \(organization)))
