@@ -3,7 +3,7 @@ import Logging
 
 extension Migration {
     /// The migrations compiled into this binary from `sql/` (by the EmbedResources plugin).
-    public static let embedded: [Migration] = {
+    package static let embedded: [Migration] = {
         let migrations = EmbeddedResources.migrationFiles.map { file, sql in
             // The build embeds only files it has named; a malformed name is a build-time bug.
             try! Migration(file: file, sql: sql)
@@ -14,7 +14,7 @@ extension Migration {
 
 extension Migrator {
     /// The migrator of this binary's own migrations.
-    public init(logger: Logger) {
+    package init(logger: Logger) {
         self.init(migrations: Migration.embedded, logger: logger)
     }
 }

@@ -3,15 +3,15 @@ import Foundation
 import Logging
 
 /// Settings as given on the command line; nil means "not given, use the environment or default".
-public struct DaemonSettings: Sendable {
-    public var host: String?
-    public var port: String?
-    public var databaseURL: String?
-    public var dataDirectory: String?
-    public var poolSize: String?
-    public var logLevel: String?
+package struct DaemonSettings: Sendable {
+    package var host: String?
+    package var port: String?
+    package var databaseURL: String?
+    package var dataDirectory: String?
+    package var poolSize: String?
+    package var logLevel: String?
 
-    public init(
+    package init(
         host: String? = nil, port: String? = nil, databaseURL: String? = nil, dataDirectory: String? = nil,
         poolSize: String? = nil, logLevel: String? = nil
     ) {
@@ -26,22 +26,22 @@ public struct DaemonSettings: Sendable {
 
 /// The daemon's configuration, read in one place from flags, then environment, then defaults.
 /// Anything unusable fails at once with the flag or variable named.
-public struct DaemonConfiguration: Sendable {
-    public enum Database: Sendable {
+package struct DaemonConfiguration: Sendable {
+    package enum Database: Sendable {
         case url(DatabaseConfiguration)
         /// No DATABASE_URL: a private cluster in this directory.
         case embedded(directory: URL)
     }
 
-    public static let defaultPort = 8080
-    public static let defaultDataDirectory = ".council"
+    package static let defaultPort = 8080
+    package static let defaultDataDirectory = ".council"
 
-    public var address: ServerAddress
-    public var database: Database
-    public var poolSize: Int
-    public var logLevel: Logger.Level
+    package var address: ServerAddress
+    package var database: Database
+    package var poolSize: Int
+    package var logLevel: Logger.Level
 
-    public init(settings: DaemonSettings, environment: [String: String]) throws {
+    package init(settings: DaemonSettings, environment: [String: String]) throws {
         func pick(_ flag: String?, _ flagName: String, _ variable: String) -> (value: String, source: String)? {
             if let flag { return (flag, flagName) }
             if let value = environment[variable], !value.isEmpty { return (value, variable) }

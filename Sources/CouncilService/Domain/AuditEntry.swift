@@ -1,66 +1,66 @@
 import Foundation
 
 /// One field's change in an audit entry.
-public struct FieldChange: Codable, Sendable, Equatable {
-    public let old: JSONValue?
-    public let new: JSONValue?
+struct FieldChange: Codable, Sendable, Equatable {
+    let old: JSONValue?
+    let new: JSONValue?
 }
 
 /// A row of the append-only audit log.
-public struct AuditEntry: Codable, Sendable, Equatable {
-    public let id: Int
-    public let at: Date
-    public let actorAccountId: Int?
-    public let actorOrganizationId: Int?
-    public let action: String
-    public let entityType: String
-    public let entityId: String
-    public let changes: [String: FieldChange]
+struct AuditEntry: Codable, Sendable, Equatable {
+    let id: Int
+    let at: Date
+    let actorAccountId: Int?
+    let actorOrganizationId: Int?
+    let action: String
+    let entityType: String
+    let entityId: String
+    let changes: [String: FieldChange]
     /// The daemon's own id of the request.
-    public let requestId: String?
+    let requestId: String?
     /// The X-Request-Id the client sent, if any: the client's word, kept beside ours.
-    public let clientRequestId: String?
+    let clientRequestId: String?
 }
 
 /// Who made a change and in which request: carried into every store mutation.
-public struct AuditActor: Sendable {
-    public let accountID: Int?
-    public let organizationID: Int?
+struct AuditActor: Sendable {
+    let accountID: Int?
+    let organizationID: Int?
     /// The daemon's own id of the request.
-    public let requestID: String?
+    let requestID: String?
     /// The X-Request-Id the client sent, if any.
-    public let clientRequestID: String?
+    let clientRequestID: String?
 
-    public init(accountID: Int?, organizationID: Int?, requestID: String?, clientRequestID: String? = nil) {
+    init(accountID: Int?, organizationID: Int?, requestID: String?, clientRequestID: String? = nil) {
         self.accountID = accountID
         self.organizationID = organizationID
         self.requestID = requestID
         self.clientRequestID = clientRequestID
     }
 
-    public init(_ principal: Principal, requestID: String, clientRequestID: String? = nil) {
+    init(_ principal: Principal, requestID: String, clientRequestID: String? = nil) {
         self.init(
             accountID: principal.accountID, organizationID: principal.organizationID, requestID: requestID,
             clientRequestID: clientRequestID)
     }
 
     /// The system itself (bootstrap).
-    public static let system = AuditActor(accountID: nil, organizationID: nil, requestID: nil)
+    static let system = AuditActor(accountID: nil, organizationID: nil, requestID: nil)
 }
 
-public struct AuditFilter: Sendable {
-    public var actorAccount: Int?
-    public var actorOrganization: Int?
-    public var entityType: String?
-    public var entityID: String?
-    public var action: String?
-    public var since: Date?
-    public var until: Date?
-    public init() {}
+struct AuditFilter: Sendable {
+    var actorAccount: Int?
+    var actorOrganization: Int?
+    var entityType: String?
+    var entityID: String?
+    var action: String?
+    var since: Date?
+    var until: Date?
+    init() {}
 }
 
 /// A page of a log read newest first; `nextBefore` continues it.
-public struct AuditPage: Codable, Sendable {
-    public let items: [AuditEntry]
-    public let nextBefore: Int?
+struct AuditPage: Codable, Sendable {
+    let items: [AuditEntry]
+    let nextBefore: Int?
 }

@@ -1,7 +1,7 @@
 import CouncilDatabase
 
 /// The 8 liaison blocks (標準化リエゾンのブロック) that group the prefectures.
-public enum Block: String, CaseIterable, Codable, Sendable, PostgresRawTextEncodable, PostgresDecodable {
+enum Block: String, CaseIterable, Codable, Sendable, PostgresRawTextEncodable, PostgresDecodable {
     case hokkaido
     case tohoku
     case kantoKoshinetsu = "kanto_koshinetsu"
@@ -11,7 +11,7 @@ public enum Block: String, CaseIterable, Codable, Sendable, PostgresRawTextEncod
     case shikoku
     case kyushuOkinawa = "kyushu_okinawa"
 
-    public var japaneseName: String {
+    var japaneseName: String {
         switch self {
         case .hokkaido: "北海道"
         case .tohoku: "東北"

@@ -1,114 +1,114 @@
 /// Where a blocker comes from: an open issue naming the 団体 as blocked, or an adoption delayed
 /// or in 特定移行支援 for a vendor-side 事由.
-public enum BlockerSource: String, CaseIterable, Codable, Sendable {
+enum BlockerSource: String, CaseIterable, Codable, Sendable {
     case issue, adoption
 }
 
-public struct ProductRef: Codable, Sendable, Equatable {
-    public let id: Int
-    public let name: String
+struct ProductRef: Codable, Sendable, Equatable {
+    let id: Int
+    let name: String
 }
 
 /// One 団体 blocked on one business area by one vendor, with the evidence.
-public struct Blocker: Codable, Sendable, Equatable {
-    public let dantaiCode: String
-    public let dantaiName: String
-    public let prefectureCode: PrefectureCode
-    public let block: Block
-    public let businessArea: BusinessArea
-    public let vendor: OrganizationRef
-    public let product: ProductRef?
-    public let sources: [BlockerSource]
+struct Blocker: Codable, Sendable, Equatable {
+    let dantaiCode: String
+    let dantaiName: String
+    let prefectureCode: PrefectureCode
+    let block: Block
+    let businessArea: BusinessArea
+    let vendor: OrganizationRef
+    let product: ProductRef?
+    let sources: [BlockerSource]
     /// Open issues (visible to the caller) that name this 団体 as blocked and count against the
     /// vendor: triaged by the secretariat, or filed by the vendor itself.
-    public let issues: [Int]
+    let issues: [Int]
     /// Those of `issues` the vendor filed itself that the secretariat has not triaged yet.
-    public let unconfirmedIssues: [Int]
-    public let adoptionState: AdoptionState?
-    public let reason: AdoptionReason?
+    let unconfirmedIssues: [Int]
+    let adoptionState: AdoptionState?
+    let reason: AdoptionReason?
 }
 
-public struct BlockerFilter: Sendable, Equatable {
-    public var vendor: Int?
-    public var businessArea: BusinessArea?
+struct BlockerFilter: Sendable, Equatable {
+    var vendor: Int?
+    var businessArea: BusinessArea?
     /// Any of these (empty: any).
-    public var prefectures: [PrefectureCode] = []
-    public var block: Block?
-    public var reason: AdoptionReason?
-    public var source: BlockerSource?
-    public var dantai: String?
+    var prefectures: [PrefectureCode] = []
+    var block: Block?
+    var reason: AdoptionReason?
+    var source: BlockerSource?
+    var dantai: String?
 
-    public init() {}
+    init() {}
 }
 
-public enum BlockerGrouping: String, CaseIterable, Sendable {
+enum BlockerGrouping: String, CaseIterable, Sendable {
     case vendor, prefecture, block, businessArea = "business_area", reason
 }
 
 /// Counts of one group: distinct 団体, and systems (団体 × business area).
-public struct BlockerGroup: Codable, Sendable, Equatable {
-    public let key: String
-    public let label: String
-    public let municipalities: Int
-    public let systems: Int
+struct BlockerGroup: Codable, Sendable, Equatable {
+    let key: String
+    let label: String
+    let municipalities: Int
+    let systems: Int
 }
 
 /// Counts of 団体 and systems for one row of a report table.
-public struct ReportCount: Codable, Sendable, Equatable {
-    public let key: String
-    public let label: String
-    public let dantai: Int
-    public let systems: Int
+struct ReportCount: Codable, Sendable, Equatable {
+    let key: String
+    let label: String
+    let dantai: Int
+    let systems: Int
 }
 
 /// 特定移行支援システム in the shape of the Digital Agency's published tables.
-public struct SpecifiedSupportReport: Codable, Sendable, Equatable {
-    public let total: ReportCount
-    public let byReason: [ReportCount]
-    public let byBlock: [ReportCount]
-    public let byPrefecture: [ReportCount]
-    public let byBusinessArea: [ReportCount]
+struct SpecifiedSupportReport: Codable, Sendable, Equatable {
+    let total: ReportCount
+    let byReason: [ReportCount]
+    let byBlock: [ReportCount]
+    let byPrefecture: [ReportCount]
+    let byBusinessArea: [ReportCount]
 }
 
 /// Every business area of one 団体, with who blocks it there.
-public struct DantaiBlockers: Codable, Sendable {
-    public struct Area: Codable, Sendable {
-        public let businessArea: BusinessArea
-        public let name: String
-        public let blockers: [Blocker]
+struct DantaiBlockers: Codable, Sendable {
+    struct Area: Codable, Sendable {
+        let businessArea: BusinessArea
+        let name: String
+        let blockers: [Blocker]
     }
 
-    public let dantaiCode: String
-    public let name: String
-    public let businessAreas: [Area]
+    let dantaiCode: String
+    let name: String
+    let businessAreas: [Area]
 }
 
 /// The 団体 one vendor blocks, by liaison block and prefecture.
-public struct VendorBlocked: Codable, Sendable {
-    public struct BlockGroup: Codable, Sendable {
-        public let block: Block
-        public let name: String
-        public let prefectures: [PrefectureGroup]
+struct VendorBlocked: Codable, Sendable {
+    struct BlockGroup: Codable, Sendable {
+        let block: Block
+        let name: String
+        let prefectures: [PrefectureGroup]
     }
 
-    public struct PrefectureGroup: Codable, Sendable {
-        public let prefectureCode: PrefectureCode
-        public let name: String
-        public let municipalities: [Entry]
+    struct PrefectureGroup: Codable, Sendable {
+        let prefectureCode: PrefectureCode
+        let name: String
+        let municipalities: [Entry]
     }
 
-    public struct Entry: Codable, Sendable {
-        public let dantaiCode: String
-        public let name: String
-        public let businessAreas: [BusinessArea]
-        public let issues: [Int]
-        public let reasons: [AdoptionReason]
+    struct Entry: Codable, Sendable {
+        let dantaiCode: String
+        let name: String
+        let businessAreas: [BusinessArea]
+        let issues: [Int]
+        let reasons: [AdoptionReason]
     }
 
-    public let vendor: OrganizationRef
-    public let municipalities: Int
-    public let systems: Int
-    public let blocks: [BlockGroup]
+    let vendor: OrganizationRef
+    let municipalities: Int
+    let systems: Int
+    let blocks: [BlockGroup]
 
     /// Groups a vendor's blockers (in 団体 order) by block and prefecture.
     init(vendor: OrganizationRef, blockers: [Blocker], prefectureNames: [PrefectureCode: String]) {

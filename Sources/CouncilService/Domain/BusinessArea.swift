@@ -2,7 +2,7 @@ import CouncilDatabase
 
 /// The 20 standardized business areas (標準化対象20業務). Slugs are our own stable identifiers;
 /// the names are those of the law. The owning ministry lives in the database (it is editable).
-public enum BusinessArea: String, CaseIterable, Codable, Sendable, PostgresRawTextEncodable, PostgresDecodable {
+enum BusinessArea: String, CaseIterable, Codable, Sendable, PostgresRawTextEncodable, PostgresDecodable {
     case juki = "juki"
     case koseki = "koseki"
     case kosekiFuhyo = "koseki_fuhyo"
@@ -24,7 +24,7 @@ public enum BusinessArea: String, CaseIterable, Codable, Sendable, PostgresRawTe
     case jidoFuyoTeate = "jido_fuyo_teate"
     case kosodate = "kosodate"
 
-    public var japaneseName: String {
+    var japaneseName: String {
         switch self {
         case .juki: "住民基本台帳"
         case .koseki: "戸籍"
@@ -50,7 +50,7 @@ public enum BusinessArea: String, CaseIterable, Codable, Sendable, PostgresRawTe
     }
 
     /// Other names people write in filings.
-    public var aliases: [String] {
+    var aliases: [String] {
         switch self {
         case .juki: ["住民記録"]
         case .kosekiFuhyo: ["戸籍附票"]
@@ -59,10 +59,10 @@ public enum BusinessArea: String, CaseIterable, Codable, Sendable, PostgresRawTe
     }
 
     /// Prefectures run only these two.
-    public var prefecturesRunIt: Bool { self == .jidoFuyoTeate || self == .seikatsuHogo }
+    var prefecturesRunIt: Bool { self == .jidoFuyoTeate || self == .seikatsuHogo }
 
     /// Finds an area by slug, Japanese name or alias (width-insensitive).
-    public init?(matching text: String) {
+    init?(matching text: String) {
         let key = JapaneseText.normalized(text)
         guard let area = Self.byName[key] ?? Self.byName[key.lowercased()] else { return nil }
         self = area

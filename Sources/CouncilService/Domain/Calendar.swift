@@ -2,10 +2,10 @@ import CouncilDatabase
 import Foundation
 
 /// A calendar date, `YYYY-MM-DD` (PostgreSQL `date`).
-public struct CalendarDate: Hashable, Comparable, ValidatedText, PostgresRawTextEncodable, PostgresDecodable {
-    public let rawValue: String
+struct CalendarDate: Hashable, Comparable, ValidatedText, PostgresRawTextEncodable, PostgresDecodable {
+    let rawValue: String
 
-    public init?(rawValue: String) {
+    init?(rawValue: String) {
         let parts = rawValue.split(separator: "-", omittingEmptySubsequences: false)
         guard rawValue.utf8.count == 10, parts.count == 3, let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
             (1900...2200).contains(year), CalendarDate.isValid(year: year, month: month, day: day)
@@ -13,9 +13,9 @@ public struct CalendarDate: Hashable, Comparable, ValidatedText, PostgresRawText
         self.rawValue = rawValue
     }
 
-    public init?(postgresText: String) { self.init(rawValue: postgresText) }
-    public static func whyInvalid(_ text: String) -> String { "'\(text)' is not a date YYYY-MM-DD" }
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+    init?(postgresText: String) { self.init(rawValue: postgresText) }
+    static func whyInvalid(_ text: String) -> String { "'\(text)' is not a date YYYY-MM-DD" }
+    static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 
     static func isValid(year: Int, month: Int, day: Int) -> Bool {
         guard (1...12).contains(month), day >= 1 else { return false }
@@ -27,20 +27,20 @@ public struct CalendarDate: Hashable, Comparable, ValidatedText, PostgresRawText
 
 /// A month, `YYYY-MM`; stored as the first day of the month. Parses what people type in
 /// spreadsheets: `2025-10`, `2025/10`, `2025年10月`, `令和7年10月` (and `R7.10`).
-public struct YearMonth: Hashable, Comparable, ValidatedText, PostgresEncodable, PostgresDecodable {
-    public let rawValue: String
+struct YearMonth: Hashable, Comparable, ValidatedText, PostgresEncodable, PostgresDecodable {
+    let rawValue: String
 
-    public init?(rawValue: String) {
+    init?(rawValue: String) {
         guard let (year, month) = YearMonth.parse(JapaneseText.normalized(rawValue)), (1900...2200).contains(year), (1...12).contains(month) else {
             return nil
         }
         self.rawValue = String(year) + (month < 10 ? "-0" : "-") + String(month)
     }
 
-    public init?(postgresText: String) { self.init(rawValue: String(postgresText.prefix(7))) }
-    public var postgresText: String { rawValue + "-01" }
-    public static func whyInvalid(_ text: String) -> String { "'\(text)' is not a month such as 2026-03, 2026/03 or 令和8年3月" }
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+    init?(postgresText: String) { self.init(rawValue: String(postgresText.prefix(7))) }
+    var postgresText: String { rawValue + "-01" }
+    static func whyInvalid(_ text: String) -> String { "'\(text)' is not a month such as 2026-03, 2026/03 or 令和8年3月" }
+    static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 
     /// Plain Character comparisons: Foundation's string searching is slow on Linux, and this runs
     /// once or twice per imported row.

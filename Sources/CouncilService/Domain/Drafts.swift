@@ -1,14 +1,14 @@
 /// The writable fields of an organization, checked by `validate()` before a store writes them.
-public struct OrganizationDraft: Sendable, Equatable {
-    public var kind: OrganizationKind
-    public var category: ObserverCategory?
-    public var ministry: String?
-    public var name: String
-    public var shortName: String
-    public var corporateNumber: CorporateNumber?
-    public var active: Bool
+struct OrganizationDraft: Sendable, Equatable {
+    var kind: OrganizationKind
+    var category: ObserverCategory?
+    var ministry: String?
+    var name: String
+    var shortName: String
+    var corporateNumber: CorporateNumber?
+    var active: Bool
 
-    public init(
+    init(
         kind: OrganizationKind, category: ObserverCategory?, ministry: String?, name: String, shortName: String,
         corporateNumber: CorporateNumber?, active: Bool = true
     ) {
@@ -28,7 +28,7 @@ public struct OrganizationDraft: Sendable, Equatable {
             corporateNumber: organization.corporateNumber, active: organization.active)
     }
 
-    public func validate() throws {
+    func validate() throws {
         try Problem.requireLine("name", name, max: 200)
         try Problem.requireLine("short_name", shortName, max: 50)
         switch kind {
@@ -45,16 +45,16 @@ public struct OrganizationDraft: Sendable, Equatable {
 }
 
 /// The writable fields of an account.
-public struct AccountDraft: Sendable, Equatable {
-    public var organizationID: Int
-    public var displayName: String
-    public var email: EmailAddress
-    public var role: Role
-    public var orgAdmin: Bool
-    public var active: Bool
-    public var prefectures: [PrefectureCode]
+struct AccountDraft: Sendable, Equatable {
+    var organizationID: Int
+    var displayName: String
+    var email: EmailAddress
+    var role: Role
+    var orgAdmin: Bool
+    var active: Bool
+    var prefectures: [PrefectureCode]
 
-    public init(
+    init(
         organizationID: Int, displayName: String, email: EmailAddress, role: Role, orgAdmin: Bool,
         active: Bool = true, prefectures: [PrefectureCode] = []
     ) {
@@ -73,7 +73,7 @@ public struct AccountDraft: Sendable, Equatable {
             role: account.role, orgAdmin: account.orgAdmin, active: account.active, prefectures: account.prefectures)
     }
 
-    public func validate() throws {
+    func validate() throws {
         try Problem.requireLine("display_name", displayName, max: 200)
         if role == .liaison, prefectures.isEmpty {
             throw Problem.invalid("prefectures", "a liaison covers at least one prefecture")
@@ -85,14 +85,14 @@ public struct AccountDraft: Sendable, Equatable {
 }
 
 /// The writable fields of a product.
-public struct ProductDraft: Sendable, Equatable {
-    public var vendorID: Int
-    public var name: String
-    public var businessAreas: [BusinessArea]
-    public var version: String?
-    public var notes: String?
+struct ProductDraft: Sendable, Equatable {
+    var vendorID: Int
+    var name: String
+    var businessAreas: [BusinessArea]
+    var version: String?
+    var notes: String?
 
-    public init(vendorID: Int, name: String, businessAreas: [BusinessArea], version: String?, notes: String?) {
+    init(vendorID: Int, name: String, businessAreas: [BusinessArea], version: String?, notes: String?) {
         self.vendorID = vendorID
         self.name = name.trimmingCharacters(in: .whitespacesAndNewlines)
         self.businessAreas = BusinessArea.allCases.filter(Set(businessAreas).contains)
@@ -106,7 +106,7 @@ public struct ProductDraft: Sendable, Equatable {
             version: product.version, notes: product.notes)
     }
 
-    public func validate() throws {
+    func validate() throws {
         try Problem.requireLine("name", name, max: 200)
         if businessAreas.isEmpty { throw Problem.invalid("business_areas", "a product covers at least one business area") }
     }

@@ -2,10 +2,10 @@ import CouncilDatabase
 import Foundation
 
 /// 開発状況の段階, in order: a report that moves backwards must say why.
-public enum DevelopmentStage: String, CaseIterable, Codable, Sendable, PostgresRawTextEncodable, PostgresDecodable, JapaneseLabeled {
+enum DevelopmentStage: String, CaseIterable, Codable, Sendable, PostgresRawTextEncodable, PostgresDecodable, JapaneseLabeled {
     case notStarted = "not_started", designing, developing, testing, completed, available
 
-    public var japaneseLabel: String {
+    var japaneseLabel: String {
         switch self {
         case .notStarted: "未着手"
         case .designing: "設計中"
@@ -16,14 +16,14 @@ public enum DevelopmentStage: String, CaseIterable, Codable, Sendable, PostgresR
         }
     }
 
-    public var order: Int { Self.allCases.firstIndex(of: self)! }
+    var order: Int { Self.allCases.firstIndex(of: self)! }
 }
 
 /// ガバメントクラウド対応状況.
-public enum CloudReadiness: String, CaseIterable, Codable, Sendable, PostgresRawTextEncodable, PostgresDecodable, JapaneseLabeled {
+enum CloudReadiness: String, CaseIterable, Codable, Sendable, PostgresRawTextEncodable, PostgresDecodable, JapaneseLabeled {
     case notReady = "not_ready", verifying, ready
 
-    public var japaneseLabel: String {
+    var japaneseLabel: String {
         switch self {
         case .notReady: "未対応"
         case .verifying: "検証中"
@@ -32,10 +32,10 @@ public enum CloudReadiness: String, CaseIterable, Codable, Sendable, PostgresRaw
     }
 }
 
-public enum AdoptionState: String, CaseIterable, Codable, Sendable, PostgresRawTextEncodable, PostgresDecodable, JapaneseLabeled {
+enum AdoptionState: String, CaseIterable, Codable, Sendable, PostgresRawTextEncodable, PostgresDecodable, JapaneseLabeled {
     case planned, inProgress = "in_progress", migrated, atRisk = "at_risk", delayed, specifiedSupport = "specified_support"
 
-    public var japaneseLabel: String {
+    var japaneseLabel: String {
         switch self {
         case .planned: "移行予定"
         case .inProgress: "移行中"
@@ -48,10 +48,10 @@ public enum AdoptionState: String, CaseIterable, Codable, Sendable, PostgresRawT
 }
 
 /// 特定移行支援システムの事由 (the Digital Agency's published categories).
-public enum AdoptionReason: String, CaseIterable, Codable, Sendable, PostgresRawTextEncodable, PostgresDecodable, JapaneseLabeled {
+enum AdoptionReason: String, CaseIterable, Codable, Sendable, PostgresRawTextEncodable, PostgresDecodable, JapaneseLabeled {
     case mainframe, customBuilt = "custom_built", vendorWithdrawal = "vendor_withdrawal", vendorResources = "vendor_resources"
 
-    public var japaneseLabel: String {
+    var japaneseLabel: String {
         switch self {
         case .mainframe: "メインフレーム"
         case .customBuilt: "独自開発"
@@ -61,17 +61,17 @@ public enum AdoptionReason: String, CaseIterable, Codable, Sendable, PostgresRaw
     }
 
     /// Reasons that lie with the vendor (they make the vendor a blocker).
-    public var isVendorSide: Bool { self == .vendorWithdrawal || self == .vendorResources }
+    var isVendorSide: Bool { self == .vendorWithdrawal || self == .vendorResources }
 }
 
 /// Enums that spreadsheets may spell by slug or by Japanese label.
-public protocol JapaneseLabeled: RawRepresentable, CaseIterable where RawValue == String {
+protocol JapaneseLabeled: RawRepresentable, CaseIterable where RawValue == String {
     var japaneseLabel: String { get }
 }
 
 extension JapaneseLabeled {
     /// By slug or Japanese label, width-insensitive.
-    public init?(label text: String) {
+    init?(label text: String) {
         let key = JapaneseText.normalized(text)
         if let value = Self(rawValue: key) ?? Self.allCases.first(where: { $0.japaneseLabel == key }) {
             self = value
@@ -82,48 +82,48 @@ extension JapaneseLabeled {
     }
 }
 
-public struct Product: Codable, Sendable, Equatable {
-    public let id: Int
-    public let vendorId: Int
-    public let vendorName: String
-    public let name: String
-    public let businessAreas: [BusinessArea]
-    public let version: String?
-    public let notes: String?
-    public let createdAt: Date
-    public let updatedAt: Date
+struct Product: Codable, Sendable, Equatable {
+    let id: Int
+    let vendorId: Int
+    let vendorName: String
+    let name: String
+    let businessAreas: [BusinessArea]
+    let version: String?
+    let notes: String?
+    let createdAt: Date
+    let updatedAt: Date
 }
 
-public struct StatusReport: Codable, Sendable, Equatable {
-    public let id: Int
-    public let productId: Int
-    public let productName: String
-    public let vendorId: Int
-    public let businessArea: BusinessArea
-    public let stage: DevelopmentStage
-    public let specVersion: String?
-    public let cloudReadiness: CloudReadiness
-    public let plannedCompletion: CalendarDate?
-    public let plannedAvailability: CalendarDate?
-    public let note: String?
-    public let regressionReason: String?
-    public let reportedAt: Date
-    public let reportedBy: Int?
+struct StatusReport: Codable, Sendable, Equatable {
+    let id: Int
+    let productId: Int
+    let productName: String
+    let vendorId: Int
+    let businessArea: BusinessArea
+    let stage: DevelopmentStage
+    let specVersion: String?
+    let cloudReadiness: CloudReadiness
+    let plannedCompletion: CalendarDate?
+    let plannedAvailability: CalendarDate?
+    let note: String?
+    let regressionReason: String?
+    let reportedAt: Date
+    let reportedBy: Int?
 }
 
 /// What a vendor files about one product and business area.
-public struct StatusDraft: Sendable, Equatable {
-    public var productID: Int
-    public var businessArea: BusinessArea
-    public var stage: DevelopmentStage
-    public var specVersion: String?
-    public var cloudReadiness: CloudReadiness
-    public var plannedCompletion: CalendarDate?
-    public var plannedAvailability: CalendarDate?
-    public var note: String?
-    public var regressionReason: String?
+struct StatusDraft: Sendable, Equatable {
+    var productID: Int
+    var businessArea: BusinessArea
+    var stage: DevelopmentStage
+    var specVersion: String?
+    var cloudReadiness: CloudReadiness
+    var plannedCompletion: CalendarDate?
+    var plannedAvailability: CalendarDate?
+    var note: String?
+    var regressionReason: String?
 
-    public init(
+    init(
         productID: Int, businessArea: BusinessArea, stage: DevelopmentStage, specVersion: String?,
         cloudReadiness: CloudReadiness, plannedCompletion: CalendarDate?, plannedAvailability: CalendarDate?,
         note: String?, regressionReason: String?
@@ -147,37 +147,37 @@ public struct StatusDraft: Sendable, Equatable {
     }
 }
 
-public struct Adoption: Codable, Sendable, Equatable {
-    public let id: Int
-    public let dantaiCode: MunicipalityCode
-    public let dantaiName: String
-    public let prefectureCode: PrefectureCode
-    public let businessArea: BusinessArea
-    public let productId: Int
-    public let productName: String
-    public let vendorId: Int
-    public let plannedMonth: YearMonth?
-    public let state: AdoptionState
-    public let reason: AdoptionReason?
-    public let newTargetMonth: YearMonth?
-    public let pmoCompletion: Decimal?
-    public let note: String?
-    public let updatedAt: Date
+struct Adoption: Codable, Sendable, Equatable {
+    let id: Int
+    let dantaiCode: MunicipalityCode
+    let dantaiName: String
+    let prefectureCode: PrefectureCode
+    let businessArea: BusinessArea
+    let productId: Int
+    let productName: String
+    let vendorId: Int
+    let plannedMonth: YearMonth?
+    let state: AdoptionState
+    let reason: AdoptionReason?
+    let newTargetMonth: YearMonth?
+    let pmoCompletion: Decimal?
+    let note: String?
+    let updatedAt: Date
 }
 
 /// The writable fields of an adoption, checked by `validate()`.
-public struct AdoptionDraft: Sendable, Equatable {
-    public var dantaiCode: MunicipalityCode
-    public var businessArea: BusinessArea
-    public var productID: Int
-    public var plannedMonth: YearMonth?
-    public var state: AdoptionState
-    public var reason: AdoptionReason?
-    public var newTargetMonth: YearMonth?
-    public var pmoCompletion: Decimal?
-    public var note: String?
+struct AdoptionDraft: Sendable, Equatable {
+    var dantaiCode: MunicipalityCode
+    var businessArea: BusinessArea
+    var productID: Int
+    var plannedMonth: YearMonth?
+    var state: AdoptionState
+    var reason: AdoptionReason?
+    var newTargetMonth: YearMonth?
+    var pmoCompletion: Decimal?
+    var note: String?
 
-    public init(
+    init(
         dantaiCode: MunicipalityCode, businessArea: BusinessArea, productID: Int, plannedMonth: YearMonth?,
         state: AdoptionState, reason: AdoptionReason?, newTargetMonth: YearMonth?, pmoCompletion: Decimal?, note: String?
     ) {
@@ -200,7 +200,7 @@ public struct AdoptionDraft: Sendable, Equatable {
     }
 
     /// The rules that need no database: 事由 with specified support, a new month when delayed.
-    public func validate() throws(Problem) {
+    func validate() throws(Problem) {
         if state == .specifiedSupport, reason == nil {
             throw .unprocessable(
                 "reason", "特定移行支援 (specified_support) requires its 事由: \(AdoptionReason.allCases.map(\.rawValue).joined(separator: ", "))")

@@ -2,10 +2,10 @@ import CouncilDatabase
 import Foundation
 
 /// 課題の分類.
-public enum IssueCategory: String, CaseIterable, Codable, Sendable, PostgresRawTextEncodable, PostgresDecodable, JapaneseLabeled {
+enum IssueCategory: String, CaseIterable, Codable, Sendable, PostgresRawTextEncodable, PostgresDecodable, JapaneseLabeled {
     case spec, govCloud = "gov_cloud", dataMigration = "data_migration", resources, schedule, cost, regulation, other
 
-    public var japaneseLabel: String {
+    var japaneseLabel: String {
         switch self {
         case .spec: "仕様"
         case .govCloud: "ガバメントクラウド"
@@ -19,10 +19,10 @@ public enum IssueCategory: String, CaseIterable, Codable, Sendable, PostgresRawT
     }
 }
 
-public enum IssueSeverity: String, CaseIterable, Codable, Sendable, PostgresRawTextEncodable, PostgresDecodable, JapaneseLabeled {
+enum IssueSeverity: String, CaseIterable, Codable, Sendable, PostgresRawTextEncodable, PostgresDecodable, JapaneseLabeled {
     case low, medium, high, critical
 
-    public var japaneseLabel: String {
+    var japaneseLabel: String {
         switch self {
         case .low: "低"
         case .medium: "中"
@@ -32,15 +32,15 @@ public enum IssueSeverity: String, CaseIterable, Codable, Sendable, PostgresRawT
     }
 
     /// For sorting: critical ranks highest.
-    public var rank: Int { Self.allCases.firstIndex(of: self)! + 1 }
+    var rank: Int { Self.allCases.firstIndex(of: self)! + 1 }
 }
 
 /// council: every council member sees it. restricted: the reporter's organization, the
 /// secretariat, the assigned organization and the vendors it names only; everyone else gets 404.
-public enum IssueVisibility: String, CaseIterable, Codable, Sendable, PostgresRawTextEncodable, PostgresDecodable, JapaneseLabeled {
+enum IssueVisibility: String, CaseIterable, Codable, Sendable, PostgresRawTextEncodable, PostgresDecodable, JapaneseLabeled {
     case council, restricted
 
-    public var japaneseLabel: String {
+    var japaneseLabel: String {
         switch self {
         case .council: "協議会"
         case .restricted: "限定"
@@ -49,10 +49,10 @@ public enum IssueVisibility: String, CaseIterable, Codable, Sendable, PostgresRa
 }
 
 /// The workflow. `transitions` is the whole graph; `Policy` decides which edges a caller may take.
-public enum IssueState: String, CaseIterable, Codable, Sendable, PostgresRawTextEncodable, PostgresDecodable, JapaneseLabeled {
+enum IssueState: String, CaseIterable, Codable, Sendable, PostgresRawTextEncodable, PostgresDecodable, JapaneseLabeled {
     case new, triaged, inDiscussion = "in_discussion", onAgenda = "on_agenda", resolved, closed, rejected, duplicate
 
-    public var japaneseLabel: String {
+    var japaneseLabel: String {
         switch self {
         case .new: "新規"
         case .triaged: "受付済"
@@ -69,7 +69,7 @@ public enum IssueState: String, CaseIterable, Codable, Sendable, PostgresRawText
     static let openList = SQL.list(allCases.filter(\.isOpen))
 
     /// Open issues still need work; only they can block others.
-    public var isOpen: Bool {
+    var isOpen: Bool {
         switch self {
         case .new, .triaged, .inDiscussion, .onAgenda: true
         case .resolved, .closed, .rejected, .duplicate: false
@@ -77,7 +77,7 @@ public enum IssueState: String, CaseIterable, Codable, Sendable, PostgresRawText
     }
 
     /// Every edge of the workflow. Terminal states can be reopened by the secretariat.
-    public var transitions: [IssueState] {
+    var transitions: [IssueState] {
         switch self {
         case .new: [.triaged, .rejected, .duplicate, .closed]
         case .triaged: [.inDiscussion, .onAgenda, .rejected, .duplicate, .closed]
@@ -90,14 +90,14 @@ public enum IssueState: String, CaseIterable, Codable, Sendable, PostgresRawText
     }
 
     /// Moving here needs no open blocker.
-    public var needsBlockersClosed: Bool { self == .resolved || self == .closed }
+    var needsBlockersClosed: Bool { self == .resolved || self == .closed }
 }
 
 /// How an issue touches a municipality.
-public enum IssueImpact: String, CaseIterable, Codable, Sendable, PostgresRawTextEncodable, PostgresDecodable, JapaneseLabeled {
+enum IssueImpact: String, CaseIterable, Codable, Sendable, PostgresRawTextEncodable, PostgresDecodable, JapaneseLabeled {
     case blocked, atRisk = "at_risk", affected
 
-    public var japaneseLabel: String {
+    var japaneseLabel: String {
         switch self {
         case .blocked: "移行不可"
         case .atRisk: "遅延リスク"
@@ -108,7 +108,7 @@ public enum IssueImpact: String, CaseIterable, Codable, Sendable, PostgresRawTex
 
 /// A relation as seen from one issue. Stored canonically: `blockedBy` is the other issue's
 /// `blocks`, `duplicatedBy` the other's `duplicates`; `relates` has no direction.
-public enum IssueRelationKind: String, CaseIterable, Codable, Sendable {
+enum IssueRelationKind: String, CaseIterable, Codable, Sendable {
     case blocks, blockedBy = "blocked_by", duplicates, duplicatedBy = "duplicated_by", relates
 
     /// The stored kind, and whether this issue is its `from` side.
@@ -143,15 +143,15 @@ public enum IssueRelationKind: String, CaseIterable, Codable, Sendable {
 }
 
 /// An affected municipality of an issue.
-public struct IssueMunicipality: Codable, Sendable, Equatable {
-    public var dantaiCode: MunicipalityCode
-    public var impact: IssueImpact
-    public var businessAreas: [BusinessArea]
+struct IssueMunicipality: Codable, Sendable, Equatable {
+    var dantaiCode: MunicipalityCode
+    var impact: IssueImpact
+    var businessAreas: [BusinessArea]
     /// Filled on reads.
-    public var name: String?
-    public var prefectureCode: PrefectureCode?
+    var name: String?
+    var prefectureCode: PrefectureCode?
 
-    public init(
+    init(
         dantaiCode: MunicipalityCode, impact: IssueImpact, businessAreas: [BusinessArea], name: String? = nil,
         prefectureCode: PrefectureCode? = nil
     ) {
@@ -167,54 +167,54 @@ public struct IssueMunicipality: Codable, Sendable, Equatable {
 }
 
 /// An organization named by an issue (reporter, assignee, vendor concerned).
-public struct OrganizationRef: Codable, Sendable, Equatable {
-    public let id: Int
-    public let name: String
+struct OrganizationRef: Codable, Sendable, Equatable {
+    let id: Int
+    let name: String
 }
 
-public struct IssueRelation: Codable, Sendable, Equatable {
-    public let kind: IssueRelationKind
-    public let issue: Int
-    public let title: String
-    public let state: IssueState
+struct IssueRelation: Codable, Sendable, Equatable {
+    let kind: IssueRelationKind
+    let issue: Int
+    let title: String
+    let state: IssueState
 }
 
 /// One issue as the API shows it.
-public struct Issue: Codable, Sendable, Equatable {
-    public let number: Int
-    public let title: String
-    public let body: String
-    public let category: IssueCategory
-    public let severity: IssueSeverity
-    public let visibility: IssueVisibility
-    public let state: IssueState
-    public let reporterAccountId: Int
-    public let reporterOrganization: OrganizationRef
-    public let assigneeOrganization: OrganizationRef?
-    public let vendors: [OrganizationRef]
-    public let businessAreas: [BusinessArea]
-    public let municipalities: [IssueMunicipality]
-    public let dueDate: CalendarDate?
-    public let labels: [String]
-    public let answer: String?
+struct Issue: Codable, Sendable, Equatable {
+    let number: Int
+    let title: String
+    let body: String
+    let category: IssueCategory
+    let severity: IssueSeverity
+    let visibility: IssueVisibility
+    let state: IssueState
+    let reporterAccountId: Int
+    let reporterOrganization: OrganizationRef
+    let assigneeOrganization: OrganizationRef?
+    let vendors: [OrganizationRef]
+    let businessAreas: [BusinessArea]
+    let municipalities: [IssueMunicipality]
+    let dueDate: CalendarDate?
+    let labels: [String]
+    let answer: String?
     /// Shown only to callers who may see that issue (`IssueStore.hidingDuplicates`).
-    public internal(set) var duplicateOf: Int?
-    public let version: Int
-    public let createdAt: Date
-    public let updatedAt: Date
+    var duplicateOf: Int?
+    let version: Int
+    let createdAt: Date
+    let updatedAt: Date
 
     /// The strong validator of this representation.
-    public var etag: String { "\"issue-\(number)-v\(version)\"" }
+    var etag: String { "\"issue-\(number)-v\(version)\"" }
 }
 
 /// What the policy needs to know of an issue to decide who sees and changes it.
-public struct IssueAccessFacts: Sendable, Equatable {
-    public let number: Int
-    public let visibility: IssueVisibility
-    public let state: IssueState
-    public let reporterOrganizationID: Int
-    public let assigneeOrganizationID: Int?
-    public let vendorIDs: [Int]
+struct IssueAccessFacts: Sendable, Equatable {
+    let number: Int
+    let visibility: IssueVisibility
+    let state: IssueState
+    let reporterOrganizationID: Int
+    let assigneeOrganizationID: Int?
+    let vendorIDs: [Int]
 }
 
 extension Issue {
@@ -226,50 +226,50 @@ extension Issue {
 }
 
 /// A page of a keyset-paginated list: `next_cursor` continues it; `total` counts every match.
-public struct CursorPage<Item: Codable & Sendable>: Codable, Sendable {
-    public let items: [Item]
-    public let total: Int
-    public let nextCursor: String?
+struct CursorPage<Item: Codable & Sendable>: Codable, Sendable {
+    let items: [Item]
+    let total: Int
+    let nextCursor: String?
 }
 
-public struct IssueComment: Codable, Sendable, Equatable {
-    public let id: Int
-    public let issueNumber: Int
-    public let authorAccountId: Int
-    public let authorName: String
-    public let authorOrganization: OrganizationRef
-    public let body: String
-    public let editCount: Int
-    public let createdAt: Date
-    public let updatedAt: Date
+struct IssueComment: Codable, Sendable, Equatable {
+    let id: Int
+    let issueNumber: Int
+    let authorAccountId: Int
+    let authorName: String
+    let authorOrganization: OrganizationRef
+    let body: String
+    let editCount: Int
+    let createdAt: Date
+    let updatedAt: Date
 }
 
-public struct IssueCommentRevision: Codable, Sendable, Equatable {
-    public let body: String
-    public let replacedAt: Date
-    public let replacedBy: Int
+struct IssueCommentRevision: Codable, Sendable, Equatable {
+    let body: String
+    let replacedAt: Date
+    let replacedBy: Int
 }
 
 /// One recorded change of an issue.
-public struct IssueEvent: Codable, Sendable, Equatable {
-    public let id: Int
-    public let at: Date
-    public let actorAccountId: Int?
-    public let actorOrganizationId: Int?
-    public let kind: String
-    public let field: String?
-    public let old: JSONValue?
-    public let new: JSONValue?
-    public let relatedIssue: Int?
+struct IssueEvent: Codable, Sendable, Equatable {
+    let id: Int
+    let at: Date
+    let actorAccountId: Int?
+    let actorOrganizationId: Int?
+    let kind: String
+    let field: String?
+    let old: JSONValue?
+    let new: JSONValue?
+    let relatedIssue: Int?
 }
 
-public enum WatcherKind: String, CaseIterable, Codable, Sendable, PostgresRawTextEncodable, PostgresDecodable {
+enum WatcherKind: String, CaseIterable, Codable, Sendable, PostgresRawTextEncodable, PostgresDecodable {
     case account, organization
 }
 
-public struct IssueWatcher: Codable, Sendable, Equatable {
-    public let kind: WatcherKind
-    public let id: Int
-    public let name: String
-    public let since: Date
+struct IssueWatcher: Codable, Sendable, Equatable {
+    let kind: WatcherKind
+    let id: Int
+    let name: String
+    let since: Date
 }

@@ -1,22 +1,22 @@
 /// The writable fields of an issue, normalized on construction and checked by `validate()`.
-public struct IssueDraft: Sendable, Equatable {
-    public static let maxBody = 100_000
-    public static let maxLabels = 20
-    public static let maxMunicipalities = 2_000
+struct IssueDraft: Sendable, Equatable {
+    static let maxBody = 100_000
+    static let maxLabels = 20
+    static let maxMunicipalities = 2_000
 
-    public var title: String
-    public var body: String
-    public var category: IssueCategory
-    public var severity: IssueSeverity
-    public var visibility: IssueVisibility
-    public var vendorIDs: [Int]
-    public var businessAreas: [BusinessArea]
-    public var municipalities: [IssueMunicipality]
-    public var assigneeID: Int?
-    public var dueDate: CalendarDate?
-    public var labels: [String]
+    var title: String
+    var body: String
+    var category: IssueCategory
+    var severity: IssueSeverity
+    var visibility: IssueVisibility
+    var vendorIDs: [Int]
+    var businessAreas: [BusinessArea]
+    var municipalities: [IssueMunicipality]
+    var assigneeID: Int?
+    var dueDate: CalendarDate?
+    var labels: [String]
 
-    public init(
+    init(
         title: String, body: String, category: IssueCategory, severity: IssueSeverity, visibility: IssueVisibility,
         vendorIDs: [Int], businessAreas: [BusinessArea], municipalities: [IssueMunicipality], assigneeID: Int?,
         dueDate: CalendarDate?, labels: [String]
@@ -47,7 +47,7 @@ public struct IssueDraft: Sendable, Equatable {
             dueDate: issue.dueDate, labels: issue.labels)
     }
 
-    public func validate() throws {
+    func validate() throws {
         try Problem.requireLine("title", title, max: 200)
         if body.count > Self.maxBody { throw Problem.invalid("body", "at most \(Self.maxBody) characters") }
         if labels.count > Self.maxLabels { throw Problem.invalid("labels", "at most \(Self.maxLabels) labels") }

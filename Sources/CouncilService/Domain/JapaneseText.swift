@@ -1,11 +1,11 @@
 import Foundation
 
 /// Normalization of Japanese text for storage and search.
-public enum JapaneseText {
+enum JapaneseText {
     /// NFKC: half-width katakana become full-width (ｻｯﾎﾟﾛ → サッポロ), full-width ASCII becomes
     /// ASCII; surrounding white space is dropped. The extra NFC pass is needed because Foundation
     /// on Linux leaves ﾎﾟ as ホ + combining ゚ instead of composing ポ.
-    public static func normalized(_ text: String) -> String {
+    static func normalized(_ text: String) -> String {
         // Plain ASCII (codes, dates, slugs: most spreadsheet cells) is already in NFKC.
         if text.utf8.allSatisfy({ $0 < 0x80 }) {
             let bytes = text.utf8
@@ -23,7 +23,7 @@ public enum JapaneseText {
 
     /// The form used to match names and readings: NFKC, then hiragana folded to katakana, so
     /// 札幌, サッポロ, さっぽろ and ｻｯﾎﾟﾛ all meet.
-    public static func searchKey(_ text: String) -> String {
+    static func searchKey(_ text: String) -> String {
         var scalars = String.UnicodeScalarView()
         for scalar in normalized(text).unicodeScalars {
             // ぁ (U+3041) … ゖ (U+3096), ゝゞ (U+309D-E) → the katakana 0x60 above.

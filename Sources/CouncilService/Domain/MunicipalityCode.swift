@@ -2,14 +2,14 @@ import CouncilDatabase
 
 /// A 全国地方公共団体コード: 2-digit prefecture + 3 digits + check digit. Construction checks the
 /// format and the check digit, so a value of this type is always a valid code.
-public struct MunicipalityCode: Hashable, Comparable, ValidatedText, PostgresRawTextEncodable, PostgresDecodable {
-    public let rawValue: String
+package struct MunicipalityCode: Hashable, Comparable, ValidatedText, PostgresRawTextEncodable, PostgresDecodable {
+    package let rawValue: String
 
-    public enum Invalid: Error, Equatable, Sendable, CustomStringConvertible {
+    package enum Invalid: Error, Equatable, Sendable, CustomStringConvertible {
         case format(String)
         case checkDigit(String, expected: Int)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .format(let text):
                 return "'\(text)' is not a 団体コード: expected 6 digits (2-digit prefecture, 3 digits, check digit)"
@@ -19,7 +19,7 @@ public struct MunicipalityCode: Hashable, Comparable, ValidatedText, PostgresRaw
         }
     }
 
-    public init(validating text: String) throws(Invalid) {
+    package init(validating text: String) throws(Invalid) {
         let digits = text.utf8.map { Int($0) - 48 }
         guard digits.count == 6, digits.allSatisfy({ (0...9).contains($0) }) else { throw .format(text) }
         let expected = Self.checkDigit(digits[0..<5])
@@ -28,29 +28,29 @@ public struct MunicipalityCode: Hashable, Comparable, ValidatedText, PostgresRaw
         self.rawValue = text
     }
 
-    public init?(rawValue: String) {
+    package init?(rawValue: String) {
         try? self.init(validating: rawValue)
     }
 
-    public init?(postgresText: String) {
+    package init?(postgresText: String) {
         self.init(rawValue: postgresText)
     }
 
     /// `(11 - (6a + 5b + 4c + 3d + 2e) mod 11) mod 10`.
-    public static func checkDigit<Digits: Collection<Int>>(_ firstFive: Digits) -> Int {
+    package static func checkDigit<Digits: Collection<Int>>(_ firstFive: Digits) -> Int {
         let weighted = zip(firstFive, [6, 5, 4, 3, 2]).reduce(0) { $0 + $1.0 * $1.1 }
         return (11 - weighted % 11) % 10
     }
 
     /// The prefecture the code belongs to.
-    public var prefecture: PrefectureCode { PrefectureCode(uncheckedRawValue: String(rawValue.prefix(2))) }
+    package var prefecture: PrefectureCode { PrefectureCode(uncheckedRawValue: String(rawValue.prefix(2))) }
 
     /// Prefectures' own codes end in 000 before the check digit (e.g. 130001 東京都).
-    public var isPrefecture: Bool { rawValue.dropFirst(2).prefix(3) == "000" }
+    package var isPrefecture: Bool { rawValue.dropFirst(2).prefix(3) == "000" }
 
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+    package static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 
-    public static func whyInvalid(_ text: String) -> String {
+    package static func whyInvalid(_ text: String) -> String {
         do {
             _ = try MunicipalityCode(validating: text)
             return "'\(text)' is not a 団体コード"

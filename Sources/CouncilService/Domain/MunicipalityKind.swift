@@ -1,7 +1,7 @@
 import CouncilDatabase
 
 /// What kind of 市区町村 a municipality is.
-public enum MunicipalityKind: String, CaseIterable, Codable, Sendable, PostgresRawTextEncodable, PostgresDecodable {
+enum MunicipalityKind: String, CaseIterable, Codable, Sendable, PostgresRawTextEncodable, PostgresDecodable {
     case city
     case town
     case village
@@ -9,7 +9,7 @@ public enum MunicipalityKind: String, CaseIterable, Codable, Sendable, PostgresR
     case specialWard = "special_ward"
 
     /// The kind implied by an official name: its last character (市/町/村, 区 in 東京都).
-    public init?(officialName name: String, prefecture: PrefectureCode) {
+    init?(officialName name: String, prefecture: PrefectureCode) {
         switch name.last {
         case "市": self = .city
         case "町": self = .town

@@ -1,7 +1,7 @@
 import CouncilDatabase
 import Foundation
 
-public enum OrganizationKind: String, Codable, CaseIterable, Sendable, PostgresRawTextEncodable, PostgresDecodable {
+package enum OrganizationKind: String, Codable, CaseIterable, Sendable, PostgresRawTextEncodable, PostgresDecodable {
     /// The Digital Agency's 地方業務T, which runs the council.
     case secretariat
     case vendor
@@ -9,16 +9,16 @@ public enum OrganizationKind: String, Codable, CaseIterable, Sendable, PostgresR
     case observer
 }
 
-public enum ObserverCategory: String, Codable, CaseIterable, Sendable, PostgresRawTextEncodable, PostgresDecodable {
+package enum ObserverCategory: String, Codable, CaseIterable, Sendable, PostgresRawTextEncodable, PostgresDecodable {
     case association
     case ministry
 }
 
 /// A 法人番号: 13 digits whose first is a check digit over the other twelve.
-public struct CorporateNumber: Hashable, ValidatedText, PostgresRawTextEncodable, PostgresDecodable {
-    public let rawValue: String
+package struct CorporateNumber: Hashable, ValidatedText, PostgresRawTextEncodable, PostgresDecodable {
+    package let rawValue: String
 
-    public init?(rawValue: String) {
+    package init?(rawValue: String) {
         let digits = rawValue.utf8.map { Int($0) - 48 }
         guard digits.count == 13, digits.allSatisfy({ (0...9).contains($0) }) else { return nil }
         // Pn is the n-th digit from the right of the 12-digit base; Qn is 1 for odd n, 2 for even.
@@ -28,20 +28,20 @@ public struct CorporateNumber: Hashable, ValidatedText, PostgresRawTextEncodable
         self.rawValue = rawValue
     }
 
-    public init?(postgresText: String) { self.init(rawValue: postgresText) }
-    public static func whyInvalid(_ text: String) -> String { "'\(text)' is not a 法人番号 (13 digits with a valid check digit)" }
+    package init?(postgresText: String) { self.init(rawValue: postgresText) }
+    package static func whyInvalid(_ text: String) -> String { "'\(text)' is not a 法人番号 (13 digits with a valid check digit)" }
 }
 
-public struct Organization: Codable, Sendable, Equatable {
-    public let id: Int
-    public let kind: OrganizationKind
-    public let category: ObserverCategory?
+package struct Organization: Codable, Sendable, Equatable {
+    package let id: Int
+    package let kind: OrganizationKind
+    package let category: ObserverCategory?
     /// For a ministry observer: the ministry whose business areas it owns.
-    public let ministry: String?
-    public let name: String
-    public let shortName: String
-    public let corporateNumber: CorporateNumber?
-    public let active: Bool
-    public let createdAt: Date
-    public let updatedAt: Date
+    package let ministry: String?
+    package let name: String
+    package let shortName: String
+    package let corporateNumber: CorporateNumber?
+    package let active: Bool
+    package let createdAt: Date
+    package let updatedAt: Date
 }

@@ -1,11 +1,11 @@
 import CouncilDatabase
 
 /// JIS X 0401 prefecture code, "01" (北海道) to "47" (沖縄県).
-public struct PrefectureCode: Hashable, Comparable, ValidatedText, PostgresRawTextEncodable, PostgresDecodable {
-    public let rawValue: String
+package struct PrefectureCode: Hashable, Comparable, ValidatedText, PostgresRawTextEncodable, PostgresDecodable {
+    package let rawValue: String
 
     /// Accepts "1"…"47" or "01"…"47".
-    public init?(rawValue: String) {
+    package init?(rawValue: String) {
         guard rawValue.count <= 2, rawValue.allSatisfy(\.isASCII), let number = Int(rawValue), (1...47).contains(number) else {
             return nil
         }
@@ -16,14 +16,14 @@ public struct PrefectureCode: Hashable, Comparable, ValidatedText, PostgresRawTe
         self.rawValue = uncheckedRawValue
     }
 
-    public init?(postgresText: String) { self.init(rawValue: postgresText) }
+    package init?(postgresText: String) { self.init(rawValue: postgresText) }
 
     /// The prefecture's own 団体コード: code + "000" + check digit.
-    public var municipalityCode: MunicipalityCode {
+    package var municipalityCode: MunicipalityCode {
         let digits = (rawValue + "000").utf8.map { Int($0) - 48 }
         return MunicipalityCode(rawValue: rawValue + "000" + String(MunicipalityCode.checkDigit(digits)))!
     }
 
-    public static func whyInvalid(_ text: String) -> String { "'\(text)' is not a prefecture code 01-47" }
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+    package static func whyInvalid(_ text: String) -> String { "'\(text)' is not a prefecture code 01-47" }
+    package static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 }

@@ -1,13 +1,13 @@
 /// A string-backed value that checks itself on construction. It decodes from a JSON string and
 /// refuses an invalid one with a message saying what was expected, which the API turns into a
 /// 400 naming the field.
-public protocol ValidatedText: RawRepresentable, Codable, Sendable, CustomStringConvertible where RawValue == String {
+package protocol ValidatedText: RawRepresentable, Codable, Sendable, CustomStringConvertible where RawValue == String {
     /// Why `text` is not a valid value.
     static func whyInvalid(_ text: String) -> String
 }
 
 extension ValidatedText {
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let value = Self(rawValue: text) else {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: Self.whyInvalid(text)))
@@ -15,10 +15,10 @@ extension ValidatedText {
         self = value
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(rawValue)
     }
 
-    public var description: String { rawValue }
+    package var description: String { rawValue }
 }

@@ -6,15 +6,15 @@ import Prometheus
 
 /// What the application needs from outside: the database pool, the metrics registry and the
 /// drain state. The daemon and the tests build the same application from it.
-public struct AppDependencies: Sendable {
-    public let pool: DatabasePool
-    public let metrics: PrometheusCollectorRegistry
-    public let state: ServerState
+package struct AppDependencies: Sendable {
+    package let pool: DatabasePool
+    package let metrics: PrometheusCollectorRegistry
+    package let state: ServerState
     /// Single municipalities kept in memory while it listens for changes (a lifecycle service
     /// of its own); without it every lookup reads the database.
-    public let masterData: MasterDataCache?
+    package let masterData: MasterDataCache?
 
-    public init(
+    package init(
         pool: DatabasePool, metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), state: ServerState = ServerState(),
         masterData: MasterDataCache? = nil
     ) {
@@ -26,17 +26,17 @@ public struct AppDependencies: Sendable {
 }
 
 /// Listening address of the HTTP server.
-public struct ServerAddress: Sendable, Equatable {
-    public var host: String
-    public var port: Int
+package struct ServerAddress: Sendable, Equatable {
+    package var host: String
+    package var port: Int
 
-    public init(host: String, port: Int) {
+    package init(host: String, port: Int) {
         self.host = host
         self.port = port
     }
 }
 
-public func buildRouteTable(_ dependencies: AppDependencies) -> RouteTable {
+package func buildRouteTable(_ dependencies: AppDependencies) -> RouteTable {
     let pool = dependencies.pool
     let accounts = AccountRoutes(store: AccountStore(pool: pool))
     let api = API(
@@ -67,7 +67,7 @@ public func buildRouteTable(_ dependencies: AppDependencies) -> RouteTable {
     return .council(api)
 }
 
-public func buildRouter(_ dependencies: AppDependencies) -> Router<CouncilRequestContext> {
+package func buildRouter(_ dependencies: AppDependencies) -> Router<CouncilRequestContext> {
     let table = buildRouteTable(dependencies)
     let router = Router(context: CouncilRequestContext.self, options: .autoGenerateHeadEndpoints)
     // Middleware applies to routes added after it, and to the not-found responder.
@@ -91,7 +91,7 @@ public func buildRouter(_ dependencies: AppDependencies) -> Router<CouncilReques
 }
 
 /// The HTTP application; `onServerRunning` reports the bound port (useful with port 0).
-public func buildApplication(
+package func buildApplication(
     _ dependencies: AppDependencies, address: ServerAddress, logger: Logger,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {

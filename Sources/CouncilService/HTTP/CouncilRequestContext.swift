@@ -2,27 +2,27 @@ import Foundation
 import Hummingbird
 
 /// The per-request context: Hummingbird's core storage plus the request id.
-public struct CouncilRequestContext: RequestContext {
-    public var coreContext: CoreRequestContextStorage
+package struct CouncilRequestContext: RequestContext {
+    package var coreContext: CoreRequestContextStorage
     /// The caller's `X-Request-Id` when well-formed, otherwise our own id; in every log line and
     /// answer, so a client can find its request.
-    public var requestID: String = ""
+    package var requestID: String = ""
     /// Our own id of the request, whatever the client sent (the audit log's `request_id`).
-    public var ownRequestID: String = ""
+    package var ownRequestID: String = ""
     /// The client's well-formed `X-Request-Id`, kept as the client's word.
-    public var clientRequestID: String?
+    package var clientRequestID: String?
     /// The authenticated caller; nil for anonymous requests.
-    public var principal: Principal?
+    package var principal: Principal?
 
-    public init(source: ApplicationRequestContextSource) {
+    package init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
     }
 
     /// Uploads (CSV imports) are the largest bodies; JSON bodies are far below this.
-    public var maxUploadSize: Int { Endpoint.maxUpload }
+    package var maxUploadSize: Int { Endpoint.maxUpload }
 
-    public var requestDecoder: JSONDecoder { JSONCoding.decoder }
-    public var responseEncoder: JSONEncoder { JSONCoding.encoder }
+    package var requestDecoder: JSONDecoder { JSONCoding.decoder }
+    package var responseEncoder: JSONEncoder { JSONCoding.encoder }
 }
 
 /// The API's JSON conventions: snake_case keys, ISO 8601 dates, stable key order. Responses

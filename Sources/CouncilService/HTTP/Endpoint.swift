@@ -1,14 +1,14 @@
 import Hummingbird
 
 /// One operation of the API: what the routes table lists and the OpenAPI document describes.
-public struct Endpoint: Sendable {
-    public typealias Handler = @Sendable (Request, CouncilRequestContext) async throws -> Response
+package struct Endpoint: Sendable {
+    package typealias Handler = @Sendable (Request, CouncilRequestContext) async throws -> Response
 
-    public let method: HTTPRequest.Method
+    package let method: HTTPRequest.Method
     /// The path in OpenAPI form: `/v1/municipalities/{code}`.
-    public let path: String
-    public let operationID: String
-    public let access: Access
+    package let path: String
+    package let operationID: String
+    package let access: Access
     let options: EndpointOptions
     let handler: Handler
 
@@ -51,8 +51,8 @@ struct EndpointOptions: OptionSet, Sendable {
 }
 
 /// The endpoints, with path matching used to answer 405 with the allowed methods.
-public struct RouteTable: Sendable {
-    public let endpoints: [Endpoint]
+package struct RouteTable: Sendable {
+    package let endpoints: [Endpoint]
 
     /// Methods registered for a concrete request path. Like the router, a literal segment wins
     /// over a parameter (`/v1/municipalities/import` is not `/v1/municipalities/{code}`).

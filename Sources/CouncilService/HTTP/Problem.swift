@@ -1,17 +1,17 @@
 import Hummingbird
 
 /// An RFC 9457 problem: every error the API returns is one, as `application/problem+json`.
-public struct Problem: Error, Sendable, CustomStringConvertible {
-    public let status: HTTPResponse.Status
+package struct Problem: Error, Sendable, CustomStringConvertible {
+    package let status: HTTPResponse.Status
     /// Published as `urn:council:problem:<slug>`; nil for plain HTTP errors ("about:blank").
-    public let type: ProblemType?
-    public let title: String
-    public let detail: String
-    public let errors: [ProblemItem]
-    public var headers: HTTPFields = [:]
+    package let type: ProblemType?
+    package let title: String
+    package let detail: String
+    package let errors: [ProblemItem]
+    package var headers: HTTPFields = [:]
 
     /// A problem of the catalogue: its status and title come from its type.
-    public init(_ type: ProblemType, detail: String, errors: [ProblemItem] = []) {
+    package init(_ type: ProblemType, detail: String, errors: [ProblemItem] = []) {
         self.status = type.status
         self.type = type
         self.title = type.title
@@ -28,16 +28,16 @@ public struct Problem: Error, Sendable, CustomStringConvertible {
         self.errors = []
     }
 
-    public var description: String { "\(status.code) \(title): \(detail)" }
+    package var description: String { "\(status.code) \(title): \(detail)" }
 
     /// One invalid field, parameter or file line.
-    public struct ProblemItem: Codable, Sendable, Equatable {
-        public var field: String?
-        public var line: Int?
-        public var column: String?
-        public var detail: String
+    package struct ProblemItem: Codable, Sendable, Equatable {
+        package var field: String?
+        package var line: Int?
+        package var column: String?
+        package var detail: String
 
-        public init(field: String? = nil, line: Int? = nil, column: String? = nil, detail: String) {
+        package init(field: String? = nil, line: Int? = nil, column: String? = nil, detail: String) {
             self.field = field
             self.line = line
             self.column = column

@@ -3,7 +3,7 @@ import Hummingbird
 /// Every kind of problem the API answers with: its `urn:council:problem:<slug>` type, its HTTP
 /// status and its title in English and Japanese. The one list: `openapi.yaml` names the same
 /// types (`OpenAPIContractTests` keeps them equal).
-public enum ProblemType: String, CaseIterable, Sendable {
+package enum ProblemType: String, CaseIterable, Sendable {
     case invalidParameter = "invalid-parameter"
     case invalidText = "invalid-text"
     case ruleViolated = "rule-violated"
@@ -29,9 +29,9 @@ public enum ProblemType: String, CaseIterable, Sendable {
     case notMigrated = "not-migrated"
     case `internal`
 
-    public var uri: String { "urn:council:problem:\(rawValue)" }
+    package var uri: String { "urn:council:problem:\(rawValue)" }
 
-    public var status: HTTPResponse.Status {
+    package var status: HTTPResponse.Status {
         switch self {
         case .invalidParameter, .invalidText: .badRequest
         case .ruleViolated, .constraint, .invalidFile, .undecodableFile: .unprocessableContent
@@ -48,7 +48,7 @@ public enum ProblemType: String, CaseIterable, Sendable {
         }
     }
 
-    public var title: String {
+    package var title: String {
         switch self {
         case .invalidParameter: "Invalid parameter"
         case .invalidText: "Invalid text"
@@ -77,7 +77,7 @@ public enum ProblemType: String, CaseIterable, Sendable {
     }
 
     /// The title as Japanese readers get it (`Accept-Language: ja`, the web pages, the CLI).
-    public var japaneseTitle: String {
+    package var japaneseTitle: String {
         switch self {
         case .invalidParameter: "入力値が正しくありません"
         case .invalidText: "使用できない文字が含まれています"

@@ -3,26 +3,26 @@ import ServiceLifecycle
 
 /// Whether the daemon is draining: once graceful shutdown starts, readiness answers 503 so a
 /// load balancer stops sending traffic while in-flight requests finish.
-public final class ServerState: Sendable {
+package final class ServerState: Sendable {
     private let draining = NIOLockedValueBox(false)
 
-    public init() {}
+    package init() {}
 
-    public var isDraining: Bool { draining.withLockedValue { $0 } }
+    package var isDraining: Bool { draining.withLockedValue { $0 } }
 
     func beginDraining() { draining.withLockedValue { $0 = true } }
 }
 
 /// The last service of the group, so it is the first told to shut down: it flips readiness
 /// before the HTTP server starts draining, then returns to let the server's shutdown begin.
-public struct DrainSignalService: Service {
+package struct DrainSignalService: Service {
     let state: ServerState
 
-    public init(state: ServerState) {
+    package init(state: ServerState) {
         self.state = state
     }
 
-    public func run() async throws {
+    package func run() async throws {
         try? await gracefulShutdown()
         state.beginDraining()
     }

@@ -4,12 +4,12 @@ import Foundation
 /// The adoption spreadsheet vendors send and receive: 団体コード, 団体名, 業務, 製品ID, 製品, 移行予定,
 /// 状態, 事由, 新目標月, PMO進捗, 備考. 団体名 is for people and ignored on import; 業務, 状態 and 事由
 /// accept slugs or Japanese names; 製品ID wins over 製品 (a name, resolved among the caller's products).
-public enum AdoptionCSV {
+enum AdoptionCSV {
     private static let posix = Locale(identifier: "en_US_POSIX")
 
-    public static let header = ["団体コード", "団体名", "業務", "製品ID", "製品", "移行予定", "状態", "事由", "新目標月", "PMO進捗", "備考"]
+    static let header = ["団体コード", "団体名", "業務", "製品ID", "製品", "移行予定", "状態", "事由", "新目標月", "PMO進捗", "備考"]
 
-    public static func parse(_ text: String, products: [(id: Int, vendor: Int, name: String)]) throws(ImportRejected) -> [AdoptionStore.Row] {
+    static func parse(_ text: String, products: [(id: Int, vendor: Int, name: String)]) throws(ImportRejected) -> [AdoptionStore.Row] {
         let table = try CSVTable(text)
         try table.require(["団体コード", "業務", "状態"])
         if table.value(table.header, "製品") == "" && !table.header.fields.contains(where: { CSVTable.key($0) == "製品ID" }) {
@@ -85,7 +85,7 @@ public enum AdoptionCSV {
         return rows
     }
 
-    public static func export(_ adoptions: [Adoption], encoding: CSVTextEncoding) throws(CSVTextEncoding.Undecodable) -> Data {
+    static func export(_ adoptions: [Adoption], encoding: CSVTextEncoding) throws(CSVTextEncoding.Undecodable) -> Data {
         let rows = adoptions.map { adoption in
             [
                 adoption.dantaiCode.rawValue, adoption.dantaiName, adoption.businessArea.japaneseName, String(adoption.productId),

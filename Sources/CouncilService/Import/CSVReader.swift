@@ -1,22 +1,22 @@
 /// One CSV record and the physical line it starts on (what a person sees in an editor).
-public struct CSVRecord: Sendable, Equatable {
-    public let line: Int
-    public let fields: [String]
+struct CSVRecord: Sendable, Equatable {
+    let line: Int
+    let fields: [String]
 }
 
-public struct CSVSyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
-    public let line: Int
-    public let reason: String
-    public var description: String { "line \(line): \(reason)" }
+struct CSVSyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
+    let line: Int
+    let reason: String
+    var description: String { "line \(line): \(reason)" }
 }
 
 /// RFC 4180 CSV as Excel writes it: comma-separated, CRLF or LF, fields in double quotes may
 /// hold commas, doubled quotes and line breaks (MIC's headers have them). Works on UTF-8 bytes:
 /// every delimiter is ASCII, so multi-byte characters pass through untouched.
-public enum CSVReader {
+enum CSVReader {
     private static let quote: UInt8 = 0x22, comma: UInt8 = 0x2C, cr: UInt8 = 0x0D, lf: UInt8 = 0x0A
 
-    public static func records(in text: String) throws(CSVSyntaxError) -> [CSVRecord] {
+    static func records(in text: String) throws(CSVSyntaxError) -> [CSVRecord] {
         let bytes = Array(text.utf8)
         var records: [CSVRecord] = []
         var fields: [String] = []

@@ -2,8 +2,8 @@ import Foundation
 
 /// Writes CSV as Excel reads it: CRLF, every field quoted when needed, UTF-8 with a BOM (so
 /// Excel recognizes it) or CP932. No cell starts a formula (`SpreadsheetCell`).
-public enum CSVWriter {
-    public static func encode(header: [String], rows: [[String]], encoding: CSVTextEncoding) throws(CSVTextEncoding.Undecodable) -> Data {
+package enum CSVWriter {
+    package static func encode(header: [String], rows: [[String]], encoding: CSVTextEncoding) throws(CSVTextEncoding.Undecodable) -> Data {
         var text = ""
         for record in [header] + rows {
             text += record.map { quote(SpreadsheetCell.neutralized($0)) }.joined(separator: ",") + "\r\n"

@@ -1,19 +1,19 @@
 /// A row of MIC's 全国地方公共団体コード list, checked for what the file alone can tell.
-public struct MunicipalityListRow: Sendable, Equatable {
-    public let line: Int
-    public let code: MunicipalityCode
-    public let prefectureName: String
+package struct MunicipalityListRow: Sendable, Equatable {
+    package let line: Int
+    package let code: MunicipalityCode
+    package let prefectureName: String
     /// Empty on a prefecture's own row.
-    public let name: String
-    public let prefectureKana: String
-    public let kana: String
+    package let name: String
+    package let prefectureKana: String
+    package let kana: String
 }
 
 /// Reads MIC's list in its own column layout (団体コード, 都道府県名（漢字）, 市区町村名（漢字）,
 /// 都道府県名（カナ）, 市区町村名（カナ）); header cells may contain line breaks and columns may come
 /// in any order. Half-width kana becomes full-width; a code Excel stripped of its leading zero
 /// (11002) is restored.
-public enum MunicipalityList {
+package enum MunicipalityList {
     enum Column: String, CaseIterable {
         case code = "団体コード"
         case prefectureName = "都道府県名(漢字)"
@@ -22,7 +22,7 @@ public enum MunicipalityList {
         case kana = "市区町村名(カナ)"
     }
 
-    public static func parse(_ text: String) throws(ImportRejected) -> [MunicipalityListRow] {
+    package static func parse(_ text: String) throws(ImportRejected) -> [MunicipalityListRow] {
         let table = try CSVTable(text)
         try table.require(Column.allCases.map(\.rawValue))
         var rows: [MunicipalityListRow] = []

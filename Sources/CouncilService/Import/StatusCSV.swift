@@ -3,15 +3,15 @@ import Foundation
 
 /// The development-status spreadsheet: 製品ID, 製品, 業務, 段階, 標準仕様書の版, ガバメントクラウド対応,
 /// 完了予定日, 提供予定日, 備考, 後退理由. 段階 and ガバメントクラウド対応 accept slugs or Japanese labels.
-public enum StatusCSV {
-    public static let header = ["製品ID", "製品", "業務", "段階", "標準仕様書の版", "ガバメントクラウド対応", "完了予定日", "提供予定日", "備考", "後退理由"]
+enum StatusCSV {
+    static let header = ["製品ID", "製品", "業務", "段階", "標準仕様書の版", "ガバメントクラウド対応", "完了予定日", "提供予定日", "備考", "後退理由"]
 
-    public struct Row: Sendable {
-        public let line: Int
-        public let draft: StatusDraft
+    struct Row: Sendable {
+        let line: Int
+        let draft: StatusDraft
     }
 
-    public static func parse(_ text: String, products: [(id: Int, vendor: Int, name: String)]) throws(ImportRejected) -> [Row] {
+    static func parse(_ text: String, products: [(id: Int, vendor: Int, name: String)]) throws(ImportRejected) -> [Row] {
         let table = try CSVTable(text)
         try table.require(["業務", "段階", "ガバメントクラウド対応"])
         var byName: [String: [Int]] = [:]
@@ -76,7 +76,7 @@ public enum StatusCSV {
         return rows
     }
 
-    public static func export(_ reports: [StatusReport], encoding: CSVTextEncoding) throws(CSVTextEncoding.Undecodable) -> Data {
+    static func export(_ reports: [StatusReport], encoding: CSVTextEncoding) throws(CSVTextEncoding.Undecodable) -> Data {
         try CSVWriter.encode(
             header: header,
             rows: reports.map { report in

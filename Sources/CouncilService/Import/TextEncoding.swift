@@ -1,19 +1,19 @@
 import Foundation
 
 /// The encodings accepted for uploaded CSV files.
-public enum CSVTextEncoding: String, Sendable, CaseIterable {
+package enum CSVTextEncoding: String, Sendable, CaseIterable {
     /// UTF-8 (BOM optional) when the bytes are valid UTF-8, CP932 otherwise.
     case auto
     case utf8
     /// Shift_JIS as Windows writes it, with the NEC and IBM extensions (①, 髙).
     case cp932
 
-    public struct Undecodable: Error, Sendable, CustomStringConvertible {
-        public let description: String
+    package struct Undecodable: Error, Sendable, CustomStringConvertible {
+        package let description: String
     }
 
     /// Decodes `data`, returning the text and the encoding actually used.
-    public func decode(_ data: Data) throws(Undecodable) -> (text: String, encoding: CSVTextEncoding) {
+    package func decode(_ data: Data) throws(Undecodable) -> (text: String, encoding: CSVTextEncoding) {
         let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
         let hasBOM = data.starts(with: bom)
         switch self {

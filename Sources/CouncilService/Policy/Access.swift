@@ -1,6 +1,6 @@
 /// What an endpoint requires of its caller. Every endpoint declares one in the routes table;
 /// `Policy.authorize` enforces it before the handler runs.
-public enum Access: String, Sendable, Equatable, CaseIterable {
+package enum Access: String, Sendable, Equatable, CaseIterable {
     /// Anyone, without a token: health, metrics, the contract and national master data.
     case `public`
     /// Any valid token; object-level rules (visibility, ownership) are then checked by `Policy`.

@@ -4,18 +4,18 @@ import CouncilDatabase
 /// exports, relations); visible ones the caller may not change answer 403.
 extension Policy {
     /// Which issues a caller's queries may return.
-    public enum IssueScope: Sendable, Equatable {
+    enum IssueScope: Sendable, Equatable {
         /// The secretariat: everything.
         case all
         /// Council-wide issues, and restricted ones the organization reported, is assigned or is named in.
         case organization(Int)
     }
 
-    public static func issueScope(_ principal: Principal) -> IssueScope {
+    static func issueScope(_ principal: Principal) -> IssueScope {
         principal.isSecretariat ? .all : .organization(principal.organizationID)
     }
 
-    public static func canSee(issue: IssueAccessFacts, _ principal: Principal) -> Bool {
+    static func canSee(issue: IssueAccessFacts, _ principal: Principal) -> Bool {
         canSee(issue: issue, organization: principal.organizationID, isSecretariat: principal.isSecretariat)
     }
 
@@ -31,18 +31,18 @@ extension Policy {
         return Set([issue.reporterOrganizationID] + (issue.assigneeOrganizationID.map { [$0] } ?? []) + issue.vendorIDs)
     }
 
-    public static func requireSee(issue: IssueAccessFacts, _ principal: Principal) throws {
+    static func requireSee(issue: IssueAccessFacts, _ principal: Principal) throws {
         guard canSee(issue: issue, principal) else { throw Problem.notFound("no issue #\(issue.number)") }
     }
 
     /// Those who take part in an issue: the secretariat, the reporter's and the assigned
     /// organization, and the vendors concerned. They comment and manage relations.
-    public static func isParticipant(_ issue: IssueAccessFacts, _ principal: Principal) -> Bool {
+    static func isParticipant(_ issue: IssueAccessFacts, _ principal: Principal) -> Bool {
         principal.isSecretariat || issue.reporterOrganizationID == principal.organizationID
             || issue.assigneeOrganizationID == principal.organizationID || issue.vendorIDs.contains(principal.organizationID)
     }
 
-    public static func requireParticipant(_ issue: IssueAccessFacts, _ principal: Principal) throws {
+    static func requireParticipant(_ issue: IssueAccessFacts, _ principal: Principal) throws {
         try requireSee(issue: issue, principal)
         guard isParticipant(issue, principal) else {
             throw Problem.forbidden("only the secretariat, the reporting, assigned and concerned organizations take part in issue #\(issue.number)")
@@ -55,7 +55,7 @@ extension Policy {
     /// first, with `requireParticipant`). A restricted issue blocks another only when everyone who
     /// sees the blocked issue sees the blocker too: nobody is held back by an issue they can
     /// neither see nor remove.
-    public static func requireRelate(
+    static func requireRelate(
         _ issue: IssueAccessFacts, _ kind: IssueRelationKind, _ other: IssueAccessFacts,
         _ principal: Principal
     ) throws {
@@ -79,7 +79,7 @@ extension Policy {
 
     /// Editing: the secretariat always; the reporter's organization while the issue is `new`,
     /// and not the triage fields.
-    public static func requireEdit(issue: IssueAccessFacts, changing fields: [String], _ principal: Principal) throws {
+    static func requireEdit(issue: IssueAccessFacts, changing fields: [String], _ principal: Principal) throws {
         try requireSee(issue: issue, principal)
         if principal.isSecretariat { return }
         guard issue.reporterOrganizationID == principal.organizationID else {
@@ -94,7 +94,7 @@ extension Policy {
     }
 
     /// A new issue: anyone authenticated reports; triage fields are the secretariat's.
-    public static func requireCreate(setting fields: [String], _ principal: Principal) throws {
+    static func requireCreate(setting fields: [String], _ principal: Principal) throws {
         if principal.isSecretariat { return }
         if let field = fields.first(where: triageFields.contains) {
             throw Problem.forbidden("\(field) is set by the secretariat when it triages")
@@ -104,7 +104,7 @@ extension Policy {
     /// The states this caller may move the issue to now (before the blocker check). The
     /// secretariat takes any edge of the workflow; the reporting organization withdraws (closes)
     /// its own new issue; the assigned organization answers (in_discussion → resolved).
-    public static func allowedTransitions(_ issue: IssueAccessFacts, _ principal: Principal) -> [IssueState] {
+    static func allowedTransitions(_ issue: IssueAccessFacts, _ principal: Principal) -> [IssueState] {
         if principal.isSecretariat { return issue.state.transitions }
         var allowed: [IssueState] = []
         if issue.reporterOrganizationID == principal.organizationID, issue.state == .new { allowed.append(.closed) }
@@ -113,13 +113,13 @@ extension Policy {
     }
 
     /// A comment is edited by its author only.
-    public static func requireEditComment(author: Int, _ principal: Principal) throws {
+    static func requireEditComment(author: Int, _ principal: Principal) throws {
         guard author == principal.accountID else { throw Problem.forbidden("only its author edits a comment") }
     }
 
     /// Watching: yourself or your own organization; the secretariat may add anyone. The watcher
     /// must be able to see the issue.
-    public static func requireManageWatcher(kind: WatcherKind, id: Int, _ principal: Principal) throws {
+    static func requireManageWatcher(kind: WatcherKind, id: Int, _ principal: Principal) throws {
         if principal.isSecretariat { return }
         switch kind {
         case .account where id == principal.accountID: return
@@ -129,11 +129,11 @@ extension Policy {
     }
 
     /// Saved queries: the owner changes them; the owner's organization reads shared ones.
-    public static func canSee(savedQuery owner: Int, organization: Int, shared: Bool, _ principal: Principal) -> Bool {
+    static func canSee(savedQuery owner: Int, organization: Int, shared: Bool, _ principal: Principal) -> Bool {
         owner == principal.accountID || (shared && organization == principal.organizationID)
     }
 
-    public static func requireOwn(savedQuery owner: Int, id: Int, _ principal: Principal) throws {
+    static func requireOwn(savedQuery owner: Int, id: Int, _ principal: Principal) throws {
         guard owner == principal.accountID else { throw Problem.forbidden("only its owner changes saved query \(id)") }
     }
 }

@@ -2,9 +2,9 @@
 /// compare roles themselves. Route level: `authorize(_:_:)`. Object level: the `can…` and
 /// `require…` functions, which answer 404 for what the caller may not even see and 403 for what
 /// they can see but not change.
-public enum Policy {
+enum Policy {
     /// Route-level check: 401 without a (valid) token, 403 for a caller lacking the role.
-    public static func authorize(_ access: Access, _ principal: Principal?) throws {
+    static func authorize(_ access: Access, _ principal: Principal?) throws {
         guard access != .public else { return }
         guard let principal else { throw Problem.unauthenticated }
         switch access {
@@ -22,7 +22,7 @@ public enum Policy {
     }
 
     /// What the caller may do, as `GET /v1/me` lists it.
-    public static func capabilities(_ principal: Principal) -> [String] {
+    static func capabilities(_ principal: Principal) -> [String] {
         var capabilities = ["filings.read", "organizations.read", "tokens.manage_own"]
         if principal.role == .liaison {
             capabilities.append("adoptions.write_own_prefectures")
@@ -45,14 +45,14 @@ public enum Policy {
 
     /// The prefectures a caller's municipality and blocker views show by default: a liaison's
     /// own; everyone else (and anonymous callers) the whole country. `all=true` widens.
-    public static func defaultPrefectureScope(_ principal: Principal?) -> [PrefectureCode] {
+    static func defaultPrefectureScope(_ principal: Principal?) -> [PrefectureCode] {
         guard let principal, principal.role == .liaison else { return [] }
         return principal.prefectures
     }
 
     /// Products and their status reports: a vendor files its own; the secretariat's members and
     /// administrators any. Liaisons follow their prefectures' 団体 and do not file for vendors.
-    public static func requireWriteFilings(of vendor: Int, _ principal: Principal) throws {
+    static func requireWriteFilings(of vendor: Int, _ principal: Principal) throws {
         if principal.role == .liaison {
             throw Problem.forbidden(
                 "liaisons file adoptions of their prefectures' 団体; products and development status are filed by vendors and the secretariat")
@@ -66,7 +66,7 @@ public enum Policy {
     /// Adoptions: a vendor writes only those of its own products (both the record's current
     /// product and the one filed); a liaison those of the 団体 of their prefectures; the rest of
     /// the secretariat any. Nil means allowed, else the reason.
-    public static func adoptionRefusal(dantai: MunicipalityCode, existingVendor: Int?, newVendor: Int, _ principal: Principal) -> String? {
+    static func adoptionRefusal(dantai: MunicipalityCode, existingVendor: Int?, newVendor: Int, _ principal: Principal) -> String? {
         if principal.role == .liaison {
             return principal.prefectures.contains(dantai.prefecture) ? nil : "a liaison files adoptions only of the 団体 of their own prefectures"
         }
@@ -80,24 +80,24 @@ public enum Policy {
     }
 
     /// Accounts (with their e-mail addresses) are visible to the secretariat and to their own organization.
-    public static func canSee(account: Account, _ principal: Principal) -> Bool {
+    static func canSee(account: Account, _ principal: Principal) -> Bool {
         principal.isSecretariat || principal.organizationID == account.organizationId
     }
 
     /// The organizations whose accounts the caller may list: nil means all.
-    public static func visibleAccountOrganizations(_ principal: Principal) -> Int? {
+    static func visibleAccountOrganizations(_ principal: Principal) -> Int? {
         principal.isSecretariat ? nil : principal.organizationID
     }
 
     /// Secretariat admins manage every account; a vendor's or observer's `org_admin` manages
     /// their own organization's.
-    public static func canManageAccounts(of organization: Int, kind: OrganizationKind, _ principal: Principal) -> Bool {
+    static func canManageAccounts(of organization: Int, kind: OrganizationKind, _ principal: Principal) -> Bool {
         if principal.isSecretariatAdmin { return true }
         return principal.orgAdmin && kind != .secretariat && principal.organizationID == organization
     }
 
     /// 404 when the account is invisible, 403 when visible but not manageable.
-    public static func requireManage(account: Account, _ principal: Principal) throws {
+    static func requireManage(account: Account, _ principal: Principal) throws {
         guard canSee(account: account, principal) else { throw Problem.notFound("no account \(account.id)") }
         guard canManageAccounts(of: account.organizationId, kind: account.organizationKind, principal) else {
             throw Problem.forbidden("you may not manage the accounts of this organization")
@@ -105,7 +105,7 @@ public enum Policy {
     }
 
     /// Tokens: your own, or those of accounts you manage.
-    public static func requireManageTokens(of account: Account, _ principal: Principal) throws {
+    static func requireManageTokens(of account: Account, _ principal: Principal) throws {
         guard canSee(account: account, principal) else { throw Problem.notFound("no account \(account.id)") }
         guard
             principal.accountID == account.id
@@ -116,7 +116,7 @@ public enum Policy {
     }
 
     /// Which roles an organization's accounts may have, and who may grant them.
-    public static func requireAssignable(role: Role, orgAdmin: Bool, in kind: OrganizationKind, _ principal: Principal) throws {
+    static func requireAssignable(role: Role, orgAdmin: Bool, in kind: OrganizationKind, _ principal: Principal) throws {
         if kind != .secretariat {
             guard role == .member else {
                 throw Problem.invalid("role", "accounts of a \(kind.rawValue) organization are members; admin and liaison belong to the secretariat")

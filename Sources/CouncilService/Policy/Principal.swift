@@ -1,14 +1,14 @@
 /// Who is calling: resolved from the bearer token by the authentication middleware.
-public struct Principal: Sendable, Equatable {
-    public let accountID: Int
-    public let organizationID: Int
-    public let organizationKind: OrganizationKind
-    public let role: Role
-    public let orgAdmin: Bool
+package struct Principal: Sendable, Equatable {
+    package let accountID: Int
+    package let organizationID: Int
+    package let organizationKind: OrganizationKind
+    package let role: Role
+    package let orgAdmin: Bool
     /// A liaison's prefectures (their default scope); empty for everyone else.
-    public let prefectures: [PrefectureCode]
-    public let tokenID: Int
+    package let prefectures: [PrefectureCode]
+    package let tokenID: Int
 
-    public var isSecretariat: Bool { organizationKind == .secretariat }
-    public var isSecretariatAdmin: Bool { isSecretariat && role == .admin }
+    package var isSecretariat: Bool { organizationKind == .secretariat }
+    package var isSecretariatAdmin: Bool { isSecretariat && role == .admin }
 }

@@ -5,32 +5,32 @@ import Foundation
 /// every random choice is a hash of (row, purpose, seed), so the same seed gives the same data
 /// whatever order PostgreSQL produces rows in. Runs only on a database without organizations,
 /// products, adoptions, issues or meetings, in one transaction (nothing half-seeded).
-public enum DevSeed {
-    public struct Scale: Sendable, Equatable {
-        public let vendors: Int
-        public let adoptions: Int
-        public let issues: Int
+package enum DevSeed {
+    package struct Scale: Sendable, Equatable {
+        package let vendors: Int
+        package let adoptions: Int
+        package let issues: Int
         /// Average municipality links and comments per issue.
-        public let linksPerIssue: Int
-        public let commentsPerIssue: Int
-        public let meetings: Int
+        package let linksPerIssue: Int
+        package let commentsPerIssue: Int
+        package let meetings: Int
 
         /// The real program: 300 vendors (600 products), 34,592 systems, 100,000 issues with
         /// ~1,000,000 municipality links and ~500,000 comments, 200 meetings.
-        public static let national = Scale(vendors: 300, adoptions: 34_592, issues: 100_000, linksPerIssue: 10, commentsPerIssue: 5, meetings: 200)
-        public static let small = Scale(vendors: 30, adoptions: 2_000, issues: 2_000, linksPerIssue: 4, commentsPerIssue: 3, meetings: 5)
+        package static let national = Scale(vendors: 300, adoptions: 34_592, issues: 100_000, linksPerIssue: 10, commentsPerIssue: 5, meetings: 200)
+        package static let small = Scale(vendors: 30, adoptions: 2_000, issues: 2_000, linksPerIssue: 4, commentsPerIssue: 3, meetings: 5)
     }
 
-    public struct Report: Codable, Sendable {
-        public var organizations = 0, products = 0, adoptions = 0, specifiedSupport = 0, issues = 0
-        public var municipalityLinks = 0, comments = 0, meetings = 0, seconds = 0.0
+    package struct Report: Codable, Sendable {
+        package var organizations = 0, products = 0, adoptions = 0, specifiedSupport = 0, issues = 0
+        package var municipalityLinks = 0, comments = 0, meetings = 0, seconds = 0.0
         /// Tokens for the bench and demos: the secretariat admin, the largest vendor, an observer.
-        public var tokens: [String: String] = [:]
+        package var tokens: [String: String] = [:]
     }
 
     /// Seeds on one connection in one transaction; with `municipalities`, the MIC list is
     /// imported first (in the same transaction). VACUUM (ANALYZE) runs after the commit.
-    public static func run(
+    package static func run(
         on connection: Connection, scale: Scale, seed: Int,
         municipalities: [MunicipalityListRow]? = nil
     ) throws -> Report {

@@ -1,18 +1,18 @@
 import CouncilDatabase
 
 /// Accounts and the prefectures of liaisons.
-public struct AccountStore: Sendable {
+struct AccountStore: Sendable {
     let pool: DatabasePool
 
-    public init(pool: DatabasePool) {
+    init(pool: DatabasePool) {
         self.pool = pool
     }
 
-    public func account(_ id: Int) async throws -> Account? {
+    func account(_ id: Int) async throws -> Account? {
         try await pool.withConnection { try Self.fetch(id, on: $0, lock: false) }
     }
 
-    public func accounts(organization: Int?, role: Role?, active: Bool?, page: Page) async throws -> Paged<Account> {
+    func accounts(organization: Int?, role: Role?, active: Bool?, page: Page) async throws -> Paged<Account> {
         try await pool.withConnection { connection in
             var conditions: [SQL] = ["TRUE"]
             if let organization { conditions.append("a.organization_id = \(organization)") }
@@ -39,7 +39,7 @@ public struct AccountStore: Sendable {
     }
 
     /// Creates an account; `authorize` sees the organization (locked) and may refuse.
-    public func create(
+    func create(
         _ draft: AccountDraft, by actor: AuditActor,
         authorize: @escaping @Sendable (Organization) throws -> Void
     ) async throws -> Account {
@@ -71,7 +71,7 @@ public struct AccountStore: Sendable {
     }
 
     /// Applies `change` to the locked current account; writes and audits only if something changed.
-    public func update(
+    func update(
         _ id: Int, by actor: AuditActor,
         _ change: @escaping @Sendable (Account) throws -> AccountDraft
     ) async throws -> Account? {

@@ -4,45 +4,45 @@ import Foundation
 /// Adoptions: which 団体 runs which product for a business area, and its migration plan. One
 /// set-based path serves both a single filing and a bulk import, so every rule is checked the
 /// same way and 34,592 rows take a handful of statements.
-public struct AdoptionStore: Sendable {
+struct AdoptionStore: Sendable {
     let pool: DatabasePool
 
-    public init(pool: DatabasePool) {
+    init(pool: DatabasePool) {
         self.pool = pool
     }
 
     /// One row to apply; `line` is the file line (0 for a single API filing).
-    public struct Row: Sendable {
-        public let line: Int
-        public let draft: AdoptionDraft
-        public init(line: Int, draft: AdoptionDraft) {
+    struct Row: Sendable {
+        let line: Int
+        let draft: AdoptionDraft
+        init(line: Int, draft: AdoptionDraft) {
             self.line = line
             self.draft = draft
         }
     }
 
     /// A problem with one row: the field (API) and column (file) it concerns.
-    public struct RowProblem: Error, Sendable {
-        public let line: Int
-        public let field: String
-        public let column: String
-        public let reason: String
-        public let forbidden: Bool
+    struct RowProblem: Error, Sendable {
+        let line: Int
+        let field: String
+        let column: String
+        let reason: String
+        let forbidden: Bool
     }
 
-    public struct Outcome: Codable, Sendable, Equatable {
-        public var rows: Int
-        public var inserted: Int
-        public var updated: Int
-        public var unchanged: Int
-        public var dryRun: Bool
+    struct Outcome: Codable, Sendable, Equatable {
+        var rows: Int
+        var inserted: Int
+        var updated: Int
+        var unchanged: Int
+        var dryRun: Bool
     }
 
     /// Who may write an adoption: given the 団体, the vendor of the existing record (if any) and
     /// of the product being filed. Decided by `Policy`; passed in so the store stays policy-free.
-    public typealias Authorize = @Sendable (_ dantai: MunicipalityCode, _ existingVendor: Int?, _ newVendor: Int) -> String?
+    typealias Authorize = @Sendable (_ dantai: MunicipalityCode, _ existingVendor: Int?, _ newVendor: Int) -> String?
 
-    public func apply(_ rows: [Row], by actor: AuditActor, authorize: @escaping Authorize, dryRun: Bool) async throws -> Outcome {
+    func apply(_ rows: [Row], by actor: AuditActor, authorize: @escaping Authorize, dryRun: Bool) async throws -> Outcome {
         try await pool.withTransaction { connection in
             try Self.apply(rows, by: actor, authorize: authorize, dryRun: dryRun, on: connection)
         }
@@ -220,14 +220,14 @@ public struct AdoptionStore: Sendable {
                 """))
     }
 
-    public func adoption(_ id: Int) async throws -> Adoption? {
+    func adoption(_ id: Int) async throws -> Adoption? {
         try await pool.withConnection { connection in
             try connection.query(Query("adoptions.byID", "SELECT \(Self.columns) FROM adoptions a \(Self.joins) WHERE a.id = \(id)"))
                 .first.map(Self.adoption)
         }
     }
 
-    public func adoption(dantai: MunicipalityCode, area: BusinessArea) async throws -> Adoption? {
+    func adoption(dantai: MunicipalityCode, area: BusinessArea) async throws -> Adoption? {
         try await pool.withConnection { connection in
             try connection.query(
                 Query(
@@ -239,19 +239,19 @@ public struct AdoptionStore: Sendable {
         }
     }
 
-    public struct Filter: Sendable {
-        public var vendor: Int?
-        public var product: Int?
-        public var businessArea: BusinessArea?
-        public var dantai: MunicipalityCode?
-        public var prefecture: PrefectureCode?
-        public var block: Block?
-        public var state: AdoptionState?
-        public var reason: AdoptionReason?
-        public init() {}
+    struct Filter: Sendable {
+        var vendor: Int?
+        var product: Int?
+        var businessArea: BusinessArea?
+        var dantai: MunicipalityCode?
+        var prefecture: PrefectureCode?
+        var block: Block?
+        var state: AdoptionState?
+        var reason: AdoptionReason?
+        init() {}
     }
 
-    public func adoptions(_ filter: Filter, page: Page) async throws -> Paged<Adoption> {
+    func adoptions(_ filter: Filter, page: Page) async throws -> Paged<Adoption> {
         try await pool.withConnection { connection in
             let conditions = Self.conditions(filter)
             let rows = try connection.query(
@@ -276,7 +276,7 @@ public struct AdoptionStore: Sendable {
     }
 
     /// Every matching adoption, for export.
-    public func all(_ filter: Filter) async throws -> [Adoption] {
+    func all(_ filter: Filter) async throws -> [Adoption] {
         try await pool.withConnection { connection in
             try connection.query(
                 Query(
@@ -289,19 +289,19 @@ public struct AdoptionStore: Sendable {
         }
     }
 
-    public struct HistoryEntry: Codable, Sendable, Equatable {
-        public let at: Date
-        public let actorAccountId: Int?
-        public let productId: Int
-        public let plannedMonth: YearMonth?
-        public let state: AdoptionState
-        public let reason: AdoptionReason?
-        public let newTargetMonth: YearMonth?
-        public let pmoCompletion: Decimal?
-        public let note: String?
+    struct HistoryEntry: Codable, Sendable, Equatable {
+        let at: Date
+        let actorAccountId: Int?
+        let productId: Int
+        let plannedMonth: YearMonth?
+        let state: AdoptionState
+        let reason: AdoptionReason?
+        let newTargetMonth: YearMonth?
+        let pmoCompletion: Decimal?
+        let note: String?
     }
 
-    public func history(_ id: Int) async throws -> [HistoryEntry] {
+    func history(_ id: Int) async throws -> [HistoryEntry] {
         try await pool.withConnection { connection in
             try connection.query(
                 Query(
@@ -366,6 +366,6 @@ public struct AdoptionStore: Sendable {
 }
 
 /// Adoption rows refused as a whole; nothing was written.
-public struct AdoptionRejected: Error, Sendable {
-    public let problems: [AdoptionStore.RowProblem]
+struct AdoptionRejected: Error, Sendable {
+    let problems: [AdoptionStore.RowProblem]
 }

@@ -2,10 +2,10 @@ import CouncilDatabase
 import Foundation
 
 /// The audit log: written inside each mutation's transaction, read by the secretariat.
-public struct AuditStore: Sendable {
+struct AuditStore: Sendable {
     let pool: DatabasePool
 
-    public init(pool: DatabasePool) {
+    init(pool: DatabasePool) {
         self.pool = pool
     }
 
@@ -26,7 +26,7 @@ public struct AuditStore: Sendable {
                 """))
     }
 
-    public func entries(_ filter: AuditFilter, before: Int?, limit: Int) async throws -> AuditPage {
+    func entries(_ filter: AuditFilter, before: Int?, limit: Int) async throws -> AuditPage {
         try await pool.withConnection { connection in
             var conditions: [SQL] = ["TRUE"]
             if let value = filter.actorAccount { conditions.append("actor_account_id = \(value)") }

@@ -3,11 +3,11 @@ import NIOCore
 
 /// Who blocks whom: computed on each request from open issues and adoptions, within what the
 /// caller may see.
-public struct BlockerStore: Sendable {
+struct BlockerStore: Sendable {
     let pool: DatabasePool
     let cache = ViewCache()
 
-    public init(pool: DatabasePool) {
+    init(pool: DatabasePool) {
         self.pool = pool
     }
 
@@ -28,7 +28,7 @@ public struct BlockerStore: Sendable {
         }
     }
 
-    public func blockers(_ filter: BlockerFilter, page: Page, scope: Policy.IssueScope) async throws -> Paged<Blocker> {
+    func blockers(_ filter: BlockerFilter, page: Page, scope: Policy.IssueScope) async throws -> Paged<Blocker> {
         try await cached("list|\(filter)|\(scope)|\(page)") { connection in
             let base = Self.base(filter, scope: scope)
             let rows = try connection.query(
@@ -45,7 +45,7 @@ public struct BlockerStore: Sendable {
         }
     }
 
-    public func municipalityView(_ code: MunicipalityCode, scope: Policy.IssueScope) async throws -> DantaiBlockers? {
+    func municipalityView(_ code: MunicipalityCode, scope: Policy.IssueScope) async throws -> DantaiBlockers? {
         try await pool.withConnection { try Self.municipalityView(code, scope: scope, on: $0) }
     }
 
@@ -66,7 +66,7 @@ public struct BlockerStore: Sendable {
             })
     }
 
-    public func vendorView(
+    func vendorView(
         _ vendor: Int, businessArea: BusinessArea?, prefectures: [PrefectureCode],
         scope: Policy.IssueScope
     ) async throws -> VendorBlocked? {
@@ -106,7 +106,7 @@ public struct BlockerStore: Sendable {
         return VendorBlocked(vendor: OrganizationRef(id: vendor, name: name), blockers: blockers, prefectureNames: names)
     }
 
-    public func groups(_ filter: BlockerFilter, by grouping: BlockerGrouping, scope: Policy.IssueScope) async throws -> [BlockerGroup] {
+    func groups(_ filter: BlockerFilter, by grouping: BlockerGrouping, scope: Policy.IssueScope) async throws -> [BlockerGroup] {
         // Labels are looked up once per group (`g.key`), not once per row.
         let rowLabel: SQL = grouping == .vendor ? "min(b.vendor_name)" : "NULL::text"
         let (key, label, order): (SQL, SQL, SQL) =
@@ -269,7 +269,7 @@ public struct BlockerStore: Sendable {
 
 extension BlockerStore {
     /// 特定移行支援システム counted by 事由, block, prefecture and business area.
-    public func specifiedSupport() async throws -> SpecifiedSupportReport {
+    func specifiedSupport() async throws -> SpecifiedSupportReport {
         try await cached("specifiedSupport") { connection in
             func counts(_ name: String, key: SQL, label: SQL, order: SQL) throws -> [ReportCount] {
                 try connection.query(

@@ -3,18 +3,18 @@ import CouncilDatabase
 /// Creates the first secretariat administrator and their token, talking to the database
 /// directly (`council admin bootstrap`). Refuses when an active secretariat admin exists unless
 /// forced; forced or not, it reuses the organization (by name) and the account (by e-mail).
-public enum Bootstrap {
-    public struct Outcome: Sendable {
-        public let organization: Organization
-        public let account: Account
-        public let token: IssuedToken
+package enum Bootstrap {
+    package struct Outcome: Sendable {
+        package let organization: Organization
+        package let account: Account
+        package let token: IssuedToken
     }
 
-    public struct Refused: Error, CustomStringConvertible, Sendable {
-        public let description: String
+    package struct Refused: Error, CustomStringConvertible, Sendable {
+        package let description: String
     }
 
-    public static func run(
+    package static func run(
         on connection: Connection, organizationName: String, shortName: String,
         displayName: String, email: EmailAddress, force: Bool
     ) throws -> Outcome {

@@ -3,13 +3,13 @@ import Foundation
 
 /// Responses to POSTs sent with an `Idempotency-Key`, kept for a day per (account, key) so a
 /// retried request replays the first answer. In PostgreSQL, so every daemon sees every key.
-public struct IdempotencyStore: Sendable {
+struct IdempotencyStore: Sendable {
     let pool: DatabasePool
     /// How long a key is remembered; a key left unfinished this long (a crashed request) is free again.
     static let retention = "24 hours"
     static let abandonedAfter = "5 minutes"
 
-    public init(pool: DatabasePool) {
+    init(pool: DatabasePool) {
         self.pool = pool
     }
 
@@ -20,15 +20,15 @@ public struct IdempotencyStore: Sendable {
         let rights: String
     }
 
-    public struct StoredResponse: Sendable {
-        public let status: Int
-        public let contentType: String?
-        public let location: String?
+    struct StoredResponse: Sendable {
+        let status: Int
+        let contentType: String?
+        let location: String?
         /// nil for an answer that carried a secret: it is never kept.
-        public let body: Data?
+        let body: Data?
     }
 
-    public enum Claim: Sendable {
+    enum Claim: Sendable {
         /// The key is new: run the request, then `complete` or `release`.
         case claimed
         /// The key was used before for this same request: here is its answer.

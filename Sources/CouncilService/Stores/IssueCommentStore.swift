@@ -1,15 +1,15 @@
 import CouncilDatabase
 
 /// Comments on issues (Markdown), editable by their author; every earlier text is kept.
-public struct IssueCommentStore: Sendable {
+struct IssueCommentStore: Sendable {
     let pool: DatabasePool
-    public static let maxBody = 50_000
+    static let maxBody = 50_000
 
-    public init(pool: DatabasePool) {
+    init(pool: DatabasePool) {
         self.pool = pool
     }
 
-    public func comments(_ number: Int, after: Int?, limit: Int, for principal: Principal) async throws -> CursorPage<IssueComment> {
+    func comments(_ number: Int, after: Int?, limit: Int, for principal: Principal) async throws -> CursorPage<IssueComment> {
         try await pool.withConnection { connection in
             _ = try IssueStore.visibleFacts(number, principal, on: connection)
             let rows = try connection.query(
@@ -32,7 +32,7 @@ public struct IssueCommentStore: Sendable {
         }
     }
 
-    public func add(_ number: Int, body: String, by principal: Principal, _ actor: AuditActor) async throws -> IssueComment {
+    func add(_ number: Int, body: String, by principal: Principal, _ actor: AuditActor) async throws -> IssueComment {
         try await pool.withTransaction { connection in
             try Policy.requireParticipant(try IssueStore.visibleFacts(number, principal, on: connection, lock: true), principal)
             return try Self.insert(number, body: body, principal, actor, on: connection)
@@ -60,7 +60,7 @@ public struct IssueCommentStore: Sendable {
         return comment
     }
 
-    public func edit(_ number: Int, comment id: Int, body: String, by principal: Principal, _ actor: AuditActor) async throws -> IssueComment {
+    func edit(_ number: Int, comment id: Int, body: String, by principal: Principal, _ actor: AuditActor) async throws -> IssueComment {
         try await pool.withTransaction { connection in
             _ = try IssueStore.visibleFacts(number, principal, on: connection)
             guard let current = try Self.fetch(id, on: connection, lock: true), current.issueNumber == number else {
@@ -95,7 +95,7 @@ public struct IssueCommentStore: Sendable {
         }
     }
 
-    public func revisions(_ number: Int, comment id: Int, for principal: Principal) async throws -> [IssueCommentRevision] {
+    func revisions(_ number: Int, comment id: Int, for principal: Principal) async throws -> [IssueCommentRevision] {
         try await pool.withConnection { connection in
             _ = try IssueStore.visibleFacts(number, principal, on: connection)
             guard let comment = try Self.fetch(id, on: connection), comment.issueNumber == number else {

@@ -2,10 +2,10 @@ import CouncilDatabase
 
 /// The per-issue history: one event per changed field, relation, municipality link, state,
 /// comment and watcher, written in the transaction of the change. Append-only by trigger.
-public struct IssueEvents: Sendable {
+struct IssueEvents: Sendable {
     let pool: DatabasePool
 
-    public init(pool: DatabasePool) {
+    init(pool: DatabasePool) {
         self.pool = pool
     }
 
@@ -57,7 +57,7 @@ public struct IssueEvents: Sendable {
 
     /// An issue's events, oldest first, after the given id. Relation events naming an issue the
     /// caller may not see are left out.
-    public func events(_ number: Int, after: Int?, limit: Int, for principal: Principal) async throws -> CursorPage<IssueEvent> {
+    func events(_ number: Int, after: Int?, limit: Int, for principal: Principal) async throws -> CursorPage<IssueEvent> {
         try await pool.withConnection { connection in
             _ = try IssueStore.visibleFacts(number, principal, on: connection)
             let scope = IssueSearch.visibility(Policy.issueScope(principal), alias: "ri")

@@ -2,15 +2,15 @@ import CouncilDatabase
 
 /// blocks / duplicates / relates between issues. Stored once, in a canonical direction; each
 /// side sees it from its own point of view. Cycles of `blocks` are refused.
-public struct IssueRelationStore: Sendable {
+struct IssueRelationStore: Sendable {
     let pool: DatabasePool
 
-    public init(pool: DatabasePool) {
+    init(pool: DatabasePool) {
         self.pool = pool
     }
 
     /// The relations of a visible issue whose other side the caller may also see.
-    public func relations(_ number: Int, for principal: Principal) async throws -> [IssueRelation] {
+    func relations(_ number: Int, for principal: Principal) async throws -> [IssueRelation] {
         try await pool.withConnection { connection in
             _ = try IssueStore.visibleFacts(number, principal, on: connection)
             return try Self.visibleRelations(number, Policy.issueScope(principal), on: connection)
@@ -35,7 +35,7 @@ public struct IssueRelationStore: Sendable {
     }
 
     /// Adds `number <kind> other`; nil when it already existed (nothing changed).
-    public func add(
+    func add(
         _ number: Int, _ kind: IssueRelationKind, _ other: Int, by principal: Principal,
         _ actor: AuditActor
     ) async throws -> IssueRelation? {
@@ -49,7 +49,7 @@ public struct IssueRelationStore: Sendable {
         }
     }
 
-    public func remove(_ number: Int, _ kind: IssueRelationKind, _ other: Int, by principal: Principal, _ actor: AuditActor) async throws {
+    func remove(_ number: Int, _ kind: IssueRelationKind, _ other: Int, by principal: Principal, _ actor: AuditActor) async throws {
         try await pool.withTransaction { connection in
             _ = try Self.lockPair(number, kind, other, principal, on: connection)
             let (stored, from, to) = Self.canonical(kind, number, other)

@@ -2,47 +2,47 @@ import CouncilDatabase
 import Foundation
 
 /// What `GET /v1/issues` (and its export and saved queries) filters on. Empty lists mean "any".
-public struct IssueFilter: Sendable, Equatable {
-    public var states: [IssueState] = []
-    public var categories: [IssueCategory] = []
-    public var severities: [IssueSeverity] = []
-    public var vendor: Int?
-    public var businessAreas: [BusinessArea] = []
-    public var municipality: MunicipalityCode?
-    public var prefecture: PrefectureCode?
-    public var block: Block?
-    public var impacts: [IssueImpact] = []
-    public var assignee: Int?
-    public var reporterOrganization: Int?
-    public var label: String?
-    public var dueBefore: CalendarDate?
-    public var updatedSince: Date?
+struct IssueFilter: Sendable, Equatable {
+    var states: [IssueState] = []
+    var categories: [IssueCategory] = []
+    var severities: [IssueSeverity] = []
+    var vendor: Int?
+    var businessAreas: [BusinessArea] = []
+    var municipality: MunicipalityCode?
+    var prefecture: PrefectureCode?
+    var block: Block?
+    var impacts: [IssueImpact] = []
+    var assignee: Int?
+    var reporterOrganization: Int?
+    var label: String?
+    var dueBefore: CalendarDate?
+    var updatedSince: Date?
     /// Substring of title, body or any comment.
-    public var text: String?
+    var text: String?
 
-    public init() {}
+    init() {}
 }
 
 /// Sort orders; each is a keyset over (key, number), so pages stay stable under inserts.
-public struct IssueSort: Sendable, Equatable, RawRepresentable {
-    public enum Key: String, CaseIterable, Sendable { case number, updated, due, severity }
-    public let key: Key
-    public let descending: Bool
+struct IssueSort: Sendable, Equatable, RawRepresentable {
+    enum Key: String, CaseIterable, Sendable { case number, updated, due, severity }
+    let key: Key
+    let descending: Bool
 
-    public init(key: Key, descending: Bool) {
+    init(key: Key, descending: Bool) {
         self.key = key
         self.descending = descending
     }
 
     /// `updated` ascending, `-updated` descending.
-    public init?(rawValue: String) {
+    init?(rawValue: String) {
         let descending = rawValue.hasPrefix("-")
         guard let key = Key(rawValue: descending ? String(rawValue.dropFirst()) : rawValue) else { return nil }
         self.init(key: key, descending: descending)
     }
 
-    public var rawValue: String { (descending ? "-" : "") + key.rawValue }
-    public static let `default` = IssueSort(key: .updated, descending: true)
+    var rawValue: String { (descending ? "-" : "") + key.rawValue }
+    static let `default` = IssueSort(key: .updated, descending: true)
 
     /// The sort key as one bigint: due dates as days (none last), times as microseconds.
     var expression: SQL {
@@ -85,14 +85,14 @@ struct IssueCursor: Equatable {
 }
 
 /// Lists, counts and exports issues through one filter, always within the caller's scope.
-public struct IssueSearch: Sendable {
+struct IssueSearch: Sendable {
     let pool: DatabasePool
 
-    public init(pool: DatabasePool) {
+    init(pool: DatabasePool) {
         self.pool = pool
     }
 
-    public static let maxExport = 50_000
+    static let maxExport = 50_000
 
     func page(
         _ filter: IssueFilter, sort: IssueSort, after cursor: IssueCursor?, limit: Int,

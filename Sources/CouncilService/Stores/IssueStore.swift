@@ -3,16 +3,16 @@ import Foundation
 
 /// Migration issues: creation, reads, edits guarded by the ETag version, and the workflow.
 /// Every change writes issue events and an audit row in the same transaction.
-public struct IssueStore: Sendable {
+struct IssueStore: Sendable {
     let pool: DatabasePool
 
-    public init(pool: DatabasePool) {
+    init(pool: DatabasePool) {
         self.pool = pool
     }
 
     /// The issue if it exists and the caller may see it; 404 otherwise (the same answer for
     /// both, so restricted issues cannot be probed).
-    public func issue(_ number: Int, for principal: Principal) async throws -> Issue {
+    func issue(_ number: Int, for principal: Principal) async throws -> Issue {
         try await pool.withConnection { connection in
             guard let issue = try Self.fetch(number, on: connection), Policy.canSee(issue: issue.accessFacts, principal) else {
                 throw Problem.notFound("no issue #\(number)")
@@ -43,11 +43,11 @@ public struct IssueStore: Sendable {
 
     /// 404 unless the issue exists and the caller may see it: what write routes check before
     /// judging anything else about the request (one narrow query, not the whole issue).
-    public func requireVisible(_ number: Int, for principal: Principal) async throws {
+    func requireVisible(_ number: Int, for principal: Principal) async throws {
         _ = try await pool.withConnection { try Self.visibleFacts(number, principal, on: $0) }
     }
 
-    public func create(_ draft: IssueDraft, by principal: Principal, _ actor: AuditActor) async throws -> Issue {
+    func create(_ draft: IssueDraft, by principal: Principal, _ actor: AuditActor) async throws -> Issue {
         try draft.validate()
         return try await pool.withTransaction { connection in
             try Self.checkReferences(draft, on: connection)
@@ -82,7 +82,7 @@ public struct IssueStore: Sendable {
 
     /// Applies an edit when `expectedVersion` is still current (412 otherwise). `change` turns
     /// the current issue into the new draft and names the fields it set, for the policy.
-    public func update(
+    func update(
         _ number: Int, expectedVersion: Int, by principal: Principal, _ actor: AuditActor,
         _ change: @escaping @Sendable (Issue) throws -> IssueDraft
     ) async throws -> Issue {
@@ -120,15 +120,15 @@ public struct IssueStore: Sendable {
     }
 
     /// A move through the workflow.
-    public struct Transition: Sendable {
-        public var to: IssueState
-        public var answer: String?
-        public var duplicateOf: Int?
-        public var comment: String?
+    struct Transition: Sendable {
+        var to: IssueState
+        var answer: String?
+        var duplicateOf: Int?
+        var comment: String?
         /// From `If-Match`, when the client sent one.
-        public var expectedVersion: Int?
+        var expectedVersion: Int?
 
-        public init(to: IssueState, answer: String? = nil, duplicateOf: Int? = nil, comment: String? = nil, expectedVersion: Int? = nil) {
+        init(to: IssueState, answer: String? = nil, duplicateOf: Int? = nil, comment: String? = nil, expectedVersion: Int? = nil) {
             self.to = to
             self.answer = answer
             self.duplicateOf = duplicateOf
@@ -137,7 +137,7 @@ public struct IssueStore: Sendable {
         }
     }
 
-    public func transition(_ number: Int, _ transition: Transition, by principal: Principal, _ actor: AuditActor) async throws -> Issue {
+    func transition(_ number: Int, _ transition: Transition, by principal: Principal, _ actor: AuditActor) async throws -> Issue {
         try await pool.withTransaction { connection in
             try Self.transition(number, transition, principal, actor, on: connection)
         }
@@ -231,7 +231,7 @@ public struct IssueStore: Sendable {
     }
 
     /// The transitions the caller may take now, with the reason a blocked one is not possible.
-    public func transitions(_ number: Int, for principal: Principal) async throws -> [TransitionOption] {
+    func transitions(_ number: Int, for principal: Principal) async throws -> [TransitionOption] {
         try await pool.withConnection { connection in
             let facts = try Self.visibleFacts(number, principal, on: connection)
             let blockers = try Self.openBlockers(of: number, on: connection)
@@ -244,10 +244,10 @@ public struct IssueStore: Sendable {
         }
     }
 
-    public struct TransitionOption: Codable, Sendable {
-        public let to: IssueState
-        public let possible: Bool
-        public let reason: String?
+    struct TransitionOption: Codable, Sendable {
+        let to: IssueState
+        let possible: Bool
+        let reason: String?
     }
 
     // MARK: Shared by the issue stores

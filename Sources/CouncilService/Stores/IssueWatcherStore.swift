@@ -1,14 +1,14 @@
 import CouncilDatabase
 
 /// Accounts and organizations following an issue.
-public struct IssueWatcherStore: Sendable {
+struct IssueWatcherStore: Sendable {
     let pool: DatabasePool
 
-    public init(pool: DatabasePool) {
+    init(pool: DatabasePool) {
         self.pool = pool
     }
 
-    public func watchers(_ number: Int, for principal: Principal) async throws -> [IssueWatcher] {
+    func watchers(_ number: Int, for principal: Principal) async throws -> [IssueWatcher] {
         try await pool.withConnection { connection in
             _ = try IssueStore.visibleFacts(number, principal, on: connection)
             return try connection.query(
@@ -27,7 +27,7 @@ public struct IssueWatcherStore: Sendable {
     }
 
     /// Adds a watcher; false when it was already watching.
-    public func add(_ number: Int, _ kind: WatcherKind, _ id: Int, by principal: Principal, _ actor: AuditActor) async throws -> Bool {
+    func add(_ number: Int, _ kind: WatcherKind, _ id: Int, by principal: Principal, _ actor: AuditActor) async throws -> Bool {
         try await pool.withTransaction { connection in
             let facts = try IssueStore.visibleFacts(number, principal, on: connection)
             try Policy.requireManageWatcher(kind: kind, id: id, principal)
@@ -68,7 +68,7 @@ public struct IssueWatcherStore: Sendable {
         }
     }
 
-    public func remove(_ number: Int, _ kind: WatcherKind, _ id: Int, by principal: Principal, _ actor: AuditActor) async throws {
+    func remove(_ number: Int, _ kind: WatcherKind, _ id: Int, by principal: Principal, _ actor: AuditActor) async throws {
         try await pool.withTransaction { connection in
             _ = try IssueStore.visibleFacts(number, principal, on: connection)
             try Policy.requireManageWatcher(kind: kind, id: id, principal)

@@ -14,7 +14,7 @@ import ServiceLifecycle
 /// all copies. A copy is kept only if no drop happened while it was being read, so nothing read
 /// before a change outlives that change's notification. While the listener is down the cache is
 /// not used at all.
-public final class MasterDataCache: Service, Sendable {
+package final class MasterDataCache: Service, Sendable {
     static let channel = "council_master_data"
 
     private struct State {
@@ -29,7 +29,7 @@ public final class MasterDataCache: Service, Sendable {
     private let thread = NIOThreadPool(numberOfThreads: 1)
     private let stopping = NIOLockedValueBox(false)
 
-    public init(configuration: DatabaseConfiguration, logger: Logger) {
+    package init(configuration: DatabaseConfiguration, logger: Logger) {
         // Over TCP, a peer that vanished without a word is noticed within seconds, not hours.
         var listening = configuration
         listening.overrides += [("keepalives_idle", "5"), ("keepalives_interval", "2"), ("keepalives_count", "2")]
@@ -73,7 +73,7 @@ public final class MasterDataCache: Service, Sendable {
     }
 
     /// Listens until graceful shutdown, reconnecting (every second) when the connection is lost.
-    public func run() async throws {
+    package func run() async throws {
         thread.start()
         let loop = Task { try await thread.runIfActive { self.listen() } }
         try? await gracefulShutdown()

@@ -1,14 +1,14 @@
 import CouncilDatabase
 
 /// Reads the national master data: business areas, blocks, prefectures.
-public struct MasterDataStore: Sendable {
+struct MasterDataStore: Sendable {
     let pool: DatabasePool
 
-    public init(pool: DatabasePool) {
+    init(pool: DatabasePool) {
         self.pool = pool
     }
 
-    public func businessAreas() async throws -> [BusinessAreaRecord] {
+    func businessAreas() async throws -> [BusinessAreaRecord] {
         try await pool.withConnection { connection in
             try connection.query(Queries.businessAreas).rows.map { row in
                 BusinessAreaRecord(
@@ -19,7 +19,7 @@ public struct MasterDataStore: Sendable {
         }
     }
 
-    public func blocks() async throws -> [BlockRecord] {
+    func blocks() async throws -> [BlockRecord] {
         try await pool.withConnection { connection in
             try connection.query(Queries.blocks).rows.map { row in
                 BlockRecord(
@@ -29,7 +29,7 @@ public struct MasterDataStore: Sendable {
         }
     }
 
-    public func prefectures() async throws -> [Prefecture] {
+    func prefectures() async throws -> [Prefecture] {
         try await pool.withConnection { connection in
             try connection.query(Queries.prefectures).rows.map { row in
                 Prefecture(

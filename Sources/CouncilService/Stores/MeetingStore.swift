@@ -2,14 +2,14 @@ import CouncilDatabase
 
 /// Council meetings and their agendas. Agenda items that link an issue the caller may not see
 /// are left out of what the caller reads.
-public struct MeetingStore: Sendable {
+struct MeetingStore: Sendable {
     let pool: DatabasePool
 
-    public init(pool: DatabasePool) {
+    init(pool: DatabasePool) {
         self.pool = pool
     }
 
-    public func meetings(page: Page, scope: Policy.IssueScope) async throws -> Paged<Meeting> {
+    func meetings(page: Page, scope: Policy.IssueScope) async throws -> Paged<Meeting> {
         try await pool.withConnection { connection in
             let ids = try connection.query(
                 Query(
@@ -25,11 +25,11 @@ public struct MeetingStore: Sendable {
         }
     }
 
-    public func meeting(_ id: Int, scope: Policy.IssueScope) async throws -> Meeting {
+    func meeting(_ id: Int, scope: Policy.IssueScope) async throws -> Meeting {
         try await pool.withConnection { connection in try Self.require(id, scope, on: connection) }
     }
 
-    public func create(_ draft: MeetingDraft, by actor: AuditActor) async throws -> Meeting {
+    func create(_ draft: MeetingDraft, by actor: AuditActor) async throws -> Meeting {
         try draft.validate()
         return try await pool.withTransaction { connection in
             // Meetings are numbered in order (第N回) unless the secretariat says otherwise.
@@ -58,7 +58,7 @@ public struct MeetingStore: Sendable {
         }
     }
 
-    public func update(_ id: Int, by actor: AuditActor, _ change: @escaping @Sendable (Meeting) throws -> MeetingDraft) async throws -> Meeting {
+    func update(_ id: Int, by actor: AuditActor, _ change: @escaping @Sendable (Meeting) throws -> MeetingDraft) async throws -> Meeting {
         try await pool.withTransaction { connection in
             let current = try Self.lock(id, on: connection)
             let draft = try change(current)
@@ -81,7 +81,7 @@ public struct MeetingStore: Sendable {
     }
 
     /// Adds an item at `position` (the end when nil), moving later items down.
-    public func addItem(_ meetingID: Int, _ draft: AgendaItemDraft, position: Int?, by actor: AuditActor) async throws -> Meeting {
+    func addItem(_ meetingID: Int, _ draft: AgendaItemDraft, position: Int?, by actor: AuditActor) async throws -> Meeting {
         try draft.validate()
         return try await pool.withTransaction { connection in
             let meeting = try Self.lock(meetingID, on: connection)
@@ -112,7 +112,7 @@ public struct MeetingStore: Sendable {
         }
     }
 
-    public func updateItem(
+    func updateItem(
         _ meetingID: Int, item id: Int, position: Int?, by actor: AuditActor,
         _ change: @escaping @Sendable (AgendaItem) throws -> AgendaItemDraft
     ) async throws -> Meeting {
@@ -152,7 +152,7 @@ public struct MeetingStore: Sendable {
         }
     }
 
-    public func deleteItem(_ meetingID: Int, item id: Int, by actor: AuditActor) async throws {
+    func deleteItem(_ meetingID: Int, item id: Int, by actor: AuditActor) async throws {
         try await pool.withTransaction { connection in
             let meeting = try Self.lock(meetingID, on: connection)
             try Self.requireOpen(meeting)
@@ -174,7 +174,7 @@ public struct MeetingStore: Sendable {
 
     /// Proposes, at the end of the agenda, every issue `on_agenda` and every unresolved critical
     /// issue not on it yet; the secretariat confirms them one by one.
-    public func propose(_ meetingID: Int, by actor: AuditActor) async throws -> [AgendaItem] {
+    func propose(_ meetingID: Int, by actor: AuditActor) async throws -> [AgendaItem] {
         try await pool.withTransaction { connection in
             let meeting = try Self.lock(meetingID, on: connection)
             guard meeting.state == .planned else {
@@ -205,7 +205,7 @@ public struct MeetingStore: Sendable {
 
     /// Records the decision on an item; with `moveTo`, the linked issue moves in the same
     /// transaction (under the same workflow rules), and its history names the meeting.
-    public func decide(
+    func decide(
         _ meetingID: Int, item id: Int, decision: String, moveTo: IssueState?, answer: String?,
         by principal: Principal, _ actor: AuditActor
     ) async throws -> Meeting {

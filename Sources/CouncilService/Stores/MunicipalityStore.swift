@@ -1,20 +1,20 @@
 import CouncilDatabase
 
 /// Municipalities: lookup, search, and the import of MIC's list.
-public struct MunicipalityStore: Sendable {
+struct MunicipalityStore: Sendable {
     let pool: DatabasePool
 
-    public init(pool: DatabasePool) {
+    init(pool: DatabasePool) {
         self.pool = pool
     }
 
-    public func municipality(_ code: MunicipalityCode) async throws -> Municipality? {
+    func municipality(_ code: MunicipalityCode) async throws -> Municipality? {
         try await pool.withConnection { connection in
             try connection.query(Queries.byCode(code)).first.map(Self.municipality)
         }
     }
 
-    public func municipalities(_ filter: MunicipalityFilter, page: Page) async throws -> Paged<Municipality> {
+    func municipalities(_ filter: MunicipalityFilter, page: Page) async throws -> Paged<Municipality> {
         try await pool.withConnection { connection in
             let conditions = Queries.conditions(filter)
             let result = try connection.query(Queries.list(conditions, page))
@@ -31,7 +31,7 @@ public struct MunicipalityStore: Sendable {
 
     /// Applies MIC's list all-or-nothing: any bad row refuses the whole file with every problem.
     /// A dry run does the same work in a transaction that is rolled back.
-    public func importList(
+    func importList(
         _ rows: [MunicipalityListRow], encoding: CSVTextEncoding, dryRun: Bool,
         by actor: AuditActor = .system
     ) async throws -> MunicipalityImportReport {

@@ -1,18 +1,18 @@
 import CouncilDatabase
 
 /// Organizations: the secretariat, vendors and observers.
-public struct OrganizationStore: Sendable {
+struct OrganizationStore: Sendable {
     let pool: DatabasePool
 
-    public init(pool: DatabasePool) {
+    init(pool: DatabasePool) {
         self.pool = pool
     }
 
-    public func organization(_ id: Int) async throws -> Organization? {
+    func organization(_ id: Int) async throws -> Organization? {
         try await pool.withConnection { try Self.fetch(id, on: $0, lock: false) }
     }
 
-    public func organizations(kind: OrganizationKind?, active: Bool?, page: Page) async throws -> Paged<Organization> {
+    func organizations(kind: OrganizationKind?, active: Bool?, page: Page) async throws -> Paged<Organization> {
         try await pool.withConnection { connection in
             var conditions: [SQL] = ["TRUE"]
             if let kind { conditions.append("kind = \(kind)") }
@@ -36,7 +36,7 @@ public struct OrganizationStore: Sendable {
         }
     }
 
-    public func create(_ draft: OrganizationDraft, by actor: AuditActor) async throws -> Organization {
+    func create(_ draft: OrganizationDraft, by actor: AuditActor) async throws -> Organization {
         try draft.validate()
         return try await pool.withTransaction { connection in
             try Self.checkMinistry(draft, on: connection)
@@ -59,7 +59,7 @@ public struct OrganizationStore: Sendable {
     }
 
     /// Applies `change` to the locked current state; writes and audits only if something changed.
-    public func update(
+    func update(
         _ id: Int, by actor: AuditActor,
         _ change: @escaping @Sendable (Organization) throws -> OrganizationDraft
     ) async throws -> Organization? {

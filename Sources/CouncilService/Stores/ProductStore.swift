@@ -1,18 +1,18 @@
 import CouncilDatabase
 
 /// Vendors' standard-compliant products and the business areas each covers.
-public struct ProductStore: Sendable {
+struct ProductStore: Sendable {
     let pool: DatabasePool
 
-    public init(pool: DatabasePool) {
+    init(pool: DatabasePool) {
         self.pool = pool
     }
 
-    public func product(_ id: Int) async throws -> Product? {
+    func product(_ id: Int) async throws -> Product? {
         try await pool.withConnection { try Self.fetch(id, on: $0, lock: false) }
     }
 
-    public func products(vendor: Int?, businessArea: BusinessArea?, page: Page) async throws -> Paged<Product> {
+    func products(vendor: Int?, businessArea: BusinessArea?, page: Page) async throws -> Paged<Product> {
         try await pool.withConnection { connection in
             var conditions: [SQL] = ["TRUE"]
             if let vendor { conditions.append("p.vendor_id = \(vendor)") }
@@ -39,7 +39,7 @@ public struct ProductStore: Sendable {
         }
     }
 
-    public func create(_ draft: ProductDraft, by actor: AuditActor) async throws -> Product {
+    func create(_ draft: ProductDraft, by actor: AuditActor) async throws -> Product {
         try draft.validate()
         return try await pool.withTransaction { connection in
             guard let vendor = try OrganizationStore.fetch(draft.vendorID, on: connection, lock: false), vendor.kind == .vendor else {
@@ -63,7 +63,7 @@ public struct ProductStore: Sendable {
         }
     }
 
-    public func update(
+    func update(
         _ id: Int, by actor: AuditActor,
         _ change: @escaping @Sendable (Product) throws -> ProductDraft
     ) async throws -> Product? {
@@ -146,7 +146,7 @@ public struct ProductStore: Sendable {
 
 extension ProductStore {
     /// Product ids and names for resolving spreadsheet rows: one vendor's, or everyone's.
-    public func names(vendor: Int?) async throws -> [(id: Int, vendor: Int, name: String)] {
+    func names(vendor: Int?) async throws -> [(id: Int, vendor: Int, name: String)] {
         try await pool.withConnection { connection in
             let filter: SQL = vendor.map { "vendor_id = \($0)" } ?? "TRUE"
             return try connection.query(Query("products.names", "SELECT id, vendor_id, name FROM products WHERE \(filter)")).rows.map {

@@ -2,26 +2,26 @@ import CouncilDatabase
 import Foundation
 
 /// A named filter set of `GET /v1/issues`: the query parameters, by name.
-public struct SavedQuery: Codable, Sendable, Equatable {
-    public let id: Int
-    public let name: String
-    public let accountId: Int
-    public let organizationId: Int
-    public let filters: [String: [String]]
-    public let shared: Bool
-    public let createdAt: Date
-    public let updatedAt: Date
+struct SavedQuery: Codable, Sendable, Equatable {
+    let id: Int
+    let name: String
+    let accountId: Int
+    let organizationId: Int
+    let filters: [String: [String]]
+    let shared: Bool
+    let createdAt: Date
+    let updatedAt: Date
 }
 
 /// Saved queries per account; shared ones are readable by the account's organization.
-public struct SavedQueryStore: Sendable {
+struct SavedQueryStore: Sendable {
     let pool: DatabasePool
 
-    public init(pool: DatabasePool) {
+    init(pool: DatabasePool) {
         self.pool = pool
     }
 
-    public func queries(for principal: Principal) async throws -> [SavedQuery] {
+    func queries(for principal: Principal) async throws -> [SavedQuery] {
         try await pool.withConnection { connection in
             try connection.query(
                 Query(
@@ -36,11 +36,11 @@ public struct SavedQueryStore: Sendable {
     }
 
     /// A query the caller may read; 404 otherwise.
-    public func query(_ id: Int, for principal: Principal) async throws -> SavedQuery {
+    func query(_ id: Int, for principal: Principal) async throws -> SavedQuery {
         try await pool.withConnection { connection in try Self.visible(id, principal, on: connection, lock: false) }
     }
 
-    public func create(
+    func create(
         name: String, filters: [String: [String]], shared: Bool, by principal: Principal,
         _ actor: AuditActor
     ) async throws -> SavedQuery {
@@ -63,7 +63,7 @@ public struct SavedQueryStore: Sendable {
         }
     }
 
-    public func update(
+    func update(
         _ id: Int, by principal: Principal, _ actor: AuditActor,
         _ change: @escaping @Sendable (SavedQuery) throws -> (name: String, filters: [String: [String]], shared: Bool)
     ) async throws -> SavedQuery {
@@ -87,7 +87,7 @@ public struct SavedQueryStore: Sendable {
         }
     }
 
-    public func delete(_ id: Int, by principal: Principal, _ actor: AuditActor) async throws {
+    func delete(_ id: Int, by principal: Principal, _ actor: AuditActor) async throws {
         try await pool.withTransaction { connection in
             let current = try Self.visible(id, principal, on: connection, lock: true)
             try Policy.requireOwn(savedQuery: current.accountId, id: id, principal)

@@ -2,26 +2,26 @@ import CouncilDatabase
 import Foundation
 
 /// Development status: append-only reports; the current status is the latest per product and area.
-public struct StatusStore: Sendable {
+struct StatusStore: Sendable {
     let pool: DatabasePool
 
-    public init(pool: DatabasePool) {
+    init(pool: DatabasePool) {
         self.pool = pool
     }
 
-    public struct MatrixFilter: Sendable {
-        public var vendor: Int?
-        public var businessArea: BusinessArea?
-        public var stage: DevelopmentStage?
-        public var readiness: CloudReadiness?
+    struct MatrixFilter: Sendable {
+        var vendor: Int?
+        var businessArea: BusinessArea?
+        var stage: DevelopmentStage?
+        var readiness: CloudReadiness?
         /// The matrix as it stood at the end of this day (Japan time).
-        public var asOf: CalendarDate?
-        public init() {}
+        var asOf: CalendarDate?
+        init() {}
     }
 
     /// Files a report. Filing the current status again changes nothing (`created` is false).
     /// `authorize` sees the product before anything is written.
-    public func file(
+    func file(
         _ draft: StatusDraft, by actor: AuditActor,
         authorize: @escaping @Sendable (Product) throws -> Void
     ) async throws -> (report: StatusReport, created: Bool) {
@@ -83,7 +83,7 @@ public struct StatusStore: Sendable {
     }
 
     /// The current status of every (product, area), or as it stood on `asOf`.
-    public func matrix(_ filter: MatrixFilter) async throws -> [StatusReport] {
+    func matrix(_ filter: MatrixFilter) async throws -> [StatusReport] {
         try await pool.withConnection { connection in
             var inner: [SQL] = ["TRUE"]
             if let vendor = filter.vendor { inner.append("p.vendor_id = \(vendor)") }
@@ -109,7 +109,7 @@ public struct StatusStore: Sendable {
         }
     }
 
-    public func history(product: Int, businessArea: BusinessArea) async throws -> [StatusReport] {
+    func history(product: Int, businessArea: BusinessArea) async throws -> [StatusReport] {
         try await pool.withConnection { connection in
             try connection.query(
                 Query(
@@ -124,14 +124,14 @@ public struct StatusStore: Sendable {
     }
 
     /// One row per business area: how many products are at each stage (current, or on `asOf`).
-    public struct SummaryRow: Codable, Sendable, Equatable {
-        public let businessArea: BusinessArea
-        public let name: String
-        public let stages: [String: Int]
-        public let total: Int
+    struct SummaryRow: Codable, Sendable, Equatable {
+        let businessArea: BusinessArea
+        let name: String
+        let stages: [String: Int]
+        let total: Int
     }
 
-    public func summary(asOf: CalendarDate?) async throws -> [SummaryRow] {
+    func summary(asOf: CalendarDate?) async throws -> [SummaryRow] {
         try await pool.withConnection { connection in
             let cutoff: SQL = asOf.map { Self.endOfDay($0) } ?? "TRUE"
             let rows = try connection.query(
@@ -189,16 +189,16 @@ public struct StatusStore: Sendable {
 }
 
 extension StatusStore {
-    public struct ImportOutcome: Codable, Sendable, Equatable {
-        public var rows: Int
-        public var filed: Int
-        public var unchanged: Int
-        public var dryRun: Bool
+    struct ImportOutcome: Codable, Sendable, Equatable {
+        var rows: Int
+        var filed: Int
+        var unchanged: Int
+        var dryRun: Bool
     }
 
     /// Files every row in one transaction: all or nothing. Row problems (ownership, coverage,
     /// a backward stage without a reason) are collected with their lines; a dry run rolls back.
-    public func importRows(
+    func importRows(
         _ rows: [StatusCSV.Row], by actor: AuditActor, dryRun: Bool,
         authorize: @escaping @Sendable (Product) throws -> Void
     ) async throws -> ImportOutcome {

@@ -2,16 +2,16 @@ import CouncilDatabase
 import Foundation
 
 /// API tokens: issue, list, revoke, and resolve a presented secret to a `Principal`.
-public struct TokenStore: Sendable {
+struct TokenStore: Sendable {
     let pool: DatabasePool
 
-    public init(pool: DatabasePool) {
+    init(pool: DatabasePool) {
         self.pool = pool
     }
 
     /// One round trip per request: resolves the secret (only its SHA-256 is stored) and notes the
     /// use at most once a minute. Revocation and expiry take effect on the next request.
-    public func principal(for secret: String) async throws -> Principal? {
+    func principal(for secret: String) async throws -> Principal? {
         guard TokenSecret.looksValid(secret) else { return nil }
         return try await pool.withConnection { connection in
             guard
@@ -44,7 +44,7 @@ public struct TokenStore: Sendable {
         }
     }
 
-    public func tokens(of account: Int) async throws -> [APIToken] {
+    func tokens(of account: Int) async throws -> [APIToken] {
         try await pool.withConnection { connection in
             try connection.query(
                 Query(
@@ -57,7 +57,7 @@ public struct TokenStore: Sendable {
     }
 
     /// The token and the account that owns it.
-    public func token(_ id: Int) async throws -> (APIToken, Account)? {
+    func token(_ id: Int) async throws -> (APIToken, Account)? {
         try await pool.withConnection { connection in
             guard
                 let token = try connection.query(
@@ -72,7 +72,7 @@ public struct TokenStore: Sendable {
         }
     }
 
-    public func issue(to account: Int, name: String, expiresAt: Date?, by actor: AuditActor) async throws -> IssuedToken {
+    func issue(to account: Int, name: String, expiresAt: Date?, by actor: AuditActor) async throws -> IssuedToken {
         try await pool.withTransaction { connection in
             try Self.issue(to: account, name: name, expiresAt: expiresAt, by: actor, on: connection)
         }
@@ -98,7 +98,7 @@ public struct TokenStore: Sendable {
     }
 
     /// Revokes at once; revoking a revoked token changes nothing.
-    public func revoke(_ id: Int, by actor: AuditActor) async throws -> APIToken? {
+    func revoke(_ id: Int, by actor: AuditActor) async throws -> APIToken? {
         try await pool.withTransaction { connection in
             guard
                 let current = try connection.query(
