@@ -5,7 +5,7 @@ let package = Package(
     name: "Council",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "council", targets: ["CouncilCLI"]),
+        .executable(name: "council", targets: ["CouncilCLI"])
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
