@@ -61,7 +61,9 @@ public struct EmbeddedPostgres: Sendable {
         }
         var serverOptions = "-p 5432 -k \(socketDirectory.path) -c listen_addresses=''"
         if durability == .throwaway {
-            serverOptions += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+            // Tests run many pools and daemons at once, all as the daemon's (non-superuser) role,
+            // which cannot use the slots kept for superusers: room for them all.
+            serverOptions += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
         }
         try runAs.run(binaries.pgCtl, ["-D", dataDirectory.path, "-l", logFile.path, "-w", "-t", "60", "-o", serverOptions, "start"])
         logger.info("started PostgreSQL in \(dataDirectory.path), socket in \(socketDirectory.path)")
