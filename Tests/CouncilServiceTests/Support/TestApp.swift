@@ -83,6 +83,16 @@ extension TestEnvironment {
     }
 }
 
+extension TestEnvironment {
+    /// One request with a raw body.
+    func send(
+        _ client: any TestClientProtocol, _ method: HTTPRequest.Method, _ path: String, as caller: TestIdentities.Caller,
+        headers extra: HTTPFields, body: ByteBuffer
+    ) async throws -> TestResponse {
+        try await client.execute(uri: path, method: method, headers: self.headers(caller, extra), body: body) { $0 }
+    }
+}
+
 /// The daemon's application on a free port of 127.0.0.1, in one service group with the services
 /// it needs (listed before it, so they start first and stop last).
 struct RunningServer {
