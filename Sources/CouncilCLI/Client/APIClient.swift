@@ -1,4 +1,5 @@
 import ArgumentParser
+import CouncilService
 import Foundation
 
 #if canImport(FoundationNetworking)
@@ -119,13 +120,13 @@ enum ProblemText {
         }
         let title: String?
         let detail: String?
-        let requestId: String?
+        let requestID: String?
         let errors: [Item]?
     }
 
     static func render(status: Int, body: Data) -> String {
         let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        decoder.keyDecodingStrategy = KeyCase.decoding
         guard let problem = try? decoder.decode(Body.self, from: body) else {
             return "the server answered \(status): \(String(decoding: body.prefix(500), as: UTF8.self))"
         }
@@ -137,7 +138,7 @@ enum ProblemText {
             if let field = item.field { place.append(field) }
             lines.append("  \(place.joined(separator: ", ")): \(item.detail)")
         }
-        if let id = problem.requestId { lines.append("  (request id \(id))") }
+        if let id = problem.requestID { lines.append("  (request id \(id))") }
         return lines.joined(separator: "\n")
     }
 }

@@ -29,7 +29,7 @@ package struct EmailAddress: Hashable, ValidatedText, PostgresRawTextEncodable, 
 
 package struct Account: Codable, Sendable, Equatable {
     package let id: Int
-    package let organizationId: Int
+    package let organizationID: Int
     package let organizationKind: OrganizationKind
     package let displayName: String
     package let email: EmailAddress
@@ -45,7 +45,7 @@ package struct Account: Codable, Sendable, Equatable {
 /// An API token as listed: never its secret.
 package struct APIToken: Codable, Sendable, Equatable {
     package let id: Int
-    package let accountId: Int
+    package let accountID: Int
     package let name: String
     /// The secret's first characters, to tell tokens apart.
     package let hint: String

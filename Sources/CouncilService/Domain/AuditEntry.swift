@@ -10,16 +10,16 @@ struct FieldChange: Codable, Sendable, Equatable {
 struct AuditEntry: Codable, Sendable, Equatable {
     let id: Int
     let at: Date
-    let actorAccountId: Int?
-    let actorOrganizationId: Int?
+    let actorAccountID: Int?
+    let actorOrganizationID: Int?
     let action: String
     let entityType: String
-    let entityId: String
+    let entityID: String
     let changes: [String: FieldChange]
     /// The daemon's own id of the request.
-    let requestId: String?
+    let requestID: String?
     /// The X-Request-Id the client sent, if any: the client's word, kept beside ours.
-    let clientRequestId: String?
+    let clientRequestID: String?
 }
 
 /// Who made a change and in which request: carried into every store mutation.

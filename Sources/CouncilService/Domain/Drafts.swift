@@ -69,7 +69,7 @@ struct AccountDraft: Sendable, Equatable {
 
     init(_ account: Account) {
         self.init(
-            organizationID: account.organizationId, displayName: account.displayName, email: account.email,
+            organizationID: account.organizationID, displayName: account.displayName, email: account.email,
             role: account.role, orgAdmin: account.orgAdmin, active: account.active, prefectures: account.prefectures)
     }
 
@@ -102,7 +102,7 @@ struct ProductDraft: Sendable, Equatable {
 
     init(_ product: Product) {
         self.init(
-            vendorID: product.vendorId, name: product.name, businessAreas: product.businessAreas,
+            vendorID: product.vendorID, name: product.name, businessAreas: product.businessAreas,
             version: product.version, notes: product.notes)
     }
 

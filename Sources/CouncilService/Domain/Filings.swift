@@ -84,7 +84,7 @@ extension JapaneseLabeled {
 
 struct Product: Codable, Sendable, Equatable {
     let id: Int
-    let vendorId: Int
+    let vendorID: Int
     let vendorName: String
     let name: String
     let businessAreas: [BusinessArea]
@@ -96,9 +96,9 @@ struct Product: Codable, Sendable, Equatable {
 
 struct StatusReport: Codable, Sendable, Equatable {
     let id: Int
-    let productId: Int
+    let productID: Int
     let productName: String
-    let vendorId: Int
+    let vendorID: Int
     let businessArea: BusinessArea
     let stage: DevelopmentStage
     let specVersion: String?
@@ -153,9 +153,9 @@ struct Adoption: Codable, Sendable, Equatable {
     let dantaiName: String
     let prefectureCode: PrefectureCode
     let businessArea: BusinessArea
-    let productId: Int
+    let productID: Int
     let productName: String
-    let vendorId: Int
+    let vendorID: Int
     let plannedMonth: YearMonth?
     let state: AdoptionState
     let reason: AdoptionReason?
@@ -194,7 +194,7 @@ struct AdoptionDraft: Sendable, Equatable {
 
     init(_ adoption: Adoption) {
         self.init(
-            dantaiCode: adoption.dantaiCode, businessArea: adoption.businessArea, productID: adoption.productId,
+            dantaiCode: adoption.dantaiCode, businessArea: adoption.businessArea, productID: adoption.productID,
             plannedMonth: adoption.plannedMonth, state: adoption.state, reason: adoption.reason,
             newTargetMonth: adoption.newTargetMonth, pmoCompletion: adoption.pmoCompletion, note: adoption.note)
     }

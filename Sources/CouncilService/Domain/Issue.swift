@@ -188,7 +188,7 @@ struct Issue: Codable, Sendable, Equatable {
     let severity: IssueSeverity
     let visibility: IssueVisibility
     let state: IssueState
-    let reporterAccountId: Int
+    let reporterAccountID: Int
     let reporterOrganization: OrganizationRef
     let assigneeOrganization: OrganizationRef?
     let vendors: [OrganizationRef]
@@ -235,7 +235,7 @@ struct CursorPage<Item: Codable & Sendable>: Codable, Sendable {
 struct IssueComment: Codable, Sendable, Equatable {
     let id: Int
     let issueNumber: Int
-    let authorAccountId: Int
+    let authorAccountID: Int
     let authorName: String
     let authorOrganization: OrganizationRef
     let body: String
@@ -254,8 +254,8 @@ struct IssueCommentRevision: Codable, Sendable, Equatable {
 struct IssueEvent: Codable, Sendable, Equatable {
     let id: Int
     let at: Date
-    let actorAccountId: Int?
-    let actorOrganizationId: Int?
+    let actorAccountID: Int?
+    let actorOrganizationID: Int?
     let kind: String
     let field: String?
     let old: JSONValue?

@@ -1,5 +1,4 @@
 import Foundation
-import NIOConcurrencyHelpers
 
 /// Encodes values as the API writes them: snake_case keys in sorted order, ISO 8601 dates to the
 /// second, non-ASCII text and "/" unescaped — the same bytes as Foundation's `JSONEncoder`
@@ -118,61 +117,6 @@ enum Slot {
         }
         out.append(UInt8(ascii: "\""))
     }
-
-    /// Converted keys, kept: the same few hundred CodingKeys are written over and over.
-    private static let snakeCaseCache = NIOLockedValueBox([String: String]())
-
-    /// `dueDate` → `due_date`, `ABCValue` → `a_bc_value`: Foundation's `convertToSnakeCase`.
-    static func snakeCase(_ key: String) -> String {
-        if let known = snakeCaseCache.withLockedValue({ $0[key] }) { return known }
-        let converted = convertToSnakeCase(key)
-        snakeCaseCache.withLockedValue { cache in
-            if cache.count < 4096 { cache[key] = converted }
-        }
-        return converted
-    }
-
-    /// Foundation's algorithm, on Unicode scalars: a word ends before an uppercase letter; a run
-    /// of capitals followed by a lowercase letter is a word of its own but for its last capital.
-    static func convertToSnakeCase(_ key: String) -> String {
-        let scalars = Array(key.unicodeScalars)
-        guard !scalars.isEmpty else { return key }
-        func firstIndex(from start: Int, where test: (Unicode.Scalar) -> Bool) -> Int? {
-            var index = start
-            while index < scalars.count {
-                if test(scalars[index]) { return index }
-                index += 1
-            }
-            return nil
-        }
-        let isUpper: (Unicode.Scalar) -> Bool = { $0.properties.isUppercase }
-        let isLower: (Unicode.Scalar) -> Bool = { $0.properties.isLowercase }
-        var words: [Range<Int>] = []
-        var wordStart = 0
-        var searchStart = 1
-        while let upper = firstIndex(from: searchStart, where: isUpper) {
-            words.append(wordStart..<upper)
-            guard let lower = firstIndex(from: upper, where: isLower) else {
-                wordStart = upper
-                searchStart = scalars.count
-                break
-            }
-            if lower == upper + 1 {
-                wordStart = upper
-                searchStart = upper + 1
-            } else {
-                words.append(upper..<(lower - 1))
-                wordStart = lower - 1
-                searchStart = lower + 1
-            }
-        }
-        words.append(wordStart..<scalars.count)
-        return words.map { range in
-            var word = String.UnicodeScalarView()
-            word.append(contentsOf: scalars[range])
-            return String(word).lowercased()
-        }.joined(separator: "_")
-    }
 }
 
 /// Marks `[String: V]`: its keys are data, written as they are.
@@ -249,7 +193,7 @@ private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     let convertKeys: Bool
 
     private func slot(_ key: Key) -> Slot.Box {
-        object.add(convertKeys ? Slot.snakeCase(key.stringValue) : key.stringValue)
+        object.add(convertKeys ? KeyCase.snake(key.stringValue) : key.stringValue)
     }
 
     mutating func encodeNil(forKey key: Key) throws { slot(key).slot = .null }

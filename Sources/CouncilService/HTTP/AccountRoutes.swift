@@ -7,8 +7,8 @@ struct AccountRoutes: Sendable {
     let store: AccountStore
 
     struct NewAccount: JSONRequestBody {
-        enum CodingKeys: String, CodingKey, CaseIterable { case organizationId, displayName, email, role, orgAdmin, active, prefectures }
-        let organizationId: Int
+        enum CodingKeys: String, CodingKey, CaseIterable { case organizationID, displayName, email, role, orgAdmin, active, prefectures }
+        let organizationID: Int
         let displayName: String
         let email: EmailAddress
         let role: Role?
@@ -56,7 +56,7 @@ struct AccountRoutes: Sendable {
         let principal = try context.caller()
         let body = try await request.decodeJSON(NewAccount.self, context: context)
         let draft = AccountDraft(
-            organizationID: body.organizationId, displayName: body.displayName, email: body.email,
+            organizationID: body.organizationID, displayName: body.displayName, email: body.email,
             role: body.role ?? .member, orgAdmin: body.orgAdmin ?? false, active: body.active ?? true,
             prefectures: body.prefectures ?? [])
         let account = try await Self.sayingNothingOfOtherAccounts(principal) {

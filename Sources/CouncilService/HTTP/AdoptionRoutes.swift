@@ -8,8 +8,8 @@ struct AdoptionRoutes: Sendable {
     let products: ProductStore
 
     struct Filing: JSONRequestBody {
-        enum CodingKeys: String, CodingKey, CaseIterable { case productId, plannedMonth, state, reason, newTargetMonth, pmoCompletion, note }
-        let productId: Int
+        enum CodingKeys: String, CodingKey, CaseIterable { case productID, plannedMonth, state, reason, newTargetMonth, pmoCompletion, note }
+        let productID: Int
         let plannedMonth: YearMonth?
         let state: AdoptionState
         let reason: AdoptionReason?
@@ -43,7 +43,7 @@ struct AdoptionRoutes: Sendable {
         let (code, area) = try key(context)
         let body = try await request.decodeJSON(Filing.self, context: context)
         let draft = AdoptionDraft(
-            dantaiCode: code, businessArea: area, productID: body.productId, plannedMonth: body.plannedMonth,
+            dantaiCode: code, businessArea: area, productID: body.productID, plannedMonth: body.plannedMonth,
             state: body.state, reason: body.reason, newTargetMonth: body.newTargetMonth,
             pmoCompletion: body.pmoCompletion, note: body.note)
         let outcome: AdoptionStore.Outcome

@@ -32,7 +32,7 @@ enum JSONCoding {
 
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.keyEncodingStrategy = KeyCase.encoding
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
@@ -40,7 +40,7 @@ enum JSONCoding {
 
     static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        decoder.keyDecodingStrategy = KeyCase.decoding
         decoder.dateDecodingStrategy = .iso8601
         return decoder
     }()

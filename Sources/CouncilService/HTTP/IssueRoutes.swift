@@ -18,35 +18,35 @@ struct IssueRoutes: Sendable {
 
     struct NewIssue: JSONRequestBody {
         enum CodingKeys: String, CodingKey, CaseIterable {
-            case title, body, category, severity, visibility, vendorIds, businessAreas, municipalities, assigneeOrganizationId, dueDate, labels
+            case title, body, category, severity, visibility, vendorIDs, businessAreas, municipalities, assigneeOrganizationID, dueDate, labels
         }
         let title: String
         let body: String?
         let category: IssueCategory
         let severity: IssueSeverity
         let visibility: IssueVisibility?
-        let vendorIds: [Int]?
+        let vendorIDs: [Int]?
         let businessAreas: [BusinessArea]?
         let municipalities: [MunicipalityLink]?
-        let assigneeOrganizationId: Int?
+        let assigneeOrganizationID: Int?
         let dueDate: CalendarDate?
         let labels: [String]?
     }
 
     struct Patch: JSONRequestBody {
-        static let nullableKeys: [CodingKeys] = [.assigneeOrganizationId, .dueDate]
+        static let nullableKeys: [CodingKeys] = [.assigneeOrganizationID, .dueDate]
         enum CodingKeys: String, CodingKey, CaseIterable {
-            case title, body, category, severity, visibility, vendorIds, businessAreas, municipalities, assigneeOrganizationId, dueDate, labels
+            case title, body, category, severity, visibility, vendorIDs, businessAreas, municipalities, assigneeOrganizationID, dueDate, labels
         }
         let title: FieldUpdate<String>
         let body: FieldUpdate<String>
         let category: FieldUpdate<IssueCategory>
         let severity: FieldUpdate<IssueSeverity>
         let visibility: FieldUpdate<IssueVisibility>
-        let vendorIds: FieldUpdate<[Int]>
+        let vendorIDs: FieldUpdate<[Int]>
         let businessAreas: FieldUpdate<[BusinessArea]>
         let municipalities: FieldUpdate<[MunicipalityLink]>
-        let assigneeOrganizationId: FieldUpdate<Int?>
+        let assigneeOrganizationID: FieldUpdate<Int?>
         let dueDate: FieldUpdate<CalendarDate?>
         let labels: FieldUpdate<[String]>
 
@@ -56,8 +56,8 @@ struct IssueRoutes: Sendable {
             return IssueDraft(
                 title: title.apply(to: issue.title), body: body.apply(to: issue.body), category: category.apply(to: issue.category),
                 severity: severity.apply(to: issue.severity), visibility: visibility.apply(to: issue.visibility),
-                vendorIDs: vendorIds.apply(to: issue.vendors.map(\.id)), businessAreas: businessAreas.apply(to: issue.businessAreas),
-                municipalities: links, assigneeID: assigneeOrganizationId.apply(to: issue.assigneeOrganization?.id),
+                vendorIDs: vendorIDs.apply(to: issue.vendors.map(\.id)), businessAreas: businessAreas.apply(to: issue.businessAreas),
+                municipalities: links, assigneeID: assigneeOrganizationID.apply(to: issue.assigneeOrganization?.id),
                 dueDate: dueDate.apply(to: issue.dueDate), labels: labels.apply(to: issue.labels))
         }
     }
@@ -103,14 +103,14 @@ struct IssueRoutes: Sendable {
         let principal = try context.caller()
         let body = try await request.decodeJSON(NewIssue.self, context: context)
         // A vendor's report concerns that vendor unless it says otherwise.
-        let vendors = body.vendorIds ?? (principal.organizationKind == .vendor ? [principal.organizationID] : [])
+        let vendors = body.vendorIDs ?? (principal.organizationKind == .vendor ? [principal.organizationID] : [])
         let draft = IssueDraft(
             title: body.title, body: body.body ?? "", category: body.category, severity: body.severity,
             visibility: body.visibility ?? .council, vendorIDs: vendors, businessAreas: body.businessAreas ?? [],
-            municipalities: (body.municipalities ?? []).map(\.link), assigneeID: body.assigneeOrganizationId, dueDate: body.dueDate,
+            municipalities: (body.municipalities ?? []).map(\.link), assigneeID: body.assigneeOrganizationID, dueDate: body.dueDate,
             labels: body.labels ?? [])
         var setting: [String] = []
-        if body.assigneeOrganizationId != nil { setting.append("assignee_organization_id") }
+        if body.assigneeOrganizationID != nil { setting.append("assignee_organization_id") }
         if body.dueDate != nil { setting.append("due_date") }
         try Policy.requireCreate(setting: setting, principal)
         return try .issue(try await store.create(draft, by: principal, try context.auditActor()), status: .created)

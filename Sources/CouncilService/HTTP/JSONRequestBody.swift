@@ -15,10 +15,10 @@ protocol JSONRequestBody: Decodable {
 extension JSONRequestBody {
     static var nullableKeys: [CodingKeys] { [] }
 
-    static var nullableFields: Set<String> { Set(nullableKeys.map { Request.snakeCase($0.stringValue) }) }
+    static var nullableFields: Set<String> { Set(nullableKeys.map { KeyCase.snake($0.stringValue) }) }
 
     /// The accepted keys, as they appear in JSON.
-    static var fields: Set<String> { Set(CodingKeys.allCases.map { Request.snakeCase($0.stringValue) }) }
+    static var fields: Set<String> { Set(CodingKeys.allCases.map { KeyCase.snake($0.stringValue) }) }
 }
 
 extension Request {
@@ -94,7 +94,7 @@ extension Request {
 
     private static func problem(_ error: DecodingError) -> Problem {
         func name(_ path: [any CodingKey]) -> String {
-            path.map { $0.intValue.map { "[\($0)]" } ?? snakeCase($0.stringValue) }.joined(separator: ".")
+            path.map { $0.intValue.map { "[\($0)]" } ?? KeyCase.snake($0.stringValue) }.joined(separator: ".")
                 .replacingOccurrences(of: ".[", with: "[")
         }
         switch error {
@@ -119,14 +119,6 @@ extension Request {
         case is Double.Type: "a number"
         default: "a \(type)"
         }
-    }
-
-    static func snakeCase(_ key: String) -> String {
-        var result = ""
-        for character in key {
-            if character.isUppercase { result += "_" + character.lowercased() } else { result.append(character) }
-        }
-        return result
     }
 }
 

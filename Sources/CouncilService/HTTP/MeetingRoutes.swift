@@ -6,36 +6,36 @@ struct MeetingRoutes: Sendable {
     let store: MeetingStore
 
     struct NewMeeting: JSONRequestBody {
-        enum CodingKeys: String, CodingKey, CaseIterable { case number, heldOn, title, attendeeIds }
+        enum CodingKeys: String, CodingKey, CaseIterable { case number, heldOn, title, attendeeIDs }
         let number: Int?
         let heldOn: CalendarDate
         let title: String
-        let attendeeIds: [Int]?
+        let attendeeIDs: [Int]?
     }
 
     struct MeetingPatch: JSONRequestBody {
-        enum CodingKeys: String, CodingKey, CaseIterable { case number, heldOn, title, state, attendeeIds }
+        enum CodingKeys: String, CodingKey, CaseIterable { case number, heldOn, title, state, attendeeIDs }
         let number: FieldUpdate<Int>
         let heldOn: FieldUpdate<CalendarDate>
         let title: FieldUpdate<String>
         let state: FieldUpdate<MeetingState>
-        let attendeeIds: FieldUpdate<[Int]>
+        let attendeeIDs: FieldUpdate<[Int]>
     }
 
     struct NewItem: JSONRequestBody {
-        enum CodingKeys: String, CodingKey, CaseIterable { case issueNumber, topic, presenterOrganizationId, allottedMinutes, position }
+        enum CodingKeys: String, CodingKey, CaseIterable { case issueNumber, topic, presenterOrganizationID, allottedMinutes, position }
         let issueNumber: Int?
         let topic: String?
-        let presenterOrganizationId: Int?
+        let presenterOrganizationID: Int?
         let allottedMinutes: Int?
         let position: Int?
     }
 
     struct ItemPatch: JSONRequestBody {
-        static let nullableKeys: [CodingKeys] = [.presenterOrganizationId, .minutes]
-        enum CodingKeys: String, CodingKey, CaseIterable { case topic, presenterOrganizationId, allottedMinutes, status, minutes, position }
+        static let nullableKeys: [CodingKeys] = [.presenterOrganizationID, .minutes]
+        enum CodingKeys: String, CodingKey, CaseIterable { case topic, presenterOrganizationID, allottedMinutes, status, minutes, position }
         let topic: FieldUpdate<String>
-        let presenterOrganizationId: FieldUpdate<Int?>
+        let presenterOrganizationID: FieldUpdate<Int?>
         let allottedMinutes: FieldUpdate<Int>
         let status: FieldUpdate<AgendaItemStatus>
         let minutes: FieldUpdate<String?>
@@ -63,7 +63,7 @@ struct MeetingRoutes: Sendable {
         let meeting = try await store.create(
             MeetingDraft(
                 number: body.number, heldOn: body.heldOn, title: body.title,
-                attendeeIDs: body.attendeeIds ?? []), by: try context.auditActor())
+                attendeeIDs: body.attendeeIDs ?? []), by: try context.auditActor())
         var response = try Response.json(meeting, status: .created)
         response.headers[.location] = "/v1/meetings/\(meeting.id)"
         return response
@@ -76,14 +76,14 @@ struct MeetingRoutes: Sendable {
                 MeetingDraft(
                     number: patch.number.apply(to: meeting.number), heldOn: patch.heldOn.apply(to: meeting.heldOn),
                     title: patch.title.apply(to: meeting.title), state: patch.state.apply(to: meeting.state),
-                    attendeeIDs: patch.attendeeIds.apply(to: meeting.attendees.map(\.id)))
+                    attendeeIDs: patch.attendeeIDs.apply(to: meeting.attendees.map(\.id)))
             })
     }
 
     func addItem(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(NewItem.self, context: context)
         let draft = AgendaItemDraft(
-            issueNumber: body.issueNumber, topic: body.topic, presenterID: body.presenterOrganizationId,
+            issueNumber: body.issueNumber, topic: body.topic, presenterID: body.presenterOrganizationID,
             allottedMinutes: body.allottedMinutes ?? 10)
         return try .json(
             try await store.addItem(try context.id("id"), draft, position: body.position, by: try context.auditActor()),
@@ -106,7 +106,7 @@ struct MeetingRoutes: Sendable {
                 }
                 return AgendaItemDraft(
                     issueNumber: current.issue?.number, topic: topic,
-                    presenterID: patch.presenterOrganizationId.apply(to: current.presenter?.id),
+                    presenterID: patch.presenterOrganizationID.apply(to: current.presenter?.id),
                     allottedMinutes: patch.allottedMinutes.apply(to: current.allottedMinutes),
                     status: patch.status.apply(to: current.status), minutes: patch.minutes.apply(to: current.minutes))
             })

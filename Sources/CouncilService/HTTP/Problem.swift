@@ -51,14 +51,14 @@ package struct Problem: Error, Sendable, CustomStringConvertible {
         let status: Int
         let detail: String
         let instance: String
-        let requestId: String
+        let requestID: String
         let errors: [ProblemItem]?
     }
 
     func response(instance: String, requestID: String) throws -> Response {
         let body = Body(
             type: type?.uri ?? "about:blank", title: title, status: status.code,
-            detail: detail, instance: instance, requestId: requestID, errors: errors.isEmpty ? nil : errors)
+            detail: detail, instance: instance, requestID: requestID, errors: errors.isEmpty ? nil : errors)
         var response = try Response.json(body, status: status)
         response.headers[.contentType] = "application/problem+json; charset=utf-8"
         for field in headers { response.headers.append(field) }

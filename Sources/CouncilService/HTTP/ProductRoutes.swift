@@ -5,8 +5,8 @@ struct ProductRoutes: Sendable {
     let store: ProductStore
 
     struct NewProduct: JSONRequestBody {
-        enum CodingKeys: String, CodingKey, CaseIterable { case vendorId, name, businessAreas, version, notes }
-        let vendorId: Int?
+        enum CodingKeys: String, CodingKey, CaseIterable { case vendorID, name, businessAreas, version, notes }
+        let vendorID: Int?
         let name: String
         let businessAreas: [BusinessArea]
         let version: String?
@@ -40,7 +40,7 @@ struct ProductRoutes: Sendable {
         let principal = try context.caller()
         let body = try await request.decodeJSON(NewProduct.self, context: context)
         // A vendor files under its own name; the secretariat says for which vendor.
-        guard let vendor = body.vendorId ?? (principal.organizationKind == .vendor ? principal.organizationID : nil) else {
+        guard let vendor = body.vendorID ?? (principal.organizationKind == .vendor ? principal.organizationID : nil) else {
             throw Problem.invalid("vendor_id", "is required when the secretariat files a product")
         }
         try Policy.requireWriteFilings(of: vendor, principal)
@@ -52,14 +52,14 @@ struct ProductRoutes: Sendable {
         let id = try context.id("id")
         let principal = try context.caller()
         guard let product = try await store.product(id) else { throw Problem.notFound("no product \(id)") }
-        try Policy.requireWriteFilings(of: product.vendorId, principal)
+        try Policy.requireWriteFilings(of: product.vendorID, principal)
         let patch = try await request.decodeJSON(Patch.self, context: context)
         guard
             let updated = try await store.update(
                 id, by: try context.auditActor(),
                 { current in
                     ProductDraft(
-                        vendorID: current.vendorId, name: patch.name.apply(to: current.name),
+                        vendorID: current.vendorID, name: patch.name.apply(to: current.name),
                         businessAreas: patch.businessAreas.apply(to: current.businessAreas),
                         version: patch.version.apply(to: current.version), notes: patch.notes.apply(to: current.notes))
                 })

@@ -30,7 +30,7 @@ struct SavedQueryRoutes: Sendable {
 
     static func filters(_ given: [String: Filter]) throws -> [String: [String]] {
         // The decoder camel-cases dictionary keys too; these are query parameter names.
-        let filters = Dictionary(given.map { (Request.snakeCase($0.key), $0.value.values) }, uniquingKeysWith: { $0 + $1 })
+        let filters = Dictionary(given.map { (KeyCase.snake($0.key), $0.value.values) }, uniquingKeysWith: { $0 + $1 })
         try IssueQuery.validateSaved(filters)
         return filters
     }

@@ -8,9 +8,9 @@ struct StatusRoutes: Sendable {
 
     struct NewReport: JSONRequestBody {
         enum CodingKeys: String, CodingKey, CaseIterable {
-            case productId, businessArea, stage, specVersion, cloudReadiness, plannedCompletion, plannedAvailability, note, regressionReason
+            case productID, businessArea, stage, specVersion, cloudReadiness, plannedCompletion, plannedAvailability, note, regressionReason
         }
-        let productId: Int
+        let productID: Int
         let businessArea: BusinessArea
         let stage: DevelopmentStage
         let specVersion: String?
@@ -25,11 +25,11 @@ struct StatusRoutes: Sendable {
         let principal = try context.caller()
         let body = try await request.decodeJSON(NewReport.self, context: context)
         let draft = StatusDraft(
-            productID: body.productId, businessArea: body.businessArea, stage: body.stage, specVersion: body.specVersion,
+            productID: body.productID, businessArea: body.businessArea, stage: body.stage, specVersion: body.specVersion,
             cloudReadiness: body.cloudReadiness, plannedCompletion: body.plannedCompletion,
             plannedAvailability: body.plannedAvailability, note: body.note, regressionReason: body.regressionReason)
         let (report, created) = try await store.file(draft, by: try context.auditActor()) { product in
-            try Policy.requireWriteFilings(of: product.vendorId, principal)
+            try Policy.requireWriteFilings(of: product.vendorID, principal)
         }
         return try .json(report, status: created ? .created : .ok)
     }
@@ -60,7 +60,7 @@ struct StatusRoutes: Sendable {
         let rows = try StatusCSV.parse(upload.text, products: upload.products)
         return try .json(
             try await store.importRows(rows, by: try context.auditActor(), dryRun: upload.dryRun) { product in
-                try Policy.requireWriteFilings(of: product.vendorId, principal)
+                try Policy.requireWriteFilings(of: product.vendorID, principal)
             })
     }
 

@@ -88,7 +88,7 @@ enum AdoptionCSV {
     static func export(_ adoptions: [Adoption], encoding: CSVTextEncoding) throws(CSVTextEncoding.Undecodable) -> Data {
         let rows = adoptions.map { adoption in
             [
-                adoption.dantaiCode.rawValue, adoption.dantaiName, adoption.businessArea.japaneseName, String(adoption.productId),
+                adoption.dantaiCode.rawValue, adoption.dantaiName, adoption.businessArea.japaneseName, String(adoption.productID),
                 adoption.productName, adoption.plannedMonth?.rawValue ?? "", adoption.state.japaneseLabel,
                 adoption.reason?.japaneseLabel ?? "", adoption.newTargetMonth?.rawValue ?? "",
                 adoption.pmoCompletion.map { "\($0)" } ?? "", adoption.note ?? "",

@@ -81,7 +81,7 @@ enum StatusCSV {
             header: header,
             rows: reports.map { report in
                 [
-                    String(report.productId), report.productName, report.businessArea.japaneseName, report.stage.japaneseLabel,
+                    String(report.productID), report.productName, report.businessArea.japaneseName, report.stage.japaneseLabel,
                     report.specVersion ?? "", report.cloudReadiness.japaneseLabel, report.plannedCompletion?.rawValue ?? "",
                     report.plannedAvailability?.rawValue ?? "", report.note ?? "", "",
                 ]

@@ -81,7 +81,7 @@ enum Policy {
 
     /// Accounts (with their e-mail addresses) are visible to the secretariat and to their own organization.
     static func canSee(account: Account, _ principal: Principal) -> Bool {
-        principal.isSecretariat || principal.organizationID == account.organizationId
+        principal.isSecretariat || principal.organizationID == account.organizationID
     }
 
     /// The organizations whose accounts the caller may list: nil means all.
@@ -99,7 +99,7 @@ enum Policy {
     /// 404 when the account is invisible, 403 when visible but not manageable.
     static func requireManage(account: Account, _ principal: Principal) throws {
         guard canSee(account: account, principal) else { throw Problem.notFound("no account \(account.id)") }
-        guard canManageAccounts(of: account.organizationId, kind: account.organizationKind, principal) else {
+        guard canManageAccounts(of: account.organizationID, kind: account.organizationKind, principal) else {
             throw Problem.forbidden("you may not manage the accounts of this organization")
         }
     }
@@ -109,7 +109,7 @@ enum Policy {
         guard canSee(account: account, principal) else { throw Problem.notFound("no account \(account.id)") }
         guard
             principal.accountID == account.id
-                || canManageAccounts(of: account.organizationId, kind: account.organizationKind, principal)
+                || canManageAccounts(of: account.organizationID, kind: account.organizationKind, principal)
         else {
             throw Problem.forbidden("you may manage only your own tokens")
         }

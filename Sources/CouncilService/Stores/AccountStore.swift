@@ -129,7 +129,7 @@ struct AccountStore: Sendable {
 
     static func account(_ row: Row) throws -> Account {
         Account(
-            id: try row.decode("id"), organizationId: try row.decode("organization_id"),
+            id: try row.decode("id"), organizationID: try row.decode("organization_id"),
             organizationKind: try row.decode("organization_kind"), displayName: try row.decode("display_name"),
             email: try row.decode("email"), role: try row.decode("role"), orgAdmin: try row.decode("org_admin"),
             active: try row.decode("active"), prefectures: try row.decode("prefectures"),

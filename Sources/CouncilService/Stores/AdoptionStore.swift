@@ -154,7 +154,7 @@ struct AdoptionStore: Sendable {
                     problem("product_id", "製品", "no product \(draft.productID)")
                     continue
                 }
-                if let refusal = authorize(draft.dantaiCode, before?.vendorId, product.vendor) {
+                if let refusal = authorize(draft.dantaiCode, before?.vendorID, product.vendor) {
                     problem("product_id", "製品", refusal, forbidden: true)
                     continue
                 }
@@ -291,8 +291,8 @@ struct AdoptionStore: Sendable {
 
     struct HistoryEntry: Codable, Sendable, Equatable {
         let at: Date
-        let actorAccountId: Int?
-        let productId: Int
+        let actorAccountID: Int?
+        let productID: Int
         let plannedMonth: YearMonth?
         let state: AdoptionState
         let reason: AdoptionReason?
@@ -312,7 +312,7 @@ struct AdoptionStore: Sendable {
                     """)
             ).rows.map { row in
                 HistoryEntry(
-                    at: try row.decode("at"), actorAccountId: try row.decodeIfPresent("actor_account_id"), productId: try row.decode("product_id"),
+                    at: try row.decode("at"), actorAccountID: try row.decodeIfPresent("actor_account_id"), productID: try row.decode("product_id"),
                     plannedMonth: try row.decodeIfPresent("planned_month"), state: try row.decode("state"), reason: try row.decodeIfPresent("reason"),
                     newTargetMonth: try row.decodeIfPresent("new_target_month"), pmoCompletion: try row.decodeIfPresent("pmo_completion"),
                     note: try row.decodeIfPresent("note"))
@@ -358,7 +358,7 @@ struct AdoptionStore: Sendable {
         Adoption(
             id: try row.decode("id"), dantaiCode: try row.decode("dantai_code"), dantaiName: try row.decode("dantai_name"),
             prefectureCode: try row.decode("prefecture_code"), businessArea: try row.decode("business_area"),
-            productId: try row.decode("product_id"), productName: try row.decode("product_name"), vendorId: try row.decode("vendor_id"),
+            productID: try row.decode("product_id"), productName: try row.decode("product_name"), vendorID: try row.decode("vendor_id"),
             plannedMonth: try row.decodeIfPresent("planned_month"), state: try row.decode("state"), reason: try row.decodeIfPresent("reason"),
             newTargetMonth: try row.decodeIfPresent("new_target_month"), pmoCompletion: try row.decodeIfPresent("pmo_completion"),
             note: try row.decodeIfPresent("note"), updatedAt: try row.decode("updated_at"))

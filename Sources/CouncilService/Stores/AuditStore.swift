@@ -49,11 +49,11 @@ struct AuditStore: Sendable {
             ).rows
             let items = try rows.prefix(limit).map { row in
                 AuditEntry(
-                    id: try row.decode("id"), at: try row.decode("at"), actorAccountId: try row.decodeIfPresent("actor_account_id"),
-                    actorOrganizationId: try row.decodeIfPresent("actor_organization_id"), action: try row.decode("action"),
-                    entityType: try row.decode("entity_type"), entityId: try row.decode("entity_id"),
+                    id: try row.decode("id"), at: try row.decode("at"), actorAccountID: try row.decodeIfPresent("actor_account_id"),
+                    actorOrganizationID: try row.decodeIfPresent("actor_organization_id"), action: try row.decode("action"),
+                    entityType: try row.decode("entity_type"), entityID: try row.decode("entity_id"),
                     changes: try row.decode("changes", as: JSONB<[String: FieldChange]>.self).value,
-                    requestId: try row.decodeIfPresent("request_id"), clientRequestId: try row.decodeIfPresent("client_request_id"))
+                    requestID: try row.decodeIfPresent("request_id"), clientRequestID: try row.decodeIfPresent("client_request_id"))
             }
             return AuditPage(items: Array(items), nextBefore: rows.count > limit ? items.last?.id : nil)
         }

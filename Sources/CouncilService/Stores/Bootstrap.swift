@@ -93,7 +93,7 @@ package enum Bootstrap {
                 """)
         ).first?.decode("id") {
             let existing = try AccountStore.fetch(id, on: connection, lock: true)!
-            guard existing.organizationId == organization.id else {
+            guard existing.organizationID == organization.id else {
                 throw Refused(description: "\(email) belongs to another organization")
             }
             account = existing

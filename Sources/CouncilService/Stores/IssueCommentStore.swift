@@ -66,7 +66,7 @@ struct IssueCommentStore: Sendable {
             guard let current = try Self.fetch(id, on: connection, lock: true), current.issueNumber == number else {
                 throw Problem.notFound("no comment \(id) on issue #\(number)")
             }
-            try Policy.requireEditComment(author: current.authorAccountId, principal)
+            try Policy.requireEditComment(author: current.authorAccountID, principal)
             let text = try Self.validated(body)
             guard text != current.body else { return current }
             try connection.query(
@@ -149,7 +149,7 @@ struct IssueCommentStore: Sendable {
 
     static func comment(_ row: Row) throws -> IssueComment {
         IssueComment(
-            id: try row.decode("id"), issueNumber: try row.decode("issue_number"), authorAccountId: try row.decode("author_account_id"),
+            id: try row.decode("id"), issueNumber: try row.decode("issue_number"), authorAccountID: try row.decode("author_account_id"),
             authorName: try row.decode("author_name"),
             authorOrganization: OrganizationRef(id: try row.decode("author_organization_id"), name: try row.decode("author_organization_name")),
             body: try row.decode("body"), editCount: try row.decode("edit_count"),

@@ -82,8 +82,8 @@ struct IssueEvents: Sendable {
             ).single().decode("n")
             let items = try rows.prefix(limit).map { row in
                 IssueEvent(
-                    id: try row.decode("id"), at: try row.decode("at"), actorAccountId: try row.decodeIfPresent("actor_account_id"),
-                    actorOrganizationId: try row.decodeIfPresent("actor_organization_id"), kind: try row.decode("kind"),
+                    id: try row.decode("id"), at: try row.decode("at"), actorAccountID: try row.decodeIfPresent("actor_account_id"),
+                    actorOrganizationID: try row.decodeIfPresent("actor_organization_id"), kind: try row.decode("kind"),
                     field: try row.decodeIfPresent("field"),
                     old: try row.decodeIfPresent("old_value", as: JSONB<JSONValue>.self)?.value,
                     new: try row.decodeIfPresent("new_value", as: JSONB<JSONValue>.self)?.value,

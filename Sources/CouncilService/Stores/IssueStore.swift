@@ -460,7 +460,7 @@ struct IssueStore: Sendable {
         return Issue(
             number: try row.decode("number"), title: try row.decode("title"), body: try row.decode("body"),
             category: try row.decode("category"), severity: try row.decode("severity"), visibility: try row.decode("visibility"),
-            state: try row.decode("state"), reporterAccountId: try row.decode("reporter_account_id"),
+            state: try row.decode("state"), reporterAccountID: try row.decode("reporter_account_id"),
             reporterOrganization: OrganizationRef(id: try row.decode("reporter_organization_id"), name: try row.decode("reporter_organization_name")),
             assigneeOrganization: try assigneeID.map { OrganizationRef(id: $0, name: try row.decode("assignee_organization_name")) },
             vendors: try Self.vendors(row.decode("vendors")), businessAreas: try row.decode("business_areas"),

@@ -138,7 +138,7 @@ struct ProductStore: Sendable {
 
     static func product(_ row: Row) throws -> Product {
         Product(
-            id: try row.decode("id"), vendorId: try row.decode("vendor_id"), vendorName: try row.decode("vendor_name"),
+            id: try row.decode("id"), vendorID: try row.decode("vendor_id"), vendorName: try row.decode("vendor_name"),
             name: try row.decode("name"), businessAreas: try row.decode("business_areas"), version: try row.decodeIfPresent("version"),
             notes: try row.decodeIfPresent("notes"), createdAt: try row.decode("created_at"), updatedAt: try row.decode("updated_at"))
     }

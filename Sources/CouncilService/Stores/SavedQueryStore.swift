@@ -5,8 +5,8 @@ import Foundation
 struct SavedQuery: Codable, Sendable, Equatable {
     let id: Int
     let name: String
-    let accountId: Int
-    let organizationId: Int
+    let accountID: Int
+    let organizationID: Int
     let filters: [String: [String]]
     let shared: Bool
     let createdAt: Date
@@ -69,7 +69,7 @@ struct SavedQueryStore: Sendable {
     ) async throws -> SavedQuery {
         try await pool.withTransaction { connection in
             let current = try Self.visible(id, principal, on: connection, lock: true)
-            try Policy.requireOwn(savedQuery: current.accountId, id: id, principal)
+            try Policy.requireOwn(savedQuery: current.accountID, id: id, principal)
             let (name, filters, shared) = try change(current)
             try connection.query(
                 Query(
@@ -90,7 +90,7 @@ struct SavedQueryStore: Sendable {
     func delete(_ id: Int, by principal: Principal, _ actor: AuditActor) async throws {
         try await pool.withTransaction { connection in
             let current = try Self.visible(id, principal, on: connection, lock: true)
-            try Policy.requireOwn(savedQuery: current.accountId, id: id, principal)
+            try Policy.requireOwn(savedQuery: current.accountID, id: id, principal)
             try connection.query(Query("savedQueries.delete", "DELETE FROM saved_queries WHERE id = \(id)"))
             try AuditStore.record(
                 connection, actor, action: "saved_query.delete", entityType: "saved_query", entityID: id,
@@ -108,7 +108,7 @@ struct SavedQueryStore: Sendable {
                     SELECT \(columns) FROM saved_queries WHERE id = \(id) \(lockClause)
                     """)
             ).first.map(savedQuery),
-            Policy.canSee(savedQuery: query.accountId, organization: query.organizationId, shared: query.shared, principal)
+            Policy.canSee(savedQuery: query.accountID, organization: query.organizationID, shared: query.shared, principal)
         else {
             throw Problem.notFound("no saved query \(id)")
         }
@@ -125,8 +125,8 @@ struct SavedQueryStore: Sendable {
 
     static func savedQuery(_ row: Row) throws -> SavedQuery {
         SavedQuery(
-            id: try row.decode("id"), name: try row.decode("name"), accountId: try row.decode("account_id"),
-            organizationId: try row.decode("organization_id"),
+            id: try row.decode("id"), name: try row.decode("name"), accountID: try row.decode("account_id"),
+            organizationID: try row.decode("organization_id"),
             filters: try row.decode("filters", as: JSONB<[String: [String]]>.self).value, shared: try row.decode("shared"),
             createdAt: try row.decode("created_at"), updatedAt: try row.decode("updated_at"))
     }

@@ -179,8 +179,8 @@ struct StatusStore: Sendable {
 
     static func report(_ row: Row) throws -> StatusReport {
         StatusReport(
-            id: try row.decode("id"), productId: try row.decode("product_id"), productName: try row.decode("product_name"),
-            vendorId: try row.decode("vendor_id"), businessArea: try row.decode("business_area"), stage: try row.decode("stage"),
+            id: try row.decode("id"), productID: try row.decode("product_id"), productName: try row.decode("product_name"),
+            vendorID: try row.decode("vendor_id"), businessArea: try row.decode("business_area"), stage: try row.decode("stage"),
             specVersion: try row.decodeIfPresent("spec_version"), cloudReadiness: try row.decode("cloud_readiness"),
             plannedCompletion: try row.decodeIfPresent("planned_completion"), plannedAvailability: try row.decodeIfPresent("planned_availability"),
             note: try row.decodeIfPresent("note"), regressionReason: try row.decodeIfPresent("regression_reason"),

@@ -68,7 +68,7 @@ struct TokenStore: Sendable {
                         """)
                 ).first.map(Self.token)
             else { return nil }
-            return (token, try AccountStore.fetch(token.accountId, on: connection, lock: false)!)
+            return (token, try AccountStore.fetch(token.accountID, on: connection, lock: false)!)
         }
     }
 
@@ -129,7 +129,7 @@ struct TokenStore: Sendable {
 
     static func token(_ row: Row) throws -> APIToken {
         APIToken(
-            id: try row.decode("id"), accountId: try row.decode("account_id"), name: try row.decode("name"),
+            id: try row.decode("id"), accountID: try row.decode("account_id"), name: try row.decode("name"),
             hint: try row.decode("hint"), createdAt: try row.decode("created_at"), expiresAt: try row.decodeIfPresent("expires_at"),
             lastUsedAt: try row.decodeIfPresent("last_used_at"), revokedAt: try row.decodeIfPresent("revoked_at"))
     }
