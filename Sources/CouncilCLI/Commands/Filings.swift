@@ -115,8 +115,8 @@ struct StatusCommand: AsyncParsableCommand {
         @Option(help: "not_started, designing, developing, testing, completed, available.") var stage: String
         @Option(name: .customLong("cloud-readiness"), help: "not_ready, verifying, ready.") var cloudReadiness: String
         @Option(name: .customLong("spec-version"), help: "標準仕様書の版.") var specVersion: String?
-        @Option(name: .customLong("planned-completion"), help: "YYYY-MM-DD.") var plannedCompletion: String?
-        @Option(name: .customLong("planned-availability"), help: "YYYY-MM-DD.") var plannedAvailability: String?
+        @Option(name: .customLong("planned-completion"), help: "2026-03-31, 2026/3/31 or 令和8年3月31日.") var plannedCompletion: String?
+        @Option(name: .customLong("planned-availability"), help: "2026-03-31, 2026/3/31 or 令和8年3月31日.") var plannedAvailability: String?
         @Option(help: "A note.") var note: String?
         @Option(name: .customLong("regression-reason"), help: "Why the stage moves backwards (required then).") var regressionReason: String?
         @OptionGroup var client: ClientOptions
@@ -126,7 +126,8 @@ struct StatusCommand: AsyncParsableCommand {
                 "POST", "v1/development-status",
                 jsonFields([
                     ("product_id", product), ("business_area", businessArea), ("stage", stage), ("cloud_readiness", cloudReadiness),
-                    ("spec_version", specVersion), ("planned_completion", plannedCompletion), ("planned_availability", plannedAvailability),
+                    ("spec_version", specVersion), ("planned_completion", try isoDate(plannedCompletion, option: "planned-completion")),
+                    ("planned_availability", try isoDate(plannedAvailability, option: "planned-availability")),
                     ("note", note), ("regression_reason", regressionReason),
                 ]))
             print("status report \(JSONPath.text(answer.object, "id")) filed")
@@ -222,7 +223,7 @@ struct AdoptionCommand: AsyncParsableCommand {
         @Argument(help: "Business area.") var businessArea: String
         @Option(help: "The product id.") var product: Int
         @Option(help: "planned, in_progress, migrated, at_risk, delayed, specified_support.") var state: String
-        @Option(name: .customLong("planned-month"), help: "2026-03 or 令和8年3月.") var plannedMonth: String?
+        @Option(name: .customLong("planned-month"), help: "2026-03, 2026/3, 令和8年3月 or R8.3.") var plannedMonth: String?
         @Option(help: "事由 (delayed or specified_support).") var reason: String?
         @Option(name: .customLong("new-target-month"), help: "New target month (delayed).") var newTargetMonth: String?
         @Option(name: .customLong("pmo-completion"), help: "PMO進捗 (0-100).") var pmoCompletion: Double?

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CouncilDatabase
+import CouncilService
 import Foundation
 
 /// The filters of `GET /v1/issues`, shared by `issue list`, `export issues` and `query save`.
@@ -17,7 +18,7 @@ struct IssueFilterOptions: ParsableArguments {
     @Option(help: "Assigned organization id.") var assignee: Int?
     @Option(name: .customLong("reporter-organization"), help: "Reporting organization id.") var reporterOrganization: Int?
     @Option(help: "A label.") var label: String?
-    @Option(name: .customLong("due-before"), help: "Due before this date (YYYY-MM-DD).") var dueBefore: String?
+    @Option(name: .customLong("due-before"), help: "Due before this date (2026-03-31, 2026/3/31 or 令和8年3月31日).") var dueBefore: String?
     @Option(name: .customLong("updated-since"), help: "Changed since (YYYY-MM-DD or ISO 8601 time).") var updatedSince: String?
     @Option(name: [.customShort("q"), .customLong("search")], help: "Text in the title, body or comments (Japanese substrings work: 帳票).") var search:
         String?
@@ -39,7 +40,8 @@ struct IssueFilterOptions: ParsableArguments {
         add("assignee", assignee.map(String.init))
         add("reporter_organization", reporterOrganization.map(String.init))
         add("label", label)
-        add("due_before", dueBefore)
+        // A form the API does not read goes as typed, and its 400 names it.
+        add("due_before", dueBefore.map { TypedDate.isoDate($0) ?? $0 })
         add("updated_since", updatedSince)
         add("q", search)
         add("sort", sort)
@@ -68,7 +70,7 @@ struct IssueFieldOptions: ParsableArguments {
         help: "An affected 団体 as CODE:IMPACT[:AREA+AREA], e.g. 011002:blocked:juki+kokuho (repeat; replaces the list).")
     var municipalities: [String] = []
     @Option(help: "Assigned organization id (secretariat).") var assignee: Int?
-    @Option(help: "Due date YYYY-MM-DD (secretariat).") var due: String?
+    @Option(help: "Due date: 2026-03-31, 2026/3/31 or 令和8年3月31日 (secretariat).") var due: String?
     @Option(name: .customLong("label"), help: "A label (repeat; replaces the list).") var labels: [String] = []
 
     func fields() throws -> [String: Any] {
@@ -82,7 +84,7 @@ struct IssueFieldOptions: ParsableArguments {
         if !businessAreas.isEmpty { fields["business_areas"] = businessAreas }
         if !municipalities.isEmpty { fields["municipalities"] = try municipalities.map(Self.link) }
         if let assignee { fields["assignee_organization_id"] = assignee }
-        if let due { fields["due_date"] = due }
+        if let due { fields["due_date"] = try isoDate(due, option: "due") }
         if !labels.isEmpty { fields["labels"] = labels }
         return fields
     }

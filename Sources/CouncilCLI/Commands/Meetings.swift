@@ -56,7 +56,7 @@ struct MeetingCommand: AsyncParsableCommand {
 
     struct New: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Plan a meeting (secretariat).")
-        @Option(name: .customLong("date"), help: "The day it is held (YYYY-MM-DD).") var heldOn: String
+        @Option(name: .customLong("date"), help: "The day it is held (2026-03-31, 2026/3/31 or 令和8年3月31日).") var heldOn: String
         @Option(help: "Title.") var title: String
         @Option(help: "第N回 (default: the next number).") var number: Int?
         @Option(name: .customLong("attendee"), help: "An attending organization id (repeat).") var attendees: [Int] = []
@@ -66,7 +66,8 @@ struct MeetingCommand: AsyncParsableCommand {
             let answer = try await client.client().json(
                 "POST", "v1/meetings",
                 jsonFields([
-                    ("held_on", heldOn), ("title", title), ("number", number), ("attendee_ids", attendees.isEmpty ? nil : attendees),
+                    ("held_on", try isoDate(heldOn, option: "date")), ("title", title), ("number", number),
+                    ("attendee_ids", attendees.isEmpty ? nil : attendees),
                 ]))
             print("meeting \(JSONPath.text(answer.object, "id")): 第\(JSONPath.text(answer.object, "number"))回 \(title)")
         }
@@ -75,7 +76,7 @@ struct MeetingCommand: AsyncParsableCommand {
     struct Update: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Change a meeting: date, title, state (planned, held, cancelled), attendees.")
         @Argument(help: "The meeting id.") var id: Int
-        @Option(name: .customLong("date"), help: "YYYY-MM-DD.") var heldOn: String?
+        @Option(name: .customLong("date"), help: "The day (2026-03-31, 2026/3/31 or 令和8年3月31日).") var heldOn: String?
         @Option(help: "Title.") var title: String?
         @Option(help: "planned, held or cancelled.") var state: String?
         @Option(name: .customLong("attendee"), help: "An attending organization id (repeat; replaces the list).") var attendees: [Int] = []
@@ -85,7 +86,8 @@ struct MeetingCommand: AsyncParsableCommand {
             _ = try await client.client().json(
                 "PATCH", "v1/meetings/\(id)",
                 jsonFields([
-                    ("held_on", heldOn), ("title", title), ("state", state), ("attendee_ids", attendees.isEmpty ? nil : attendees),
+                    ("held_on", try isoDate(heldOn, option: "date")), ("title", title), ("state", state),
+                    ("attendee_ids", attendees.isEmpty ? nil : attendees),
                 ]))
             print("meeting \(id) updated")
         }

@@ -26,43 +26,17 @@ struct CalendarDate: Hashable, Comparable, ValidatedText, PostgresRawTextEncodab
 }
 
 /// A month, `YYYY-MM`; stored as the first day of the month. Parses what people type in
-/// spreadsheets: `2025-10`, `2025/10`, `2025年10月`, `令和7年10月` (and `R7.10`).
+/// spreadsheets: `2025-10`, `2025/10`, `2025年10月`, `令和7年10月`, `R7.10` (see `TypedDate`).
 struct YearMonth: Hashable, Comparable, ValidatedText, PostgresEncodable, PostgresDecodable {
     let rawValue: String
 
     init?(rawValue: String) {
-        guard let (year, month) = YearMonth.parse(JapaneseText.normalized(rawValue)), (1900...2200).contains(year), (1...12).contains(month) else {
-            return nil
-        }
+        guard let (year, month, _) = TypedDate.parse(rawValue, withDay: false) else { return nil }
         self.rawValue = String(year) + (month < 10 ? "-0" : "-") + String(month)
     }
 
     init?(postgresText: String) { self.init(rawValue: String(postgresText.prefix(7))) }
     var postgresText: String { rawValue + "-01" }
-    static func whyInvalid(_ text: String) -> String { "'\(text)' is not a month such as 2026-03, 2026/03 or 令和8年3月" }
+    static func whyInvalid(_ text: String) -> String { "'\(text)' is not a month such as 2026-03, 2026/3, 令和8年3月 or R8.3" }
     static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
-
-    /// Plain Character comparisons: Foundation's string searching is slow on Linux, and this runs
-    /// once or twice per imported row.
-    private static func parse(_ text: String) -> (Int, Int)? {
-        var characters = Array(text)
-        var reiwa = false
-        if characters.starts(with: ["令", "和"]) {
-            reiwa = true; characters.removeFirst(2)
-        } else if characters.first == "R" {
-            reiwa = true; characters.removeFirst()
-        }
-        if characters.last == "月" { characters.removeLast() }
-        let numbers = characters.split(whereSeparator: { $0 == "-" || $0 == "/" || $0 == "." || $0 == "年" })
-        guard numbers.count == 2, var year = Int(String(numbers[0])), let month = Int(String(numbers[1])),
-            numbers.allSatisfy({ $0.allSatisfy(\.isASCII) })
-        else {
-            return nil
-        }
-        if reiwa {
-            guard (1...99).contains(year) else { return nil }
-            year += 2018
-        }
-        return (year, month)
-    }
 }

@@ -45,10 +45,10 @@ enum StatusCSV {
             let readiness = CloudReadiness(label: value("ガバメントクラウド対応"))
             if readiness == nil { problem("ガバメントクラウド対応", "'\(value("ガバメントクラウド対応"))' is not one of 未対応, 検証中, 対応済") }
             func date(_ column: String) -> CalendarDate? {
-                let text = value(column).replacingOccurrences(of: "/", with: "-")
+                let text = value(column)
                 guard !text.isEmpty else { return nil }
-                guard let date = CalendarDate(rawValue: text) else {
-                    problem(column, CalendarDate.whyInvalid(value(column)))
+                guard let date = CalendarDate(typed: text) else {
+                    problem(column, CalendarDate.whyInvalidTyped(text))
                     return nil
                 }
                 return date

@@ -1,0 +1,86 @@
+/// Dates and months as people in Japanese offices type them: `2026-03-31`, `2026/3/31`,
+/// `2026年3月31日`, `R8.3.31`, `令和8年3月31日`, `令和元年5月1日`, `H31.4.30`; months the same without
+/// the day. A year is always four digits or an era year: `26/3/31` and `3/31` are ambiguous and
+/// refused, as are dates an era does not have (平成32年, 令和元年4月).
+package enum TypedDate {
+    /// The eras a migration date can fall in, with their first day.
+    enum Era: CaseIterable {
+        case heisei, reiwa
+
+        var firstYear: Int { self == .heisei ? 1989 : 2019 }
+        var names: [String] { self == .heisei ? ["平成", "H", "h"] : ["令和", "R", "r"] }
+        var japaneseName: String { names[0] }
+        /// First and last (year, month, day) of the era, Western.
+        var span: (first: (Int, Int, Int), last: (Int, Int, Int)) {
+            self == .heisei ? ((1989, 1, 8), (2019, 4, 30)) : ((2019, 5, 1), (9999, 12, 31))
+        }
+    }
+
+    /// `2026-03-31` for any accepted form of a date; nil when it is not one.
+    package static func isoDate(_ text: String) -> String? { CalendarDate(typed: text)?.rawValue }
+
+    package static let dateForms = "2026-03-31, 2026/3/31, 令和8年3月31日 or R8.3.31"
+
+    /// (year, month, day) with `day` nil for a month; nil when the text is not such a date.
+    /// Plain Character comparisons: Foundation's string searching is slow on Linux, and this runs
+    /// for every date cell of an import.
+    static func parse(_ text: String, withDay: Bool) -> (year: Int, month: Int, day: Int?)? {
+        var characters = Array(JapaneseText.normalized(text).filter { !$0.isWhitespace })
+        var era: Era?
+        for candidate in Era.allCases {
+            if let name = candidate.names.first(where: { characters.starts(with: Array($0)) }) {
+                era = candidate
+                characters.removeFirst(name.count)
+                break
+            }
+        }
+        if characters.last == (withDay ? "日" : "月") { characters.removeLast() }
+        let parts = characters.split(omittingEmptySubsequences: false) { "-/.年月日".contains($0) }
+        guard parts.count == (withDay ? 3 : 2) else { return nil }
+        var numbers: [Int] = []
+        for (index, part) in parts.enumerated() {
+            if index == 0, era != nil, String(part) == "元" {
+                numbers.append(1)
+                continue
+            }
+            guard (1...4).contains(part.count), part.allSatisfy({ $0.isASCII && $0.isNumber }), let number = Int(String(part)) else {
+                return nil
+            }
+            if index == 0, era == nil, part.count != 4 { return nil }
+            if index > 0, part.count > 2 { return nil }
+            numbers.append(number)
+        }
+        var year = numbers[0]
+        let month = numbers[1], day = withDay ? numbers[2] : nil
+        guard (1...12).contains(month) else { return nil }
+        if let day {
+            guard CalendarDate.isValid(year: era.map { year + $0.firstYear - 1 } ?? year, month: month, day: day) else { return nil }
+        }
+        if let era {
+            guard year >= 1 else { return nil }
+            year += era.firstYear - 1
+            let (first, last) = era.span
+            // A month is in the era if any of its days is.
+            let value = (year, month, day ?? 1), valueEnd = (year, month, day ?? 31)
+            guard valueEnd >= first, value <= last else { return nil }
+        }
+        guard (1900...2200).contains(year) else { return nil }
+        return (year, month, day)
+    }
+}
+
+extension CalendarDate {
+    /// A date as typed in a spreadsheet or on the command line (see `TypedDate`).
+    init?(typed text: String) {
+        guard let (year, month, day) = TypedDate.parse(text, withDay: true), let day else { return nil }
+        self.init(rawValue: Self.iso(year, month, day))
+    }
+
+    static func iso(_ year: Int, _ month: Int, _ day: Int) -> String {
+        String(year) + (month < 10 ? "-0" : "-") + String(month) + (day < 10 ? "-0" : "-") + String(day)
+    }
+
+    static func whyInvalidTyped(_ text: String) -> String {
+        "'\(text)' is not a date such as \(TypedDate.dateForms)"
+    }
+}
