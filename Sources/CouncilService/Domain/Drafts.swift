@@ -15,8 +15,8 @@ struct OrganizationDraft: Sendable, Equatable {
         self.kind = kind
         self.category = category
         self.ministry = ministry
-        self.name = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        self.shortName = shortName.trimmingCharacters(in: .whitespacesAndNewlines)
+        self.name = JapaneseText.typedTrimmed(name)
+        self.shortName = JapaneseText.typedTrimmed(shortName)
         self.corporateNumber = corporateNumber
         self.active = active
     }
@@ -59,7 +59,7 @@ struct AccountDraft: Sendable, Equatable {
         active: Bool = true, prefectures: [PrefectureCode] = []
     ) {
         self.organizationID = organizationID
-        self.displayName = displayName.trimmingCharacters(in: .whitespacesAndNewlines)
+        self.displayName = JapaneseText.typedTrimmed(displayName)
         self.email = email
         self.role = role
         self.orgAdmin = orgAdmin
@@ -94,7 +94,7 @@ struct ProductDraft: Sendable, Equatable {
 
     init(vendorID: Int, name: String, businessAreas: [BusinessArea], version: String?, notes: String?) {
         self.vendorID = vendorID
-        self.name = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        self.name = JapaneseText.typedTrimmed(name)
         self.businessAreas = BusinessArea.allCases.filter(Set(businessAreas).contains)
         self.version = version?.nilIfBlank
         self.notes = notes?.nilIfBlank

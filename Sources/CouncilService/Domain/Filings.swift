@@ -218,8 +218,9 @@ struct AdoptionDraft: Sendable, Equatable {
 }
 
 extension String {
+    /// The text as typed (`JapaneseText.typed`) without surrounding white space; nil when blank.
     var nilIfBlank: String? {
-        let trimmed = trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = JapaneseText.typedTrimmed(self)
         return trimmed.isEmpty ? nil : trimmed
     }
 }

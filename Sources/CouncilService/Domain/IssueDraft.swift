@@ -21,8 +21,8 @@ struct IssueDraft: Sendable, Equatable {
         vendorIDs: [Int], businessAreas: [BusinessArea], municipalities: [IssueMunicipality], assigneeID: Int?,
         dueDate: CalendarDate?, labels: [String]
     ) {
-        self.title = JapaneseText.normalized(title)
-        self.body = body
+        self.title = JapaneseText.typedTrimmed(title)
+        self.body = JapaneseText.typed(body)
         self.category = category
         self.severity = severity
         self.visibility = visibility

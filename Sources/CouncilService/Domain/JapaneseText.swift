@@ -1,9 +1,28 @@
 import Foundation
 
-/// Normalization of Japanese text for storage and search.
+/// Normalization of Japanese text. Free text is kept as typed (`typed`); only the keys used to
+/// match and search (codes, labels, name uniqueness, search keys) are NFKC-normalized, so
+/// ①, ㈱, （） and 髙 reach the handout and exports as people wrote them.
 enum JapaneseText {
-    /// NFKC: half-width katakana become full-width (ｻｯﾎﾟﾛ → サッポロ), full-width ASCII becomes
-    /// ASCII; surrounding white space is dropped. The extra NFC pass is needed because Foundation
+    /// Free text as typed: line endings made LF and NFC (the form every input method produces for
+    /// Japanese; a decomposed が from a Mac becomes the same character), nothing else.
+    static func typed(_ text: String) -> String {
+        var text = text
+        if text.utf8.contains(0x0D) {
+            text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        }
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text }
+        return text.precomposedStringWithCanonicalMapping
+    }
+
+    /// Text as typed without surrounding white space (titles, names, comments, answers).
+    static func typedTrimmed(_ text: String) -> String {
+        typed(text).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The matching form (codes, labels, headers, names compared). NFKC: half-width katakana
+    /// become full-width (ｻｯﾎﾟﾛ → サッポロ), full-width ASCII becomes ASCII; surrounding white space
+    /// is dropped. The extra NFC pass is needed because Foundation
     /// on Linux leaves ﾎﾟ as ホ + combining ゚ instead of composing ポ.
     static func normalized(_ text: String) -> String {
         // Plain ASCII (codes, dates, slugs: most spreadsheet cells) is already in NFKC.

@@ -68,7 +68,7 @@ struct MeetingDraft: Sendable, Equatable {
     init(number: Int?, heldOn: CalendarDate, title: String, state: MeetingState = .planned, attendeeIDs: [Int]) {
         self.number = number
         self.heldOn = heldOn
-        self.title = JapaneseText.normalized(title)
+        self.title = JapaneseText.typedTrimmed(title)
         self.state = state
         self.attendeeIDs = Array(Set(attendeeIDs)).sorted()
     }
@@ -93,11 +93,11 @@ struct AgendaItemDraft: Sendable, Equatable {
         minutes: String? = nil
     ) {
         self.issueNumber = issueNumber
-        self.topic = topic.map(JapaneseText.normalized)
+        self.topic = topic.map(JapaneseText.typedTrimmed)
         self.presenterID = presenterID
         self.allottedMinutes = allottedMinutes
         self.status = status
-        self.minutes = minutes
+        self.minutes = minutes.map(JapaneseText.typed)
     }
 
     func validate() throws {

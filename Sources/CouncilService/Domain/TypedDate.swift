@@ -46,8 +46,9 @@ package enum TypedDate {
             guard (1...4).contains(part.count), part.allSatisfy({ $0.isASCII && $0.isNumber }), let number = Int(String(part)) else {
                 return nil
             }
-            if index == 0, era == nil, part.count != 4 { return nil }
-            if index > 0, part.count > 2 { return nil }
+            // A Western year has four digits, an era year one or two, a month or day one or two.
+            let allowed = index > 0 || era != nil ? 1...2 : 4...4
+            guard allowed.contains(part.count) else { return nil }
             numbers.append(number)
         }
         var year = numbers[0]

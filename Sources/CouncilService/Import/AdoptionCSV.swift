@@ -78,7 +78,7 @@ enum AdoptionCSV {
                     line: record.line,
                     draft: AdoptionDraft(
                         dantaiCode: code, businessArea: area, productID: productID, plannedMonth: planned, state: state,
-                        reason: reason, newTargetMonth: target, pmoCompletion: pmo, note: value("備考"))))
+                        reason: reason, newTargetMonth: target, pmoCompletion: pmo, note: table.text(record, "備考"))))
         }
         try table.requireRows(parsed: rows.count, problems: problems)
         guard problems.isEmpty else { throw ImportRejected(problems: problems) }

@@ -41,11 +41,20 @@ struct CSVTable {
         }
     }
 
-    /// The normalized, trimmed value of a column in a record ("" when absent), without the `'`
+    /// The normalized (matching form), trimmed value of a column in a record ("" when absent), without the `'`
     /// an export put before formula-like text. Column names given here are already normalized,
     /// so they are looked up as they are.
     func value(_ record: CSVRecord, _ column: String) -> String {
+        JapaneseText.normalized(cell(record, column))
+    }
+
+    /// A free-text column (備考, 版, 理由) as typed: kept as people wrote it, trimmed.
+    func text(_ record: CSVRecord, _ column: String) -> String {
+        JapaneseText.typedTrimmed(cell(record, column))
+    }
+
+    private func cell(_ record: CSVRecord, _ column: String) -> String {
         guard let index = positions[column] ?? positions[Self.key(column)], index < record.fields.count else { return "" }
-        return JapaneseText.normalized(SpreadsheetCell.restored(record.fields[index]))
+        return SpreadsheetCell.restored(record.fields[index])
     }
 }

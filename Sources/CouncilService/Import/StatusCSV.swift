@@ -68,8 +68,9 @@ enum StatusCSV {
                 Row(
                     line: record.line,
                     draft: StatusDraft(
-                        productID: product, businessArea: area, stage: stage, specVersion: value("標準仕様書の版"), cloudReadiness: readiness,
-                        plannedCompletion: completion, plannedAvailability: availability, note: value("備考"), regressionReason: value("後退理由"))))
+                        productID: product, businessArea: area, stage: stage, specVersion: table.text(record, "標準仕様書の版"), cloudReadiness: readiness,
+                        plannedCompletion: completion, plannedAvailability: availability, note: table.text(record, "備考"),
+                        regressionReason: table.text(record, "後退理由"))))
         }
         try table.requireRows(parsed: rows.count, problems: problems)
         guard problems.isEmpty else { throw ImportRejected(problems: problems) }

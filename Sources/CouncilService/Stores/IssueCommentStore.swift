@@ -114,7 +114,7 @@ struct IssueCommentStore: Sendable {
     }
 
     private static func validated(_ body: String) throws -> String {
-        let text = body.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = JapaneseText.typedTrimmed(body)
         if text.isEmpty || text.count > maxBody { throw Problem.invalid("body", "give 1 to \(maxBody) characters") }
         return text
     }

@@ -196,7 +196,7 @@ struct IssueStore: Sendable {
 
     /// The answer a transition carries: required when resolving, refused otherwise.
     private static func answer(of transition: Transition) throws -> String? {
-        let answer = transition.answer.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        let answer = transition.answer.map(JapaneseText.typedTrimmed)
         if transition.to == .resolved, (answer ?? "").isEmpty {
             throw Problem.unprocessable("answer", "resolving an issue needs the answer")
         }

@@ -209,7 +209,7 @@ struct MeetingStore: Sendable {
         _ meetingID: Int, item id: Int, decision: String, moveTo: IssueState?, answer: String?,
         by principal: Principal, _ actor: AuditActor
     ) async throws -> Meeting {
-        let text = decision.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = JapaneseText.typedTrimmed(decision)
         if text.isEmpty || text.count > 10_000 { throw Problem.invalid("decision", "give 1 to 10000 characters") }
         return try await pool.withTransaction { connection in
             let meeting = try Self.lock(meetingID, on: connection)

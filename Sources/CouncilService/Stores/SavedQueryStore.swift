@@ -116,7 +116,7 @@ struct SavedQueryStore: Sendable {
     }
 
     private static func validated(_ name: String) throws -> String {
-        let name = JapaneseText.normalized(name)
+        let name = JapaneseText.typedTrimmed(name)
         try Problem.requireLine("name", name, max: 100)
         return name
     }
