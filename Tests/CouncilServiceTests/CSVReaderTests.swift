@@ -9,9 +9,9 @@ import Testing
         let records = try CSVReader.records(in: text)
         #expect(
             records == [
-                CSVRecord(line: 1, fields: ["a", "b,c", "say \"hi\""]),
-                CSVRecord(line: 2, fields: ["multi\nline", "x", ""]),
-                CSVRecord(line: 4, fields: ["last", "row", "here"]),
+                SheetRecord(line: 1, fields: ["a", "b,c", "say \"hi\""]),
+                SheetRecord(line: 2, fields: ["multi\nline", "x", ""]),
+                SheetRecord(line: 4, fields: ["last", "row", "here"]),
             ])
     }
 

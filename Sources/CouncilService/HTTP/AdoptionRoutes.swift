@@ -64,17 +64,20 @@ struct AdoptionRoutes: Sendable {
     func importFile(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
         let principal = try context.caller()
         let upload = try await Spreadsheet.read(request, context: context, products: products)
-        let rows = try AdoptionCSV.parse(upload.text, products: upload.products)
-        do {
-            let outcome = try await store.apply(
-                rows, by: try context.auditActor(),
-                authorize: { dantai, existing, new in
-                    Policy.adoptionRefusal(dantai: dantai, existingVendor: existing, newVendor: new, principal)
-                }, dryRun: upload.dryRun)
-            return try .json(outcome)
-        } catch let rejected as AdoptionRejected {
-            throw ImportRejected(problems: rejected.problems.map { ImportProblem(line: $0.line, column: $0.column, reason: $0.reason) })
+        let parsed = try AdoptionCSV.read(upload.table, products: upload.products)
+        let actor = try context.auditActor()
+        let outcome = try await SheetImport.apply(parsed, dryRun: upload.dryRun) { rows, dryRun in
+            do {
+                return try await store.apply(
+                    rows, by: actor,
+                    authorize: { dantai, existing, new in
+                        Policy.adoptionRefusal(dantai: dantai, existingVendor: existing, newVendor: new, principal)
+                    }, dryRun: dryRun)
+            } catch let rejected as AdoptionRejected {
+                throw ImportRejected(problems: rejected.problems.map { ImportProblem(line: $0.line, column: $0.column, reason: $0.reason) })
+            }
         }
+        return try .json(outcome)
     }
 
     func export(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {

@@ -56,8 +56,11 @@ struct MunicipalityRoutes: Sendable {
         let encoding = try parameters.value("encoding", as: CSVTextEncoding.self) ?? .auto
         let dryRun = try parameters.bool("dry_run") ?? false
         let decoded = try await UploadedFile.readText(request, context: context, encoding: encoding)
-        let rows = try MunicipalityList.parse(decoded.text)
-        let report = try await store.importList(rows, encoding: decoded.encoding, dryRun: dryRun, by: try context.auditActor())
+        let parsed = try MunicipalityList.read(try SheetTable(csv: decoded.text))
+        let actor = try context.auditActor()
+        let report = try await SheetImport.apply(parsed, dryRun: dryRun) { rows, dryRun in
+            try await store.importList(rows, encoding: decoded.encoding, dryRun: dryRun, by: actor)
+        }
         // This daemon's readers see the import at once; others drop their copies on its NOTIFY.
         if !dryRun { cache?.invalidate() }
         context.logger.info(

@@ -86,9 +86,10 @@ extension Problem {
     }
 
     static func rejectedFile(_ rejected: ImportRejected) -> Problem {
-        let count = rejected.problems.count
+        let count = rejected.total
+        let listed = count > rejected.problems.count ? "; the first \(rejected.problems.count) are listed" : ""
         return Problem(
-            .invalidFile, detail: "\(count) problem\(count == 1 ? "" : "s") found; nothing was changed",
+            .invalidFile, detail: "\(count) problem\(count == 1 ? "" : "s") found\(listed); nothing was changed",
             errors: rejected.problems.map { ProblemItem(line: $0.line, column: $0.column, detail: $0.reason) })
     }
 

@@ -57,10 +57,13 @@ struct StatusRoutes: Sendable {
     func importFile(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
         let principal = try context.caller()
         let upload = try await Spreadsheet.read(request, context: context, products: products)
-        let rows = try StatusCSV.parse(upload.text, products: upload.products)
+        let parsed = try StatusCSV.read(upload.table, products: upload.products)
+        let actor = try context.auditActor()
         return try .json(
-            try await store.importRows(rows, by: try context.auditActor(), dryRun: upload.dryRun) { product in
-                try Policy.requireWriteFilings(of: product.vendorID, principal)
+            try await SheetImport.apply(parsed, dryRun: upload.dryRun) { rows, dryRun in
+                try await store.importRows(rows, by: actor, dryRun: dryRun) { product in
+                    try Policy.requireWriteFilings(of: product.vendorID, principal)
+                }
             })
     }
 

@@ -44,21 +44,3 @@ enum UploadedFile {
             body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
-
-/// A vendor spreadsheet upload: the decoded text, whether it is a dry run, and the products its
-/// rows may name (the caller's own; every vendor's for the secretariat).
-struct Spreadsheet {
-    let text: String
-    let dryRun: Bool
-    let products: [(id: Int, vendor: Int, name: String)]
-
-    static func read(_ request: Request, context: CouncilRequestContext, products: ProductStore) async throws -> Spreadsheet {
-        let principal = try context.caller()
-        let parameters = try QueryParameters(request, allowed: ["encoding", "dry_run"])
-        let encoding = try parameters.value("encoding", as: CSVTextEncoding.self) ?? .auto
-        let dryRun = try parameters.bool("dry_run") ?? false
-        let text = try await UploadedFile.readText(request, context: context, encoding: encoding)
-        let names = try await products.names(vendor: principal.isSecretariat ? nil : principal.organizationID)
-        return Spreadsheet(text: text.text, dryRun: dryRun, products: names)
-    }
-}

@@ -9,16 +9,17 @@ enum AdoptionCSV {
 
     static let header = ["団体コード", "団体名", "業務", "製品ID", "製品", "移行予定", "状態", "事由", "新目標月", "PMO進捗", "備考"]
 
-    static func parse(_ text: String, products: [(id: Int, vendor: Int, name: String)]) throws(ImportRejected) -> [AdoptionStore.Row] {
-        let table = try CSVTable(text)
+    /// Every row of the sheet: those that read well, and every problem of those that do not.
+    /// Throws only when no row can be read (a missing column, no rows).
+    static func read(
+        _ table: SheetTable, products: [(id: Int, vendor: Int, name: String)]
+    ) throws(ImportRejected) -> ParsedRows<AdoptionStore.Row> {
         try table.require(["団体コード", "業務", "状態"])
-        if table.value(table.header, "製品") == "" && !table.header.fields.contains(where: { CSVTable.key($0) == "製品ID" }) {
-            try table.require(["製品"])
-        }
+        if !table.has("製品ID") { try table.require(["製品"]) }
+        try table.requireRows()
         var byName: [String: [Int]] = [:]
-        for product in products { byName[CSVTable.key(product.name).lowercased(), default: []].append(product.id) }
-        var rows: [AdoptionStore.Row] = []
-        var problems: [ImportProblem] = []
+        for product in products { byName[SheetTable.key(product.name).lowercased(), default: []].append(product.id) }
+        var parsed = ParsedRows<AdoptionStore.Row>()
         for record in table.records {
             func value(_ column: String) -> String { table.value(record, column) }
             var rowProblems: [ImportProblem] = []
@@ -34,7 +35,7 @@ enum AdoptionCSV {
             if let id = Int(value("製品ID")) {
                 productID = id
             } else if !value("製品").isEmpty {
-                let matches = byName[CSVTable.key(value("製品")).lowercased()] ?? []
+                let matches = byName[SheetTable.key(value("製品")).lowercased()] ?? []
                 if matches.count == 1 {
                     productID = matches[0]
                 } else if matches.isEmpty {
@@ -70,19 +71,17 @@ enum AdoptionCSV {
                 if pmo == nil || !(0...100).contains(pmo!) { problem("PMO進捗", "'\(value("PMO進捗"))' is not a percentage from 0 to 100") }
             }
             guard rowProblems.isEmpty, let code, let area, let productID, let state else {
-                problems += rowProblems
+                parsed.problems.append(contentsOf: rowProblems)
                 continue
             }
-            rows.append(
+            parsed.rows.append(
                 AdoptionStore.Row(
                     line: record.line,
                     draft: AdoptionDraft(
                         dantaiCode: code, businessArea: area, productID: productID, plannedMonth: planned, state: state,
                         reason: reason, newTargetMonth: target, pmoCompletion: pmo, note: table.text(record, "備考"))))
         }
-        try table.requireRows(parsed: rows.count, problems: problems)
-        guard problems.isEmpty else { throw ImportRejected(problems: problems) }
-        return rows
+        return parsed
     }
 
     static func export(_ adoptions: [Adoption], encoding: CSVTextEncoding) throws(CSVTextEncoding.Undecodable) -> Data {

@@ -1,9 +1,3 @@
-/// One CSV record and the physical line it starts on (what a person sees in an editor).
-struct CSVRecord: Sendable, Equatable {
-    let line: Int
-    let fields: [String]
-}
-
 struct CSVSyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
     let line: Int
     let reason: String
@@ -16,9 +10,9 @@ struct CSVSyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
 enum CSVReader {
     private static let quote: UInt8 = 0x22, comma: UInt8 = 0x2C, cr: UInt8 = 0x0D, lf: UInt8 = 0x0A
 
-    static func records(in text: String) throws(CSVSyntaxError) -> [CSVRecord] {
+    static func records(in text: String) throws(CSVSyntaxError) -> [SheetRecord] {
         let bytes = Array(text.utf8)
-        var records: [CSVRecord] = []
+        var records: [SheetRecord] = []
         var fields: [String] = []
         var field: [UInt8] = []
         var line = 1
@@ -35,7 +29,7 @@ enum CSVReader {
             endField()
             // A line with nothing on it is not a record.
             if !(fields.count == 1 && fields[0].isEmpty && !fieldWasQuoted) {
-                records.append(CSVRecord(line: recordLine, fields: fields))
+                records.append(SheetRecord(line: recordLine, fields: fields))
             }
             fields.removeAll(keepingCapacity: true)
             fieldWasQuoted = false

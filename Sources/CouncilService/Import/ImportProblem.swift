@@ -15,8 +15,49 @@ package struct ImportProblem: Error, Codable, Sendable, Equatable, CustomStringC
     }
 }
 
-/// An upload refused as a whole; lists every bad line, and nothing was changed.
+/// An upload refused as a whole; nothing was changed. Lists the first `listed` problems in line
+/// order and counts them all: a file that is wrong everywhere gets a bounded answer.
 package struct ImportRejected: Error, Sendable, CustomStringConvertible {
+    package static let listed = 1_000
+
     package let problems: [ImportProblem]
-    package var description: String { problems.map(\.description).joined(separator: "\n") }
+    package let total: Int
+
+    package init(problems: [ImportProblem]) { self.init(problems, total: problems.count) }
+
+    init(_ problems: [ImportProblem], total: Int) {
+        // By line; problems of one line keep the order they were found in.
+        self.problems = Array(
+            problems.enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }.prefix(Self.listed).map(\.element))
+        self.total = total
+    }
+
+    /// This file's problems and those the rules found, in one list.
+    func merged(with other: ImportRejected) -> ImportRejected {
+        ImportRejected(problems + other.problems, total: total + other.total)
+    }
+
+    package var description: String {
+        problems.map(\.description).joined(separator: "\n") + (total > problems.count ? "\n(\(total) problems in all)" : "")
+    }
+}
+
+/// Problems collected while reading a file, line by line: the first `ImportRejected.listed` are
+/// kept, all are counted, so a file of a million bad lines costs no more memory than a thousand.
+struct ImportProblems: Sendable {
+    private(set) var kept: [ImportProblem] = []
+    private(set) var total = 0
+
+    var isEmpty: Bool { total == 0 }
+
+    mutating func append(_ problem: ImportProblem) {
+        total += 1
+        if kept.count < ImportRejected.listed { kept.append(problem) }
+    }
+
+    mutating func append(contentsOf problems: [ImportProblem]) {
+        for problem in problems { append(problem) }
+    }
+
+    var rejection: ImportRejected? { isEmpty ? nil : ImportRejected(kept, total: total) }
 }

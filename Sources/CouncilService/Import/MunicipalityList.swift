@@ -22,17 +22,23 @@ package enum MunicipalityList {
         case kana = "市区町村名(カナ)"
     }
 
+    /// The list in a CSV file's text, refused whole with every problem.
     package static func parse(_ text: String) throws(ImportRejected) -> [MunicipalityListRow] {
-        let table = try CSVTable(text)
+        try read(try SheetTable(csv: text)).requireClean()
+    }
+
+    /// Every row of the sheet: those that read well, and every problem of those that do not.
+    static func read(_ table: SheetTable) throws(ImportRejected) -> ParsedRows<MunicipalityListRow> {
         try table.require(Column.allCases.map(\.rawValue))
-        var rows: [MunicipalityListRow] = []
-        var problems: [ImportProblem] = []
+        try table.requireRows()
+        var parsed = ParsedRows<MunicipalityListRow>()
         var firstLineOfCode: [MunicipalityCode: Int] = [:]
         for record in table.records {
             func value(_ column: Column) -> String { table.value(record, column.rawValue) }
             func problem(_ column: Column?, _ reason: String) {
-                problems.append(ImportProblem(line: record.line, column: column?.rawValue, reason: reason))
+                parsed.problems.append(ImportProblem(line: record.line, column: column?.rawValue, reason: reason))
             }
+            let problemsBefore = parsed.problems.total
             var codeText = value(.code)
             if codeText.count == 5, codeText.allSatisfy(\.isASCII) { codeText = "0" + codeText }
             let code: MunicipalityCode
@@ -61,10 +67,8 @@ package enum MunicipalityList {
                 }
                 if row.kana.isEmpty { problem(.kana, "the reading is empty") }
             }
-            rows.append(row)
+            if parsed.problems.total == problemsBefore { parsed.rows.append(row) }
         }
-        try table.requireRows(parsed: rows.count, problems: problems)
-        guard problems.isEmpty else { throw ImportRejected(problems: problems) }
-        return rows
+        return parsed
     }
 }

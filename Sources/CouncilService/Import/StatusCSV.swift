@@ -11,13 +11,14 @@ enum StatusCSV {
         let draft: StatusDraft
     }
 
-    static func parse(_ text: String, products: [(id: Int, vendor: Int, name: String)]) throws(ImportRejected) -> [Row] {
-        let table = try CSVTable(text)
+    /// Every row of the sheet: those that read well, and every problem of those that do not.
+    /// Throws only when no row can be read (a missing column, no rows).
+    static func read(_ table: SheetTable, products: [(id: Int, vendor: Int, name: String)]) throws(ImportRejected) -> ParsedRows<Row> {
         try table.require(["業務", "段階", "ガバメントクラウド対応"])
+        try table.requireRows()
         var byName: [String: [Int]] = [:]
-        for product in products { byName[CSVTable.key(product.name).lowercased(), default: []].append(product.id) }
-        var rows: [Row] = []
-        var problems: [ImportProblem] = []
+        for product in products { byName[SheetTable.key(product.name).lowercased(), default: []].append(product.id) }
+        var parsed = ParsedRows<Row>()
         var seen: [String: Int] = [:]
         for record in table.records {
             func value(_ column: String) -> String { table.value(record, column) }
@@ -27,7 +28,7 @@ enum StatusCSV {
             if let id = Int(value("製品ID")) {
                 product = id
             } else {
-                let matches = byName[CSVTable.key(value("製品")).lowercased()] ?? []
+                let matches = byName[SheetTable.key(value("製品")).lowercased()] ?? []
                 if matches.count == 1 {
                     product = matches[0]
                 } else if matches.isEmpty {
@@ -55,16 +56,17 @@ enum StatusCSV {
             }
             let completion = date("完了予定日"), availability = date("提供予定日")
             guard rowProblems.isEmpty, let product, let area, let stage, let readiness else {
-                problems += rowProblems
+                parsed.problems.append(contentsOf: rowProblems)
                 continue
             }
             let key = "\(product)/\(area.rawValue)"
             if let first = seen[key] {
-                problems.append(ImportProblem(line: record.line, column: "業務", reason: "this product and area already appear on line \(first)"))
+                parsed.problems.append(
+                    ImportProblem(line: record.line, column: "業務", reason: "this product and area already appear on line \(first)"))
                 continue
             }
             seen[key] = record.line
-            rows.append(
+            parsed.rows.append(
                 Row(
                     line: record.line,
                     draft: StatusDraft(
@@ -72,9 +74,7 @@ enum StatusCSV {
                         plannedCompletion: completion, plannedAvailability: availability, note: table.text(record, "備考"),
                         regressionReason: table.text(record, "後退理由"))))
         }
-        try table.requireRows(parsed: rows.count, problems: problems)
-        guard problems.isEmpty else { throw ImportRejected(problems: problems) }
-        return rows
+        return parsed
     }
 
     static func export(_ reports: [StatusReport], encoding: CSVTextEncoding) throws(CSVTextEncoding.Undecodable) -> Data {

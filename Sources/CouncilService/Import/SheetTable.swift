@@ -1,0 +1,91 @@
+/// One row of a spreadsheet and where a person finds it: the physical line a CSV record starts
+/// on (as an editor shows it), or a workbook's row number (as Excel shows it).
+struct SheetRecord: Sendable, Equatable {
+    let line: Int
+    let fields: [String]
+}
+
+/// A spreadsheet with a header row — a CSV file or a workbook's sheet — read by column name
+/// (NFKC, white space and line breaks ignored).
+struct SheetTable {
+    let header: SheetRecord
+    let records: [SheetRecord]
+    private let positions: [String: Int]
+
+    /// A CSV file's text.
+    init(csv text: String) throws(ImportRejected) {
+        let all: [SheetRecord]
+        do {
+            all = try CSVReader.records(in: text)
+        } catch {
+            throw ImportRejected(problems: [ImportProblem(line: error.line, column: nil, reason: error.reason)])
+        }
+        try self.init(records: all)
+    }
+
+    /// Rows read from any format, the header first.
+    init(records all: [SheetRecord]) throws(ImportRejected) {
+        guard let header = all.first else {
+            throw ImportRejected(problems: [ImportProblem(line: 1, column: nil, reason: "the file is empty")])
+        }
+        self.header = header
+        self.records = Array(all.dropFirst())
+        var positions: [String: Int] = [:]
+        for (index, cell) in header.fields.enumerated() {
+            let key = Self.key(cell)
+            if positions[key] == nil { positions[key] = index }
+        }
+        self.positions = positions
+    }
+
+    static func key(_ name: String) -> String { JapaneseText.normalized(name).filter { !$0.isWhitespace } }
+
+    /// Fails listing every required column that is missing.
+    func require(_ columns: [String]) throws(ImportRejected) {
+        let missing = columns.filter { positions[Self.key($0)] == nil }
+        guard missing.isEmpty else {
+            throw ImportRejected(problems: missing.map { ImportProblem(line: header.line, column: $0, reason: "the header has no '\($0)' column") })
+        }
+    }
+
+    /// Whether the header has a column of this name.
+    func has(_ column: String) -> Bool { positions[Self.key(column)] != nil }
+
+    /// A file must have rows below its header.
+    func requireRows() throws(ImportRejected) {
+        if records.isEmpty {
+            throw ImportRejected(problems: [ImportProblem(line: header.line, column: nil, reason: "the file has a header but no rows")])
+        }
+    }
+
+    /// The normalized (matching form), trimmed value of a column in a record ("" when absent),
+    /// without the `'` an export put before formula-like text. Column names given here are
+    /// already normalized, so they are looked up as they are.
+    func value(_ record: SheetRecord, _ column: String) -> String {
+        JapaneseText.normalized(cell(record, column))
+    }
+
+    /// A free-text column (備考, 版, 理由) as typed: kept as people wrote it, trimmed.
+    func text(_ record: SheetRecord, _ column: String) -> String {
+        JapaneseText.typedTrimmed(cell(record, column))
+    }
+
+    private func cell(_ record: SheetRecord, _ column: String) -> String {
+        guard let index = positions[column] ?? positions[Self.key(column)], index < record.fields.count else { return "" }
+        return SpreadsheetCell.restored(record.fields[index])
+    }
+}
+
+/// What reading a spreadsheet gave: the rows that passed the file's own checks, and the problems
+/// of those that did not — kept apart so the stores' rules still run over the good rows, and one
+/// answer lists every bad line.
+struct ParsedRows<Row: Sendable>: Sendable {
+    var rows: [Row] = []
+    var problems = ImportProblems()
+
+    /// The rows, or every problem when there is one.
+    func requireClean() throws(ImportRejected) -> [Row] {
+        if let rejection = problems.rejection { throw rejection }
+        return rows
+    }
+}
