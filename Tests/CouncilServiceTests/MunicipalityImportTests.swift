@@ -20,14 +20,14 @@ import Testing
             let store = MunicipalityStore(pool: pool)
             let list = try rows(try TestFiles.sharedData("dantai-code-cp932.csv"))
             #expect(list.count == 1788)
-            let first = try await store.importList(list, encoding: .cp932, dryRun: false)
+            let first = try await store.importList(list, format: .cp932, dryRun: false)
             #expect(
                 first
                     == MunicipalityImportReport(
                         rows: 1788, prefecturesMatched: 47, inserted: 1741, updated: 0,
                         unchanged: 0, deactivated: 0, encoding: "cp932", dryRun: false))
             // The same data as UTF-8 changes nothing.
-            let again = try await store.importList(try rows(try TestFiles.sharedData("dantai-code-utf8.csv")), encoding: .utf8, dryRun: false)
+            let again = try await store.importList(try rows(try TestFiles.sharedData("dantai-code-utf8.csv")), format: .utf8, dryRun: false)
             #expect(again.inserted == 0 && again.updated == 0 && again.unchanged == 1741 && again.deactivated == 0)
             #expect(try await activeCount(pool) == 1741)
 
@@ -47,7 +47,7 @@ import Testing
     @Test func aFileWithBadRowsChangesNothingAndListsEveryProblem() async throws {
         try await withTestPool { pool, _ in
             let store = MunicipalityStore(pool: pool)
-            _ = try await store.importList(try rows(try TestFixtureData.sample), encoding: .utf8, dryRun: false)
+            _ = try await store.importList(try rows(try TestFixtureData.sample), format: .utf8, dryRun: false)
             let bad = """
                 団体コード,都道府県名（漢字）,市区町村名（漢字）,都道府県名（カナ）,市区町村名（カナ）\r
                 011002,北海道,札幌市,ﾎｯｶｲﾄﾞｳ,ｻｯﾎﾟﾛｼ\r
@@ -71,7 +71,7 @@ import Testing
                 141305,東京都,川崎市,ﾄｳｷｮｳﾄ,ｶﾜｻｷｼ
                 """)
             let rejected = await #expect(throws: ImportRejected.self) {
-                try await store.importList(wrongPrefecture, encoding: .utf8, dryRun: false)
+                try await store.importList(wrongPrefecture, format: .utf8, dryRun: false)
             }
             #expect(rejected?.problems.map(\.line) == [3, 4])
             // Nothing changed: the sample's municipalities are all still there and active.
@@ -83,19 +83,19 @@ import Testing
         try await withTestPool { pool, _ in
             let store = MunicipalityStore(pool: pool)
             let sample = try rows(try TestFixtureData.sample)
-            _ = try await store.importList(sample, encoding: .utf8, dryRun: false)
+            _ = try await store.importList(sample, format: .utf8, dryRun: false)
             let withoutTobetsu = sample.filter { $0.code.rawValue != "013030" }
-            let preview = try await store.importList(withoutTobetsu, encoding: .utf8, dryRun: true)
+            let preview = try await store.importList(withoutTobetsu, format: .utf8, dryRun: true)
             #expect(preview.deactivated == 1 && preview.dryRun)
             #expect(try await activeCount(pool) == 5)  // the dry run changed nothing
 
-            let report = try await store.importList(withoutTobetsu, encoding: .utf8, dryRun: false)
+            let report = try await store.importList(withoutTobetsu, format: .utf8, dryRun: false)
             #expect(report.deactivated == 1 && report.unchanged == 4)
             let tobetsu = try #require(try await store.municipality(MunicipalityCode(validating: "013030")))
             #expect(!tobetsu.active)
             #expect(try await store.municipalities(MunicipalityFilter(active: false), page: Page()).items.map(\.code.rawValue) == ["013030"])
 
-            let back = try await store.importList(sample, encoding: .utf8, dryRun: false)
+            let back = try await store.importList(sample, format: .utf8, dryRun: false)
             #expect(back.updated == 1 && back.unchanged == 4 && back.deactivated == 0)
             #expect(try await store.municipality(MunicipalityCode(validating: "013030"))?.active == true)
         }

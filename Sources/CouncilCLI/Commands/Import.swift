@@ -3,16 +3,18 @@ import Foundation
 
 struct Import: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Import spreadsheets (CSV, UTF-8 or CP932) through the daemon.",
+        abstract: "Import spreadsheets (.xlsx workbooks, or CSV in UTF-8 or CP932) through the daemon.",
         discussion: "Every import is all-or-nothing: a file with any bad line changes nothing and every bad line is listed.",
         subcommands: [Municipalities.self, Adoptions.self, Status.self])
 
     /// What every import takes: the file, its encoding, dry run, and the daemon.
     struct FileOptions: ParsableArguments {
-        @Argument(help: "The CSV file.") var file: String
-        @Option(help: "auto, utf8 or cp932.") var encoding: String = "auto"
+        @Argument(help: "The .xlsx workbook or CSV file (told apart by content).") var file: String
+        @Option(help: "A CSV file's encoding: auto, utf8 or cp932.") var encoding: String = "auto"
         @Flag(name: .customLong("dry-run"), help: "Report what would change without changing anything.") var dryRun = false
         @OptionGroup var client: ClientOptions
+
+        static let xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
         /// Uploads the file and returns the daemon's report as ordered "name value" lines.
         func upload(to path: String, fields: [String]) async throws {
@@ -27,7 +29,8 @@ struct Import: AsyncParsableCommand {
             let answer = try await api.send(
                 "POST", path,
                 query: [URLQueryItem(name: "encoding", value: encoding), URLQueryItem(name: "dry_run", value: String(dryRun))],
-                body: data, contentType: "text/csv", headers: ["Idempotency-Key": UUID().uuidString],
+                body: data, contentType: file.lowercased().hasSuffix(".xlsx") ? Self.xlsxType : "text/csv",
+                headers: ["Idempotency-Key": UUID().uuidString],
                 progress: TransferProgress(URL(fileURLWithPath: file).lastPathComponent))
             let report = answer.object
             print(dryRun ? "Dry run: nothing was changed. The import would give:" : "Imported \(file):")
@@ -40,13 +43,14 @@ struct Import: AsyncParsableCommand {
     }
 
     struct Municipalities: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Import MIC's 全国地方公共団体コード list (secretariat admins).")
+        static let configuration = CommandConfiguration(
+            abstract: "Import MIC's 全国地方公共団体コード list, its .xlsx workbook (with the 政令指定都市 sheet) or CSV (secretariat admins).")
         @OptionGroup var options: FileOptions
 
         func run() async throws {
             try await options.upload(
                 to: "v1/municipalities/import",
-                fields: ["encoding", "rows", "prefectures_matched", "inserted", "updated", "unchanged", "deactivated"])
+                fields: ["encoding", "rows", "prefectures_matched", "designated_cities", "inserted", "updated", "unchanged", "deactivated"])
         }
     }
 

@@ -43,6 +43,9 @@ struct MunicipalityImportReport: Codable, Sendable, Equatable {
     var unchanged: Int
     /// Municipalities missing from the file, now inactive (never deleted).
     var deactivated: Int
+    /// utf8 or cp932 for a CSV file, xlsx for a workbook.
     var encoding: String
+    /// How many designated cities the file's 政令指定都市 sheet named (none: the file had no such sheet).
+    var designatedCities: Int?
     var dryRun: Bool
 }

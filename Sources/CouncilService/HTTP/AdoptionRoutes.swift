@@ -64,7 +64,7 @@ struct AdoptionRoutes: Sendable {
     func importFile(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
         let principal = try context.caller()
         let upload = try await Spreadsheet.read(request, context: context, products: products)
-        let parsed = try AdoptionCSV.read(upload.table, products: upload.products)
+        let parsed = try AdoptionSheet.read(try upload.source.table(having: AdoptionSheet.required), products: upload.products)
         let actor = try context.auditActor()
         let outcome = try await SheetImport.apply(parsed, dryRun: upload.dryRun) { rows, dryRun in
             do {
@@ -90,7 +90,7 @@ struct AdoptionRoutes: Sendable {
         let adoptions = try await store.all(try filter(parameters))
         let data: Data
         do {
-            data = try AdoptionCSV.export(adoptions, encoding: encoding)
+            data = try AdoptionSheet.export(adoptions, encoding: encoding)
         } catch {
             throw Problem.unprocessable("encoding", error.description)
         }

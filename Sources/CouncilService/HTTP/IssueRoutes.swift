@@ -93,7 +93,7 @@ struct IssueRoutes: Sendable {
         let encoding = try parameters.value("encoding", as: CSVTextEncoding.self) ?? .utf8
         let issues = try await search.all(try IssueQuery.filter(parameters), sort: try IssueQuery.sort(parameters), for: principal)
         do {
-            return UploadedFile.csvResponse(try IssueCSV.export(issues, encoding: encoding), encoding: encoding, filename: "issues.csv")
+            return UploadedFile.csvResponse(try IssueSheet.export(issues, encoding: encoding), encoding: encoding, filename: "issues.csv")
         } catch {
             throw Problem.unprocessable("encoding", error.description)
         }

@@ -55,11 +55,18 @@ struct MunicipalityRoutes: Sendable {
         let parameters = try QueryParameters(request, allowed: ["encoding", "dry_run"])
         let encoding = try parameters.value("encoding", as: CSVTextEncoding.self) ?? .auto
         let dryRun = try parameters.bool("dry_run") ?? false
-        let decoded = try await UploadedFile.readText(request, context: context, encoding: encoding)
-        let parsed = try MunicipalityList.read(try SheetTable(csv: decoded.text))
+        let source = try await UploadedFile.readSheet(request, context: context, encoding: encoding)
+        var parsed = try MunicipalityList.read(try source.table(having: MunicipalityList.required))
+        // MIC's workbook names the designated cities on a sheet of their own.
+        var designated: [DesignatedCityRow]?
+        if let (name, table) = try source.sheet(having: MunicipalityList.designatedRequired, without: MunicipalityList.designatedWithout) {
+            let cities = try MunicipalityList.readDesignated(table, sheet: name)
+            parsed.problems.append(cities.problems)
+            designated = cities.rows
+        }
         let actor = try context.auditActor()
-        let report = try await SheetImport.apply(parsed, dryRun: dryRun) { rows, dryRun in
-            try await store.importList(rows, encoding: decoded.encoding, dryRun: dryRun, by: actor)
+        let report = try await SheetImport.apply(parsed, dryRun: dryRun) { [designated] rows, dryRun in
+            try await store.importList(rows, designatedCities: designated, format: source.format, dryRun: dryRun, by: actor)
         }
         // This daemon's readers see the import at once; others drop their copies on its NOTIFY.
         if !dryRun { cache?.invalidate() }

@@ -1,9 +1,9 @@
 import Hummingbird
 
-/// A vendor spreadsheet upload: the sheet, whether it is a dry run, and the products its rows
-/// may name (the caller's own; every vendor's for the secretariat).
+/// A vendor spreadsheet upload: the file (a workbook or CSV), whether it is a dry run, and the
+/// products its rows may name (the caller's own; every vendor's for the secretariat).
 struct Spreadsheet {
-    let table: SheetTable
+    let source: SheetSource
     let dryRun: Bool
     let products: [(id: Int, vendor: Int, name: String)]
 
@@ -12,9 +12,9 @@ struct Spreadsheet {
         let parameters = try QueryParameters(request, allowed: ["encoding", "dry_run"])
         let encoding = try parameters.value("encoding", as: CSVTextEncoding.self) ?? .auto
         let dryRun = try parameters.bool("dry_run") ?? false
-        let text = try await UploadedFile.readText(request, context: context, encoding: encoding)
+        let source = try await UploadedFile.readSheet(request, context: context, encoding: encoding)
         let names = try await products.names(vendor: principal.isSecretariat ? nil : principal.organizationID)
-        return Spreadsheet(table: try SheetTable(csv: text.text), dryRun: dryRun, products: names)
+        return Spreadsheet(source: source, dryRun: dryRun, products: names)
     }
 }
 

@@ -57,7 +57,7 @@ struct StatusRoutes: Sendable {
     func importFile(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
         let principal = try context.caller()
         let upload = try await Spreadsheet.read(request, context: context, products: products)
-        let parsed = try StatusCSV.read(upload.table, products: upload.products)
+        let parsed = try StatusSheet.read(try upload.source.table(having: StatusSheet.required), products: upload.products)
         let actor = try context.auditActor()
         return try .json(
             try await SheetImport.apply(parsed, dryRun: upload.dryRun) { rows, dryRun in
@@ -73,7 +73,7 @@ struct StatusRoutes: Sendable {
         let encoding = try parameters.value("encoding", as: CSVTextEncoding.self) ?? .utf8
         let data: Data
         do {
-            data = try StatusCSV.export(try await store.matrix(filter), encoding: encoding)
+            data = try StatusSheet.export(try await store.matrix(filter), encoding: encoding)
         } catch let error as CSVTextEncoding.Undecodable {
             throw Problem.unprocessable("encoding", error.description)
         }

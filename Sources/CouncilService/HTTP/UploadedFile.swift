@@ -24,13 +24,14 @@ enum UploadedFile {
         return Data(buffer.readableBytesView)
     }
 
-    /// A CSV upload decoded to text (UTF-8 or CP932); an undecodable file is a 422.
-    static func readText(
-        _ request: Request, context: CouncilRequestContext, encoding: CSVTextEncoding
-    ) async throws -> (text: String, encoding: CSVTextEncoding) {
-        let data = try await read(request, context: context, accepting: ["text/csv", "application/octet-stream"])
+    static let xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+    /// A spreadsheet upload, an .xlsx workbook or a CSV file (UTF-8 or CP932), told apart by its
+    /// content; one that is neither is a 422 that says what to send.
+    static func readSheet(_ request: Request, context: CouncilRequestContext, encoding: CSVTextEncoding) async throws -> SheetSource {
+        let data = try await read(request, context: context, accepting: ["text/csv", xlsxType, "application/octet-stream"])
         do {
-            return try encoding.decode(data)
+            return try SheetSource.read(data, encoding: encoding)
         } catch {
             throw Problem(.undecodableFile, detail: error.description + "; nothing was changed")
         }

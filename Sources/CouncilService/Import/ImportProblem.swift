@@ -59,5 +59,11 @@ struct ImportProblems: Sendable {
         for problem in problems { append(problem) }
     }
 
+    /// Another file part's problems (a workbook's second sheet).
+    mutating func append(_ other: ImportProblems) {
+        append(contentsOf: other.kept)
+        total += other.total - other.kept.count
+    }
+
     var rejection: ImportRejected? { isEmpty ? nil : ImportRejected(kept, total: total) }
 }

@@ -13,23 +13,32 @@ struct SheetTable {
     private let positions: [String: Int]
 
     /// A CSV file's text.
-    init(csv text: String) throws(ImportRejected) {
+    init(csv text: String, headerHaving columns: [String] = []) throws(ImportRejected) {
         let all: [SheetRecord]
         do {
             all = try CSVReader.records(in: text)
         } catch {
             throw ImportRejected(problems: [ImportProblem(line: error.line, column: nil, reason: error.reason)])
         }
-        try self.init(records: all)
+        try self.init(records: all, headerHaving: columns)
     }
 
-    /// Rows read from any format, the header first.
-    init(records all: [SheetRecord]) throws(ImportRejected) {
-        guard let header = all.first else {
+    /// How far down a header row is looked for, below titles and notes people put above it.
+    static let headerSearchRows = 20
+
+    /// Rows read from any format. The header is the first row that has every one of `columns`
+    /// (within the first rows: a sheet often starts with a title), else the first row.
+    init(records all: [SheetRecord], headerHaving columns: [String] = []) throws(ImportRejected) {
+        guard !all.isEmpty else {
             throw ImportRejected(problems: [ImportProblem(line: 1, column: nil, reason: "the file is empty")])
         }
+        let keys = columns.map(Self.key)
+        let start =
+            keys.isEmpty
+            ? 0 : all.prefix(Self.headerSearchRows).firstIndex { row in Set(row.fields.map(Self.key)).isSuperset(of: keys) } ?? 0
+        let header = all[start]
         self.header = header
-        self.records = Array(all.dropFirst())
+        self.records = Array(all.dropFirst(start + 1))
         var positions: [String: Int] = [:]
         for (index, cell) in header.fields.enumerated() {
             let key = Self.key(cell)

@@ -39,7 +39,7 @@ package enum DevSeed {
         var report: Report
         do {
             if let municipalities {
-                _ = try MunicipalityStore.importList(municipalities, encoding: .utf8, dryRun: false, by: .system, on: connection)
+                _ = try MunicipalityStore.importList(municipalities, format: .utf8, dryRun: false, by: .system, on: connection)
             }
             try requireEmpty(connection)
             for step in steps(scale: scale, seed: seed) { try connection.query(step) }

@@ -31,19 +31,20 @@ struct MunicipalityStore: Sendable {
 
     /// Applies MIC's list all-or-nothing: any bad row refuses the whole file with every problem.
     /// A dry run does the same work in a transaction that is rolled back.
+    /// With `designatedCities` (MIC's 政令指定都市 sheet), those cities replace the kept list.
     func importList(
-        _ rows: [MunicipalityListRow], encoding: CSVTextEncoding, dryRun: Bool,
+        _ rows: [MunicipalityListRow], designatedCities: [DesignatedCityRow]? = nil, format: SheetFormat, dryRun: Bool,
         by actor: AuditActor = .system
     ) async throws -> MunicipalityImportReport {
         try await pool.withTransaction(rollback: dryRun) { connection in
-            try Self.importList(rows, encoding: encoding, dryRun: dryRun, by: actor, on: connection)
+            try Self.importList(rows, designatedCities: designatedCities, format: format, dryRun: dryRun, by: actor, on: connection)
         }
     }
 
     /// The import on a connection inside a transaction the caller owns.
     static func importList(
-        _ rows: [MunicipalityListRow], encoding: CSVTextEncoding, dryRun: Bool, by actor: AuditActor,
-        on connection: Connection
+        _ rows: [MunicipalityListRow], designatedCities: [DesignatedCityRow]? = nil, format: SheetFormat, dryRun: Bool,
+        by actor: AuditActor, on connection: Connection
     ) throws -> MunicipalityImportReport {
         do {
             // One import at a time, so two uploads cannot interleave their deactivations.
@@ -61,7 +62,15 @@ struct MunicipalityStore: Sendable {
                             reason: "\(row.code) belongs to \(expected ?? "no prefecture"), not '\(row.prefectureName)'"))
                 }
             }
+            if let designatedCities {
+                let cities = Set(rows.filter { !$0.code.isPrefecture }.map(\.code))
+                for city in designatedCities where !cities.contains(city.code) {
+                    problems.append(
+                        ImportProblem(line: city.line, column: city.column, reason: "\(city.code) is not a municipality of the list"))
+                }
+            }
             guard problems.isEmpty else { throw ImportRejected(problems: problems) }
+            if let designatedCities { try connection.query(Queries.replaceDesignatedCities(designatedCities.map(\.code))) }
 
             let municipalities = rows.filter { !$0.code.isPrefecture }
             let upsert = try connection.query(Queries.upsert(municipalities)).single()
@@ -73,7 +82,7 @@ struct MunicipalityStore: Sendable {
             let report = MunicipalityImportReport(
                 rows: rows.count, prefecturesMatched: rows.count - municipalities.count,
                 inserted: inserted, updated: updated, unchanged: municipalities.count - inserted - updated,
-                deactivated: deactivated, encoding: encoding.rawValue, dryRun: dryRun)
+                deactivated: deactivated, encoding: format.rawValue, designatedCities: designatedCities?.count, dryRun: dryRun)
             // One row for the whole list: its outcome, with the codes that became inactive.
             var after = try JSONValue.fields(of: report)
             after["deactivated_codes"] = .array(deactivatedCodes.map { .string($0) })
@@ -182,6 +191,16 @@ struct MunicipalityStore: Sendable {
                 )
                 SELECT count(*) FILTER (WHERE inserted) AS inserted, count(*) FILTER (WHERE NOT inserted) AS updated
                 FROM changed
+                """)
+        }
+
+        /// The designated cities become exactly these (read before the upsert, which marks them).
+        static func replaceDesignatedCities(_ codes: [MunicipalityCode]) -> Query {
+            Query(
+                "municipalities.replaceDesignatedCities",
+                """
+                WITH removed AS (DELETE FROM designated_cities WHERE NOT (code = ANY (\(codes.map(\.rawValue))::text[])))
+                INSERT INTO designated_cities (code) SELECT unnest(\(codes.map(\.rawValue))::text[]) ON CONFLICT DO NOTHING
                 """)
         }
 

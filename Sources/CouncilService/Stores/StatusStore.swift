@@ -199,7 +199,7 @@ extension StatusStore {
     /// Files every row in one transaction: all or nothing. Row problems (ownership, coverage,
     /// a backward stage without a reason) are collected with their lines; a dry run rolls back.
     func importRows(
-        _ rows: [StatusCSV.Row], by actor: AuditActor, dryRun: Bool,
+        _ rows: [StatusSheet.Row], by actor: AuditActor, dryRun: Bool,
         authorize: @escaping @Sendable (Product) throws -> Void
     ) async throws -> ImportOutcome {
         try await pool.withTransaction(rollback: dryRun) { connection in

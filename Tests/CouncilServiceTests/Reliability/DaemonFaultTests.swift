@@ -22,7 +22,7 @@ import Testing
     ) async throws {
         try await withTestPool { pool, configuration in
             let rows = try MunicipalityList.parse(try CSVTextEncoding.auto.decode(try TestFiles.sharedData("dantai-code-utf8.csv")).text)
-            _ = try await MunicipalityStore(pool: pool).importList(rows, encoding: .utf8, dryRun: false)
+            _ = try await MunicipalityStore(pool: pool).importList(rows, format: .utf8, dryRun: false)
             let ids = try await TestIdentities.create(pool)
             let product = ids.productA.id
             try await pool.withConnection { connection in

@@ -124,5 +124,5 @@ struct RunningServer {
 /// The project's small hand-written municipality list, imported.
 func importSampleMunicipalities(_ pool: DatabasePool) async throws {
     let rows = try MunicipalityList.parse(try CSVTextEncoding.auto.decode(try TestFixtureData.sample).text)
-    _ = try await MunicipalityStore(pool: pool).importList(rows, encoding: .utf8, dryRun: false)
+    _ = try await MunicipalityStore(pool: pool).importList(rows, format: .utf8, dryRun: false)
 }

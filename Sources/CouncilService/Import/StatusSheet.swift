@@ -3,7 +3,10 @@ import Foundation
 
 /// The development-status spreadsheet: 製品ID, 製品, 業務, 段階, 標準仕様書の版, ガバメントクラウド対応,
 /// 完了予定日, 提供予定日, 備考, 後退理由. 段階 and ガバメントクラウド対応 accept slugs or Japanese labels.
-enum StatusCSV {
+enum StatusSheet {
+    /// The columns a sheet must have (and by which its header row is found).
+    static let required = ["業務", "段階", "ガバメントクラウド対応"]
+
     static let header = ["製品ID", "製品", "業務", "段階", "標準仕様書の版", "ガバメントクラウド対応", "完了予定日", "提供予定日", "備考", "後退理由"]
 
     struct Row: Sendable {
@@ -14,7 +17,7 @@ enum StatusCSV {
     /// Every row of the sheet: those that read well, and every problem of those that do not.
     /// Throws only when no row can be read (a missing column, no rows).
     static func read(_ table: SheetTable, products: [(id: Int, vendor: Int, name: String)]) throws(ImportRejected) -> ParsedRows<Row> {
-        try table.require(["業務", "段階", "ガバメントクラウド対応"])
+        try table.require(required)
         try table.requireRows()
         var byName: [String: [Int]] = [:]
         for product in products { byName[SheetTable.key(product.name).lowercased(), default: []].append(product.id) }

@@ -4,8 +4,11 @@ import Foundation
 /// The adoption spreadsheet vendors send and receive: 団体コード, 団体名, 業務, 製品ID, 製品, 移行予定,
 /// 状態, 事由, 新目標月, PMO進捗, 備考. 団体名 is for people and ignored on import; 業務, 状態 and 事由
 /// accept slugs or Japanese names; 製品ID wins over 製品 (a name, resolved among the caller's products).
-enum AdoptionCSV {
+enum AdoptionSheet {
     private static let posix = Locale(identifier: "en_US_POSIX")
+
+    /// The columns a sheet must have (and by which its header row is found).
+    static let required = ["団体コード", "業務", "状態"]
 
     static let header = ["団体コード", "団体名", "業務", "製品ID", "製品", "移行予定", "状態", "事由", "新目標月", "PMO進捗", "備考"]
 
@@ -14,7 +17,7 @@ enum AdoptionCSV {
     static func read(
         _ table: SheetTable, products: [(id: Int, vendor: Int, name: String)]
     ) throws(ImportRejected) -> ParsedRows<AdoptionStore.Row> {
-        try table.require(["団体コード", "業務", "状態"])
+        try table.require(required)
         if !table.has("製品ID") { try table.require(["製品"]) }
         try table.requireRows()
         var byName: [String: [Int]] = [:]
@@ -57,7 +60,11 @@ enum AdoptionCSV {
             }
             func month(_ column: String) -> YearMonth? {
                 guard !value(column).isEmpty else { return nil }
-                guard let month = YearMonth(rawValue: value(column)) else {
+                // Excel keeps a month as the date of its first day: a date cell of the 1st is that month.
+                let firstOfMonth = CalendarDate(typed: value(column)).flatMap {
+                    $0.rawValue.hasSuffix("-01") ? YearMonth(rawValue: String($0.rawValue.prefix(7))) : nil
+                }
+                guard let month = YearMonth(rawValue: value(column)) ?? firstOfMonth else {
                     problem(column, YearMonth.whyInvalid(value(column)))
                     return nil
                 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Issues as a spreadsheet (Excel's CSV: UTF-8 with BOM, or CP932), one row per issue.
-enum IssueCSV {
+enum IssueSheet {
     static let header = [
         "番号", "件名", "分類", "重要度", "公開範囲", "状態", "報告組織", "担当組織", "期限", "対象ベンダー", "業務",
         "移行不可団体", "遅延リスク団体", "影響団体", "ラベル", "回答", "重複先", "作成日時", "更新日時",
