@@ -78,38 +78,49 @@ struct Import: AsyncParsableCommand {
 
 struct Export: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Export spreadsheets in the format the imports read (UTF-8 with BOM, or CP932 for Excel).",
+        abstract: "Export spreadsheets in the layout the imports read: .xlsx, or CSV (UTF-8 with BOM, or CP932 for Excel).",
         subcommands: [Adoptions.self, Status.self, Issues.self])
 
-    struct Options: ParsableArguments {
+    /// Where an export goes and in which format: `-o file.xlsx` means a workbook unless
+    /// `--format` says otherwise.
+    struct FileOptions: ParsableArguments {
         @Option(name: .shortAndLong, help: "Write to this file (default: standard output).") var output: String?
-        @Option(help: "utf8 or cp932.") var encoding: String = "utf8"
+        @Option(help: "csv or xlsx (default: xlsx when the output file ends in .xlsx, else csv).") var format: String?
+        @Option(help: "A CSV file's encoding: utf8 or cp932.") var encoding: String = "utf8"
+
+        var query: [URLQueryItem] {
+            let chosen = format ?? (output?.lowercased().hasSuffix(".xlsx") == true ? "xlsx" : "csv")
+            return [URLQueryItem(name: "format", value: chosen), URLQueryItem(name: "encoding", value: encoding)]
+        }
+    }
+
+    struct Options: ParsableArguments {
+        @OptionGroup var file: FileOptions
         @Option(help: "Only this vendor's (organization id).") var vendor: Int?
         @Option(name: .customLong("business-area"), help: "Only this business area (slug).") var businessArea: String?
         @OptionGroup var client: ClientOptions
 
         func download(_ path: String, extra: [URLQueryItem] = []) async throws {
-            var query = [URLQueryItem(name: "encoding", value: encoding)] + extra
+            var query = file.query + extra
             if let vendor { query.append(URLQueryItem(name: "vendor", value: String(vendor))) }
             if let businessArea { query.append(URLQueryItem(name: "business_area", value: businessArea)) }
-            let data = try await client.client().send("GET", path, query: query, progress: TransferProgress(output ?? "export")).data
-            try save(data, to: output)
+            let data = try await client.client().send("GET", path, query: query, progress: TransferProgress(file.output ?? "export")).data
+            try save(data, to: file.output)
         }
     }
 
     struct Issues: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Export the issues a query finds (the same filters as `council issue list`).")
-        @Option(name: .shortAndLong, help: "Write to this file (default: standard output).") var output: String?
-        @Option(help: "utf8 or cp932.") var encoding: String = "utf8"
+        @OptionGroup var file: FileOptions
         @OptionGroup var filters: IssueFilterOptions
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let query = [URLQueryItem(name: "encoding", value: encoding)] + filters.query
+            let query = file.query + filters.query
             try save(
-                try await client.client().send("GET", "v1/issues/export", query: query, progress: TransferProgress(output ?? "issues")).data,
-                to: output)
+                try await client.client().send("GET", "v1/issues/export", query: query, progress: TransferProgress(file.output ?? "issues")).data,
+                to: file.output)
         }
     }
 

@@ -193,14 +193,13 @@ struct MeetingCommand: AsyncParsableCommand {
     }
 
     struct Export: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "The agenda, minutes and decisions as CSV.")
+        static let configuration = CommandConfiguration(abstract: "The agenda, minutes and decisions as .xlsx or CSV.")
         @Argument(help: "The meeting id.") var id: Int
-        @Option(name: .shortAndLong, help: "Write to this file (default: standard output).") var output: String?
-        @Option(help: "utf8 or cp932.") var encoding: String = "utf8"
+        @OptionGroup var file: CouncilCLI.Export.FileOptions
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            try save(try await client.client().get("v1/meetings/\(id)/export", QueryItems.of([("encoding", encoding)])).data, to: output)
+            try save(try await client.client().get("v1/meetings/\(id)/export", file.query).data, to: file.output)
         }
     }
 }

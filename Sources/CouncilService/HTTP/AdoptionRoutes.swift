@@ -83,19 +83,12 @@ struct AdoptionRoutes: Sendable {
     func export(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
         let parameters = try QueryParameters(
             request,
-            allowed: [
-                "vendor", "product", "business_area", "dantai_code", "prefecture", "block", "state", "reason", "encoding",
-            ])
-        let encoding = try parameters.value("encoding", as: CSVTextEncoding.self) ?? .utf8
+            allowed: Self.filterParameters.union(ExportResponse.parameters))
         let adoptions = try await store.all(try filter(parameters))
-        let data: Data
-        do {
-            data = try AdoptionSheet.export(adoptions, encoding: encoding)
-        } catch {
-            throw Problem.unprocessable("encoding", error.description)
-        }
-        return UploadedFile.csvResponse(data, encoding: encoding, filename: "adoptions.csv")
+        return try ExportResponse.make(AdoptionSheet.table(adoptions), parameters, filename: "adoptions")
     }
+
+    static let filterParameters: Set<String> = ["vendor", "product", "business_area", "dantai_code", "prefecture", "block", "state", "reason"]
 
     private func filter(_ parameters: QueryParameters) throws -> AdoptionStore.Filter {
         var filter = AdoptionStore.Filter()

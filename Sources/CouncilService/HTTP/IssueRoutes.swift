@@ -89,14 +89,10 @@ struct IssueRoutes: Sendable {
 
     func export(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
         let principal = try context.caller()
-        let parameters = try await IssueQuery.parameters(request, extra: ["encoding"], savedQueries: savedQueries, principal: principal)
-        let encoding = try parameters.value("encoding", as: CSVTextEncoding.self) ?? .utf8
+        let parameters = try await IssueQuery.parameters(
+            request, extra: ExportResponse.parameters, savedQueries: savedQueries, principal: principal)
         let issues = try await search.all(try IssueQuery.filter(parameters), sort: try IssueQuery.sort(parameters), for: principal)
-        do {
-            return UploadedFile.csvResponse(try IssueSheet.export(issues, encoding: encoding), encoding: encoding, filename: "issues.csv")
-        } catch {
-            throw Problem.unprocessable("encoding", error.description)
-        }
+        return try ExportResponse.make(IssueSheet.table(issues), parameters, filename: "issues")
     }
 
     func create(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {

@@ -132,15 +132,8 @@ struct MeetingRoutes: Sendable {
     }
 
     func export(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
-        let parameters = try QueryParameters(request, allowed: ["encoding"])
-        let encoding = try parameters.value("encoding", as: CSVTextEncoding.self) ?? .utf8
+        let parameters = try QueryParameters(request, allowed: ExportResponse.parameters)
         let meeting = try await store.meeting(try context.id("id"), scope: Policy.issueScope(try context.caller()))
-        do {
-            return UploadedFile.csvResponse(
-                try MeetingHandout.csv(meeting, encoding: encoding), encoding: encoding,
-                filename: "meeting-\(meeting.number).csv")
-        } catch {
-            throw Problem.unprocessable("encoding", error.description)
-        }
+        return try ExportResponse.make(MeetingHandout.table(meeting), parameters, filename: "meeting-\(meeting.number)")
     }
 }

@@ -68,16 +68,9 @@ struct StatusRoutes: Sendable {
     }
 
     func export(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
-        let parameters = try QueryParameters(request, allowed: Self.filterParameters.union(["encoding"]))
+        let parameters = try QueryParameters(request, allowed: Self.filterParameters.union(ExportResponse.parameters))
         let filter = try Self.filter(parameters)
-        let encoding = try parameters.value("encoding", as: CSVTextEncoding.self) ?? .utf8
-        let data: Data
-        do {
-            data = try StatusSheet.export(try await store.matrix(filter), encoding: encoding)
-        } catch let error as CSVTextEncoding.Undecodable {
-            throw Problem.unprocessable("encoding", error.description)
-        }
-        return UploadedFile.csvResponse(data, encoding: encoding, filename: "development-status.csv")
+        return try ExportResponse.make(StatusSheet.table(try await store.matrix(filter)), parameters, filename: "development-status")
     }
 
     static let filterParameters: Set<String> = ["vendor", "business_area", "stage", "readiness", "as_of"]

@@ -36,12 +36,4 @@ enum UploadedFile {
             throw Problem(.undecodableFile, detail: error.description + "; nothing was changed")
         }
     }
-
-    static func csvResponse(_ data: Data, encoding: CSVTextEncoding, filename: String) -> Response {
-        let charset = encoding == .cp932 ? "Shift_JIS" : "utf-8"
-        return Response(
-            status: .ok,
-            headers: [.contentType: "text/csv; charset=\(charset)", .contentDisposition: "attachment; filename=\"\(filename)\""],
-            body: .init(byteBuffer: ByteBuffer(bytes: data)))
-    }
 }

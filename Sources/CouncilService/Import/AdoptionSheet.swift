@@ -91,15 +91,17 @@ enum AdoptionSheet {
         return parsed
     }
 
-    static func export(_ adoptions: [Adoption], encoding: CSVTextEncoding) throws(CSVTextEncoding.Undecodable) -> Data {
-        let rows = adoptions.map { adoption in
-            [
-                adoption.dantaiCode.rawValue, adoption.dantaiName, adoption.businessArea.japaneseName, String(adoption.productID),
-                adoption.productName, adoption.plannedMonth?.rawValue ?? "", adoption.state.japaneseLabel,
-                adoption.reason?.japaneseLabel ?? "", adoption.newTargetMonth?.rawValue ?? "",
-                adoption.pmoCompletion.map { "\($0)" } ?? "", adoption.note ?? "",
-            ]
-        }
-        return try CSVWriter.encode(header: header, rows: rows, encoding: encoding)
+    /// The adoptions in the layout the import reads back.
+    static func table(_ adoptions: [Adoption]) -> ExportTable {
+        ExportTable(
+            sheetName: "採用状況", header: header,
+            rows: adoptions.map { adoption in
+                [
+                    .code(adoption.dantaiCode.rawValue), .text(adoption.dantaiName), .text(adoption.businessArea.japaneseName),
+                    .number(adoption.productID), .text(adoption.productName), .month(adoption.plannedMonth),
+                    .text(adoption.state.japaneseLabel), .text(adoption.reason?.japaneseLabel), .month(adoption.newTargetMonth),
+                    adoption.pmoCompletion.map(SheetCell.number) ?? .empty, .text(adoption.note),
+                ]
+            })
     }
 }

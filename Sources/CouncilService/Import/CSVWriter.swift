@@ -3,6 +3,11 @@ import Foundation
 /// Writes CSV as Excel reads it: CRLF, every field quoted when needed, UTF-8 with a BOM (so
 /// Excel recognizes it) or CP932. No cell starts a formula (`SpreadsheetCell`).
 package enum CSVWriter {
+    /// An export table, each cell as the imports read it back.
+    static func encode(_ table: ExportTable, encoding: CSVTextEncoding) throws(CSVTextEncoding.Undecodable) -> Data {
+        try encode(header: table.header, rows: table.rows.map { $0.map(\.csvText) }, encoding: encoding)
+    }
+
     package static func encode(header: [String], rows: [[String]], encoding: CSVTextEncoding) throws(CSVTextEncoding.Undecodable) -> Data {
         var text = ""
         for record in [header] + rows {

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A meeting's handout (議事次第 and 議事録) as Markdown, and its agenda as CSV. Only confirmed
+/// A meeting's handout (議事次第 and 議事録) as Markdown, and its agenda as a table (CSV, .xlsx). Only confirmed
 /// items appear: proposals are the secretariat's working state. Every user text goes through
 /// `MarkdownText`; a subject changed after its item was confirmed shows what was confirmed.
 enum MeetingHandout {
@@ -38,14 +38,15 @@ enum MeetingHandout {
 
     static let csvHeader = ["順", "議題", "課題番号", "課題状態", "発表", "時間（分）", "議事", "決定事項"]
 
-    static func csv(_ meeting: Meeting, encoding: CSVTextEncoding) throws(CSVTextEncoding.Undecodable) -> Data {
-        let rows = meeting.agenda.filter { $0.status == .confirmed }.enumerated().map { index, item in
+    static func table(_ meeting: Meeting) -> ExportTable {
+        let rows = meeting.agenda.filter { $0.status == .confirmed }.enumerated().map { index, item -> [SheetCell] in
             [
-                String(index + 1), subject(item), item.issue.map { "#\($0.number)" } ?? "", item.issue?.state.japaneseLabel ?? "",
-                item.presenter?.name ?? "", String(item.allottedMinutes), item.minutes ?? "", item.decision ?? "",
+                .number(index + 1), .text(subject(item)), item.issue.map { .code("#\($0.number)") } ?? .empty,
+                .text(item.issue?.state.japaneseLabel), .text(item.presenter?.name), .number(item.allottedMinutes), .text(item.minutes),
+                .text(item.decision),
             ]
         }
-        return try CSVWriter.encode(header: csvHeader, rows: rows, encoding: encoding)
+        return ExportTable(sheetName: "第\(meeting.number)回 議事次第", header: csvHeader, rows: rows)
     }
 
     /// 2026-12-10 → 2026年12月10日

@@ -80,15 +80,16 @@ enum StatusSheet {
         return parsed
     }
 
-    static func export(_ reports: [StatusReport], encoding: CSVTextEncoding) throws(CSVTextEncoding.Undecodable) -> Data {
-        try CSVWriter.encode(
-            header: header,
+    /// The current status in the layout the import reads back.
+    static func table(_ reports: [StatusReport]) -> ExportTable {
+        ExportTable(
+            sheetName: "開発状況", header: header,
             rows: reports.map { report in
                 [
-                    String(report.productID), report.productName, report.businessArea.japaneseName, report.stage.japaneseLabel,
-                    report.specVersion ?? "", report.cloudReadiness.japaneseLabel, report.plannedCompletion?.rawValue ?? "",
-                    report.plannedAvailability?.rawValue ?? "", report.note ?? "", "",
+                    .number(report.productID), .text(report.productName), .text(report.businessArea.japaneseName),
+                    .text(report.stage.japaneseLabel), .text(report.specVersion), .text(report.cloudReadiness.japaneseLabel),
+                    .date(report.plannedCompletion), .date(report.plannedAvailability), .text(report.note), .empty,
                 ]
-            }, encoding: encoding)
+            })
     }
 }

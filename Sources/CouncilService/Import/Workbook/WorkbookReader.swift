@@ -97,7 +97,7 @@ struct WorkbookReader {
                 guard strings.count < Self.maxSharedStrings else {
                     throw WorkbookError("the workbook has more than \(Self.maxSharedStrings) shared strings")
                 }
-                strings.append(current)
+                strings.append(ExcelEscape.decode(current))
             default: break
             }
         }
@@ -204,7 +204,7 @@ struct WorkbookReader {
                 throw WorkbookError("a cell refers to shared string \(cell.value), which the workbook does not have")
             }
             return strings[index]
-        case "inlineStr": return cell.inline
+        case "inlineStr": return ExcelEscape.decode(cell.inline)
         case "str", "e": return cell.value
         case "b": return cell.value == "1" ? "TRUE" : "FALSE"
         case "d": return String(cell.value.prefix(10))
