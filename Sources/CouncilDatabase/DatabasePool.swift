@@ -232,18 +232,33 @@ public final class DatabasePool: Service, Sendable {
         let deadline = ContinuousClock.now + options.leaseTimeout
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
-                let enqueued = state.withLockedValue { state -> Bool in
-                    guard !state.closed else { return false }
+                // Decided again under the lock that enqueues: a connection returned between `lease`
+                // deciding to wait and this point went to the idle list, and nobody would wake us
+                // for it (a waiter then sat out the whole lease timeout beside an idle connection).
+                let outcome = state.withLockedValue { state -> Enqueued in
+                    guard !state.closed else { return .closed }
+                    if let connection = state.idle.popLast() { return .ready(connection) }
+                    if state.open < options.maxConnections {
+                        state.open += 1
+                        return .slot
+                    }
                     state.waiters.append(Waiter(id: id, deadline: deadline, continuation: continuation))
-                    return true
+                    return .queued
                 }
-                if !enqueued {
-                    continuation.resume(throwing: DatabaseError(.poolClosed, "the database pool is shutting down"))
+                switch outcome {
+                case .closed: continuation.resume(throwing: DatabaseError(.poolClosed, "the database pool is shutting down"))
+                case .ready(let connection): continuation.resume(returning: connection)
+                case .slot: continuation.resume(returning: nil)
+                case .queued: break
                 }
             }
         } onCancel: {
             failWaiter(id, CancellationError())
         }
+    }
+
+    private enum Enqueued {
+        case closed, ready(Connection), slot, queued
     }
 
     private func failWaiter(_ id: Int, _ error: any Error) {

@@ -148,6 +148,8 @@ import Testing
         "exportStatusReports": Probe(path: fixed("/v1/development-status/export"), expected: authenticated(.ok)),
         "listAdoptions": Probe(path: fixed("/v1/adoptions"), expected: authenticated(.ok)),
         "exportAdoptions": Probe(path: fixed("/v1/adoptions/export"), expected: authenticated(.ok)),
+        "getAdoptionTemplate": Probe(path: fixed("/v1/adoptions/template"), expected: authenticated(.ok)),
+        "getStatusTemplate": Probe(path: fixed("/v1/development-status/template"), expected: authenticated(.ok)),
         "importAdoptions": Probe(
             path: fixed("/v1/adoptions/import"),
             body: { env, _ in ("text/csv", ByteBuffer(string: "団体コード,業務,製品ID,状態\n011002,juki,\(env.ids.productA.id),planned\n")) },

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CouncilService
 import Foundation
 
 struct Import: AsyncParsableCommand {
@@ -9,15 +10,25 @@ struct Import: AsyncParsableCommand {
 
     /// What every import takes: the file, its encoding, dry run, and the daemon.
     struct FileOptions: ParsableArguments {
-        @Argument(help: "The .xlsx workbook or CSV file (told apart by content).") var file: String
+        @Argument(help: "The .xlsx workbook or CSV file (told apart by content).") var file: String?
         @Option(help: "A CSV file's encoding: auto, utf8 or cp932.") var encoding: String = "auto"
         @Flag(name: .customLong("dry-run"), help: "Report what would change without changing anything.") var dryRun = false
         @OptionGroup var client: ClientOptions
 
         static let xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
+        /// Downloads an empty sheet (a workbook when the file ends in .xlsx).
+        func template(from path: String, to output: String) async throws {
+            guard file == nil else { throw ValidationError("--template writes a file; give no file to import with it") }
+            let format = output.lowercased().hasSuffix(".xlsx") ? "xlsx" : "csv"
+            let query = [URLQueryItem(name: "format", value: format), URLQueryItem(name: "encoding", value: encoding == "auto" ? "utf8" : encoding)]
+            try save(try await client.client().get(path, query).data, to: output)
+            print("wrote an empty sheet to \(output)")
+        }
+
         /// Uploads the file and returns the daemon's report as ordered "name value" lines.
         func upload(to path: String, fields: [String]) async throws {
+            guard let file else { throw ValidationError("give the file to import") }
             let api = try client.client()
             let data: Data
             do {
@@ -56,10 +67,14 @@ struct Import: AsyncParsableCommand {
 
     struct Adoptions: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Import the adoption spreadsheet: 団体コード, 業務, 製品ID or 製品, 移行予定, 状態, 事由, 新目標月, PMO進捗, 備考.")
+            abstract: "Import the adoption spreadsheet: 団体コード, 業務, 製品ID or 製品, 移行予定, 状態, 事由, 新目標月, PMO進捗, 備考.",
+            discussion: AdoptionSheet.vocabulary)
         @OptionGroup var options: FileOptions
+        @Option(name: .customLong("template"), help: "Write an empty sheet to this file instead (.xlsx with drop-down lists, or .csv).")
+        var template: String?
 
         func run() async throws {
+            if let template { return try await options.template(from: "v1/adoptions/template", to: template) }
             try await options.upload(to: "v1/adoptions/import", fields: ["rows", "inserted", "updated", "unchanged"])
         }
     }
@@ -67,10 +82,14 @@ struct Import: AsyncParsableCommand {
     struct Status: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "status",
-            abstract: "Import the development-status spreadsheet: 製品ID or 製品, 業務, 段階, 標準仕様書の版, ガバメントクラウド対応, ...")
+            abstract: "Import the development-status spreadsheet: 製品ID or 製品, 業務, 段階, 標準仕様書の版, ガバメントクラウド対応, ...",
+            discussion: StatusSheet.vocabulary)
         @OptionGroup var options: FileOptions
+        @Option(name: .customLong("template"), help: "Write an empty sheet to this file instead (.xlsx with drop-down lists, or .csv).")
+        var template: String?
 
         func run() async throws {
+            if let template { return try await options.template(from: "v1/development-status/template", to: template) }
             try await options.upload(to: "v1/development-status/import", fields: ["rows", "filed", "unchanged"])
         }
     }

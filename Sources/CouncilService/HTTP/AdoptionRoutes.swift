@@ -88,6 +88,14 @@ struct AdoptionRoutes: Sendable {
         return try ExportResponse.make(AdoptionSheet.table(adoptions), parameters, filename: "adoptions")
     }
 
+    /// An empty sheet with the accepted labels as drop-down lists, the caller's products among them.
+    func template(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
+        let parameters = try QueryParameters(request, allowed: ExportResponse.parameters)
+        let principal = try context.caller()
+        let names = try await products.names(vendor: principal.isSecretariat ? nil : principal.organizationID).map(\.name)
+        return try ExportResponse.make(AdoptionSheet.template(products: names), parameters, filename: "adoptions-template")
+    }
+
     static let filterParameters: Set<String> = ["vendor", "product", "business_area", "dantai_code", "prefecture", "block", "state", "reason"]
 
     private func filter(_ parameters: QueryParameters) throws -> AdoptionStore.Filter {

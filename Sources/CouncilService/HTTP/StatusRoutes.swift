@@ -73,6 +73,14 @@ struct StatusRoutes: Sendable {
         return try ExportResponse.make(StatusSheet.table(try await store.matrix(filter)), parameters, filename: "development-status")
     }
 
+    /// An empty sheet with the accepted labels as drop-down lists, the caller's products among them.
+    func template(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
+        let parameters = try QueryParameters(request, allowed: ExportResponse.parameters)
+        let principal = try context.caller()
+        let names = try await products.names(vendor: principal.isSecretariat ? nil : principal.organizationID).map(\.name)
+        return try ExportResponse.make(StatusSheet.template(products: names), parameters, filename: "development-status-template")
+    }
+
     static let filterParameters: Set<String> = ["vendor", "business_area", "stage", "readiness", "as_of"]
 
     static func filter(_ parameters: QueryParameters) throws -> StatusStore.MatrixFilter {

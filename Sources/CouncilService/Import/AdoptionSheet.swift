@@ -4,7 +4,7 @@ import Foundation
 /// The adoption spreadsheet vendors send and receive: 団体コード, 団体名, 業務, 製品ID, 製品, 移行予定,
 /// 状態, 事由, 新目標月, PMO進捗, 備考. 団体名 is for people and ignored on import; 業務, 状態 and 事由
 /// accept slugs or Japanese names; 製品ID wins over 製品 (a name, resolved among the caller's products).
-enum AdoptionSheet {
+package enum AdoptionSheet {
     private static let posix = Locale(identifier: "en_US_POSIX")
 
     /// The columns a sheet must have (and by which its header row is found).
@@ -89,6 +89,29 @@ enum AdoptionSheet {
                         reason: reason, newTargetMonth: target, pmoCompletion: pmo, note: table.text(record, "備考"))))
         }
         return parsed
+    }
+
+    /// An empty sheet to fill in: the header, and drop-down lists of the labels each column takes
+    /// (業務, 状態, 事由; 製品 among the caller's products).
+    static func template(products: [String]) -> ExportTable {
+        var table = ExportTable(sheetName: "採用状況", header: header, rows: [])
+        table.choices = [
+            2: BusinessArea.allCases.map(\.japaneseName), 4: products, 6: AdoptionState.allCases.map(\.japaneseLabel),
+            7: AdoptionReason.allCases.map(\.japaneseLabel),
+        ]
+        return table
+    }
+
+    /// What a sheet may say, for `council import adoptions --help` and the web's upload page.
+    package static var vocabulary: String {
+        """
+        Columns (a header row; titles above it are skipped): \(header.joined(separator: ", ")).
+        Required: \(required.joined(separator: ", ")), and 製品ID or 製品. 団体名 is for people and ignored.
+        業務: \(BusinessArea.allCases.map(\.japaneseName).joined(separator: ", ")) (or their slugs).
+        状態: \(AdoptionState.allCases.map(\.japaneseLabel).joined(separator: ", ")).
+        事由 (特定移行支援): \(AdoptionReason.allCases.map(\.japaneseLabel).joined(separator: ", ")).
+        移行予定, 新目標月: 2026-03, 2026/3, 令和8年3月, R8.3 (or a date cell of the 1st). PMO進捗: 0 to 100 (55 or 55%).
+        """
     }
 
     /// The adoptions in the layout the import reads back.

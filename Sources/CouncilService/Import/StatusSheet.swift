@@ -3,7 +3,7 @@ import Foundation
 
 /// The development-status spreadsheet: 製品ID, 製品, 業務, 段階, 標準仕様書の版, ガバメントクラウド対応,
 /// 完了予定日, 提供予定日, 備考, 後退理由. 段階 and ガバメントクラウド対応 accept slugs or Japanese labels.
-enum StatusSheet {
+package enum StatusSheet {
     /// The columns a sheet must have (and by which its header row is found).
     static let required = ["業務", "段階", "ガバメントクラウド対応"]
 
@@ -78,6 +78,29 @@ enum StatusSheet {
                         regressionReason: table.text(record, "後退理由"))))
         }
         return parsed
+    }
+
+    /// An empty sheet to fill in, with drop-down lists of 製品 (the caller's), 業務, 段階 and
+    /// ガバメントクラウド対応.
+    static func template(products: [String]) -> ExportTable {
+        var table = ExportTable(sheetName: "開発状況", header: header, rows: [])
+        table.choices = [
+            1: products, 2: BusinessArea.allCases.map(\.japaneseName), 3: DevelopmentStage.allCases.map(\.japaneseLabel),
+            5: CloudReadiness.allCases.map(\.japaneseLabel),
+        ]
+        return table
+    }
+
+    /// What a sheet may say, for `council import status --help` and the web's upload page.
+    package static var vocabulary: String {
+        """
+        Columns (a header row; titles above it are skipped): \(header.joined(separator: ", ")).
+        Required: \(required.joined(separator: ", ")), and 製品ID or 製品.
+        業務: \(BusinessArea.allCases.map(\.japaneseName).joined(separator: ", ")) (or their slugs).
+        段階: \(DevelopmentStage.allCases.map(\.japaneseLabel).joined(separator: ", ")). 後退理由 is required when 段階 goes back.
+        ガバメントクラウド対応: \(CloudReadiness.allCases.map(\.japaneseLabel).joined(separator: ", ")).
+        完了予定日, 提供予定日: \(TypedDate.dateForms), or a date cell.
+        """
     }
 
     /// The current status in the layout the import reads back.

@@ -110,9 +110,11 @@ func withTestDatabase<T>(migrated: Bool = true, _ body: (DatabaseConfiguration) 
     }
 }
 
-/// Runs `body` with a pool on a fresh migrated database.
+/// Runs `body` with a pool on a fresh migrated database. The lease timeout is long: the whole
+/// suite runs at once on two cores, and a test of correctness must not fail on a slow lease
+/// (tests of the timeout itself give their own).
 func withTestPool<T>(
-    maxConnections: Int = 2, leaseTimeout: Duration = .seconds(10),
+    maxConnections: Int = 2, leaseTimeout: Duration = .seconds(30),
     _ body: (DatabasePool, DatabaseConfiguration) async throws -> T
 ) async throws -> T {
     try await withTestDatabase { configuration in

@@ -13,7 +13,12 @@ struct WorkbookReader {
     }
 
     static let maxColumns = 256
-    static let maxSharedStrings = 2_000_000
+
+    struct Limits: Sendable {
+        var archive = WorkbookArchive.Limits()
+        /// A 34,592-row sheet of eleven columns has fewer than 400,000 cells.
+        var maxSharedStrings = 1_000_000
+    }
     /// Merged ranges beyond these are not filled (a sheet of people's data has a few dozen).
     static let maxMerges = 10_000
 
@@ -21,11 +26,13 @@ struct WorkbookReader {
     private var sharedStrings: [String] = []
     private var formats: [ExcelNumberFormat] = []
     private var date1904 = false
+    private let limits: Limits
     /// Sheet names and their parts, in the workbook's order.
     private(set) var sheets: [(name: String, path: String)] = []
 
-    init(_ data: Data) throws(WorkbookError) {
-        archive = try WorkbookArchive(data)
+    init(_ data: Data, limits: Limits = Limits()) throws(WorkbookError) {
+        self.limits = limits
+        archive = try WorkbookArchive(data, limits: limits.archive)
         try readWorkbook()
         try readSharedStrings()
         try readStyles()
@@ -85,6 +92,7 @@ struct WorkbookReader {
         var strings: [String] = []
         var current = ""
         var inText = false, inPhonetic = false
+        let maxSharedStrings = limits.maxSharedStrings
         try Self.scan(bytes, part: "xl/sharedStrings.xml") { event in
             switch event {
             case .start("si", _): current = ""
@@ -94,8 +102,8 @@ struct WorkbookReader {
             case .end("t"): inText = false
             case .text(let text) where inText: current += text
             case .end("si"):
-                guard strings.count < Self.maxSharedStrings else {
-                    throw WorkbookError("the workbook has more than \(Self.maxSharedStrings) shared strings")
+                guard strings.count < maxSharedStrings else {
+                    throw WorkbookError("the workbook has more than \(maxSharedStrings) shared strings")
                 }
                 strings.append(ExcelEscape.decode(current))
             default: break

@@ -52,11 +52,15 @@ enum WorkbookWriter {
         xml += row(1, table.header.map(SheetCell.text), header: true)
         for (index, cells) in table.rows.enumerated() { xml += row(index + 2, cells, header: false) }
         xml += #"</sheetData><autoFilter ref="A1:\#(lastColumn)\#(lastRow)"/>"#
-        if !table.choices.isEmpty {
-            xml += #"<dataValidations count="\#(table.choices.count)">"#
-            for (column, labels) in table.choices.sorted(by: { $0.key < $1.key }) {
+        // A list given inline holds at most 255 characters, and a comma separates its labels: a
+        // longer list (a secretariat's every product) gets no drop-down rather than a broken one.
+        let choices = table.choices.filter {
+            !$0.value.isEmpty && $0.value.joined(separator: ",").count <= 253 && !$0.value.contains { $0.contains(",") }
+        }
+        if !choices.isEmpty {
+            xml += #"<dataValidations count="\#(choices.count)">"#
+            for (column, labels) in choices.sorted(by: { $0.key < $1.key }) {
                 let name = columnName(column)
-                // A list given inline is limited to 255 characters, quotes included.
                 let list = escape(labels.joined(separator: ",").replacingOccurrences(of: "\"", with: "\"\""))
                 xml +=
                     #"<dataValidation type="list" allowBlank="1" showErrorMessage="1" sqref="\#(name)2:\#(name)10000">"#
