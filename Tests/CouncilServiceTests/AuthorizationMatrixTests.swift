@@ -179,6 +179,17 @@ import Testing
             expected: only([.admin: .ok, .member: .ok, .liaison: .ok], otherwise: .conflict)),
         "listIssueEvents": Probe(path: restricted("/events"), expected: restrictedReaders(.ok)),
         "listIssueComments": Probe(path: restricted("/comments"), expected: restrictedReaders(.ok)),
+        "listIssueAttachments": Probe(path: restricted("/attachments"), expected: restrictedReaders(.ok)),
+        "createIssueAttachment": Probe(
+            path: restricted("/attachments?filename=画面.png"),
+            body: { _, caller in ("image/png", ByteBuffer(bytes: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array(caller.rawValue.utf8))) },
+            expected: restrictedReaders(.created)),
+        "getIssueAttachment": Probe(
+            path: { env, _ in
+                let issue = try await env.restrictedIssue()
+                let attachment = try await env.attachment(on: issue.number, by: .vendorA, "仕様書.pdf", Array("%PDF-1.7 抜粋".utf8))
+                return "/v1/issues/\(issue.number)/attachments/\(attachment.id)"
+            }, expected: restrictedReaders(.ok)),
         "createIssueComment": Probe(
             path: restricted("/comments"), body: { _, caller in json(["body": "意見 \(caller.rawValue)"]) },
             expected: restrictedReaders(.created)),

@@ -61,6 +61,7 @@ struct APIClient {
         request.timeoutInterval = 300
         if let contentType { request.setValue(contentType, forHTTPHeaderField: "Content-Type") }
         request.setValue("application/json, application/problem+json, */*", forHTTPHeaderField: "Accept")
+        request.setValue(Self.language, forHTTPHeaderField: "Accept-Language")
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         for (name, value) in extra { request.setValue(value, forHTTPHeaderField: name) }
         let data: Data
@@ -95,6 +96,14 @@ struct APIClient {
         }
         return Answer(data: data, headers: headers)
     }
+
+    /// Japanese under a Japanese locale (`LC_ALL`, `LC_MESSAGES`, `LANG` = ja_JP…) or
+    /// `COUNCIL_LANG=ja`: the daemon's problem titles then come in Japanese.
+    static let language: String = {
+        let environment = ProcessInfo.processInfo.environment
+        let chosen = environment["COUNCIL_LANG"] ?? ["LC_ALL", "LC_MESSAGES", "LANG"].lazy.compactMap { environment[$0] }.first { !$0.isEmpty }
+        return chosen?.lowercased().hasPrefix("ja") == true ? "ja, en;q=0.5" : "en, ja;q=0.5"
+    }()
 
     func get(_ path: String, _ query: [URLQueryItem] = []) async throws -> Answer {
         try await send("GET", path, query: query)

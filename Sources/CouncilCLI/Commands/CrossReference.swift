@@ -61,7 +61,8 @@ struct BlockersCommand: AsyncParsableCommand {
             let rows = (answer.object["business_areas"] as? [[String: Any]] ?? []).flatMap { area -> [[String: Any]] in
                 (area["blockers"] as? [[String: Any]] ?? []).map { $0.merging(["area_name": area["name"] ?? ""]) { $1 } }
             }
-            print("\(JSONPath.text(answer.object, "dantai_code")) \(JSONPath.text(answer.object, "name"))")
+            // A heading for people only: --json and --csv print nothing but JSON or CSV.
+            if output.isTable { print("\(JSONPath.text(answer.object, "dantai_code")) \(JSONPath.text(answer.object, "name"))") }
             try output.list(
                 answer, rows: rows, columns: [Column("業務", "area_name")] + BlockersCommand.columns.dropFirst(3),
                 footer: rows.isEmpty ? "no blockers" : nil)

@@ -110,10 +110,19 @@ struct OrganizationCommand: AsyncParsableCommand {
     }
 
     struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Register an organization (secretariat admins).")
-        @Option(help: "secretariat, vendor or observer.") var kind: String
+        static let configuration = CommandConfiguration(
+            abstract: "Register an organization (secretariat admins): --kind, --name and --short-name are required.")
+        @Option(help: "secretariat, vendor or observer (required).") var kind: String
         @OptionGroup var fields: Fields
         @OptionGroup var client: ClientOptions
+
+        func validate() throws {
+            let missing = [("--name", fields.name), ("--short-name", fields.shortName)].filter { $0.1 == nil }.map(\.0)
+            if !missing.isEmpty {
+                throw ValidationError(
+                    "a new organization needs \(missing.joined(separator: " and ")) (and --kind); a vendor may add --corporate-number")
+            }
+        }
 
         func run() async throws {
             var body = fields.body

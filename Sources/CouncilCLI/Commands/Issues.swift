@@ -116,7 +116,8 @@ struct IssueCommand: AsyncParsableCommand {
         abstract: "Migration issues (課題): find, read, report, edit, move, discuss, relate, follow.",
         subcommands: [
             List.self, Show.self, New.self, Edit.self, Move.self, Transitions.self, Comment.self, Comments.self, Revisions.self,
-            Link.self, Unlink.self, Relations.self, Watch.self, Unwatch.self, Watchers.self, Events.self,
+            Attach.self, Attachments.self, Download.self, Link.self, Unlink.self, Relations.self, Watch.self, Unwatch.self, Watchers.self,
+            Events.self,
         ])
 
     struct Transitions: AsyncParsableCommand {
@@ -126,12 +127,21 @@ struct IssueCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let answer = try await client.client().get("v1/issues/\(number)/transitions")
+            let api = try client.client()
+            let answer = try await api.get("v1/issues/\(number)/transitions")
+            var footer: String?
+            if (answer.object["items"] as? [Any])?.isEmpty ?? true, output.isTable {
+                // An empty table says why: every move from here belongs to other roles.
+                let state = JSONPath.text(try await api.get("v1/issues/\(number)").object, "state")
+                footer =
+                    "#\(number) is \(state): no move from this state is open to you (the secretariat triages and closes; "
+                    + "the assigned organization and the vendors concerned discuss and resolve)"
+            }
             try output.items(
                 answer,
                 columns: [
                     Column("移動先", "to"), Column("可否", "possible"), Column("理由", "reason"),
-                ])
+                ], footer: footer)
         }
     }
 

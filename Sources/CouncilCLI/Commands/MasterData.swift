@@ -11,18 +11,34 @@ struct MunicipalityCommand: AsyncParsableCommand {
         @Option(help: "Only this prefecture (01-47).") var prefecture: String?
         @Option(help: "Only this liaison block.") var block: String?
         @Option(name: [.customShort("q"), .customLong("search")], help: "Name or reading (さっぽろ finds 札幌市).") var search: String?
-        @Flag(help: "The whole country.") var all = false
-        @Option(help: "Page size (1-1000).") var limit = 1000
+        @Option(help: "Only this kind: city, town, village or special_ward.") var kind: String?
+        @Flag(help: "Only the designated cities (政令指定都市).") var designated = false
+        @Flag(help: "The whole country, every page (a liaison otherwise sees their prefectures, 1,000 at most).") var all = false
+        @Option(help: "Page size (1-1000); --all reads every page.") var limit = 1000
         @OptionGroup var output: OutputOptions
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let answer = try await client.client().get(
-                "v1/municipalities",
-                QueryItems.of([
-                    ("prefecture", prefecture), ("block", block), ("q", search), ("all", all ? "true" : nil), ("limit", limit),
-                ]))
-            let items = answer.object["items"] as? [[String: Any]] ?? []
+            let api = try client.client()
+            var items: [[String: Any]] = []
+            var answer: APIClient.Answer
+            // --all follows the pages to the end: a list that stops at the first 1,000 is not "all".
+            repeat {
+                answer = try await api.get(
+                    "v1/municipalities",
+                    QueryItems.of([
+                        ("prefecture", prefecture), ("block", block), ("kind", kind), ("designated_city", designated ? "true" : nil),
+                        ("q", search), ("all", all ? "true" : nil), ("limit", limit), ("offset", items.isEmpty ? nil : items.count),
+                    ]))
+                let page = answer.object["items"] as? [[String: Any]] ?? []
+                items += page
+                if page.isEmpty { break }
+            } while all && items.count < (answer.object["total"] as? Int ?? 0)
+            if all, output.json {
+                // One JSON document for every page.
+                let whole = try JSONSerialization.data(withJSONObject: ["items": items, "total": items.count])
+                answer = APIClient.Answer(data: whole, headers: answer.headers)
+            }
             try output.list(
                 answer, rows: items,
                 columns: [

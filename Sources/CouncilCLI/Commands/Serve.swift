@@ -15,7 +15,7 @@ struct Serve: AsyncParsableCommand {
             directory (default .council/), using the PostgreSQL binaries installed on the machine, and
             stops it on exit. SIGTERM or SIGINT drain in-flight requests, then stop.
             Environment: DATABASE_URL, COUNCIL_HOST, COUNCIL_PORT, COUNCIL_DATA_DIR, COUNCIL_POOL_SIZE,
-            COUNCIL_LOG_LEVEL; flags win over the environment.
+            COUNCIL_LOG_LEVEL, COUNCIL_MAX_ATTACHMENT_MB; flags win over the environment.
             """)
 
     @Option(help: "Address to listen on (COUNCIL_HOST, default 127.0.0.1).") var host: String?
@@ -27,13 +27,15 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("pool-size"), help: "Database connections (COUNCIL_POOL_SIZE, default 4).") var poolSize: String?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (COUNCIL_LOG_LEVEL).")
     var logLevel: String?
+    @Option(name: .customLong("max-attachment-mb"), help: "The largest attachment accepted, in MB (COUNCIL_MAX_ATTACHMENT_MB, default 20).")
+    var maxAttachmentMB: String?
     @Flag(name: .customLong("no-migrate"), help: "Do not apply pending migrations on start.") var noMigrate = false
 
     func run() async throws {
         let configuration = try loadConfiguration(
             DaemonSettings(
                 host: host, port: port, databaseURL: databaseURL, dataDirectory: dataDirectory,
-                poolSize: poolSize, logLevel: logLevel))
+                poolSize: poolSize, logLevel: logLevel, maxAttachmentMB: maxAttachmentMB))
         LoggingSystem.bootstrap { label in StandardErrorLogHandler(label: label, level: configuration.logLevel) }
         let logger = Logger(label: "council")
         let registry = PrometheusCollectorRegistry()
@@ -63,7 +65,9 @@ struct Serve: AsyncParsableCommand {
         let address = configuration.address
         let masterData = MasterDataCache(configuration: daemonDatabase, logger: logger)
         let application = buildApplication(
-            AppDependencies(pool: pool, metrics: registry, state: state, masterData: masterData), address: address, logger: logger,
+            AppDependencies(
+                pool: pool, metrics: registry, state: state, masterData: masterData, maxAttachmentSize: configuration.maxAttachmentSize),
+            address: address, logger: logger,
             onServerRunning: { port in logger.notice("Council listening on http://\(address.host):\(port)") })
         let group = ServiceGroup(
             services: [pool, masterData, application, DrainSignalService(state: state)],

@@ -13,6 +13,9 @@ struct OutputOptions: ParsableArguments {
         if json && csv { throw ValidationError("give --json or --csv, not both") }
     }
 
+    /// Whether the output is the table for people (so headings and footers may be printed).
+    var isTable: Bool { !json && !csv }
+
     /// Prints a list: `rows` are the answer's items, shown through `columns`.
     func list(_ answer: APIClient.Answer, rows: [[String: Any]], columns: [Column], footer: String? = nil) throws {
         if json { return printJSON(answer.data) }

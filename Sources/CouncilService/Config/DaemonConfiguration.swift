@@ -10,11 +10,13 @@ package struct DaemonSettings: Sendable {
     package var dataDirectory: String?
     package var poolSize: String?
     package var logLevel: String?
+    package var maxAttachmentMB: String?
 
     package init(
         host: String? = nil, port: String? = nil, databaseURL: String? = nil, dataDirectory: String? = nil,
-        poolSize: String? = nil, logLevel: String? = nil
+        poolSize: String? = nil, logLevel: String? = nil, maxAttachmentMB: String? = nil
     ) {
+        self.maxAttachmentMB = maxAttachmentMB
         self.host = host
         self.port = port
         self.databaseURL = databaseURL
@@ -40,6 +42,8 @@ package struct DaemonConfiguration: Sendable {
     package var database: Database
     package var poolSize: Int
     package var logLevel: Logger.Level
+    /// The largest attachment accepted, in bytes (`COUNCIL_MAX_ATTACHMENT_MB`, 20 by default).
+    package var maxAttachmentSize: Int
 
     package init(settings: DaemonSettings, environment: [String: String]) throws {
         func pick(_ flag: String?, _ flagName: String, _ variable: String) -> (value: String, source: String)? {
@@ -82,6 +86,14 @@ package struct DaemonConfiguration: Sendable {
                 throw ConfigurationError("\(source): '\(text)' is not one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             logLevel = level
+        }
+
+        maxAttachmentSize = AttachmentRoutes.defaultMaxSize
+        if let (text, source) = pick(settings.maxAttachmentMB, "--max-attachment-mb", "COUNCIL_MAX_ATTACHMENT_MB") {
+            guard let value = Int(text), (1...1_000).contains(value) else {
+                throw ConfigurationError("\(source): '\(text)' is not a size in MB from 1 to 1000")
+            }
+            maxAttachmentSize = value * 1_000_000
         }
     }
 }

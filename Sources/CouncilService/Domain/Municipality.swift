@@ -17,6 +17,8 @@ struct MunicipalityFilter: Sendable, Equatable {
     var prefectures: [PrefectureCode]
     var block: Block?
     var kind: MunicipalityKind?
+    /// Only designated cities (政令指定都市), or only the others.
+    var designatedCity: Bool?
     var active: Bool?
     /// Substring of the name or the reading, as a `JapaneseText.searchKey` (so kanji, katakana,
     /// hiragana and half-width input all meet the stored key).

@@ -13,15 +13,18 @@ package struct AppDependencies: Sendable {
     /// Single municipalities kept in memory while it listens for changes (a lifecycle service
     /// of its own); without it every lookup reads the database.
     package let masterData: MasterDataCache?
+    /// The largest attachment accepted, in bytes.
+    package let maxAttachmentSize: Int
 
     package init(
         pool: DatabasePool, metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), state: ServerState = ServerState(),
-        masterData: MasterDataCache? = nil
+        masterData: MasterDataCache? = nil, maxAttachmentSize: Int = AttachmentRoutes.defaultMaxSize
     ) {
         self.pool = pool
         self.metrics = metrics
         self.state = state
         self.masterData = masterData
+        self.maxAttachmentSize = maxAttachmentSize
     }
 }
 
@@ -63,7 +66,8 @@ package func buildRouteTable(_ dependencies: AppDependencies) -> RouteTable {
             watchers: IssueWatcherStore(pool: pool)),
         savedQueries: SavedQueryRoutes(store: SavedQueryStore(pool: pool)),
         blockers: BlockerRoutes(store: BlockerStore(pool: pool)),
-        meetings: MeetingRoutes(store: MeetingStore(pool: pool)))
+        meetings: MeetingRoutes(store: MeetingStore(pool: pool)),
+        attachments: AttachmentRoutes(store: AttachmentStore(pool: pool), maxSize: dependencies.maxAttachmentSize))
     return .council(api)
 }
 

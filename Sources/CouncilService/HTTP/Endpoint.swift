@@ -11,6 +11,8 @@ package struct Endpoint: Sendable {
     package let access: Access
     let options: EndpointOptions
     let handler: Handler
+    /// The body limit of an operation whose files have a configured size (attachments).
+    private(set) var bodyLimit: Int?
 
     init(_ method: HTTPRequest.Method, _ path: String, _ operationID: String, _ access: Access, _ handler: @escaping Handler) {
         self.init(method, path, operationID, access, [], handler)
@@ -29,7 +31,14 @@ package struct Endpoint: Sendable {
     }
 
     /// The largest body this operation reads; a larger one is refused before any of it is read.
-    var maxBody: Int { options.contains(.upload) ? Self.maxUpload : Self.maxJSON }
+    var maxBody: Int { bodyLimit ?? (options.contains(.upload) ? Self.maxUpload : Self.maxJSON) }
+
+    /// This operation with its own body limit.
+    func limitingBody(to limit: Int) -> Endpoint {
+        var endpoint = self
+        endpoint.bodyLimit = limit
+        return endpoint
+    }
     static let maxJSON = 1 << 20
     static let maxUpload = 16 << 20
 
@@ -48,6 +57,9 @@ struct EndpointOptions: OptionSet, Sendable {
     static let upload = EndpointOptions(rawValue: 1)
     /// The answer carries a secret shown once: an `Idempotency-Key` keeps only a marker of it.
     static let secretResponse = EndpointOptions(rawValue: 2)
+    /// The body is a file streamed to disk as it arrives (an attachment), never held in memory,
+    /// an `Idempotency-Key`'s hash included.
+    static let streamed = EndpointOptions(rawValue: 4)
 }
 
 /// The endpoints, with path matching used to answer 405 with the allowed methods.

@@ -25,7 +25,7 @@ struct Idempotency: Sendable {
             throw Problem.invalid("Idempotency-Key", "give 1 to 255 visible ASCII characters (a UUID is ideal)")
         }
         var request = request
-        let hash = try await Self.hashBody(&request, limit: endpoint.maxBody)
+        let hash = try await Self.hashBody(&request, limit: endpoint.maxBody, streamed: endpoint.options.contains(.streamed))
         let claim = IdempotencyStore.Identity(account: principal.accountID, key: key, rights: Self.rights(principal))
         switch try await store.claim(claim, requestHash: hash) {
         case .replay(let stored):
@@ -94,11 +94,18 @@ struct Idempotency: Sendable {
 extension Idempotency {
     /// Reads the body up to `limit` (stopping there), puts the bytes back for the handler, and
     /// hashes the request line with the body (a JSON body in canonical form).
-    static func hashBody(_ request: inout Request, limit: Int) async throws -> Data {
+    static func hashBody(_ request: inout Request, limit: Int, streamed: Bool = false) async throws -> Data {
         var hasher = SHA256()
         for part in [request.method.rawValue, request.uri.description, request.headers[.contentType] ?? ""] {
             hasher.update(data: Data(part.utf8))
             hasher.update(data: Data([0]))
+        }
+        if streamed {
+            // A file goes to disk on its way to the handler, hashed as it passes.
+            let spooled = try await SpooledUpload.read(request.body, limit: limit)
+            request.body = spooled.body
+            hasher.update(data: Data(spooled.sha256))
+            return Data(hasher.finalize())
         }
         var body = ByteBuffer()
         for try await chunk in request.body {

@@ -8,7 +8,7 @@ struct MunicipalityRoutes: Sendable {
 
     func list(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
         let parameters = try QueryParameters(
-            request, allowed: ["prefecture", "block", "kind", "active", "q", "all", "limit", "offset"])
+            request, allowed: ["prefecture", "block", "kind", "designated_city", "active", "q", "all", "limit", "offset"])
         var filter = MunicipalityFilter()
         if let code = try parameters.prefectureCode("prefecture") { filter.prefectures = [code] }
         filter.block = try parameters.value("block", as: Block.self)
@@ -18,6 +18,7 @@ struct MunicipalityRoutes: Sendable {
         }
         filter.kind = try parameters.value("kind", as: MunicipalityKind.self)
         filter.active = try parameters.bool("active")
+        filter.designatedCity = try parameters.bool("designated_city")
         if let text = try parameters.string("q") {
             let key = JapaneseText.searchKey(text)
             guard !key.isEmpty, key.count <= 100 else {

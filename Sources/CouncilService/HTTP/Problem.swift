@@ -55,9 +55,10 @@ package struct Problem: Error, Sendable, CustomStringConvertible {
         let errors: [ProblemItem]?
     }
 
-    func response(instance: String, requestID: String) throws -> Response {
+    /// The problem as problem+json; its title in Japanese for a reader who prefers it.
+    func response(instance: String, requestID: String, japanese: Bool = false) throws -> Response {
         let body = Body(
-            type: type?.uri ?? "about:blank", title: title, status: status.code,
+            type: type?.uri ?? "about:blank", title: japanese ? (type?.japaneseTitle ?? title) : title, status: status.code,
             detail: detail, instance: instance, requestID: requestID, errors: errors.isEmpty ? nil : errors)
         var response = try Response.json(body, status: status)
         response.headers[.contentType] = "application/problem+json; charset=utf-8"

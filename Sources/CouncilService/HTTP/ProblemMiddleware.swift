@@ -14,8 +14,23 @@ struct ProblemMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch {
             let problem = problem(for: error, request: request, context: context)
-            return try problem.response(instance: request.uri.path, requestID: context.requestID)
+            return try problem.response(
+                instance: request.uri.path, requestID: context.requestID, japanese: Self.prefersJapanese(request.headers[.acceptLanguage]))
         }
+    }
+
+    /// Whether an `Accept-Language` ranks Japanese above English (`ja`, `ja-JP;q=1, en;q=0.5`).
+    static func prefersJapanese(_ header: String?) -> Bool {
+        guard let header else { return false }
+        var japanese = 0.0, english = 0.0
+        for part in header.split(separator: ",") {
+            let pieces = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            guard let tag = pieces.first else { continue }
+            let quality = pieces.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
+            if tag == "ja" || tag.hasPrefix("ja-") { japanese = max(japanese, quality) }
+            if tag == "en" || tag.hasPrefix("en-") || tag == "*" { english = max(english, quality) }
+        }
+        return japanese > 0 && japanese >= english
     }
 
     func problem(for error: any Error, request: Request, context: Context) -> Problem {

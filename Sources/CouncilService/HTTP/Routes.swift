@@ -64,6 +64,10 @@ extension RouteTable {
             Endpoint(.get, "/v1/issues/{number}/transitions", "listIssueTransitions", .authenticated, api.issues.transitions),
             Endpoint(.post, "/v1/issues/{number}/transitions", "transitionIssue", .authenticated, api.issues.transition),
             Endpoint(.get, "/v1/issues/{number}/events", "listIssueEvents", .authenticated, api.issues.listEvents),
+            Endpoint(.get, "/v1/issues/{number}/attachments", "listIssueAttachments", .authenticated, api.attachments.list),
+            Endpoint(.post, "/v1/issues/{number}/attachments", "createIssueAttachment", .authenticated, .streamed, api.attachments.upload)
+                .limitingBody(to: api.attachments.maxSize),
+            Endpoint(.get, "/v1/issues/{number}/attachments/{id}", "getIssueAttachment", .authenticated, api.attachments.download),
             Endpoint(.get, "/v1/issues/{number}/comments", "listIssueComments", .authenticated, api.conversation.listComments),
             Endpoint(.post, "/v1/issues/{number}/comments", "createIssueComment", .authenticated, api.conversation.addComment),
             Endpoint(.patch, "/v1/issues/{number}/comments/{id}", "updateIssueComment", .authenticated, api.conversation.editComment),
@@ -123,4 +127,5 @@ struct API: Sendable {
     let savedQueries: SavedQueryRoutes
     let blockers: BlockerRoutes
     let meetings: MeetingRoutes
+    let attachments: AttachmentRoutes
 }

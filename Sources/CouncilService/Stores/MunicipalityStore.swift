@@ -124,6 +124,7 @@ struct MunicipalityStore: Sendable {
             if let block = filter.block { conditions.append("p.block = \(block)") }
             if let kind = filter.kind { conditions.append("m.kind = \(kind)") }
             if let active = filter.active { conditions.append("m.active = \(active)") }
+            if let designated = filter.designatedCity { conditions.append("m.designated_city = \(designated)") }
             if let key = filter.searchKey {
                 conditions.append("m.search_key LIKE \(likePattern(key))")
             }

@@ -67,6 +67,16 @@ import Testing
         ]
     }
 
+    /// An attachment takes any bytes of any type; only its size and emptiness can be wrong.
+    static func streamedCases(limit: Int) -> [Case] {
+        [
+            Case(
+                name: "oversized", contentType: "application/octet-stream", bytes: [UInt8](repeating: 0x41, count: limit + 1),
+                status: .contentTooLarge),
+            Case(name: "empty", contentType: "application/octet-stream", bytes: [], status: .badRequest),
+        ]
+    }
+
     @Test func malformedBodiesAre4xxAndChangeNothing() async throws {
         try await withApp { client, env in
             let table = buildRouteTable(AppDependencies(pool: env.pool))
@@ -77,7 +87,9 @@ import Testing
                 else { continue }
                 let path = try await probe.path(env, .admin)
                 let isJSON = try makeBody(env, .admin).contentType == "application/json"
-                for bad in isJSON ? Self.jsonCases() : Self.fileCases() {
+                let cases =
+                    isJSON ? Self.jsonCases() : endpoint.options.contains(.streamed) ? Self.streamedCases(limit: endpoint.maxBody) : Self.fileCases()
+                for bad in cases {
                     for withKey in [false, true] {
                         var headers = env.headers(.admin)
                         headers[.contentType] = bad.contentType

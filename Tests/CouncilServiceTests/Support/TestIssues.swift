@@ -1,4 +1,6 @@
 import Foundation
+import Hummingbird
+import NIOCore
 
 @testable import CouncilService
 
@@ -28,6 +30,14 @@ extension TestEnvironment {
     /// A restricted issue of vendor A assigned to the observer: vendor B must not see it.
     func restrictedIssue() async throws -> Issue {
         try await issue("限定公開の課題", visibility: .restricted, assignee: ids.observer.id)
+    }
+
+    /// Attaches bytes to an issue straight through the store, as `caller`.
+    func attachment(on number: Int, by caller: TestIdentities.Caller, _ filename: String, _ bytes: [UInt8]) async throws -> Attachment {
+        let principal = try await principal(caller)
+        let upload = try await SpooledUpload.read(RequestBody(buffer: ByteBuffer(bytes: bytes)), limit: 1 << 30)
+        return try await AttachmentStore(pool: pool).add(
+            number, commentID: nil, filename: filename, upload: upload, by: principal, AuditActor(principal, requestID: "fixture"))
     }
 
     func comment(on number: Int, by caller: TestIdentities.Caller, _ body: String = "コメント") async throws -> IssueComment {
