@@ -21,10 +21,39 @@ package enum TypedDate {
 
     package static let dateForms = "2026-03-31, 2026/3/31, 令和8年3月31日 or R8.3.31"
 
+    /// The common case on plain bytes: `2026-03`, `2026/3/31`, `2026.03.31` (what exports and
+    /// workbook date cells give). `.some(nil)`: such a form, but no valid date; nil: another form.
+    private static func parseWestern(_ bytes: String.UTF8View, withDay: Bool) -> (year: Int, month: Int, day: Int?)?? {
+        var numbers = (0, 0, 0), digits = (0, 0, 0), part = 0
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                let digit = Int(byte - UInt8(ascii: "0"))
+                switch part {
+                case 0: numbers.0 = numbers.0 * 10 + digit; digits.0 += 1
+                case 1: numbers.1 = numbers.1 * 10 + digit; digits.1 += 1
+                default: numbers.2 = numbers.2 * 10 + digit; digits.2 += 1
+                }
+            case UInt8(ascii: "-"), UInt8(ascii: "/"), UInt8(ascii: "."):
+                part += 1
+                if part > 2 { return .some(nil) }
+            default: return nil
+            }
+        }
+        guard part == (withDay ? 2 : 1), digits.0 == 4, (1...2).contains(digits.1), !withDay || (1...2).contains(digits.2) else {
+            return .some(nil)
+        }
+        let (year, month, day) = numbers
+        guard (1900...2200).contains(year), (1...12).contains(month) else { return .some(nil) }
+        if withDay, !CalendarDate.isValid(year: year, month: month, day: day) { return .some(nil) }
+        return (year, month, withDay ? day : nil)
+    }
+
     /// (year, month, day) with `day` nil for a month; nil when the text is not such a date.
     /// Plain Character comparisons: Foundation's string searching is slow on Linux, and this runs
     /// for every date cell of an import.
     static func parse(_ text: String, withDay: Bool) -> (year: Int, month: Int, day: Int?)? {
+        if let western = parseWestern(text.utf8, withDay: withDay) { return western }
         var characters = Array(JapaneseText.normalized(text).filter { !$0.isWhitespace })
         var era: Era?
         for candidate in Era.allCases {

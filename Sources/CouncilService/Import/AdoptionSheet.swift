@@ -61,10 +61,12 @@ package enum AdoptionSheet {
             func month(_ column: String) -> YearMonth? {
                 guard !value(column).isEmpty else { return nil }
                 // Excel keeps a month as the date of its first day: a date cell of the 1st is that month.
-                let firstOfMonth = CalendarDate(typed: value(column)).flatMap {
-                    $0.rawValue.hasSuffix("-01") ? YearMonth(rawValue: String($0.rawValue.prefix(7))) : nil
+                func firstOfMonth() -> YearMonth? {
+                    CalendarDate(typed: value(column)).flatMap {
+                        $0.rawValue.hasSuffix("-01") ? YearMonth(rawValue: String($0.rawValue.prefix(7))) : nil
+                    }
                 }
-                guard let month = YearMonth(rawValue: value(column)) ?? firstOfMonth else {
+                guard let month = YearMonth(rawValue: value(column)) ?? firstOfMonth() else {
                     problem(column, YearMonth.whyInvalid(value(column)))
                     return nil
                 }
