@@ -32,3 +32,18 @@ import Testing
         }
     }
 }
+
+/// Every slug a person may read has one Japanese word, and no two slugs of a vocabulary share it.
+@Suite struct VocabularyTests {
+    @Test func everySlugHasItsOwnJapaneseWord() {
+        for vocabulary in Vocabulary.allCases {
+            let words = vocabulary.slugs.map(vocabulary.japanese)
+            #expect(!vocabulary.slugs.isEmpty)
+            for (slug, word) in zip(vocabulary.slugs, words) {
+                #expect(word != slug && !word.unicodeScalars.allSatisfy(\.isASCII), "\(vocabulary).\(slug) → \(word)")
+            }
+            #expect(Set(words).count == words.count, "\(vocabulary): \(words)")
+        }
+        #expect(Vocabulary.issueState.japanese("someday") == "someday")
+    }
+}

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CouncilService
 import Foundation
 
 struct BlockersCommand: AsyncParsableCommand {
@@ -43,10 +44,10 @@ struct BlockersCommand: AsyncParsableCommand {
 
     static var columns: [Column] {
         [
-            Column("団体", "dantai_code"), Column("名称", "dantai_name"), Column("業務", "business_area"), Column("ベンダー", "vendor.name"),
+            Column("団体", "dantai_code"), Column("名称", "dantai_name"), Column("業務", "business_area", .businessArea), Column("ベンダー", "vendor.name"),
             Column("製品", "product.name"), Column("根拠", "sources"),
             Column("課題") { ($0["issues"] as? [Any] ?? []).map { "#\(JSONPath.describe($0))" }.joined(separator: " ") },
-            Column("事由", "reason"),
+            Column("事由", "reason", .adoptionReason),
         ]
     }
 
@@ -93,7 +94,7 @@ struct BlockersCommand: AsyncParsableCommand {
                 answer, rows: rows,
                 columns: [
                     Column("ブロック", "block_name"), Column("都道府県", "prefecture_name"), Column("団体", "dantai_code"), Column("名称", "name"),
-                    Column("業務", "business_areas"), Column("事由", "reasons"),
+                    Column("業務", "business_areas", .businessArea), Column("事由", "reasons", .adoptionReason),
                 ],
                 footer:
                     "\(JSONPath.text(answer.object, "vendor.name")): \(JSONPath.text(answer.object, "municipalities")) 団体, \(JSONPath.text(answer.object, "systems")) systems"

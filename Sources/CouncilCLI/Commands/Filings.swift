@@ -1,4 +1,5 @@
 import ArgumentParser
+import CouncilService
 import Foundation
 
 struct ProductCommand: AsyncParsableCommand {
@@ -8,7 +9,7 @@ struct ProductCommand: AsyncParsableCommand {
     static var columns: [Column] {
         [
             Column("ID", "id", right: true), Column("ベンダー", "vendor_name"), Column("製品", "name"), Column("版", "version"),
-            Column("業務", "business_areas"),
+            Column("業務", "business_areas", .businessArea),
         ]
     }
 
@@ -84,7 +85,8 @@ struct StatusCommand: AsyncParsableCommand {
 
     static var columns: [Column] {
         [
-            Column("製品", "product_name"), Column("業務", "business_area"), Column("段階", "stage"), Column("クラウド", "cloud_readiness"),
+            Column("製品", "product_name"), Column("業務", "business_area", .businessArea), Column("段階", "stage", .stage),
+            Column("クラウド", "cloud_readiness", .readiness),
             Column("版", "spec_version"), Column("完了予定", "planned_completion"), Column("報告日時") { String(JSONPath.text($0, "reported_at").prefix(10)) },
         ]
     }
@@ -171,8 +173,9 @@ struct AdoptionCommand: AsyncParsableCommand {
 
     static var columns: [Column] {
         [
-            Column("団体", "dantai_code"), Column("名称", "dantai_name"), Column("業務", "business_area"), Column("製品", "product_name"),
-            Column("状態", "state"), Column("事由", "reason"), Column("移行予定", "planned_month"), Column("新目標", "new_target_month"),
+            Column("団体", "dantai_code"), Column("名称", "dantai_name"), Column("業務", "business_area", .businessArea),
+            Column("製品", "product_name"), Column("状態", "state", .adoptionState), Column("事由", "reason", .adoptionReason),
+            Column("移行予定", "planned_month"), Column("新目標", "new_target_month"),
         ]
     }
 
@@ -253,8 +256,9 @@ struct AdoptionCommand: AsyncParsableCommand {
             try output.items(
                 answer,
                 columns: [
-                    Column("日時") { String(JSONPath.text($0, "at").prefix(19)) }, Column("製品", "product_id", right: true), Column("状態", "state"),
-                    Column("事由", "reason"), Column("移行予定", "planned_month"), Column("備考", "note"),
+                    Column("日時") { String(JSONPath.text($0, "at").prefix(19)) }, Column("製品", "product_id", right: true),
+                    Column("状態", "state", .adoptionState), Column("事由", "reason", .adoptionReason), Column("移行予定", "planned_month"),
+                    Column("備考", "note"),
                 ])
         }
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CouncilService
 import Foundation
 
 struct Login: AsyncParsableCommand {
@@ -63,7 +64,7 @@ struct OrganizationCommand: AsyncParsableCommand {
 
     static var columns: [Column] {
         [
-            Column("ID", "id", right: true), Column("種別", "kind"), Column("名称", "name"), Column("略称", "short_name"),
+            Column("ID", "id", right: true), Column("種別", "kind", .organizationKind), Column("名称", "name"), Column("略称", "short_name"),
             Column("法人番号", "corporate_number"), Column("有効", "active"),
         ]
     }
@@ -153,7 +154,7 @@ struct AccountCommand: AsyncParsableCommand {
     static var columns: [Column] {
         [
             Column("ID", "id", right: true), Column("組織", "organization_id", right: true), Column("氏名", "display_name"),
-            Column("メール", "email"), Column("役割", "role"), Column("組織管理", "org_admin"), Column("有効", "active"),
+            Column("メール", "email"), Column("役割", "role", .role), Column("組織管理", "org_admin"), Column("有効", "active"),
         ]
     }
 

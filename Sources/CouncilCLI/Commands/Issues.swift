@@ -140,7 +140,7 @@ struct IssueCommand: AsyncParsableCommand {
             try output.items(
                 answer,
                 columns: [
-                    Column("移動先", "to"), Column("可否", "possible"), Column("理由", "reason"),
+                    Column("移動先", "to", .issueState), Column("可否", "possible"), Column("理由", "reason"),
                 ], footer: footer)
         }
     }
@@ -182,8 +182,9 @@ struct IssueCommand: AsyncParsableCommand {
 
     static var columns: [Column] {
         [
-            Column("番号", right: true) { "#" + JSONPath.text($0, "number") }, Column("状態", "state"), Column("重要度", "severity"),
-            Column("分類", "category"), Column("件名", "title"), Column("報告", "reporter_organization.name"),
+            Column("番号", right: true) { "#" + JSONPath.text($0, "number") }, Column("状態", "state", .issueState),
+            Column("重要度", "severity", .severity), Column("分類", "category", .category), Column("件名", "title"),
+            Column("報告", "reporter_organization.name"),
             Column("更新", right: false) {
                 String(JSONPath.text($0, "updated_at").prefix(10))
             },
@@ -223,21 +224,23 @@ struct IssueCommand: AsyncParsableCommand {
             let relations = try await api.get("v1/issues/\(number)/relations").object["items"] as? [[String: Any]] ?? []
             let comments = try await api.get("v1/issues/\(number)/comments").object["items"] as? [[String: Any]] ?? []
             let links = (issue["municipalities"] as? [[String: Any]] ?? []).map {
-                "\(JSONPath.text($0, "dantai_code")) \(JSONPath.text($0, "name")) \(JSONPath.text($0, "impact")) \(JSONPath.text($0, "business_areas"))"
+                "\(JSONPath.text($0, "dantai_code")) \(JSONPath.text($0, "name")) \(JSONPath.japanese($0, "impact", .impact)) "
+                    + JSONPath.japanese($0, "business_areas", .businessArea)
             }
             output.detail(
                 answer,
                 [
-                    ("番号", "#\(number)"), ("件名", JSONPath.text(issue, "title")), ("状態", JSONPath.text(issue, "state")),
-                    ("分類", JSONPath.text(issue, "category")), ("重要度", JSONPath.text(issue, "severity")),
-                    ("公開範囲", JSONPath.text(issue, "visibility")), ("報告組織", JSONPath.text(issue, "reporter_organization.name")),
+                    ("番号", "#\(number)"), ("件名", JSONPath.text(issue, "title")), ("状態", JSONPath.japanese(issue, "state", .issueState)),
+                    ("分類", JSONPath.japanese(issue, "category", .category)), ("重要度", JSONPath.japanese(issue, "severity", .severity)),
+                    ("公開範囲", JSONPath.japanese(issue, "visibility", .visibility)), ("報告組織", JSONPath.text(issue, "reporter_organization.name")),
                     ("担当組織", JSONPath.text(issue, "assignee_organization.name")), ("ベンダー", JSONPath.text(issue, "vendors")),
-                    ("業務", JSONPath.text(issue, "business_areas")), ("影響団体", links.joined(separator: "\n")),
+                    ("業務", JSONPath.japanese(issue, "business_areas", .businessArea)), ("影響団体", links.joined(separator: "\n")),
                     ("期限", JSONPath.text(issue, "due_date")), ("ラベル", JSONPath.text(issue, "labels")), ("回答", JSONPath.text(issue, "answer")),
                     (
                         "関連",
-                        relations.map { "\(JSONPath.text($0, "kind")) #\(JSONPath.text($0, "issue")) \(JSONPath.text($0, "title"))" }.joined(
-                            separator: "\n")
+                        relations.map { "\(JSONPath.japanese($0, "kind", .relation)) #\(JSONPath.text($0, "issue")) \(JSONPath.text($0, "title"))" }
+                            .joined(
+                                separator: "\n")
                     ),
                     ("ETag", answer.headers["etag"] ?? ""), ("本文", JSONPath.text(issue, "body")),
                     (
@@ -394,7 +397,8 @@ struct IssueCommand: AsyncParsableCommand {
             try output.items(
                 answer,
                 columns: [
-                    Column("関係", "kind"), Column("番号", right: true) { "#" + JSONPath.text($0, "issue") }, Column("状態", "state"),
+                    Column("関係", "kind", .relation), Column("番号", right: true) { "#" + JSONPath.text($0, "issue") },
+                    Column("状態", "state", .issueState),
                     Column("件名", "title"),
                 ])
         }

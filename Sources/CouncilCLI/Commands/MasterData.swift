@@ -1,4 +1,5 @@
 import ArgumentParser
+import CouncilService
 import Foundation
 
 struct MunicipalityCommand: AsyncParsableCommand {
@@ -43,7 +44,7 @@ struct MunicipalityCommand: AsyncParsableCommand {
                 answer, rows: items,
                 columns: [
                     Column("団体", "code"), Column("名称", "name"), Column("よみ", "kana"), Column("都道府県", "prefecture_name"),
-                    Column("種別", "kind"), Column("有効", "active"),
+                    Column("種別", "kind", .municipalityKind), Column("有効", "active"),
                 ], footer: "\(items.count) of \(JSONPath.text(answer.object, "total"))")
         }
     }
@@ -77,7 +78,7 @@ struct MunicipalityCommand: AsyncParsableCommand {
             try output.items(
                 answer,
                 columns: [
-                    Column("コード", "code"), Column("名称", "name"), Column("ブロック", "block"), Column("市区町村数", "municipality_count", right: true),
+                    Column("コード", "code"), Column("名称", "name"), Column("ブロック", "block", .block), Column("市区町村数", "municipality_count", right: true),
                 ])
         }
     }

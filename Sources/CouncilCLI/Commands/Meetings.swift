@@ -1,4 +1,5 @@
 import ArgumentParser
+import CouncilService
 import Foundation
 
 struct MeetingCommand: AsyncParsableCommand {
@@ -20,14 +21,15 @@ struct MeetingCommand: AsyncParsableCommand {
                 answer,
                 columns: [
                     Column("ID", "id", right: true), Column("回", right: true) { "第\(JSONPath.text($0, "number"))回" }, Column("開催日", "held_on"),
-                    Column("状態", "state"), Column("名称", "title"), Column("議題数", right: true) { String(($0["agenda"] as? [Any])?.count ?? 0) },
+                    Column("状態", "state", .meetingState), Column("名称", "title"),
+                    Column("議題数", right: true) { String(($0["agenda"] as? [Any])?.count ?? 0) },
                 ])
         }
     }
 
     static var agendaColumns: [Column] {
         [
-            Column("項目", "id", right: true), Column("順", "position", right: true), Column("状態", "status"),
+            Column("項目", "id", right: true), Column("順", "position", right: true), Column("状態", "status", .agendaStatus),
             Column("議題") { JSONPath.text($0, "topic").isEmpty ? JSONPath.text($0, "issue.title") : JSONPath.text($0, "topic") },
             Column("課題") { $0["issue"] == nil ? "" : "#" + JSONPath.text($0, "issue.number") }, Column("発表", "presenter.name"),
             Column("分", "allotted_minutes", right: true), Column("決定事項", "decision"),

@@ -81,9 +81,23 @@ struct Column {
     init(_ header: String, _ path: String, right: Bool = false) {
         self.init(header, right: right) { JSONPath.text($0, path) }
     }
+
+    /// A slug field shown by its Japanese word (`in_progress` → 移行中); a list word by word.
+    init(_ header: String, _ path: String, _ vocabulary: Vocabulary) {
+        self.init(header) { JSONPath.japanese($0, path, vocabulary) }
+    }
 }
 
 enum JSONPath {
+    /// A slug field by its Japanese word, a list of them word by word.
+    static func japanese(_ object: Any?, _ path: String, _ vocabulary: Vocabulary) -> String {
+        switch value(object, path) {
+        case let list as [Any]: list.map { vocabulary.japanese("\($0)") }.joined(separator: ", ")
+        case let slug as String: vocabulary.japanese(slug)
+        default: text(object, path)
+        }
+    }
+
     static func value(_ object: Any?, _ path: String) -> Any? {
         var current = object
         for key in path.split(separator: ".") {
