@@ -25,6 +25,19 @@ import Testing
             result = try await member.run(["municipality", "list", "--all", "--kind", "special_ward", "--csv"])
             #expect(result.text.contains("千代田区") && !result.text.contains("札幌市"), "\(result.text)")
 
+            // Organizations by name wherever an id is asked: exact (width-insensitive), a unique
+            // part, never a guess among several.
+            _ = try await env.issue("名前で探す課題")
+            result = try await member.run(["issue", "list", "--vendor", "株式会社ベンダーＡ", "--json"])
+            #expect(
+                (try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])?["total"] as? Int == 1, "\(result.text)\(result.stderr)")
+            result = try await member.run(["blockers", "--vendor", "ベンダーB", "--json"])
+            #expect(result.status == 0, "\(result.stderr)")
+            result = try await member.run(["issue", "list", "--vendor", "ベンダー"])
+            #expect(result.status != 0 && result.stderr.contains("names several vendors"), "\(result.stderr)")
+            result = try await member.run(["adoption", "list", "--vendor", "存在しない社"])
+            #expect(result.status != 0 && result.stderr.contains("no vendor is named"), "\(result.stderr)")
+
             result = try await cli(.admin).run(["org", "create", "--kind", "vendor"])
             #expect(result.status != 0 && result.stderr.contains("--name and --short-name"), "\(result.stderr)")
 

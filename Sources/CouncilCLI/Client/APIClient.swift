@@ -15,6 +15,8 @@ struct ClientOptions: ParsableArguments {
     var token: String?
     @Flag(help: "Allow plain http to another machine and redirects to another origin (the token goes along).")
     var insecure = false
+    @Option(help: "ja or en: the language of the daemon's error titles (default: from COUNCIL_LANG or the locale).")
+    var lang: String?
 
     func client() throws -> APIClient {
         let environment = ProcessInfo.processInfo.environment
@@ -30,7 +32,10 @@ struct ClientOptions: ParsableArguments {
             throw ExitCode(64)
         }
         let secret = token ?? environment["COUNCIL_TOKEN"] ?? saved?.token
-        return APIClient(baseURL: base, token: secret.flatMap { $0.isEmpty ? nil : $0 }, policy: policy)
+        guard lang == nil || ["ja", "en"].contains(lang!) else { throw ValidationError("--lang is ja or en") }
+        return APIClient(
+            baseURL: base, token: secret.flatMap { $0.isEmpty ? nil : $0 }, policy: policy,
+            language: lang.map { $0 == "ja" ? "ja, en;q=0.5" : "en, ja;q=0.5" } ?? APIClient.language)
     }
 }
 
@@ -40,6 +45,8 @@ struct APIClient {
     let baseURL: URL
     let token: String?
     var policy = ConnectionPolicy(insecure: false)
+    /// The Accept-Language sent with every request.
+    var language = APIClient.language
 
     struct Answer {
         let data: Data
@@ -61,7 +68,7 @@ struct APIClient {
         request.timeoutInterval = 300
         if let contentType { request.setValue(contentType, forHTTPHeaderField: "Content-Type") }
         request.setValue("application/json, application/problem+json, */*", forHTTPHeaderField: "Accept")
-        request.setValue(Self.language, forHTTPHeaderField: "Accept-Language")
+        request.setValue(language, forHTTPHeaderField: "Accept-Language")
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         for (name, value) in extra { request.setValue(value, forHTTPHeaderField: name) }
         let data: Data
@@ -97,8 +104,8 @@ struct APIClient {
         return Answer(data: data, headers: headers)
     }
 
-    /// Japanese under a Japanese locale (`LC_ALL`, `LC_MESSAGES`, `LANG` = ja_JP…) or
-    /// `COUNCIL_LANG=ja`: the daemon's problem titles then come in Japanese.
+    /// The default Accept-Language: Japanese under a Japanese locale (`LC_ALL`, `LC_MESSAGES`,
+    /// `LANG` = ja_JP…) or `COUNCIL_LANG=ja`; `--lang` overrides it.
     static let language: String = {
         let environment = ProcessInfo.processInfo.environment
         let chosen = environment["COUNCIL_LANG"] ?? ["LC_ALL", "LC_MESSAGES", "LANG"].lazy.compactMap { environment[$0] }.first { !$0.isEmpty }

@@ -9,7 +9,7 @@ struct BlockersCommand: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Blockers, filtered, or counted with --group-by.")
-        @Option(help: "Only this vendor (organization id).") var vendor: Int?
+        @Option(help: "Only this vendor (id, name or short name: --vendor TKC).") var vendor: OrganizationReference?
         @Option(name: .customLong("business-area"), help: "Only this business area.") var businessArea: String?
         @Option(help: "Only this prefecture (01-47).") var prefecture: String?
         @Option(help: "Only this liaison block.") var block: String?
@@ -22,10 +22,12 @@ struct BlockersCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let answer = try await client.client().get(
+            let api = try client.client()
+            let answer = try await api.get(
                 "v1/blockers",
                 QueryItems.of([
-                    ("vendor", vendor), ("business_area", businessArea), ("prefecture", prefecture), ("block", block), ("reason", reason),
+                    ("vendor", try await vendor.id(api, kind: "vendor")), ("business_area", businessArea), ("prefecture", prefecture),
+                    ("block", block), ("reason", reason),
                     ("source", source), ("group_by", groupBy), ("all", all ? "true" : nil), ("limit", groupBy == nil ? limit : nil),
                 ]))
             if groupBy != nil {
@@ -72,15 +74,16 @@ struct BlockersCommand: AsyncParsableCommand {
 
     struct Vendor: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "The 団体 a vendor blocks, by block and prefecture.")
-        @Argument(help: "The vendor's organization id.") var id: Int
+        @Argument(help: "The vendor (id, name or short name).") var vendor: OrganizationReference
         @Option(name: .customLong("business-area"), help: "Only this business area.") var businessArea: String?
         @Flag(help: "Liaisons: the whole country.") var all = false
         @OptionGroup var output: OutputOptions
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let answer = try await client.client().get(
-                "v1/vendors/\(id)/blocked-municipalities",
+            let api = try client.client()
+            let answer = try await api.get(
+                "v1/vendors/\(try await vendor.id(api, kind: "vendor"))/blocked-municipalities",
                 QueryItems.of([("business_area", businessArea), ("all", all ? "true" : nil)]))
             var rows: [[String: Any]] = []
             for block in answer.object["blocks"] as? [[String: Any]] ?? [] {

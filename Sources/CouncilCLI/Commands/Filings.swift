@@ -15,14 +15,16 @@ struct ProductCommand: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List products.")
-        @Option(help: "Only this vendor's (organization id).") var vendor: Int?
+        @Option(help: "Only this vendor's (id, name or short name).") var vendor: OrganizationReference?
         @Option(name: .customLong("business-area"), help: "Only products covering this business area.") var businessArea: String?
         @OptionGroup var output: OutputOptions
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let answer = try await client.client().get(
-                "v1/products", QueryItems.of([("vendor", vendor), ("business_area", businessArea), ("limit", 1000)]))
+            let api = try client.client()
+            let answer = try await api.get(
+                "v1/products",
+                QueryItems.of([("vendor", try await vendor.id(api, kind: "vendor")), ("business_area", businessArea), ("limit", 1000)]))
             try output.items(answer, columns: ProductCommand.columns)
         }
     }
@@ -93,7 +95,7 @@ struct StatusCommand: AsyncParsableCommand {
 
     struct Matrix: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "The current status (or as of a day) of every product and business area.")
-        @Option(help: "Only this vendor's.") var vendor: Int?
+        @Option(help: "Only this vendor's (id, name or short name).") var vendor: OrganizationReference?
         @Option(name: .customLong("business-area"), help: "Only this business area.") var businessArea: String?
         @Option(help: "Only this stage.") var stage: String?
         @Option(name: .customLong("as-of"), help: "As it stood at the end of this day (YYYY-MM-DD, Japan time).") var asOf: String?
@@ -101,10 +103,11 @@ struct StatusCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let answer = try await client.client().get(
+            let api = try client.client()
+            let answer = try await api.get(
                 "v1/development-status",
                 QueryItems.of([
-                    ("vendor", vendor), ("business_area", businessArea), ("stage", stage), ("as_of", asOf),
+                    ("vendor", try await vendor.id(api, kind: "vendor")), ("business_area", businessArea), ("stage", stage), ("as_of", asOf),
                 ]))
             try output.items(answer, columns: StatusCommand.columns)
         }
@@ -181,7 +184,7 @@ struct AdoptionCommand: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List adoptions.")
-        @Option(help: "Only this vendor's products.") var vendor: Int?
+        @Option(help: "Only this vendor's products (id, name or short name).") var vendor: OrganizationReference?
         @Option(help: "Only this product.") var product: Int?
         @Option(name: .customLong("business-area"), help: "Only this business area.") var businessArea: String?
         @Option(help: "Only this prefecture (01-47).") var prefecture: String?
@@ -194,10 +197,12 @@ struct AdoptionCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let answer = try await client.client().get(
+            let api = try client.client()
+            let answer = try await api.get(
                 "v1/adoptions",
                 QueryItems.of([
-                    ("vendor", vendor), ("product", product), ("business_area", businessArea), ("prefecture", prefecture), ("block", block),
+                    ("vendor", try await vendor.id(api, kind: "vendor")), ("product", product), ("business_area", businessArea),
+                    ("prefecture", prefecture), ("block", block),
                     ("state", state), ("reason", reason), ("limit", limit), ("offset", offset),
                 ]))
             let items = answer.object["items"] as? [[String: Any]] ?? []

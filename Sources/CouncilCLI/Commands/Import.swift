@@ -115,13 +115,15 @@ struct Export: AsyncParsableCommand {
 
     struct Options: ParsableArguments {
         @OptionGroup var file: FileOptions
-        @Option(help: "Only this vendor's (organization id).") var vendor: Int?
+        @Option(help: "Only this vendor's (id, name or short name).") var vendor: OrganizationReference?
         @Option(name: .customLong("business-area"), help: "Only this business area (slug).") var businessArea: String?
         @OptionGroup var client: ClientOptions
 
         func download(_ path: String, extra: [URLQueryItem] = []) async throws {
             var query = file.query + extra
-            if let vendor { query.append(URLQueryItem(name: "vendor", value: String(vendor))) }
+            if let vendor = try await vendor.id(try client.client(), kind: "vendor") {
+                query.append(URLQueryItem(name: "vendor", value: String(vendor)))
+            }
             if let businessArea { query.append(URLQueryItem(name: "business_area", value: businessArea)) }
             let data = try await client.client().send("GET", path, query: query, progress: TransferProgress(file.output ?? "export")).data
             try save(data, to: file.output)
@@ -136,7 +138,7 @@ struct Export: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let query = file.query + filters.query
+            let query = file.query + (try await filters.query(try client.client()))
             try save(
                 try await client.client().send("GET", "v1/issues/export", query: query, progress: TransferProgress(file.output ?? "issues")).data,
                 to: file.output)

@@ -9,14 +9,15 @@ struct IssueFilterOptions: ParsableArguments {
     var state: [String] = []
     @Option(help: "Category: spec, gov_cloud, data_migration, resources, schedule, cost, regulation, other.") var category: [String] = []
     @Option(help: "Severity: low, medium, high, critical.") var severity: [String] = []
-    @Option(help: "A vendor concerned (organization id).") var vendor: Int?
+    @Option(help: "A vendor concerned (id, name or short name: --vendor TKC).") var vendor: OrganizationReference?
     @Option(name: .customLong("business-area"), help: "Business area slug (juki, kokuho, ...).") var businessArea: [String] = []
     @Option(help: "An affected 団体 (6-digit code).") var municipality: String?
     @Option(help: "Affected 団体 in this prefecture (01-47).") var prefecture: String?
     @Option(help: "Affected 団体 in this liaison block (hokkaido, tohoku, ...).") var block: String?
     @Option(help: "Impact on that 団体: blocked, at_risk, affected.") var impact: [String] = []
-    @Option(help: "Assigned organization id.") var assignee: Int?
-    @Option(name: .customLong("reporter-organization"), help: "Reporting organization id.") var reporterOrganization: Int?
+    @Option(help: "Assigned organization (id, name or short name).") var assignee: OrganizationReference?
+    @Option(name: .customLong("reporter-organization"), help: "Reporting organization (id, name or short name).")
+    var reporterOrganization: OrganizationReference?
     @Option(help: "A label.") var label: String?
     @Option(name: .customLong("due-before"), help: "Due before this date (2026-03-31, 2026/3/31 or 令和8年3月31日).") var dueBefore: String?
     @Option(name: .customLong("updated-since"), help: "Changed since (YYYY-MM-DD or ISO 8601 time).") var updatedSince: String?
@@ -25,7 +26,11 @@ struct IssueFilterOptions: ParsableArguments {
     @Option(help: "number, updated, due or severity; prefix - for descending (default -updated).") var sort: String?
     @Option(name: .customLong("saved-query"), help: "Run a saved query (its id); the options above override it.") var savedQuery: Int?
 
-    var query: [URLQueryItem] {
+    /// The query string, with organizations named by name resolved to their ids.
+    func query(_ api: APIClient) async throws -> [URLQueryItem] {
+        let vendor = try await vendor.id(api, kind: "vendor")
+        let assignee = try await assignee.id(api)
+        let reporterOrganization = try await reporterOrganization.id(api)
         var items: [URLQueryItem] = []
         func add(_ name: String, _ value: String?) { if let value { items.append(URLQueryItem(name: name, value: value)) } }
         state.forEach { add("state", $0) }
@@ -50,8 +55,9 @@ struct IssueFilterOptions: ParsableArguments {
     }
 
     /// The same filters as a saved query's JSON.
-    var filters: [String: [String]] {
-        Dictionary(query.filter { $0.name != "saved_query" }.map { ($0.name, [$0.value ?? ""]) }, uniquingKeysWith: { $0 + $1 })
+    func filters(_ api: APIClient) async throws -> [String: [String]] {
+        Dictionary(
+            try await query(api).filter { $0.name != "saved_query" }.map { ($0.name, [$0.value ?? ""]) }, uniquingKeysWith: { $0 + $1 })
     }
 }
 
@@ -63,27 +69,32 @@ struct IssueFieldOptions: ParsableArguments {
     @Option(help: "Category: spec, gov_cloud, data_migration, resources, schedule, cost, regulation, other.") var category: String?
     @Option(help: "Severity: low, medium, high, critical.") var severity: String?
     @Option(help: "council (all members) or restricted (reporter, assignee, secretariat).") var visibility: String?
-    @Option(name: .customLong("vendor"), help: "A vendor concerned (organization id; repeat for several).") var vendors: [Int] = []
+    @Option(name: .customLong("vendor"), help: "A vendor concerned (id, name or short name; repeat for several).")
+    var vendors: [OrganizationReference] = []
     @Option(name: .customLong("business-area"), help: "A business area (repeat for several).") var businessAreas: [String] = []
     @Option(
         name: .customLong("municipality"),
         help: "An affected 団体 as CODE:IMPACT[:AREA+AREA], e.g. 011002:blocked:juki+kokuho (repeat; replaces the list).")
     var municipalities: [String] = []
-    @Option(help: "Assigned organization id (secretariat).") var assignee: Int?
+    @Option(help: "Assigned organization: id, name or short name (secretariat).") var assignee: OrganizationReference?
     @Option(help: "Due date: 2026-03-31, 2026/3/31 or 令和8年3月31日 (secretariat).") var due: String?
     @Option(name: .customLong("label"), help: "A label (repeat; replaces the list).") var labels: [String] = []
 
-    func fields() throws -> [String: Any] {
+    func fields(_ api: APIClient) async throws -> [String: Any] {
         var fields: [String: Any] = [:]
         if let title { fields["title"] = title }
         if let text = try readBody() { fields["body"] = text }
         if let category { fields["category"] = category }
         if let severity { fields["severity"] = severity }
         if let visibility { fields["visibility"] = visibility }
-        if !vendors.isEmpty { fields["vendor_ids"] = vendors }
+        if !vendors.isEmpty {
+            var ids: [Int] = []
+            for vendor in vendors { ids.append(try await vendor.id(api, kind: "vendor")) }
+            fields["vendor_ids"] = ids
+        }
         if !businessAreas.isEmpty { fields["business_areas"] = businessAreas }
         if !municipalities.isEmpty { fields["municipalities"] = try municipalities.map(Self.link) }
-        if let assignee { fields["assignee_organization_id"] = assignee }
+        if let assignee = try await assignee.id(api) { fields["assignee_organization_id"] = assignee }
         if let due { fields["due_date"] = try isoDate(due, option: "due") }
         if !labels.isEmpty { fields["labels"] = labels }
         return fields
@@ -200,7 +211,7 @@ struct IssueCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            var query = filters.query + [URLQueryItem(name: "limit", value: String(limit))]
+            var query = try await filters.query(try client.client()) + [URLQueryItem(name: "limit", value: String(limit))]
             if let cursor { query.append(URLQueryItem(name: "cursor", value: cursor)) }
             let answer = try await client.client().get("v1/issues", query)
             let page = answer.object
@@ -268,7 +279,8 @@ struct IssueCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let answer = try await client.client().json("POST", "v1/issues", try fields.fields())
+            let api = try client.client()
+            let answer = try await api.json("POST", "v1/issues", try await fields.fields(api))
             if output.json { return output.detail(answer, []) }
             print("#\(JSONPath.text(answer.object, "number")) \(JSONPath.text(answer.object, "title"))")
         }
@@ -289,7 +301,7 @@ struct IssueCommand: AsyncParsableCommand {
 
         func run() async throws {
             let api = try client.client()
-            var body = try fields.fields()
+            var body = try await fields.fields(api)
             if clearAssignee { body["assignee_organization_id"] = NSNull() }
             if clearDue { body["due_date"] = NSNull() }
             guard !body.isEmpty else { throw ValidationError("nothing to change: give at least one field option") }
@@ -485,7 +497,8 @@ struct QueryCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let answer = try await client.client().json("POST", "v1/saved-queries", ["name": name, "filters": filters.filters, "shared": shared])
+            let api = try client.client()
+            let answer = try await api.json("POST", "v1/saved-queries", ["name": name, "filters": try await filters.filters(api), "shared": shared])
             print("saved query \(JSONPath.text(answer.object, "id")) \(name)")
         }
     }
