@@ -1,5 +1,6 @@
 import CouncilDatabase
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import Prometheus
@@ -101,7 +102,10 @@ package func buildApplication(
 ) -> some ApplicationProtocol {
     Application(
         router: buildRouter(dependencies),
-        server: .http1(configuration: .init(additionalChannelHandlers: [ExpectContinueHandler()])),
+        server: HTTPServerBuilder { responder in
+            CouncilHTTP1Channel(
+                inner: HTTP1Channel(responder: responder, configuration: .init(additionalChannelHandlers: [ExpectContinueHandler()])))
+        },
         configuration: .init(address: .hostname(address.host, port: address.port), serverName: "council"),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? address.port) },
         logger: logger)
