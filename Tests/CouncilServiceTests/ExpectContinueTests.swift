@@ -64,6 +64,14 @@ final class RawSocket {
         guard Glibc.send(descriptor, bytes, bytes.count, 0) == bytes.count else { throw POSIXError(.EIO) }
     }
 
+    /// Everything until the server closes the connection.
+    func receiveAll() -> String {
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while case let count = recv(descriptor, &buffer, buffer.count, 0), count > 0 { received += buffer[..<count] }
+        return String(decoding: received, as: UTF8.self)
+    }
+
     /// What arrives within the timeout (empty if nothing does).
     func receive(timeoutMilliseconds: Int32) throws -> String {
         var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)

@@ -1,6 +1,4 @@
 import Foundation
-import NIOCore
-import NIOPosix
 import Testing
 
 @testable import CouncilService
@@ -32,28 +30,12 @@ import Testing
         }
     }
 
-    /// Sends bytes on a plain socket and reads until the server closes.
+    /// Sends a request (or several) on one connection and reads until the server closes it.
     static func exchange(_ bytes: [UInt8], port: Int) async throws -> String {
         try await TestDatabases.blocking {
-            let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            defer { close(descriptor) }
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = in_port_t(UInt16(port).bigEndian)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
-            guard connected == 0 else { return "connect failed" }
-            _ = bytes.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, 0) }
-            var received: [UInt8] = []
-            var buffer = [UInt8](repeating: 0, count: 65_536)
-            while true {
-                let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
-                if count <= 0 { break }
-                received += buffer.prefix(count)
-            }
-            return String(decoding: received, as: UTF8.self)
+            let socket = try RawSocket(port: port)
+            try socket.send(String(decoding: bytes, as: UTF8.self))
+            return socket.receiveAll()
         }
     }
 }

@@ -20,8 +20,7 @@ package enum AdoptionSheet {
         try table.require(required)
         if !table.has("製品ID") { try table.require(["製品"]) }
         try table.requireRows()
-        var byName: [String: [Int]] = [:]
-        for product in products { byName[SheetTable.key(product.name).lowercased(), default: []].append(product.id) }
+        let named = SheetProducts(products)
         var parsed = ParsedRows<AdoptionStore.Row>()
         for record in table.records {
             func value(_ column: String) -> String { table.value(record, column) }
@@ -35,19 +34,9 @@ package enum AdoptionSheet {
             let area = BusinessArea(matching: value("業務"))
             if area == nil { problem("業務", "'\(value("業務"))' is not one of the 20 business areas (slug or Japanese name)") }
             var productID: Int?
-            if let id = Int(value("製品ID")) {
-                productID = id
-            } else if !value("製品").isEmpty {
-                let matches = byName[SheetTable.key(value("製品")).lowercased()] ?? []
-                if matches.count == 1 {
-                    productID = matches[0]
-                } else if matches.isEmpty {
-                    problem("製品", "no product named '\(value("製品"))' of yours")
-                } else {
-                    problem("製品", "'\(value("製品"))' names several vendors' products; give 製品ID")
-                }
-            } else {
-                problem("製品", "give the product (製品 or 製品ID)")
+            switch named.product(id: value("製品ID"), name: value("製品")) {
+            case .success(let id): productID = id
+            case .failure(let why): problem("製品", why.reason)
             }
             let state = AdoptionState(label: value("状態"))
             if state == nil { problem("状態", "'\(value("状態"))' is not one of \(AdoptionState.allCases.map(\.japaneseLabel).joined(separator: ", "))") }

@@ -19,8 +19,7 @@ package enum StatusSheet {
     static func read(_ table: SheetTable, products: [(id: Int, vendor: Int, name: String)]) throws(ImportRejected) -> ParsedRows<Row> {
         try table.require(required)
         try table.requireRows()
-        var byName: [String: [Int]] = [:]
-        for product in products { byName[SheetTable.key(product.name).lowercased(), default: []].append(product.id) }
+        let named = SheetProducts(products)
         var parsed = ParsedRows<Row>()
         var seen: [String: Int] = [:]
         for record in table.records {
@@ -28,17 +27,9 @@ package enum StatusSheet {
             var rowProblems: [ImportProblem] = []
             func problem(_ column: String, _ reason: String) { rowProblems.append(ImportProblem(line: record.line, column: column, reason: reason)) }
             var product: Int?
-            if let id = Int(value("製品ID")) {
-                product = id
-            } else {
-                let matches = byName[SheetTable.key(value("製品")).lowercased()] ?? []
-                if matches.count == 1 {
-                    product = matches[0]
-                } else if matches.isEmpty {
-                    problem("製品", "no product named '\(value("製品"))' of yours")
-                } else {
-                    problem("製品", "'\(value("製品"))' names several vendors' products; give 製品ID")
-                }
+            switch named.product(id: value("製品ID"), name: value("製品")) {
+            case .success(let id): product = id
+            case .failure(let why): problem("製品", why.reason)
             }
             let area = BusinessArea(matching: value("業務"))
             if area == nil { problem("業務", "'\(value("業務"))' is not one of the 20 business areas") }

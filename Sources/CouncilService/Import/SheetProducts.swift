@@ -1,0 +1,24 @@
+/// The product a sheet's row names: by 製品ID, or by 製品 — a name among the caller's products
+/// (width and case ignored), refused when it names none or several.
+struct SheetProducts {
+    struct Unnamed: Error {
+        let reason: String
+    }
+
+    private var byName: [String: [Int]] = [:]
+
+    init(_ products: [(id: Int, vendor: Int, name: String)]) {
+        for product in products { byName[SheetTable.key(product.name).lowercased(), default: []].append(product.id) }
+    }
+
+    func product(id: String, name: String) -> Result<Int, Unnamed> {
+        if let id = Int(id) { return .success(id) }
+        guard !name.isEmpty else { return .failure(Unnamed(reason: "give the product (製品 or 製品ID)")) }
+        let matches = byName[SheetTable.key(name).lowercased()] ?? []
+        switch matches.count {
+        case 1: return .success(matches[0])
+        case 0: return .failure(Unnamed(reason: "no product named '\(name)' of yours"))
+        default: return .failure(Unnamed(reason: "'\(name)' names several vendors' products; give 製品ID"))
+        }
+    }
+}
