@@ -37,6 +37,12 @@ import Testing
             #expect(result.status != 0 && result.stderr.contains("names several vendors"), "\(result.stderr)")
             result = try await member.run(["adoption", "list", "--vendor", "存在しない社"])
             #expect(result.status != 0 && result.stderr.contains("no vendor is named"), "\(result.stderr)")
+            result = try await member.run(["meeting", "new", "--date", "2026/12/10", "--title", "協議会", "--attendee", "ベンダーB"])
+            #expect(result.status == 0, "\(result.stderr)")
+            result = try await member.run(["meeting", "show", "1", "--json"])
+            #expect(result.text.contains("株式会社ベンダーB"), "\(result.text)")
+            result = try await cli(.admin).run(["account", "list", "--organization", "株式会社ベンダーA", "--json"])
+            #expect(result.status == 0 && result.text.contains("\"organization_id\" : \(env.ids.vendorA.id)"), "\(result.text)\(result.stderr)")
 
             result = try await cli(.admin).run(["org", "create", "--kind", "vendor"])
             #expect(result.status != 0 && result.stderr.contains("--name and --short-name"), "\(result.stderr)")

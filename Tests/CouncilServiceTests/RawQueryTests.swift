@@ -11,7 +11,8 @@ import Testing
             try await importSampleMunicipalities(pool)
             let server = try await RunningServer.start(AppDependencies(pool: pool))
             defer { Task { try? await server.stop() } }
-            let raw = Array("GET /v1/municipalities?q=さっぽろ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".utf8)
+            // An empty line before the request line is allowed and skipped.
+            let raw = Array("\r\nGET /v1/municipalities?q=さっぽろ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".utf8)
             let answer = try await Self.exchange(raw, port: server.port)
             #expect(answer.hasPrefix("HTTP/1.1 200"), "\(answer.prefix(400))")
             #expect(answer.contains("札幌市"), "\(answer.prefix(400))")

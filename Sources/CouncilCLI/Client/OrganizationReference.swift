@@ -34,6 +34,15 @@ struct OrganizationReference: ExpressibleByArgument, Sendable {
     }
 }
 
+extension Array where Element == OrganizationReference {
+    /// Every reference's id, in order.
+    func ids(_ api: APIClient, kind: String? = nil) async throws -> [Int] {
+        var ids: [Int] = []
+        for reference in self { ids.append(try await reference.id(api, kind: kind)) }
+        return ids
+    }
+}
+
 extension Optional where Wrapped == OrganizationReference {
     /// The id as a query value, resolved; nil when not given.
     func id(_ api: APIClient, kind: String? = nil) async throws -> Int? {

@@ -160,14 +160,16 @@ struct AccountCommand: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List accounts.")
-        @Option(name: .customLong("organization"), help: "Only this organization's.") var organization: Int?
+        @Option(name: .customLong("organization"), help: "Only this organization's (id, name or short name).")
+        var organization: OrganizationReference?
         @Option(help: "admin, member or liaison.") var role: String?
         @OptionGroup var output: OutputOptions
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let answer = try await client.client().get(
-                "v1/accounts", QueryItems.of([("organization_id", organization), ("role", role), ("limit", 1000)]))
+            let api = try client.client()
+            let answer = try await api.get(
+                "v1/accounts", QueryItems.of([("organization_id", try await organization.id(api)), ("role", role), ("limit", 1000)]))
             try output.items(answer, columns: AccountCommand.columns)
         }
     }
@@ -202,14 +204,15 @@ struct AccountCommand: AsyncParsableCommand {
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create an account.")
-        @Option(name: .customLong("organization"), help: "Its organization id.") var organization: Int
+        @Option(name: .customLong("organization"), help: "Its organization: id, name or short name.") var organization: OrganizationReference
         @OptionGroup var fields: Fields
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
+            let api = try client.client()
             var body = fields.body
-            body["organization_id"] = organization
-            let answer = try await client.client().json("POST", "v1/accounts", body)
+            body["organization_id"] = try await organization.id(api)
+            let answer = try await api.json("POST", "v1/accounts", body)
             print("account \(JSONPath.text(answer.object, "id")) \(JSONPath.text(answer.object, "display_name"))")
         }
     }
@@ -285,7 +288,7 @@ struct TokenCommand: AsyncParsableCommand {
 struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "audit", abstract: "The audit log, newest first (secretariat).")
     @Option(help: "Only this account's actions.") var actor: Int?
-    @Option(help: "Only this organization's actions.") var organization: Int?
+    @Option(help: "Only this organization's actions (id, name or short name).") var organization: OrganizationReference?
     @Option(name: .customLong("entity-type"), help: "issue, product, adoption, ...") var entityType: String?
     @Option(name: .customLong("entity-id"), help: "Only this entity.") var entityID: String?
     @Option(help: "Only this action (issue.update, ...).") var action: String?
@@ -296,10 +299,12 @@ struct AuditCommand: AsyncParsableCommand {
     @OptionGroup var client: ClientOptions
 
     func run() async throws {
-        let answer = try await client.client().get(
+        let api = try client.client()
+        let answer = try await api.get(
             "v1/audit",
             QueryItems.of([
-                ("actor", actor), ("organization", organization), ("entity_type", entityType), ("entity_id", entityID), ("action", action),
+                ("actor", actor), ("organization", try await organization.id(api)), ("entity_type", entityType), ("entity_id", entityID),
+                ("action", action),
                 ("since", since), ("before", before), ("limit", limit),
             ]))
         let next = answer.object["next_before"].map { JSONPath.describe($0) } ?? ""

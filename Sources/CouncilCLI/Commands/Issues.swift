@@ -87,11 +87,7 @@ struct IssueFieldOptions: ParsableArguments {
         if let category { fields["category"] = category }
         if let severity { fields["severity"] = severity }
         if let visibility { fields["visibility"] = visibility }
-        if !vendors.isEmpty {
-            var ids: [Int] = []
-            for vendor in vendors { ids.append(try await vendor.id(api, kind: "vendor")) }
-            fields["vendor_ids"] = ids
-        }
+        if !vendors.isEmpty { fields["vendor_ids"] = try await vendors.ids(api, kind: "vendor") }
         if !businessAreas.isEmpty { fields["business_areas"] = businessAreas }
         if !municipalities.isEmpty { fields["municipalities"] = try municipalities.map(Self.link) }
         if let assignee = try await assignee.id(api) { fields["assignee_organization_id"] = assignee }

@@ -61,15 +61,18 @@ struct MeetingCommand: AsyncParsableCommand {
         @Option(name: .customLong("date"), help: "The day it is held (2026-03-31, 2026/3/31 or 令和8年3月31日).") var heldOn: String
         @Option(help: "Title.") var title: String
         @Option(help: "第N回 (default: the next number).") var number: Int?
-        @Option(name: .customLong("attendee"), help: "An attending organization id (repeat).") var attendees: [Int] = []
+        @Option(name: .customLong("attendee"), help: "An attending organization: id, name or short name (repeat).")
+        var attendees: [OrganizationReference] = []
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let answer = try await client.client().json(
+            let api = try client.client()
+            let attending = try await attendees.ids(api)
+            let answer = try await api.json(
                 "POST", "v1/meetings",
                 jsonFields([
                     ("held_on", try isoDate(heldOn, option: "date")), ("title", title), ("number", number),
-                    ("attendee_ids", attendees.isEmpty ? nil : attendees),
+                    ("attendee_ids", attending.isEmpty ? nil : attending),
                 ]))
             print("meeting \(JSONPath.text(answer.object, "id")): 第\(JSONPath.text(answer.object, "number"))回 \(title)")
         }
@@ -81,15 +84,18 @@ struct MeetingCommand: AsyncParsableCommand {
         @Option(name: .customLong("date"), help: "The day (2026-03-31, 2026/3/31 or 令和8年3月31日).") var heldOn: String?
         @Option(help: "Title.") var title: String?
         @Option(help: "planned, held or cancelled.") var state: String?
-        @Option(name: .customLong("attendee"), help: "An attending organization id (repeat; replaces the list).") var attendees: [Int] = []
+        @Option(name: .customLong("attendee"), help: "An attending organization: id, name or short name (repeat; replaces the list).")
+        var attendees: [OrganizationReference] = []
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            _ = try await client.client().json(
+            let api = try client.client()
+            let attending = try await attendees.ids(api)
+            _ = try await api.json(
                 "PATCH", "v1/meetings/\(id)",
                 jsonFields([
                     ("held_on", try isoDate(heldOn, option: "date")), ("title", title), ("state", state),
-                    ("attendee_ids", attendees.isEmpty ? nil : attendees),
+                    ("attendee_ids", attending.isEmpty ? nil : attending),
                 ]))
             print("meeting \(id) updated")
         }
@@ -114,16 +120,18 @@ struct MeetingCommand: AsyncParsableCommand {
         @Argument(help: "The meeting id.") var id: Int
         @Option(help: "The issue number.") var issue: Int?
         @Option(help: "A free topic.") var topic: String?
-        @Option(help: "The presenting organization id.") var presenter: Int?
+        @Option(help: "The presenting organization: id, name or short name.") var presenter: OrganizationReference?
         @Option(help: "Allotted minutes.") var minutes: Int?
         @Option(help: "Position (default: last).") var position: Int?
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            _ = try await client.client().json(
+            let api = try client.client()
+            _ = try await api.json(
                 "POST", "v1/meetings/\(id)/agenda",
                 jsonFields([
-                    ("issue_number", issue), ("topic", topic), ("presenter_organization_id", presenter), ("allotted_minutes", minutes),
+                    ("issue_number", issue), ("topic", topic), ("presenter_organization_id", try await presenter.id(api)),
+                    ("allotted_minutes", minutes),
                     ("position", position),
                 ]))
             print("item added to meeting \(id)")
@@ -137,16 +145,17 @@ struct MeetingCommand: AsyncParsableCommand {
         @Flag(help: "Confirm a proposed item.") var confirm = false
         @Option(help: "Move to this position.") var position: Int?
         @Option(name: .customLong("minutes"), help: "Allotted minutes.") var allotted: Int?
-        @Option(help: "The presenting organization id.") var presenter: Int?
+        @Option(help: "The presenting organization: id, name or short name.") var presenter: OrganizationReference?
         @Option(name: .customLong("record"), help: "The minutes (議事) of the item.") var record: String?
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            _ = try await client.client().json(
+            let api = try client.client()
+            _ = try await api.json(
                 "PATCH", "v1/meetings/\(id)/agenda/\(item)",
                 jsonFields([
                     ("status", confirm ? "confirmed" : nil), ("position", position), ("allotted_minutes", allotted),
-                    ("presenter_organization_id", presenter), ("minutes", record),
+                    ("presenter_organization_id", try await presenter.id(api)), ("minutes", record),
                 ]))
             print("item \(item) updated")
         }

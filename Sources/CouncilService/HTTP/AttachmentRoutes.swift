@@ -18,6 +18,7 @@ struct AttachmentRoutes: Sendable {
         guard let filename = try parameters.string("filename") else { throw Problem.invalid("filename", "is required (?filename=…)") }
         let name = try Attachment.validFilename(filename)
         let commentID = try parameters.id("comment_id")
+        try await store.requireMayAttach(number, by: try context.caller())
         let upload = try await SpooledUpload.read(request.body, limit: maxSize)
         guard upload.size > 0 else { throw Problem.invalid("body", "the file is empty") }
         let attachment = try await store.add(

@@ -19,6 +19,8 @@ final class RawURLHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private var state = State.requestLine
+    /// Whether the request line so far has more than the empty lines a client may send first.
+    private var requestLineStarted = false
     private static let hex = Array("0123456789ABCDEF".utf8)
     /// A request line or header longer than this is not ours to judge: the parser refuses it.
     private static let maxLine = 64 * 1024
@@ -32,9 +34,16 @@ final class RawURLHandler: ChannelInboundHandler, RemovableChannelHandler {
             case .requestLine:
                 if byte >= 0x80 {
                     output.writeBytes([UInt8(ascii: "%"), Self.hex[Int(byte >> 4)], Self.hex[Int(byte & 0x0F)]])
+                    requestLineStarted = true
                 } else {
                     output.writeInteger(byte)
-                    if byte == UInt8(ascii: "\n") { state = .headers(line: [], contentLength: 0, chunked: false) }
+                    if byte == UInt8(ascii: "\n") {
+                        // Empty lines before a request line are allowed (RFC 9112 §2.2) and skipped.
+                        if requestLineStarted { state = .headers(line: [], contentLength: 0, chunked: false) }
+                        requestLineStarted = false
+                    } else if byte != UInt8(ascii: "\r") {
+                        requestLineStarted = true
+                    }
                 }
             case .headers(var line, var length, var chunked):
                 output.writeInteger(byte)

@@ -7,6 +7,13 @@ import Foundation
 struct AttachmentStore: Sendable {
     let pool: DatabasePool
 
+    /// Refuses at once (before a large body is read) a caller who may not attach to the issue.
+    func requireMayAttach(_ number: Int, by principal: Principal) async throws {
+        try await pool.withConnection { connection in
+            try Policy.requireParticipant(try IssueStore.visibleFacts(number, principal, on: connection), principal)
+        }
+    }
+
     /// Attaches a spooled upload to issue `number` (and to one of its comments): the caller must
     /// take part in the issue, as for commenting. One transaction: blob, chunks, row, event, audit.
     func add(
