@@ -131,10 +131,9 @@ import Testing
             let directory = FileManager.default.temporaryDirectory.appending(path: "cli-attach-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: directory) }
-            var generator = SystemRandomNumberGenerator()
-            let bytes = (0..<(20_000_000 / 8)).flatMap { _ in withUnsafeBytes(of: generator.next()) { Array($0) } }
+            let bytes = try #require(FileHandle(forReadingAtPath: "/dev/urandom")).readData(ofLength: 20_000_000)
             let file = directory.appending(path: "議事資料.bin")
-            try Data(bytes).write(to: file)
+            try bytes.write(to: file)
 
             var result = try await cli(.vendorA).run(["issue", "attach", String(issue.number), file.path])
             #expect(result.status == 0 && result.text.contains("20000000 bytes"), "\(result.text)\(result.stderr)")
@@ -143,7 +142,7 @@ import Testing
             let copy = directory.appending(path: "copy.bin")
             result = try await cli(.observer).run(["issue", "download", String(issue.number), "1", "-o", copy.path])
             #expect(result.status == 0, "\(result.stderr)")
-            #expect(try Data(contentsOf: copy) == Data(bytes))
+            #expect(try Data(contentsOf: copy) == bytes)
         }
     }
 }
