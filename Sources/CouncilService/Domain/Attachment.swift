@@ -30,9 +30,9 @@ extension Attachment {
     }
 }
 
-/// Bytes for a `bytea` parameter or column, in PostgreSQL's hex text form (`\x…`): the
-/// connection speaks text, and hex is exact for any byte.
-struct Bytea: PostgresEncodable, PostgresDecodable, Sendable, Equatable {
+/// Bytes for a `bytea` parameter, in PostgreSQL's hex text form (`\x…`): the connection speaks
+/// text, and hex is exact for any byte (used for SHA-256 names; file chunks go as base64).
+struct Bytea: PostgresEncodable, Sendable, Equatable {
     let bytes: [UInt8]
 
     init(_ bytes: [UInt8]) { self.bytes = bytes }
@@ -49,28 +49,4 @@ struct Bytea: PostgresEncodable, PostgresDecodable, Sendable, Equatable {
         }
         return String(decoding: text, as: UTF8.self)
     }
-
-    init?(postgresText: String) {
-        let text = Array(postgresText.utf8)
-        guard text.count >= 2, text[0] == UInt8(ascii: "\\"), text[1] == UInt8(ascii: "x"), text.count % 2 == 0 else { return nil }
-        func value(_ digit: UInt8) -> UInt8? {
-            switch digit {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
-            default: nil
-            }
-        }
-        var bytes = [UInt8]()
-        bytes.reserveCapacity((text.count - 2) / 2)
-        var index = 2
-        while index < text.count {
-            guard let high = value(text[index]), let low = value(text[index + 1]) else { return nil }
-            bytes.append(high << 4 | low)
-            index += 2
-        }
-        self.bytes = bytes
-    }
-
-    var hex: String { String(postgresText.dropFirst(2)) }
 }

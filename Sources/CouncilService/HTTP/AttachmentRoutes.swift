@@ -19,7 +19,13 @@ struct AttachmentRoutes: Sendable {
         let name = try Attachment.validFilename(filename)
         let commentID = try parameters.id("comment_id")
         try await store.requireMayAttach(number, by: try context.caller())
-        let upload = try await SpooledUpload.read(request.body, limit: maxSize)
+        // With an Idempotency-Key the body is on disk already (hashed on its way).
+        let upload: SpooledUpload
+        if let spooled = context.spooledUpload {
+            upload = spooled
+        } else {
+            upload = try await SpooledUpload.read(request.body, limit: maxSize)
+        }
         guard upload.size > 0 else { throw Problem.invalid("body", "the file is empty") }
         let attachment = try await store.add(
             number, commentID: commentID, filename: name, upload: upload, by: try context.caller(), try context.auditActor())

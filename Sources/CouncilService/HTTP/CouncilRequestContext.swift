@@ -13,6 +13,9 @@ package struct CouncilRequestContext: RequestContext {
     package var clientRequestID: String?
     /// The authenticated caller; nil for anonymous requests.
     package var principal: Principal?
+    /// A streamed body already spooled to disk (by `Idempotency`, which hashes it), so the
+    /// handler takes that file rather than copying the body a second time.
+    var spooledUpload: SpooledUpload?
 
     package init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

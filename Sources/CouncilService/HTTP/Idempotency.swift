@@ -24,8 +24,9 @@ struct Idempotency: Sendable {
         guard (1...255).contains(key.utf8.count), key.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
             throw Problem.invalid("Idempotency-Key", "give 1 to 255 visible ASCII characters (a UUID is ideal)")
         }
-        var request = request
-        let hash = try await Self.hashBody(&request, limit: endpoint.maxBody, streamed: endpoint.options.contains(.streamed))
+        var request = request, context = context
+        let (hash, spooled) = try await Self.hashBody(&request, limit: endpoint.maxBody, streamed: endpoint.options.contains(.streamed))
+        context.spooledUpload = spooled
         let claim = IdempotencyStore.Identity(account: principal.accountID, key: key, rights: Self.rights(principal))
         switch try await store.claim(claim, requestHash: hash) {
         case .replay(let stored):
@@ -94,7 +95,9 @@ struct Idempotency: Sendable {
 extension Idempotency {
     /// Reads the body up to `limit` (stopping there), puts the bytes back for the handler, and
     /// hashes the request line with the body (a JSON body in canonical form).
-    static func hashBody(_ request: inout Request, limit: Int, streamed: Bool = false) async throws -> Data {
+    /// A `streamed` body (a file) goes to disk on its way, hashed as it passes; the spool is
+    /// handed back for the handler.
+    static func hashBody(_ request: inout Request, limit: Int, streamed: Bool = false) async throws -> (Data, SpooledUpload?) {
         var hasher = SHA256()
         for part in [request.method.rawValue, request.uri.description, request.headers[.contentType] ?? ""] {
             hasher.update(data: Data(part.utf8))
@@ -105,7 +108,7 @@ extension Idempotency {
             let spooled = try await SpooledUpload.read(request.body, limit: limit)
             request.body = spooled.body
             hasher.update(data: Data(spooled.sha256))
-            return Data(hasher.finalize())
+            return (Data(hasher.finalize()), spooled)
         }
         var body = ByteBuffer()
         for try await chunk in request.body {
@@ -115,7 +118,7 @@ extension Idempotency {
         }
         request.body = .init(buffer: body)
         hasher.update(data: try canonical(body, contentType: request.headers[.contentType]))
-        return Data(hasher.finalize())
+        return (Data(hasher.finalize()), nil)
     }
 
     /// The body as compared between retries: JSON (within the JSON limits) with its keys sorted.

@@ -12,72 +12,86 @@ final class RawURLHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundOut = ByteBuffer
 
     private enum State {
-        case requestLine
-        case headers(line: [UInt8], contentLength: Int, chunked: Bool)
-        case body(remaining: Int)
-        case passThrough
+        case requestLine, headers, body, passThrough
     }
 
     private var state = State.requestLine
     /// Whether the request line so far has more than the empty lines a client may send first.
     private var requestLineStarted = false
+    /// The header line being read (its first bytes: only two header names matter here).
+    private var line: [UInt8] = []
+    private var contentLength = 0
+    private var chunked = false
+    private var remainingBody = 0
+
     private static let hex = Array("0123456789ABCDEF".utf8)
-    /// A request line or header longer than this is not ours to judge: the parser refuses it.
-    private static let maxLine = 64 * 1024
+    private static let contentLengthName = Array("content-length:".utf8)
+    private static let transferEncodingName = Array("transfer-encoding:".utf8)
+    private static let keptOfLine = 40
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var input = unwrapInboundIn(data)
-        if case .passThrough = state { return context.fireChannelRead(data) }
+        if state == .passThrough { return context.fireChannelRead(data) }
         var output = context.channel.allocator.buffer(capacity: input.readableBytes + 16)
-        while let byte = input.readInteger(as: UInt8.self) {
+        while input.readableBytes > 0 {
             switch state {
+            case .body:
+                // A body in one piece, never looked into.
+                let count = min(remainingBody, input.readableBytes)
+                var slice = input.readSlice(length: count)!
+                output.writeBuffer(&slice)
+                remainingBody -= count
+                if remainingBody == 0 { state = .requestLine }
+            case .passThrough:
+                output.writeBuffer(&input)
             case .requestLine:
+                let byte = input.readInteger(as: UInt8.self)!
                 if byte >= 0x80 {
                     output.writeBytes([UInt8(ascii: "%"), Self.hex[Int(byte >> 4)], Self.hex[Int(byte & 0x0F)]])
                     requestLineStarted = true
-                } else {
-                    output.writeInteger(byte)
-                    if byte == UInt8(ascii: "\n") {
-                        // Empty lines before a request line are allowed (RFC 9112 §2.2) and skipped.
-                        if requestLineStarted { state = .headers(line: [], contentLength: 0, chunked: false) }
-                        requestLineStarted = false
-                    } else if byte != UInt8(ascii: "\r") {
-                        requestLineStarted = true
-                    }
-                }
-            case .headers(var line, var length, var chunked):
-                output.writeInteger(byte)
-                guard byte == UInt8(ascii: "\n") else {
-                    if line.count < Self.maxLine { line.append(byte) }
-                    state = .headers(line: line, contentLength: length, chunked: chunked)
                     continue
                 }
-                let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-                if text.isEmpty {
-                    state = chunked ? .passThrough : length > 0 ? .body(remaining: length) : .requestLine
-                } else {
-                    if text.hasPrefix("content-length:") { length = Int(text.dropFirst(15).trimmingCharacters(in: .whitespaces)) ?? 0 }
-                    if text.hasPrefix("transfer-encoding:") { chunked = true }
-                    state = .headers(line: [], contentLength: length, chunked: chunked)
+                output.writeInteger(byte)
+                if byte == UInt8(ascii: "\n") {
+                    // Empty lines before a request line are allowed (RFC 9112 §2.2) and skipped.
+                    if requestLineStarted { startHeaders() }
+                    requestLineStarted = false
+                } else if byte != UInt8(ascii: "\r") {
+                    requestLineStarted = true
                 }
-            case .body(let remaining):
+            case .headers:
+                let byte = input.readInteger(as: UInt8.self)!
                 output.writeInteger(byte)
-                state = remaining > 1 ? .body(remaining: remaining - 1) : .requestLine
-            case .passThrough:
-                output.writeInteger(byte)
-            }
-            if case .body(let remaining) = state, input.readableBytes > 0 {
-                // Copy a body in one piece rather than byte by byte.
-                let count = min(remaining, input.readableBytes)
-                var slice = input.readSlice(length: count)!
-                output.writeBuffer(&slice)
-                state = remaining > count ? .body(remaining: remaining - count) : .requestLine
-            }
-            if case .passThrough = state {
-                output.writeBuffer(&input)
+                if byte != UInt8(ascii: "\n") {
+                    if line.count < Self.keptOfLine { line.append(byte | (0x41...0x5A ~= byte ? 0x20 : 0)) }
+                } else {
+                    endHeaderLine()
+                }
             }
         }
         context.fireChannelRead(wrapInboundOut(output))
+    }
+
+    private func startHeaders() {
+        state = .headers
+        line.removeAll(keepingCapacity: true)
+        contentLength = 0
+        chunked = false
+    }
+
+    /// One header line read (lower-cased in `line`): the blank line ends the headers.
+    private func endHeaderLine() {
+        defer { line.removeAll(keepingCapacity: true) }
+        let content = line.last == UInt8(ascii: "\r") ? line.dropLast() : line[...]
+        if content.isEmpty {
+            state = chunked ? .passThrough : contentLength > 0 ? .body : .requestLine
+            remainingBody = contentLength
+        } else if content.starts(with: Self.contentLengthName) {
+            let digits = content.dropFirst(Self.contentLengthName.count).filter { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }
+            contentLength = Int(String(decoding: digits, as: UTF8.self)) ?? 0
+        } else if content.starts(with: Self.transferEncodingName) {
+            chunked = true
+        }
     }
 }
 

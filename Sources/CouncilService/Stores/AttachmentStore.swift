@@ -102,13 +102,12 @@ struct AttachmentStore: Sendable {
 
     /// One chunk of a blob (the caller found its attachment through `find`).
     func chunk(sha256 hex: String, index: Int) async throws -> [UInt8] {
-        guard let sha = Bytea(postgresText: "\\x" + hex) else { throw Problem.notFound("no such file") }
         return try await pool.withConnection { connection in
             guard
                 let row = try connection.query(
                     Query(
                         "attachments.chunk",
-                        "SELECT encode(data, 'base64') AS data FROM attachment_chunks WHERE sha256 = \(sha) AND index = \(index)")
+                        "SELECT encode(data, 'base64') AS data FROM attachment_chunks WHERE sha256 = decode(\(hex), 'hex') AND index = \(index)")
                 ).first,
                 let bytes = Data(base64Encoded: try row.decode("data", as: String.self), options: .ignoreUnknownCharacters)
             else { throw Problem(.internal, detail: "a stored file is missing its chunk \(index)") }
