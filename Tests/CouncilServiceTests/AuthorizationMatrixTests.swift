@@ -101,6 +101,9 @@ import Testing
             path: { env, _ in "/v1/accounts/\(env.ids.identity(.vendorA).account.id)" },
             body: { _, caller in json(["display_name": "更新 \(caller.rawValue)"]) },
             expected: only([.admin: .ok, .member: .forbidden, .liaison: .forbidden, .vendorA: .ok], otherwise: .notFound)),
+        "createPasswordLink": Probe(
+            path: { env, _ in "/v1/accounts/\(env.ids.identity(.vendorA).account.id)/password-link" },
+            expected: only([.admin: .created, .member: .forbidden, .liaison: .forbidden, .vendorA: .created], otherwise: .notFound)),
         "listTokens": Probe(
             path: { env, _ in "/v1/accounts/\(env.ids.identity(.vendorB).account.id)/tokens" },
             expected: only([.admin: .ok, .member: .forbidden, .liaison: .forbidden, .vendorB: .ok], otherwise: .notFound)),

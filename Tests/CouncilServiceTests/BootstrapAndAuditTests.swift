@@ -30,18 +30,20 @@ import Testing
             let connection = try Connection.connect(configuration)
             let first = try bootstrap(connection)
             #expect(first.account.role == .admin && first.organization.kind == .secretariat)
-            #expect(try counts(connection) == [1, 1, 1, 3])
+            // organization, account, token, and the password link (each audited)
+            #expect(try counts(connection) == [1, 1, 1, 4])
+            #expect(first.passwordLink.purpose == .invitation && first.passwordLink.path.hasPrefix("/password/cl_"))
             let principal = try await TokenStore(pool: pool).principal(for: first.token.secret)
             #expect(principal?.isSecretariatAdmin == true)
 
             let refused = #expect(throws: Bootstrap.Refused.self) { try bootstrap(connection) }
             #expect(refused?.description.contains("chiho@example.go.jp") == true)
-            #expect(try counts(connection) == [1, 1, 1, 3])
+            #expect(try counts(connection) == [1, 1, 1, 4])
 
             let forced = try bootstrap(connection, force: true)
             #expect(forced.organization.id == first.organization.id && forced.account.id == first.account.id)
             #expect(forced.token.secret != first.token.secret)
-            #expect(try counts(connection) == [1, 1, 2, 4])
+            #expect(try counts(connection) == [1, 1, 2, 6])
             // Width- and case-insensitive organization match, and an existing account is reused.
             let again = try Bootstrap.run(
                 on: connection, organizationName: "デジタル庁　地方業務システム基盤チーム".replacingOccurrences(of: "　", with: " "),
@@ -65,7 +67,7 @@ import Testing
                     #expect(error?.message.contains(message) == true, "\(error?.message ?? "")")
                 }
             }
-            #expect(try counts(connection)[3] == 3)
+            #expect(try counts(connection)[3] == 4)
         }
     }
 

@@ -11,11 +11,13 @@ struct Admin: AsyncParsableCommand {
     struct BootstrapCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "bootstrap",
-            abstract: "Create the first secretariat administrator and print their API token.",
+            abstract: "Create the first secretariat administrator; print their sign-in link and API token.",
             discussion: """
                 Refuses (and changes nothing) when an active secretariat admin exists, unless --force.
                 The organization is found by name and the account by e-mail, so running it again never
-                duplicates them. The token is printed once; only its hash is stored.
+                duplicates them. The link (one use, 7 days) sets the password for the web pages; it is
+                under the public address (--public-url, COUNCIL_PUBLIC_URL, else http://HOST:PORT from
+                COUNCIL_HOST and COUNCIL_PORT). The token is printed once, last; only hashes are stored.
                 """)
 
         @Option(help: "The secretariat's name.") var org: String = "デジタル庁 地方業務システム基盤チーム"
@@ -23,6 +25,7 @@ struct Admin: AsyncParsableCommand {
         @Option(help: "The administrator's display name.") var name: String
         @Option(help: "The administrator's e-mail address.") var email: String
         @Flag(help: "Add an admin or a token even though a secretariat admin exists.") var force = false
+        @Option(name: .customLong("public-url"), help: "The address people open (COUNCIL_PUBLIC_URL).") var publicURL: String?
         @OptionGroup var database: DB.DatabaseOptions
 
         func run() async throws {
@@ -30,6 +33,7 @@ struct Admin: AsyncParsableCommand {
                 printError("--email: '\(email)' is not an e-mail address")
                 throw ExitCode(64)
             }
+            let publicAddress = try loadConfiguration(DaemonSettings(publicURL: publicURL)).publicURL
             let outcome: Bootstrap.Outcome
             do {
                 outcome = try database.withConnection { connection, logger in
@@ -47,6 +51,8 @@ struct Admin: AsyncParsableCommand {
             }
             print("Secretariat: \(outcome.organization.name) (id \(outcome.organization.id))")
             print("Admin:       \(outcome.account.displayName) <\(outcome.account.email)> (id \(outcome.account.id))")
+            print("Set the password for the web pages here (works once, until \(outcome.passwordLink.expiresAt.formatted(.iso8601))):")
+            print(publicAddress + outcome.passwordLink.path)
             print("Token (shown once; store it now):")
             print(outcome.token.secret)
         }

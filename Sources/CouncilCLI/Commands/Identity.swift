@@ -149,7 +149,7 @@ struct OrganizationCommand: AsyncParsableCommand {
 struct AccountCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "account", abstract: "Accounts of people; vendors and observers see their own organization's.",
-        subcommands: [List.self, Show.self, Create.self, Update.self])
+        subcommands: [List.self, Show.self, Create.self, Update.self, Invite.self])
 
     static var columns: [Column] {
         [
@@ -226,6 +226,47 @@ struct AccountCommand: AsyncParsableCommand {
         func run() async throws {
             _ = try await client.client().json("PATCH", "v1/accounts/\(id)", fields.body)
             print("account \(id) updated")
+        }
+    }
+}
+
+extension AccountCommand {
+    struct Invite: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print a one-time link that sets an account's password for the web pages.",
+            discussion: """
+                An account without a password gets an invitation (valid 7 days); one with a password
+                gets a reset link (valid 1 day). Either works once, and any older link of the account
+                stops working. With --organization and --name, an account that does not exist yet is
+                created first. Send the link to the person yourself; Council shows it only now.
+                """)
+        @Argument(help: "The person's e-mail address.") var email: String
+        @Option(name: .customLong("organization"), help: "Create the account in this organization (id, name or short name).")
+        var organization: OrganizationReference?
+        @OptionGroup var fields: Fields
+        @OptionGroup var client: ClientOptions
+
+        func run() async throws {
+            let api = try client.client()
+            let found = try await api.get("v1/accounts", QueryItems.of([("email", email)]))
+            var id = (JSONPath.value(found.object, "items") as? [Any])?.first.flatMap { JSONPath.value($0, "id") as? Int }
+            if id == nil {
+                guard let organization, fields.displayName != nil else {
+                    printError("no account has the e-mail address \(email); give --organization and --name to create it")
+                    throw ExitCode(1)
+                }
+                var body = fields.body
+                body["email"] = email
+                body["organization_id"] = try await organization.id(api)
+                let created = try await api.json("POST", "v1/accounts", body)
+                id = JSONPath.value(created.object, "id") as? Int
+                print("account \(JSONPath.text(created.object, "id")) \(JSONPath.text(created.object, "display_name")) created")
+            }
+            guard let id else { throw ExitCode(1) }
+            let link = try await api.json("POST", "v1/accounts/\(id)/password-link", [:])
+            let purpose = JSONPath.text(link.object, "purpose") == "invitation" ? "Invitation" : "Password reset"
+            print("\(purpose) for \(email), works once until \(JSONPath.text(link.object, "expires_at")):")
+            print(JSONPath.text(link.object, "url"))
         }
     }
 }

@@ -15,7 +15,9 @@ struct Serve: AsyncParsableCommand {
             directory (default .council/), using the PostgreSQL binaries installed on the machine, and
             stops it on exit. SIGTERM or SIGINT drain in-flight requests, then stop.
             Environment: DATABASE_URL, COUNCIL_HOST, COUNCIL_PORT, COUNCIL_DATA_DIR, COUNCIL_POOL_SIZE,
-            COUNCIL_LOG_LEVEL, COUNCIL_MAX_ATTACHMENT_MB; flags win over the environment.
+            COUNCIL_LOG_LEVEL, COUNCIL_MAX_ATTACHMENT_MB, COUNCIL_PUBLIC_URL; flags win over the environment.
+            People sign in at the public address (the first administrator with the link that
+            `council admin bootstrap` prints).
             """)
 
     @Option(help: "Address to listen on (COUNCIL_HOST, default 127.0.0.1).") var host: String?
@@ -29,13 +31,17 @@ struct Serve: AsyncParsableCommand {
     var logLevel: String?
     @Option(name: .customLong("max-attachment-mb"), help: "The largest attachment accepted, in MB (COUNCIL_MAX_ATTACHMENT_MB, default 20).")
     var maxAttachmentMB: String?
+    @Option(
+        name: .customLong("public-url"),
+        help: "The address people open, e.g. https://council.example.go.jp (COUNCIL_PUBLIC_URL, default http://HOST:PORT).")
+    var publicURL: String?
     @Flag(name: .customLong("no-migrate"), help: "Do not apply pending migrations on start.") var noMigrate = false
 
     func run() async throws {
         let configuration = try loadConfiguration(
             DaemonSettings(
                 host: host, port: port, databaseURL: databaseURL, dataDirectory: dataDirectory,
-                poolSize: poolSize, logLevel: logLevel, maxAttachmentMB: maxAttachmentMB))
+                poolSize: poolSize, logLevel: logLevel, maxAttachmentMB: maxAttachmentMB, publicURL: publicURL))
         LoggingSystem.bootstrap { label in StandardErrorLogHandler(label: label, level: configuration.logLevel) }
         let logger = Logger(label: "council")
         let registry = PrometheusCollectorRegistry()
@@ -66,11 +72,14 @@ struct Serve: AsyncParsableCommand {
         let masterData = MasterDataCache(configuration: daemonDatabase, logger: logger)
         let application = buildApplication(
             AppDependencies(
-                pool: pool, metrics: registry, state: state, masterData: masterData, maxAttachmentSize: configuration.maxAttachmentSize),
+                pool: pool, metrics: registry, state: state, masterData: masterData, maxAttachmentSize: configuration.maxAttachmentSize,
+                web: WebSettings(publicURL: configuration.publicURL)),
             address: address, logger: logger,
-            onServerRunning: { port in logger.notice("Council listening on http://\(address.host):\(port)") })
+            onServerRunning: { port in
+                logger.notice("Council listening on http://\(address.host):\(port); people sign in at \(configuration.publicURL)/sign-in")
+            })
         let group = ServiceGroup(
-            services: [pool, masterData, application, DrainSignalService(state: state)],
+            services: [pool, masterData, application, DrainSignalService(state: state), SignInHousekeeping(pool: pool, logger: logger)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             cancellationSignals: [],
             logger: logger)

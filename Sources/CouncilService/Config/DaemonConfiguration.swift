@@ -11,12 +11,14 @@ package struct DaemonSettings: Sendable {
     package var poolSize: String?
     package var logLevel: String?
     package var maxAttachmentMB: String?
+    package var publicURL: String?
 
     package init(
         host: String? = nil, port: String? = nil, databaseURL: String? = nil, dataDirectory: String? = nil,
-        poolSize: String? = nil, logLevel: String? = nil, maxAttachmentMB: String? = nil
+        poolSize: String? = nil, logLevel: String? = nil, maxAttachmentMB: String? = nil, publicURL: String? = nil
     ) {
         self.maxAttachmentMB = maxAttachmentMB
+        self.publicURL = publicURL
         self.host = host
         self.port = port
         self.databaseURL = databaseURL
@@ -44,6 +46,9 @@ package struct DaemonConfiguration: Sendable {
     package var logLevel: Logger.Level
     /// The largest attachment accepted, in bytes (`COUNCIL_MAX_ATTACHMENT_MB`, 20 by default).
     package var maxAttachmentSize: Int
+    /// The address people open (`COUNCIL_PUBLIC_URL`, default http://HOST:PORT): links the
+    /// daemon hands out use it, and an https one makes cookies `Secure`.
+    package var publicURL: String
 
     package init(settings: DaemonSettings, environment: [String: String]) throws {
         func pick(_ flag: String?, _ flagName: String, _ variable: String) -> (value: String, source: String)? {
@@ -94,6 +99,16 @@ package struct DaemonConfiguration: Sendable {
                 throw ConfigurationError("\(source): '\(text)' is not a size in MB from 1 to 1000")
             }
             maxAttachmentSize = value * 1_000_000
+        }
+
+        publicURL = "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
+        if let (text, source) = pick(settings.publicURL, "--public-url", "COUNCIL_PUBLIC_URL") {
+            guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil,
+                url.query == nil, url.fragment == nil
+            else {
+                throw ConfigurationError("\(source): '\(text)' is not an http:// or https:// address such as https://council.example.go.jp")
+            }
+            publicURL = text.hasSuffix("/") ? String(text.dropLast()) : text
         }
     }
 }

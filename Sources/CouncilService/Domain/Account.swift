@@ -61,11 +61,12 @@ package struct IssuedToken: Codable, Sendable {
     package let secret: String
 }
 
-/// Token secrets: 256 random bits, base64url, behind a recognisable prefix.
+/// Token secrets: 256 random bits, base64url, behind a recognisable prefix. Browser sessions and
+/// password links use the same shape behind prefixes of their own.
 package enum TokenSecret {
     package static let prefix = "council_"
 
-    package static func generate() -> String {
+    package static func generate(prefix: String = prefix) -> String {
         var generator = SystemRandomNumberGenerator()  // getrandom(2): cryptographically secure
         let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
         let encoded = Data(bytes).base64EncodedString()
@@ -77,7 +78,7 @@ package enum TokenSecret {
     package static func hint(_ secret: String) -> String { String(secret.prefix(prefix.count + 6)) }
 
     /// Cheap shape check before touching the database.
-    package static func looksValid(_ text: String) -> Bool {
+    package static func looksValid(_ text: String, prefix: String = prefix) -> Bool {
         text.hasPrefix(prefix) && text.utf8.count == prefix.utf8.count + 43
             && text.utf8.dropFirst(prefix.utf8.count).allSatisfy {
                 ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2D || $0 == 0x5F

@@ -1,10 +1,21 @@
 import CouncilDatabase
+import Foundation
 import Hummingbird
 
 /// Accounts: visible to the secretariat and to their own organization; managed by secretariat
 /// admins, or by an organization's `org_admin` for that organization.
 struct AccountRoutes: Sendable {
     let store: AccountStore
+    let links: PasswordLinkStore
+    let web: WebSettings
+
+    /// A one-time link that sets the password: what an administrator sends the person.
+    struct PasswordLink: Encodable {
+        let accountID: Int
+        let purpose: PasswordLinkPurpose
+        let url: String
+        let expiresAt: Date
+    }
 
     struct NewAccount: JSONRequestBody {
         enum CodingKeys: String, CodingKey, CaseIterable { case organizationID, displayName, email, role, orgAdmin, active, prefectures }
@@ -29,7 +40,7 @@ struct AccountRoutes: Sendable {
 
     func list(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
         let principal = try context.caller()
-        let parameters = try QueryParameters(request, allowed: ["organization_id", "role", "active", "limit", "offset"])
+        let parameters = try QueryParameters(request, allowed: ["organization_id", "role", "active", "email", "limit", "offset"])
         var organization: Int?
         if let text = try parameters.string("organization_id") {
             guard let id = Int(text), id > 0 else { throw Problem.invalid("organization_id", "'\(text)' is not an id") }
@@ -38,6 +49,11 @@ struct AccountRoutes: Sendable {
         let page = try parameters.page()
         let role = try parameters.value("role", as: Role.self)
         let active = try parameters.bool("active")
+        var email: EmailAddress?
+        if let text = try parameters.string("email") {
+            guard let address = EmailAddress(rawValue: text) else { throw Problem.invalid("email", EmailAddress.whyInvalid(text)) }
+            email = address
+        }
         if let visible = Policy.visibleAccountOrganizations(principal) {
             // Outside the secretariat only one's own organization's accounts exist.
             if let organization, organization != visible {
@@ -45,7 +61,7 @@ struct AccountRoutes: Sendable {
             }
             organization = visible
         }
-        return try .json(try await store.accounts(organization: organization, role: role, active: active, page: page))
+        return try .json(try await store.accounts(organization: organization, role: role, active: active, email: email, page: page))
     }
 
     func get(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
@@ -93,6 +109,17 @@ struct AccountRoutes: Sendable {
         }
         guard let updated else { throw Problem.notFound("no account \(target.id)") }
         return try .json(updated)
+    }
+
+    /// An invitation (no password yet) or a reset link, for accounts the caller manages. Any older
+    /// unused link of the account stops working.
+    func passwordLink(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
+        let account = try await visibleAccount(context)
+        try Policy.requireManage(account: account, try context.caller())
+        guard account.active else { throw Problem.invalid("id", "the account is inactive; activate it first") }
+        let link = try await links.create(for: account, by: try context.auditActor())
+        return try .json(
+            PasswordLink(accountID: account.id, purpose: link.purpose, url: web.link(link.path), expiresAt: link.expiresAt), status: .created)
     }
 
     /// E-mail addresses are unique across the council, but only the secretariat may learn that

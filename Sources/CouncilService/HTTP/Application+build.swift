@@ -16,16 +16,20 @@ package struct AppDependencies: Sendable {
     package let masterData: MasterDataCache?
     /// The largest attachment accepted, in bytes.
     package let maxAttachmentSize: Int
+    /// The web pages' settings: the public address, the password hasher.
+    package let web: WebSettings
 
     package init(
         pool: DatabasePool, metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), state: ServerState = ServerState(),
-        masterData: MasterDataCache? = nil, maxAttachmentSize: Int = AttachmentRoutes.defaultMaxSize
+        masterData: MasterDataCache? = nil, maxAttachmentSize: Int = AttachmentRoutes.defaultMaxSize,
+        web: WebSettings = WebSettings(publicURL: "http://127.0.0.1:8080")
     ) {
         self.pool = pool
         self.metrics = metrics
         self.state = state
         self.masterData = masterData
         self.maxAttachmentSize = maxAttachmentSize
+        self.web = web
     }
 }
 
@@ -42,7 +46,8 @@ package struct ServerAddress: Sendable, Equatable {
 
 package func buildRouteTable(_ dependencies: AppDependencies) -> RouteTable {
     let pool = dependencies.pool
-    let accounts = AccountRoutes(store: AccountStore(pool: pool))
+    let accounts = AccountRoutes(
+        store: AccountStore(pool: pool), links: PasswordLinkStore(pool: pool, hasher: dependencies.web.hasher), web: dependencies.web)
     let api = API(
         health: HealthRoutes(
             pool: dependencies.pool, state: dependencies.state,
@@ -92,7 +97,33 @@ package func buildRouter(_ dependencies: AppDependencies) -> Router<CouncilReque
             return try await handler(request, context)
         }
     }
+    let web = dependencies.web
+    let dispatcher = PageDispatcher(sessions: SessionStore(pool: dependencies.pool), settings: web)
+    dispatcher.register(PageEndpoint.council(buildPages(dependencies, dispatcher: dispatcher)), on: router)
+    // Assets need no session: they are the same for everyone and cached for a year.
+    router.get("/assets/{hash}/{name}") { request, _ in
+        guard let asset = web.assets.asset(at: request.uri.path) else { throw Problem.notFound("no such asset") }
+        return web.assets.response(asset)
+    }
     return router
+}
+
+func buildPages(_ dependencies: AppDependencies, dispatcher: PageDispatcher) -> Pages {
+    let pool = dependencies.pool, web = dependencies.web
+    let links = PasswordLinkStore(pool: pool, hasher: web.hasher)
+    let search = IssueSearch(pool: pool)
+    return Pages(
+        signIn: SignInPages(
+            signIn: SignIn(pool: pool, hasher: web.hasher), sessions: SessionStore(pool: pool), links: links, dispatcher: dispatcher),
+        account: AccountPages(accounts: AccountStore(pool: pool), organizations: OrganizationStore(pool: pool), links: links, dispatcher: dispatcher),
+        shell: ShellRoutes(dispatcher: dispatcher),
+        dashboard: DashboardPage(
+            status: StatusStore(pool: pool), adoptions: AdoptionStore(pool: pool), blockers: BlockerStore(pool: pool), search: search,
+            masterData: MasterDataStore(pool: pool)),
+        issues: IssuePages(
+            store: IssueStore(pool: pool), search: search, comments: IssueCommentStore(pool: pool), events: IssueEvents(pool: pool),
+            savedQueries: SavedQueryStore(pool: pool), masterData: MasterDataStore(pool: pool)),
+        issueForms: IssueFormPages(store: IssueStore(pool: pool), picker: MunicipalityPicker(store: MunicipalityStore(pool: pool))))
 }
 
 /// The HTTP application; `onServerRunning` reports the bound port (useful with port 0).

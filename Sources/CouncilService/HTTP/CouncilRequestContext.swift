@@ -16,9 +16,12 @@ package struct CouncilRequestContext: RequestContext {
     /// A streamed body already spooled to disk (by `Idempotency`, which hashes it), so the
     /// handler takes that file rather than copying the body a second time.
     var spooledUpload: SpooledUpload?
+    /// The peer's IP address (sign-in throttling counts failures per address).
+    package var remoteAddress: String?
 
     package init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
+        self.remoteAddress = source.channel.remoteAddress?.ipAddress
     }
 
     /// Uploads (CSV imports) are the largest bodies; JSON bodies are far below this.

@@ -30,6 +30,7 @@ extension RouteTable {
             Endpoint(.post, "/v1/accounts", "createAccount", .authenticated, api.accounts.create),
             Endpoint(.get, "/v1/accounts/{id}", "getAccount", .authenticated, api.accounts.get),
             Endpoint(.patch, "/v1/accounts/{id}", "updateAccount", .authenticated, api.accounts.update),
+            Endpoint(.post, "/v1/accounts/{id}/password-link", "createPasswordLink", .authenticated, .secretResponse, api.accounts.passwordLink),
             Endpoint(.get, "/v1/accounts/{id}/tokens", "listTokens", .authenticated, api.tokens.list),
             Endpoint(.post, "/v1/accounts/{id}/tokens", "createToken", .authenticated, .secretResponse, api.tokens.create),
             Endpoint(.delete, "/v1/tokens/{id}", "revokeToken", .authenticated, api.tokens.revoke),

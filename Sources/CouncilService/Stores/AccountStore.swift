@@ -12,12 +12,13 @@ struct AccountStore: Sendable {
         try await pool.withConnection { try Self.fetch(id, on: $0, lock: false) }
     }
 
-    func accounts(organization: Int?, role: Role?, active: Bool?, page: Page) async throws -> Paged<Account> {
+    func accounts(organization: Int?, role: Role?, active: Bool?, email: EmailAddress? = nil, page: Page) async throws -> Paged<Account> {
         try await pool.withConnection { connection in
             var conditions: [SQL] = ["TRUE"]
             if let organization { conditions.append("a.organization_id = \(organization)") }
             if let role { conditions.append("a.role = \(role)") }
             if let active { conditions.append("a.active = \(active)") }
+            if let email { conditions.append("a.email_key = lower(\(email))") }
             let filter = SQL.joined(conditions, separator: " AND ")
             let rows = try connection.query(
                 Query(

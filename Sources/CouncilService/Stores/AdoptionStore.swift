@@ -220,6 +220,17 @@ struct AdoptionStore: Sendable {
                 """))
     }
 
+    /// How many systems (団体 × 業務) are in each migration state: the dashboard's national count.
+    func countsByState() async throws -> [AdoptionState: Int] {
+        try await pool.withConnection { connection in
+            var counts: [AdoptionState: Int] = [:]
+            for row in try connection.query(Query("adoptions.countsByState", "SELECT state, count(*) AS n FROM adoptions GROUP BY state")).rows {
+                counts[try row.decode("state")] = try row.decode("n")
+            }
+            return counts
+        }
+    }
+
     func adoption(_ id: Int) async throws -> Adoption? {
         try await pool.withConnection { connection in
             try connection.query(Query("adoptions.byID", "SELECT \(Self.columns) FROM adoptions a \(Self.joins) WHERE a.id = \(id)"))

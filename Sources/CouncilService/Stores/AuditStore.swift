@@ -14,6 +14,14 @@ struct AuditStore: Sendable {
         _ connection: Connection, _ actor: AuditActor, action: String, entityType: String, entityID: Int,
         before: [String: JSONValue]?, after: [String: JSONValue]?
     ) throws {
+        try record(connection, actor, action: action, entityType: entityType, entityID: String(entityID), before: before, after: after)
+    }
+
+    /// Records an event whose subject has no row id (a sign-in refused for an unknown address).
+    static func record(
+        _ connection: Connection, _ actor: AuditActor, action: String, entityType: String, entityID: String,
+        before: [String: JSONValue]?, after: [String: JSONValue]?
+    ) throws {
         let changes = Self.changes(before: before, after: after)
         try connection.query(
             Query(
@@ -21,7 +29,7 @@ struct AuditStore: Sendable {
                 """
                 INSERT INTO audit_log (actor_account_id, actor_organization_id, action, entity_type, entity_id, changes, request_id,
                                        client_request_id)
-                VALUES (\(actor.accountID), \(actor.organizationID), \(action), \(entityType), \(String(entityID)),
+                VALUES (\(actor.accountID), \(actor.organizationID), \(action), \(entityType), \(entityID),
                         \(try JSONB(changes))::jsonb, \(actor.requestID), \(actor.clientRequestID))
                 """))
     }

@@ -8,6 +8,8 @@ package enum Bootstrap {
         package let organization: Organization
         package let account: Account
         package let token: IssuedToken
+        /// The one-time link that sets the administrator's password for the web pages.
+        package let passwordLink: IssuedPasswordLink
     }
 
     package struct Refused: Error, CustomStringConvertible, Sendable {
@@ -125,6 +127,10 @@ package enum Bootstrap {
                 before: nil, after: try JSONValue.fields(of: account))
         }
         let token = try TokenStore.issue(to: account.id, name: "bootstrap", expiresAt: nil, by: actor, on: connection)
-        return Outcome(organization: organization, account: account, token: token)
+        let hasPassword: Bool = try connection.query(
+            Query("bootstrap.hasPassword", "SELECT password_hash IS NOT NULL AS set FROM accounts WHERE id = \(account.id)")
+        ).single().decode("set")
+        let link = try PasswordLinkStore.create(for: account.id, purpose: hasPassword ? .reset : .invitation, by: actor, on: connection)
+        return Outcome(organization: organization, account: account, token: token, passwordLink: link)
     }
 }

@@ -40,7 +40,7 @@ struct TokenStore: Sendable {
             return Principal(
                 accountID: try row.decode("account_id"), organizationID: try row.decode("organization_id"),
                 organizationKind: try row.decode("kind"), role: try row.decode("role"), orgAdmin: try row.decode("org_admin"),
-                prefectures: try row.decode("prefectures"), tokenID: try row.decode("token_id"))
+                prefectures: try row.decode("prefectures"), credential: .token(try row.decode("token_id")))
         }
     }
 

@@ -26,9 +26,14 @@ func withApp(
             try await importSampleMunicipalities(pool)
         }
         let environment = TestEnvironment(pool: pool, ids: try await TestIdentities.create(pool))
-        let app = Application(router: buildRouter(AppDependencies(pool: pool)), logger: TestDatabases.logger)
+        let app = Application(router: buildRouter(AppDependencies(pool: pool, web: .testing)), logger: TestDatabases.logger)
         try await app.test(.router) { client in try await body(client, environment) }
     }
+}
+
+extension WebSettings {
+    /// bcrypt at its lowest cost: real hashes, quick tests. The daemon uses cost 12.
+    static let testing = WebSettings(publicURL: "http://council.test", hasher: PasswordHasher(cost: 4))
 }
 
 /// A response body as JSON, for checks on its shape.

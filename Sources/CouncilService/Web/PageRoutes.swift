@@ -1,0 +1,39 @@
+/// Every page at a glance: method, path, who may open it, and the handler. The API's table is
+/// `RouteTable.council`; pages call the same stores, so the same `Policy` decides what they show.
+extension PageEndpoint {
+    static func council(_ pages: Pages) -> [PageEndpoint] {
+        [
+            // Sign-in, passwords, language
+            PageEndpoint(.get, "/sign-in", .anyone, pages.signIn.form),
+            PageEndpoint(.post, "/sign-in", .anyone, pages.signIn.submit),
+            PageEndpoint(.post, "/sign-out", .signedIn, pages.signIn.signOut),
+            PageEndpoint(.get, "/password/{secret}", .anyone, pages.signIn.linkForm),
+            PageEndpoint(.post, "/password/{secret}", .anyone, pages.signIn.redeem),
+            PageEndpoint(.post, "/language", .anyone, pages.shell.chooseLanguage),
+            PageEndpoint(.get, "/account", .signedIn, pages.account.show),
+            PageEndpoint(.post, "/account/password", .signedIn, pages.account.changePassword),
+
+            // The council's work
+            PageEndpoint(.get, "/", .signedIn, pages.dashboard.show),
+            PageEndpoint(.get, "/issues", .signedIn, pages.issues.list),
+            PageEndpoint(.get, "/issues/export", .signedIn, pages.issues.export),
+            PageEndpoint(.get, "/issues/new", .signedIn, pages.issueForms.newForm),
+            PageEndpoint(.post, "/issues/new", .signedIn, pages.issueForms.create),
+            PageEndpoint(.get, "/issues/{number}", .signedIn, pages.issues.show),
+            PageEndpoint(.get, "/issues/{number}/edit", .signedIn, pages.issueForms.editForm),
+            PageEndpoint(.post, "/issues/{number}/edit", .signedIn, pages.issueForms.update),
+            PageEndpoint(.post, "/issues/{number}/comments", .signedIn, pages.issues.addComment),
+            PageEndpoint(.post, "/issues/{number}/transitions", .signedIn, pages.issues.transition),
+        ]
+    }
+}
+
+/// The page handlers, grouped by subject.
+struct Pages: Sendable {
+    let signIn: SignInPages
+    let account: AccountPages
+    let shell: ShellRoutes
+    let dashboard: DashboardPage
+    let issues: IssuePages
+    let issueForms: IssueFormPages
+}

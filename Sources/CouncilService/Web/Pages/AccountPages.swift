@@ -1,0 +1,73 @@
+import Hummingbird
+
+/// My account: who I am, and my password.
+struct AccountPages: Sendable {
+    let accounts: AccountStore
+    let organizations: OrganizationStore
+    let links: PasswordLinkStore
+    let dispatcher: PageDispatcher
+
+    struct Model: Sendable {
+        let displayName: String
+        let email: String
+        let organization: String
+        let role: String
+        var errors: [String] = []
+        var notice: String?
+    }
+
+    func show(_ page: PageRequest) async throws -> Response {
+        var model = try await model(page)
+        if page.request.uri.queryParameters["changed"] != nil { model.notice = page.word("password_changed") }
+        return page.render("account", model)
+    }
+
+    func changePassword(_ page: PageRequest) async throws -> Response {
+        let principal = try page.caller()
+        var model = try await model(page)
+        guard let account = try await accounts.account(principal.accountID) else { throw Problem.unauthenticated }
+        let chosen = page.form["password"] ?? "", again = page.form["password_again"] ?? ""
+        switch NewPassword.check(chosen, email: account.email) {
+        case .failure(let refusal):
+            model.errors = [page.word(refusal.rawValue)]
+        case .success(let password):
+            if chosen != again {
+                model.errors = [page.word(PasswordRefusal.mismatch.rawValue)]
+            } else if let secret = try await links.change(
+                account: account.id, current: page.form["current_password"] ?? "", to: password, address: page.address,
+                userAgent: page.userAgent, requestID: page.context.ownRequestID)
+            {
+                var response = PageDispatcher.redirect(to: "/account?changed=1")
+                response.setCookie(dispatcher.sessionCookie(secret))
+                return response
+            } else {
+                model.errors = [page.word("current_password_wrong")]
+            }
+        }
+        return page.render("account", model, status: .unprocessableContent)
+    }
+
+    private func model(_ page: PageRequest) async throws -> Model {
+        let principal = try page.caller()
+        guard let account = try await accounts.account(principal.accountID),
+            let organization = try await organizations.organization(account.organizationID)
+        else { throw Problem.unauthenticated }
+        return Model(
+            displayName: account.displayName, email: account.email.rawValue, organization: organization.name,
+            role: page.language.word(.role, account.role.rawValue))
+    }
+}
+
+/// The language switch: a form in the header, so it works without JavaScript.
+struct ShellRoutes: Sendable {
+    let dispatcher: PageDispatcher
+
+    func chooseLanguage(_ page: PageRequest) async throws -> Response {
+        guard let chosen = page.form["lang"].flatMap(PageLanguage.init(rawValue:)) else {
+            throw Problem.invalid("lang", "give ja or en")
+        }
+        var response = PageDispatcher.redirect(to: PageDispatcher.safeNext(page.form["next"]))
+        response.setCookie(dispatcher.cookie(PageLanguage.cookie, chosen.rawValue, maxAge: 365 * 86400))
+        return response
+    }
+}

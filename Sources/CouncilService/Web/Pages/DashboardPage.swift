@@ -1,0 +1,104 @@
+import Hummingbird
+
+/// ダッシュボード: national progress and what waits for me. Counts of issues and of blocked 団体
+/// come through the caller's issue scope, so a restricted issue of another organization is in
+/// no number this caller sees.
+struct DashboardPage: Sendable {
+    let status: StatusStore
+    let adoptions: AdoptionStore
+    let blockers: BlockerStore
+    let search: IssueSearch
+    let masterData: MasterDataStore
+
+    struct Model: Sendable {
+        let stageHeaders: [String]
+        let stages: [StageRow]
+        let adoptionStates: [Count]
+        let reasons: [Count]
+        let tileMap: String
+        let prefectureRows: [PrefectureRow]
+        let assigned: [IssuePages.Row]
+        let assignedTotal: String
+        let assignedLink: String
+        let reported: [IssuePages.Row]
+        let reportedTotal: String
+        let reportedLink: String
+    }
+
+    struct StageRow: Sendable {
+        let name: String
+        let counts: [String]
+        let total: String
+    }
+
+    struct Count: Sendable {
+        let label: String
+        let value: String
+    }
+
+    struct PrefectureRow: Sendable {
+        let name: String
+        let blocked: String
+        let municipalities: String
+        let link: String
+    }
+
+    static let openStates = IssueState.allCases.filter(\.isOpen).map(\.rawValue).joined(separator: ",")
+
+    func show(_ page: PageRequest) async throws -> Response {
+        let principal = try page.caller()
+        let language = page.language
+        let scope = Policy.issueScope(principal)
+        async let summary = status.summary(asOf: nil)
+        async let adoptionCounts = adoptions.countsByState()
+        async let support = blockers.specifiedSupport()
+        async let byPrefecture = blockers.groups(BlockerFilter(), by: .prefecture, scope: scope)
+        async let prefectures = masterData.prefectures()
+        var assignedFilter = IssueFilter(), reportedFilter = IssueFilter()
+        assignedFilter.states = IssueState.allCases.filter(\.isOpen)
+        assignedFilter.assignee = principal.organizationID
+        reportedFilter.states = IssueState.allCases.filter(\.isOpen)
+        reportedFilter.reporterOrganization = principal.organizationID
+        async let assigned = search.page(assignedFilter, sort: .default, after: nil, limit: 10, for: principal)
+        async let reported = search.page(reportedFilter, sort: .default, after: nil, limit: 10, for: principal)
+
+        let blocked = Dictionary(uniqueKeysWithValues: try await byPrefecture.map { ($0.key, $0.municipalities) })
+        let tiles = try await prefectures.map { prefecture in
+            TileMap.Tile(
+                code: prefecture.code, name: prefecture.name, block: prefecture.block, blocked: blocked[prefecture.code.rawValue] ?? 0,
+                municipalities: prefecture.municipalityCount)
+        }
+        let link = { (code: PrefectureCode) in "/issues?prefecture=\(code.rawValue)&state=\(Self.openStates)" }
+        let label = { (tile: TileMap.Tile) in
+            language == .ja
+                ? "\(tile.name): \(tile.municipalities)団体中 \(tile.blocked)団体が阻害されています"
+                : "\(tile.name): \(tile.blocked) of \(tile.municipalities) municipalities blocked"
+        }
+        let stages = DevelopmentStage.allCases
+        let assignedPage = try await assigned, reportedPage = try await reported
+        let counts = try await adoptionCounts
+        let model = Model(
+            stageHeaders: stages.map { language.word(.stage, $0.rawValue) },
+            stages: try await summary.map { row in
+                StageRow(
+                    name: language.word(.businessArea, row.businessArea.rawValue),
+                    counts: stages.map { PageFormat.number(row.stages[$0.rawValue] ?? 0) }, total: PageFormat.number(row.total))
+            },
+            adoptionStates: AdoptionState.allCases.map {
+                Count(label: language.word(.adoptionState, $0.rawValue), value: PageFormat.number(counts[$0] ?? 0))
+            },
+            reasons: try await support.byReason.map {
+                Count(label: language.word(.adoptionReason, $0.key), value: PageFormat.number($0.systems))
+            },
+            tileMap: TileMap.svg(tiles, title: page.word("tile_map_title"), link: link, label: label),
+            prefectureRows: tiles.map {
+                PrefectureRow(
+                    name: $0.name, blocked: PageFormat.number($0.blocked), municipalities: PageFormat.number($0.municipalities), link: link($0.code))
+            },
+            assigned: assignedPage.items.map { IssuePages.row($0, language) }, assignedTotal: PageFormat.number(assignedPage.total),
+            assignedLink: "/issues?assignee=\(principal.organizationID)&state=\(Self.openStates)",
+            reported: reportedPage.items.map { IssuePages.row($0, language) }, reportedTotal: PageFormat.number(reportedPage.total),
+            reportedLink: "/issues?reporter_organization=\(principal.organizationID)&state=\(Self.openStates)")
+        return page.render("dashboard", model)
+    }
+}

@@ -1,0 +1,325 @@
+import Foundation
+import Hummingbird
+
+/// 課題一覧 and the 課題 page. The list takes exactly the API's filter parameters (one parser,
+/// `IssueQuery`), so a page's URL, a saved query and an API call mean the same thing; what a
+/// caller sees is decided by the same `Policy` scope inside the same stores.
+struct IssuePages: Sendable {
+    let store: IssueStore
+    let search: IssueSearch
+    let comments: IssueCommentStore
+    let events: IssueEvents
+    let savedQueries: SavedQueryStore
+    let masterData: MasterDataStore
+
+    static let pageSize = 50
+
+    // MARK: 課題一覧
+
+    struct ListModel: Sendable {
+        let rows: [Row]
+        let total: String
+        let nextPage: String?
+        let error: String?
+        let exportCSV: String
+        let exportXLSX: String
+        let filters: Filters
+    }
+
+    struct Row: Sendable {
+        let number: Int
+        let href: String
+        let title: String
+        let state: String
+        let stateSlug: String
+        let severity: String
+        let severitySlug: String
+        let category: String
+        let vendors: String
+        let updated: String
+    }
+
+    struct Filters: Sendable {
+        let q: String
+        let states: [Option]
+        let severities: [Option]
+        let categories: [Option]
+        let businessAreas: [Option]
+        let prefectures: [Option]
+        let blocks: [Option]
+    }
+
+    struct Option: Sendable {
+        let value: String
+        let label: String
+        let selected: Bool
+    }
+
+    func list(_ page: PageRequest) async throws -> Response {
+        let principal = try page.caller()
+        let raw = Self.rawParameters(page.request)
+        let prefectures = try await masterData.prefectures()
+        var rows: [Row] = [], total = 0, nextCursor: String?, error: String?
+        do {
+            let parameters = try await IssueQuery.parameters(
+                page.request, extra: IssueRoutes.listParameters, savedQueries: savedQueries, principal: principal)
+            let sort = try IssueQuery.sort(parameters)
+            var cursor: IssueCursor?
+            if let token = try parameters.string("cursor") {
+                guard let parsed = IssueCursor(token: token, sort: sort) else { throw Problem.invalid("cursor", "not a cursor of this list") }
+                cursor = parsed
+            }
+            let result = try await search.page(try IssueQuery.filter(parameters), sort: sort, after: cursor, limit: Self.pageSize, for: principal)
+            rows = result.items.map { Self.row($0, page.language) }
+            total = result.total
+            nextCursor = result.nextCursor
+        } catch let problem as Problem where problem.status.code < 500 {
+            // A bad filter shows the list's form again with what to fix, not an error page.
+            error = problem.errors.first?.detail ?? "\(problem.detail)"
+        }
+        let query = page.request.uri.query ?? ""
+        let kept = query.split(separator: "&").filter { !$0.hasPrefix("cursor=") }.joined(separator: "&")
+        let model = ListModel(
+            rows: rows, total: PageFormat.number(total),
+            nextPage: nextCursor.map { "/issues?" + (kept.isEmpty ? "" : kept + "&") + "cursor=" + $0 },
+            error: error,
+            exportCSV: "/issues/export?" + (kept.isEmpty ? "" : kept + "&") + "format=csv",
+            exportXLSX: "/issues/export?" + (kept.isEmpty ? "" : kept + "&") + "format=xlsx",
+            filters: Filters(
+                q: raw["q"]?.first ?? "",
+                states: Self.options(IssueState.allCases.map { ($0.rawValue, page.language.word(.issueState, $0.rawValue)) }, raw["state"]),
+                severities: Self.options(
+                    IssueSeverity.allCases.map { ($0.rawValue, page.language.word(.severity, $0.rawValue)) }, raw["severity"]),
+                categories: Self.options(
+                    IssueCategory.allCases.map { ($0.rawValue, page.language.word(.category, $0.rawValue)) }, raw["category"]),
+                businessAreas: Self.options(
+                    BusinessArea.allCases.map { ($0.rawValue, page.language.word(.businessArea, $0.rawValue)) }, raw["business_area"]),
+                prefectures: Self.options(prefectures.map { ($0.code.rawValue, $0.name) }, raw["prefecture"]),
+                blocks: Self.options(Block.allCases.map { ($0.rawValue, page.language.word(.block, $0.rawValue)) }, raw["block"])))
+        return page.render("issues", model, status: error == nil ? .ok : .badRequest)
+    }
+
+    /// The list's CSV or workbook, with the session's visibility: the same export the API makes.
+    func export(_ page: PageRequest) async throws -> Response {
+        let principal = try page.caller()
+        let parameters = try await IssueQuery.parameters(
+            page.request, extra: ExportResponse.parameters, savedQueries: savedQueries, principal: principal)
+        let issues = try await search.all(try IssueQuery.filter(parameters), sort: try IssueQuery.sort(parameters), for: principal)
+        return try ExportResponse.make(IssueSheet.table(issues), parameters, filename: "issues")
+    }
+
+    static func row(_ issue: Issue, _ language: PageLanguage) -> Row {
+        Row(
+            number: issue.number, href: "/issues/\(issue.number)", title: issue.title,
+            state: language.word(.issueState, issue.state.rawValue), stateSlug: issue.state.rawValue,
+            severity: language.word(.severity, issue.severity.rawValue), severitySlug: issue.severity.rawValue,
+            category: language.word(.category, issue.category.rawValue),
+            vendors: issue.vendors.map(\.name).joined(separator: "、"), updated: PageFormat.dateTime(issue.updatedAt, language))
+    }
+
+    private static func rawParameters(_ request: Request) -> [String: [String]] {
+        var values: [String: [String]] = [:]
+        for (name, value) in request.uri.queryParameters {
+            values[String(name), default: []].append(contentsOf: value.split(separator: ",").map(String.init))
+        }
+        return values
+    }
+
+    private static func options(_ choices: [(String, String)], _ selected: [String]?) -> [Option] {
+        choices.map { Option(value: $0.0, label: $0.1, selected: selected?.contains($0.0) ?? false) }
+    }
+
+    // MARK: 課題
+
+    struct IssueModel: Sendable {
+        let number: Int
+        let title: String
+        let body: [String]
+        let state: String
+        let stateSlug: String
+        let severity: String
+        let category: String
+        let visibility: String
+        let reporter: String
+        let assignee: String?
+        let vendors: String
+        let businessAreas: String
+        let due: String?
+        let created: String
+        let updated: String
+        let answer: String?
+        let municipalities: [Place]
+        let comments: [Comment]
+        let events: [Event]
+        let transitions: [TransitionButton]
+        let commentAction: String
+        let transitionAction: String
+        let version: Int
+        /// Why the last action was refused, with what the person typed kept.
+        var error: String?
+        var typed = Typed()
+    }
+
+    struct Typed: Sendable {
+        var comment = ""
+        var answer = ""
+        var duplicateOf = ""
+        var body = ""
+    }
+
+    struct Place: Sendable {
+        let code: String
+        let name: String
+        let impact: String
+        let businessAreas: String
+    }
+
+    struct Comment: Sendable {
+        let id: Int
+        let author: String
+        let organization: String
+        let at: String
+        let lines: [String]
+        let edited: Bool
+    }
+
+    struct Event: Sendable {
+        let at: String
+        let kind: String
+        let detail: String
+    }
+
+    struct TransitionButton: Sendable {
+        let to: String
+        let label: String
+        let possible: Bool
+        let reason: String?
+    }
+
+    func show(_ page: PageRequest) async throws -> Response {
+        page.render("issue", try await model(page))
+    }
+
+    private func model(_ page: PageRequest) async throws -> IssueModel {
+        let principal = try page.caller()
+        let number = try Self.number(page)
+        // Not visible and not existing are the same 404 page, as in the API.
+        let issue = try await store.issue(number, for: principal)
+        async let commentPage = comments.comments(number, after: nil, limit: 500, for: principal)
+        async let eventPage = events.events(number, after: nil, limit: 500, for: principal)
+        async let options = store.transitions(number, for: principal)
+        let language = page.language
+        let prefectureNames = Dictionary(uniqueKeysWithValues: try await masterData.prefectures().map { ($0.code, $0.name) })
+        let model = IssueModel(
+            number: issue.number, title: issue.title, body: Self.lines(issue.body),
+            state: language.word(.issueState, issue.state.rawValue), stateSlug: issue.state.rawValue,
+            severity: language.word(.severity, issue.severity.rawValue), category: language.word(.category, issue.category.rawValue),
+            visibility: language.word(.visibility, issue.visibility.rawValue), reporter: issue.reporterOrganization.name,
+            assignee: issue.assigneeOrganization?.name, vendors: issue.vendors.map(\.name).joined(separator: "、"),
+            businessAreas: issue.businessAreas.map { language.word(.businessArea, $0.rawValue) }.joined(separator: "、"),
+            due: issue.dueDate.map { PageFormat.date($0, language) }, created: PageFormat.dateTime(issue.createdAt, language),
+            updated: PageFormat.dateTime(issue.updatedAt, language), answer: issue.answer,
+            municipalities: issue.municipalities.map { place in
+                Place(
+                    code: place.dantaiCode.rawValue,
+                    name: [place.prefectureCode.flatMap { prefectureNames[$0] }, place.name].compactMap { $0 }.joined(separator: " "),
+                    impact: language.word(.impact, place.impact.rawValue),
+                    businessAreas: place.businessAreas.map { language.word(.businessArea, $0.rawValue) }.joined(separator: "、"))
+            },
+            comments: try await commentPage.items.map { comment in
+                Comment(
+                    id: comment.id, author: comment.authorName, organization: comment.authorOrganization.name,
+                    at: PageFormat.dateTime(comment.createdAt, language), lines: Self.lines(comment.body), edited: comment.editCount > 0)
+            },
+            events: try await eventPage.items.map { event in
+                Event(at: PageFormat.dateTime(event.at, language), kind: event.kind, detail: Self.describe(event, language))
+            },
+            transitions: try await options.map { option in
+                TransitionButton(
+                    to: option.to.rawValue, label: language.word(.issueState, option.to.rawValue), possible: option.possible,
+                    reason: option.reason)
+            },
+            commentAction: "/issues/\(number)/comments", transitionAction: "/issues/\(number)/transitions", version: issue.version)
+        return model
+    }
+
+    /// A refused action shows the issue again, the reason on top and the typed text kept.
+    private func refused(_ problem: Problem, _ page: PageRequest, _ typed: Typed) async throws -> Response {
+        var model = try await model(page)
+        model.error = problem.errors.first.map { [$0.field, $0.detail].compactMap { $0 }.joined(separator: ": ") } ?? problem.detail
+        model.typed = typed
+        return page.render("issue", model, status: problem.status)
+    }
+
+    /// A comment from the issue page's form; back to the page (post/redirect/get).
+    func addComment(_ page: PageRequest) async throws -> Response {
+        let principal = try page.caller()
+        let number = try Self.number(page)
+        try await store.requireVisible(number, for: principal)
+        do {
+            _ = try await comments.add(number, body: page.form["body"] ?? "", by: principal, try page.auditActor())
+        } catch let problem as Problem where problem.status.code < 500 && problem.status != .notFound {
+            return try await refused(problem, page, Typed(body: page.form["body"] ?? ""))
+        }
+        return PageDispatcher.redirect(to: "/issues/\(number)#comments")
+    }
+
+    /// A workflow button; the version the page showed guards against a change made meanwhile.
+    func transition(_ page: PageRequest) async throws -> Response {
+        let principal = try page.caller()
+        let number = try Self.number(page)
+        try await store.requireVisible(number, for: principal)
+        let typed = Typed(comment: page.form["comment"] ?? "", answer: page.form["answer"] ?? "", duplicateOf: page.form["duplicate_of"] ?? "")
+        do {
+            guard let to = page.form["to"].flatMap(IssueState.init(rawValue:)) else { throw Problem.invalid("to", "choose a state") }
+            let duplicateOf = typed.duplicateOf.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "#"))
+            if to == .duplicate, !duplicateOf.isEmpty, Int(duplicateOf) == nil {
+                throw Problem.invalid("duplicate_of", "'\(typed.duplicateOf)' is not an issue number")
+            }
+            let transition = IssueStore.Transition(
+                to: to, answer: to == .resolved ? typed.answer : nil, duplicateOf: to == .duplicate ? Int(duplicateOf) : nil,
+                comment: typed.comment.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : typed.comment,
+                expectedVersion: page.form["version"].flatMap { Int($0) })
+            _ = try await store.transition(number, transition, by: principal, try page.auditActor())
+        } catch let problem as Problem where problem.status.code < 500 && problem.status != .notFound {
+            return try await refused(problem, page, typed)
+        }
+        return PageDispatcher.redirect(to: "/issues/\(number)")
+    }
+
+    static func number(_ page: PageRequest) throws -> Int {
+        guard let number = page.context.parameters.get("number").flatMap({ Int($0) }), IssueStore.isPossibleNumber(number) else {
+            throw Problem.notFound("no such issue")
+        }
+        return number
+    }
+
+    /// Plain text as lines: the template prints each escaped, with a line break between.
+    static func lines(_ text: String) -> [String] {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0.trimmingSuffix { $0 == "\r" }) }
+    }
+
+    private static func describe(_ event: IssueEvent, _ language: PageLanguage) -> String {
+        func text(_ value: JSONValue?) -> String {
+            switch value {
+            case .string(let text)?:
+                if event.field == "state" { return language.word(.issueState, text) }
+                return text
+            case .number(let number)?: return String(Int(number))
+            case .bool(let flag)?: return flag ? "✓" : "—"
+            case nil, .null?: return "—"
+            default: return "…"
+            }
+        }
+        guard let field = event.field else { return event.relatedIssue.map { "#\($0)" } ?? "" }
+        return "\(field): \(text(event.old)) → \(text(event.new))"
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingSuffix(while predicate: (Character) -> Bool) -> Substring {
+        var text = self
+        while let last = text.last, predicate(last) { text = text.dropLast() }
+        return text
+    }
+}

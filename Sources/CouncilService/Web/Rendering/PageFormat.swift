@@ -1,0 +1,36 @@
+import Foundation
+
+/// Dates, times and numbers as a person in Japan reads them: Japan time, 2026年3月31日 in
+/// Japanese (2026-03-31 in English), thousands separated.
+enum PageFormat {
+    private static let japan = TimeZone(identifier: "Asia/Tokyo")!
+
+    private static func calendar() -> Calendar {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = japan
+        return calendar
+    }
+
+    static func dateTime(_ date: Date, _ language: PageLanguage) -> String {
+        let parts = calendar().dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        let (y, m, d, h, min) = (parts.year!, parts.month!, parts.day!, parts.hour!, parts.minute!)
+        let time = String(format: "%d:%02d", h, min)
+        return language == .ja ? "\(y)年\(m)月\(d)日 \(time)" : String(format: "%04d-%02d-%02d ", y, m, d) + time
+    }
+
+    static func date(_ date: CalendarDate, _ language: PageLanguage) -> String {
+        let parts = date.rawValue.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3, language == .ja else { return date.rawValue }
+        return "\(parts[0])年\(parts[1])月\(parts[2])日"
+    }
+
+    static func number(_ value: Int) -> String {
+        let digits = String(value.magnitude)
+        var grouped = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0, (digits.count - index) % 3 == 0 { grouped.append(",") }
+            grouped.append(digit)
+        }
+        return (value < 0 ? "-" : "") + grouped
+    }
+}

@@ -1,0 +1,91 @@
+import Hummingbird
+import Mustache
+import NIOCore
+
+/// Renders pages from the Mustache templates under `web/templates/` (compiled into the binary).
+/// `{{name}}` escapes for HTML; `{{{name}}}` appears only where the value is HTML we built
+/// ourselves with every user text escaped (the tile map).
+package struct PageRenderer: Sendable {
+    let library: MustacheLibrary
+    let assets: WebAssets
+
+    package static let shared = PageRenderer(files: EmbeddedResources.webFiles, assets: .shared)
+
+    init(files: [(path: String, text: String)], assets: WebAssets) {
+        var templates: [String: MustacheTemplate] = [:]
+        for (path, text) in files where path.hasPrefix("templates/") && path.hasSuffix(".mustache") {
+            let name = String(path.dropFirst("templates/".count).dropLast(".mustache".count))
+            // The templates are ours and compiled in; one that does not parse is a build-time bug.
+            do { templates[name] = try MustacheTemplate(string: text) } catch { preconditionFailure("template \(name): \(error)") }
+        }
+        self.library = MustacheLibrary(templates: templates)
+        self.assets = assets
+    }
+
+    /// A whole page: the shell (header, navigation, language switch) around `template`.
+    func render(_ template: String, _ model: Any, shell: PageShell, status: HTTPResponse.Status = .ok) -> Response {
+        let context: [String: Any] = ["page": model, "shell": shell, "t": PageText.byLanguage[shell.language]!]
+        guard let html = library.render(context, withTemplate: template) else { preconditionFailure("no template \(template)") }
+        return Response(
+            status: status, headers: PageHeaders.html,
+            body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+}
+
+/// What every page carries besides its own content.
+struct PageShell: Sendable {
+    let language: PageLanguage
+    let lang: String
+    let user: String?
+    let csrf: String
+    let stylesheet: String
+    let script: String
+    /// The path of this page, for the language switch to come back to.
+    let here: String
+    let otherLanguage: String
+    let nav: [NavItem]
+
+    struct NavItem: Sendable {
+        let href: String
+        let label: String
+        let current: Bool
+    }
+
+    init(language: PageLanguage, user: String?, csrf: String, here: String, assets: WebAssets) {
+        self.language = language
+        self.lang = language.rawValue
+        self.user = user
+        self.csrf = csrf
+        self.stylesheet = assets.url("council.css")
+        self.script = assets.url("council.js")
+        self.here = here
+        self.otherLanguage = language == .ja ? PageLanguage.en.rawValue : PageLanguage.ja.rawValue
+        let path = here.split(separator: "?").first.map(String.init) ?? here
+        self.nav =
+            user == nil
+            ? []
+            : [("/", "nav_dashboard"), ("/issues", "nav_issues"), ("/issues/new", "nav_new_issue"), ("/account", "nav_account")].map { href, key in
+                NavItem(
+                    href: href, label: PageText.word(key, language),
+                    current: href == "/" || href == "/issues/new"
+                        ? path == href : path == href || (path.hasPrefix(href + "/") && path != "/issues/new"))
+            }
+    }
+}
+
+/// The headers of every page: no inline script or style may run, nothing from elsewhere loads,
+/// no other site may frame it, and pages with personal data are not kept by shared caches.
+enum PageHeaders {
+    static let contentSecurityPolicy =
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+        + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+    static let html: HTTPFields = [
+        .contentType: "text/html; charset=utf-8",
+        .init("Content-Security-Policy")!: contentSecurityPolicy,
+        .init("X-Content-Type-Options")!: "nosniff",
+        .init("X-Frame-Options")!: "DENY",
+        .init("Referrer-Policy")!: "same-origin",
+        .cacheControl: "no-store",
+    ]
+}
