@@ -42,8 +42,9 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        // Turns sql/*.sql, openapi.yaml and web/ (templates, stylesheets, scripts) into Swift source at build time, so the binary
-        // carries its migrations and API contract wherever it runs; sql/ stays the source of truth.
+        // Turns sql/*.sql, openapi.yaml and web/ (page templates, stylesheets, scripts) into Swift
+        // source at build time, so the binary carries its migrations, API contract and pages wherever
+        // it runs (closed networks load nothing from outside); the files stay the source of truth.
         .executableTarget(name: "EmbedResourcesTool"),
         .plugin(
             name: "EmbedResources",

@@ -92,17 +92,22 @@ import Testing
 
     @Test func leasesTimeOutWhenEveryConnectionIsBusy() async throws {
         try await withTestPool(maxConnections: 1, leaseTimeout: .milliseconds(200)) { pool, _ in
-            // The holder says when it has the connection (a fixed sleep was too short on a busy machine).
+            // The holder says when it has the connection and keeps it until the waiter has timed
+            // out (fixed sleeps were too short on a busy machine, either way).
             let (leased, signal) = AsyncStream<Void>.makeStream()
+            let released = Counter()
             async let holder: Void = pool.withConnection { connection in
                 signal.yield()
-                _ = try connection.query(Query("test.hold", "SELECT pg_sleep(1)"))
+                for _ in 0..<600 where released.value == 0 {
+                    _ = try connection.query(Query("test.hold", "SELECT pg_sleep(0.05)"))
+                }
             }
             var waiting = leased.makeAsyncIterator()
             _ = await waiting.next()
             let error = await #expect(throws: DatabaseError.self) {
                 try await pool.withConnection { try $0.query(Query("test.wait", "SELECT 1")) }
             }
+            _ = released.increment()
             #expect(error?.kind == .poolTimeout)
             try await holder
             // Once free, the connection serves again.

@@ -41,6 +41,8 @@ struct IssuePages: Sendable {
 
     struct Filters: Sendable {
         let q: String
+        /// The filters beyond the words are shown open when one of them is in use.
+        let open: Bool
         let states: [Option]
         let severities: [Option]
         let categories: [Option]
@@ -56,6 +58,14 @@ struct IssuePages: Sendable {
     }
 
     func list(_ page: PageRequest) async throws -> Response {
+        // The filter form sends its untouched fields empty (`prefecture=`); the list's address
+        // keeps only what was chosen, so it reads like the API's and can be bookmarked.
+        let query = page.request.uri.query ?? ""
+        let pairs = query.split(separator: "&")
+        let chosen = pairs.filter { !$0.hasSuffix("=") && $0.contains("=") }
+        if chosen.count != pairs.count {
+            return PageDispatcher.redirect(to: "/issues" + (chosen.isEmpty ? "" : "?" + chosen.joined(separator: "&")))
+        }
         let principal = try page.caller()
         let raw = Self.rawParameters(page.request)
         let prefectures = try await masterData.prefectures()
@@ -77,7 +87,6 @@ struct IssuePages: Sendable {
             // A bad filter shows the list's form again with what to fix, not an error page.
             error = problem.errors.first?.detail ?? "\(problem.detail)"
         }
-        let query = page.request.uri.query ?? ""
         let kept = query.split(separator: "&").filter { !$0.hasPrefix("cursor=") }.joined(separator: "&")
         let model = ListModel(
             rows: rows, total: PageFormat.number(total),
@@ -86,7 +95,7 @@ struct IssuePages: Sendable {
             exportCSV: "/issues/export?" + (kept.isEmpty ? "" : kept + "&") + "format=csv",
             exportXLSX: "/issues/export?" + (kept.isEmpty ? "" : kept + "&") + "format=xlsx",
             filters: Filters(
-                q: raw["q"]?.first ?? "",
+                q: raw["q"]?.first ?? "", open: raw.keys.contains { $0 != "q" && $0 != "cursor" && $0 != "sort" },
                 states: Self.options(IssueState.allCases.map { ($0.rawValue, page.language.word(.issueState, $0.rawValue)) }, raw["state"]),
                 severities: Self.options(
                     IssueSeverity.allCases.map { ($0.rawValue, page.language.word(.severity, $0.rawValue)) }, raw["severity"]),
@@ -171,7 +180,7 @@ struct IssuePages: Sendable {
         let code: String
         let name: String
         let impact: String
-        let businessAreas: String
+        let businessAreas: String?
     }
 
     struct Comment: Sendable {
@@ -224,7 +233,8 @@ struct IssuePages: Sendable {
                     code: place.dantaiCode.rawValue,
                     name: [place.prefectureCode.flatMap { prefectureNames[$0] }, place.name].compactMap { $0 }.joined(separator: " "),
                     impact: language.word(.impact, place.impact.rawValue),
-                    businessAreas: place.businessAreas.map { language.word(.businessArea, $0.rawValue) }.joined(separator: "、"))
+                    businessAreas: place.businessAreas.isEmpty
+                        ? nil : place.businessAreas.map { language.word(.businessArea, $0.rawValue) }.joined(separator: "、"))
             },
             comments: try await commentPage.items.map { comment in
                 Comment(
@@ -232,7 +242,8 @@ struct IssuePages: Sendable {
                     at: PageFormat.dateTime(comment.createdAt, language), lines: Self.lines(comment.body), edited: comment.editCount > 0)
             },
             events: try await eventPage.items.map { event in
-                Event(at: PageFormat.dateTime(event.at, language), kind: event.kind, detail: Self.describe(event, language))
+                let (kind, detail) = Self.describe(event, language)
+                return Event(at: PageFormat.dateTime(event.at, language), kind: kind, detail: detail)
             },
             transitions: try await options.map { option in
                 TransitionButton(
@@ -299,20 +310,37 @@ struct IssuePages: Sendable {
         text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0.trimmingSuffix { $0 == "\r" }) }
     }
 
-    private static func describe(_ event: IssueEvent, _ language: PageLanguage) -> String {
+    /// An event as a line of the timeline: what happened, in words, and for a changed field
+    /// its old and new value (states, severities and the like as their words).
+    private static func describe(_ event: IssueEvent, _ language: PageLanguage) -> (kind: String, detail: String) {
+        let kind = PageText.entries["event_" + event.kind].map { language == .ja ? $0.ja : $0.en } ?? event.kind
         func text(_ value: JSONValue?) -> String {
             switch value {
             case .string(let text)?:
-                if event.field == "state" { return language.word(.issueState, text) }
-                return text
+                switch event.field {
+                case "state": return language.word(.issueState, text)
+                case "severity": return language.word(.severity, text)
+                case "category": return language.word(.category, text)
+                case "visibility": return language.word(.visibility, text)
+                default: return text.count > 80 ? String(text.prefix(80)) + "…" : text
+                }
             case .number(let number)?: return String(Int(number))
             case .bool(let flag)?: return flag ? "✓" : "—"
             case nil, .null?: return "—"
             default: return "…"
             }
         }
-        guard let field = event.field else { return event.relatedIssue.map { "#\($0)" } ?? "" }
-        return "\(field): \(text(event.old)) → \(text(event.new))"
+        switch event.kind {
+        case "state_changed", "field_changed":
+            let field = event.field.flatMap { PageText.entries["field_" + $0] }.map { language == .ja ? $0.ja : $0.en } ?? event.field ?? ""
+            return (kind, "\(field): \(text(event.old)) → \(text(event.new))")
+        case "municipality_added", "municipality_removed", "municipality_changed":
+            return (kind, event.field ?? "")
+        case "relation_added", "relation_removed":
+            return (kind, event.relatedIssue.map { "#\($0)" } ?? "")
+        default:
+            return (kind, "")
+        }
     }
 }
 
