@@ -1,7 +1,9 @@
--- wrk script: GET each path listed in $PATHS_FILE, round robin, with the bearer token in $TOKEN.
+-- wrk script: GET each path listed in $PATHS_FILE, round robin, with the bearer token in $TOKEN
+-- (or, for the web pages, with the session cookie in $COOKIE).
 local paths = {}
 local index = 0
 local token = os.getenv("TOKEN")
+local cookie = os.getenv("COOKIE")
 
 function init(args)
     local file = assert(io.open(os.getenv("PATHS_FILE"), "r"))
@@ -14,6 +16,9 @@ end
 
 function request()
     index = index % #paths + 1
+    if cookie then
+        return wrk.format("GET", paths[index], { ["Cookie"] = cookie, ["Accept-Language"] = "ja" })
+    end
     return wrk.format("GET", paths[index], { ["Authorization"] = "Bearer " .. token })
 end
 

@@ -235,6 +235,8 @@ def test_every_page_passes_axe_and_is_saved_as_a_screenshot(council, cast, admin
         "issues-bad-filter": "/issues?due_before=yesterday",
         "issue-edit": f"/issues/{number}/edit",
         "account": "/account",
+        "municipality": "/municipalities/011002",
+        "vendor": f"/vendors/{cast['vendor_a']['organization']['id']}",
     }
     for name, path in pages.items():
         driver.get(council.base + path)

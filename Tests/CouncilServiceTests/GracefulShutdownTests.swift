@@ -59,6 +59,7 @@ import Testing
                 """
                 SELECT count(*) AS n FROM pg_stat_activity
                 WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()
+                  AND backend_type = 'client backend' -- not autovacuum, which may wait on the same lock
                 """)
         ).single().decode("n")
     }

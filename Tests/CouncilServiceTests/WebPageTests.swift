@@ -222,6 +222,109 @@ import Testing
         }
     }
 
+    @Test func theMunicipalityPageShowsAdoptionsAndBlockersWithTheEvidenceTheCallerMaySee() async throws {
+        try await withApp { client, env in
+            let sapporo = MunicipalityCode(rawValue: "011002")!
+            try await client.execute(
+                uri: "/v1/adoptions/011002/juki", method: .put, headers: env.headers(.vendorA, [.contentType: "application/json"]),
+                body: ByteBuffer(
+                    string:
+                        #"{"product_id": \#(env.ids.productA.id), "planned_month": "2026-03", "state": "delayed", "reason": "vendor_resources", "new_target_month": "2027-01"}"#
+                )
+            ) { #expect($0.status == .ok || $0.status == .created) }
+            let hidden = try await env.issue(
+                "限定公開の阻害", visibility: .restricted, assignee: env.ids.observer.id,
+                municipalities: [IssueMunicipality(dantaiCode: sapporo, impact: .blocked, businessAreas: [.juki])])
+            let a = try await env.signedIn(.vendorA, client), b = try await env.signedIn(.vendorB, client)
+            let mine = try await a.get("/municipalities/011002")
+            #expect(mine.status == .ok && mine.html.contains("<h1>札幌市"))
+            #expect(mine.html.contains("A住記クラウド") && mine.html.contains("株式会社ベンダーA"))
+            // The month as the Digital Agency writes it, and the 事由 in words.
+            #expect(mine.html.contains("令和9年1月（2027年1月）") && mine.html.contains("遅延"))
+            #expect(mine.html.contains("href=\"/issues/\(hidden.number)\""))
+            // Another vendor sees the adoption and its 事由, but not the restricted issue.
+            let theirs = try await b.get("/municipalities/011002")
+            #expect(theirs.html.contains("A住記クラウド") && !theirs.html.contains("/issues/\(hidden.number)\""))
+            #expect(try await b.get("/municipalities/999999").status == .notFound)
+            // The vendor page: blocked 団体 by prefecture, the same evidence rule.
+            let vendorA = try await a.get("/vendors/\(env.ids.vendorA.id)")
+            #expect(vendorA.status == .ok && vendorA.html.contains("A住記クラウド") && vendorA.html.contains("/municipalities/011002"))
+            #expect(vendorA.html.contains("/issues/\(hidden.number)\""))
+            let seenByB = try await b.get("/vendors/\(env.ids.vendorA.id)")
+            #expect(seenByB.html.contains("/municipalities/011002") && !seenByB.html.contains("/issues/\(hidden.number)\""))
+            #expect(try await b.get("/vendors/\(env.ids.observer.id)").status == .notFound)
+        }
+    }
+
+    @Test func theVendorPageShowsDevelopmentStatusWithItsHistory() async throws {
+        try await withApp { client, env in
+            for stage in ["designing", "developing"] {
+                try await client.execute(
+                    uri: "/v1/development-status", method: .post, headers: env.headers(.vendorA, [.contentType: "application/json"]),
+                    body: ByteBuffer(
+                        string:
+                            #"{"product_id": \#(env.ids.productA.id), "business_area": "juki", "stage": "\#(stage)", "cloud_readiness": "verifying", "note": "段階 \#(stage)"}"#
+                    )
+                ) { #expect($0.status == .created) }
+            }
+            let browser = try await env.signedIn(.observer, client)
+            let html = try await browser.get("/vendors/\(env.ids.vendorA.id)").html
+            #expect(html.contains("<h1>株式会社ベンダーA</h1>") && html.contains("住民基本台帳"))
+            #expect(html.contains("開発中") && html.contains("設計中") && html.contains("段階 designing"))
+        }
+    }
+
+    @Test func watchingFromTheIssuePagePutsItsChangesOnMyDashboardAndRelationsShowAsLinks() async throws {
+        try await withApp { client, env in
+            let watched = try await env.issue("ウォッチする課題")
+            let blocker = try await env.issue("原因となる課題")
+            try await client.execute(
+                uri: "/v1/issues/\(blocker.number)/relations", method: .post,
+                headers: env.headers(.admin, [.contentType: "application/json"]),
+                body: ByteBuffer(string: #"{"kind": "blocks", "issue": \#(watched.number)}"#)
+            ) { #expect($0.status == .created) }
+            let browser = try await env.signedIn(.vendorB, client)
+            #expect(!(try await browser.get("/").html.contains("ウォッチする課題")))
+            let page = try await browser.get("/issues/\(watched.number)")
+            #expect(page.html.contains("data-testid=\"watch\""))
+            #expect(page.html.contains("href=\"/issues/\(blocker.number)\">#\(blocker.number) 原因となる課題</a>"))
+            let pressed = try await browser.post("/issues/\(watched.number)/watch", [("watch", "1")])
+            #expect(pressed.status == .seeOther)
+            let again = try await browser.get("/issues/\(watched.number)")
+            #expect(again.html.contains("data-testid=\"unwatch\"") && again.html.contains("vendorB さん"))
+            #expect(try await browser.get("/").html.contains("ウォッチする課題"))
+            try await browser.get("/issues/\(watched.number)")
+            try await browser.post("/issues/\(watched.number)/watch", [("watch", "0")])
+            #expect(try await browser.get("/issues/\(watched.number)").html.contains("data-testid=\"watch\""))
+        }
+    }
+
+    @Test func theListSavesItsFiltersAndSortsAsTheAPIDoes() async throws {
+        try await withApp { client, env in
+            try await env.issue("重要度の低い課題", severity: .low)
+            try await env.issue("緊急の課題", severity: .critical)
+            let browser = try await env.signedIn(.vendorA, client)
+            // Untouched fields of the filter form are dropped by a redirect.
+            let raw = try await browser.get("/issues?q=&severity=critical&prefecture=&sort=")
+            #expect(raw.status == .seeOther && raw.location == "/issues?severity=critical")
+            let list = try await browser.get("/issues?severity=critical")
+            #expect(list.html.contains("緊急の課題") && !list.html.contains("重要度の低い課題"))
+            let saved = try await browser.post("/issues/saved-queries", [("name", "緊急だけ"), ("query", "severity=critical&cursor=x")])
+            #expect(saved.status == .seeOther)
+            let location = try #require(saved.location)
+            let page = try await browser.get(location)
+            #expect(page.html.contains("緊急の課題") && !page.html.contains("重要度の低い課題") && page.html.contains(">緊急だけ</a>"))
+            // A bad filter is refused naming it, nothing saved.
+            let bad = try await browser.post("/issues/saved-queries", [("name", "壊れた条件"), ("query", "severity=urgent")])
+            #expect(bad.status == .badRequest && bad.html.contains("urgent"))
+            let sorted = try await browser.get("/issues?sort=-severity")
+            let critical = try #require(sorted.html.range(of: "緊急の課題")), low = try #require(sorted.html.range(of: "重要度の低い課題"))
+            #expect(critical.lowerBound < low.lowerBound)
+            let badFilter = try await browser.get("/issues?due_before=yesterday")
+            #expect(badFilter.status == .badRequest && badFilter.html.contains("error-summary") && badFilter.html.contains("<form method=\"get\""))
+        }
+    }
+
     /// One source for every word: each `{{t.key}}` a template names exists in both languages.
     @Test func everyWordATemplateUsesIsInPageText() throws {
         var used: Set<String> = []

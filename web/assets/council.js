@@ -12,9 +12,12 @@ document.addEventListener("DOMContentLoaded", function () {
   var lastQuery = "";
   function suggest(input) {
     var text = input.value.trim();
-    if (text === "" || /^[0-9]{5,6}/.test(text) || text === lastQuery) return;
-    lastQuery = text;
+    var key = text + "|" + ((document.getElementById("picker-prefecture") || {}).value || "");
+    if (text === "" || /^[0-9]{5,6}/.test(text) || key === lastQuery) return;
+    lastQuery = key;
     var url = "/v1/municipalities?all=true&active=true&limit=20&q=" + encodeURIComponent(text);
+    var prefecture = document.getElementById("picker-prefecture");
+    if (prefecture && prefecture.value) url += "&prefecture=" + encodeURIComponent(prefecture.value);
     fetch(url, { headers: { Accept: "application/json" }, credentials: "omit" })
       .then(function (response) { return response.ok ? response.json() : { items: [] }; })
       .then(function (page) {

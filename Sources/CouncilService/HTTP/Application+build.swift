@@ -122,8 +122,17 @@ func buildPages(_ dependencies: AppDependencies, dispatcher: PageDispatcher) -> 
             masterData: MasterDataStore(pool: pool)),
         issues: IssuePages(
             store: IssueStore(pool: pool), search: search, comments: IssueCommentStore(pool: pool), events: IssueEvents(pool: pool),
-            savedQueries: SavedQueryStore(pool: pool), masterData: MasterDataStore(pool: pool)),
-        issueForms: IssueFormPages(store: IssueStore(pool: pool), picker: MunicipalityPicker(store: MunicipalityStore(pool: pool))))
+            relations: IssueRelationStore(pool: pool), watchers: IssueWatcherStore(pool: pool), savedQueries: SavedQueryStore(pool: pool),
+            masterData: MasterDataStore(pool: pool), organizations: OrganizationStore(pool: pool)),
+        issueForms: IssueFormPages(
+            store: IssueStore(pool: pool), picker: MunicipalityPicker(store: MunicipalityStore(pool: pool)),
+            masterData: MasterDataStore(pool: pool)),
+        municipality: MunicipalityPage(
+            municipalities: MunicipalityStore(pool: pool), adoptions: AdoptionStore(pool: pool), blockers: BlockerStore(pool: pool),
+            organizations: OrganizationStore(pool: pool)),
+        vendor: VendorPage(
+            organizations: OrganizationStore(pool: pool), products: ProductStore(pool: pool), status: StatusStore(pool: pool),
+            blockers: BlockerStore(pool: pool)))
 }
 
 /// The HTTP application; `onServerRunning` reports the bound port (useful with port 0).

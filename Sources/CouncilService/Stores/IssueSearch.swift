@@ -19,8 +19,18 @@ struct IssueFilter: Sendable, Equatable {
     var updatedSince: Date?
     /// Substring of title, body or any comment.
     var text: String?
+    /// Watched by this account, itself or through its organization (the dashboard's "watched").
+    var watchedBy: (account: Int, organization: Int)?
 
     init() {}
+
+    static func == (a: IssueFilter, b: IssueFilter) -> Bool {
+        a.states == b.states && a.categories == b.categories && a.severities == b.severities && a.vendor == b.vendor
+            && a.businessAreas == b.businessAreas && a.municipality == b.municipality && a.prefecture == b.prefecture
+            && a.block == b.block && a.impacts == b.impacts && a.assignee == b.assignee && a.reporterOrganization == b.reporterOrganization
+            && a.label == b.label && a.dueBefore == b.dueBefore && a.updatedSince == b.updatedSince && a.text == b.text
+            && a.watchedBy?.account == b.watchedBy?.account && a.watchedBy?.organization == b.watchedBy?.organization
+    }
 }
 
 /// Sort orders; each is a keyset over (key, number), so pages stay stable under inserts.
@@ -199,6 +209,13 @@ struct IssueSearch: Sendable {
         if let due = filter.dueBefore { conditions.append("i.due_date < \(due)") }
         if let since = filter.updatedSince { conditions.append("i.updated_at >= \(since)") }
         if let text = filter.text { conditions.append(textCondition(text)) }
+        if let watcher = filter.watchedBy {
+            conditions.append(
+                """
+                EXISTS (SELECT 1 FROM issue_watchers w WHERE w.issue_number = i.number
+                        AND (w.account_id = \(watcher.account) OR w.organization_id = \(watcher.organization)))
+                """)
+        }
         return SQL.joined(conditions, separator: " AND ")
     }
 

@@ -10,7 +10,8 @@ struct MunicipalityPicker: Sendable {
         case refused(String)
     }
 
-    func resolve(_ typed: String, language: PageLanguage) async throws -> Outcome {
+    /// `within`: the prefecture chosen above the rows, which settles a name typed alone.
+    func resolve(_ typed: String, within: PrefectureCode? = nil, language: PageLanguage) async throws -> Outcome {
         let text = JapaneseText.normalized(typed).trimmingCharacters(in: .whitespaces)
         let leading = String(text.prefix { $0.isASCII && $0.isNumber })
         if leading.count == 6 || leading.count == 5 {
@@ -25,7 +26,7 @@ struct MunicipalityPicker: Sendable {
         }
         let prefecture = parts.count > 1 ? parts.dropLast().joined() : nil
         var filter = MunicipalityFilter(active: true, searchKey: JapaneseText.searchKey(name))
-        filter.prefectures = []
+        filter.prefectures = prefecture == nil ? within.map { [$0] } ?? [] : []
         let candidates = try await store.municipalities(filter, page: Page(limit: 50, offset: 0)).items
         let exact = candidates.filter { candidate in
             (candidate.name == name || candidate.prefectureName + candidate.name == name)

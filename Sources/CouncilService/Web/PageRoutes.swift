@@ -17,6 +17,7 @@ extension PageEndpoint {
             PageEndpoint(.get, "/", .signedIn, pages.dashboard.show),
             PageEndpoint(.get, "/issues", .signedIn, pages.issues.list),
             PageEndpoint(.get, "/issues/export", .signedIn, pages.issues.export),
+            PageEndpoint(.post, "/issues/saved-queries", .signedIn, pages.issues.saveQuery),
             PageEndpoint(.get, "/issues/new", .signedIn, pages.issueForms.newForm),
             PageEndpoint(.post, "/issues/new", .signedIn, pages.issueForms.create),
             PageEndpoint(.get, "/issues/{number}", .signedIn, pages.issues.show),
@@ -24,6 +25,9 @@ extension PageEndpoint {
             PageEndpoint(.post, "/issues/{number}/edit", .signedIn, pages.issueForms.update),
             PageEndpoint(.post, "/issues/{number}/comments", .signedIn, pages.issues.addComment),
             PageEndpoint(.post, "/issues/{number}/transitions", .signedIn, pages.issues.transition),
+            PageEndpoint(.post, "/issues/{number}/watch", .signedIn, pages.issues.watch),
+            PageEndpoint(.get, "/municipalities/{code}", .signedIn, pages.municipality.show),
+            PageEndpoint(.get, "/vendors/{id}", .signedIn, pages.vendor.show),
         ]
     }
 }
@@ -36,4 +40,6 @@ struct Pages: Sendable {
     let dashboard: DashboardPage
     let issues: IssuePages
     let issueForms: IssueFormPages
+    let municipality: MunicipalityPage
+    let vendor: VendorPage
 }

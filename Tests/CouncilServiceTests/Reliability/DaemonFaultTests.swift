@@ -75,27 +75,18 @@ import Testing
                     try await daemon.request(.POST, "/v1/adoptions/import", token: token, body: file, contentType: "text/csv", timeout: .seconds(120))
                 }
                 // Wait until the import's transaction holds written rows (it has an xid), then kill.
+                // A thread of its own polls and kills, so a busy machine's task scheduling cannot
+                // let the import commit between seeing it and killing it.
                 let observer = try Connection.connect(configuration)
                 let started = ContinuousClock.now
-                var writer: Int?
-                try await waitUntil(within: .seconds(120)) {
-                    writer = try observer.query(
-                        Query(
-                            "test.writing",
-                            """
-                            SELECT pid FROM pg_stat_activity
-                            WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL
-                            """)
-                    ).first?.decode("pid")
-                    return writer != nil
-                }
-                print("import writing after \(ContinuousClock.now - started); killing the daemon")
-                daemon.signal(SIGKILL)
+                let killer = KillWhenWriting(observer: observer, daemon: daemon.pid)
+                let writer = try await killer.run(within: .seconds(120))
+                print("import writing after \(ContinuousClock.now - started); killed the daemon")
                 #expect(try await daemon.waitExit() == 128 + SIGKILL)
                 await #expect(throws: (any Error).self) { _ = try await upload.value }
                 // The server notices the dead client and rolls its transaction back.
                 try await waitUntil(within: .seconds(60)) {
-                    try observer.query(Query("test.gone", "SELECT count(*) AS n FROM pg_stat_activity WHERE pid = \(writer ?? 0)"))
+                    try observer.query(Query("test.gone", "SELECT count(*) AS n FROM pg_stat_activity WHERE pid = \(writer)"))
                         .single().decode("n") as Int == 0
                 }
                 #expect(try await Self.count(pool, "SELECT count(*) AS n FROM adoptions") == 0)
@@ -174,6 +165,7 @@ import Testing
                         """
                         SELECT count(*) AS n FROM pg_stat_activity
                         WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()
+                          AND backend_type = 'client backend'
                         """)
                 ).single().decode("n") as Int >= 1
             }
@@ -295,6 +287,49 @@ import Testing
             }
             let after = try await a.request(.GET, "/v1/municipalities/011002/blockers", token: admin)
             #expect(!after.body.contains("\"issues\":[\(number)"), "\(after.body.prefix(400))")
+        }
+    }
+}
+
+/// Polls, on a thread of its own, for the import's upsert running with a transaction id (it has
+/// written rows, not committed), and SIGKILLs the daemon the moment it sees it.
+final class KillWhenWriting: @unchecked Sendable {
+    let observer: Connection
+    let daemon: pid_t
+
+    init(observer: Connection, daemon: pid_t) {
+        self.observer = observer
+        self.daemon = daemon
+    }
+
+    /// The writing backend's pid, once the daemon has been killed.
+    func run(within limit: Duration) async throws -> Int {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int, any Error>) in
+            let thread = Thread { [self] in
+                let deadline = ContinuousClock.now + limit
+                do {
+                    while ContinuousClock.now < deadline {
+                        if let pid: Int = try observer.query(
+                            Query(
+                                "test.writing",
+                                """
+                                SELECT pid FROM pg_stat_activity
+                                WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL
+                                  AND backend_type = 'client backend' AND query LIKE '%INSERT INTO adoptions%'
+                                """)
+                        ).first?.decode("pid") {
+                            kill(daemon, SIGKILL)
+                            continuation.resume(returning: pid)
+                            return
+                        }
+                        usleep(5_000)
+                    }
+                    continuation.resume(throwing: ConfigurationError("no writing transaction seen within \(limit)"))
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+            thread.start()
         }
     }
 }

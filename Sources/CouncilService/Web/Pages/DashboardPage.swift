@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 
 /// ダッシュボード: national progress and what waits for me. Counts of issues and of blocked 団体
@@ -23,6 +24,7 @@ struct DashboardPage: Sendable {
         let reported: [IssuePages.Row]
         let reportedTotal: String
         let reportedLink: String
+        let watched: [IssuePages.Row]
     }
 
     struct StageRow: Sendable {
@@ -44,6 +46,8 @@ struct DashboardPage: Sendable {
     }
 
     static let openStates = IssueState.allCases.filter(\.isOpen).map(\.rawValue).joined(separator: ",")
+    /// Watched issues show on the dashboard while they changed within this window.
+    static let watchedWindow: TimeInterval = 14 * 86400
 
     func show(_ page: PageRequest) async throws -> Response {
         let principal = try page.caller()
@@ -61,6 +65,11 @@ struct DashboardPage: Sendable {
         reportedFilter.reporterOrganization = principal.organizationID
         async let assigned = search.page(assignedFilter, sort: .default, after: nil, limit: 10, for: principal)
         async let reported = search.page(reportedFilter, sort: .default, after: nil, limit: 10, for: principal)
+        var watchedFilter = IssueFilter()
+        watchedFilter.watchedBy = (principal.accountID, principal.organizationID)
+        watchedFilter.updatedSince = Date().addingTimeInterval(-Self.watchedWindow)
+        async let watched = search.page(
+            watchedFilter, sort: IssueSort(key: .updated, descending: true), after: nil, limit: 10, for: principal)
 
         let blocked = Dictionary(uniqueKeysWithValues: try await byPrefecture.map { ($0.key, $0.municipalities) })
         let tiles = try await prefectures.map { prefecture in
@@ -98,7 +107,8 @@ struct DashboardPage: Sendable {
             assigned: assignedPage.items.map { IssuePages.row($0, language) }, assignedTotal: PageFormat.number(assignedPage.total),
             assignedLink: "/issues?assignee=\(principal.organizationID)&state=\(Self.openStates)",
             reported: reportedPage.items.map { IssuePages.row($0, language) }, reportedTotal: PageFormat.number(reportedPage.total),
-            reportedLink: "/issues?reporter_organization=\(principal.organizationID)&state=\(Self.openStates)")
+            reportedLink: "/issues?reporter_organization=\(principal.organizationID)&state=\(Self.openStates)",
+            watched: try await watched.items.map { IssuePages.row($0, language) })
         return page.render("dashboard", model)
     }
 }

@@ -7,6 +7,7 @@ import Hummingbird
 struct IssueFormPages: Sendable {
     let store: IssueStore
     let picker: MunicipalityPicker
+    let masterData: MasterDataStore
 
     static let defaultRows = 3
     static let maxRows = 50
@@ -20,6 +21,8 @@ struct IssueFormPages: Sendable {
         var severities: [IssuePages.Option] = []
         var visibilities: [IssuePages.Option] = []
         var businessAreas: [IssuePages.Option] = []
+        /// The picker's prefecture: narrows suggestions and settles a name typed alone.
+        var prefectures: [IssuePages.Option] = []
         var rows: [PlaceRow] = []
         var moreRows = ""
         var errors: [String] = []
@@ -34,13 +37,14 @@ struct IssueFormPages: Sendable {
 
     func newForm(_ page: PageRequest) async throws -> Response {
         let rows = min(Self.maxRows, max(Self.defaultRows, page.request.uri.queryParameters["rows"].flatMap { Int($0) } ?? Self.defaultRows))
-        return page.render("issue-new", model(page, typed: FormBody(), rows: rows))
+        return page.render("issue-new", try await model(page, typed: FormBody(), rows: rows))
     }
 
     func create(_ page: PageRequest) async throws -> Response {
         let principal = try page.caller()
         let form = page.form
-        var model = model(page, typed: form, rows: max(Self.defaultRows, form.all("municipality").count))
+        var model = try await model(page, typed: form, rows: max(Self.defaultRows, form.all("municipality").count))
+        let within = form["picker_prefecture"].flatMap(PrefectureCode.init(rawValue:))
         var errors: [String] = []
         let category = form["category"].flatMap(IssueCategory.init(rawValue:))
         let severity = form["severity"].flatMap(IssueSeverity.init(rawValue:))
@@ -51,7 +55,7 @@ struct IssueFormPages: Sendable {
         var links: [IssueMunicipality] = []
         let impacts = form.all("impact")
         for (index, text) in form.all("municipality").enumerated() where !text.trimmingCharacters(in: .whitespaces).isEmpty {
-            switch try await picker.resolve(text, language: page.language) {
+            switch try await picker.resolve(text, within: within, language: page.language) {
             case .found(let municipality):
                 let impact = impacts.indices.contains(index) ? IssueImpact(rawValue: impacts[index]) ?? .affected : .affected
                 if !links.contains(where: { $0.dantaiCode == municipality.code }) {
@@ -82,7 +86,7 @@ struct IssueFormPages: Sendable {
         return page.render("issue-new", model, status: .unprocessableContent)
     }
 
-    private func model(_ page: PageRequest, typed form: FormBody, rows: Int) -> NewModel {
+    private func model(_ page: PageRequest, typed form: FormBody, rows: Int) async throws -> NewModel {
         let language = page.language
         func options<Value: RawRepresentable & CaseIterable>(_ type: Value.Type, _ vocabulary: Vocabulary, _ chosen: [String]) -> [IssuePages.Option]
         where Value.RawValue == String {
@@ -97,6 +101,9 @@ struct IssueFormPages: Sendable {
             severities: options(IssueSeverity.self, .severity, form.all("severity")),
             visibilities: options(IssueVisibility.self, .visibility, form.all("visibility").isEmpty ? ["council"] : form.all("visibility")),
             businessAreas: options(BusinessArea.self, .businessArea, form.all("business_area")),
+            prefectures: try await masterData.prefectures().map {
+                IssuePages.Option(value: $0.code.rawValue, label: $0.name, selected: form["picker_prefecture"] == $0.code.rawValue)
+            },
             rows: (0..<rows).map { index in
                 PlaceRow(
                     index: index + 1, text: texts.indices.contains(index) ? texts[index] : "",

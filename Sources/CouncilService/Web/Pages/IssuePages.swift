@@ -9,8 +9,11 @@ struct IssuePages: Sendable {
     let search: IssueSearch
     let comments: IssueCommentStore
     let events: IssueEvents
+    let relations: IssueRelationStore
+    let watchers: IssueWatcherStore
     let savedQueries: SavedQueryStore
     let masterData: MasterDataStore
+    let organizations: OrganizationStore
 
     static let pageSize = 50
 
@@ -24,6 +27,9 @@ struct IssuePages: Sendable {
         let exportCSV: String
         let exportXLSX: String
         let filters: Filters
+        let saved: [IssuePages.Link]
+        /// The list's own query (without paging), for "save these filters".
+        let query: String
     }
 
     struct Row: Sendable {
@@ -49,6 +55,9 @@ struct IssuePages: Sendable {
         let businessAreas: [Option]
         let prefectures: [Option]
         let blocks: [Option]
+        let vendors: [Option]
+        let impacts: [Option]
+        let sorts: [Option]
     }
 
     struct Option: Sendable {
@@ -68,7 +77,10 @@ struct IssuePages: Sendable {
         }
         let principal = try page.caller()
         let raw = Self.rawParameters(page.request)
-        let prefectures = try await masterData.prefectures()
+        async let prefectureList = masterData.prefectures()
+        async let vendorList = organizations.organizations(kind: .vendor, active: true, page: Page(limit: 1000, offset: 0))
+        async let savedList = savedQueries.queries(for: principal)
+        let prefectures = try await prefectureList
         var rows: [Row] = [], total = 0, nextCursor: String?, error: String?
         do {
             let parameters = try await IssueQuery.parameters(
@@ -104,8 +116,29 @@ struct IssuePages: Sendable {
                 businessAreas: Self.options(
                     BusinessArea.allCases.map { ($0.rawValue, page.language.word(.businessArea, $0.rawValue)) }, raw["business_area"]),
                 prefectures: Self.options(prefectures.map { ($0.code.rawValue, $0.name) }, raw["prefecture"]),
-                blocks: Self.options(Block.allCases.map { ($0.rawValue, page.language.word(.block, $0.rawValue)) }, raw["block"])))
+                blocks: Self.options(Block.allCases.map { ($0.rawValue, page.language.word(.block, $0.rawValue)) }, raw["block"]),
+                vendors: Self.options(try await vendorList.items.map { (String($0.id), $0.name) }, raw["vendor"]),
+                impacts: Self.options(IssueImpact.allCases.map { ($0.rawValue, page.language.word(.impact, $0.rawValue)) }, raw["impact"]),
+                sorts: Self.options(Self.sortChoices.map { ($0, page.word("sort_" + $0.replacingOccurrences(of: "-", with: "desc_"))) }, raw["sort"])),
+            saved: try await savedList.map { IssuePages.Link(href: "/issues?saved_query=\($0.id)", label: $0.name) },
+            query: kept)
         return page.render("issues", model, status: error == nil ? .ok : .badRequest)
+    }
+
+    /// The sorts offered on the list beside the default (recently updated first): the API's.
+    static let sortChoices = ["updated", "-number", "number", "due", "-severity"]
+
+    /// Saves the list's current filters under a name (the API's saved query), then shows them.
+    func saveQuery(_ page: PageRequest) async throws -> Response {
+        let principal = try page.caller()
+        let name = (page.form["name"] ?? "").trimmingCharacters(in: .whitespaces)
+        var filters = try FormBody(page.form["query"] ?? "").values
+        for paging in ["cursor", "saved_query"] { filters[paging] = nil }
+        filters = filters.mapValues { $0.flatMap { $0.split(separator: ",").map(String.init) } }.filter { !$0.value.isEmpty }
+        try IssueQuery.validateSaved(filters)
+        let saved = try await savedQueries.create(
+            name: name, filters: filters, shared: page.form["shared"] == "1", by: principal, try page.auditActor())
+        return PageDispatcher.redirect(to: "/issues?saved_query=\(saved.id)")
     }
 
     /// The list's CSV or workbook, with the session's visibility: the same export the API makes.
@@ -151,7 +184,7 @@ struct IssuePages: Sendable {
         let visibility: String
         let reporter: String
         let assignee: String?
-        let vendors: String
+        let vendors: [Link]
         let businessAreas: String
         let due: String?
         let created: String
@@ -161,8 +194,13 @@ struct IssuePages: Sendable {
         let comments: [Comment]
         let events: [Event]
         let transitions: [TransitionButton]
+        let relations: [Relation]
+        let watchers: [String]
+        /// Whether the reader watches it themselves (the button says what pressing it does).
+        let watching: Bool
         let commentAction: String
         let transitionAction: String
+        let watchAction: String
         let version: Int
         /// Why the last action was refused, with what the person typed kept.
         var error: String?
@@ -177,10 +215,24 @@ struct IssuePages: Sendable {
     }
 
     struct Place: Sendable {
+        let href: String
         let code: String
         let name: String
         let impact: String
         let businessAreas: String?
+    }
+
+    struct Relation: Sendable {
+        let kind: String
+        let href: String
+        let label: String
+        let state: String
+        let stateSlug: String
+    }
+
+    struct Link: Sendable {
+        let href: String
+        let label: String
     }
 
     struct Comment: Sendable {
@@ -217,6 +269,8 @@ struct IssuePages: Sendable {
         async let commentPage = comments.comments(number, after: nil, limit: 500, for: principal)
         async let eventPage = events.events(number, after: nil, limit: 500, for: principal)
         async let options = store.transitions(number, for: principal)
+        async let related = relations.relations(number, for: principal)
+        async let watching = watchers.watchers(number, for: principal)
         let language = page.language
         let prefectureNames = Dictionary(uniqueKeysWithValues: try await masterData.prefectures().map { ($0.code, $0.name) })
         let model = IssueModel(
@@ -224,13 +278,13 @@ struct IssuePages: Sendable {
             state: language.word(.issueState, issue.state.rawValue), stateSlug: issue.state.rawValue,
             severity: language.word(.severity, issue.severity.rawValue), category: language.word(.category, issue.category.rawValue),
             visibility: language.word(.visibility, issue.visibility.rawValue), reporter: issue.reporterOrganization.name,
-            assignee: issue.assigneeOrganization?.name, vendors: issue.vendors.map(\.name).joined(separator: "、"),
+            assignee: issue.assigneeOrganization?.name, vendors: issue.vendors.map { Link(href: "/vendors/\($0.id)", label: $0.name) },
             businessAreas: issue.businessAreas.map { language.word(.businessArea, $0.rawValue) }.joined(separator: "、"),
             due: issue.dueDate.map { PageFormat.date($0, language) }, created: PageFormat.dateTime(issue.createdAt, language),
             updated: PageFormat.dateTime(issue.updatedAt, language), answer: issue.answer,
             municipalities: issue.municipalities.map { place in
                 Place(
-                    code: place.dantaiCode.rawValue,
+                    href: "/municipalities/\(place.dantaiCode.rawValue)", code: place.dantaiCode.rawValue,
                     name: [place.prefectureCode.flatMap { prefectureNames[$0] }, place.name].compactMap { $0 }.joined(separator: " "),
                     impact: language.word(.impact, place.impact.rawValue),
                     businessAreas: place.businessAreas.isEmpty
@@ -250,7 +304,16 @@ struct IssuePages: Sendable {
                     to: option.to.rawValue, label: language.word(.issueState, option.to.rawValue), possible: option.possible,
                     reason: option.reason)
             },
-            commentAction: "/issues/\(number)/comments", transitionAction: "/issues/\(number)/transitions", version: issue.version)
+            relations: try await related.map { relation in
+                Relation(
+                    kind: language.word(.relation, relation.kind.rawValue), href: "/issues/\(relation.issue)",
+                    label: "#\(relation.issue) \(relation.title)", state: language.word(.issueState, relation.state.rawValue),
+                    stateSlug: relation.state.rawValue)
+            },
+            watchers: try await watching.map(\.name),
+            watching: try await watching.contains { $0.kind == .account && $0.id == principal.accountID },
+            commentAction: "/issues/\(number)/comments", transitionAction: "/issues/\(number)/transitions",
+            watchAction: "/issues/\(number)/watch", version: issue.version)
         return model
     }
 
@@ -273,6 +336,18 @@ struct IssuePages: Sendable {
             return try await refused(problem, page, Typed(body: page.form["body"] ?? ""))
         }
         return PageDispatcher.redirect(to: "/issues/\(number)#comments")
+    }
+
+    /// Watch or stop watching, for oneself: the button posts what pressing it does.
+    func watch(_ page: PageRequest) async throws -> Response {
+        let principal = try page.caller()
+        let number = try Self.number(page)
+        if page.form["watch"] == "1" {
+            _ = try await watchers.add(number, .account, principal.accountID, by: principal, try page.auditActor())
+        } else {
+            try await watchers.remove(number, .account, principal.accountID, by: principal, try page.auditActor())
+        }
+        return PageDispatcher.redirect(to: "/issues/\(number)")
     }
 
     /// A workflow button; the version the page showed guards against a change made meanwhile.

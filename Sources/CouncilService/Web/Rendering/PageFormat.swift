@@ -24,6 +24,20 @@ enum PageFormat {
         return "\(parts[0])年\(parts[1])月\(parts[2])日"
     }
 
+    /// A migration month as the Digital Agency writes it: 令和8年3月（2026年3月）; 2026-03 in English.
+    static func month(_ month: YearMonth, _ language: PageLanguage) -> String {
+        let parts = month.rawValue.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 2, language == .ja else { return month.rawValue }
+        let (year, number) = (parts[0], parts[1])
+        let western = "\(year)年\(number)月"
+        // 令和 from May 2019, 平成 from January 1989 (an era month is the month it began in).
+        let era: (name: String, first: Int)? =
+            (year, number) >= (2019, 5) ? ("令和", 2019) : (year, number) >= (1989, 1) ? ("平成", 1989) : nil
+        guard let era else { return western }
+        let eraYear = year - era.first + 1
+        return "\(era.name)\(eraYear == 1 ? "元" : String(eraYear))年\(number)月（\(western)）"
+    }
+
     static func number(_ value: Int) -> String {
         let digits = String(value.magnitude)
         var grouped = ""

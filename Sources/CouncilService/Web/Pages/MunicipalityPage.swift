@@ -1,0 +1,82 @@
+import Hummingbird
+
+/// 団体 page: who runs each 業務 there, how its migration stands, and who blocks it, with the
+/// evidence (open issues the caller may see, delayed adoptions with their 事由).
+struct MunicipalityPage: Sendable {
+    let municipalities: MunicipalityStore
+    let adoptions: AdoptionStore
+    let blockers: BlockerStore
+    let organizations: OrganizationStore
+
+    struct Model: Sendable {
+        let code: String
+        let name: String
+        let prefecture: String
+        let kind: String
+        let areas: [Area]
+        let blockedAreas: Int
+        let issuesLink: String
+    }
+
+    struct Area: Sendable {
+        let name: String
+        let product: String?
+        let vendor: String?
+        let vendorLink: String?
+        let state: String?
+        let stateSlug: String?
+        let month: String?
+        let reason: String?
+        let blockers: [BlockerLine]
+    }
+
+    struct BlockerLine: Sendable {
+        let vendor: String
+        let vendorLink: String
+        let evidence: [Evidence]
+        let reason: String?
+    }
+
+    struct Evidence: Sendable {
+        let label: String
+        let href: String
+    }
+
+    func show(_ page: PageRequest) async throws -> Response {
+        let principal = try page.caller()
+        let language = page.language
+        guard let code = page.context.parameters.get("code").flatMap(MunicipalityCode.init(rawValue:)),
+            let municipality = try await municipalities.municipality(code)
+        else { throw Problem.notFound("no such municipality") }
+        var filter = AdoptionStore.Filter()
+        filter.dantai = code
+        async let adopted = adoptions.all(filter)
+        async let view = blockers.municipalityView(code, scope: Policy.issueScope(principal))
+        let byArea = Dictionary(try await adopted.map { ($0.businessArea, $0) }, uniquingKeysWith: { first, _ in first })
+        var vendorNames: [Int: String] = [:]
+        for id in Set(byArea.values.map(\.vendorID)) { vendorNames[id] = try await organizations.organization(id)?.name }
+        let blocked = Dictionary((try await view)?.businessAreas.map { ($0.businessArea, $0.blockers) } ?? [], uniquingKeysWith: { a, _ in a })
+        let areas = BusinessArea.allCases.map { area -> Area in
+            let adoption = byArea[area]
+            return Area(
+                name: language.word(.businessArea, area.rawValue), product: adoption?.productName,
+                vendor: adoption.flatMap { vendorNames[$0.vendorID] },
+                vendorLink: adoption.map { "/vendors/\($0.vendorID)" },
+                state: adoption.map { language.word(.adoptionState, $0.state.rawValue) }, stateSlug: adoption?.state.rawValue,
+                month: (adoption?.newTargetMonth ?? adoption?.plannedMonth).map { PageFormat.month($0, language) },
+                reason: adoption?.reason.map { language.word(.adoptionReason, $0.rawValue) },
+                blockers: (blocked[area] ?? []).map { blocker in
+                    BlockerLine(
+                        vendor: blocker.vendor.name, vendorLink: "/vendors/\(blocker.vendor.id)",
+                        evidence: blocker.issues.map { Evidence(label: "#\($0)", href: "/issues/\($0)") },
+                        reason: blocker.reason.map { language.word(.adoptionReason, $0.rawValue) })
+                })
+        }
+        let model = Model(
+            code: code.rawValue, name: municipality.name, prefecture: municipality.prefectureName,
+            kind: language.word(.municipalityKind, municipality.kind.rawValue), areas: areas,
+            blockedAreas: areas.filter { !$0.blockers.isEmpty }.count,
+            issuesLink: "/issues?municipality=\(code.rawValue)&state=\(DashboardPage.openStates)")
+        return page.render("municipality", model)
+    }
+}
