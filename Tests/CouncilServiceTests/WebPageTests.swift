@@ -46,7 +46,7 @@ import Testing
     @Test func whatPeopleTypedIsShownAsTextNeverAsMarkup() async throws {
         try await withApp { client, env in
             let issue = try await env.issue("<script>alert('課題')</script>", body: "一行目\n<img src=x onerror=alert(1)>")
-            _ = try await env.comment(on: issue.number, by: .vendorA, "コメント <b>太字</b>\n二行目")
+            _ = try await env.comment(on: issue.number, by: .vendorA, "コメント <b>太字</b>\n二行目 https://example.jp/\"onmouseover=\"x #\(issue.number)")
             let browser = try await env.signedIn(.vendorA, client)
             for path in ["/issues", "/issues/\(issue.number)", "/"] {
                 let html = try await browser.get(path).html
@@ -57,7 +57,10 @@ import Testing
             let page = try await browser.get("/issues/\(issue.number)").html
             #expect(page.contains("&lt;script&gt;alert(&#39;課題&#39;)&lt;/script&gt;"))
             #expect(page.contains("一行目<br>&lt;img src=x onerror=alert(1)&gt;<br>"))
-            #expect(page.contains("コメント &lt;b&gt;太字&lt;/b&gt;<br>二行目<br>"))
+            #expect(page.contains("コメント &lt;b&gt;太字&lt;/b&gt;<br>二行目 "))
+            // An address stops at a quote: no attribute can be smuggled into the link.
+            #expect(page.contains("<a href=\"https://example.jp/\" rel=\"noopener noreferrer\">https://example.jp/</a>&quot;onmouseover=&quot;x"))
+            #expect(page.contains("<a href=\"/issues/\(issue.number)\">#\(issue.number)</a>"))
         }
     }
 
@@ -323,6 +326,20 @@ import Testing
             let badFilter = try await browser.get("/issues?due_before=yesterday")
             #expect(badFilter.status == .badRequest && badFilter.html.contains("error-summary") && badFilter.html.contains("<form method=\"get\""))
         }
+    }
+
+    @Test func plainTextLinksAddressesAndIssueNumbersAndNothingElse() {
+        func parts(_ text: String) -> [String] {
+            PlainText(text).lines.flatMap(\.segments).map { $0.href.map { "[\($0)]" } ?? $0.text }
+        }
+        #expect(
+            parts("仕様書（https://www.digital.go.jp/policies/local_governments）を参照。") == [
+                "仕様書（", "[https://www.digital.go.jp/policies/local_governments]", "）を参照。",
+            ])
+        #expect(parts("#12 と #3、abc#4 と #5x") == ["[/issues/12]", " と ", "[/issues/3]", "、abc#4 と #5x"])
+        #expect(parts("javascript:alert(1) data:text/html,x http:// https://") == ["javascript:alert(1) data:text/html,x http:// https://"])
+        #expect(parts("<https://example.jp/a?b=1&c=2>.") == ["<", "[https://example.jp/a?b=1&c=2]", ">."])
+        #expect(PlainText("一行目\r\n二行目").lines.count == 2)
     }
 
     /// One source for every word: each `{{t.key}}` a template names exists in both languages.

@@ -129,7 +129,7 @@ struct IssueFormPages: Sendable {
 
     struct Conflict: Sendable {
         let title: String
-        let body: [String]
+        let body: PlainText
         let updated: String
         let category: String
         let severity: String
@@ -168,7 +168,7 @@ struct IssueFormPages: Sendable {
             let now = try await store.issue(number, for: principal)
             var model = editModel(page, now, title: title, body: body, category: category, severity: severity)
             model.conflict = Conflict(
-                title: now.title, body: IssuePages.lines(now.body), updated: PageFormat.dateTime(now.updatedAt, page.language),
+                title: now.title, body: PlainText(now.body), updated: PageFormat.dateTime(now.updatedAt, page.language),
                 category: page.language.word(.category, now.category.rawValue), severity: page.language.word(.severity, now.severity.rawValue))
             return page.render("issue-edit", model, status: .conflict)
         } catch let problem as Problem where problem.status.code < 500 && problem.status != .notFound {

@@ -176,7 +176,7 @@ struct IssuePages: Sendable {
     struct IssueModel: Sendable {
         let number: Int
         let title: String
-        let body: [String]
+        let body: PlainText
         let state: String
         let stateSlug: String
         let severity: String
@@ -189,7 +189,7 @@ struct IssuePages: Sendable {
         let due: String?
         let created: String
         let updated: String
-        let answer: String?
+        let answer: PlainText?
         let municipalities: [Place]
         let comments: [Comment]
         let events: [Event]
@@ -240,7 +240,7 @@ struct IssuePages: Sendable {
         let author: String
         let organization: String
         let at: String
-        let lines: [String]
+        let text: PlainText
         let edited: Bool
     }
 
@@ -274,14 +274,14 @@ struct IssuePages: Sendable {
         let language = page.language
         let prefectureNames = Dictionary(uniqueKeysWithValues: try await masterData.prefectures().map { ($0.code, $0.name) })
         let model = IssueModel(
-            number: issue.number, title: issue.title, body: Self.lines(issue.body),
+            number: issue.number, title: issue.title, body: PlainText(issue.body),
             state: language.word(.issueState, issue.state.rawValue), stateSlug: issue.state.rawValue,
             severity: language.word(.severity, issue.severity.rawValue), category: language.word(.category, issue.category.rawValue),
             visibility: language.word(.visibility, issue.visibility.rawValue), reporter: issue.reporterOrganization.name,
             assignee: issue.assigneeOrganization?.name, vendors: issue.vendors.map { Link(href: "/vendors/\($0.id)", label: $0.name) },
             businessAreas: issue.businessAreas.map { language.word(.businessArea, $0.rawValue) }.joined(separator: "、"),
             due: issue.dueDate.map { PageFormat.date($0, language) }, created: PageFormat.dateTime(issue.createdAt, language),
-            updated: PageFormat.dateTime(issue.updatedAt, language), answer: issue.answer,
+            updated: PageFormat.dateTime(issue.updatedAt, language), answer: issue.answer.map(PlainText.init),
             municipalities: issue.municipalities.map { place in
                 Place(
                     href: "/municipalities/\(place.dantaiCode.rawValue)", code: place.dantaiCode.rawValue,
@@ -293,7 +293,7 @@ struct IssuePages: Sendable {
             comments: try await commentPage.items.map { comment in
                 Comment(
                     id: comment.id, author: comment.authorName, organization: comment.authorOrganization.name,
-                    at: PageFormat.dateTime(comment.createdAt, language), lines: Self.lines(comment.body), edited: comment.editCount > 0)
+                    at: PageFormat.dateTime(comment.createdAt, language), text: PlainText(comment.body), edited: comment.editCount > 0)
             },
             events: try await eventPage.items.map { event in
                 let (kind, detail) = Self.describe(event, language)
@@ -378,11 +378,6 @@ struct IssuePages: Sendable {
             throw Problem.notFound("no such issue")
         }
         return number
-    }
-
-    /// Plain text as lines: the template prints each escaped, with a line break between.
-    static func lines(_ text: String) -> [String] {
-        text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0.trimmingSuffix { $0 == "\r" }) }
     }
 
     /// An event as a line of the timeline: what happened, in words, and for a changed field
