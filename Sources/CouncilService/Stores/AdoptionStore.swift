@@ -220,14 +220,17 @@ struct AdoptionStore: Sendable {
                 """))
     }
 
-    /// How many systems (団体 × 業務) are in each migration state: the dashboard's national count.
-    func countsByState() async throws -> [AdoptionState: Int] {
+    /// How many systems (団体 × 業務) are in each migration state: the dashboard's national count,
+    /// kept in `cache` while no adoption changed (adoptions move the change counters).
+    func countsByState(cache: ViewCache) async throws -> [AdoptionState: Int] {
         try await pool.withConnection { connection in
-            var counts: [AdoptionState: Int] = [:]
-            for row in try connection.query(Query("adoptions.countsByState", "SELECT state, count(*) AS n FROM adoptions GROUP BY state")).rows {
-                counts[try row.decode("state")] = try row.decode("n")
+            try cache.value("adoptions.countsByState", on: connection) {
+                var counts: [AdoptionState: Int] = [:]
+                for row in try connection.query(Query("adoptions.countsByState", "SELECT state, count(*) AS n FROM adoptions GROUP BY state")).rows {
+                    counts[try row.decode("state")] = try row.decode("n")
+                }
+                return counts
             }
-            return counts
         }
     }
 

@@ -10,6 +10,8 @@ struct DashboardPage: Sendable {
     let blockers: BlockerStore
     let search: IssueSearch
     let masterData: MasterDataStore
+    /// National figures kept while the data under them is unchanged (one per daemon).
+    let cache = ViewCache(capacity: 16)
 
     struct Model: Sendable {
         let stageHeaders: [String]
@@ -54,7 +56,7 @@ struct DashboardPage: Sendable {
         let language = page.language
         let scope = Policy.issueScope(principal)
         async let summary = status.summary(asOf: nil)
-        async let adoptionCounts = adoptions.countsByState()
+        async let adoptionCounts = adoptions.countsByState(cache: cache)
         async let support = blockers.specifiedSupport()
         async let byPrefecture = blockers.groups(BlockerFilter(), by: .prefecture, scope: scope)
         async let prefectures = masterData.prefectures()
