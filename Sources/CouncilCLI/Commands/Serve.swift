@@ -16,6 +16,7 @@ struct Serve: AsyncParsableCommand {
             stops it on exit. SIGTERM or SIGINT drain in-flight requests, then stop.
             Environment: DATABASE_URL, COUNCIL_HOST, COUNCIL_PORT, COUNCIL_DATA_DIR, COUNCIL_POOL_SIZE,
             COUNCIL_LOG_LEVEL, COUNCIL_MAX_ATTACHMENT_MB, COUNCIL_PUBLIC_URL; flags win over the environment.
+            `council serve --demo` runs a seeded throwaway council to look at (see --demo).
             People sign in at the public address (the first administrator with the link that
             `council admin bootstrap` prints).
             """)
@@ -36,22 +37,75 @@ struct Serve: AsyncParsableCommand {
         help: "The address people open, e.g. https://council.example.go.jp (COUNCIL_PUBLIC_URL, default http://HOST:PORT).")
     var publicURL: String?
     @Flag(name: .customLong("no-migrate"), help: "Do not apply pending migrations on start.") var noMigrate = false
+    @Flag(
+        name: .customLong("demo"),
+        help: """
+            A populated council to look at: a throwaway embedded database in a temporary directory, seeded like             `council dev seed --scale small`, deleted on exit; prints a one-time sign-in link. Never touches a real database.
+            """)
+    var demo = false
+    @Option(
+        name: .customLong("demo-municipalities"),
+        help: "MIC's 全国地方公共団体コード list (CSV, CP932 or UTF-8) for --demo (default ../shared/data/dantai-code-cp932.csv).")
+    var demoMunicipalities: String?
 
     func run() async throws {
-        let configuration = try loadConfiguration(
-            DaemonSettings(
-                host: host, port: port, databaseURL: databaseURL, dataDirectory: dataDirectory,
-                poolSize: poolSize, logLevel: logLevel, maxAttachmentMB: maxAttachmentMB, publicURL: publicURL))
+        var settings = DaemonSettings(
+            host: host, port: port, databaseURL: databaseURL, dataDirectory: dataDirectory,
+            poolSize: poolSize, logLevel: logLevel, maxAttachmentMB: maxAttachmentMB, publicURL: publicURL)
+        var demoRows: [MunicipalityListRow] = []
+        var demoDirectory: URL?
+        if demo {
+            let environment = ProcessInfo.processInfo.environment
+            guard databaseURL == nil, dataDirectory == nil, (environment["DATABASE_URL"] ?? "").isEmpty,
+                (environment["COUNCIL_DATA_DIR"] ?? "").isEmpty
+            else {
+                printError("--demo runs its own throwaway database; it takes no --database-url, DATABASE_URL, --data-dir or COUNCIL_DATA_DIR")
+                throw ExitCode(64)
+            }
+            let path = demoMunicipalities ?? "../shared/data/dantai-code-cp932.csv"
+            do {
+                demoRows = try MunicipalityList.parse(try CSVTextEncoding.auto.decode(try Data(contentsOf: URL(fileURLWithPath: path))).text)
+            } catch {
+                printError("--demo needs MIC's municipality list (--demo-municipalities FILE); cannot read \(path): \(error)")
+                throw ExitCode(66)
+            }
+            // Reachable by the postgres user when the demo runs as root.
+            let directory = FileManager.default.temporaryDirectory.appending(path: "council-demo-\(UUID().uuidString.prefix(8))")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+            settings.dataDirectory = directory.path
+            demoDirectory = directory
+        }
+        let configuration = try loadConfiguration(settings)
         LoggingSystem.bootstrap { label in StandardErrorLogHandler(label: label, level: configuration.logLevel) }
         let logger = Logger(label: "council")
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
 
         let database = try DatabaseLocation(configuration.database, logger: logger)
-        defer { database.stopIfStarted() }
+        defer {
+            database.stopIfStarted()
+            if let demoDirectory { try? FileManager.default.removeItem(at: demoDirectory) }
+        }
         logger.notice("database: \(database.configuration)")
 
-        if !noMigrate {
+        if demo {
+            // The connection closes when it goes out of scope, before the daemon's pool opens.
+            let prepared = try {
+                let connection = try Connection.connect(database.configuration)
+                try Migrator(logger: logger).migrate(connection)
+                return try Demo.prepare(on: connection, municipalities: demoRows)
+            }()
+            // Written at once (not buffered): whoever started the demo reads the link right away.
+            FileHandle.standardOutput.write(
+                Data(
+                    """
+                    Council demo (a throwaway database, deleted when the daemon stops): \(prepared.report.organizations) organizations, \
+                    \(prepared.report.adoptions) adoptions, \(prepared.report.issues) issues.
+                    Open this link to sign in as the secretariat administrator (\(Demo.adminEmail)):
+                    \(configuration.publicURL)\(prepared.signInPath)
+
+                    """.utf8))
+        } else if !noMigrate {
             // As the configured role: the schema's owner when migrations are pending.
             let applied = try Migrator(logger: logger).migrate(try Connection.connect(database.configuration))
             logger.notice(applied.isEmpty ? "database schema is up to date" : "applied migrations \(applied)")

@@ -82,7 +82,7 @@ package func buildRouter(_ dependencies: AppDependencies) -> Router<CouncilReque
     let router = Router(context: CouncilRequestContext.self, options: .autoGenerateHeadEndpoints)
     // Middleware applies to routes added after it, and to the not-found responder.
     router.add(middleware: RequestIDMiddleware())
-    router.add(middleware: LogRequestsMiddleware(.info))
+    router.add(middleware: RequestLogMiddleware(.info))
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: ProblemMiddleware(routes: table))
     router.add(middleware: AuthenticationMiddleware(tokens: TokenStore(pool: dependencies.pool)))

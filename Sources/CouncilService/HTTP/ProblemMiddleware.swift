@@ -65,7 +65,8 @@ struct ProblemMiddleware: RouterMiddleware {
                 .constraint,
                 detail: ConstraintMessages.describe(error) ?? "the change breaks a rule of the data (\(error.constraint ?? "constraint"))")
         default:
-            context.logger.error("unhandled error answering \(request.method) \(request.uri.path): \(String(reflecting: error))")
+            context.logger.error(
+                "unhandled error answering \(request.method) \(RequestLogMiddleware.redacted(request.uri.path)): \(String(reflecting: error))")
             return Problem(.internal, detail: "the server failed to answer; quote the request id when reporting it")
         }
     }

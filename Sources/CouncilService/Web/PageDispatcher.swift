@@ -129,7 +129,9 @@ struct PageDispatcher: Sendable {
                 "error", ErrorPage(title: page.word("server_error"), lead: page.word("server_error_lead"), requestID: page.context.requestID),
                 status: .serviceUnavailable)
         default:
-            page.context.logger.error("unhandled error on page \(page.request.method) \(page.request.uri.path): \(String(reflecting: error))")
+            page.context.logger.error(
+                "unhandled error on page \(page.request.method) \(RequestLogMiddleware.redacted(page.request.uri.path)): \(String(reflecting: error))"
+            )
             return page.render(
                 "error", ErrorPage(title: page.word("server_error"), lead: page.word("server_error_lead"), requestID: page.context.requestID),
                 status: .internalServerError)
