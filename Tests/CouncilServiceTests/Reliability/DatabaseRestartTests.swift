@@ -92,6 +92,11 @@ import Testing
         try await TestDatabases.blocking { try cluster.stop() }
         let stopped = ContinuousClock.now
         try await Task.sleep(for: .seconds(long ? 5 : 1.5))
+        // At least one write sent while it was down has been answered (on a busy machine that
+        // can take longer than the pause above).
+        try await waitUntil(within: .seconds(30)) {
+            outcomes.withLockedValue { $0 }.contains { $0.started > stopped + .milliseconds(200) }
+        }
         let ready = try await daemon.get("/health/ready")
         #expect(ready.status == 503)
         let whileDown = outcomes.withLockedValue { $0 }.filter { $0.started > stopped + .milliseconds(200) }
