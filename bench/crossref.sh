@@ -11,11 +11,7 @@
 DURATION=${DURATION:-20}
 CONNECTIONS=${CONNECTIONS:-16}
 source "$(dirname "$0")/lib.sh"
-bench_cluster
-"$COUNCIL" db migrate >/dev/null
-seed_out=$("$COUNCIL" dev seed --scale national --seed 1 --municipalities "$NATIONAL_FILE" --tokens "$WORK/tokens.json")
-bench_daemon
-TOKEN=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['admin'])" "$WORK/tokens.json")
+bench_national
 top=$("${PSQL[@]}" -d council -c "SELECT id FROM organizations WHERE short_name = 'V001'")
 echo "/v1/blockers?vendor=$top&group_by=prefecture" > "$WORK/top.txt"
 "${PSQL[@]}" -d council -c "SELECT '/v1/blockers?vendor=' || id || '&group_by=prefecture' FROM organizations WHERE kind = 'vendor' ORDER BY id" > "$WORK/vendors.txt"
@@ -39,7 +35,7 @@ rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$DAEMON/status")
 
 cat <<REPORT
 Council cross-reference benchmark — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB, $(uname -r)
-$seed_out
+$SEED_OUT
 wrk ${CONNECTIONS} connections, ${DURATION}s each (req/s, p50, p99, errors):
   blockers, largest vendor, group_by=prefecture:       ${top_rps} req/s, p50 ${top_p50}, p99 ${top_p99}, errors ${top_err}
   blockers, each of 300 vendors, group_by=prefecture:  ${ven_rps} req/s, p50 ${ven_p50}, p99 ${ven_p99}, errors ${ven_err}

@@ -25,14 +25,13 @@ mkdir -p "$LOGS"
 "$COUNCIL" db migrate >/dev/null
 "$COUNCIL" dev seed --scale small --seed 1 --municipalities "$NATIONAL_FILE" --tokens "$WORK/tokens.json" >/dev/null
 bench_daemon
-token() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$WORK/tokens.json" "$1"; }
 
 total=0
 failed=0
 summary=""
 for role in admin vendor observer anonymous; do
     auth=()
-    [[ $role != anonymous ]] && auth=(-H "Authorization: Bearer $(token "$role")")
+    [[ $role != anonymous ]] && auth=(-H "Authorization: Bearer $(bench_token "$role")")
     set +e
     # Run from the work directory: schemathesis keeps a cache in the current directory.
     out=$(cd "$WORK" && "$VENV/bin/schemathesis" run "http://127.0.0.1:$PORT/openapi.yaml" "${auth[@]}" \

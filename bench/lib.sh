@@ -39,6 +39,19 @@ bench_daemon() {
     for _ in $(seq 100); do curl -sf "localhost:$PORT/health/ready" >/dev/null && break; sleep 0.1; done
 }
 
+# A fresh cluster seeded at national scale (`council dev seed --scale national --seed 1`), the
+# daemon on it, and TOKEN the seeded secretariat administrator's; SEED_OUT says what was made.
+bench_national() {
+    bench_cluster
+    "$COUNCIL" db migrate >/dev/null
+    SEED_OUT=$("$COUNCIL" dev seed --scale national --seed 1 --municipalities "$NATIONAL_FILE" --tokens "$WORK/tokens.json")
+    bench_daemon
+    TOKEN=$(bench_token admin)
+}
+
+# A token of the national seed by role: admin, vendor or observer.
+bench_token() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$WORK/tokens.json" "$1"; }
+
 bench_start() {
     bench_cluster
     bench_daemon

@@ -12,11 +12,7 @@
 DURATION=${DURATION:-20}
 CONNECTIONS=${CONNECTIONS:-16}
 source "$(dirname "$0")/lib.sh"
-bench_cluster
-"$COUNCIL" db migrate >/dev/null
-seed_out=$("$COUNCIL" dev seed --scale national --seed 1 --municipalities "$NATIONAL_FILE" --tokens "$WORK/tokens.json")
-bench_daemon
-TOKEN=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['admin'])" "$WORK/tokens.json")
+bench_national
 admin=$("${PSQL[@]}" -d council -c "SELECT id FROM accounts WHERE email = 'seed-admin@example.jp'")
 link=$(curl -sf -X POST -H "Authorization: Bearer $TOKEN" "localhost:$PORT/v1/accounts/$admin/password-link" |
     python3 -c "import json,sys; print(json.load(sys.stdin)['url'])")
@@ -52,7 +48,7 @@ rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$DAEMON/status")
 
 cat <<REPORT
 Council web pages benchmark — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB, $(uname -r)
-$seed_out
+$SEED_OUT
 page sizes (stylesheet + script: $((assets / 1024)) KB):
 ${sizes}wrk ${CONNECTIONS} connections with a session cookie, ${DURATION}s each (req/s, p50, p99, errors):
   dashboard:                      ${d_rps} req/s, p50 ${d_p50}, p99 ${d_p99}, errors ${d_err}

@@ -12,13 +12,9 @@
 DURATION=${DURATION:-10}
 LEVELS=(1 16 64)
 source "$(dirname "$0")/lib.sh"
-bench_cluster
-"$COUNCIL" db migrate >/dev/null
-seed_out=$("$COUNCIL" dev seed --scale national --seed 1 --municipalities "$NATIONAL_FILE" --tokens "$WORK/tokens.json")
-bench_daemon
-token() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$WORK/tokens.json" "$1"; }
-ADMIN=$(token admin)
-VENDOR=$(token vendor)
+bench_national
+ADMIN=$(bench_token admin)
+VENDOR=$(bench_token vendor)
 # psql interpolates :'admin' and :'vendor' only in what it reads, not in -c.
 q() { "${PSQL[@]}" -d council -v admin="$ADMIN" -v vendor="$VENDOR" <<<"$1"; }
 
@@ -122,7 +118,7 @@ rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$DAEMON/status")
 
 cat <<REPORT
 Council national-scale benchmark — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), $(free -g | awk '/Mem/ {print $2}') GiB, $(uname -r), $("$PGBIN/postgres" --version)
-$seed_out
+$SEED_OUT
 wrk ${DURATION}s per row; daemon pool size ${COUNCIL_POOL_SIZE:-4}; wrk, the daemon, PostgreSQL and pgbench share the machine.
 
 $(cat "$WORK/table.md")
