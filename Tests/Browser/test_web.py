@@ -105,7 +105,7 @@ def test_a_vendor_reports_an_issue_with_three_municipalities_and_the_secretariat
     submit(secretariat, secretariat.find_element(By.CSS_SELECTOR, "[data-testid=transition-in_discussion]"))
     secretariat.find_element(By.ID, "transition-comment").send_keys("解決として連絡します")
     submit(secretariat, secretariat.find_element(By.CSS_SELECTOR, "[data-testid=transition-resolved]"))
-    assert "answer" in secretariat.find_element(By.ID, "error-summary").text
+    assert "回答:" in secretariat.find_element(By.ID, "error-summary").text
     assert secretariat.find_element(By.ID, "transition-comment").get_attribute("value") == "解決として連絡します"
     screenshot(secretariat, "issue-refused")
 

@@ -118,7 +118,7 @@ struct PageDispatcher: Sendable {
         case let problem as Problem where problem.status == .forbidden:
             return page.render("error", ErrorPage(title: page.word("forbidden"), lead: problem.detail), status: .forbidden)
         case let problem as Problem where (400..<500).contains(problem.status.code):
-            let detail = problem.errors.isEmpty ? problem.detail : problem.errors.map(\.detail).joined(separator: "; ")
+            let detail = page.reasons(problem).joined(separator: " / ")
             return page.render("error", ErrorPage(title: page.word("bad_request"), lead: detail), status: problem.status)
         case let error as HTTPError where (400..<500).contains(error.status.code):
             return page.render(

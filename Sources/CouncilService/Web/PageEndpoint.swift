@@ -59,6 +59,16 @@ struct PageRequest: Sendable {
 
     func word(_ key: String) -> String { PageText.word(key, language) }
 
+    /// What a refusal says, one line per item, each field named as the form labels it
+    /// (`回答: …` rather than `answer: …`).
+    func reasons(_ problem: Problem) -> [String] {
+        guard !problem.errors.isEmpty else { return [problem.detail] }
+        return problem.errors.map { item in
+            let field = item.field.map { name in PageText.entries["field_" + name].map { language == .ja ? $0.ja : $0.en } ?? name }
+            return [field, item.detail].compactMap { $0 }.joined(separator: ": ")
+        }
+    }
+
     /// The client's address, for throttling sign-ins and the session list.
     var address: String? { context.remoteAddress }
 

@@ -77,9 +77,7 @@ struct IssueFormPages: Sendable {
                 let issue = try await store.create(draft, by: principal, try page.auditActor())
                 return PageDispatcher.redirect(to: "/issues/\(issue.number)")
             } catch let problem as Problem where problem.status.code < 500 {
-                errors.append(
-                    contentsOf: problem.errors.isEmpty
-                        ? [problem.detail] : problem.errors.map { [$0.field, $0.detail].compactMap { $0 }.joined(separator: ": ") })
+                errors.append(contentsOf: page.reasons(problem))
             }
         }
         model.errors = errors
@@ -176,8 +174,7 @@ struct IssueFormPages: Sendable {
             model = EditModel(
                 number: model.number, action: model.action, version: version, title: title, body: body, categories: model.categories,
                 severities: model.severities,
-                errors: problem.errors.isEmpty
-                    ? [problem.detail] : problem.errors.map { [$0.field, $0.detail].compactMap { $0 }.joined(separator: ": ") })
+                errors: page.reasons(problem))
             return page.render("issue-edit", model, status: problem.status)
         }
     }

@@ -320,7 +320,7 @@ struct IssuePages: Sendable {
     /// A refused action shows the issue again, the reason on top and the typed text kept.
     private func refused(_ problem: Problem, _ page: PageRequest, _ typed: Typed) async throws -> Response {
         var model = try await model(page)
-        model.error = problem.errors.first.map { [$0.field, $0.detail].compactMap { $0 }.joined(separator: ": ") } ?? problem.detail
+        model.error = page.reasons(problem).joined(separator: " / ")
         model.typed = typed
         return page.render("issue", model, status: problem.status)
     }
