@@ -342,6 +342,69 @@ import Testing
         #expect(PlainText("一行目\r\n二行目").lines.count == 2)
     }
 
+    /// Every page route, signed in, with bad queries and bad forms: a 4xx page or a redirect,
+    /// never a 5xx, and a POST that is refused changes nothing the audit log would show.
+    @Test func noPageAnswersBadInputWithAServerError() async throws {
+        try await withApp { client, env in
+            let issue = try await env.issue("入力検査の課題")
+            let browser = try await env.signedIn(.vendorA, client)
+            try await browser.get("/")
+            let auditBefore: Int = try await env.pool.withConnection {
+                try $0.query(Query("test.audit", "SELECT count(*) AS n FROM audit_log")).single().decode("n")
+            }
+            let dependencies = AppDependencies(pool: env.pool, web: .testing)
+            let dispatcher = PageDispatcher(sessions: SessionStore(pool: env.pool), settings: .testing)
+            let table = PageEndpoint.council(buildPages(dependencies, dispatcher: dispatcher))
+            let queries = [
+                "?q=%FF", "?q=%00", "?cursor=zzz", "?state=nope", "?rows=-5", "?rows=99999999999999999999", "?next=//evil",
+                "?x=" + String(repeating: "あ", count: 3000),
+            ]
+            let forms: [String] = [
+                "%ZZ=1", "_csrf=\(browser.csrf ?? "")&%FF=%FF", "_csrf=\(browser.csrf ?? "")&title=%00&municipality=%00",
+                "_csrf=\(browser.csrf ?? "")&" + String(repeating: "municipality=x&", count: 200),
+                "_csrf=\(browser.csrf ?? "")&to=resolved&version=abc",
+                "_csrf=\(browser.csrf ?? "")&query=%25%25%25&name=",
+            ]
+            // Signing out would end the session the rest of the walk needs; it has its own tests.
+            for endpoint in table where endpoint.path != "/sign-out" {
+                let path = endpoint.path.replacingOccurrences(of: "{number}", with: String(issue.number))
+                    .replacingOccurrences(of: "{code}", with: "01100X").replacingOccurrences(of: "{id}", with: "0")
+                    .replacingOccurrences(of: "{secret}", with: "cl_nope")
+                if endpoint.method == .get {
+                    for query in queries {
+                        let page = try await browser.get(path + query)
+                        #expect(page.status.code < 500, "GET \(path)\(query): \(page.status)")
+                    }
+                } else {
+                    for form in forms {
+                        let page = try await client.execute(
+                            uri: path, method: .post,
+                            headers: [
+                                .contentType: "application/x-www-form-urlencoded",
+                                .cookie: browser.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "),
+                            ],
+                            body: ByteBuffer(string: form)
+                        ) { $0.status }
+                        #expect(page.code < 500, "POST \(path) \(form.prefix(40)): \(page)")
+                    }
+                    let wrongType = try await client.execute(
+                        uri: path, method: .post,
+                        headers: [.contentType: "application/json", .cookie: "council_session=\(browser.cookies["council_session"] ?? "")"],
+                        body: ByteBuffer(string: "{}")
+                    ) { $0.status }
+                    #expect(wrongType.code < 500 && wrongType.code >= 400, "POST \(path) as JSON: \(wrongType)")
+                }
+            }
+            // Of all that, only the sign-in attempts (refusals are audited) and nothing else was written.
+            let changes: [String] = try await env.pool.withConnection {
+                try $0.query(Query("test.auditAfter", "SELECT DISTINCT action FROM audit_log WHERE id > \(auditBefore) ORDER BY 1")).rows.map {
+                    try $0.decode("action")
+                }
+            }
+            #expect(changes.allSatisfy { $0 == "session.refused" || $0 == "session.end" || $0 == "session.create" }, "\(changes)")
+        }
+    }
+
     /// One source for every word: each `{{t.key}}` a template names exists in both languages.
     @Test func everyWordATemplateUsesIsInPageText() throws {
         var used: Set<String> = []
