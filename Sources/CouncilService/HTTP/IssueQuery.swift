@@ -52,6 +52,27 @@ enum IssueQuery {
         return sort
     }
 
+    /// The `cursor` of a list, which belongs to the sort it was made with.
+    static func cursor(_ parameters: QueryParameters, sort: IssueSort) throws -> IssueCursor? {
+        guard let token = try parameters.string("cursor") else { return nil }
+        guard let cursor = IssueCursor(token: token, sort: sort) else {
+            throw Problem.invalid("cursor", "not a cursor of this list (cursors belong to the sort they were made with)")
+        }
+        return cursor
+    }
+
+    /// The issues a request's filters select, as CSV or a workbook, with the caller's visibility:
+    /// the API's export and the pages' download alike.
+    static func export(
+        _ request: Request, search: IssueSearch, savedQueries: SavedQueryStore, for principal: Principal
+    ) async throws
+        -> Response
+    {
+        let parameters = try await Self.parameters(request, extra: ExportResponse.parameters, savedQueries: savedQueries, principal: principal)
+        let issues = try await search.all(try filter(parameters), sort: try sort(parameters), for: principal)
+        return try ExportResponse.make(IssueSheet.table(issues), parameters, filename: "issues")
+    }
+
     /// A date (the start of that day in Japan) or a full ISO 8601 time.
     static func instant(_ text: String) -> Date? {
         if let date = CalendarDate(rawValue: text) {

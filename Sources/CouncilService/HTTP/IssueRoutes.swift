@@ -76,23 +76,13 @@ struct IssueRoutes: Sendable {
         let principal = try context.caller()
         let parameters = try await IssueQuery.parameters(request, extra: Self.listParameters, savedQueries: savedQueries, principal: principal)
         let sort = try IssueQuery.sort(parameters)
-        var cursor: IssueCursor?
-        if let token = try parameters.string("cursor") {
-            guard let parsed = IssueCursor(token: token, sort: sort) else {
-                throw Problem.invalid("cursor", "not a cursor of this list (cursors belong to the sort they were made with)")
-            }
-            cursor = parsed
-        }
+        let cursor = try IssueQuery.cursor(parameters, sort: sort)
         let limit = try parameters.int("limit", default: 50, range: 1...500)
         return try .json(try await search.page(try IssueQuery.filter(parameters), sort: sort, after: cursor, limit: limit, for: principal))
     }
 
     func export(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
-        let principal = try context.caller()
-        let parameters = try await IssueQuery.parameters(
-            request, extra: ExportResponse.parameters, savedQueries: savedQueries, principal: principal)
-        let issues = try await search.all(try IssueQuery.filter(parameters), sort: try IssueQuery.sort(parameters), for: principal)
-        return try ExportResponse.make(IssueSheet.table(issues), parameters, filename: "issues")
+        try await IssueQuery.export(request, search: search, savedQueries: savedQueries, for: try context.caller())
     }
 
     func create(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {

@@ -20,17 +20,14 @@ struct IssueFilter: Sendable, Equatable {
     /// Substring of title, body or any comment.
     var text: String?
     /// Watched by this account, itself or through its organization (the dashboard's "watched").
-    var watchedBy: (account: Int, organization: Int)?
+    var watchedBy: Watcher?
+
+    struct Watcher: Sendable, Equatable {
+        let account: Int
+        let organization: Int
+    }
 
     init() {}
-
-    static func == (a: IssueFilter, b: IssueFilter) -> Bool {
-        a.states == b.states && a.categories == b.categories && a.severities == b.severities && a.vendor == b.vendor
-            && a.businessAreas == b.businessAreas && a.municipality == b.municipality && a.prefecture == b.prefecture
-            && a.block == b.block && a.impacts == b.impacts && a.assignee == b.assignee && a.reporterOrganization == b.reporterOrganization
-            && a.label == b.label && a.dueBefore == b.dueBefore && a.updatedSince == b.updatedSince && a.text == b.text
-            && a.watchedBy?.account == b.watchedBy?.account && a.watchedBy?.organization == b.watchedBy?.organization
-    }
 }
 
 /// Sort orders; each is a keyset over (key, number), so pages stay stable under inserts.

@@ -20,8 +20,7 @@ struct TokenStore: Sendable {
                         "tokens.authenticate",
                         """
                         WITH found AS (
-                            SELECT t.id AS token_id, t.last_used_at, a.id AS account_id, a.organization_id, o.kind, a.role, a.org_admin,
-                                   ARRAY(SELECT prefecture_code FROM liaison_prefectures p WHERE p.account_id = a.id ORDER BY 1)::text[] AS prefectures
+                            SELECT t.id AS token_id, t.last_used_at, \(Principal.columns)
                             FROM api_tokens t
                             JOIN accounts a ON a.id = t.account_id
                             JOIN organizations o ON o.id = a.organization_id
@@ -37,10 +36,7 @@ struct TokenStore: Sendable {
                         """)
                 ).first
             else { return nil }
-            return Principal(
-                accountID: try row.decode("account_id"), organizationID: try row.decode("organization_id"),
-                organizationKind: try row.decode("kind"), role: try row.decode("role"), orgAdmin: try row.decode("org_admin"),
-                prefectures: try row.decode("prefectures"), credential: .token(try row.decode("token_id")))
+            return try Principal(row, credential: .token(try row.decode("token_id")))
         }
     }
 
@@ -132,5 +128,21 @@ struct TokenStore: Sendable {
             id: try row.decode("id"), accountID: try row.decode("account_id"), name: try row.decode("name"),
             hint: try row.decode("hint"), createdAt: try row.decode("created_at"), expiresAt: try row.decodeIfPresent("expires_at"),
             lastUsedAt: try row.decodeIfPresent("last_used_at"), revokedAt: try row.decodeIfPresent("revoked_at"))
+    }
+}
+
+extension Principal {
+    /// What a token's or a session's lookup selects of the account (aliased `a`) and its
+    /// organization (`o`) to make the caller.
+    static let columns: SQL = """
+        a.id AS account_id, a.organization_id, o.kind, a.role, a.org_admin,
+        ARRAY(SELECT prefecture_code FROM liaison_prefectures p WHERE p.account_id = a.id ORDER BY 1)::text[] AS prefectures
+        """
+
+    init(_ row: Row, credential: Credential) throws {
+        self.init(
+            accountID: try row.decode("account_id"), organizationID: try row.decode("organization_id"),
+            organizationKind: try row.decode("kind"), role: try row.decode("role"), orgAdmin: try row.decode("org_admin"),
+            prefectures: try row.decode("prefectures"), credential: credential)
     }
 }

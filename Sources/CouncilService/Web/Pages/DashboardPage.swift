@@ -68,7 +68,7 @@ struct DashboardPage: Sendable {
         async let assigned = search.page(assignedFilter, sort: .default, after: nil, limit: 10, for: principal)
         async let reported = search.page(reportedFilter, sort: .default, after: nil, limit: 10, for: principal)
         var watchedFilter = IssueFilter()
-        watchedFilter.watchedBy = (principal.accountID, principal.organizationID)
+        watchedFilter.watchedBy = .init(account: principal.accountID, organization: principal.organizationID)
         watchedFilter.updatedSince = Date().addingTimeInterval(-Self.watchedWindow)
         async let watched = search.page(
             watchedFilter, sort: IssueSort(key: .updated, descending: true), after: nil, limit: 10, for: principal)

@@ -86,11 +86,7 @@ struct IssuePages: Sendable {
             let parameters = try await IssueQuery.parameters(
                 page.request, extra: IssueRoutes.listParameters, savedQueries: savedQueries, principal: principal)
             let sort = try IssueQuery.sort(parameters)
-            var cursor: IssueCursor?
-            if let token = try parameters.string("cursor") {
-                guard let parsed = IssueCursor(token: token, sort: sort) else { throw Problem.invalid("cursor", "not a cursor of this list") }
-                cursor = parsed
-            }
+            let cursor = try IssueQuery.cursor(parameters, sort: sort)
             let result = try await search.page(try IssueQuery.filter(parameters), sort: sort, after: cursor, limit: Self.pageSize, for: principal)
             rows = result.items.map { Self.row($0, page.language) }
             total = result.total
@@ -143,11 +139,7 @@ struct IssuePages: Sendable {
 
     /// The list's CSV or workbook, with the session's visibility: the same export the API makes.
     func export(_ page: PageRequest) async throws -> Response {
-        let principal = try page.caller()
-        let parameters = try await IssueQuery.parameters(
-            page.request, extra: ExportResponse.parameters, savedQueries: savedQueries, principal: principal)
-        let issues = try await search.all(try IssueQuery.filter(parameters), sort: try IssueQuery.sort(parameters), for: principal)
-        return try ExportResponse.make(IssueSheet.table(issues), parameters, filename: "issues")
+        try await IssueQuery.export(page.request, search: search, savedQueries: savedQueries, for: try page.caller())
     }
 
     static func row(_ issue: Issue, _ language: PageLanguage) -> Row {

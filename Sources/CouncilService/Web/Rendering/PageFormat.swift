@@ -30,12 +30,10 @@ enum PageFormat {
         guard parts.count == 2, language == .ja else { return month.rawValue }
         let (year, number) = (parts[0], parts[1])
         let western = "\(year)年\(number)月"
-        // 令和 from May 2019, 平成 from January 1989 (an era month is the month it began in).
-        let era: (name: String, first: Int)? =
-            (year, number) >= (2019, 5) ? ("令和", 2019) : (year, number) >= (1989, 1) ? ("平成", 1989) : nil
-        guard let era else { return western }
-        let eraYear = year - era.first + 1
-        return "\(era.name)\(eraYear == 1 ? "元" : String(eraYear))年\(number)月（\(western)）"
+        // The era the month begins in (TypedDate's eras: 平成 and 令和).
+        guard let era = TypedDate.Era.allCases.last(where: { (year, number) >= ($0.span.first.0, $0.span.first.1) }) else { return western }
+        let eraYear = year - era.firstYear + 1
+        return "\(era.japaneseName)\(eraYear == 1 ? "元" : String(eraYear))年\(number)月（\(western)）"
     }
 
     static func number(_ value: Int) -> String {

@@ -50,9 +50,7 @@ struct SessionStore: Sendable {
                         "sessions.resolve",
                         """
                         WITH found AS (
-                            SELECT s.id AS session_id, s.csrf_token, s.last_seen_at, a.id AS account_id, a.display_name,
-                                   a.organization_id, o.kind, a.role, a.org_admin,
-                                   ARRAY(SELECT prefecture_code FROM liaison_prefectures p WHERE p.account_id = a.id ORDER BY 1)::text[] AS prefectures
+                            SELECT s.id AS session_id, s.csrf_token, s.last_seen_at, a.display_name, \(Principal.columns)
                             FROM web_sessions s
                             JOIN accounts a ON a.id = s.account_id
                             JOIN organizations o ON o.id = a.organization_id
@@ -70,10 +68,7 @@ struct SessionStore: Sendable {
             let id: Int = try row.decode("session_id")
             return WebSession(
                 id: id,
-                principal: Principal(
-                    accountID: try row.decode("account_id"), organizationID: try row.decode("organization_id"),
-                    organizationKind: try row.decode("kind"), role: try row.decode("role"), orgAdmin: try row.decode("org_admin"),
-                    prefectures: try row.decode("prefectures"), credential: .session(id)),
+                principal: try Principal(row, credential: .session(id)),
                 displayName: try row.decode("display_name"), csrfToken: try row.decode("csrf_token"))
         }
     }
