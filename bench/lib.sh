@@ -27,7 +27,7 @@ bench_cluster() {
     [[ $(id -u) -eq 0 ]] && chown postgres: "$WORK"
     trap bench_cleanup EXIT
     as_pg "$PGBIN/initdb" -D "$WORK/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
-    as_pg "$PGBIN/pg_ctl" -D "$WORK/data" -l "$WORK/pg.log" -w -o "-k $WORK -c listen_addresses='' -c max_connections=100" start >/dev/null
+    as_pg "$PGBIN/pg_ctl" -D "$WORK/data" -l "$WORK/pg.log" -w -o "-k $WORK -c listen_addresses='' -c max_connections=100 -c shared_preload_libraries=pg_stat_statements" start >/dev/null
     PSQL=(psql -h "$WORK" -U postgres -X -q -t -A)
     "${PSQL[@]}" -c "CREATE DATABASE council"
     export DATABASE_URL="host=$WORK user=postgres dbname=council"

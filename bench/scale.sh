@@ -4,7 +4,9 @@
 #   get issue by id · list issues filtered (vendor + state + business area, first page with its
 #   total) · blockers by vendor grouped by prefecture (each of the 300 vendors) · municipality
 #   blockers (each of the 1,788 団体) · create issue with 20 municipality links · PATCH with
-#   If-Match · status report filing · mixed (35% get, 35% list, 20% PATCH, 10% create)
+#   If-Match · status report filing · mixed (35% get, 35% list, 20% PATCH, 10% create) · state
+#   change with its note (one POST naming the state it expects) · mixed with state changes
+#   (35% get, 30% list, 15% PATCH, 10% create, 10% state change)
 # and, on the same cluster, `pgbench -S` and a one-row UPDATE script at the same client counts.
 # Reads are compared with pgbench -S, writes (and the mixed load) with the UPDATE script.
 # Prints a Markdown table (bench/RESULTS.md keeps the recorded run).
@@ -38,10 +40,10 @@ q "WITH codes AS (SELECT array_agg(code ORDER BY code) AS c FROM municipalities)
                FROM codes, generate_series(1, 60000) g" > "$WORK/create.tsv"
 # PATCHes: every issue once, with the ETag of its current version (issues 1-60,000 here, the
 # rest for the mixed load), so no request meets a stale ETag.
-patches() {
+patches() {  # first last [extra condition]
     q "SELECT concat_ws(E'\t', 'PATCH', '/v1/issues/' || number, :'admin', '\"issue-' || number || '-v' || version || '\"',
                                    json_build_object('severity', CASE WHEN severity = 'high' THEN 'low' ELSE 'high' END)::text)
-                   FROM issues WHERE number BETWEEN $1 AND $2 ORDER BY hashint4(number)"
+                   FROM issues WHERE number BETWEEN $1 AND $2 AND ${3:-TRUE} ORDER BY hashint4(number)"
 }
 patches 1 60000 > "$WORK/patch.tsv"
 # Status reports: the vendor's monthly report of each product and area, at its current stage
@@ -56,27 +58,7 @@ q "SELECT concat_ws(E'\t', 'POST', '/v1/development-status', :'vendor', '-', jso
                CROSS JOIN generate_series(1, 100) g ORDER BY g, p.id, a.slug" > "$WORK/status.tsv"
 # Mixed: 35 get, 35 list, 20 PATCH, 10 create per 100 requests.
 patches 60001 100000 > "$WORK/patch-mixed.tsv"
-python3 - "$WORK" <<'PY'
-import sys
-work = sys.argv[1]
-def lines(name): return [l for l in open(f"{work}/{name}", encoding="utf-8").read().split("\n") if l]
-get, lst, create, patch = lines("get.tsv"), lines("list.tsv"), lines("create.tsv"), lines("patch-mixed.tsv")
-out, g, l, c, p = [], 0, 0, 30000, 0
-while p + 20 <= len(patch):
-    for i in range(35): out.append(get[g % len(get)]); g += 1
-    for i in range(35): out.append(lst[l % len(lst)]); l += 1
-    for i in range(20): out.append(patch[p]); p += 1
-    for i in range(10): out.append(create[c % len(create)]); c += 1
-# Interleave within each block of 100 so every stretch of the run has the same mix.
-import random
-random.seed(1)
-mixed = []
-for start in range(0, len(out), 100):
-    block = out[start:start + 100]
-    random.shuffle(block)
-    mixed.extend(block)
-open(f"{work}/mixed.tsv", "w", encoding="utf-8").write("\n".join(mixed) + "\n")
-PY
+python3 bench/mix.py "$WORK/mixed.tsv" "$WORK/get.tsv:35" "$WORK/list.tsv:35" "$WORK/patch-mixed.tsv:20:once" "$WORK/create.tsv:10:30000"
 
 # pgbench on the same cluster: its own database, scale 10 (1,000,000 accounts).
 "${PSQL[@]}" -c "CREATE DATABASE pgbench"
@@ -88,6 +70,9 @@ for c in "${LEVELS[@]}"; do
     SELECT[$c]=$(pgb "$c" -S)
     UPDATE[$c]=$(pgb "$c" -f "$WORK/update.sql")
 done
+
+# Statement statistics from here on: the scenarios only, not the seed or the request files.
+"${PSQL[@]}" -d council -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" -c "SELECT pg_stat_statements_reset()" >/dev/null
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 row() {  # name file base offset-step
@@ -111,9 +96,31 @@ row() {  # name file base offset-step
     row "PATCH with If-Match" patch.tsv U 20000
     row "status report filing" status.tsv U 20000
     row "mixed: 35% get, 35% list, 20% PATCH, 10% create" mixed.tsv U 60000
+    # A state change with its note as a client does it now: one POST naming the state it expects.
+    # Generated here, from the states and versions the rows above left.
+    q "SELECT concat_ws(E'\t', 'POST', '/v1/issues/' || number || '/transitions', :'admin', '-',
+                        json_build_object('to', 'triaged', 'from', 'new', 'comment', '受け付けました。内容を確認します。')::text)
+       FROM issues WHERE state = 'new' ORDER BY hashint4(number)" > "$WORK/transition.tsv"
+    step=$(( $(wc -l < "$WORK/transition.tsv") / 3 ))
+    row "state change with note (POST transition with from)" transition.tsv U "$step"
+    q "SELECT concat_ws(E'\t', 'POST', '/v1/issues/' || number || '/transitions', :'admin', '-',
+                        json_build_object('to', 'in_discussion', 'from', 'triaged', 'comment', '論点を整理して協議します。')::text)
+       FROM issues WHERE state = 'triaged' ORDER BY hashint4(number)" > "$WORK/transition-mixed.tsv"
+    patches 1 100000 "state <> 'triaged'" > "$WORK/patch-mixed2.tsv"  # not the issues moved in the mix
+    python3 bench/mix.py "$WORK/mixed2.tsv" "$WORK/get.tsv:35" "$WORK/list.tsv:30" "$WORK/patch-mixed2.tsv:15:once" \
+        "$WORK/create.tsv:10:45000" "$WORK/transition-mixed.tsv:10:once"
+    step=$(( $(wc -l < "$WORK/mixed2.tsv") / 3 ))
+    row "mixed: 35% get, 30% list, 15% PATCH, 10% create, 10% state change with note" mixed2.tsv U "$step"
     for c in "${LEVELS[@]}"; do echo "| pgbench -S | $c | ${SELECT[$c]} | | | | | |"; done
     for c in "${LEVELS[@]}"; do echo "| pgbench one-row UPDATE | $c | ${UPDATE[$c]} | | | | | |"; done
 } > "$WORK/table.md"
+# The ten statements that cost PostgreSQL the most time over all scenarios.
+"${PSQL[@]}" -d council -F ' | ' >"$WORK/statements.md" <<'SQL'
+SELECT '| ' || calls, round(mean_exec_time::numeric, 2), round(total_exec_time::numeric / 1000, 1),
+       '`' || replace(left(regexp_replace(query, '\s+', ' ', 'g'), 140), '|', '\|') || '` |'
+FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'council')
+ORDER BY total_exec_time DESC LIMIT 10
+SQL
 rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$DAEMON/status")
 
 cat <<REPORT
@@ -124,4 +131,10 @@ wrk ${DURATION}s per row; daemon pool size ${COUNCIL_POOL_SIZE:-4}; wrk, the dae
 $(cat "$WORK/table.md")
 
 daemon peak RSS: $((rss_kb / 1024)) MiB (target ≤ 150 MB)
+
+PostgreSQL's ten most expensive statements over the scenarios (pg_stat_statements):
+
+| calls | mean ms | total s | statement |
+|---|---|---|---|
+$(cat "$WORK/statements.md")
 REPORT

@@ -18,7 +18,8 @@ import Testing
                     "test.seedDigest",
                     """
                     SELECT md5(concat_ws('|',
-                        (SELECT string_agg(concat_ws(',', number, title, state, severity, visibility, reporter_account_id, labels::text, search_text), ';' ORDER BY number) FROM issues),
+                        (SELECT string_agg(concat_ws(',', number, title, state, severity, visibility, reporter_account_id, labels::text, own_search_key,
+                                                  (SELECT array_agg(f ORDER BY f) FROM unnest(facets) f)::text), ';' ORDER BY number) FROM issues),
                         (SELECT string_agg(concat_ws(',', issue_number, dantai_code, impact), ';' ORDER BY issue_number, dantai_code) FROM issue_municipalities),
                         (SELECT string_agg(concat_ws(',', dantai_code, business_area, product_id, state, reason), ';' ORDER BY dantai_code, business_area) FROM adoptions),
                         (SELECT string_agg(concat_ws(',', issue_number, body), ';' ORDER BY id) FROM issue_comments))) AS digest

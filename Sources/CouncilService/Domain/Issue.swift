@@ -83,8 +83,8 @@ enum IssueState: String, CaseIterable, Codable, Sendable, PostgresRawTextEncodab
         case .triaged: [.inDiscussion, .onAgenda, .rejected, .duplicate, .closed]
         case .inDiscussion: [.onAgenda, .resolved, .rejected, .duplicate, .closed]
         case .onAgenda: [.inDiscussion, .resolved, .rejected, .duplicate]
-        case .resolved: [.closed, .inDiscussion]
-        case .closed: [.inDiscussion]
+        case .resolved: [.closed, .inDiscussion, .triaged]
+        case .closed: [.inDiscussion, .triaged]
         case .rejected, .duplicate: [.triaged]
         }
     }
@@ -204,7 +204,9 @@ struct Issue: Codable, Sendable, Equatable {
     let updatedAt: Date
 
     /// The strong validator of this representation.
-    var etag: String { "\"issue-\(number)-v\(version)\"" }
+    var etag: String { Self.etag(number: number, version: version) }
+
+    static func etag(number: Int, version: Int) -> String { "\"issue-\(number)-v\(version)\"" }
 }
 
 /// What the policy needs to know of an issue to decide who sees and changes it.

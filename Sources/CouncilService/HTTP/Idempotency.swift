@@ -33,6 +33,7 @@ struct Idempotency: Sendable {
             var response = Response(status: .init(code: stored.status), body: .init(byteBuffer: ByteBuffer(bytes: stored.body ?? Data())))
             if let contentType = stored.contentType { response.headers[.contentType] = contentType }
             if let location = stored.location { response.headers[.location] = location }
+            if let etag = stored.etag { response.headers[.eTag] = etag }
             response.headers[Self.replayedHeader] = "true"
             return response
         case .secretAlreadyShown:
@@ -83,7 +84,8 @@ struct Idempotency: Sendable {
                 claim,
                 response: .init(
                     status: Int(response.status.code), contentType: response.headers[.contentType],
-                    location: response.headers[.location], body: secret ? nil : Data(collector.buffer.readableBytesView)))
+                    location: response.headers[.location], etag: response.headers[.eTag],
+                    body: secret ? nil : Data(collector.buffer.readableBytesView)))
         } catch {
             // The change is made; only the replay copy is lost. The key frees itself later.
             context.logger.warning("could not keep the response for Idempotency-Key: \(error)")

@@ -33,10 +33,13 @@ struct IssueConversationRoutes: Sendable {
 
     func addComment(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
         let number = try context.id("number")
+        let expected = try IfMatch.version(request, issue: number, required: false)
         let body = try await request.decodeJSON(CommentBody.self, context: context)
-        let comment = try await comments.add(number, body: body.body, by: try context.caller(), try context.auditActor())
+        let (comment, etag) = try await comments.add(
+            number, body: body.body, expectedVersion: expected, by: try context.caller(), try context.auditActor())
         var response = try Response.json(comment, status: .created)
         response.headers[.location] = "/v1/issues/\(number)/comments/\(comment.id)"
+        response.headers[.eTag] = etag
         return response
     }
 

@@ -63,8 +63,9 @@ struct IssueRoutes: Sendable {
     }
 
     struct TransitionBody: JSONRequestBody {
-        enum CodingKeys: String, CodingKey, CaseIterable { case to, answer, duplicateOf, comment }
+        enum CodingKeys: String, CodingKey, CaseIterable { case to, from, answer, duplicateOf, comment }
         let to: IssueState
+        let from: IssueState?
         let answer: String?
         let duplicateOf: Int?
         let comment: String?
@@ -127,7 +128,7 @@ struct IssueRoutes: Sendable {
         let body = try await request.decodeJSON(TransitionBody.self, context: context)
         let transition = IssueStore.Transition(
             to: body.to, answer: body.answer, duplicateOf: body.duplicateOf, comment: body.comment,
-            expectedVersion: expected)
+            expectedVersion: expected, expectedState: body.from)
         return try .issue(try await store.transition(number, transition, by: principal, try context.auditActor()))
     }
 

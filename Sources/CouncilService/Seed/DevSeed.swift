@@ -242,9 +242,7 @@ package enum DevSeed {
             Query(
                 "seed.issues",
                 """
-                WITH comment_keys AS (
-                    SELECT number, string_agg(search_key, E'\\n' ORDER BY ordinal) AS keys FROM seed_comments GROUP BY number),
-                shaped AS (
+                WITH shaped AS (
                     SELECT i.*,
                            1 + floor(i.r_title * \(titles.count))::int AS title_index, 1 + floor(i.r_misc * \(bodies.count))::int AS body_index,
                            CASE WHEN i.r_reporter < 0.85 THEN 'vendor' WHEN i.r_reporter < 0.95 THEN 'secretariat' ELSE 'observer' END AS reporter_kind,
@@ -262,7 +260,7 @@ package enum DevSeed {
                         ELSE (SELECT a.id FROM accounts a JOIN organizations o ON o.id = a.organization_id WHERE o.short_name = 'APPLIC') END AS account_id
                     FROM shaped s)
                 INSERT INTO issues (number, title, body, category, severity, visibility, state, reporter_account_id, reporter_organization_id,
-                                    assignee_organization_id, due_date, labels, answer, duplicate_of, created_at, updated_at, own_search_key, search_text)
+                                    assignee_organization_id, due_date, labels, answer, duplicate_of, created_at, updated_at, own_search_key, search_grams)
                 SELECT r.number, (\(titles)::text[])[r.title_index], (\(bodies)::text[])[r.body_index],
                        (ARRAY['spec', 'gov_cloud', 'data_migration', 'resources', 'schedule', 'cost', 'regulation', 'other'])[1 + floor(r.r_misc * 8)::int],
                        CASE WHEN r.r_severity < 0.30 THEN 'low' WHEN r.r_severity < 0.70 THEN 'medium' WHEN r.r_severity < 0.98 THEN 'high' ELSE 'critical' END,
@@ -275,12 +273,11 @@ package enum DevSeed {
                        CASE WHEN r.state = 'duplicate' THEN r.number - 1 END,
                        r.updated - interval '30 days', r.updated,
                        (\(titleKeys)::text[])[r.title_index] || E'\\n' || (\(bodyKeys)::text[])[r.body_index],
-                       (\(titleKeys)::text[])[r.title_index] || E'\\n' || (\(bodyKeys)::text[])[r.body_index]
-                           || coalesce(E'\\n' || k.keys, '')
-                FROM reporters r LEFT JOIN comment_keys k ON k.number = r.number
+                       search_grams((\(titleKeys)::text[])[r.title_index] || E'\\n' || (\(bodyKeys)::text[])[r.body_index])
+                FROM reporters r
                 ORDER BY r.number
                 """),
-            Query("seed.issueCounter", "UPDATE issue_number_counter SET last = (SELECT coalesce(max(number), 0) FROM issues)"),
+            Query("seed.issueNumbers", "SELECT setval('issue_numbers', (SELECT coalesce(max(number), 0) FROM issues) + 1, false)"),
             Query(
                 "seed.issueVendors",
                 """
@@ -310,11 +307,14 @@ package enum DevSeed {
                 CROSS JOIN LATERAL generate_series(0, least(floor(s.r_links * (2 * \(scale.linksPerIssue) - 1))::int, counts.n - 1)) AS k
                 JOIN seed_munis m ON m.idx = (floor(s.r_start * counts.n)::bigint + k) % counts.n
                 """),
+            // Facets come from the links, so they are set once every link is in.
+            Query("seed.facets", "UPDATE issues SET facets = issue_facets(number, state, severity, category)"),
             Query(
                 "seed.commentRows",
                 """
-                INSERT INTO issue_comments (issue_number, author_account_id, author_organization_id, body, search_key, created_at, updated_at)
-                SELECT c.number, a.id, a.organization_id, c.body, c.search_key, i.created_at + make_interval(hours => c.ordinal),
+                INSERT INTO issue_comments (issue_number, author_account_id, author_organization_id, body, search_key, search_grams,
+                                            created_at, updated_at)
+                SELECT c.number, a.id, a.organization_id, c.body, c.search_key, search_grams(c.search_key), i.created_at + make_interval(hours => c.ordinal),
                        i.created_at + make_interval(hours => c.ordinal)
                 FROM seed_comments c JOIN issues i ON i.number = c.number
                 JOIN accounts a ON a.id = CASE WHEN c.ordinal % 2 = 0 THEN i.reporter_account_id

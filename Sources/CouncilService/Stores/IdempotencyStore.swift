@@ -24,6 +24,8 @@ struct IdempotencyStore: Sendable {
         let status: Int
         let contentType: String?
         let location: String?
+        /// The ETag the first answer carried (a created issue's, a comment's issue's).
+        let etag: String?
         /// nil for an answer that carried a secret: it is never kept.
         let body: Data?
     }
@@ -71,7 +73,7 @@ struct IdempotencyStore: Sendable {
                     Query(
                         "idempotency.existing",
                         """
-                        SELECT encode(request_hash, 'base64') AS request_hash, status, content_type, location, encode(body, 'base64') AS body,
+                        SELECT encode(request_hash, 'base64') AS request_hash, status, content_type, location, etag, encode(body, 'base64') AS body,
                                rights, secret
                         FROM idempotency_keys WHERE account_id = \(account) AND key = \(key)
                         """)
@@ -85,7 +87,7 @@ struct IdempotencyStore: Sendable {
             return .replay(
                 StoredResponse(
                     status: status, contentType: try row.decodeIfPresent("content_type"),
-                    location: try row.decodeIfPresent("location"), body: body ?? Data()))
+                    location: try row.decodeIfPresent("location"), etag: try row.decodeIfPresent("etag"), body: body ?? Data()))
         }
     }
 
@@ -96,7 +98,7 @@ struct IdempotencyStore: Sendable {
                     "idempotency.complete",
                     """
                     UPDATE idempotency_keys SET status = \(response.status), content_type = \(response.contentType),
-                           location = \(response.location), body = decode(\(response.body?.base64EncodedString()), 'base64'),
+                           location = \(response.location), etag = \(response.etag), body = decode(\(response.body?.base64EncodedString()), 'base64'),
                            secret = \(response.body == nil)
                     WHERE account_id = \(identity.account) AND key = \(identity.key)
                     """))

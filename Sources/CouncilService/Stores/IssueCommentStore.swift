@@ -32,26 +32,37 @@ struct IssueCommentStore: Sendable {
         }
     }
 
-    func add(_ number: Int, body: String, by principal: Principal, _ actor: AuditActor) async throws -> IssueComment {
+    /// A new comment and the issue's ETag after it. `expectedVersion` (from `If-Match`, when
+    /// sent) must be the issue's current version.
+    func add(
+        _ number: Int, body: String, expectedVersion: Int? = nil, by principal: Principal, _ actor: AuditActor
+    ) async throws -> (comment: IssueComment, etag: String) {
         try await pool.withTransaction { connection in
             try Policy.requireParticipant(try IssueStore.visibleFacts(number, principal, on: connection, lock: true), principal)
-            return try Self.insert(number, body: body, principal, actor, on: connection)
+            let comment = try Self.insert(number, body: body, principal, actor, on: connection)
+            let version = try Self.touch(number, on: connection)
+            // The issue's row is locked since the check above, so the version before is this one's predecessor.
+            if let expectedVersion, expectedVersion != version - 1 {
+                throw Problem.preconditionFailed(current: Issue.etag(number: number, version: version - 1))
+            }
+            return (comment, Issue.etag(number: number, version: version))
         }
     }
 
-    /// Adds a comment inside a running transaction (also used by transitions).
+    /// Adds a comment inside a running transaction; the caller moves the issue's version (a
+    /// transition carrying a note moves it once, in its own UPDATE).
     static func insert(_ number: Int, body: String, _ principal: Principal, _ actor: AuditActor, on connection: Connection) throws -> IssueComment {
         let text = try validated(body)
+        let key = IssueSearchKey.make(text)
         let id: Int = try connection.query(
             Query(
                 "issueComments.insert",
                 """
-                INSERT INTO issue_comments (issue_number, author_account_id, author_organization_id, body, search_key)
-                VALUES (\(number), \(principal.accountID), \(principal.organizationID), \(text), \(IssueSearchKey.make(text)))
+                INSERT INTO issue_comments (issue_number, author_account_id, author_organization_id, body, search_key, search_grams)
+                VALUES (\(number), \(principal.accountID), \(principal.organizationID), \(text), \(key), \(IssueSearchKey.grams(key))::text[])
                 RETURNING id
                 """)
         ).single().decode("id")
-        try touch(number, on: connection)
         try IssueEvents.record(connection, number, actor, kind: "comment_added", field: "comments", old: nil, new: .number(Double(id)))
         let comment = try fetch(id, on: connection)!
         try AuditStore.record(
@@ -69,6 +80,7 @@ struct IssueCommentStore: Sendable {
             try Policy.requireEditComment(author: current.authorAccountID, principal)
             let text = try Self.validated(body)
             guard text != current.body else { return current }
+            let key = IssueSearchKey.make(text)
             try connection.query(
                 Query(
                     "issueComments.keepRevision",
@@ -79,11 +91,11 @@ struct IssueCommentStore: Sendable {
                 Query(
                     "issueComments.update",
                     """
-                    UPDATE issue_comments SET body = \(text), search_key = \(IssueSearchKey.make(text)),
+                    UPDATE issue_comments SET body = \(text), search_key = \(key), search_grams = \(IssueSearchKey.grams(key))::text[],
                            edit_count = edit_count + 1, updated_at = clock_timestamp()
                     WHERE id = \(id)
                     """))
-            try Self.touch(number, on: connection)
+            _ = try Self.touch(number, on: connection)
             try IssueEvents.record(
                 connection, number, actor, kind: "comment_edited", field: "comments",
                 old: .number(Double(id)), new: .number(Double(id)))
@@ -119,15 +131,16 @@ struct IssueCommentStore: Sendable {
         return text
     }
 
-    /// A comment changes what search finds and when the issue was last active, not its ETag.
-    private static func touch(_ number: Int, on connection: Connection) throws {
+    /// A comment is part of the conversation a client acts on: it moves the issue's ETag and
+    /// its last activity (its search grams live on the comment's own row). Returns the new version.
+    private static func touch(_ number: Int, on connection: Connection) throws -> Int {
         try connection.query(
             Query(
                 "issues.touchForComment",
                 """
-                UPDATE issues SET search_text = \(IssueStore.searchText(own: "own_search_key", number)), updated_at = now()
-                WHERE number = \(number)
-                """))
+                UPDATE issues SET version = version + 1, updated_at = now() WHERE number = \(number) RETURNING version
+                """)
+        ).single().decode("version")
     }
 
     static func fetch(_ id: Int, on connection: Connection, lock: Bool = false) throws -> IssueComment? {

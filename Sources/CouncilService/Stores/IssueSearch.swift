@@ -51,7 +51,8 @@ struct IssueSort: Sendable, Equatable, RawRepresentable {
     var rawValue: String { (descending ? "-" : "") + key.rawValue }
     static let `default` = IssueSort(key: .updated, descending: true)
 
-    /// The sort key as one bigint: due dates as days (none last), times as microseconds.
+    /// The sort key as one bigint (what a cursor carries): due dates as days (none last), times
+    /// as microseconds.
     var expression: SQL {
         switch key {
         case .number: "i.number::bigint"
@@ -59,6 +60,39 @@ struct IssueSort: Sendable, Equatable, RawRepresentable {
         case .due: "coalesce(i.due_date - DATE '2000-01-01', 2147483647)::bigint"
         case .severity: "(CASE i.severity WHEN 'low' THEN 1 WHEN 'medium' THEN 2 WHEN 'high' THEN 3 ELSE 4 END)::bigint"
         }
+    }
+
+    /// What the rows are ordered by: the columns themselves where an index holds them in that
+    /// order (number; update time, also per reporter and assignee), so a page stops after its rows.
+    var orderColumns: SQL {
+        switch key {
+        case .number: "i.number"
+        case .updated: "i.updated_at"
+        case .due, .severity: expression
+        }
+    }
+
+    /// The value of `orderColumns` a cursor's key stands for.
+    func orderValue(_ key: Int64) -> SQL {
+        switch self.key {
+        case .number, .due, .severity: "\(key)::bigint"
+        // Whole seconds and microseconds apart, so the interval arithmetic stays exact.
+        case .updated: "(TIMESTAMPTZ 'epoch' + \(key / 1_000_000) * INTERVAL '1 second' + \(key % 1_000_000) * INTERVAL '1 microsecond')"
+        }
+    }
+
+    /// `ORDER BY` of a page.
+    var orderBy: SQL {
+        let direction: SQL = descending ? "DESC" : "ASC"
+        return key == .number ? "i.number \(direction)" : "\(orderColumns) \(direction), i.number \(direction)"
+    }
+
+    /// Rows after the cursor in this order.
+    func after(_ cursor: IssueCursor) -> SQL {
+        let comparison: SQL = descending ? "<" : ">"
+        return key == .number
+            ? "i.number \(comparison) \(cursor.number)"
+            : "(\(orderColumns), i.number) \(comparison) (\(orderValue(cursor.key)), \(cursor.number))"
     }
 }
 
@@ -107,17 +141,12 @@ struct IssueSearch: Sendable {
     ) async throws -> CursorPage<Issue> {
         try await pool.withConnection { connection in
             let conditions = Self.conditions(filter, scope: Policy.issueScope(principal))
-            let rows = try connection.query(Self.listQuery(conditions, sort: sort, after: cursor, limit: limit + 1)).rows
-            let total: Int = try connection.query(
-                Query(
-                    "issues.count",
-                    """
-                    SELECT count(*) AS n FROM issues i WHERE \(conditions)
-                    """)
-            ).single().decode("n")
-            let items = try IssueStore.hidingDuplicates(try rows.prefix(limit).map(IssueStore.issue), Policy.issueScope(principal), on: connection)
+            let rows = try connection.query(Self.pageQuery(conditions, sort: sort, after: cursor, limit: limit + 1)).rows
+            let total: Int = try rows.first?.decode("total") ?? 0
+            let found = try rows.filter { try $0.decodeIfPresent("number", as: Int.self) != nil }
+            let items = try IssueStore.hidingDuplicates(try found.prefix(limit).map(IssueStore.issue), Policy.issueScope(principal), on: connection)
             var next: String?
-            if rows.count > limit, let last = rows.prefix(limit).last {
+            if found.count > limit, let last = found.prefix(limit).last {
                 next = IssueCursor(sort: sort, key: try last.decode("sort_key"), number: try last.decode("number")).token
             }
             return CursorPage(items: Array(items), total: total, nextCursor: next)
@@ -137,22 +166,30 @@ struct IssueSearch: Sendable {
     }
 
     static func listQuery(_ conditions: SQL, sort: IssueSort, after cursor: IssueCursor?, limit: Int) -> Query {
-        let direction: SQL = sort.descending ? "DESC" : "ASC"
-        var keyset: SQL = "TRUE"
-        if let cursor {
-            keyset =
-                sort.descending
-                ? "(\(sort.expression), i.number) < (\(cursor.key), \(cursor.number))"
-                : "(\(sort.expression), i.number) > (\(cursor.key), \(cursor.number))"
-        }
-        return Query(
+        Query(
             "issues.list",
             """
             SELECT \(IssueStore.columns), \(sort.expression) AS sort_key
             FROM issues i \(IssueStore.joins)
-            WHERE \(conditions) AND \(keyset)
-            ORDER BY sort_key \(direction), i.number \(direction)
+            WHERE \(conditions) AND \(cursor.map(sort.after) ?? "TRUE")
+            ORDER BY \(sort.orderBy)
             LIMIT \(limit)
+            """)
+    }
+
+    /// A page and the total of its list in one statement, so both come from one snapshot (and
+    /// one round trip). With no match the one row carries the total and NULL for the rest.
+    static func pageQuery(_ conditions: SQL, sort: IssueSort, after cursor: IssueCursor?, limit: Int) -> Query {
+        Query(
+            "issues.page",
+            """
+            WITH page AS (
+                SELECT i.number FROM issues i WHERE \(conditions) AND \(cursor.map(sort.after) ?? "TRUE")
+                ORDER BY \(sort.orderBy) LIMIT \(limit)),
+            total AS (SELECT count(*) AS total FROM issues i WHERE \(conditions))
+            SELECT total.total, \(IssueStore.columns), \(sort.expression) AS sort_key
+            FROM total LEFT JOIN (page JOIN issues i ON i.number = page.number \(IssueStore.joins)) ON TRUE
+            ORDER BY \(sort.orderBy)
             """)
     }
 
@@ -165,28 +202,35 @@ struct IssueSearch: Sendable {
             let a = SQL(unsafeRaw: alias)
             return """
                 (\(a).visibility = 'council' OR \(a).reporter_organization_id = \(organization) OR \(a).assignee_organization_id = \(organization)
-                 OR EXISTS (SELECT 1 FROM issue_vendors nv WHERE nv.issue_number = \(a).number AND nv.vendor_id = \(organization)))
+                 OR \(a).facets @> \(["v:\(organization)"])::text[])
                 """
         }
     }
 
     static func conditions(_ filter: IssueFilter, scope: Policy.IssueScope) -> SQL {
         var conditions: [SQL] = [visibility(scope, alias: "i")]
-        if !filter.states.isEmpty { conditions.append("i.state = ANY (\(filter.states.map(\.rawValue))::text[])") }
-        if !filter.categories.isEmpty { conditions.append("i.category = ANY (\(filter.categories.map(\.rawValue))::text[])") }
-        if !filter.severities.isEmpty { conditions.append("i.severity = ANY (\(filter.severities.map(\.rawValue))::text[])") }
-        if let vendor = filter.vendor {
-            conditions.append("EXISTS (SELECT 1 FROM issue_vendors v WHERE v.issue_number = i.number AND v.vendor_id = \(vendor))")
+        // Facets (sql/0020): every value that must be present in one containment, each list of
+        // alternatives as an overlap; one GIN index answers them all together.
+        var required: [String] = []
+        func facet(_ prefix: String, _ values: [String]) {
+            if values.count == 1 {
+                required.append(prefix + values[0])
+            } else if !values.isEmpty {
+                conditions.append("i.facets && \(values.map { prefix + $0 })::text[]")
+            }
         }
-        if !filter.businessAreas.isEmpty {
-            conditions.append(
-                """
-                EXISTS (SELECT 1 FROM issue_business_areas a WHERE a.issue_number = i.number
-                        AND a.business_area = ANY (\(filter.businessAreas.map(\.rawValue))::text[]))
-                """)
-        }
-        // One EXISTS for every municipality condition, so `impact=blocked&prefecture=13` means
-        // "blocks some municipality of Tokyo", not two unrelated facts.
+        facet("s:", filter.states.map(\.rawValue))
+        facet("c:", filter.categories.map(\.rawValue))
+        facet("sev:", filter.severities.map(\.rawValue))
+        facet("v:", filter.vendor.map { ["\($0)"] } ?? [])
+        facet("a:", filter.businessAreas.map(\.rawValue))
+        facet("p:", filter.prefecture.map { [$0.rawValue] } ?? [])
+        facet("b:", filter.block.map { [$0.rawValue] } ?? [])
+        facet("i:", filter.impacts.map(\.rawValue))
+        if !required.isEmpty { conditions.append("i.facets @> \(required)::text[]") }
+        // Municipality conditions together must hold of one link (`impact=blocked&prefecture=13`
+        // means "blocks some municipality of Tokyo", not two unrelated facts): the facets
+        // narrow, one EXISTS decides when more than one is given or a single 団体 is named.
         var link: [SQL] = []
         if let code = filter.municipality { link.append("m.dantai_code = \(code)") }
         if let prefecture = filter.prefecture { link.append("left(m.dantai_code, 2) = \(prefecture)") }
@@ -194,7 +238,7 @@ struct IssueSearch: Sendable {
             link.append("EXISTS (SELECT 1 FROM prefectures p WHERE p.code = left(m.dantai_code, 2) AND p.block = \(block))")
         }
         if !filter.impacts.isEmpty { link.append("m.impact = ANY (\(filter.impacts.map(\.rawValue))::text[])") }
-        if !link.isEmpty {
+        if link.count > 1 || filter.municipality != nil {
             conditions.append(
                 """
                 EXISTS (SELECT 1 FROM issue_municipalities m WHERE m.issue_number = i.number AND \(SQL.joined(link, separator: " AND ")))
@@ -216,13 +260,19 @@ struct IssueSearch: Sendable {
         return SQL.joined(conditions, separator: " AND ")
     }
 
-    /// Substring search served by the gram index: the row must hold every bigram of the query
-    /// (its one character when it has one), then LIKE confirms the characters are adjacent.
+    /// Substring search served by the gram indexes of the issues' own text and of comments: a
+    /// source must hold every bigram of the query (its one character when it has one), then
+    /// LIKE confirms the characters are adjacent.
     static func textCondition(_ text: String) -> SQL {
         let key = IssueSearchKey.make(text)
         let escaped = key.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
             .replacingOccurrences(of: "_", with: "\\_")
-        return "i.search_grams @> \(grams(key))::text[] AND i.search_text LIKE \("%" + escaped + "%")"
+        let grams = grams(key), pattern = "%" + escaped + "%"
+        return """
+            i.number IN (SELECT s.number FROM issues s WHERE s.search_grams @> \(grams)::text[] AND s.own_search_key LIKE \(pattern)
+                         UNION ALL
+                         SELECT c.issue_number FROM issue_comments c WHERE c.search_grams @> \(grams)::text[] AND c.search_key LIKE \(pattern))
+            """
     }
 
     /// Bigrams of the key by Unicode scalar (as PostgreSQL's substr counts), or its single character.

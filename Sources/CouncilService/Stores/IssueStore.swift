@@ -51,26 +51,21 @@ struct IssueStore: Sendable {
         try draft.validate()
         return try await pool.withTransaction { connection in
             try Self.checkReferences(draft, on: connection)
-            let number: Int = try connection.query(
-                Query(
-                    "issues.nextNumber",
-                    """
-                    UPDATE issue_number_counter SET last = last + 1 RETURNING last
-                    """)
-            ).single().decode("last")
             // A new issue has no comments yet: it searches as its own text.
             let own = Self.ownSearchKey(draft)
-            try connection.query(
+            let number: Int = try connection.query(
                 Query(
                     "issues.insert",
                     """
-                    INSERT INTO issues (number, title, body, category, severity, visibility, reporter_account_id,
-                                        reporter_organization_id, assignee_organization_id, due_date, labels, own_search_key, search_text)
-                    VALUES (\(number), \(draft.title), \(draft.body), \(draft.category), \(draft.severity), \(draft.visibility),
+                    INSERT INTO issues (title, body, category, severity, visibility, reporter_account_id, reporter_organization_id,
+                                        assignee_organization_id, due_date, labels, own_search_key, search_grams, facets)
+                    VALUES (\(draft.title), \(draft.body), \(draft.category), \(draft.severity), \(draft.visibility),
                             \(principal.accountID), \(principal.organizationID), \(draft.assigneeID), \(draft.dueDate), \(draft.labels)::text[],
-                            \(own), \(own))
-                    """))
-            try Self.writeLinks(number, draft, on: connection)
+                            \(own), \(IssueSearchKey.grams(own))::text[], \(Self.facets(of: draft, state: .new)))
+                    RETURNING number
+                    """)
+            ).single().decode("number")
+            try Self.writeLinks(number, draft, changedFrom: nil, on: connection)
             let created = try Self.fetch(number, on: connection)!
             try IssueEvents.record(connection, number, actor, kind: "created", field: nil, old: nil, new: .string(created.title))
             try AuditStore.record(
@@ -96,6 +91,8 @@ struct IssueStore: Sendable {
             guard !changed.isEmpty else { return current }
             try draft.validate()
             try Self.checkReferences(draft, on: connection)
+            // Links first: the facets below are read from them.
+            try Self.writeLinks(number, draft, changedFrom: Set(changed), on: connection)
             let own = Self.ownSearchKey(draft)
             try connection.query(
                 Query(
@@ -104,11 +101,11 @@ struct IssueStore: Sendable {
                     UPDATE issues SET title = \(draft.title), body = \(draft.body), category = \(draft.category),
                            severity = \(draft.severity), visibility = \(draft.visibility),
                            assignee_organization_id = \(draft.assigneeID), due_date = \(draft.dueDate), labels = \(draft.labels)::text[],
-                           own_search_key = \(own), search_text = \(Self.searchText(own: "\(own)", number)),
+                           own_search_key = \(own), search_grams = \(IssueSearchKey.grams(own))::text[],
+                           facets = issue_facets(number, state, \(draft.severity), \(draft.category)),
                            version = version + 1, updated_at = now()
                     WHERE number = \(number)
                     """))
-            try Self.writeLinks(number, draft, on: connection)
             let updated = try Self.fetch(number, on: connection)!
             let before = try JSONValue.fields(of: current), after = try JSONValue.fields(of: updated)
             try IssueEvents.recordChanges(connection, number, actor, before: (current, before), after: (updated, after))
@@ -127,13 +124,20 @@ struct IssueStore: Sendable {
         var comment: String?
         /// From `If-Match`, when the client sent one.
         var expectedVersion: Int?
+        /// The state the client believes the issue is in (`from`): a precondition that, unlike
+        /// the ETag, needs no read first and survives unrelated edits.
+        var expectedState: IssueState?
 
-        init(to: IssueState, answer: String? = nil, duplicateOf: Int? = nil, comment: String? = nil, expectedVersion: Int? = nil) {
+        init(
+            to: IssueState, answer: String? = nil, duplicateOf: Int? = nil, comment: String? = nil, expectedVersion: Int? = nil,
+            expectedState: IssueState? = nil
+        ) {
             self.to = to
             self.answer = answer
             self.duplicateOf = duplicateOf
             self.comment = comment
             self.expectedVersion = expectedVersion
+            self.expectedState = expectedState
         }
     }
 
@@ -154,6 +158,9 @@ struct IssueStore: Sendable {
         if let expected = transition.expectedVersion, expected != current.version {
             throw Problem.preconditionFailed(current: current.etag)
         }
+        if let expected = transition.expectedState, expected != current.state {
+            throw Problem.stateMoved(expected: expected, current: current)
+        }
         let allowed = Policy.allowedTransitions(facts, principal)
         guard allowed.contains(transition.to) else {
             throw Problem.transitionRefused(from: current.state, to: transition.to, allowed: allowed)
@@ -169,6 +176,7 @@ struct IssueStore: Sendable {
                 "issues.transition",
                 """
                 UPDATE issues SET state = \(transition.to), duplicate_of = \(duplicateOf),
+                       facets = issue_facets(number, \(transition.to), severity, category),
                        answer = CASE WHEN \(transition.to) = 'resolved' THEN \(answer) ELSE answer END,
                        version = version + 1, updated_at = now()
                 WHERE number = \(number)
@@ -303,23 +311,29 @@ struct IssueStore: Sendable {
         }
     }
 
-    /// Replaces the vendors, business areas and municipality links with the draft's.
-    private static func writeLinks(_ number: Int, _ draft: IssueDraft, on connection: Connection) throws {
-        try connection.query(
-            Query(
-                "issues.setVendors",
-                """
-                WITH dropped AS (DELETE FROM issue_vendors WHERE issue_number = \(number) AND NOT (vendor_id = ANY (\(draft.vendorIDs)::bigint[])))
-                INSERT INTO issue_vendors (issue_number, vendor_id) SELECT \(number), unnest(\(draft.vendorIDs)::bigint[]) ON CONFLICT DO NOTHING
-                """))
+    /// Replaces the vendors, business areas and municipality links with the draft's: on an
+    /// edit (`changed` names the fields it changes) only the sets that differ.
+    private static func writeLinks(_ number: Int, _ draft: IssueDraft, changedFrom changed: Set<String>?, on connection: Connection) throws {
+        if changed?.contains("vendor_ids") ?? !draft.vendorIDs.isEmpty {
+            try connection.query(
+                Query(
+                    "issues.setVendors",
+                    """
+                    WITH dropped AS (DELETE FROM issue_vendors WHERE issue_number = \(number) AND NOT (vendor_id = ANY (\(draft.vendorIDs)::bigint[])))
+                    INSERT INTO issue_vendors (issue_number, vendor_id) SELECT \(number), unnest(\(draft.vendorIDs)::bigint[]) ON CONFLICT DO NOTHING
+                    """))
+        }
         let areas = draft.businessAreas.map(\.rawValue)
-        try connection.query(
-            Query(
-                "issues.setAreas",
-                """
-                WITH dropped AS (DELETE FROM issue_business_areas WHERE issue_number = \(number) AND NOT (business_area = ANY (\(areas)::text[])))
-                INSERT INTO issue_business_areas (issue_number, business_area) SELECT \(number), unnest(\(areas)::text[]) ON CONFLICT DO NOTHING
-                """))
+        if changed?.contains("business_areas") ?? !areas.isEmpty {
+            try connection.query(
+                Query(
+                    "issues.setAreas",
+                    """
+                    WITH dropped AS (DELETE FROM issue_business_areas WHERE issue_number = \(number) AND NOT (business_area = ANY (\(areas)::text[])))
+                    INSERT INTO issue_business_areas (issue_number, business_area) SELECT \(number), unnest(\(areas)::text[]) ON CONFLICT DO NOTHING
+                    """))
+        }
+        guard changed?.contains("municipalities") ?? !draft.municipalities.isEmpty else { return }
         let links = try JSONB(
             draft.municipalities.map {
                 [
@@ -341,17 +355,18 @@ struct IssueStore: Sendable {
                 """))
     }
 
+    /// A new issue's facets (sql/0020: `issue_facets_of` defines the entries), from the draft.
+    static func facets(of draft: IssueDraft, state: IssueState) -> SQL {
+        let codes = draft.municipalities.map(\.dantaiCode.rawValue), impacts = draft.municipalities.map(\.impact.rawValue)
+        return """
+            issue_facets_of(\(state), \(draft.severity), \(draft.category), \(draft.vendorIDs)::bigint[],
+                            \(draft.businessAreas.map(\.rawValue))::text[], \(codes)::text[], \(impacts)::text[])
+            """
+    }
+
     /// The search key of an issue's own text (title and body).
     static func ownSearchKey(_ draft: IssueDraft) -> String {
         IssueSearchKey.make(draft.title) + "\n" + IssueSearchKey.make(draft.body)
-    }
-
-    /// What `q` searches: the issue's own key, then every comment's, in order.
-    static func searchText(own: SQL, _ number: Int) -> SQL {
-        """
-        \(own) || coalesce(E'\\n' || (
-            SELECT string_agg(search_key, E'\\n' ORDER BY id) FROM issue_comments WHERE issue_number = \(number)), '')
-        """
     }
 
     /// The facts of an issue the caller may see; 404 when it is absent or invisible.
@@ -476,6 +491,20 @@ enum IssueSearchKey {
     static func make(_ text: String) -> String {
         JapaneseText.searchKey(text).lowercased()
     }
+
+    /// Every 1- and 2-character substring of a key, by Unicode scalar (as PostgreSQL's substr
+    /// counts, so these equal SQL's `search_grams(key)`): what the gram index holds per source.
+    static func grams(_ key: String) -> [String] {
+        let scalars = Array(key.unicodeScalars)
+        var grams = Set<String>(scalars.map { String($0) })
+        for index in scalars.indices.dropLast() {
+            var gram = String.UnicodeScalarView()
+            gram.append(scalars[index])
+            gram.append(scalars[index + 1])
+            grams.insert(String(gram))
+        }
+        return grams.sorted()
+    }
 }
 
 extension Row {
@@ -496,6 +525,16 @@ extension Problem {
             .staleVersion, detail: "the issue changed since you read it (now \(etag)); fetch it again and reapply your change",
             errors: [ProblemItem(field: "If-Match", detail: "does not match the current ETag \(etag)")])
         problem.headers[.eTag] = etag
+        return problem
+    }
+
+    /// A transition's `from` no longer holds: someone moved the issue first.
+    static func stateMoved(expected: IssueState, current: Issue) -> Problem {
+        var problem = Problem(
+            .staleVersion,
+            detail: "the issue is now \(current.state.rawValue), not \(expected.rawValue); someone moved it since you read it",
+            errors: [ProblemItem(field: "from", detail: "the issue is now \(current.state.rawValue)")])
+        problem.headers[.eTag] = current.etag
         return problem
     }
 

@@ -42,6 +42,6 @@ extension TestEnvironment {
 
     func comment(on number: Int, by caller: TestIdentities.Caller, _ body: String = "コメント") async throws -> IssueComment {
         let principal = try await principal(caller)
-        return try await IssueCommentStore(pool: pool).add(number, body: body, by: principal, AuditActor(principal, requestID: "fixture"))
+        return try await IssueCommentStore(pool: pool).add(number, body: body, by: principal, AuditActor(principal, requestID: "fixture")).comment
     }
 }

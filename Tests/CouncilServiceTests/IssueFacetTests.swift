@@ -1,0 +1,148 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import CouncilDatabase
+@testable import CouncilService
+
+/// What the fast paths keep beside each issue (sql/0020): facets that always equal what the
+/// links say, search grams the daemon computes exactly as SQL does, numbers from a sequence,
+/// and edits that leave unchanged link sets alone.
+@Suite struct IssueFacetTests {
+    /// Stored facets against the ones `issue_facets` derives from the stored links now.
+    static func facetsAgree(_ number: Int, _ pool: DatabasePool) async throws -> (stored: [String], derived: [String]) {
+        try await pool.withConnection { connection in
+            let row = try connection.query(
+                Query(
+                    "test.facets",
+                    """
+                    SELECT ARRAY(SELECT f FROM unnest(facets) f ORDER BY f) AS stored,
+                           ARRAY(SELECT f FROM unnest(issue_facets(number, state, severity, category)) f ORDER BY f) AS derived
+                    FROM issues WHERE number = \(number)
+                    """)
+            ).single()
+            return (try row.decode("stored"), try row.decode("derived"))
+        }
+    }
+
+    @Test func facetsFollowEveryWayAnIssueChanges() async throws {
+        try await withApp { client, env in
+            let issue = try await env.issue(
+                "ファセット", municipalities: [IssueSearchTests.link("011002", .blocked, [.juki]), IssueSearchTests.link("131016", .atRisk)],
+                severity: .high, businessAreas: [.juki, .kokuho])
+            var facets = try await Self.facetsAgree(issue.number, env.pool)
+            #expect(facets.stored == facets.derived)
+            #expect(
+                facets.stored == [
+                    "a:juki", "a:kokuho", "b:hokkaido", "b:kanto_koshinetsu", "c:spec", "i:at_risk", "i:blocked", "p:01", "p:13",
+                    "s:new", "sev:high", "v:\(env.ids.vendorA.id)",
+                ])
+            // An edit of links and fields, then a transition.
+            let edited = try await env.send(
+                client, .patch, "/v1/issues/\(issue.number)", as: .admin,
+                json: [
+                    "severity": "low", "category": "cost", "business_areas": ["koseki"],
+                    "municipalities": [["dantai_code": "141305", "impact": "affected"]], "vendor_ids": [env.ids.vendorB.id],
+                ],
+                headers: [.ifMatch: issue.etag])
+            #expect(edited.status == .ok, "\(edited.text)")
+            facets = try await Self.facetsAgree(issue.number, env.pool)
+            #expect(facets.stored == facets.derived)
+            #expect(facets.stored.contains("p:14") && !facets.stored.contains("p:01") && facets.stored.contains("v:\(env.ids.vendorB.id)"))
+            let moved = try await env.send(client, .post, "/v1/issues/\(issue.number)/transitions", as: .admin, json: ["to": "triaged"])
+            #expect(moved.status == .ok)
+            facets = try await Self.facetsAgree(issue.number, env.pool)
+            #expect(facets.stored == facets.derived && facets.stored.contains("s:triaged") && !facets.stored.contains("s:new"))
+            // The lists answer from the facets: by the new values, not the old.
+            let byNew = try await env.send(client, .get, "/v1/issues?vendor=\(env.ids.vendorB.id)&business_area=koseki&state=triaged", as: .admin)
+            #expect(try IssueSearchTests.numbers(byNew) == [issue.number])
+            let byOld = try await env.send(client, .get, "/v1/issues?prefecture=01&state=new,triaged", as: .admin)
+            #expect(try IssueSearchTests.numbers(byOld) == [])
+            // Restricted: vendor B sees it as a concerned vendor (through the facets), vendor A as its
+            // reporter, the observer not at all.
+            let restricted = try await env.send(
+                client, .patch, "/v1/issues/\(issue.number)", as: .admin, json: ["visibility": "restricted"],
+                headers: [.ifMatch: try #require(moved.headers[.eTag])])
+            #expect(restricted.status == .ok)
+            #expect(try IssueSearchTests.numbers(try await env.send(client, .get, "/v1/issues?severity=low", as: .vendorB)) == [issue.number])
+            #expect(try IssueSearchTests.numbers(try await env.send(client, .get, "/v1/issues?severity=low", as: .vendorA)) == [issue.number])
+            #expect(try IssueSearchTests.numbers(try await env.send(client, .get, "/v1/issues?severity=low", as: .observer)) == [])
+        }
+    }
+
+    @Test func anEditOfOneFieldRewritesNoLinkRow() async throws {
+        try await withApp { client, env in
+            let issue = try await env.issue("リンクは書き換えない", municipalities: [IssueSearchTests.link("011002", .blocked)])
+            func linkVersions() async throws -> [String] {
+                try await env.pool.withConnection { connection in
+                    try connection.query(
+                        Query(
+                            "test.linkVersions",
+                            """
+                            SELECT 'm' || xmin::text AS v FROM issue_municipalities WHERE issue_number = \(issue.number)
+                            UNION ALL SELECT 'v' || xmin::text FROM issue_vendors WHERE issue_number = \(issue.number)
+                            UNION ALL SELECT 'a' || xmin::text FROM issue_business_areas WHERE issue_number = \(issue.number)
+                            ORDER BY 1
+                            """)
+                    ).rows.map { try $0.decode("v") }
+                }
+            }
+            let before = try await linkVersions()
+            let edited = try await env.send(
+                client, .patch, "/v1/issues/\(issue.number)", as: .vendorA, json: ["severity": "critical"], headers: [.ifMatch: issue.etag])
+            #expect(edited.status == .ok)
+            #expect(try await linkVersions() == before)
+            #expect(try await Self.facetsAgree(issue.number, env.pool).stored.contains("sev:critical"))
+        }
+    }
+
+    @Test func theDaemonsGramsAreSQLsGrams() async throws {
+        try await withApp { _, env in
+            let keys = [
+                "", "a", "帳票", IssueSearchKey.make("ｶﾀｶﾅとひらがな"), "𠮷野家\n外字", "👨‍👩‍👧 家族", "か\u{3099}", "a\\b%_c", "ああああ",
+                IssueSearchKey.make("（標準仕様書第4.1版）①"),
+            ]
+            try await env.pool.withConnection { connection in
+                for key in keys {
+                    let sql: [String] = try connection.query(
+                        Query("test.grams", "SELECT ARRAY(SELECT g FROM unnest(search_grams(\(key))) g ORDER BY g COLLATE \"C\") AS g")
+                    ).single().decode("g")
+                    let swift = IssueSearchKey.grams(key).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+                    #expect(swift == sql, "\(key)")
+                }
+            }
+        }
+    }
+
+    @Test func concurrentCreatesTakeDistinctNumbersWithoutWaitingForEachOther() async throws {
+        try await withApp { client, env in
+            let numbers = try await withThrowingTaskGroup(of: Int.self) { group in
+                for index in 0..<24 {
+                    group.addTask {
+                        let response = try await env.send(
+                            client, .post, "/v1/issues", as: index % 2 == 0 ? .vendorA : .vendorB,
+                            json: ["title": "同時作成 \(index)", "category": "spec", "severity": "low"])
+                        return try #require(try response.json["number"] as? Int)
+                    }
+                }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(Set(numbers).count == 24)
+            // A number taken by a transaction that rolls back is not handed out again: a gap.
+            struct RolledBack: Error { let number: Int }
+            var taken = 0
+            do {
+                try await env.pool.withTransaction { connection in
+                    let number: Int = try connection.query(Query("test.takeNumber", "SELECT nextval('issue_numbers')::int AS n")).single().decode("n")
+                    throw RolledBack(number: number)
+                }
+            } catch let error as RolledBack {
+                taken = error.number
+            }
+            let next = try await env.issue("欠番の次", by: .vendorA)
+            #expect(taken == numbers.max()! + 1 && next.number == taken + 1)
+        }
+    }
+}
