@@ -209,6 +209,7 @@ struct IssueSearch: Sendable {
 
     static func conditions(_ filter: IssueFilter, scope: Policy.IssueScope) -> SQL {
         var conditions: [SQL] = [visibility(scope, alias: "i")]
+        if !filter.states.isEmpty { conditions.append("i.state = ANY (\(filter.states.map(\.rawValue))::text[])") }
         // Facets (sql/0020): every value that must be present in one containment, each list of
         // alternatives as an overlap; one GIN index answers them all together.
         var required: [String] = []
@@ -219,7 +220,6 @@ struct IssueSearch: Sendable {
                 conditions.append("i.facets && \(values.map { prefix + $0 })::text[]")
             }
         }
-        facet("s:", filter.states.map(\.rawValue))
         facet("c:", filter.categories.map(\.rawValue))
         facet("sev:", filter.severities.map(\.rawValue))
         facet("v:", filter.vendor.map { ["\($0)"] } ?? [])
