@@ -79,3 +79,20 @@ bench_requests() {
     out=$(REQUESTS_FILE="$1" OFFSET="${3:-0}" THREADS=$threads wrk -t"$threads" -c"$2" -d"${DURATION}s" -s bench/requests.lua "http://127.0.0.1:$PORT")
     echo "$(awk '/^Requests\/sec/ {print $2}' <<<"$out") $(awk '/^percentiles ms:/ {print $3, $4, $5}' <<<"$out") $(awk -F': ' '/non-2xx or socket errors/ {print $2}' <<<"$out")"
 }
+
+# pg_stat_statements (the cluster preloads it): forget what came before (seed, request files)…
+bench_statements_reset() {
+    "${PSQL[@]}" -d council -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" -c "SELECT pg_stat_statements_reset()" >/dev/null
+}
+
+# …and the ten statements that cost PostgreSQL the most time since, as a Markdown table.
+bench_statements_top() {
+    echo "| calls | mean ms | total s | statement |"
+    echo "|---|---|---|---|"
+    "${PSQL[@]}" -d council -F ' | ' <<'SQL'
+SELECT '| ' || calls, round(mean_exec_time::numeric, 2), round(total_exec_time::numeric / 1000, 1),
+       '`' || replace(left(regexp_replace(query, '\s+', ' ', 'g'), 140), '|', '\|') || '` |'
+FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'council')
+ORDER BY total_exec_time DESC LIMIT 10
+SQL
+}

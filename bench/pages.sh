@@ -40,6 +40,7 @@ for path in / "$(cat "$WORK/list.txt")" "$(head -1 "$WORK/issues.txt")" /municip
     sizes+="  $path: HTML $((html / 1024)) KB, first visit $(((html + assets) / 1024)) KB"$'\n'
 done
 
+bench_statements_reset
 read -r d_rps d_p50 d_p99 d_err <<<"$(bench_paths "$WORK/dashboard.txt" "$CONNECTIONS")"
 read -r l_rps l_p50 l_p99 l_err <<<"$(bench_paths "$WORK/list.txt" "$CONNECTIONS")"
 read -r i_rps i_p50 i_p99 i_err <<<"$(bench_paths "$WORK/issues.txt" "$CONNECTIONS")"
@@ -56,4 +57,8 @@ ${sizes}wrk ${CONNECTIONS} connections with a session cookie, ${DURATION}s each 
   課題 pages (2,000 in turn):      ${i_rps} req/s, p50 ${i_p50}, p99 ${i_p99}, errors ${i_err}
   団体 pages (every 団体 in turn): ${m_rps} req/s, p50 ${m_p50}, p99 ${m_p99}, errors ${m_err}
 daemon peak RSS: $((rss_kb / 1024)) MiB   (targets: p99 <= 30 ms each; HTML <= 100 KB, first visit <= 200 KB)
+
+PostgreSQL's ten most expensive statements over the four measurements (pg_stat_statements):
+
+$(bench_statements_top)
 REPORT

@@ -72,7 +72,7 @@ for c in "${LEVELS[@]}"; do
 done
 
 # Statement statistics from here on: the scenarios only, not the seed or the request files.
-"${PSQL[@]}" -d council -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" -c "SELECT pg_stat_statements_reset()" >/dev/null
+bench_statements_reset
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 row() {  # name file base offset-step
@@ -114,13 +114,6 @@ row() {  # name file base offset-step
     for c in "${LEVELS[@]}"; do echo "| pgbench -S | $c | ${SELECT[$c]} | | | | | |"; done
     for c in "${LEVELS[@]}"; do echo "| pgbench one-row UPDATE | $c | ${UPDATE[$c]} | | | | | |"; done
 } > "$WORK/table.md"
-# The ten statements that cost PostgreSQL the most time over all scenarios.
-"${PSQL[@]}" -d council -F ' | ' >"$WORK/statements.md" <<'SQL'
-SELECT '| ' || calls, round(mean_exec_time::numeric, 2), round(total_exec_time::numeric / 1000, 1),
-       '`' || replace(left(regexp_replace(query, '\s+', ' ', 'g'), 140), '|', '\|') || '` |'
-FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'council')
-ORDER BY total_exec_time DESC LIMIT 10
-SQL
 rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$DAEMON/status")
 
 cat <<REPORT
@@ -134,7 +127,5 @@ daemon peak RSS: $((rss_kb / 1024)) MiB (target ≤ 150 MB)
 
 PostgreSQL's ten most expensive statements over the scenarios (pg_stat_statements):
 
-| calls | mean ms | total s | statement |
-|---|---|---|---|
-$(cat "$WORK/statements.md")
+$(bench_statements_top)
 REPORT

@@ -31,10 +31,13 @@ import Testing
 
     @Test func missingMalformedRevokedAndExpiredTokensAre401() async throws {
         try await withApp(seed: false) { client, environment in
+            // `/v1/issues/{number}` checks the token in the statement that reads the issue: the same refusals.
             func expect401(_ headers: HTTPFields, _ note: String) async throws {
-                try await client.execute(uri: "/v1/me", method: .get, headers: headers) { (response) throws in
-                    try expectProblem(response, .unauthorized)
-                    #expect(response.headers[.wwwAuthenticate]?.hasPrefix("Bearer realm=\"council\"") == true, "\(note)")
+                for uri in ["/v1/me", "/v1/issues/1", "/v1/issues/export"] {
+                    try await client.execute(uri: uri, method: .get, headers: headers) { (response) throws in
+                        try expectProblem(response, .unauthorized)
+                        #expect(response.headers[.wwwAuthenticate]?.hasPrefix("Bearer realm=\"council\"") == true, "\(note) \(uri)")
+                    }
                 }
             }
             try await expect401([:], "no token")
@@ -50,6 +53,9 @@ import Testing
             let vendorB = environment.ids.identity(.vendorB)
             try await client.execute(uri: "/v1/me", method: .get, headers: environment.headers(.vendorB)) { (response) throws in
                 #expect(response.status == .ok)
+            }
+            try await client.execute(uri: "/v1/issues/1", method: .get, headers: environment.headers(.vendorB)) { (response) throws in
+                try expectProblem(response, .notFound)
             }
             try await client.execute(uri: "/v1/tokens/\(vendorB.tokenID)", method: .delete, headers: environment.headers(.vendorB)) {
                 (response) throws in

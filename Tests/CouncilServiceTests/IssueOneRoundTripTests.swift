@@ -85,6 +85,35 @@ import Testing
         }
     }
 
+    @Test func readingAnIssueChecksTheTokenInTheSameStatement() async throws {
+        try await withApp { client, env in
+            let restricted = try await env.restrictedIssue()
+            // Seen by those who may, with its ETag; a HEAD too; invisible ones and missing ones alike 404.
+            var response = try await env.send(client, .get, "/v1/issues/\(restricted.number)", as: .vendorA)
+            #expect(response.status == .ok && response.headers[.eTag] == restricted.etag)
+            #expect(try response.json["title"] as? String == restricted.title)
+            response = try await env.send(client, .head, "/v1/issues/\(restricted.number)", as: .observer)
+            #expect(response.status == .ok && response.headers[.eTag] == restricted.etag)
+            let hidden = try await env.send(client, .get, "/v1/issues/\(restricted.number)", as: .vendorB)
+            let missing = try await env.send(client, .get, "/v1/issues/999999", as: .vendorB)
+            try expectProblem(hidden, .notFound)
+            try expectProblem(missing, .notFound)
+            #expect(try hidden.json["title"] as? String == missing.json["title"] as? String)
+            response = try await env.send(client, .get, "/v1/issues/99999999999", as: .vendorB)
+            #expect(response.status == .badRequest || response.status == .notFound)
+            // Anonymous: 401, as before.
+            try expectProblem(try await env.send(client, .get, "/v1/issues/\(restricted.number)", as: .anonymous), .unauthorized)
+            // The token's last use is still noted by the combined read (vendor B made no other request).
+            let used: Bool = try await env.pool.withConnection {
+                try $0.query(
+                    Query("test.lastUsed", "SELECT last_used_at IS NOT NULL AS used FROM api_tokens WHERE id = \(env.ids.identity(.vendorB).tokenID)")
+                )
+                .single().decode("used")
+            }
+            #expect(used)
+        }
+    }
+
     @Test func aReplayedPostAnswersWithTheFirstAnswersETag() async throws {
         try await withApp { client, env in
             let key: HTTPFields = [HTTPField.Name("Idempotency-Key")!: "round-trip-etag-1"]

@@ -85,13 +85,14 @@ package func buildRouter(_ dependencies: AppDependencies) -> Router<CouncilReque
     router.add(middleware: RequestLogMiddleware(.info))
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: ProblemMiddleware(routes: table))
-    router.add(middleware: AuthenticationMiddleware(tokens: TokenStore(pool: dependencies.pool)))
+    router.add(middleware: AuthenticationMiddleware(tokens: TokenStore(pool: dependencies.pool), routes: table))
     let idempotency = Idempotency(store: IdempotencyStore(pool: dependencies.pool))
     for endpoint in table.endpoints {
         // The route-level policy runs before every handler; none is registered without one.
         let access = endpoint.access, handler = endpoint.handler, isPOST = endpoint.method == .post
         router.on(RouterPath(endpoint.routerPath), method: endpoint.method) { request, context in
-            try Policy.authorize(access, context.principal)
+            // A pending token is checked, and `access` enforced, in the handler's own read.
+            if context.pendingBearer == nil { try Policy.authorize(access, context.principal) }
             try BodyLimit.check(request, endpoint)
             if isPOST { return try await idempotency.handle(request, context, endpoint, next: handler) }
             return try await handler(request, context)

@@ -13,6 +13,9 @@ package struct CouncilRequestContext: RequestContext {
     package var clientRequestID: String?
     /// The authenticated caller; nil for anonymous requests.
     package var principal: Principal?
+    /// The bearer token of a request to an endpoint that checks it in its own read
+    /// (`EndpointOptions.authenticatesInItsRead`), with the access that endpoint requires.
+    var pendingBearer: (secret: String, access: Access)?
     /// A streamed body already spooled to disk (by `Idempotency`, which hashes it), so the
     /// handler takes that file rather than copying the body a second time.
     var spooledUpload: SpooledUpload?

@@ -104,7 +104,13 @@ struct IssueRoutes: Sendable {
     }
 
     func get(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
-        try .issue(try await store.issue(try context.id("number"), for: try context.caller()))
+        let number = try context.id("number")
+        return try .issue(
+            try await context.authenticatedRead {
+                try await store.issue(number, bearer: $0)
+            } otherwise: {
+                try await store.issue(number, for: $0)
+            })
     }
 
     func update(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {

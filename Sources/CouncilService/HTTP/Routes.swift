@@ -60,7 +60,7 @@ extension RouteTable {
             Endpoint(.get, "/v1/issues", "listIssues", .authenticated, api.issues.list),
             Endpoint(.post, "/v1/issues", "createIssue", .authenticated, api.issues.create),
             Endpoint(.get, "/v1/issues/export", "exportIssues", .authenticated, api.issues.export),
-            Endpoint(.get, "/v1/issues/{number}", "getIssue", .authenticated, api.issues.get),
+            Endpoint(.get, "/v1/issues/{number}", "getIssue", .authenticated, .authenticatesInItsRead, api.issues.get),
             Endpoint(.patch, "/v1/issues/{number}", "updateIssue", .authenticated, api.issues.update),
             Endpoint(.get, "/v1/issues/{number}/transitions", "listIssueTransitions", .authenticated, api.issues.transitions),
             Endpoint(.post, "/v1/issues/{number}/transitions", "transitionIssue", .authenticated, api.issues.transition),

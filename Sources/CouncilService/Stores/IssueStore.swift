@@ -21,6 +21,30 @@ struct IssueStore: Sendable {
         }
     }
 
+    /// The caller of a bearer token and the issue as it may see it, read in one statement (the
+    /// token checked exactly as `TokenStore.principal` checks it); nil for a token that is not
+    /// valid, a 404 for an issue that is missing or invisible.
+    func issue(_ number: Int, bearer secret: String) async throws -> (Principal, Issue)? {
+        try await pool.withConnection { connection in
+            guard
+                let row = try connection.query(
+                    Query(
+                        "issues.byNumberAuthenticating",
+                        """
+                        \(TokenStore.authentication(secret))
+                        SELECT found.*, \(Self.columns)
+                        FROM found LEFT JOIN (issues i \(Self.joins)) ON i.number = \(Self.isPossibleNumber(number) ? number : 0)
+                        """)
+                ).first
+            else { return nil }
+            let principal = try TokenStore.principal(row)
+            guard try row.decodeIfPresent("number", as: Int.self) != nil, case let issue = try Self.issue(row),
+                Policy.canSee(issue: issue.accessFacts, principal)
+            else { throw Problem.notFound("no issue #\(number)") }
+            return (principal, try Self.hidingDuplicates([issue], Policy.issueScope(principal), on: connection)[0])
+        }
+    }
+
     /// The issues with `duplicate_of` left out where it names an issue the caller may not see
     /// (its number alone would tell that a restricted issue exists). One query for a whole page.
     static func hidingDuplicates(_ issues: [Issue], _ scope: Policy.IssueScope, on connection: Connection) throws -> [Issue] {

@@ -19,25 +19,38 @@ struct TokenStore: Sendable {
                     Query(
                         "tokens.authenticate",
                         """
-                        WITH found AS (
-                            SELECT t.id AS token_id, t.last_used_at, \(Principal.columns)
-                            FROM api_tokens t
-                            JOIN accounts a ON a.id = t.account_id
-                            JOIN organizations o ON o.id = a.organization_id
-                            WHERE t.secret_hash = sha256(convert_to(\(secret), 'UTF8'))
-                              AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())
-                              AND a.active AND o.active
-                        ), touched AS (
-                            UPDATE api_tokens SET last_used_at = now() FROM found
-                            WHERE api_tokens.id = found.token_id
-                              AND (found.last_used_at IS NULL OR found.last_used_at < now() - interval '1 minute')
-                        )
-                        SELECT * FROM found
+                        \(Self.authentication(secret)) SELECT * FROM found
                         """)
                 ).first
             else { return nil }
-            return try Principal(row, credential: .token(try row.decode("token_id")))
+            return try Self.principal(row)
         }
+    }
+
+    /// The token check as the start of a statement: `found` holds the caller's row (none for an
+    /// unknown, expired or revoked token, or an inactive account or organization), and its last
+    /// use is noted at most once a minute. A read that authenticates itself selects from it.
+    static func authentication(_ secret: String) -> SQL {
+        """
+        WITH found AS (
+            SELECT t.id AS token_id, t.last_used_at, \(Principal.columns)
+            FROM api_tokens t
+            JOIN accounts a ON a.id = t.account_id
+            JOIN organizations o ON o.id = a.organization_id
+            WHERE t.secret_hash = sha256(convert_to(\(secret), 'UTF8'))
+              AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())
+              AND a.active AND o.active
+        ), touched AS (
+            UPDATE api_tokens SET last_used_at = now() FROM found
+            WHERE api_tokens.id = found.token_id
+              AND (found.last_used_at IS NULL OR found.last_used_at < now() - interval '1 minute')
+        )
+        """
+    }
+
+    /// The caller of a row selected from `authentication`'s `found`.
+    static func principal(_ row: Row) throws -> Principal {
+        try Principal(row, credential: .token(try row.decode("token_id")))
     }
 
     func tokens(of account: Int) async throws -> [APIToken] {
