@@ -121,18 +121,23 @@ public final class DatabasePool: Service, Sendable {
         var attempt = 1
         while true {
             do {
+                let preamble = TransactionPreamble.current
                 return try await withConnection { connection in
                     try connection.execute(script: "BEGIN ISOLATION LEVEL \(isolation.rawValue)", name: "transaction.begin")
+                    var ranPreamble = false
                     do {
+                        ranPreamble = try preamble?.runIfFirst(on: connection) ?? false
                         let result = try body(connection)
                         try connection.execute(
                             script: rollback ? "ROLLBACK" : "COMMIT",
                             name: rollback ? "transaction.dryRun" : "transaction.commit")
+                        if rollback && ranPreamble { preamble?.rolledBack() }
                         return result
                     } catch {
                         if connection.isOpen {
                             try? connection.execute(script: "ROLLBACK", name: "transaction.rollback")
                         }
+                        if ranPreamble { preamble?.rolledBack() }
                         throw error
                     }
                 }

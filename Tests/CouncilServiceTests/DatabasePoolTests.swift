@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import Testing
 
 @testable import CouncilDatabase
@@ -59,6 +60,47 @@ import Testing
                 try $0.query(Query("test.count", "SELECT count(*) AS n FROM ministries WHERE slug = 'tmp'")).single().decode("n")
             }
             #expect(count == 0)
+        }
+    }
+
+    /// A preamble (an Idempotency-Key's claim) commits or rolls back with the first transaction
+    /// of its task, runs again after a rollback, and never twice once committed.
+    @Test func aPreambleRidesInTheFirstTransactionOfItsTask() async throws {
+        try await withTestPool { pool, _ in
+            struct Abort: Error {}
+            func count() async throws -> Int {
+                try await pool.withConnection {
+                    try $0.query(Query("test.count", "SELECT count(*) AS n FROM ministries WHERE slug LIKE 'pre%'")).single().decode("n")
+                }
+            }
+            let runs = NIOLockedValueBox(0)
+            let preamble = TransactionPreamble { connection in
+                let run = runs.withLockedValue { runs in
+                    runs += 1
+                    return runs
+                }
+                try connection.query(Query("test.preamble", "INSERT INTO ministries (slug, name) VALUES ('pre' || \(run), '前置き')"))
+            }
+            try await TransactionPreamble.$current.withValue(preamble) {
+                await #expect(throws: Abort.self) {
+                    try await pool.withTransaction { _ in throw Abort() }
+                }
+                #expect(try await count() == 0)
+                // Statements outside a transaction do not take it.
+                _ = try await pool.withConnection { try $0.query(Query("test.ping", "SELECT 1 AS one")) }
+                #expect(runs.withLockedValue { $0 } == 1)
+                // The next transaction runs it again, and it commits with that transaction's work.
+                let seen: Int = try await pool.withTransaction { connection in
+                    try connection.query(Query("test.seen", "SELECT count(*) AS n FROM ministries WHERE slug = 'pre2'")).single().decode("n")
+                }
+                #expect(seen == 1)
+                try await pool.withTransaction { _ in }
+            }
+            #expect(runs.withLockedValue { $0 } == 2)
+            #expect(try await count() == 1)
+            // Outside the binding, transactions run no preamble.
+            try await pool.withTransaction { _ in }
+            #expect(runs.withLockedValue { $0 } == 2)
         }
     }
 

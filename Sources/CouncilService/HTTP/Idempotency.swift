@@ -1,3 +1,4 @@
+import CouncilDatabase
 import Crypto
 import Foundation
 import HTTPTypes
@@ -28,7 +29,14 @@ struct Idempotency: Sendable {
         let (hash, spooled) = try await Self.hashBody(&request, limit: endpoint.maxBody, streamed: endpoint.options.contains(.streamed))
         context.spooledUpload = spooled
         let claim = IdempotencyStore.Identity(account: principal.accountID, key: key, rights: Self.rights(principal))
-        switch try await store.claim(claim, requestHash: hash) {
+        let existing = try await store.lookup(claim, requestHash: hash)
+        guard case .free = existing else { return try Self.answer(existing) }
+        return try await run(request, context, claim, hash, secret: endpoint.options.contains(.secretResponse), next: next)
+    }
+
+    /// The answer for a key already taken.
+    private static func answer(_ claim: IdempotencyStore.Claim) throws -> Response {
+        switch claim {
         case .replay(let stored):
             var response = Response(status: .init(code: stored.status), body: .init(byteBuffer: ByteBuffer(bytes: stored.body ?? Data())))
             if let contentType = stored.contentType { response.headers[.contentType] = contentType }
@@ -48,25 +56,29 @@ struct Idempotency: Sendable {
                 errors: [.init(field: "Idempotency-Key", detail: "already used")])
         case .mismatch:
             throw Problem.unprocessable("Idempotency-Key", "was already used for a different request; use a new key for a new request")
-        case .inProgress:
+        case .inProgress, .free:
+            // `.free` here: the request that took the key a moment ago failed and let it go.
             var problem = Problem(
                 .idempotencyInProgress, detail: "the first request with this Idempotency-Key is still running; retry shortly",
                 errors: [.init(field: "Idempotency-Key", detail: "in progress")])
             problem.headers[.retryAfter] = "1"
             throw problem
-        case .claimed:
-            return try await run(request, context, claim, secret: endpoint.options.contains(.secretResponse), next: next)
         }
     }
 
-    /// Runs a newly claimed request; keeps its answer (or, for a secret, only that it succeeded).
+    /// Runs a request whose key was free, claiming it in the handler's own first transaction;
+    /// keeps its answer (or, for a secret, only that it succeeded).
     private func run(
-        _ request: Request, _ context: CouncilRequestContext, _ claim: IdempotencyStore.Identity, secret: Bool,
+        _ request: Request, _ context: CouncilRequestContext, _ claim: IdempotencyStore.Identity, _ hash: Data, secret: Bool,
         next: Endpoint.Handler
     ) async throws -> Response {
         let response: Response
+        let preamble = TransactionPreamble { try IdempotencyStore.claim(claim, requestHash: hash, on: $0) }
         do {
-            response = try await next(request, context)
+            response = try await TransactionPreamble.$current.withValue(preamble) { try await next(request, context) }
+        } catch is IdempotencyStore.ClaimTaken {
+            // A concurrent request with the key claimed it first; nothing of this one was kept.
+            return try Self.answer(try await store.lookup(claim, requestHash: hash))
         } catch {
             try? await store.release(claim)
             throw error
@@ -81,7 +93,7 @@ struct Idempotency: Sendable {
         replayable.body = .init(byteBuffer: collector.buffer)
         do {
             try await store.complete(
-                claim,
+                claim, requestHash: hash,
                 response: .init(
                     status: Int(response.status.code), contentType: response.headers[.contentType],
                     location: response.headers[.location], etag: response.headers[.eTag],

@@ -31,8 +31,9 @@ struct IdempotencyStore: Sendable {
     }
 
     enum Claim: Sendable {
-        /// The key is new: run the request, then `complete` or `release`.
-        case claimed
+        /// The key is free: run the request with `claim` as its first transaction's preamble,
+        /// then `complete` or `release`.
+        case free
         /// The key was used before for this same request: here is its answer.
         case replay(StoredResponse)
         /// The first request with this key is still running.
@@ -45,41 +46,33 @@ struct IdempotencyStore: Sendable {
         case rightsChanged
     }
 
-    func claim(_ identity: Identity, requestHash: Data) async throws -> Claim {
+    /// Another request claimed the key between `lookup` and this request's claim.
+    struct ClaimTaken: Error {}
+
+    /// What a key means now. Writes only to forget: keys past their retention, and this key when
+    /// its first request was abandoned (a crashed daemon never finished it).
+    func lookup(_ identity: Identity, requestHash: Data) async throws -> Claim {
         let account = identity.account, key = identity.key
-        return try await pool.withTransaction { connection in
-            try connection.query(
-                Query(
-                    "idempotency.expire",
-                    """
-                    DELETE FROM idempotency_keys
-                    WHERE created_at < now() - \(Self.retention)::interval
-                       OR (account_id = \(account) AND key = \(key) AND status IS NULL AND created_at < now() - \(Self.abandonedAfter)::interval)
-                    """))
-            let hash = requestHash.base64EncodedString()
-            let claimed =
-                try connection.query(
-                    Query(
-                        "idempotency.claim",
-                        """
-                        INSERT INTO idempotency_keys (account_id, key, request_hash, rights)
-                        VALUES (\(account), \(key), decode(\(hash), 'base64'), \(identity.rights))
-                        ON CONFLICT DO NOTHING RETURNING key
-                        """)
-                ).rows.count == 1
-            if claimed { return .claimed }
+        return try await pool.withConnection { connection in
+            // One statement: the DELETE's effect is not visible to the SELECT, hence `abandoned`.
             guard
                 let row = try connection.query(
                     Query(
-                        "idempotency.existing",
+                        "idempotency.lookup",
                         """
+                        WITH expired AS (
+                            DELETE FROM idempotency_keys
+                            WHERE created_at < now() - \(Self.retention)::interval
+                               OR (account_id = \(account) AND key = \(key) AND status IS NULL AND created_at < now() - \(Self.abandonedAfter)::interval))
                         SELECT encode(request_hash, 'base64') AS request_hash, status, content_type, location, etag, encode(body, 'base64') AS body,
                                rights, secret
-                        FROM idempotency_keys WHERE account_id = \(account) AND key = \(key)
+                        FROM idempotency_keys
+                        WHERE account_id = \(account) AND key = \(key) AND created_at >= now() - \(Self.retention)::interval
+                          AND NOT (status IS NULL AND created_at < now() - \(Self.abandonedAfter)::interval)
                         """)
                 ).first
-            else { return .inProgress }
-            guard try row.decode("request_hash", as: String.self) == hash else { return .mismatch }
+            else { return .free }
+            guard try row.decode("request_hash", as: String.self) == requestHash.base64EncodedString() else { return .mismatch }
             guard let status: Int = try row.decodeIfPresent("status") else { return .inProgress }
             guard try row.decode("rights", as: String.self) == identity.rights else { return .rightsChanged }
             if try row.decode("secret", as: Bool.self) { return .secretAlreadyShown }
@@ -91,16 +84,39 @@ struct IdempotencyStore: Sendable {
         }
     }
 
-    func complete(_ identity: Identity, response: StoredResponse) async throws {
+    /// Claims a free key inside the request's own first transaction (a `TransactionPreamble`): it
+    /// commits with what the request changes, and vanishes if that rolls back. A concurrent
+    /// claim of the same key waits for the other transaction, then finds it taken.
+    static func claim(_ identity: Identity, requestHash: Data, on connection: Connection) throws {
+        let claimed =
+            try connection.query(
+                Query(
+                    "idempotency.claim",
+                    """
+                    INSERT INTO idempotency_keys (account_id, key, request_hash, rights)
+                    VALUES (\(identity.account), \(identity.key), decode(\(requestHash.base64EncodedString()), 'base64'), \(identity.rights))
+                    ON CONFLICT DO NOTHING RETURNING key
+                    """)
+            ).rows.count == 1
+        if !claimed { throw ClaimTaken() }
+    }
+
+    /// Keeps a successful answer: on the row the request claimed, or — for a request that opened
+    /// no transaction — on a new one.
+    func complete(_ identity: Identity, requestHash: Data, response: StoredResponse) async throws {
         _ = try await pool.withConnection { connection in
             try connection.query(
                 Query(
                     "idempotency.complete",
                     """
-                    UPDATE idempotency_keys SET status = \(response.status), content_type = \(response.contentType),
-                           location = \(response.location), etag = \(response.etag), body = decode(\(response.body?.base64EncodedString()), 'base64'),
-                           secret = \(response.body == nil)
-                    WHERE account_id = \(identity.account) AND key = \(identity.key)
+                    INSERT INTO idempotency_keys (account_id, key, request_hash, rights, status, content_type, location, etag, body, secret)
+                    VALUES (\(identity.account), \(identity.key), decode(\(requestHash.base64EncodedString()), 'base64'), \(identity.rights),
+                            \(response.status), \(response.contentType), \(response.location), \(response.etag),
+                            decode(\(response.body?.base64EncodedString()), 'base64'), \(response.body == nil))
+                    ON CONFLICT (account_id, key) DO UPDATE
+                    SET status = excluded.status, content_type = excluded.content_type, location = excluded.location, etag = excluded.etag,
+                        body = excluded.body, secret = excluded.secret
+                    WHERE idempotency_keys.status IS NULL
                     """))
         }
     }
