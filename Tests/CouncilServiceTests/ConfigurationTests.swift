@@ -16,6 +16,7 @@ import Testing
             return
         }
         #expect(directory.lastPathComponent == ".council")
+        #expect(configuration.replica == nil)
     }
 
     @Test func environmentIsReadAndFlagsWin() throws {
@@ -46,6 +47,8 @@ import Testing
             (DaemonSettings(databaseURL: "no equals sign"), [:], "--database-url"),
             (DaemonSettings(), ["COUNCIL_MAX_ATTACHMENT_MB": "0"], "COUNCIL_MAX_ATTACHMENT_MB"),
             (DaemonSettings(maxAttachmentMB: "lots"), [:], "--max-attachment-mb"),
+            (DaemonSettings(), ["COUNCIL_REPLICA_URL": "postgres://h:port/db"], "COUNCIL_REPLICA_URL"),
+            (DaemonSettings(replicaURL: "no equals sign"), [:], "--replica-url"),
         ]
         for (settings, environment, named) in cases {
             let error = #expect(throws: ConfigurationError.self) {

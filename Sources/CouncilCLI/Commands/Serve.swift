@@ -15,7 +15,10 @@ struct Serve: AsyncParsableCommand {
             directory (default .council/), using the PostgreSQL binaries installed on the machine, and
             stops it on exit. SIGTERM or SIGINT drain in-flight requests, then stop.
             Environment: DATABASE_URL, COUNCIL_HOST, COUNCIL_PORT, COUNCIL_DATA_DIR, COUNCIL_POOL_SIZE,
-            COUNCIL_LOG_LEVEL, COUNCIL_MAX_ATTACHMENT_MB, COUNCIL_PUBLIC_URL; flags win over the environment.
+            COUNCIL_LOG_LEVEL, COUNCIL_MAX_ATTACHMENT_MB, COUNCIL_PUBLIC_URL, COUNCIL_REPLICA_URL; flags win over
+            the environment. With a replica (a streaming standby of the database) lists, searches,
+            cross-reference views and exports read from it, and a caller's own writes stay visible
+            to it (the Council-Read-After header or cookie).
             `council serve --demo` runs a seeded throwaway council to look at (see --demo).
             People sign in at the public address (the first administrator with the link that
             `council admin bootstrap` prints).
@@ -36,6 +39,10 @@ struct Serve: AsyncParsableCommand {
         name: .customLong("public-url"),
         help: "The address people open, e.g. https://council.example.go.jp (COUNCIL_PUBLIC_URL, default http://HOST:PORT).")
     var publicURL: String?
+    @Option(
+        name: .customLong("replica-url"),
+        help: "A streaming standby of the database for lists, searches, views and exports (COUNCIL_REPLICA_URL).")
+    var replicaURL: String?
     @Flag(name: .customLong("no-migrate"), help: "Do not apply pending migrations on start.") var noMigrate = false
     @Flag(
         name: .customLong("demo"),
@@ -51,7 +58,7 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         var settings = DaemonSettings(
             host: host, port: port, databaseURL: databaseURL, dataDirectory: dataDirectory,
-            poolSize: poolSize, logLevel: logLevel, maxAttachmentMB: maxAttachmentMB, publicURL: publicURL)
+            poolSize: poolSize, logLevel: logLevel, maxAttachmentMB: maxAttachmentMB, publicURL: publicURL, replicaURL: replicaURL)
         var demoRows: [MunicipalityListRow] = []
         var demoDirectory: URL?
         if demo {
@@ -121,19 +128,25 @@ struct Serve: AsyncParsableCommand {
                 against it; give it a role in \(DaemonRole.group) (README, Deployment)
                 """)
         }
+        let standby = configuration.replica.map {
+            DatabasePool(configuration: $0, options: .init(maxConnections: configuration.poolSize), logger: logger)
+        }
+        if let replica = configuration.replica { logger.notice("reads of lists, searches, views and exports: standby \(replica)") }
         let state = ServerState()
         let address = configuration.address
         let masterData = MasterDataCache(configuration: daemonDatabase, logger: logger)
         let application = buildApplication(
             AppDependencies(
                 pool: pool, metrics: registry, state: state, masterData: masterData, maxAttachmentSize: configuration.maxAttachmentSize,
-                web: WebSettings(publicURL: configuration.publicURL)),
+                web: WebSettings(publicURL: configuration.publicURL), standby: standby),
             address: address, logger: logger,
             onServerRunning: { port in
                 logger.notice("Council listening on http://\(address.host):\(port); people sign in at \(configuration.publicURL)/sign-in")
             })
         let group = ServiceGroup(
-            services: [pool, masterData, application, DrainSignalService(state: state), SignInHousekeeping(pool: pool, logger: logger)],
+            services: [pool] + (standby.map { [$0] } ?? []) + [
+                masterData, application, DrainSignalService(state: state), SignInHousekeeping(pool: pool, logger: logger),
+            ],
             gracefulShutdownSignals: [.sigterm, .sigint],
             cancellationSignals: [],
             logger: logger)

@@ -12,11 +12,14 @@ package struct DaemonSettings: Sendable {
     package var logLevel: String?
     package var maxAttachmentMB: String?
     package var publicURL: String?
+    package var replicaURL: String?
 
     package init(
         host: String? = nil, port: String? = nil, databaseURL: String? = nil, dataDirectory: String? = nil,
-        poolSize: String? = nil, logLevel: String? = nil, maxAttachmentMB: String? = nil, publicURL: String? = nil
+        poolSize: String? = nil, logLevel: String? = nil, maxAttachmentMB: String? = nil, publicURL: String? = nil,
+        replicaURL: String? = nil
     ) {
+        self.replicaURL = replicaURL
         self.maxAttachmentMB = maxAttachmentMB
         self.publicURL = publicURL
         self.host = host
@@ -49,6 +52,9 @@ package struct DaemonConfiguration: Sendable {
     /// The address people open (`COUNCIL_PUBLIC_URL`, default http://HOST:PORT): links the
     /// daemon hands out use it, and an https one makes cookies `Secure`.
     package var publicURL: String
+    /// A streaming standby of the database (`COUNCIL_REPLICA_URL`) for lists, searches, views
+    /// and exports; nil: everything reads the primary.
+    package var replica: DatabaseConfiguration?
 
     package init(settings: DaemonSettings, environment: [String: String]) throws {
         func pick(_ flag: String?, _ flagName: String, _ variable: String) -> (value: String, source: String)? {
@@ -75,6 +81,14 @@ package struct DaemonConfiguration: Sendable {
         } else {
             let path = pick(settings.dataDirectory, "--data-dir", "COUNCIL_DATA_DIR")?.value ?? Self.defaultDataDirectory
             database = .embedded(directory: URL(fileURLWithPath: path))
+        }
+
+        if let (url, source) = pick(settings.replicaURL, "--replica-url", "COUNCIL_REPLICA_URL") {
+            do {
+                replica = try DatabaseConfiguration(url)
+            } catch let error as ConfigurationError {
+                throw ConfigurationError(error.description.replacingOccurrences(of: "DATABASE_URL", with: source))
+            }
         }
 
         poolSize = 4

@@ -18,13 +18,16 @@ package struct AppDependencies: Sendable {
     package let maxAttachmentSize: Int
     /// The web pages' settings: the public address, the password hasher.
     package let web: WebSettings
+    /// Where lists, searches, views and exports read: the primary, or a standby (`--replica-url`).
+    package let reads: ReadPool
 
     package init(
         pool: DatabasePool, metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), state: ServerState = ServerState(),
         masterData: MasterDataCache? = nil, maxAttachmentSize: Int = AttachmentRoutes.defaultMaxSize,
-        web: WebSettings = WebSettings(publicURL: "http://127.0.0.1:8080")
+        web: WebSettings = WebSettings(publicURL: "http://127.0.0.1:8080"), standby: DatabasePool? = nil
     ) {
         self.pool = pool
+        self.reads = ReadPool(primary: pool, standby: standby)
         self.metrics = metrics
         self.state = state
         self.masterData = masterData
@@ -65,13 +68,13 @@ package func buildRouteTable(_ dependencies: AppDependencies) -> RouteTable {
         status: StatusRoutes(store: StatusStore(pool: pool), products: ProductStore(pool: pool)),
         adoptions: AdoptionRoutes(store: AdoptionStore(pool: pool), products: ProductStore(pool: pool)),
         issues: IssueRoutes(
-            store: IssueStore(pool: pool), search: IssueSearch(pool: pool), events: IssueEvents(pool: pool),
+            store: IssueStore(pool: pool), search: IssueSearch(reads: dependencies.reads), events: IssueEvents(pool: pool),
             savedQueries: SavedQueryStore(pool: pool)),
         conversation: IssueConversationRoutes(
             comments: IssueCommentStore(pool: pool), relations: IssueRelationStore(pool: pool),
             watchers: IssueWatcherStore(pool: pool)),
         savedQueries: SavedQueryRoutes(store: SavedQueryStore(pool: pool)),
-        blockers: BlockerRoutes(store: BlockerStore(pool: pool)),
+        blockers: BlockerRoutes(store: BlockerStore(reads: dependencies.reads)),
         meetings: MeetingRoutes(store: MeetingStore(pool: pool)),
         attachments: AttachmentRoutes(store: AttachmentStore(pool: pool), maxSize: dependencies.maxAttachmentSize))
     return .council(api)
@@ -86,6 +89,7 @@ package func buildRouter(_ dependencies: AppDependencies) -> Router<CouncilReque
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: ProblemMiddleware(routes: table))
     router.add(middleware: AuthenticationMiddleware(tokens: TokenStore(pool: dependencies.pool), routes: table))
+    if dependencies.reads.standby != nil { router.add(middleware: ReadYourWritesMiddleware(reads: dependencies.reads, web: dependencies.web)) }
     let idempotency = Idempotency(store: IdempotencyStore(pool: dependencies.pool))
     for endpoint in table.endpoints {
         // The route-level policy runs before every handler; none is registered without one.
@@ -112,14 +116,14 @@ package func buildRouter(_ dependencies: AppDependencies) -> Router<CouncilReque
 func buildPages(_ dependencies: AppDependencies, dispatcher: PageDispatcher) -> Pages {
     let pool = dependencies.pool, web = dependencies.web
     let links = PasswordLinkStore(pool: pool, hasher: web.hasher)
-    let search = IssueSearch(pool: pool)
+    let search = IssueSearch(reads: dependencies.reads)
     return Pages(
         signIn: SignInPages(
             signIn: SignIn(pool: pool, hasher: web.hasher), sessions: SessionStore(pool: pool), links: links, dispatcher: dispatcher),
         account: AccountPages(accounts: AccountStore(pool: pool), organizations: OrganizationStore(pool: pool), links: links, dispatcher: dispatcher),
         shell: ShellRoutes(dispatcher: dispatcher),
         dashboard: DashboardPage(
-            status: StatusStore(pool: pool), adoptions: AdoptionStore(pool: pool), blockers: BlockerStore(pool: pool), search: search,
+            status: StatusStore(pool: pool), adoptions: AdoptionStore(pool: pool), blockers: BlockerStore(reads: dependencies.reads), search: search,
             masterData: MasterDataStore(pool: pool)),
         issues: IssuePages(
             store: IssueStore(pool: pool), search: search, comments: IssueCommentStore(pool: pool), events: IssueEvents(pool: pool),
@@ -129,11 +133,11 @@ func buildPages(_ dependencies: AppDependencies, dispatcher: PageDispatcher) -> 
             store: IssueStore(pool: pool), picker: MunicipalityPicker(store: MunicipalityStore(pool: pool)),
             masterData: MasterDataStore(pool: pool)),
         municipality: MunicipalityPage(
-            municipalities: MunicipalityStore(pool: pool), adoptions: AdoptionStore(pool: pool), blockers: BlockerStore(pool: pool),
+            municipalities: MunicipalityStore(pool: pool), adoptions: AdoptionStore(pool: pool), blockers: BlockerStore(reads: dependencies.reads),
             organizations: OrganizationStore(pool: pool)),
         vendor: VendorPage(
             organizations: OrganizationStore(pool: pool), products: ProductStore(pool: pool), status: StatusStore(pool: pool),
-            blockers: BlockerStore(pool: pool)))
+            blockers: BlockerStore(reads: dependencies.reads)))
 }
 
 /// The HTTP application; `onServerRunning` reports the bound port (useful with port 0).

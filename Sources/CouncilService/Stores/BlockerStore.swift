@@ -4,11 +4,17 @@ import NIOCore
 /// Who blocks whom: computed on each request from open issues and adoptions, within what the
 /// caller may see.
 struct BlockerStore: Sendable {
-    let pool: DatabasePool
+    /// Views may come from a standby (`ReadPool`); the cache is keyed by what the serving
+    /// server's change counters say, so a view never mixes servers.
+    let pool: ReadPool
     let cache = ViewCache()
 
     init(pool: DatabasePool) {
-        self.pool = pool
+        self.init(reads: ReadPool(primary: pool))
+    }
+
+    init(reads: ReadPool) {
+        self.pool = reads
     }
 
     /// A view's JSON, on one pooled connection: the cached bytes while nothing the view reads

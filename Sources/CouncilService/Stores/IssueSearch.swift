@@ -127,10 +127,15 @@ struct IssueCursor: Equatable {
 
 /// Lists, counts and exports issues through one filter, always within the caller's scope.
 struct IssueSearch: Sendable {
-    let pool: DatabasePool
+    /// Lists and exports may come from a standby (`ReadPool`).
+    let pool: ReadPool
 
     init(pool: DatabasePool) {
-        self.pool = pool
+        self.init(reads: ReadPool(primary: pool))
+    }
+
+    init(reads: ReadPool) {
+        self.pool = reads
     }
 
     static let maxExport = 50_000
