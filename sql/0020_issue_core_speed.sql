@@ -22,16 +22,16 @@ ALTER TABLE issue_comments ADD COLUMN search_grams text[] NOT NULL DEFAULT '{}';
 UPDATE issue_comments SET search_grams = search_grams(search_key);
 CREATE INDEX issue_comments_search_grams_idx ON issue_comments USING gin (search_grams);
 
--- Facets: what lists filter on beyond the state, as one array per issue behind one GIN index,
--- so a filter by vendor and business area is an intersection of posting lists instead of joins.
--- (The state stays a column: with the organization indexes of 0019 it answers the dashboard's
--- lists and counts from the index alone, and a transition leaves the facets alone.)
--- issue_facets_of is the only definition of the entries.
+-- Facets: what lists filter on, as one array per issue behind one GIN index, so a filter by
+-- vendor, business area and states is an intersection of posting lists instead of joins. The
+-- state is also a column: alone or with an organization it is answered by the btree indexes
+-- (0019's (organization, state) ones count the dashboard's lists from the index alone), with
+-- other facets it joins the intersection. issue_facets_of is the only definition of the entries.
 CREATE FUNCTION issue_facets_of(
-    severity text, category text, vendor_ids bigint[], business_areas text[], dantai_codes text[], impacts text[]
+    state text, severity text, category text, vendor_ids bigint[], business_areas text[], dantai_codes text[], impacts text[]
 ) RETURNS text[]
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
-    SELECT ARRAY['sev:' || severity, 'c:' || category]
+    SELECT ARRAY['s:' || state, 'sev:' || severity, 'c:' || category]
         || ARRAY(SELECT DISTINCT 'v:' || v FROM unnest(vendor_ids) AS v)
         || ARRAY(SELECT DISTINCT 'a:' || a FROM unnest(business_areas) AS a)
         || ARRAY(SELECT DISTINCT 'i:' || i FROM unnest(impacts) AS i)
@@ -39,11 +39,11 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
                  LATERAL (VALUES ('p:' || p.code), ('b:' || p.block)) AS x (f))
 $$;
 
--- An issue's facets from its stored links, with the given severity and category (an UPDATE
--- passes the values it is setting).
-CREATE FUNCTION issue_facets(issue integer, severity text, category text) RETURNS text[]
+-- An issue's facets from its stored links, with the given state, severity and category (an
+-- UPDATE passes the values it is setting).
+CREATE FUNCTION issue_facets(issue integer, state text, severity text, category text) RETURNS text[]
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
-    SELECT issue_facets_of(severity, category,
+    SELECT issue_facets_of(state, severity, category,
         ARRAY(SELECT vendor_id FROM issue_vendors WHERE issue_number = issue),
         ARRAY(SELECT business_area FROM issue_business_areas WHERE issue_number = issue),
         ARRAY(SELECT dantai_code::text FROM issue_municipalities WHERE issue_number = issue),
@@ -51,7 +51,7 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
 $$;
 
 ALTER TABLE issues ADD COLUMN facets text[] NOT NULL DEFAULT '{}';
-UPDATE issues SET facets = issue_facets(number, severity, category);
+UPDATE issues SET facets = issue_facets(number, state, severity, category);
 CREATE INDEX issues_facets_idx ON issues USING gin (facets);
 
 -- Pages ordered by update time within one organization's reported or assigned issues (the

@@ -308,7 +308,7 @@ package enum DevSeed {
                 JOIN seed_munis m ON m.idx = (floor(s.r_start * counts.n)::bigint + k) % counts.n
                 """),
             // Facets come from the links, so they are set once every link is in.
-            Query("seed.facets", "UPDATE issues SET facets = issue_facets(number, severity, category)"),
+            Query("seed.facets", "UPDATE issues SET facets = issue_facets(number, state, severity, category)"),
             Query(
                 "seed.commentRows",
                 """

@@ -214,11 +214,11 @@ struct IssueSearch: Sendable {
 
     static func conditions(_ filter: IssueFilter, scope: Policy.IssueScope) -> SQL {
         var conditions: [SQL] = [visibility(scope, alias: "i")]
-        if !filter.states.isEmpty { conditions.append("i.state = ANY (\(filter.states.map(\.rawValue))::text[])") }
         // Facets (sql/0020): every value that must be present in one containment, each list of
         // alternatives as an overlap; one GIN index answers them all together.
-        var required: [String] = []
+        var required: [String] = [], narrowing = 0
         func facet(_ prefix: String, _ values: [String]) {
+            if !values.isEmpty { narrowing += 1 }
             if values.count == 1 {
                 required.append(prefix + values[0])
             } else if !values.isEmpty {
@@ -232,6 +232,13 @@ struct IssueSearch: Sendable {
         facet("p:", filter.prefecture.map { [$0.rawValue] } ?? [])
         facet("b:", filter.block.map { [$0.rawValue] } ?? [])
         facet("i:", filter.impacts.map(\.rawValue))
+        // The states join the intersection when other facets narrow it; alone (or with an
+        // organization) the state column's btree indexes answer better.
+        if narrowing > 0 {
+            facet("s:", filter.states.map(\.rawValue))
+        } else if !filter.states.isEmpty {
+            conditions.append("i.state = ANY (\(filter.states.map(\.rawValue))::text[])")
+        }
         if !required.isEmpty { conditions.append("i.facets @> \(required)::text[]") }
         // Municipality conditions together must hold of one link (`impact=blocked&prefecture=13`
         // means "blocks some municipality of Tokyo", not two unrelated facts): the facets

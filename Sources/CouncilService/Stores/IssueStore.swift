@@ -85,7 +85,7 @@ struct IssueStore: Sendable {
                                         assignee_organization_id, due_date, labels, own_search_key, search_grams, facets)
                     VALUES (\(draft.title), \(draft.body), \(draft.category), \(draft.severity), \(draft.visibility),
                             \(principal.accountID), \(principal.organizationID), \(draft.assigneeID), \(draft.dueDate), \(draft.labels)::text[],
-                            \(own), \(IssueSearchKey.grams(own))::text[], \(Self.facets(of: draft)))
+                            \(own), \(IssueSearchKey.grams(own))::text[], \(Self.facets(of: draft, state: .new)))
                     RETURNING number
                     """)
             ).single().decode("number")
@@ -126,7 +126,7 @@ struct IssueStore: Sendable {
                            severity = \(draft.severity), visibility = \(draft.visibility),
                            assignee_organization_id = \(draft.assigneeID), due_date = \(draft.dueDate), labels = \(draft.labels)::text[],
                            own_search_key = \(own), search_grams = \(IssueSearchKey.grams(own))::text[],
-                           facets = issue_facets(number, \(draft.severity), \(draft.category)),
+                           facets = issue_facets(number, state, \(draft.severity), \(draft.category)),
                            version = version + 1, updated_at = now()
                     WHERE number = \(number)
                     """))
@@ -200,6 +200,7 @@ struct IssueStore: Sendable {
                 "issues.transition",
                 """
                 UPDATE issues SET state = \(transition.to), duplicate_of = \(duplicateOf),
+                       facets = array_replace(facets, 's:' || state, 's:' || \(transition.to)),
                        answer = CASE WHEN \(transition.to) = 'resolved' THEN \(answer) ELSE answer END,
                        version = version + 1, updated_at = now()
                 WHERE number = \(number)
@@ -379,10 +380,10 @@ struct IssueStore: Sendable {
     }
 
     /// A new issue's facets (sql/0020: `issue_facets_of` defines the entries), from the draft.
-    static func facets(of draft: IssueDraft) -> SQL {
+    static func facets(of draft: IssueDraft, state: IssueState) -> SQL {
         let codes = draft.municipalities.map(\.dantaiCode.rawValue), impacts = draft.municipalities.map(\.impact.rawValue)
         return """
-            issue_facets_of(\(draft.severity), \(draft.category), \(draft.vendorIDs)::bigint[],
+            issue_facets_of(\(state), \(draft.severity), \(draft.category), \(draft.vendorIDs)::bigint[],
                             \(draft.businessAreas.map(\.rawValue))::text[], \(codes)::text[], \(impacts)::text[])
             """
     }
