@@ -232,9 +232,12 @@ struct IssueSearch: Sendable {
         facet("p:", filter.prefecture.map { [$0.rawValue] } ?? [])
         facet("b:", filter.block.map { [$0.rawValue] } ?? [])
         facet("i:", filter.impacts.map(\.rawValue))
-        // The states join the intersection when other facets narrow it; alone (or with an
-        // organization) the state column's btree indexes answer better.
-        if narrowing > 0 {
+        // The states (posting lists of tens of thousands) join the intersection when it would
+        // otherwise hold thousands of rows to read: an area, a prefecture (bench/RESULTS.md: the
+        // 課題一覧 of one area and two states 43 → 17 ms). A vendor's facets already narrow to
+        // hundreds, where reading the state lists costs more than it saves (8.8 → 12.8 ms), and
+        // alone or with an organization the state column's btree indexes answer best.
+        if narrowing > 0 && filter.vendor == nil {
             facet("s:", filter.states.map(\.rawValue))
         } else if !filter.states.isEmpty {
             conditions.append("i.state = ANY (\(filter.states.map(\.rawValue))::text[])")
