@@ -20,6 +20,13 @@ bench_cluster() {
     # BUILD_CONFIG=debug skips the release build (for fuzzing, where speed does not matter).
     swift build -c "${BUILD_CONFIG:-release}" --product council >&2
     COUNCIL=$(swift build -c "${BUILD_CONFIG:-release}" --show-bin-path)/council
+    bench_postgres
+    "${PSQL[@]}" -c "CREATE DATABASE council"
+    export DATABASE_URL="host=$WORK user=postgres dbname=council"
+}
+
+# A fresh durable cluster in $WORK (removed on exit), reachable through $PSQL.
+bench_postgres() {
     PGBIN=$(pg_config --bindir)
     [[ -x $PGBIN/initdb ]] || PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
     WORK=$(mktemp -d /tmp/council-bench.XXXXXX)
@@ -29,8 +36,6 @@ bench_cluster() {
     as_pg "$PGBIN/initdb" -D "$WORK/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
     as_pg "$PGBIN/pg_ctl" -D "$WORK/data" -l "$WORK/pg.log" -w -o "-k $WORK -c listen_addresses='' -c max_connections=100 -c shared_preload_libraries=pg_stat_statements" start >/dev/null
     PSQL=(psql -h "$WORK" -U postgres -X -q -t -A)
-    "${PSQL[@]}" -c "CREATE DATABASE council"
-    export DATABASE_URL="host=$WORK user=postgres dbname=council"
 }
 
 bench_daemon() {

@@ -7,14 +7,7 @@
 # Prints transactions per second at 1, 16 and 64 clients. Usage: bench/numbering.sh
 DURATION=${DURATION:-10}
 source "$(dirname "$0")/lib.sh"
-PGBIN=$(pg_config --bindir)
-[[ -x $PGBIN/initdb ]] || PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
-WORK=$(mktemp -d /tmp/council-numbering.XXXXXX)
-chmod 755 "$WORK"
-[[ $(id -u) -eq 0 ]] && chown postgres: "$WORK"
-trap bench_cleanup EXIT
-as_pg "$PGBIN/initdb" -D "$WORK/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
-as_pg "$PGBIN/pg_ctl" -D "$WORK/data" -l "$WORK/pg.log" -w -o "-k $WORK -c listen_addresses='' -c max_connections=100" start >/dev/null
+bench_postgres
 psql -h "$WORK" -U postgres -X -q <<'SQL'
 CREATE TABLE counter (last integer NOT NULL);
 INSERT INTO counter VALUES (0);
