@@ -222,4 +222,32 @@ import Testing
             #expect(try await sapporoJuki() == 2)
         }
     }
+
+    /// A comment, a new title or a relation changes nothing the views read: the cached views stay
+    /// valid. A transition or a new link does change them.
+    @Test func onlyWhatTheViewsReadInvalidatesThem() async throws {
+        try await withApp { client, env in
+            let issue = try await env.issue("阻害の判定", municipalities: [Self.link("011002", .blocked, [.juki])])
+            let other = try await env.issue("別の課題")
+            func version() async throws -> Int {
+                try await env.pool.withConnection { try $0.query(ViewCache.versionQuery).single().decode("version") }
+            }
+            let before = try await version()
+            _ = try await env.comment(on: issue.number, by: .vendorA, "補足します")
+            let retitled = try await env.send(
+                client, .patch, "/v1/issues/\(issue.number)", as: .vendorA, json: ["title": "阻害の判定（改題）", "severity": "high"],
+                headers: [.ifMatch: "\"issue-\(issue.number)-v\(issue.version + 1)\""])
+            #expect(retitled.status == .ok, "\(retitled.text)")
+            let related = try await env.send(
+                client, .post, "/v1/issues/\(issue.number)/relations", as: .admin, json: ["kind": "relates", "issue": other.number])
+            #expect(related.status == .created)
+            #expect(try await version() == before)
+            let moved = try await env.send(client, .post, "/v1/issues/\(issue.number)/transitions", as: .admin, json: ["to": "triaged"])
+            #expect(moved.status == .ok)
+            let afterTransition = try await version()
+            #expect(afterTransition > before)
+            _ = try await env.issue("新しい阻害", municipalities: [Self.link("011002", .blocked, [.juki])])
+            #expect(try await version() > afterTransition)
+        }
+    }
 }
