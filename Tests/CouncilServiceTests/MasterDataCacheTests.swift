@@ -71,7 +71,7 @@ import Testing
                 """
                 SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity WHERE query = 'LISTEN council_master_data'
                 """))
-        try await waitUntil(within: .seconds(1)) { !cache.isListening }
+        try await waitUntil(within: .seconds(10)) { !cache.isListening }
         try other.execute(script: "UPDATE municipalities SET name = '札幌市（停止中）' WHERE code = '011002'", name: "test.renameWhileDown")
         #expect(try await name(port) == "札幌市（停止中）")
         try await waitUntil(within: .seconds(5)) { cache.isListening }
