@@ -82,6 +82,15 @@ import Testing
             // Without If-Match a comment is simply posted.
             response = try await env.send(client, .post, path, as: .vendorA, json: ["body": "二件目"])
             #expect(response.status == .created && response.headers[.eTag] == "\"issue-\(issue.number)-v\(issue.version + 2)\"")
+            // Editing a comment moves the ETag too, and says so; an edit that changes nothing does not.
+            let id = try #require(try response.json["id"] as? Int)
+            response = try await env.send(client, .patch, "\(path)/\(id)", as: .vendorA, json: ["body": "二件目（訂正）"])
+            #expect(response.status == .ok && response.headers[.eTag] == "\"issue-\(issue.number)-v\(issue.version + 3)\"")
+            response = try await env.send(client, .patch, "\(path)/\(id)", as: .vendorA, json: ["body": "二件目（訂正）"])
+            #expect(response.status == .ok && response.headers[.eTag] == nil)
+            #expect(
+                try await env.send(client, .get, "/v1/issues/\(issue.number)", as: .vendorA).headers[.eTag]
+                    == "\"issue-\(issue.number)-v\(issue.version + 3)\"")
         }
     }
 

@@ -46,7 +46,10 @@ struct IssueConversationRoutes: Sendable {
     func editComment(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
         let number = try context.id("number"), id = try context.id("id")
         let body = try await request.decodeJSON(CommentBody.self, context: context)
-        return try .json(try await comments.edit(number, comment: id, body: body.body, by: try context.caller(), try context.auditActor()))
+        let (comment, etag) = try await comments.edit(number, comment: id, body: body.body, by: try context.caller(), try context.auditActor())
+        var response = try Response.json(comment)
+        if let etag { response.headers[.eTag] = etag }
+        return response
     }
 
     func commentRevisions(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {

@@ -71,7 +71,10 @@ struct IssueCommentStore: Sendable {
         return comment
     }
 
-    func edit(_ number: Int, comment id: Int, body: String, by principal: Principal, _ actor: AuditActor) async throws -> IssueComment {
+    /// The edited comment, and the issue's ETag when the edit changed the text (and so moved it).
+    func edit(
+        _ number: Int, comment id: Int, body: String, by principal: Principal, _ actor: AuditActor
+    ) async throws -> (comment: IssueComment, etag: String?) {
         try await pool.withTransaction { connection in
             _ = try IssueStore.visibleFacts(number, principal, on: connection)
             guard let current = try Self.fetch(id, on: connection, lock: true), current.issueNumber == number else {
@@ -79,7 +82,7 @@ struct IssueCommentStore: Sendable {
             }
             try Policy.requireEditComment(author: current.authorAccountID, principal)
             let text = try Self.validated(body)
-            guard text != current.body else { return current }
+            guard text != current.body else { return (current, nil) }
             let key = IssueSearchKey.make(text)
             try connection.query(
                 Query(
@@ -95,7 +98,7 @@ struct IssueCommentStore: Sendable {
                            edit_count = edit_count + 1, updated_at = clock_timestamp()
                     WHERE id = \(id)
                     """))
-            _ = try Self.touch(number, on: connection)
+            let version = try Self.touch(number, on: connection)
             try IssueEvents.record(
                 connection, number, actor, kind: "comment_edited", field: "comments",
                 old: .number(Double(id)), new: .number(Double(id)))
@@ -103,7 +106,7 @@ struct IssueCommentStore: Sendable {
             try AuditStore.record(
                 connection, actor, action: "issue.comment.update", entityType: "issue_comment", entityID: id,
                 before: try JSONValue.fields(of: current), after: try JSONValue.fields(of: updated))
-            return updated
+            return (updated, Issue.etag(number: number, version: version))
         }
     }
 
