@@ -14,11 +14,15 @@ struct IssueStore: Sendable {
     /// both, so restricted issues cannot be probed).
     func issue(_ number: Int, for principal: Principal) async throws -> Issue {
         try await pool.withConnection { connection in
-            guard let issue = try Self.fetch(number, on: connection), Policy.canSee(issue: issue.accessFacts, principal) else {
-                throw Problem.notFound("no issue #\(number)")
-            }
-            return try Self.hidingDuplicates([issue], Policy.issueScope(principal), on: connection)[0]
+            try Self.asSeen(try Self.fetch(number, on: connection), number, by: principal, on: connection)
         }
+    }
+
+    /// The issue as the caller sees it (`duplicate_of` hidden where it must be); 404 when it is
+    /// missing or invisible.
+    private static func asSeen(_ issue: Issue?, _ number: Int, by principal: Principal, on connection: Connection) throws -> Issue {
+        guard let issue, Policy.canSee(issue: issue.accessFacts, principal) else { throw Problem.notFound("no issue #\(number)") }
+        return try hidingDuplicates([issue], Policy.issueScope(principal), on: connection)[0]
     }
 
     /// The caller of a bearer token and the issue as it may see it, read in one statement (the
@@ -38,10 +42,8 @@ struct IssueStore: Sendable {
                 ).first
             else { return nil }
             let principal = try TokenStore.principal(row)
-            guard try row.decodeIfPresent("number", as: Int.self) != nil, case let issue = try Self.issue(row),
-                Policy.canSee(issue: issue.accessFacts, principal)
-            else { throw Problem.notFound("no issue #\(number)") }
-            return (principal, try Self.hidingDuplicates([issue], Policy.issueScope(principal), on: connection)[0])
+            let issue = try row.decodeIfPresent("number", as: Int.self) == nil ? nil : try Self.issue(row)
+            return (principal, try Self.asSeen(issue, number, by: principal, on: connection))
         }
     }
 
