@@ -65,13 +65,18 @@ import Testing
         #expect(try await name(port) == "札幌市")
 
         // Listener lost: nothing cached is used until it listens again (and then starts afresh).
-        _ = try other.query(
-            Query(
-                "test.killListener",
-                """
-                SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity WHERE query = 'LISTEN council_master_data'
-                """))
-        try await waitUntil(within: .seconds(10)) { !cache.isListening }
+        // Terminated again on every look, so a listener caught between connecting and LISTEN is
+        // not missed.
+        try await waitUntil(within: .seconds(10)) {
+            _ = try other.query(
+                Query(
+                    "test.killListener",
+                    """
+                    SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity
+                    WHERE query = 'LISTEN council_master_data' AND datname = current_database()
+                    """))
+            return !cache.isListening
+        }
         try other.execute(script: "UPDATE municipalities SET name = '札幌市（停止中）' WHERE code = '011002'", name: "test.renameWhileDown")
         #expect(try await name(port) == "札幌市（停止中）")
         try await waitUntil(within: .seconds(5)) { cache.isListening }
