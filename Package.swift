@@ -55,6 +55,7 @@ let package = Package(
             name: "CouncilService",
             dependencies: [
                 "CouncilDatabase",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),

@@ -16,7 +16,7 @@ struct Council: AsyncParsableCommand {
             Serve.self, DB.self, Admin.self, Dev.self, Login.self, Logout.self, WhoAmI.self,
             IssueCommand.self, QueryCommand.self, BlockersCommand.self, ReportCommand.self, MeetingCommand.self,
             ProductCommand.self, StatusCommand.self, AdoptionCommand.self, MunicipalityCommand.self, Import.self, Export.self,
-            OrganizationCommand.self, AccountCommand.self, TokenCommand.self, AuditCommand.self,
+            OrganizationCommand.self, AccountCommand.self, TokenCommand.self, AuditCommand.self, WebhookCommand.self, WatchCommand.self,
         ]
     )
 }

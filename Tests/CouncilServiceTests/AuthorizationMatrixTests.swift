@@ -295,7 +295,53 @@ import Testing
         "recordAgendaDecision": Probe(
             path: agendaItem("/decision"), body: { _, _ in json(["decision": "継続審議"]) },
             expected: only(secretariat(.ok))),
+
+        "streamEvents": Probe(path: fixed("/v1/events/stream?follow=false"), expected: authenticated(.ok)),
+        "listEventTypes": Probe(path: fixed("/v1/event-types"), expected: authenticated(.ok)),
+        "listWebhooks": Probe(path: fixed("/v1/webhooks"), expected: only([.admin: .ok, .vendorA: .ok])),
+        "createWebhook": Probe(
+            path: fixed("/v1/webhooks"), body: { _, _ in json(["url": "https://hooks.example.jp/council"]) },
+            expected: only([.admin: .created, .vendorA: .created])),
+        "getWebhook": Probe(path: webhook(""), expected: webhookManagers(.ok)),
+        "updateWebhook": Probe(path: webhook(""), body: { _, _ in json(["description": "課題の通知"]) }, expected: webhookManagers(.ok)),
+        "deleteWebhook": Probe(path: webhook(""), expected: webhookManagers(.noContent)),
+        "rotateWebhookSecret": Probe(path: webhook("/secret"), expected: webhookManagers(.ok)),
+        "listWebhookDeliveries": Probe(path: webhook("/deliveries"), expected: webhookManagers(.ok)),
+        "redeliverWebhook": Probe(
+            path: { env, caller in
+                let path = try await webhook("")(env, caller)
+                let endpoint = Int(path.split(separator: "/").last!)!
+                _ = try await env.issue("通知される課題")
+                let delivery: Int = try await env.pool.withConnection { connection in
+                    try connection.query(
+                        Query(
+                            "test.delivery",
+                            """
+                            INSERT INTO webhook_deliveries (endpoint_id, event_id, state)
+                            SELECT \(endpoint), max(id), 'delivered' FROM outbox_events RETURNING id
+                            """)
+                    ).single().decode("id")
+                }
+                return "\(path)/deliveries/\(delivery)/redeliver"
+            },
+            expected: webhookManagers(.accepted)),
     ]
+
+    /// Vendor A's administrator and the secretariat's manage vendor A's endpoints; the rest of
+    /// the secretariat sees them (403), other organizations do not (404).
+    static func webhookManagers(_ status: HTTPResponse.Status) -> [Caller: HTTPResponse.Status] {
+        only([.admin: status, .vendorA: status, .member: .forbidden, .liaison: .forbidden], otherwise: .notFound)
+    }
+
+    /// A fresh endpoint of vendor A.
+    static func webhook(_ suffix: String) -> @Sendable (TestEnvironment, Caller) async throws -> String {
+        { env, _ in
+            let endpoint = try await WebhookStore(pool: env.pool).create(
+                organization: env.ids.vendorA.id,
+                WebhookStore.Draft(url: "https://hooks.example.jp/a", eventTypes: [], description: "", enabled: true), by: .system)
+            return "/v1/webhooks/\(endpoint.id)\(suffix)"
+        }
+    }
 
     static func secretariat(_ status: HTTPResponse.Status) -> [Caller: HTTPResponse.Status] {
         [.admin: status, .member: status, .liaison: status]

@@ -33,6 +33,45 @@ import Testing
         }
     }
 
+    @Test func webhooksAreManagedAndWatchPrintsEventsAsTheyHappen() async throws {
+        try await withDaemon { _, env, cli in
+            let vendor = cli(.vendorA)
+            var result = try await vendor.run(["webhook", "create", "https://hooks.example.jp/council", "--event", "issue.created"])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.text.contains("whsec_"))
+            result = try await vendor.run(["webhook", "list"])
+            #expect(result.text.contains("https://hooks.example.jp/council") && result.text.contains("issue.created"), "\(result.text)")
+            result = try await vendor.run(["webhook", "create", "http://10.0.0.5/hook"])
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("url"))
+            result = try await cli(.vendorB).run(["webhook", "list"])
+            #expect(result.status == 1, "not an administrator of its organization")
+
+            // `watch` follows the stream: an issue filed meanwhile is printed.
+            let binary = try #require(CLIRunner.binary)
+            let out = FileManager.default.temporaryDirectory.appending(path: "watch-\(UUID().uuidString).out")
+            defer { try? FileManager.default.removeItem(at: out) }
+            let errors = FileManager.default.temporaryDirectory.appending(path: "watch-\(UUID().uuidString).err")
+            defer { try? FileManager.default.removeItem(at: errors) }
+            let pid = try spawnChild(binary.path, ["watch"], environment: cli(.vendorB).environment, stdout: out, stderr: errors)
+            defer {
+                kill(pid, SIGKILL)
+                var status: Int32 = 0
+                waitpid(pid, &status, 0)
+            }
+            try await Task.sleep(for: .milliseconds(500))
+            let issue = try await env.issue("見守られる課題")
+            try await waitUntil { ((try? String(contentsOf: out, encoding: .utf8)) ?? "").contains("見守られる課題") }
+            let line = try String(contentsOf: out, encoding: .utf8)
+            #expect(line.contains("issue.created  #\(issue.number) 見守られる課題"), "\(line) \((try? String(contentsOf: errors, encoding: .utf8)) ?? "")")
+            // Catching up once, as JSON, from the start.
+            result = try await cli(.vendorB).run(["watch", "--once", "--after", "0-0", "--json", "--event", "issue.created"])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.text.split(separator: "\n").count == 1)
+            #expect(result.text.contains("\"type\":\"issue.created\""))
+        }
+    }
+
     @Test func tablesAlignJapaneseAndEveryFormatParses() async throws {
         try await withDaemon { _, env, cli in
             let vendor = cli(.vendorA)

@@ -15,7 +15,8 @@ struct Serve: AsyncParsableCommand {
             directory (default .council/), using the PostgreSQL binaries installed on the machine, and
             stops it on exit. SIGTERM or SIGINT drain in-flight requests, then stop.
             Environment: DATABASE_URL, COUNCIL_HOST, COUNCIL_PORT, COUNCIL_DATA_DIR, COUNCIL_POOL_SIZE,
-            COUNCIL_LOG_LEVEL, COUNCIL_MAX_ATTACHMENT_MB, COUNCIL_PUBLIC_URL, COUNCIL_REPLICA_URL; flags win over
+            COUNCIL_LOG_LEVEL, COUNCIL_MAX_ATTACHMENT_MB, COUNCIL_PUBLIC_URL, COUNCIL_REPLICA_URL, COUNCIL_WEBHOOK_ALLOW,
+            COUNCIL_EVENT_RETENTION_DAYS; flags win over
             the environment. With a replica (a streaming standby of the database) lists, searches,
             cross-reference views and exports read from it, and a caller's own writes stay visible
             to it (the Council-Read-After header or cookie).
@@ -43,6 +44,17 @@ struct Serve: AsyncParsableCommand {
         name: .customLong("replica-url"),
         help: "A streaming standby of the database for lists, searches, views and exports (COUNCIL_REPLICA_URL).")
     var replicaURL: String?
+    @Option(
+        name: .customLong("webhook-allow"),
+        help: """
+            Webhook targets allowed although private or plain http: host names, addresses, CIDR ranges, comma-separated \
+            (COUNCIL_WEBHOOK_ALLOW). Others must be public https addresses.
+            """)
+    var webhookAllow: String?
+    @Option(
+        name: .customLong("event-retention-days"),
+        help: "Days delivered notification events are kept (COUNCIL_EVENT_RETENTION_DAYS, default 30).")
+    var eventRetentionDays: String?
     @Flag(name: .customLong("no-migrate"), help: "Do not apply pending migrations on start.") var noMigrate = false
     @Flag(
         name: .customLong("demo"),
@@ -58,7 +70,8 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         var settings = DaemonSettings(
             host: host, port: port, databaseURL: databaseURL, dataDirectory: dataDirectory,
-            poolSize: poolSize, logLevel: logLevel, maxAttachmentMB: maxAttachmentMB, publicURL: publicURL, replicaURL: replicaURL)
+            poolSize: poolSize, logLevel: logLevel, maxAttachmentMB: maxAttachmentMB, publicURL: publicURL, replicaURL: replicaURL,
+            webhookAllow: webhookAllow, eventRetentionDays: eventRetentionDays)
         var demoRows: [MunicipalityListRow] = []
         var demoDirectory: URL?
         if demo {
@@ -135,17 +148,22 @@ struct Serve: AsyncParsableCommand {
         let state = ServerState()
         let address = configuration.address
         let masterData = MasterDataCache(configuration: daemonDatabase, logger: logger)
+        let outboxSignal = OutboxSignal(configuration: daemonDatabase, logger: logger)
+        let dispatcher = WebhookDispatcher(
+            pool: pool, signal: outboxSignal, settings: configuration.notifications, publicURL: configuration.publicURL, logger: logger)
         let application = buildApplication(
             AppDependencies(
                 pool: pool, metrics: registry, state: state, masterData: masterData, maxAttachmentSize: configuration.maxAttachmentSize,
-                web: WebSettings(publicURL: configuration.publicURL), standby: standby),
+                web: WebSettings(publicURL: configuration.publicURL), standby: standby, notifications: configuration.notifications,
+                outboxSignal: outboxSignal),
             address: address, logger: logger,
             onServerRunning: { port in
                 logger.notice("Council listening on http://\(address.host):\(port); people sign in at \(configuration.publicURL)/sign-in")
             })
         let group = ServiceGroup(
             services: [pool] + (standby.map { [$0] } ?? []) + [
-                masterData, application, DrainSignalService(state: state), SignInHousekeeping(pool: pool, logger: logger),
+                masterData, outboxSignal, dispatcher, application, DrainSignalService(state: state),
+                SignInHousekeeping(pool: pool, logger: logger),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint],
             cancellationSignals: [],

@@ -13,13 +13,17 @@ package struct DaemonSettings: Sendable {
     package var maxAttachmentMB: String?
     package var publicURL: String?
     package var replicaURL: String?
+    package var webhookAllow: String?
+    package var eventRetentionDays: String?
 
     package init(
         host: String? = nil, port: String? = nil, databaseURL: String? = nil, dataDirectory: String? = nil,
         poolSize: String? = nil, logLevel: String? = nil, maxAttachmentMB: String? = nil, publicURL: String? = nil,
-        replicaURL: String? = nil
+        replicaURL: String? = nil, webhookAllow: String? = nil, eventRetentionDays: String? = nil
     ) {
         self.replicaURL = replicaURL
+        self.webhookAllow = webhookAllow
+        self.eventRetentionDays = eventRetentionDays
         self.maxAttachmentMB = maxAttachmentMB
         self.publicURL = publicURL
         self.host = host
@@ -55,6 +59,9 @@ package struct DaemonConfiguration: Sendable {
     /// A streaming standby of the database (`COUNCIL_REPLICA_URL`) for lists, searches, views
     /// and exports; nil: everything reads the primary.
     package var replica: DatabaseConfiguration?
+    /// Webhook targets and timings: the operator's allow-list of private targets
+    /// (`COUNCIL_WEBHOOK_ALLOW`), how long delivered events are kept (`COUNCIL_EVENT_RETENTION_DAYS`, 30).
+    package var notifications: NotificationSettings
 
     package init(settings: DaemonSettings, environment: [String: String]) throws {
         func pick(_ flag: String?, _ flagName: String, _ variable: String) -> (value: String, source: String)? {
@@ -123,6 +130,21 @@ package struct DaemonConfiguration: Sendable {
                 throw ConfigurationError("\(source): '\(text)' is not an http:// or https:// address such as https://council.example.go.jp")
             }
             publicURL = text.hasSuffix("/") ? String(text.dropLast()) : text
+        }
+
+        notifications = NotificationSettings()
+        if let (text, source) = pick(settings.webhookAllow, "--webhook-allow", "COUNCIL_WEBHOOK_ALLOW") {
+            do {
+                notifications.targets = WebhookTargetPolicy(allowList: try WebhookTargetPolicy.parse(text))
+            } catch let error as ConfigurationError {
+                throw ConfigurationError("\(source): \(error.description)")
+            }
+        }
+        if let (text, source) = pick(settings.eventRetentionDays, "--event-retention-days", "COUNCIL_EVENT_RETENTION_DAYS") {
+            guard let days = Int(text), (1...3650).contains(days) else {
+                throw ConfigurationError("\(source): '\(text)' is not a number of days from 1 to 3650")
+            }
+            notifications.retention = .seconds(days * 24 * 3600)
         }
     }
 }

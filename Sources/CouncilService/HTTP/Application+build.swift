@@ -20,12 +20,19 @@ package struct AppDependencies: Sendable {
     package let web: WebSettings
     /// Where lists, searches, views and exports read: the primary, or a standby (`--replica-url`).
     package let reads: ReadPool
+    /// How webhooks are delivered and streams kept (targets allowed, timeouts, heartbeats).
+    package let notifications: NotificationSettings
+    /// Wakes the event streams (and the dispatcher) when outbox events commit.
+    package let outboxSignal: OutboxSignal
 
     package init(
         pool: DatabasePool, metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), state: ServerState = ServerState(),
         masterData: MasterDataCache? = nil, maxAttachmentSize: Int = AttachmentRoutes.defaultMaxSize,
-        web: WebSettings = WebSettings(publicURL: "http://127.0.0.1:8080"), standby: DatabasePool? = nil
+        web: WebSettings = WebSettings(publicURL: "http://127.0.0.1:8080"), standby: DatabasePool? = nil,
+        notifications: NotificationSettings = NotificationSettings(), outboxSignal: OutboxSignal? = nil
     ) {
+        self.notifications = notifications
+        self.outboxSignal = outboxSignal ?? OutboxSignal(configuration: nil, logger: Logger(label: "council.outbox"))
         self.pool = pool
         self.reads = ReadPool(primary: pool, standby: standby)
         self.metrics = metrics
@@ -76,6 +83,10 @@ package func buildRouteTable(_ dependencies: AppDependencies) -> RouteTable {
         savedQueries: SavedQueryRoutes(store: SavedQueryStore(pool: pool)),
         blockers: BlockerRoutes(store: BlockerStore(reads: dependencies.reads)),
         meetings: MeetingRoutes(store: MeetingStore(pool: pool)),
+        webhooks: WebhookRoutes(store: WebhookStore(pool: pool), settings: dependencies.notifications),
+        events: EventStreamRoutes(
+            pool: pool, tokens: TokenStore(pool: pool), signal: dependencies.outboxSignal, settings: dependencies.notifications,
+            state: dependencies.state, publicURL: dependencies.web.publicURL),
         attachments: AttachmentRoutes(store: AttachmentStore(pool: pool), maxSize: dependencies.maxAttachmentSize))
     return .council(api)
 }

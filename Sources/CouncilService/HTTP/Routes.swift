@@ -104,6 +104,19 @@ extension RouteTable {
             Endpoint(.patch, "/v1/meetings/{id}/agenda/{item}", "updateAgendaItem", .secretariat, api.meetings.updateItem),
             Endpoint(.delete, "/v1/meetings/{id}/agenda/{item}", "deleteAgendaItem", .secretariat, api.meetings.deleteItem),
             Endpoint(.post, "/v1/meetings/{id}/agenda/{item}/decision", "recordAgendaDecision", .secretariat, api.meetings.decide),
+
+            // Notifications: the live stream and webhooks (who manages which endpoint: Policy)
+            Endpoint(.get, "/v1/events/stream", "streamEvents", .authenticated, api.events.stream),
+            Endpoint(.get, "/v1/event-types", "listEventTypes", .authenticated, api.webhooks.eventTypes),
+            Endpoint(.get, "/v1/webhooks", "listWebhooks", .authenticated, api.webhooks.list),
+            Endpoint(.post, "/v1/webhooks", "createWebhook", .authenticated, .secretResponse, api.webhooks.create),
+            Endpoint(.get, "/v1/webhooks/{id}", "getWebhook", .authenticated, api.webhooks.get),
+            Endpoint(.patch, "/v1/webhooks/{id}", "updateWebhook", .authenticated, api.webhooks.update),
+            Endpoint(.delete, "/v1/webhooks/{id}", "deleteWebhook", .authenticated, api.webhooks.delete),
+            Endpoint(.post, "/v1/webhooks/{id}/secret", "rotateWebhookSecret", .authenticated, .secretResponse, api.webhooks.rotateSecret),
+            Endpoint(.get, "/v1/webhooks/{id}/deliveries", "listWebhookDeliveries", .authenticated, api.webhooks.deliveries),
+            Endpoint(
+                .post, "/v1/webhooks/{id}/deliveries/{delivery}/redeliver", "redeliverWebhook", .authenticated, api.webhooks.redeliver),
         ])
     }
 }
@@ -128,5 +141,7 @@ struct API: Sendable {
     let savedQueries: SavedQueryRoutes
     let blockers: BlockerRoutes
     let meetings: MeetingRoutes
+    let webhooks: WebhookRoutes
+    let events: EventStreamRoutes
     let attachments: AttachmentRoutes
 }

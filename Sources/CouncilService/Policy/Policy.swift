@@ -147,3 +147,22 @@ extension Problem {
         Problem(.forbidden, detail: detail)
     }
 }
+
+extension Policy {
+    /// Webhooks of an organization: its administrators manage them, and the secretariat's
+    /// administrators those of any organization.
+    static func canManageWebhooks(of organization: Int, _ principal: Principal) -> Bool {
+        principal.isSecretariatAdmin || (principal.orgAdmin && principal.organizationID == organization)
+    }
+
+    /// Who may know an organization's endpoints exist (others get 404): its members and the secretariat.
+    static func canSeeWebhooks(of organization: Int, _ principal: Principal) -> Bool {
+        principal.isSecretariat || principal.organizationID == organization
+    }
+
+    static func requireManageWebhooks(of organization: Int, _ principal: Principal) throws {
+        guard canManageWebhooks(of: organization, principal) else {
+            throw Problem.forbidden("only the organization's administrators (or the secretariat's) manage its webhooks")
+        }
+    }
+}

@@ -60,7 +60,37 @@ struct AdoptionStore: Sendable {
         let outcome = Outcome(rows: rows.count, inserted: inserted, updated: changed.count - inserted, unchanged: unchanged, dryRun: dryRun)
         guard !dryRun, !changed.isEmpty else { return outcome }
         try write(changed.map(\.row.draft), by: actor, on: connection)
+        try announce(changed.map { ($0.row.draft, $0.before?.state) }, vendors: facts.products.mapValues(\.vendor), by: actor, on: connection)
         return outcome
+    }
+
+    /// One `adoptions.changed` event per vendor whose adoptions the write changed: counts (delays
+    /// and 特定移行支援 apart) and the first changes; a 34,592-row import is one event, not thousands.
+    private static func announce(
+        _ changes: [(draft: AdoptionDraft, before: AdoptionState?)], vendors: [Int: Int], by actor: AuditActor, on connection: Connection
+    ) throws {
+        let shown = 100
+        for (vendor, changes) in Dictionary(grouping: changes, by: { vendors[$0.draft.productID] ?? 0 }).sorted(by: { $0.key < $1.key }) {
+            func count(_ state: AdoptionState) -> JSONValue {
+                .number(Double(changes.filter { $0.draft.state == state && $0.before != state }.count))
+            }
+            try Outbox.record(
+                connection, .adoptionsChanged, .council, actor,
+                data: [
+                    "vendor_id": .number(Double(vendor)), "count": .number(Double(changes.count)),
+                    "newly_delayed": count(.delayed), "newly_specified_support": count(.specifiedSupport),
+                    "changes": .array(
+                        changes.prefix(shown).map { change in
+                            .object([
+                                "dantai_code": .string(change.draft.dantaiCode.rawValue),
+                                "business_area": .string(change.draft.businessArea.rawValue),
+                                "state": .string(change.draft.state.rawValue),
+                                "previous_state": change.before.map { .string($0.rawValue) } ?? .null,
+                            ])
+                        }),
+                    "truncated": .bool(changes.count > shown),
+                ])
+        }
     }
 
     /// What the rules need to know of the 団体, products and adoptions a file names, read once.

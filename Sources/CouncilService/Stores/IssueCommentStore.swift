@@ -45,6 +45,14 @@ struct IssueCommentStore: Sendable {
             if let expectedVersion, expectedVersion != version - 1 {
                 throw Problem.preconditionFailed(current: Issue.etag(number: number, version: version - 1))
             }
+            try Outbox.record(
+                connection, .issueCommented, issue: try IssueStore.fetch(number, on: connection)!, actor,
+                [
+                    "comment": .object([
+                        "id": .number(Double(comment.id)), "body": .string(comment.body),
+                        "author_organization_id": .number(Double(principal.organizationID)),
+                    ])
+                ])
             return (comment, Issue.etag(number: number, version: version))
         }
     }

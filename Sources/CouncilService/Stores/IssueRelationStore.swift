@@ -45,6 +45,9 @@ struct IssueRelationStore: Sendable {
             try AuditStore.record(
                 connection, actor, action: "issue.relation.create", entityType: "issue", entityID: number,
                 before: nil, after: ["relation": .string(kind.rawValue), "issue": .number(Double(other))])
+            try Outbox.record(
+                connection, .issueRelated, issue: try IssueStore.fetch(number, on: connection)!, related: other, actor,
+                ["relation": .object(["kind": .string(kind.rawValue), "issue": .number(Double(other))])])
             return IssueRelation(kind: kind, issue: other, title: target.title, state: target.state)
         }
     }
@@ -65,6 +68,9 @@ struct IssueRelationStore: Sendable {
             try AuditStore.record(
                 connection, actor, action: "issue.relation.delete", entityType: "issue", entityID: number,
                 before: ["relation": .string(kind.rawValue), "issue": .number(Double(other))], after: nil)
+            try Outbox.record(
+                connection, .issueUnrelated, issue: try IssueStore.fetch(number, on: connection)!, related: other, actor,
+                ["relation": .object(["kind": .string(kind.rawValue), "issue": .number(Double(other))])])
         }
     }
 

@@ -97,6 +97,7 @@ struct IssueStore: Sendable {
             try AuditStore.record(
                 connection, actor, action: "issue.create", entityType: "issue", entityID: number,
                 before: nil, after: try JSONValue.fields(of: created))
+            try Outbox.record(connection, .issueCreated, issue: created, actor)
             return created
         }
     }
@@ -138,6 +139,10 @@ struct IssueStore: Sendable {
             try AuditStore.record(
                 connection, actor, action: "issue.update", entityType: "issue", entityID: number,
                 before: before, after: after)
+            let changes = AuditStore.changes(before: before, after: after).filter { $0.key != "version" }
+            try Outbox.record(
+                connection, changes["assignee_organization"] != nil ? .issueAssigned : .issueUpdated, issue: updated, actor,
+                ["changes": .object(try JSONValue.fields(of: changes))])
             return updated
         }
     }
@@ -225,6 +230,10 @@ struct IssueStore: Sendable {
         try AuditStore.record(
             connection, actor, action: "issue.transition", entityType: "issue", entityID: number,
             before: try JSONValue.fields(of: current), after: try JSONValue.fields(of: updated))
+        var data: [String: JSONValue] = ["from": .string(current.state.rawValue), "to": .string(transition.to.rawValue)]
+        if let answer { data["answer"] = .string(answer) }
+        if let comment = transition.comment { data["comment"] = .string(comment) }
+        try Outbox.record(connection, .issueTransitioned, issue: updated, related: duplicateOf, actor, data)
         return updated
     }
 

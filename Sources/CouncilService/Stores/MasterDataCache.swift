@@ -2,7 +2,6 @@ import CouncilDatabase
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
-import NIOPosix
 import ServiceLifecycle
 
 /// The JSON of single municipalities, kept in memory: national master data changes only when
@@ -24,17 +23,10 @@ package final class MasterDataCache: Service, Sendable {
     }
 
     private let state = NIOLockedValueBox(State())
-    private let configuration: DatabaseConfiguration
-    private let logger: Logger
-    private let thread = NIOThreadPool(numberOfThreads: 1)
-    private let stopping = NIOLockedValueBox(false)
+    private let listener: DatabaseListener
 
     package init(configuration: DatabaseConfiguration, logger: Logger) {
-        // Over TCP, a peer that vanished without a word is noticed within seconds, not hours.
-        var listening = configuration
-        listening.overrides += [("keepalives_idle", "5"), ("keepalives_interval", "2"), ("keepalives_count", "2")]
-        self.configuration = listening
-        self.logger = logger
+        listener = DatabaseListener(configuration: configuration, channel: Self.channel, logger: logger)
     }
 
     /// The current generation, to pass back to `store` after reading the database.
@@ -74,32 +66,7 @@ package final class MasterDataCache: Service, Sendable {
 
     /// Listens until graceful shutdown, reconnecting (every second) when the connection is lost.
     package func run() async throws {
-        thread.start()
-        let loop = Task { try await thread.runIfActive { self.listen() } }
-        try? await gracefulShutdown()
-        stopping.withLockedValue { $0 = true }
-        _ = try? await loop.value
-        try await thread.shutdownGracefully()
-    }
-
-    private func listen() {
-        while !stopping.withLockedValue({ $0 }) {
-            do {
-                let connection = try Connection.connect(configuration)
-                try connection.execute(script: "LISTEN \(Self.channel)", name: "masterData.listen")
-                setListening(true)
-                while !stopping.withLockedValue({ $0 }) {
-                    if try connection.waitForNotifications(milliseconds: 250) > 0 { invalidate() }
-                }
-                setListening(false)
-                return
-            } catch {
-                if isListening { logger.warning("master data listener lost its connection: \(error); not caching until it listens again") }
-                setListening(false)
-                for _ in 0..<4 where !stopping.withLockedValue({ $0 }) {
-                    usleep(250_000)
-                }
-            }
-        }
+        try await listener.run(
+            until: { try? await gracefulShutdown() }, onListening: { self.setListening($0) }, onNotify: { self.invalidate() })
     }
 }

@@ -54,6 +54,7 @@ struct MeetingStore: Sendable {
             try AuditStore.record(
                 connection, actor, action: "meeting.create", entityType: "meeting", entityID: id,
                 before: nil, after: try JSONValue.fields(of: created))
+            try Self.announce(.meetingCreated, created, item: nil, change: nil, actor, on: connection)
             return created
         }
     }
@@ -76,6 +77,7 @@ struct MeetingStore: Sendable {
             try AuditStore.record(
                 connection, actor, action: "meeting.update", entityType: "meeting", entityID: id,
                 before: try JSONValue.fields(of: current), after: try JSONValue.fields(of: updated))
+            try Self.announce(.meetingUpdated, updated, item: nil, change: nil, actor, on: connection)
             return updated
         }
     }
@@ -108,6 +110,7 @@ struct MeetingStore: Sendable {
             try AuditStore.record(
                 connection, actor, action: "meeting.agenda.create", entityType: "agenda_item", entityID: id,
                 before: nil, after: try JSONValue.fields(of: Self.item(id, on: connection)))
+            try Self.announce(.agendaChanged, meeting, item: try Self.item(id, on: connection), change: "added", actor, on: connection)
             return try Self.require(meetingID, .all, on: connection)
         }
     }
@@ -148,6 +151,7 @@ struct MeetingStore: Sendable {
             try AuditStore.record(
                 connection, actor, action: "meeting.agenda.update", entityType: "agenda_item", entityID: id,
                 before: try JSONValue.fields(of: current), after: try JSONValue.fields(of: Self.item(id, on: connection)))
+            try Self.announce(.agendaChanged, meeting, item: try Self.item(id, on: connection), change: "updated", actor, on: connection)
             return try Self.require(meetingID, .all, on: connection)
         }
     }
@@ -169,6 +173,7 @@ struct MeetingStore: Sendable {
             try AuditStore.record(
                 connection, actor, action: "meeting.agenda.delete", entityType: "agenda_item", entityID: id,
                 before: try JSONValue.fields(of: current), after: nil)
+            try Self.announce(.agendaChanged, meeting, item: current, change: "removed", actor, on: connection)
         }
     }
 
@@ -199,7 +204,10 @@ struct MeetingStore: Sendable {
             try AuditStore.record(
                 connection, actor, action: "meeting.agenda.propose", entityType: "meeting", entityID: meetingID,
                 before: nil, after: ["proposed_items": .array(ids.map { .number(Double($0)) })])
-            return try ids.map { try Self.item($0, on: connection) }
+            let items = try ids.map { try Self.item($0, on: connection) }
+            // One event per item: each is told only to those who see its issue.
+            for item in items { try Self.announce(.agendaChanged, meeting, item: item, change: "proposed", actor, on: connection) }
+            return items
         }
     }
 
@@ -244,8 +252,32 @@ struct MeetingStore: Sendable {
             try AuditStore.record(
                 connection, actor, action: "meeting.agenda.decide", entityType: "agenda_item", entityID: id,
                 before: try JSONValue.fields(of: current), after: try JSONValue.fields(of: Self.item(id, on: connection)))
+            try Self.announce(.decisionRecorded, meeting, item: try Self.item(id, on: connection), change: moveTo?.rawValue, actor, on: connection)
             return try Self.require(meetingID, .all, on: connection)
         }
+    }
+
+    /// The outbox event of a change to a meeting or one of its items. An item about an issue is
+    /// told only to those who see the issue; its position is left out (it counts items others may not see).
+    private static func announce(
+        _ kind: EventKind, _ meeting: Meeting, item: AgendaItem?, change: String?, _ actor: AuditActor, on connection: Connection
+    ) throws {
+        var data: [String: JSONValue] = [
+            "meeting": .object([
+                "id": .number(Double(meeting.id)), "number": .number(Double(meeting.number)), "title": .string(meeting.title),
+                "held_on": .string(meeting.heldOn.description), "state": .string(meeting.state.rawValue),
+            ])
+        ]
+        if let item {
+            var fields: [String: JSONValue] = [
+                "id": .number(Double(item.id)), "subject": .string(item.subject), "status": .string(item.status.rawValue),
+            ]
+            if let number = item.issue?.number { fields["issue_number"] = .number(Double(number)) }
+            if let decision = item.decision { fields["decision"] = .string(decision) }
+            data["item"] = .object(fields)
+        }
+        if let change { data[kind == .decisionRecorded ? "move_to" : "change"] = .string(change) }
+        try Outbox.record(connection, kind, item?.issue.map { .issue($0.number) } ?? .council, actor, data: data)
     }
 
     // MARK: Reads

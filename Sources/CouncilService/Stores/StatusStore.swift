@@ -79,6 +79,9 @@ struct StatusStore: Sendable {
         try AuditStore.record(
             connection, actor, action: "status.report", entityType: "status_report", entityID: id,
             before: nil, after: try JSONValue.fields(of: filed))
+        var data = try JSONValue.fields(of: filed)
+        data["status_report_id"] = data.removeValue(forKey: "id")
+        try Outbox.record(connection, .statusReported, .council, actor, data: data)
         return (filed, true)
     }
 

@@ -1,0 +1,30 @@
+import Foundation
+
+/// How notifications are delivered: the daemon's defaults, shorter in tests.
+package struct NotificationSettings: Sendable {
+    /// Which webhook targets besides public https ones are allowed (`COUNCIL_WEBHOOK_ALLOW`).
+    package var targets: WebhookTargetPolicy
+    /// A receiver has this long to answer, connection included.
+    package var timeout: Duration = .seconds(10)
+    /// How long a worker owns an endpoint before another daemon may take it over (longer than `timeout`).
+    package var lease: Duration = .seconds(30)
+    /// The first retry's delay; each next one doubles (jittered), up to `maxDelay`.
+    package var retryBase: Duration = .seconds(5)
+    package var maxDelay: Duration = .seconds(3600)
+    /// After this long failing, a delivery is given up and its endpoint disabled.
+    package var giveUpAfter: Duration = .seconds(24 * 3600)
+    /// Endpoints delivered to at once by one daemon.
+    package var workers: Int = 8
+    /// Without a notification, workers and streams look anyway this often.
+    package var poll: Duration = .seconds(1)
+    /// Streams send a comment line this often, so proxies keep them open.
+    package var heartbeat: Duration = .seconds(15)
+    /// Delivered events older than this are pruned (`COUNCIL_EVENT_RETENTION_DAYS`).
+    package var retention: Duration = .seconds(30 * 24 * 3600)
+    /// How long the old secret still signs after a rotation.
+    package var rotationOverlap: Duration = .seconds(24 * 3600)
+
+    package init(targets: WebhookTargetPolicy = WebhookTargetPolicy()) {
+        self.targets = targets
+    }
+}
