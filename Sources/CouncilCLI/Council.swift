@@ -17,6 +17,7 @@ struct Council: AsyncParsableCommand {
             IssueCommand.self, QueryCommand.self, BlockersCommand.self, ReportCommand.self, MeetingCommand.self,
             ProductCommand.self, StatusCommand.self, AdoptionCommand.self, MunicipalityCommand.self, Import.self, Export.self,
             OrganizationCommand.self, AccountCommand.self, TokenCommand.self, AuditCommand.self, WebhookCommand.self, WatchCommand.self,
+            NotificationsCommand.self,
         ]
     )
 }

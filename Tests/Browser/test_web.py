@@ -254,3 +254,17 @@ def test_every_page_passes_axe_and_is_saved_as_a_screenshot(council, cast, admin
     driver.get(council.base + "/issues")
     driver.find_element(By.TAG_NAME, "body").send_keys("\t")
     assert driver.switch_to.active_element.get_attribute("class") == "skip-link"
+
+
+def test_a_person_chooses_a_daily_digest_on_the_account_page(council, cast, browsers):
+    driver = browsers()
+    sign_in(driver, council, cast["vendor_b"]["email"])
+    driver.get(council.base + "/account")
+    assert driver.find_element(By.ID, "mail-each").is_selected()
+    driver.find_element(By.CSS_SELECTOR, "label[for=mail-digest]").click()
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/account/notifications'] button[type=submit]"))
+    assert driver.current_url == council.base + "/account?notifications=1"
+    assert "通知の設定を保存しました" in driver.find_element(By.CLASS_NAME, "notice").text
+    assert driver.find_element(By.ID, "mail-digest").is_selected()
+    screenshot(driver, "account-notifications")
+    check_accessibility(driver, "account-notifications")

@@ -77,6 +77,9 @@ import Testing
             body: { _, _ in ("text/csv", ByteBuffer(bytes: try TestFixtureData.sample)) },
             expected: only([.admin: .ok])),
         "getMe": Probe(path: fixed("/v1/me"), expected: authenticated(.ok)),
+        "getNotificationSettings": Probe(path: fixed("/v1/me/notifications"), expected: authenticated(.ok)),
+        "setNotificationSettings": Probe(
+            path: fixed("/v1/me/notifications"), body: { _, _ in json(["mail": "digest"]) }, expected: authenticated(.ok)),
         "listOrganizations": Probe(path: fixed("/v1/organizations"), expected: authenticated(.ok)),
         "createOrganization": Probe(
             path: fixed("/v1/organizations"),

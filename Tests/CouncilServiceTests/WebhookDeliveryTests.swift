@@ -14,7 +14,7 @@ import Testing
 @Suite struct WebhookDeliveryTests {
     /// Quick timings; loopback targets allowed as the operator's list would allow them.
     static func settings(
-        timeout: Duration = .seconds(2), lease: Duration = .seconds(5), giveUpAfter: Duration = .seconds(3600)
+        timeout: Duration = .seconds(2), lease: Duration = .seconds(30), giveUpAfter: Duration = .seconds(3600)
     ) -> NotificationSettings {
         var settings = NotificationSettings(targets: WebhookTargetPolicy(allowList: try! WebhookTargetPolicy.parse("127.0.0.1")))
         settings.timeout = timeout
@@ -29,7 +29,7 @@ import Testing
     /// A dispatcher running until the returned task is cancelled (as a killed daemon: no lease released).
     static func dispatch(_ env: TestEnvironment, _ settings: NotificationSettings, listening: DatabaseConfiguration? = nil) -> Task<Void, any Error> {
         let signal = OutboxSignal(configuration: listening, logger: TestDatabases.logger)
-        let dispatcher = WebhookDispatcher(
+        let dispatcher = NotificationDispatcher(
             pool: env.pool, signal: signal, settings: settings, publicURL: "http://council.test", logger: TestDatabases.logger)
         return Task {
             async let listener: Void = signal.run()

@@ -197,3 +197,34 @@ struct WatchCommand: AsyncParsableCommand {
         return "\(JSONPath.text(object, "timestamp"))  \(event.type)  \(subject)"
     }
 }
+
+struct NotificationsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "notifications", abstract: "How you are told by e-mail: each change, a daily digest, or none.",
+        subcommands: [Show.self, Choose.self])
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Your e-mail notification setting.")
+        @OptionGroup var client: ClientOptions
+
+        func run() async throws {
+            print(JSONPath.text(try await client.client().get("v1/me/notifications").object, "mail"))
+        }
+    }
+
+    struct Choose: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set", abstract: "Choose each (a mail per change), digest (one a day at 8:00) or none.")
+        @Argument(help: "each, digest or none.") var mail: String
+        @OptionGroup var client: ClientOptions
+
+        func validate() throws {
+            guard ["each", "digest", "none"].contains(mail) else { throw ValidationError("give each, digest or none") }
+        }
+
+        func run() async throws {
+            let answer = try await client.client().json("PUT", "v1/me/notifications", ["mail": mail])
+            print("e-mail notifications: \(JSONPath.text(answer.object, "mail"))")
+        }
+    }
+}

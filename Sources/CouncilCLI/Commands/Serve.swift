@@ -16,7 +16,7 @@ struct Serve: AsyncParsableCommand {
             stops it on exit. SIGTERM or SIGINT drain in-flight requests, then stop.
             Environment: DATABASE_URL, COUNCIL_HOST, COUNCIL_PORT, COUNCIL_DATA_DIR, COUNCIL_POOL_SIZE,
             COUNCIL_LOG_LEVEL, COUNCIL_MAX_ATTACHMENT_MB, COUNCIL_PUBLIC_URL, COUNCIL_REPLICA_URL, COUNCIL_WEBHOOK_ALLOW,
-            COUNCIL_EVENT_RETENTION_DAYS; flags win over
+            COUNCIL_EVENT_RETENTION_DAYS, COUNCIL_SMTP_URL, COUNCIL_SMTP_CA, COUNCIL_MAIL_FROM; flags win over
             the environment. With a replica (a streaming standby of the database) lists, searches,
             cross-reference views and exports read from it, and a caller's own writes stay visible
             to it (the Council-Read-After header or cookie).
@@ -149,7 +149,12 @@ struct Serve: AsyncParsableCommand {
         let address = configuration.address
         let masterData = MasterDataCache(configuration: daemonDatabase, logger: logger)
         let outboxSignal = OutboxSignal(configuration: daemonDatabase, logger: logger)
-        let dispatcher = WebhookDispatcher(
+        if let mail = configuration.notifications.mail {
+            logger.notice("notification mail goes through \(mail.relay)")
+        } else {
+            logger.notice("no mail relay is configured (COUNCIL_SMTP_URL): notifications are not sent by e-mail")
+        }
+        let dispatcher = NotificationDispatcher(
             pool: pool, signal: outboxSignal, settings: configuration.notifications, publicURL: configuration.publicURL, logger: logger)
         let application = buildApplication(
             AppDependencies(

@@ -146,5 +146,23 @@ package struct DaemonConfiguration: Sendable {
             }
             notifications.retention = .seconds(days * 24 * 3600)
         }
+        // Environment only: a password on the command line would show in `ps`.
+        if let text = environment["COUNCIL_SMTP_URL"], !text.isEmpty {
+            do {
+                notifications.mail = MailSettings(relay: try MailRelay(url: text))
+            } catch let error as ConfigurationError {
+                throw ConfigurationError("COUNCIL_SMTP_URL: \(error.description)")
+            }
+            if let path = environment["COUNCIL_SMTP_CA"], !path.isEmpty {
+                guard FileManager.default.isReadableFile(atPath: path) else {
+                    throw ConfigurationError("COUNCIL_SMTP_CA: cannot read \(path)")
+                }
+                notifications.mail?.trustRoots = path
+            }
+            if let from = environment["COUNCIL_MAIL_FROM"], !from.isEmpty {
+                guard EmailAddress(rawValue: from) != nil else { throw ConfigurationError("COUNCIL_MAIL_FROM: '\(from)' is not an e-mail address") }
+                notifications.mail?.from = from
+            }
+        }
     }
 }

@@ -67,6 +67,7 @@ package func buildRouteTable(_ dependencies: AppDependencies) -> RouteTable {
         masterData: MasterDataRoutes(store: MasterDataStore(pool: dependencies.pool)),
         municipalities: MunicipalityRoutes(store: MunicipalityStore(pool: pool), cache: dependencies.masterData),
         me: MeRoutes(accounts: AccountStore(pool: pool), organizations: OrganizationStore(pool: pool)),
+        mailPreference: MailPreferenceRoutes(store: MailPreferenceStore(pool: pool)),
         organizations: OrganizationRoutes(store: OrganizationStore(pool: pool)),
         accounts: accounts,
         tokens: TokenRoutes(tokens: TokenStore(pool: pool), accounts: accounts),
@@ -131,7 +132,9 @@ func buildPages(_ dependencies: AppDependencies, dispatcher: PageDispatcher) -> 
     return Pages(
         signIn: SignInPages(
             signIn: SignIn(pool: pool, hasher: web.hasher), sessions: SessionStore(pool: pool), links: links, dispatcher: dispatcher),
-        account: AccountPages(accounts: AccountStore(pool: pool), organizations: OrganizationStore(pool: pool), links: links, dispatcher: dispatcher),
+        account: AccountPages(
+            accounts: AccountStore(pool: pool), organizations: OrganizationStore(pool: pool), links: links, mail: MailPreferenceStore(pool: pool),
+            dispatcher: dispatcher),
         shell: ShellRoutes(dispatcher: dispatcher),
         dashboard: DashboardPage(
             status: StatusStore(pool: pool), adoptions: AdoptionStore(pool: pool), blockers: BlockerStore(reads: dependencies.reads), search: search,

@@ -22,6 +22,8 @@ extension RouteTable {
 
             // Identity
             Endpoint(.get, "/v1/me", "getMe", .authenticated, api.me.me),
+            Endpoint(.get, "/v1/me/notifications", "getNotificationSettings", .authenticated, api.mailPreference.get),
+            Endpoint(.put, "/v1/me/notifications", "setNotificationSettings", .authenticated, api.mailPreference.put),
             Endpoint(.get, "/v1/organizations", "listOrganizations", .authenticated, api.organizations.list),
             Endpoint(.post, "/v1/organizations", "createOrganization", .secretariatAdmin, api.organizations.create),
             Endpoint(.get, "/v1/organizations/{id}", "getOrganization", .authenticated, api.organizations.get),
@@ -129,6 +131,7 @@ struct API: Sendable {
     let masterData: MasterDataRoutes
     let municipalities: MunicipalityRoutes
     let me: MeRoutes
+    let mailPreference: MailPreferenceRoutes
     let organizations: OrganizationRoutes
     let accounts: AccountRoutes
     let tokens: TokenRoutes

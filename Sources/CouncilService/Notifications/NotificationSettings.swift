@@ -23,8 +23,41 @@ package struct NotificationSettings: Sendable {
     package var retention: Duration = .seconds(30 * 24 * 3600)
     /// How long the old secret still signs after a rotation.
     package var rotationOverlap: Duration = .seconds(24 * 3600)
+    /// The mail relay (`COUNCIL_SMTP_URL`); nil: no mail is sent.
+    package var mail: MailSettings?
+    /// The hour (Japan time) daily digests go out.
+    package var digestHour = 8
+
+    /// The sender of the mails: `COUNCIL_MAIL_FROM`, else council@ the public address's host.
+    func mailFrom(publicURL: String) -> String {
+        mail?.from ?? "council@\(URLComponents(string: publicURL)?.host ?? "localhost")"
+    }
+
+    /// The last digest hour (Japan time) at or before `now`: a digest is due when the last one
+    /// went out before it.
+    func digestBoundary(before now: Date) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Asia/Tokyo")!
+        let today = calendar.date(bySettingHour: digestHour, minute: 0, second: 0, of: now)!
+        return today <= now ? today : calendar.date(byAdding: .day, value: -1, to: today)!
+    }
 
     package init(targets: WebhookTargetPolicy = WebhookTargetPolicy()) {
         self.targets = targets
+    }
+}
+
+/// Where mail goes and as whom.
+package struct MailSettings: Sendable {
+    package var relay: MailRelay
+    /// A PEM file of roots to trust for the relay's TLS besides the system's (`COUNCIL_SMTP_CA`).
+    package var trustRoots: String?
+    /// `COUNCIL_MAIL_FROM`.
+    package var from: String?
+
+    package init(relay: MailRelay, trustRoots: String? = nil, from: String? = nil) {
+        self.relay = relay
+        self.trustRoots = trustRoots
+        self.from = from
     }
 }

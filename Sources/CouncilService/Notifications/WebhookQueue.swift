@@ -5,25 +5,9 @@ import Foundation
 /// recording what each attempt did. Every daemon runs them; row locks and leases keep two
 /// daemons from doing the same work at once.
 enum WebhookQueue {
-    /// Turns new outbox events into deliveries for the endpoints that want them and whose
-    /// organization may see them now. One daemon at a time (the cursor row's lock, skipped by the
-    /// others), in outbox order, so each endpoint's deliveries are created in event order.
-    /// Returns how many events it read (0: nothing new, or another daemon is at it).
-    static func fanOut(limit: Int, on connection: Connection) throws -> Int {
-        guard
-            let cursor = try connection.query(
-                Query(
-                    "webhooks.fanoutCursor",
-                    """
-                    SELECT xact::text AS xact, event_id, outbox_horizon()::text AS horizon
-                    FROM outbox_cursors WHERE name = 'fanout' FOR UPDATE SKIP LOCKED
-                    """)
-            ).first
-        else { return 0 }
-        let position = OutboxPosition(xact: UInt64(try cursor.decode("xact", as: String.self)) ?? 0, id: try cursor.decode("event_id"))
-        let horizon = UInt64(try cursor.decode("horizon", as: String.self)) ?? 0
-        let events = try Outbox.events(after: position, below: horizon, limit: limit, on: connection)
-        guard let last = events.last else { return 0 }
+    /// The webhook deliveries of a batch of events (in the fan-out's transaction, `Fanout`): for
+    /// the enabled endpoints that want each event and whose organization may see it now.
+    static func fanOut(_ events: [OutboxEvent], _ audience: EventAudience, on connection: Connection) throws {
         let endpoints = try connection.query(
             Query(
                 "webhooks.enabledEndpoints",
@@ -33,32 +17,23 @@ enum WebhookQueue {
                 """)
         ).rows.map { (try WebhookStore.endpoint($0), try $0.decode("secretariat", as: Bool.self)) }
         var endpointIDs: [Int] = [], eventIDs: [Int] = []
-        if !endpoints.isEmpty {
-            let audience = try EventAudience.load(for: events, on: connection)
-            for event in events {
-                for (endpoint, secretariat) in endpoints
-                where endpoint.wants(event.kind) && audience.admits(event, organization: endpoint.organizationID, isSecretariat: secretariat) {
-                    endpointIDs.append(endpoint.id)
-                    eventIDs.append(event.id)
-                }
+        for event in events {
+            for (endpoint, secretariat) in endpoints
+            where endpoint.wants(event.kind) && audience.admits(event, organization: endpoint.organizationID, isSecretariat: secretariat) {
+                endpointIDs.append(endpoint.id)
+                eventIDs.append(event.id)
             }
         }
-        if !endpointIDs.isEmpty {
-            try connection.query(
-                Query(
-                    "webhooks.fanoutInsert",
-                    """
-                    INSERT INTO webhook_deliveries (endpoint_id, event_id)
-                    SELECT endpoint_id, event_id FROM unnest(\(endpointIDs)::bigint[], \(eventIDs)::bigint[]) WITH ORDINALITY
-                        AS d(endpoint_id, event_id, n)
-                    ORDER BY n
-                    """))
-        }
+        guard !endpointIDs.isEmpty else { return }
         try connection.query(
             Query(
-                "webhooks.fanoutAdvance",
-                "UPDATE outbox_cursors SET xact = \(String(last.position.xact))::xid8, event_id = \(last.id) WHERE name = 'fanout'"))
-        return events.count
+                "webhooks.fanoutInsert",
+                """
+                INSERT INTO webhook_deliveries (endpoint_id, event_id)
+                SELECT endpoint_id, event_id FROM unnest(\(endpointIDs)::bigint[], \(eventIDs)::bigint[]) WITH ORDINALITY
+                    AS d(endpoint_id, event_id, n)
+                ORDER BY n
+                """))
     }
 
     /// An endpoint leased to one worker, with what it signs with.
@@ -210,8 +185,8 @@ enum WebhookQueue {
             ])
     }
 
-    /// Deletes events older than `before` once none of their deliveries is pending (deliveries
-    /// and attempts go with them), a batch at a time. Returns how many went.
+    /// Deletes events older than `before` once none of their deliveries (webhook or mail) is
+    /// pending (deliveries and attempts go with them), a batch at a time. Returns how many went.
     static func prune(before: Date, limit: Int, on connection: Connection) throws -> Int {
         try connection.query(
             Query(
@@ -221,6 +196,7 @@ enum WebhookQueue {
                     SELECT e.id FROM outbox_events e
                     WHERE e.at < \(before)
                       AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = e.id AND d.state = 'pending')
+                      AND NOT EXISTS (SELECT 1 FROM mail_deliveries m WHERE m.event_id = e.id AND m.state IN ('pending', 'digest'))
                     ORDER BY e.at LIMIT \(limit))
                 """)
         ).affectedRows

@@ -5,6 +5,9 @@ import Hummingbird
 enum PageAccess: Sendable {
     /// The sign-in page, password links, assets.
     case anyone
+    /// Anyone holding the secret in the path (a mail's one-click unsubscribe link, RFC 8058): it
+    /// alone is the authority, so a POST needs no CSRF token — mail programs post without one.
+    case secretInPath
     /// Everything else: without a session, the browser is sent to sign in and brought back.
     case signedIn
 }

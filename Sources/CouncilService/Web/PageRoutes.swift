@@ -12,6 +12,9 @@ extension PageEndpoint {
             PageEndpoint(.post, "/language", .anyone, pages.shell.chooseLanguage),
             PageEndpoint(.get, "/account", .signedIn, pages.account.show),
             PageEndpoint(.post, "/account/password", .signedIn, pages.account.changePassword),
+            PageEndpoint(.post, "/account/notifications", .signedIn, pages.account.changeNotifications),
+            PageEndpoint(.get, "/unsubscribe/{token}", .anyone, pages.account.unsubscribeForm),
+            PageEndpoint(.post, "/unsubscribe/{token}", .secretInPath, pages.account.unsubscribe),
 
             // The council's work
             PageEndpoint(.get, "/", .signedIn, pages.dashboard.show),

@@ -5,6 +5,7 @@ struct AccountPages: Sendable {
     let accounts: AccountStore
     let organizations: OrganizationStore
     let links: PasswordLinkStore
+    let mail: MailPreferenceStore
     let dispatcher: PageDispatcher
 
     struct Model: Sendable {
@@ -12,14 +13,51 @@ struct AccountPages: Sendable {
         let email: String
         let organization: String
         let role: String
+        let mailChoices: [Choice]
         var errors: [String] = []
         var notice: String?
+    }
+
+    struct Choice: Sendable {
+        let value: String
+        let label: String
+        let checked: Bool
     }
 
     func show(_ page: PageRequest) async throws -> Response {
         var model = try await model(page)
         if page.request.uri.queryParameters["changed"] != nil { model.notice = page.word("password_changed") }
+        if page.request.uri.queryParameters["notifications"] != nil { model.notice = page.word("notifications_saved") }
         return page.render("account", model)
+    }
+
+    func changeNotifications(_ page: PageRequest) async throws -> Response {
+        guard let mode = page.form["mail"].flatMap(MailQueue.Mode.init(rawValue:)) else {
+            var model = try await model(page)
+            model.errors = [
+                page.word("mail_notifications") + ": " + page.word("mail_each") + " / " + page.word("mail_digest") + " / " + page.word("mail_none")
+            ]
+            return page.render("account", model, status: .unprocessableContent)
+        }
+        _ = try await mail.set(mode, for: try page.caller().accountID, by: try page.auditActor())
+        return PageDispatcher.redirect(to: "/account?notifications=1")
+    }
+
+    struct Unsubscribe: Sendable {
+        let action: String
+        let done: Bool
+    }
+
+    func unsubscribeForm(_ page: PageRequest) async throws -> Response {
+        page.render("unsubscribe", Unsubscribe(action: page.request.uri.path, done: false))
+    }
+
+    /// The mail's one-click link (or the form above): the token turns its account's mail off.
+    func unsubscribe(_ page: PageRequest) async throws -> Response {
+        guard try await mail.unsubscribe(token: page.context.parameters.get("token") ?? "") != nil else {
+            return page.render("error", ErrorPage(title: page.word("unsubscribe_title"), lead: page.word("unsubscribe_invalid")), status: .notFound)
+        }
+        return page.render("unsubscribe", Unsubscribe(action: page.request.uri.path, done: true))
     }
 
     func changePassword(_ page: PageRequest) async throws -> Response {
@@ -52,9 +90,11 @@ struct AccountPages: Sendable {
         guard let account = try await accounts.account(principal.accountID),
             let organization = try await organizations.organization(account.organizationID)
         else { throw Problem.unauthenticated }
+        let chosen = try await mail.preference(of: account.id).mail
         return Model(
             displayName: account.displayName, email: account.email.rawValue, organization: organization.name,
-            role: page.language.word(.role, account.role.rawValue))
+            role: page.language.word(.role, account.role.rawValue),
+            mailChoices: MailQueue.Mode.allCases.map { Choice(value: $0.rawValue, label: page.word("mail_" + $0.rawValue), checked: $0 == chosen) })
     }
 }
 

@@ -37,6 +37,24 @@ enum PageText {
         "change_password": ("パスワードの変更", "Change password"),
         "change_password_lead": ("変更すると、ほかのブラウザーのセッションはすべて終了します。", "Changing it ends your sessions in every other browser."),
         "password_changed": ("パスワードを変更しました。", "Your password was changed."),
+        "mail_notifications": ("メール通知", "E-mail notifications"),
+        "mail_notifications_lead": (
+            "報告した課題、担当組織の課題、ウォッチしている課題が変わったときに届きます。",
+            "Sent when an issue you reported, your organization is assigned or you watch changes."
+        ),
+        "mail_each": ("変更のたびに送る", "For every change"),
+        "mail_digest": ("1日1回まとめて送る（毎朝8時）", "Once a day, a digest (8:00 every morning)"),
+        "mail_none": ("送らない", "Never"),
+        "save_notifications": ("通知の設定を保存", "Save notification settings"),
+        "notifications_saved": ("通知の設定を保存しました。", "Your notification settings were saved."),
+        "unsubscribe_title": ("メール通知の停止", "Stop e-mail notifications"),
+        "unsubscribe_lead": (
+            "このアカウントへのメール通知をすべて止めます。あとでアカウントの画面から再開できます。",
+            "This stops every e-mail notification to this account. You can turn them on again on your account page."
+        ),
+        "unsubscribe_button": ("メール通知を止める", "Stop e-mail notifications"),
+        "unsubscribed": ("メール通知を止めました。", "E-mail notifications are stopped."),
+        "unsubscribe_invalid": ("このリンクは使えません。アカウントの画面で設定してください。", "This link does not work. Change the setting on your account page."),
         "current_password_wrong": ("現在のパスワードが正しくありません。", "The current password is not right."),
         "link_invalid": (
             "このリンクは使えません。使用済みか期限切れです。管理者に新しいリンクを依頼してください。",

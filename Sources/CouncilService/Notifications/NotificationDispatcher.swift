@@ -6,22 +6,33 @@ import NIOCore
 import NIOHTTP1
 import ServiceLifecycle
 
-/// Delivers webhooks: fans new outbox events out into deliveries, then `workers` loops each
-/// lease an endpoint and send its due deliveries in order — at least once (a killed daemon's
-/// lease runs out and another daemon sends again, with the same `webhook-id`), ordered per
-/// endpoint, retried with jittered exponential backoff until `giveUpAfter`, then the endpoint
-/// is disabled. On graceful shutdown each worker finishes the attempt it is in and releases its lease.
-package final class WebhookDispatcher: Service, Sendable {
-    private let pool: DatabasePool
-    private let signal: OutboxSignal
-    private let settings: NotificationSettings
-    private let publicURL: String
-    private let logger: Logger
-    private let name: String
-    private let client: HTTPClient
+/// Delivers notifications: fans new outbox events out into deliveries (`Fanout`), then
+/// `workers` loops each lease a webhook endpoint and send its due deliveries in order — at least
+/// once (a killed daemon's lease runs out and another daemon sends again, with the same
+/// `webhook-id`), ordered per endpoint, retried with jittered exponential backoff until
+/// `giveUpAfter`, then the endpoint is disabled — and, with a relay, one loop sends mail (and the
+/// daily digests). On graceful shutdown each worker finishes the attempt it is in and releases its lease.
+package final class NotificationDispatcher: Service, Sendable {
+    let pool: DatabasePool
+    let signal: OutboxSignal
+    let settings: NotificationSettings
+    let publicURL: String
+    let logger: Logger
+    let name: String
+    /// One client for the process (never shut down, like `HTTPClient.shared`): no redirects
+    /// followed, HTTP/1.1, bodies as sent; each request carries its own deadline (`timeout`).
+    static let client: HTTPClient = {
+        var configuration = HTTPClient.Configuration(
+            redirectConfiguration: .disallow, timeout: .init(connect: .seconds(10), read: .seconds(10)))
+        configuration.httpVersion = .http1Only
+        configuration.decompression = .disabled
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
     /// Wakes this daemon's workers: after a fan-out, and by a worker that found work (so its
     /// siblings look too). Only worker 0 also looks on its own (retries falling due).
-    private let workAvailable = OutboxSignal(configuration: nil, logger: Logger(label: "council.webhooks"))
+    let workAvailable = OutboxSignal(configuration: nil, logger: Logger(label: "council.webhooks"))
+
+    private let mail: (any MailTransport)?
 
     package init(pool: DatabasePool, signal: OutboxSignal, settings: NotificationSettings, publicURL: String, logger: Logger) {
         self.pool = pool
@@ -30,12 +41,16 @@ package final class WebhookDispatcher: Service, Sendable {
         self.publicURL = publicURL
         self.logger = logger
         self.name = "\(ProcessInfo.processInfo.hostName):\(getpid()):\(UUID().uuidString.prefix(8))"
-        var configuration = HTTPClient.Configuration(
-            redirectConfiguration: .disallow,
-            timeout: .init(connect: .init(settings.timeout), read: .init(settings.timeout)))
-        configuration.httpVersion = .http1Only
-        configuration.decompression = .disabled
-        self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        self.mail = settings.mail.map { relay in
+            switch relay.relay {
+            case .smtp(let host, let port, let implicitTLS, let username, let password):
+                SMTPTransport(
+                    host: host, port: port, implicitTLS: implicitTLS, username: username, password: password, trustRoots: relay.trustRoots,
+                    heloName: URLComponents(string: publicURL)?.host ?? "council")
+            case .sendmail(let program):
+                SendmailTransport(program: program)
+            }
+        }
     }
 
     package func run() async throws {
@@ -45,16 +60,16 @@ package final class WebhookDispatcher: Service, Sendable {
                 for index in 0..<max(1, settings.workers) {
                     group.addTask { await self.deliveryLoop(worker: "\(self.name)#\(index)", polls: index == 0) }
                 }
+                if let mail { group.addTask { await self.mailLoop(worker: "\(self.name)#mail", transport: mail) } }
             }
         } onGracefulShutdown: {
             // Waiting workers look at once and see they are to stop.
             self.signal.notify()
             self.workAvailable.notify()
         }
-        try? await client.shutdown()
     }
 
-    private var stopping: Bool { Task.isShuttingDownGracefully || Task.isCancelled }
+    var stopping: Bool { Task.isShuttingDownGracefully || Task.isCancelled }
 
     // MARK: fan-out
 
@@ -65,7 +80,7 @@ package final class WebhookDispatcher: Service, Sendable {
             do {
                 var read = 0
                 repeat {
-                    read = try await pool.withTransaction { try WebhookQueue.fanOut(limit: 500, on: $0) }
+                    read = try await pool.withTransaction { try Fanout.run(limit: 500, mail: self.mail != nil, on: $0) }
                     if read > 0 { workAvailable.notify() }
                 } while read == 500 && !stopping
                 if ContinuousClock.now - lastPrune >= .seconds(3600) {
@@ -174,7 +189,7 @@ package final class WebhookDispatcher: Service, Sendable {
             request.headers.add(name: "webhook-timestamp", value: String(signed.timestamp))
             request.headers.add(name: "webhook-signature", value: signed.signature)
             request.body = .bytes(ByteBuffer(bytes: body))
-            let response = try await client.execute(request, timeout: .init(settings.timeout))
+            let response = try await Self.client.execute(request, timeout: .init(settings.timeout))
             // A snippet of the answer for the log; the rest is not read.
             var snippet = ByteBuffer()
             for try await chunk in response.body {
