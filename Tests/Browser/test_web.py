@@ -268,3 +268,37 @@ def test_a_person_chooses_a_daily_digest_on_the_account_page(council, cast, brow
     assert driver.find_element(By.ID, "mail-digest").is_selected()
     screenshot(driver, "account-notifications")
     check_accessibility(driver, "account-notifications")
+
+
+def test_an_organization_administrator_adds_a_webhook_sees_its_secret_once_and_stops_it(council, cast, browsers):
+    driver = browsers()
+    sign_in(driver, council, cast["vendor_a"]["email"])
+    driver.get(council.base + "/account")
+    driver.find_element(By.CSS_SELECTOR, "main a[href='/webhooks']").click()
+    assert heading(driver) == "Webhook の送信先"
+    driver.find_element(By.ID, "url").send_keys("http://10.0.0.5/hook")
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/webhooks'] button[type=submit]"))
+    assert "https" in driver.find_element(By.ID, "error-summary").text
+    screenshot(driver, "webhooks-refused")
+    url = driver.find_element(By.ID, "url")
+    url.clear()
+    url.send_keys("https://tickets.vendor-a.example.jp/council")
+    driver.find_element(By.CSS_SELECTOR, "label[for=scope-own]").click()
+    driver.find_element(By.CSS_SELECTOR, "input[name=event_types][value='issue.transitioned']").click()
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/webhooks'] button[type=submit]"))
+    secret = driver.find_element(By.CSS_SELECTOR, "[data-testid=secret]").text
+    assert secret.startswith("whsec_")
+    assert "自組織に関係するものだけ" in driver.page_source and "状態の変更" in driver.page_source
+    screenshot(driver, "webhooks")
+    check_accessibility(driver, "webhooks")
+    driver.find_element(By.LINK_TEXT, "https://tickets.vendor-a.example.jp/council").click()
+    assert secret not in driver.page_source, "the secret is shown once"
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action$='/enabled'] button[type=submit]"))
+    assert "停止中" in driver.find_element(By.CLASS_NAME, "facts").text
+    screenshot(driver, "webhook")
+    check_accessibility(driver, "webhook")
+    # Another vendor cannot open it.
+    other = browsers()
+    sign_in(other, council, cast["vendor_b"]["email"])
+    other.get(driver.current_url.split("?")[0])
+    assert heading(other) == "ページが見つかりません"

@@ -341,7 +341,7 @@ import Testing
         { env, _ in
             let endpoint = try await WebhookStore(pool: env.pool).create(
                 organization: env.ids.vendorA.id,
-                WebhookStore.Draft(url: "https://hooks.example.jp/a", eventTypes: [], description: "", enabled: true), by: .system)
+                WebhookStore.Draft(url: "https://hooks.example.jp/a", eventTypes: [], scope: .all, description: "", enabled: true), by: .system)
             return "/v1/webhooks/\(endpoint.id)\(suffix)"
         }
     }

@@ -46,6 +46,10 @@ import Testing
             #expect(result.stderr.contains("url"))
             result = try await cli(.vendorB).run(["webhook", "list"])
             #expect(result.status == 1, "not an administrator of its organization")
+            result = try await cli(.vendorB).run(["notifications", "set", "digest"])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(try await cli(.vendorB).run(["notifications", "show"]).text == "digest\n")
+            #expect(try await cli(.vendorB).run(["notifications", "set", "weekly"]).status == 64)
 
             // `watch` follows the stream: an issue filed meanwhile is printed.
             let binary = try #require(CLIRunner.binary)

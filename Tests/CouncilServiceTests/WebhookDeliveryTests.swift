@@ -139,7 +139,9 @@ import Testing
             let restricted = try await env.restrictedIssue()
             _ = try await env.comment(on: restricted.number, by: .vendorA, "限定公開の返答")
             let open = try await env.issue("公開の課題")
-            try await waitUntil(within: .seconds(30)) { receiver.requests("/vendor-b").count >= 1 && receiver.requests("/a").count >= 3 }
+            try await waitUntil(within: .seconds(30)) {
+                receiver.requests("/vendor-b").count >= 1 && receiver.requests("/a").count >= 3 && receiver.requests("/b").count >= 3
+            }
             try await Task.sleep(for: .milliseconds(300))
             let seenByB = receiver.requests("/vendor-b")
             #expect(seenByB.count == 1)
@@ -256,6 +258,25 @@ import Testing
         }
     }
 
+    @Test func anEndpointScopedToItsOwnHearsOnlyWhatConcernsItsOrganization() async throws {
+        let receiver = try await WebhookReceiver.start()
+        defer { Task { await receiver.stop() } }
+        try await Self.withWebhookApp { client, env in
+            let response = try await env.send(
+                client, .post, "/v1/webhooks", as: .vendorA, json: ["url": receiver.url(), "scope": "own", "event_types": ["issue.created"]])
+            #expect(response.status == .created)
+            #expect(try response.json["scope"] as? String == "own")
+            let dispatcher = Self.dispatch(env, Self.settings())
+            defer { dispatcher.cancel() }
+            try await env.issue("ベンダーBだけの課題", by: .vendorB)
+            let naming = try await env.issue("ベンダーAも名指しする課題", by: .vendorB, vendors: [env.ids.vendorA.id, env.ids.vendorB.id])
+            let own = try await env.issue("ベンダーAの課題", by: .vendorA)
+            try await waitUntil(within: .seconds(30)) { receiver.requests.count >= 2 }
+            try await Task.sleep(for: .milliseconds(500))
+            #expect(receiver.requests.map { ($0.data["issue"] as? [String: Any])?["number"] as? Int } == [naming.number, own.number])
+        }
+    }
+
     @Test func aRotatedSecretSignsBesideTheOldOne() async throws {
         let receiver = try await WebhookReceiver.start()
         defer { Task { await receiver.stop() } }
@@ -324,4 +345,43 @@ func eventually(
         try await Task.sleep(for: .milliseconds(50))
     }
     Issue.record("condition not met within \(limit)", sourceLocation: sourceLocation)
+}
+
+/// Delivered events go after the retention; events still owed to someone stay.
+@Suite struct OutboxPruneTests {
+    @Test func oldDeliveredEventsArePrunedAndPendingOnesKept() async throws {
+        try await WebhookDeliveryTests.withWebhookApp { client, env in
+            let (endpoint, _) = try await WebhookDeliveryTests.endpoint(env, client, as: .admin, url: "https://hooks.example.jp/council")
+            try await env.pool.withConnection { connection in
+                // Events as old as the retention ago (the daemon's role may add events, not rewrite them).
+                _ = try connection.query(
+                    Query(
+                        "test.events",
+                        """
+                        INSERT INTO outbox_events (kind, at, data)
+                        VALUES ('meeting.updated', now() - interval '40 days', '{"t": "古い届いた"}'),
+                               ('meeting.updated', now() - interval '40 days', '{"t": "古い未配達"}'),
+                               ('meeting.updated', now(), '{"t": "新しい"}')
+                        """))
+                _ = try connection.query(
+                    Query(
+                        "test.deliveries",
+                        """
+                        INSERT INTO webhook_deliveries (endpoint_id, event_id, state)
+                        SELECT \(endpoint), id, CASE WHEN data->>'t' = '古い届いた' THEN 'delivered' ELSE 'pending' END
+                        FROM outbox_events
+                        """))
+            }
+            let pruned = try await env.pool.withConnection {
+                try WebhookQueue.prune(before: Date().addingTimeInterval(-30 * 86400), limit: 100, on: $0)
+            }
+            #expect(pruned == 1)
+            let left: [String] = try await env.pool.withConnection { connection in
+                try connection.query(Query("test.left", "SELECT data->>'t' AS t FROM outbox_events ORDER BY id")).rows.map {
+                    try $0.decode("t")
+                }
+            }
+            #expect(left == ["古い未配達", "新しい"])
+        }
+    }
 }

@@ -14,6 +14,7 @@ struct WebhookCommand: AsyncParsableCommand {
                 let types = (row["event_types"] as? [String]) ?? []
                 return types.isEmpty ? "すべて" : types.joined(separator: ",")
             },
+            Column("範囲") { JSONPath.text($0, "scope") == "own" ? "自組織" : "すべて" },
             Column("有効") { ($0["enabled"] as? Bool) == true ? "有効" : "停止" }, Column("停止の理由", "disabled_reason"), Column("説明", "description"),
         ]
     }
@@ -37,6 +38,7 @@ struct WebhookCommand: AsyncParsableCommand {
         @Option(name: .customLong("event"), help: "An event type it wants (repeat; default every type). See `council webhook create --help`.")
         var events: [String] = []
         @Option(help: "What it is for.") var description: String?
+        @Flag(help: "Only what concerns the organization (issues it reported, is assigned or named in; its filings).") var own = false
         @Option(help: "For this organization (id, name or short name; secretariat administrators).") var organization: OrganizationReference?
         @OptionGroup var client: ClientOptions
 
@@ -45,7 +47,7 @@ struct WebhookCommand: AsyncParsableCommand {
             let answer = try await api.json(
                 "POST", "v1/webhooks",
                 jsonFields([
-                    ("url", url), ("event_types", events.isEmpty ? nil : events), ("description", description),
+                    ("url", url), ("event_types", events.isEmpty ? nil : events), ("description", description), ("scope", own ? "own" : nil),
                     ("organization_id", try await organization?.id(api)),
                 ]))
             print("webhook \(JSONPath.text(answer.object, "id")) registered; its secret (shown once):")
@@ -71,6 +73,7 @@ struct WebhookCommand: AsyncParsableCommand {
         @Option(name: .customLong("endpoint-url"), help: "A new URL for the receiver.") var endpointURL: String?
         @Option(name: .customLong("event"), help: "Event types it wants (repeat; replaces the list).") var events: [String] = []
         @Flag(name: .customLong("all-events"), help: "Every event type.") var allEvents = false
+        @Option(help: "all (everything the organization may see) or own (what concerns it).") var scope: String?
         @Option(help: "What it is for.") var description: String?
         @Flag(inversion: .prefixedEnableDisable, help: "Deliver to it or not.") var enable: Bool?
         @OptionGroup var client: ClientOptions
@@ -79,7 +82,7 @@ struct WebhookCommand: AsyncParsableCommand {
             let types: [String]? = allEvents ? [] : events.isEmpty ? nil : events
             let answer = try await client.client().json(
                 "PATCH", "v1/webhooks/\(id)",
-                jsonFields([("url", endpointURL), ("event_types", types), ("description", description), ("enabled", enable)]))
+                jsonFields([("url", endpointURL), ("event_types", types), ("scope", scope), ("description", description), ("enabled", enable)]))
             print(
                 "webhook \(id): \(JSONPath.text(answer.object, "enabled") == "true" ? "enabled" : "disabled"), \(JSONPath.text(answer.object, "url"))"
             )

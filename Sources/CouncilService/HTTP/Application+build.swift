@@ -151,7 +151,8 @@ func buildPages(_ dependencies: AppDependencies, dispatcher: PageDispatcher) -> 
             organizations: OrganizationStore(pool: pool)),
         vendor: VendorPage(
             organizations: OrganizationStore(pool: pool), products: ProductStore(pool: pool), status: StatusStore(pool: pool),
-            blockers: BlockerStore(reads: dependencies.reads)))
+            blockers: BlockerStore(reads: dependencies.reads)),
+        webhooks: WebhookPages(store: WebhookStore(pool: pool), organizations: OrganizationStore(pool: pool), settings: dependencies.notifications))
 }
 
 /// The HTTP application; `onServerRunning` reports the bound port (useful with port 0).

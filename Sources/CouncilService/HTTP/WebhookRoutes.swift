@@ -8,17 +8,19 @@ struct WebhookRoutes: Sendable {
     let settings: NotificationSettings
 
     struct NewEndpoint: JSONRequestBody {
-        enum CodingKeys: String, CodingKey, CaseIterable { case organizationID, url, eventTypes, description }
+        enum CodingKeys: String, CodingKey, CaseIterable { case organizationID, url, eventTypes, scope, description }
         let organizationID: Int?
         let url: String
         let eventTypes: [EventKind]?
+        let scope: WebhookScope?
         let description: String?
     }
 
     struct EndpointPatch: JSONRequestBody {
-        enum CodingKeys: String, CodingKey, CaseIterable { case url, eventTypes, description, enabled }
+        enum CodingKeys: String, CodingKey, CaseIterable { case url, eventTypes, scope, description, enabled }
         let url: FieldUpdate<String>
         let eventTypes: FieldUpdate<[EventKind]>
+        let scope: FieldUpdate<WebhookScope>
         let description: FieldUpdate<String>
         let enabled: FieldUpdate<Bool>
     }
@@ -45,8 +47,9 @@ struct WebhookRoutes: Sendable {
         let body = try await request.decodeJSON(NewEndpoint.self, context: context)
         let organization = body.organizationID ?? principal.organizationID
         try Policy.requireManageWebhooks(of: organization, principal)
-        let draft = try validated(
-            WebhookStore.Draft(url: body.url, eventTypes: body.eventTypes ?? [], description: body.description ?? "", enabled: true))
+        let draft = try WebhookStore.Draft(
+            url: body.url, eventTypes: body.eventTypes ?? [], scope: body.scope ?? .all, description: body.description ?? "", enabled: true
+        ).validated(settings.targets)
         let created = try await store.create(organization: organization, draft, by: try context.auditActor())
         var response = try Response.json(created, status: .created)
         response.headers[.location] = "/v1/webhooks/\(created.id)"
@@ -63,11 +66,11 @@ struct WebhookRoutes: Sendable {
         let targets = settings.targets
         return try .json(
             try await store.update(endpoint.id, by: try context.auditActor()) { current in
-                try Self.validated(
-                    WebhookStore.Draft(
-                        url: patch.url.apply(to: current.url), eventTypes: patch.eventTypes.apply(to: current.eventTypes),
-                        description: patch.description.apply(to: current.description), enabled: patch.enabled.apply(to: current.enabled)),
-                    targets)
+                try WebhookStore.Draft(
+                    url: patch.url.apply(to: current.url), eventTypes: patch.eventTypes.apply(to: current.eventTypes),
+                    scope: patch.scope.apply(to: current.scope),
+                    description: patch.description.apply(to: current.description), enabled: patch.enabled.apply(to: current.enabled)
+                ).validated(targets)
             })
     }
 
@@ -112,19 +115,5 @@ struct WebhookRoutes: Sendable {
         }
         try Policy.requireManageWebhooks(of: endpoint.organizationID, principal)
         return endpoint
-    }
-
-    private func validated(_ draft: WebhookStore.Draft) throws -> WebhookStore.Draft {
-        try Self.validated(draft, settings.targets)
-    }
-
-    private static func validated(_ draft: WebhookStore.Draft, _ targets: WebhookTargetPolicy) throws -> WebhookStore.Draft {
-        var draft = draft
-        draft.url = draft.url.trimmingCharacters(in: .whitespaces)
-        if let refusal = targets.refusal(of: draft.url) { throw Problem.unprocessable("url", "the URL \(refusal)") }
-        draft.description = draft.description.trimmingCharacters(in: .whitespacesAndNewlines)
-        if !draft.description.isEmpty { try Problem.requireLine("description", draft.description, max: 200) }
-        draft.eventTypes = Array(Set(draft.eventTypes)).sorted { $0.rawValue < $1.rawValue }
-        return draft
     }
 }

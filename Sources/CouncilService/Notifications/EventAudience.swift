@@ -34,6 +34,17 @@ struct EventAudience: Sendable {
         return true
     }
 
+    /// Whether the event is about the organization: an issue it reported, is assigned or is named
+    /// in (either issue of a relation), its own filings, or addressed to it.
+    func concerns(_ event: OutboxEvent, organization: Int) -> Bool {
+        if event.audienceOrganizationID == organization || event.data["vendor_id"] == .number(Double(organization)) { return true }
+        return [event.issueNumber, event.relatedNumber].compactMap { $0 }.contains { number in
+            guard let facts = issues[number] else { return false }
+            return facts.reporterOrganizationID == organization || facts.assigneeOrganizationID == organization
+                || facts.vendorIDs.contains(organization)
+        }
+    }
+
     func admits(_ event: OutboxEvent, _ principal: Principal) -> Bool {
         admits(event, organization: principal.organizationID, isSecretariat: principal.isSecretariat)
     }

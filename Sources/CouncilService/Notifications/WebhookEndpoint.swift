@@ -8,6 +8,7 @@ struct WebhookEndpoint: Codable, Sendable, Equatable {
     let url: String
     /// Empty: every kind.
     let eventTypes: [EventKind]
+    let scope: WebhookScope
     let description: String
     let enabled: Bool
     let disabledReason: String?
@@ -18,7 +19,10 @@ struct WebhookEndpoint: Codable, Sendable, Equatable {
     /// Only in the answer that creates the endpoint or rotates its secret: shown once.
     var secret: String?
 
-    func wants(_ kind: EventKind) -> Bool { eventTypes.isEmpty || eventTypes.contains(kind) }
+    /// Whether the endpoint asked for this event (its organization's right to see it is `EventAudience`'s).
+    func wants(_ event: OutboxEvent, _ audience: EventAudience) -> Bool {
+        (eventTypes.isEmpty || eventTypes.contains(event.kind)) && (scope == .all || audience.concerns(event, organization: organizationID))
+    }
 }
 
 enum WebhookDeliveryState: String, Codable, Sendable, CaseIterable, PostgresRawTextEncodable, PostgresDecodable {
@@ -48,4 +52,13 @@ struct WebhookDelivery: Codable, Sendable {
     let createdAt: Date
     let finishedAt: Date?
     let log: [WebhookAttempt]
+}
+
+/// What an endpoint hears of (sql/0024).
+enum WebhookScope: String, Codable, Sendable, CaseIterable, PostgresRawTextEncodable, PostgresDecodable {
+    /// Everything its organization may see.
+    case all
+    /// Only what concerns its organization: issues it reported, is assigned or is named in, its
+    /// filings, its endpoints.
+    case own
 }

@@ -19,7 +19,7 @@ enum WebhookQueue {
         var endpointIDs: [Int] = [], eventIDs: [Int] = []
         for event in events {
             for (endpoint, secretariat) in endpoints
-            where endpoint.wants(event.kind) && audience.admits(event, organization: endpoint.organizationID, isSecretariat: secretariat) {
+            where endpoint.wants(event, audience) && audience.admits(event, organization: endpoint.organizationID, isSecretariat: secretariat) {
                 endpointIDs.append(endpoint.id)
                 eventIDs.append(event.id)
             }

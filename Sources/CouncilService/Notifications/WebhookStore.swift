@@ -6,14 +6,14 @@ struct WebhookStore: Sendable {
     let pool: DatabasePool
 
     static let columns: SQL = """
-        w.id, w.organization_id, w.url, w.event_types, w.description, w.enabled, w.disabled_reason,
+        w.id, w.organization_id, w.url, w.event_types, w.scope, w.description, w.enabled, w.disabled_reason,
         CASE WHEN w.previous_secret_until > now() THEN w.previous_secret_until END AS previous_secret_until, w.created_at, w.updated_at
         """
 
     static func endpoint(_ row: Row) throws -> WebhookEndpoint {
         WebhookEndpoint(
             id: try row.decode("id"), organizationID: try row.decode("organization_id"), url: try row.decode("url"),
-            eventTypes: try row.decode("event_types", as: [String].self).compactMap(EventKind.init(rawValue:)),
+            eventTypes: try row.decode("event_types", as: [String].self).compactMap(EventKind.init(rawValue:)), scope: try row.decode("scope"),
             description: try row.decode("description"), enabled: try row.decode("enabled"),
             disabledReason: try row.decodeIfPresent("disabled_reason"), previousSecretUntil: try row.decodeIfPresent("previous_secret_until"),
             createdAt: try row.decode("created_at"), updatedAt: try row.decode("updated_at"))
@@ -42,8 +42,20 @@ struct WebhookStore: Sendable {
     struct Draft: Sendable {
         var url: String
         var eventTypes: [EventKind]
+        var scope: WebhookScope
         var description: String
         var enabled: Bool
+
+        /// Trimmed, checked (the URL by the target rules, 422 naming `url`), types sorted once each.
+        func validated(_ targets: WebhookTargetPolicy) throws -> Draft {
+            var draft = self
+            draft.url = url.trimmingCharacters(in: .whitespaces)
+            if let refusal = targets.refusal(of: draft.url) { throw Problem.unprocessable("url", "the URL \(refusal)") }
+            draft.description = description.trimmingCharacters(in: .whitespacesAndNewlines)
+            if !draft.description.isEmpty { try Problem.requireLine("description", draft.description, max: 200) }
+            draft.eventTypes = Array(Set(eventTypes)).sorted { $0.rawValue < $1.rawValue }
+            return draft
+        }
     }
 
     func create(organization: Int, _ draft: Draft, by actor: AuditActor) async throws -> WebhookEndpoint {
@@ -53,9 +65,9 @@ struct WebhookStore: Sendable {
                 Query(
                     "webhooks.insert",
                     """
-                    INSERT INTO webhook_endpoints (organization_id, url, event_types, description, secret, created_by)
-                    VALUES (\(organization), \(draft.url), \(draft.eventTypes.map(\.rawValue))::text[], \(draft.description), \(secret.text),
-                            \(actor.accountID))
+                    INSERT INTO webhook_endpoints (organization_id, url, event_types, scope, description, secret, created_by)
+                    VALUES (\(organization), \(draft.url), \(draft.eventTypes.map(\.rawValue))::text[], \(draft.scope), \(draft.description),
+                            \(secret.text), \(actor.accountID))
                     RETURNING id
                     """)
             ).single().decode("id")
@@ -76,7 +88,7 @@ struct WebhookStore: Sendable {
                 Query(
                     "webhooks.update",
                     """
-                    UPDATE webhook_endpoints SET url = \(draft.url), event_types = \(draft.eventTypes.map(\.rawValue))::text[],
+                    UPDATE webhook_endpoints SET url = \(draft.url), event_types = \(draft.eventTypes.map(\.rawValue))::text[], scope = \(draft.scope),
                            description = \(draft.description), enabled = \(draft.enabled),
                            disabled_reason = CASE WHEN \(draft.enabled) THEN NULL ELSE disabled_reason END, updated_at = now()
                     WHERE id = \(id)

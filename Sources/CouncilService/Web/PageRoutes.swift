@@ -31,6 +31,15 @@ extension PageEndpoint {
             PageEndpoint(.post, "/issues/{number}/watch", .signedIn, pages.issues.watch),
             PageEndpoint(.get, "/municipalities/{code}", .signedIn, pages.municipality.show),
             PageEndpoint(.get, "/vendors/{id}", .signedIn, pages.vendor.show),
+
+            // Administration: webhooks (an organization's administrators; Policy decides)
+            PageEndpoint(.get, "/webhooks", .signedIn, pages.webhooks.list),
+            PageEndpoint(.post, "/webhooks", .signedIn, pages.webhooks.create),
+            PageEndpoint(.get, "/webhooks/{id}", .signedIn, pages.webhooks.show),
+            PageEndpoint(.post, "/webhooks/{id}/enabled", .signedIn, pages.webhooks.setEnabled),
+            PageEndpoint(.post, "/webhooks/{id}/secret", .signedIn, pages.webhooks.rotate),
+            PageEndpoint(.post, "/webhooks/{id}/delete", .signedIn, pages.webhooks.delete),
+            PageEndpoint(.post, "/webhooks/{id}/deliveries/{delivery}/redeliver", .signedIn, pages.webhooks.redeliver),
         ]
     }
 }
@@ -45,4 +54,5 @@ struct Pages: Sendable {
     let issueForms: IssueFormPages
     let municipality: MunicipalityPage
     let vendor: VendorPage
+    let webhooks: WebhookPages
 }

@@ -14,6 +14,8 @@ struct AccountPages: Sendable {
         let organization: String
         let role: String
         let mailChoices: [Choice]
+        /// Its organization's administrators (and the secretariat's) find the webhooks here.
+        let managesWebhooks: Bool
         var errors: [String] = []
         var notice: String?
     }
@@ -94,7 +96,8 @@ struct AccountPages: Sendable {
         return Model(
             displayName: account.displayName, email: account.email.rawValue, organization: organization.name,
             role: page.language.word(.role, account.role.rawValue),
-            mailChoices: MailQueue.Mode.allCases.map { Choice(value: $0.rawValue, label: page.word("mail_" + $0.rawValue), checked: $0 == chosen) })
+            mailChoices: MailQueue.Mode.allCases.map { Choice(value: $0.rawValue, label: page.word("mail_" + $0.rawValue), checked: $0 == chosen) },
+            managesWebhooks: Policy.canManageWebhooks(of: principal.organizationID, principal))
     }
 }
 
