@@ -154,8 +154,11 @@ struct Serve: AsyncParsableCommand {
         } else {
             logger.notice("no mail relay is configured (COUNCIL_SMTP_URL): notifications are not sent by e-mail")
         }
+        // Notifications get connections of their own: deliveries never queue behind requests for a
+        // connection (and requests not behind them).
+        let notificationPool = DatabasePool(configuration: daemonDatabase, options: .init(maxConnections: 2), logger: logger)
         let dispatcher = NotificationDispatcher(
-            pool: pool, signal: outboxSignal, settings: configuration.notifications, publicURL: configuration.publicURL, logger: logger)
+            pool: notificationPool, signal: outboxSignal, settings: configuration.notifications, publicURL: configuration.publicURL, logger: logger)
         let application = buildApplication(
             AppDependencies(
                 pool: pool, metrics: registry, state: state, masterData: masterData, maxAttachmentSize: configuration.maxAttachmentSize,
@@ -167,7 +170,7 @@ struct Serve: AsyncParsableCommand {
             })
         let group = ServiceGroup(
             services: [pool] + (standby.map { [$0] } ?? []) + [
-                masterData, outboxSignal, dispatcher, application, DrainSignalService(state: state),
+                masterData, outboxSignal, notificationPool, dispatcher, application, DrainSignalService(state: state),
                 SignInHousekeeping(pool: pool, logger: logger),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint],

@@ -128,22 +128,18 @@ package final class NotificationDispatcher: Service, Sendable {
 
     private func deliverDue(_ lease: WebhookQueue.Lease, worker: String) async throws {
         for turn in 0..<100 where !stopping {
-            // The lease is extended before each delivery (the claim set it for the first): a
-            // worker that was too slow and lost the endpoint to another stops here.
-            if turn > 0 {
-                guard try await pool.withConnection({ try WebhookQueue.renew(lease, worker: worker, duration: self.settings.lease, on: $0) })
-                else { return }
+            // One connection lease per delivery to read what is due, one to record what happened.
+            let next = try await pool.withConnection { connection -> (due: WebhookQueue.Due, admitted: Bool)? in
+                // The lease is extended before each delivery (the claim set it for the first): a
+                // worker that was too slow and lost the endpoint to another stops here.
+                if turn > 0, try !WebhookQueue.renew(lease, worker: worker, duration: self.settings.lease, on: connection) { return nil }
+                guard let due = try WebhookQueue.due(lease, on: connection) else { return nil }
+                // Asked again now: an issue restricted since the event is no longer told about.
+                let admitted = try EventAudience.load(for: [due.event], on: connection).admits(
+                    due.event, organization: lease.organizationID, isSecretariat: lease.secretariat)
+                return (due, admitted)
             }
-            guard let due = try await pool.withConnection({ try WebhookQueue.due(lease, on: $0) }) else { return }
-            // Asked again now: an issue restricted since the event is no longer told about.
-            let admitted = try await pool.withConnection { connection in
-                let secretariat: Bool =
-                    try connection.query(
-                        Query("webhooks.isSecretariat", "SELECT kind = 'secretariat' AS s FROM organizations WHERE id = \(lease.organizationID)")
-                    ).first?.decode("s") ?? false
-                return try EventAudience.load(for: [due.event], on: connection).admits(
-                    due.event, organization: lease.organizationID, isSecretariat: secretariat)
-            }
+            guard let (due, admitted) = next else { return }
             guard admitted else {
                 try await pool.withConnection { try WebhookQueue.finish(due, as: .skipped, countingAttempt: false, on: $0) }
                 continue

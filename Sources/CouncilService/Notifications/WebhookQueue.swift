@@ -40,6 +40,8 @@ enum WebhookQueue {
     struct Lease: Sendable {
         let endpointID: Int
         let organizationID: Int
+        /// Whether the organization is the secretariat (which sees everything).
+        let secretariat: Bool
         let url: String
         let secrets: [WebhookSecret]
     }
@@ -60,13 +62,15 @@ enum WebhookQueue {
                         ORDER BY e.leased_until NULLS FIRST, e.id
                         LIMIT 1 FOR UPDATE SKIP LOCKED)
                     RETURNING w.id, w.organization_id, w.url, w.secret,
-                              CASE WHEN w.previous_secret_until > now() THEN w.previous_secret END AS previous_secret
+                              CASE WHEN w.previous_secret_until > now() THEN w.previous_secret END AS previous_secret,
+                              (SELECT o.kind = 'secretariat' FROM organizations o WHERE o.id = w.organization_id) AS secretariat
                     """)
             ).first
         else { return nil }
         let secrets = [try row.decode("secret", as: String.self)] + (try row.decodeIfPresent("previous_secret", as: String.self).map { [$0] } ?? [])
         return Lease(
-            endpointID: try row.decode("id"), organizationID: try row.decode("organization_id"), url: try row.decode("url"),
+            endpointID: try row.decode("id"), organizationID: try row.decode("organization_id"), secretariat: try row.decode("secretariat"),
+            url: try row.decode("url"),
             secrets: secrets.compactMap(WebhookSecret.init))
     }
 
