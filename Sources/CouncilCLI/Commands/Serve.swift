@@ -155,8 +155,13 @@ struct Serve: AsyncParsableCommand {
             logger.notice("no mail relay is configured (COUNCIL_SMTP_URL): notifications are not sent by e-mail")
         }
         // Notifications get connections of their own: deliveries never queue behind requests for a
-        // connection (and requests not behind them).
-        let notificationPool = DatabasePool(configuration: daemonDatabase, options: .init(maxConnections: 2), logger: logger)
+        // connection (and requests not behind them). Their bookkeeping commits without waiting for
+        // the WAL flush: a crash can lose only the record of a delivery, which is then sent again
+        // with the same webhook-id — at least once, as promised — and never an event (the outbox
+        // rows are written by the requests' own, durable transactions).
+        var notificationDatabase = daemonDatabase
+        notificationDatabase.overrides += [("options", "-c synchronous_commit=off")]
+        let notificationPool = DatabasePool(configuration: notificationDatabase, options: .init(maxConnections: 4), logger: logger)
         let dispatcher = NotificationDispatcher(
             pool: notificationPool, signal: outboxSignal, settings: configuration.notifications, publicURL: configuration.publicURL, logger: logger)
         let application = buildApplication(
