@@ -128,11 +128,38 @@ enum Outbox {
 extension Outbox {
     /// What every issue event carries about its issue.
     static func summary(_ issue: Issue) -> JSONValue {
+        summary(
+            number: issue.number, title: issue.title, state: issue.state.rawValue, severity: issue.severity.rawValue,
+            visibility: issue.visibility.rawValue, vendorIDs: issue.vendors.map(\.id))
+    }
+
+    static func summary(number: Int, title: String, state: String, severity: String, visibility: String, vendorIDs: [Int]) -> JSONValue {
         .object([
-            "number": .number(Double(issue.number)), "title": .string(issue.title), "state": .string(issue.state.rawValue),
-            "severity": .string(issue.severity.rawValue), "visibility": .string(issue.visibility.rawValue),
-            "vendor_ids": .array(issue.vendors.map { .number(Double($0.id)) }),
+            "number": .number(Double(number)), "title": .string(title), "state": .string(state), "severity": .string(severity),
+            "visibility": .string(visibility), "vendor_ids": .array(vendorIDs.map { .number(Double($0)) }),
         ])
+    }
+
+    /// An event about an issue the change did not otherwise read whole (a comment, a relation):
+    /// its summary from one light query, not the issue with all its links.
+    static func record(
+        _ connection: Connection, _ kind: EventKind, issueNumber number: Int, related: Int? = nil, _ actor: AuditActor,
+        _ data: [String: JSONValue] = [:]
+    ) throws {
+        let row = try connection.query(
+            Query(
+                "outbox.issueSummary",
+                """
+                SELECT i.number, i.title, i.state, i.severity, i.visibility,
+                       ARRAY(SELECT v.vendor_id FROM issue_vendors v WHERE v.issue_number = i.number ORDER BY v.vendor_id)::bigint[] AS vendor_ids
+                FROM issues i WHERE i.number = \(number)
+                """)
+        ).single()
+        var data = data
+        data["issue"] = summary(
+            number: number, title: try row.decode("title"), state: try row.decode("state"), severity: try row.decode("severity"),
+            visibility: try row.decode("visibility"), vendorIDs: try row.decode("vendor_ids"))
+        try record(connection, kind, .issue(number, related: related), actor, data: data)
     }
 
     /// An event about one issue, told to those who see it (and `related`, when it names another).

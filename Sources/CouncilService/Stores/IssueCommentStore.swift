@@ -46,7 +46,7 @@ struct IssueCommentStore: Sendable {
                 throw Problem.preconditionFailed(current: Issue.etag(number: number, version: version - 1))
             }
             try Outbox.record(
-                connection, .issueCommented, issue: try IssueStore.fetch(number, on: connection)!, actor,
+                connection, .issueCommented, issueNumber: number, actor,
                 [
                     "comment": .object([
                         "id": .number(Double(comment.id)), "body": .string(comment.body),

@@ -46,7 +46,7 @@ struct IssueRelationStore: Sendable {
                 connection, actor, action: "issue.relation.create", entityType: "issue", entityID: number,
                 before: nil, after: ["relation": .string(kind.rawValue), "issue": .number(Double(other))])
             try Outbox.record(
-                connection, .issueRelated, issue: try IssueStore.fetch(number, on: connection)!, related: other, actor,
+                connection, .issueRelated, issueNumber: number, related: other, actor,
                 ["relation": .object(["kind": .string(kind.rawValue), "issue": .number(Double(other))])])
             return IssueRelation(kind: kind, issue: other, title: target.title, state: target.state)
         }
@@ -69,7 +69,7 @@ struct IssueRelationStore: Sendable {
                 connection, actor, action: "issue.relation.delete", entityType: "issue", entityID: number,
                 before: ["relation": .string(kind.rawValue), "issue": .number(Double(other))], after: nil)
             try Outbox.record(
-                connection, .issueUnrelated, issue: try IssueStore.fetch(number, on: connection)!, related: other, actor,
+                connection, .issueUnrelated, issueNumber: number, related: other, actor,
                 ["relation": .object(["kind": .string(kind.rawValue), "issue": .number(Double(other))])])
         }
     }
