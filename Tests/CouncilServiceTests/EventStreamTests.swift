@@ -170,8 +170,26 @@ import Testing
             #expect(ContinuousClock.now - started < .seconds(10))
             #expect(text.hasPrefix("retry: "))
 
+            // Events flowing do not keep a revoked token's stream alive either.
+            let busy = env.ids.identity(.vendorA)
+            let flowing = try await HTTPClient.shared.execute(Self.request(port, "/v1/events/stream", as: busy.secret), timeout: .seconds(30))
+            let writer = Task {
+                for index in 0..<60 {
+                    try await env.issue("流れ続ける課題 \(index)", by: .admin)
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+            }
+            defer { writer.cancel() }
+            var seen = ""
+            var iterator = flowing.body.makeAsyncIterator()
+            while !seen.contains("event: issue.created"), let chunk = try await iterator.next() { seen += String(buffer: chunk) }
+            _ = try await TokenStore(pool: env.pool).revoke(busy.tokenID, by: .system)
+            let revokedAt = ContinuousClock.now
+            while try await iterator.next() != nil {}
+            #expect(ContinuousClock.now - revokedAt < .seconds(3), "the stream ended at the next check, while events still came")
+
             let bad = try await HTTPClient.shared.execute(
-                Self.request(port, "/v1/events/stream", as: env.ids.identity(.vendorA).secret, lastEventID: "'; DROP TABLE"), timeout: .seconds(30))
+                Self.request(port, "/v1/events/stream", as: env.ids.identity(.observer).secret, lastEventID: "'; DROP TABLE"), timeout: .seconds(30))
             #expect(bad.status == .badRequest)
             let problem = String(buffer: try await bad.body.collect(upTo: 1 << 20))
             #expect(problem.contains("Last-Event-ID"))

@@ -115,7 +115,8 @@ import Testing
             #expect(slowDelivery["state"] as? String == "pending")
             let slowLog = try #require(slowDelivery["log"] as? [[String: Any]])
             #expect(slowLog.allSatisfy { $0["status"] == nil && ($0["error"] as? String)?.isEmpty == false })
-            #expect(slowLog.allSatisfy { ($0["latency_ms"] as? Int ?? 0) < 2500 }, "\(slowLog)")
+            // Cut by the 0.5 s timeout, well before the receiver's 5 s (a loaded machine adds its own delay).
+            #expect(slowLog.allSatisfy { ($0["latency_ms"] as? Int ?? 0) < 4500 }, "\(slowLog)")
             let movedLog = try #require(try await Self.deliveries(env, client, moved.id).first?["log"] as? [[String: Any]])
             // (On a loaded machine an attempt may time out instead; none is followed.)
             #expect(movedLog.contains { $0["status"] as? Int == 302 })

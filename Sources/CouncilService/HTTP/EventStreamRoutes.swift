@@ -61,9 +61,15 @@ struct EventStreamRoutes: Sendable {
         let routes = self
         let body = ResponseBody { writer in
             var position = start, principal = caller
-            var lastLook = ContinuousClock.now, lastWrite = ContinuousClock.now
+            var lastLook = ContinuousClock.now, lastWrite = ContinuousClock.now, lastCheck = ContinuousClock.now
             try await writer.write(ByteBuffer(string: "retry: 2000\n: council events from \(start)\n\n"))
             while !routes.stopping {
+                // The token again at every heartbeat interval, events flowing or not.
+                if ContinuousClock.now - lastCheck >= routes.settings.heartbeat {
+                    guard let secret, let current = try await routes.tokens.principal(for: secret) else { break }
+                    principal = current
+                    lastCheck = .now
+                }
                 let generation = routes.signal.generation, from = position
                 let (events, audience) = try await routes.pool.withConnection { connection in
                     let events = try Outbox.events(after: from, limit: 200, on: connection)
@@ -94,8 +100,6 @@ struct EventStreamRoutes: Sendable {
                     }
                 }
                 if ContinuousClock.now - lastWrite >= routes.settings.heartbeat {
-                    guard let secret, let current = try await routes.tokens.principal(for: secret) else { break }
-                    principal = current
                     try await writer.write(ByteBuffer(string: ": heartbeat\n\n"))
                     lastWrite = .now
                 }
