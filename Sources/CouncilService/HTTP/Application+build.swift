@@ -129,6 +129,7 @@ func buildPages(_ dependencies: AppDependencies, dispatcher: PageDispatcher) -> 
     let pool = dependencies.pool, web = dependencies.web
     let links = PasswordLinkStore(pool: pool, hasher: web.hasher)
     let search = IssueSearch(reads: dependencies.reads)
+    let meetings = MeetingPages(store: MeetingStore(pool: pool), organizations: OrganizationStore(pool: pool))
     return Pages(
         signIn: SignInPages(
             signIn: SignIn(pool: pool, hasher: web.hasher), sessions: SessionStore(pool: pool), links: links, dispatcher: dispatcher),
@@ -152,6 +153,8 @@ func buildPages(_ dependencies: AppDependencies, dispatcher: PageDispatcher) -> 
         vendor: VendorPage(
             organizations: OrganizationStore(pool: pool), products: ProductStore(pool: pool), status: StatusStore(pool: pool),
             blockers: BlockerStore(reads: dependencies.reads)),
+        meetings: meetings,
+        agenda: AgendaPages(store: MeetingStore(pool: pool), meetings: meetings),
         webhooks: WebhookPages(store: WebhookStore(pool: pool), organizations: OrganizationStore(pool: pool), settings: dependencies.notifications))
 }
 

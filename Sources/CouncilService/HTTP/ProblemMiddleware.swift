@@ -34,11 +34,8 @@ struct ProblemMiddleware: RouterMiddleware {
     }
 
     func problem(for error: any Error, request: Request, context: Context) -> Problem {
+        if let problem = Problem.describing(error) { return problem }
         switch error {
-        case let problem as Problem:
-            return problem
-        case let rejected as ImportRejected:
-            return .rejectedFile(rejected)
         case let error as HTTPError:
             if error.status == .notFound, context.endpointPath == "NotFound" {
                 let allowed = routes.methods(matching: request.uri.path)
@@ -56,6 +53,24 @@ struct ProblemMiddleware: RouterMiddleware {
         case let error as DatabaseError where error.isUnavailable:
             context.logger.error("database unavailable: \(error)")
             return .unavailable
+        default:
+            context.logger.error(
+                "unhandled error answering \(request.method) \(RequestLogMiddleware.redacted(request.uri.path)): \(String(reflecting: error))")
+            return Problem(.internal, detail: "the server failed to answer; quote the request id when reporting it")
+        }
+    }
+}
+
+extension Problem {
+    /// The problem a domain error is to its caller — API and pages alike: a `Problem` as it is, a
+    /// refused file, and the database's refusals (text it cannot take, a duplicate, a broken
+    /// rule). Nil for anything else, which is unexpected.
+    static func describing(_ error: any Error) -> Problem? {
+        switch error {
+        case let problem as Problem:
+            return problem
+        case let rejected as ImportRejected:
+            return .rejectedFile(rejected)
         case let error as DatabaseError where error.kind == .invalidParameter:
             return Problem(.invalidText, detail: error.message)
         case let error as DatabaseError where error.isUniqueViolation:
@@ -65,9 +80,7 @@ struct ProblemMiddleware: RouterMiddleware {
                 .constraint,
                 detail: ConstraintMessages.describe(error) ?? "the change breaks a rule of the data (\(error.constraint ?? "constraint"))")
         default:
-            context.logger.error(
-                "unhandled error answering \(request.method) \(RequestLogMiddleware.redacted(request.uri.path)): \(String(reflecting: error))")
-            return Problem(.internal, detail: "the server failed to answer; quote the request id when reporting it")
+            return nil
         }
     }
 }

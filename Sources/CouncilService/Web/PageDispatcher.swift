@@ -111,7 +111,7 @@ struct PageDispatcher: Sendable {
     }
 
     private func errorPage(_ error: any Error, _ page: PageRequest) -> Response {
-        switch error {
+        switch Problem.describing(error) ?? error {
         case let problem as Problem where problem.status == .notFound:
             return page.render("error", ErrorPage(title: page.word("not_found"), lead: page.word("not_found_lead")), status: .notFound)
         case let problem as Problem where problem.status == .unauthorized:

@@ -32,6 +32,21 @@ extension PageEndpoint {
             PageEndpoint(.get, "/municipalities/{code}", .signedIn, pages.municipality.show),
             PageEndpoint(.get, "/vendors/{id}", .signedIn, pages.vendor.show),
 
+            // 協議会: meetings, their agendas (the secretariat's forms; Policy decides) and handouts
+            PageEndpoint(.get, "/meetings", .signedIn, pages.meetings.list),
+            PageEndpoint(.post, "/meetings", .signedIn, pages.meetings.create),
+            PageEndpoint(.get, "/meetings/{id}", .signedIn, pages.meetings.show),
+            PageEndpoint(.post, "/meetings/{id}/edit", .signedIn, pages.meetings.update),
+            PageEndpoint(.get, "/meetings/{id}/handout", .signedIn, pages.meetings.handout),
+            PageEndpoint(.get, "/meetings/{id}/export", .signedIn, pages.meetings.export),
+            PageEndpoint(.post, "/meetings/{id}/agenda", .signedIn, pages.agenda.add),
+            PageEndpoint(.post, "/meetings/{id}/agenda/propose", .signedIn, pages.agenda.propose),
+            PageEndpoint(.post, "/meetings/{id}/agenda/{item}/confirm", .signedIn, pages.agenda.confirm),
+            PageEndpoint(.post, "/meetings/{id}/agenda/{item}/move", .signedIn, pages.agenda.move),
+            PageEndpoint(.post, "/meetings/{id}/agenda/{item}/minutes", .signedIn, pages.agenda.writeMinutes),
+            PageEndpoint(.post, "/meetings/{id}/agenda/{item}/decision", .signedIn, pages.agenda.decide),
+            PageEndpoint(.post, "/meetings/{id}/agenda/{item}/delete", .signedIn, pages.agenda.remove),
+
             // Administration: webhooks (an organization's administrators; Policy decides)
             PageEndpoint(.get, "/webhooks", .signedIn, pages.webhooks.list),
             PageEndpoint(.post, "/webhooks", .signedIn, pages.webhooks.create),
@@ -54,5 +69,7 @@ struct Pages: Sendable {
     let issueForms: IssueFormPages
     let municipality: MunicipalityPage
     let vendor: VendorPage
+    let meetings: MeetingPages
+    let agenda: AgendaPages
     let webhooks: WebhookPages
 }

@@ -36,6 +36,18 @@ enum PageFormat {
         return "\(era.japaneseName)\(eraYear == 1 ? "元" : String(eraYear))年\(number)月（\(western)）"
     }
 
+    /// A meeting's date as the Digital Agency's handouts print it: 令和8年12月10日（2026年12月10日）;
+    /// 2026-12-10 in English.
+    static func eraDate(_ date: CalendarDate, _ language: PageLanguage) -> String {
+        let parts = date.rawValue.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3, language == .ja else { return date.rawValue }
+        let (year, month, day) = (parts[0], parts[1], parts[2])
+        let western = "\(year)年\(month)月\(day)日"
+        guard let era = TypedDate.Era.allCases.last(where: { (year, month, day) >= $0.span.first }) else { return western }
+        let eraYear = year - era.firstYear + 1
+        return "\(era.japaneseName)\(eraYear == 1 ? "元" : String(eraYear))年\(month)月\(day)日（\(western)）"
+    }
+
     static func number(_ value: Int) -> String {
         let digits = String(value.magnitude)
         var grouped = ""

@@ -64,7 +64,10 @@ struct PageShell: Sendable {
         self.nav =
             user == nil
             ? []
-            : [("/", "nav_dashboard"), ("/issues", "nav_issues"), ("/issues/new", "nav_new_issue"), ("/account", "nav_account")].map { href, key in
+            : [
+                ("/", "nav_dashboard"), ("/issues", "nav_issues"), ("/issues/new", "nav_new_issue"), ("/meetings", "nav_meetings"),
+                ("/account", "nav_account"),
+            ].map { href, key in
                 NavItem(
                     href: href, label: PageText.word(key, language),
                     current: href == "/" || href == "/issues/new"
