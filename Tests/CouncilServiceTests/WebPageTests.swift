@@ -68,7 +68,10 @@ import Testing
         try await withApp { client, env in
             let issue = try await env.issue()
             let browser = try await env.signedIn(.admin, client)
-            for path in ["/", "/issues", "/issues/\(issue.number)", "/issues/new", "/issues/\(issue.number)/edit", "/account", "/meetings"] {
+            for path in [
+                "/", "/issues", "/issues/\(issue.number)", "/issues/new", "/issues/\(issue.number)/edit", "/account", "/meetings", "/admin/accounts",
+                "/admin/organizations", "/admin/audit",
+            ] {
                 let page = try await browser.get(path)
                 #expect(page.status == .ok, "\(path)")
                 let csp = page.headers[HTTPField.Name("Content-Security-Policy")!] ?? ""

@@ -125,7 +125,7 @@ struct AccountRoutes: Sendable {
     /// E-mail addresses are unique across the council, but only the secretariat may learn that
     /// an address belongs to an account of another organization: everyone else is told only
     /// that this address cannot be used.
-    private static func sayingNothingOfOtherAccounts<T>(_ principal: Principal, _ body: () async throws -> T) async throws -> T {
+    static func sayingNothingOfOtherAccounts<T>(_ principal: Principal, _ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
         } catch let error as DatabaseError where error.isUniqueViolation && error.constraint == "accounts_email_key_key" && !principal.isSecretariat {

@@ -135,7 +135,7 @@ func buildPages(_ dependencies: AppDependencies, dispatcher: PageDispatcher) -> 
             signIn: SignIn(pool: pool, hasher: web.hasher), sessions: SessionStore(pool: pool), links: links, dispatcher: dispatcher),
         account: AccountPages(
             accounts: AccountStore(pool: pool), organizations: OrganizationStore(pool: pool), links: links, mail: MailPreferenceStore(pool: pool),
-            dispatcher: dispatcher),
+            sessions: SessionStore(pool: pool), tokens: TokenStore(pool: pool), dispatcher: dispatcher),
         shell: ShellRoutes(dispatcher: dispatcher),
         dashboard: DashboardPage(
             status: StatusStore(pool: pool), adoptions: AdoptionStore(pool: pool), blockers: BlockerStore(reads: dependencies.reads), search: search,
@@ -155,6 +155,11 @@ func buildPages(_ dependencies: AppDependencies, dispatcher: PageDispatcher) -> 
             blockers: BlockerStore(reads: dependencies.reads)),
         meetings: meetings,
         agenda: AgendaPages(store: MeetingStore(pool: pool), meetings: meetings),
+        adminAccounts: AdminAccountPages(
+            accounts: AccountStore(pool: pool), organizations: OrganizationStore(pool: pool), links: links, tokens: TokenStore(pool: pool),
+            masterData: MasterDataStore(pool: pool)),
+        adminOrganizations: AdminOrganizationPages(organizations: OrganizationStore(pool: pool)),
+        audit: AuditPages(audit: AuditStore(pool: pool), accounts: AccountStore(pool: pool), organizations: OrganizationStore(pool: pool)),
         webhooks: WebhookPages(store: WebhookStore(pool: pool), organizations: OrganizationStore(pool: pool), settings: dependencies.notifications))
 }
 

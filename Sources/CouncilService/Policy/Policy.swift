@@ -115,6 +115,21 @@ enum Policy {
         }
     }
 
+    /// The 管理 pages: secretariat administrators for everyone, an organization's administrators
+    /// for their own organization. Nil means every organization; else the one the caller administers.
+    static func administeredOrganization(_ principal: Principal) throws -> Int? {
+        if principal.isSecretariatAdmin { return nil }
+        guard canAdminister(principal) else {
+            throw Problem.forbidden("only administrators (the secretariat's, or an organization's) may do this")
+        }
+        return principal.organizationID
+    }
+
+    /// Whether the 管理 pages are the caller's at all.
+    static func canAdminister(_ principal: Principal) -> Bool {
+        principal.isSecretariatAdmin || (principal.orgAdmin && !principal.isSecretariat)
+    }
+
     /// Which roles an organization's accounts may have, and who may grant them.
     static func requireAssignable(role: Role, orgAdmin: Bool, in kind: OrganizationKind, _ principal: Principal) throws {
         if kind != .secretariat {

@@ -13,6 +13,10 @@ extension PageEndpoint {
             PageEndpoint(.get, "/account", .signedIn, pages.account.show),
             PageEndpoint(.post, "/account/password", .signedIn, pages.account.changePassword),
             PageEndpoint(.post, "/account/notifications", .signedIn, pages.account.changeNotifications),
+            PageEndpoint(.post, "/account/sessions/others/end", .signedIn, pages.account.endOtherSessions),
+            PageEndpoint(.post, "/account/sessions/{id}/end", .signedIn, pages.account.endSession),
+            PageEndpoint(.post, "/account/tokens", .signedIn, pages.account.createToken),
+            PageEndpoint(.post, "/account/tokens/{id}/revoke", .signedIn, pages.account.revokeToken),
             PageEndpoint(.get, "/unsubscribe/{token}", .anyone, pages.account.unsubscribeForm),
             PageEndpoint(.post, "/unsubscribe/{token}", .secretInPath, pages.account.unsubscribe),
 
@@ -47,6 +51,20 @@ extension PageEndpoint {
             PageEndpoint(.post, "/meetings/{id}/agenda/{item}/decision", .signedIn, pages.agenda.decide),
             PageEndpoint(.post, "/meetings/{id}/agenda/{item}/delete", .signedIn, pages.agenda.remove),
 
+            // 管理: accounts, organizations, the audit log (secretariat administrators for all, an
+            // organization's administrators for their own; Policy decides)
+            PageEndpoint(.get, "/admin", .signedIn, pages.adminAccounts.home),
+            PageEndpoint(.get, "/admin/accounts", .signedIn, pages.adminAccounts.list),
+            PageEndpoint(.post, "/admin/accounts", .signedIn, pages.adminAccounts.invite),
+            PageEndpoint(.get, "/admin/accounts/{id}", .signedIn, pages.adminAccounts.show),
+            PageEndpoint(.post, "/admin/accounts/{id}/edit", .signedIn, pages.adminAccounts.update),
+            PageEndpoint(.post, "/admin/accounts/{id}/password-link", .signedIn, pages.adminAccounts.passwordLink),
+            PageEndpoint(.post, "/admin/accounts/{id}/tokens/{token}/revoke", .signedIn, pages.adminAccounts.revokeToken),
+            PageEndpoint(.get, "/admin/organizations", .signedIn, pages.adminOrganizations.list),
+            PageEndpoint(.post, "/admin/organizations", .signedIn, pages.adminOrganizations.create),
+            PageEndpoint(.post, "/admin/organizations/{id}/active", .signedIn, pages.adminOrganizations.setActive),
+            PageEndpoint(.get, "/admin/audit", .signedIn, pages.audit.list),
+
             // Administration: webhooks (an organization's administrators; Policy decides)
             PageEndpoint(.get, "/webhooks", .signedIn, pages.webhooks.list),
             PageEndpoint(.post, "/webhooks", .signedIn, pages.webhooks.create),
@@ -71,5 +89,8 @@ struct Pages: Sendable {
     let vendor: VendorPage
     let meetings: MeetingPages
     let agenda: AgendaPages
+    let adminAccounts: AdminAccountPages
+    let adminOrganizations: AdminOrganizationPages
+    let audit: AuditPages
     let webhooks: WebhookPages
 }

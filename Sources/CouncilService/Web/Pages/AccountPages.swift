@@ -1,11 +1,14 @@
 import Hummingbird
 
-/// My account: who I am, and my password.
+/// My account: who I am, my password, mail, where I am signed in and my API tokens (the last two
+/// in `AccountPages+Access`).
 struct AccountPages: Sendable {
     let accounts: AccountStore
     let organizations: OrganizationStore
     let links: PasswordLinkStore
     let mail: MailPreferenceStore
+    let sessions: SessionStore
+    let tokens: TokenStore
     let dispatcher: PageDispatcher
 
     struct Model: Sendable {
@@ -16,6 +19,15 @@ struct AccountPages: Sendable {
         let mailChoices: [Choice]
         /// Its organization's administrators (and the secretariat's) find the webhooks here.
         let managesWebhooks: Bool
+        /// Administrators of accounts (the secretariat's, an organization's) find 管理 here.
+        let administers: Bool
+        let sessions: [SessionRow]
+        let tokens: [TokenRow]
+        var tokenName = ""
+        var tokenExpiry = ""
+        var tokenErrors: [String] = []
+        /// A token just made: its secret, shown on this answer only.
+        var newToken: String?
         var errors: [String] = []
         var notice: String?
     }
@@ -30,6 +42,9 @@ struct AccountPages: Sendable {
         var model = try await model(page)
         if page.request.uri.queryParameters["changed"] != nil { model.notice = page.word("password_changed") }
         if page.request.uri.queryParameters["notifications"] != nil { model.notice = page.word("notifications_saved") }
+        if let done = page.request.uri.queryParameters["done"].map(String.init), PageText.entries["account_done_" + done] != nil {
+            model.notice = page.word("account_done_" + done)
+        }
         return page.render("account", model)
     }
 
@@ -87,7 +102,7 @@ struct AccountPages: Sendable {
         return page.render("account", model, status: .unprocessableContent)
     }
 
-    private func model(_ page: PageRequest) async throws -> Model {
+    func model(_ page: PageRequest) async throws -> Model {
         let principal = try page.caller()
         guard let account = try await accounts.account(principal.accountID),
             let organization = try await organizations.organization(account.organizationID)
@@ -97,7 +112,10 @@ struct AccountPages: Sendable {
             displayName: account.displayName, email: account.email.rawValue, organization: organization.name,
             role: page.language.word(.role, account.role.rawValue),
             mailChoices: MailQueue.Mode.allCases.map { Choice(value: $0.rawValue, label: page.word("mail_" + $0.rawValue), checked: $0 == chosen) },
-            managesWebhooks: Policy.canManageWebhooks(of: principal.organizationID, principal))
+            managesWebhooks: Policy.canManageWebhooks(of: principal.organizationID, principal),
+            administers: principal.isSecretariatAdmin || principal.orgAdmin,
+            sessions: try await sessions.sessions(of: account.id).map { SessionRow($0, current: principal.credential == .session($0.id), page) },
+            tokens: try await tokens.tokens(of: account.id).map { TokenRow($0, page) })
     }
 }
 

@@ -48,6 +48,13 @@ enum PageFormat {
         return "\(era.japaneseName)\(eraYear == 1 ? "元" : String(eraYear))年\(month)月\(day)日（\(western)）"
     }
 
+    /// The moment a day ends in Japan (the next day's 0:00 JST): "until 2027/3/31" includes the 31st.
+    static func endOfDayInJapan(_ date: CalendarDate) -> Date {
+        let parts = date.rawValue.split(separator: "-").compactMap { Int($0) }
+        let start = calendar().date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2]))!
+        return calendar().date(byAdding: .day, value: 1, to: start)!
+    }
+
     static func number(_ value: Int) -> String {
         let digits = String(value.magnitude)
         var grouped = ""

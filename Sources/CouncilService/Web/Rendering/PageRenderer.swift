@@ -51,7 +51,7 @@ struct PageShell: Sendable {
         let current: Bool
     }
 
-    init(language: PageLanguage, user: String?, csrf: String, here: String, assets: WebAssets) {
+    init(language: PageLanguage, user: String?, administers: Bool = false, csrf: String, here: String, assets: WebAssets) {
         self.language = language
         self.lang = language.rawValue
         self.user = user
@@ -66,8 +66,8 @@ struct PageShell: Sendable {
             ? []
             : [
                 ("/", "nav_dashboard"), ("/issues", "nav_issues"), ("/issues/new", "nav_new_issue"), ("/meetings", "nav_meetings"),
-                ("/account", "nav_account"),
-            ].map { href, key in
+                ("/admin", "nav_admin"), ("/account", "nav_account"),
+            ].filter { $0.0 != "/admin" || administers }.map { href, key in
                 NavItem(
                     href: href, label: PageText.word(key, language),
                     current: href == "/" || href == "/issues/new"

@@ -86,6 +86,60 @@ struct SessionStore: Sendable {
         }
     }
 
+    /// A live session as its owner sees it on the account page: where and when, never its secret.
+    struct Listed: Sendable, Equatable {
+        let id: Int
+        let createdAt: Date
+        let lastSeenAt: Date
+        let address: String?
+        let userAgent: String?
+    }
+
+    /// The account's live sessions, the most recently used first.
+    func sessions(of account: Int) async throws -> [Listed] {
+        try await pool.withConnection { connection in
+            try connection.query(
+                Query(
+                    "sessions.ofAccount",
+                    """
+                    SELECT id, created_at, last_seen_at, address, user_agent FROM web_sessions
+                    WHERE account_id = \(account) AND expires_at > now() AND last_seen_at > now() - make_interval(secs => \(Self.idleTimeout))
+                    ORDER BY last_seen_at DESC, id DESC
+                    """)
+            ).rows.map { row in
+                Listed(
+                    id: try row.decode("id"), createdAt: try row.decode("created_at"), lastSeenAt: try row.decode("last_seen_at"),
+                    address: try row.decodeIfPresent("address"), userAgent: try row.decodeIfPresent("user_agent"))
+            }
+        }
+    }
+
+    /// Signs out the account's sessions — one (`only`) or all but `keeping` — as its owner asks.
+    /// Another account's session is never touched: the owner is part of the statement.
+    @discardableResult
+    func end(of account: Int, only: Int? = nil, keeping: Int? = nil, by actor: AuditActor) async throws -> Int {
+        try await pool.withTransaction { connection in
+            let ended: Int = try connection.query(
+                Query(
+                    "sessions.endOfAccount",
+                    """
+                    WITH gone AS (
+                        DELETE FROM web_sessions
+                        WHERE account_id = \(account) AND (\(only)::bigint IS NULL OR id = \(only)) AND (\(keeping)::bigint IS NULL OR id <> \(keeping))
+                        RETURNING 1
+                    )
+                    SELECT count(*) AS n FROM gone
+                    """)
+            ).single().decode("n")
+            if ended > 0 {
+                try AuditStore.record(
+                    connection, actor, action: "session.end", entityType: "account", entityID: account, before: nil,
+                    after: ["sessions_ended": .number(Double(ended))])
+            }
+            return ended
+        }
+    }
+
     /// Sessions that ended by time are deleted now and then, so the table holds live ones only.
     func pruneExpired() async throws -> Int {
         try await pool.withConnection { connection in

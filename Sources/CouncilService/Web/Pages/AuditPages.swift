@@ -1,0 +1,126 @@
+import Foundation
+import Hummingbird
+
+/// 管理 — the audit log, newest first, with filters (who, which organization, what, when) and
+/// paging. Secretariat administrators read all of it; an organization's administrators what
+/// their own organization's people did.
+struct AuditPages: Sendable {
+    let audit: AuditStore
+    let accounts: AccountStore
+    let organizations: OrganizationStore
+
+    static let pageSize = 100
+
+    struct Model: Sendable {
+        let rows: [Row]
+        let filter: Filter
+        let nextPage: String?
+        var errors: [String] = []
+    }
+
+    struct Row: Sendable {
+        let id: Int
+        let at: String
+        let actor: String
+        let organization: String
+        let action: String
+        let entity: String
+        let changes: [String]
+        let requestID: String?
+    }
+
+    struct Filter: Sendable {
+        let actor: String
+        let entityType: String
+        let entityID: String
+        let action: String
+        let since: String
+        let until: String
+        let organizations: [MeetingPages.Choice]
+    }
+
+    func list(_ page: PageRequest) async throws -> Response {
+        let principal = try page.caller()
+        let scope = try Policy.administeredOrganization(principal)
+        let query = page.request.uri.queryParameters
+        func text(_ name: String) -> String { query[Substring(name)].map { String($0).trimmingCharacters(in: .whitespaces) } ?? "" }
+        var filter = AuditFilter()
+        var errors: [String] = []
+        func id(_ name: String) -> Int? {
+            let value = text(name)
+            guard !value.isEmpty else { return nil }
+            guard let id = Int(value), id > 0 else {
+                errors += page.reasons(Problem.invalid(name, "'\(value)' is not an id"))
+                return nil
+            }
+            return id
+        }
+        /// A day typed the way people write it; `until` includes that day.
+        func day(_ name: String, endOfDay: Bool) -> Date? {
+            let value = text(name)
+            guard !value.isEmpty else { return nil }
+            guard let date = CalendarDate(typed: value) else {
+                errors += page.reasons(Problem.invalid(name, "give a date: \(TypedDate.dateForms)"))
+                return nil
+            }
+            let end = PageFormat.endOfDayInJapan(date)
+            return endOfDay ? end : end.addingTimeInterval(-86400)
+        }
+        filter.actorAccount = id("actor")
+        filter.actorOrganization = scope ?? id("organization")
+        filter.entityType = text("entity_type").isEmpty ? nil : text("entity_type")
+        filter.entityID = text("entity_id").isEmpty ? nil : text("entity_id")
+        filter.action = text("action").isEmpty ? nil : text("action")
+        filter.since = day("since", endOfDay: false)
+        filter.until = day("until", endOfDay: true)
+        let before = id("before")
+        let entries = errors.isEmpty ? try await audit.entries(filter, before: before, limit: Self.pageSize) : AuditPage(items: [], nextBefore: nil)
+
+        let all = try await organizations.organizations(kind: nil, active: nil, page: Page(limit: Page.maxLimit)).items
+        let names = Dictionary(uniqueKeysWithValues: all.map { ($0.id, $0.name) })
+        var people: [Int: String] = [:]
+        for id in Set(entries.items.compactMap(\.actorAccountID)) { people[id] = try await accounts.account(id)?.displayName }
+        var next: String?
+        if let nextBefore = entries.nextBefore {
+            var items = URLComponents()
+            items.queryItems =
+                ["actor", "organization", "entity_type", "entity_id", "action", "since", "until"].compactMap { name in
+                    text(name).isEmpty ? nil : URLQueryItem(name: name, value: text(name))
+                } + [URLQueryItem(name: "before", value: String(nextBefore))]
+            next = "/admin/audit?" + (items.percentEncodedQuery ?? "")
+        }
+        let model = Model(
+            rows: entries.items.map { entry in
+                Row(
+                    id: entry.id, at: PageFormat.dateTime(entry.at, page.language),
+                    actor: entry.actorAccountID.map { id in people[id].map { "\($0) (\(id))" } ?? String(id) } ?? page.word("audit_system"),
+                    organization: entry.actorOrganizationID.flatMap { names[$0] } ?? "", action: entry.action,
+                    entity: "\(entry.entityType) \(entry.entityID)", changes: Self.changes(entry.changes), requestID: entry.requestID)
+            },
+            filter: Filter(
+                actor: text("actor"), entityType: text("entity_type"), entityID: text("entity_id"), action: text("action"), since: text("since"),
+                until: text("until"),
+                organizations: scope == nil
+                    ? all.map { MeetingPages.Choice(value: String($0.id), label: $0.name, checked: String($0.id) == text("organization")) } : []),
+            nextPage: next, errors: errors)
+        return page.render("admin-audit", model, status: errors.isEmpty ? .ok : .badRequest)
+    }
+
+    /// `field: old → new`, each value cut short: the log page is for finding, the API has the rest.
+    static func changes(_ changes: [String: FieldChange]) -> [String] {
+        changes.keys.sorted().map { field in
+            let change = changes[field]!
+            func show(_ value: JSONValue?) -> String {
+                guard let value else { return "—" }
+                let text: String
+                switch value {
+                case .string(let string): text = string
+                case .null: text = "—"
+                default: text = (try? String(decoding: JSONEncoder().encode(value), as: UTF8.self)) ?? ""
+                }
+                return text.count > 120 ? String(text.prefix(120)) + "…" : text
+            }
+            return "\(field): \(show(change.old)) → \(show(change.new))"
+        }
+    }
+}
