@@ -153,6 +153,7 @@ func buildPages(_ dependencies: AppDependencies, dispatcher: PageDispatcher) -> 
         vendor: VendorPage(
             organizations: OrganizationStore(pool: pool), products: ProductStore(pool: pool), status: StatusStore(pool: pool),
             blockers: BlockerStore(reads: dependencies.reads)),
+        filings: FilingPages(products: ProductStore(pool: pool), status: StatusStore(pool: pool), organizations: OrganizationStore(pool: pool)),
         meetings: meetings,
         agenda: AgendaPages(store: MeetingStore(pool: pool), meetings: meetings),
         adminAccounts: AdminAccountPages(

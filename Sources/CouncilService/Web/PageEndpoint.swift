@@ -54,8 +54,8 @@ struct PageRequest: Sendable {
 
     var shell: PageShell {
         PageShell(
-            language: language, user: session?.displayName, administers: session.map { Policy.canAdminister($0.principal) } ?? false, csrf: csrf,
-            here: request.uri.description, assets: settings.assets)
+            language: language, user: session?.displayName, principal: session?.principal, csrf: csrf, here: request.uri.description,
+            assets: settings.assets)
     }
 
     func render(_ template: String, _ model: Any, status: HTTPResponse.Status = .ok) -> Response {

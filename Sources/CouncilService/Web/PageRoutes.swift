@@ -36,6 +36,11 @@ extension PageEndpoint {
             PageEndpoint(.get, "/municipalities/{code}", .signedIn, pages.municipality.show),
             PageEndpoint(.get, "/vendors/{id}", .signedIn, pages.vendor.show),
 
+            // 届出: development status by form, spreadsheets with a preview (vendors their own, the secretariat any)
+            PageEndpoint(.get, "/filings", .signedIn, pages.filings.list),
+            PageEndpoint(.get, "/filings/status", .signedIn, pages.filings.statusForm),
+            PageEndpoint(.post, "/filings/status", .signedIn, pages.filings.file),
+
             // 協議会: meetings, their agendas (the secretariat's forms; Policy decides) and handouts
             PageEndpoint(.get, "/meetings", .signedIn, pages.meetings.list),
             PageEndpoint(.post, "/meetings", .signedIn, pages.meetings.create),
@@ -87,6 +92,7 @@ struct Pages: Sendable {
     let issueForms: IssueFormPages
     let municipality: MunicipalityPage
     let vendor: VendorPage
+    let filings: FilingPages
     let meetings: MeetingPages
     let agenda: AgendaPages
     let adminAccounts: AdminAccountPages

@@ -51,7 +51,7 @@ struct PageShell: Sendable {
         let current: Bool
     }
 
-    init(language: PageLanguage, user: String?, administers: Bool = false, csrf: String, here: String, assets: WebAssets) {
+    init(language: PageLanguage, user: String?, principal: Principal? = nil, csrf: String, here: String, assets: WebAssets) {
         self.language = language
         self.lang = language.rawValue
         self.user = user
@@ -65,9 +65,17 @@ struct PageShell: Sendable {
             user == nil
             ? []
             : [
-                ("/", "nav_dashboard"), ("/issues", "nav_issues"), ("/issues/new", "nav_new_issue"), ("/meetings", "nav_meetings"),
+                ("/", "nav_dashboard"), ("/issues", "nav_issues"), ("/issues/new", "nav_new_issue"), ("/filings", "nav_filings"),
+                ("/meetings", "nav_meetings"),
                 ("/admin", "nav_admin"), ("/account", "nav_account"),
-            ].filter { $0.0 != "/admin" || administers }.map { href, key in
+            ].filter { href, _ in
+                // Only what the person may use: 届出 for those who file, 管理 for administrators.
+                switch href {
+                case "/filings": principal.map { (try? Policy.authorize(.filer, $0)) != nil } ?? false
+                case "/admin": principal.map(Policy.canAdminister) ?? false
+                default: true
+                }
+            }.map { href, key in
                 NavItem(
                     href: href, label: PageText.word(key, language),
                     current: href == "/" || href == "/issues/new"

@@ -404,6 +404,35 @@ enum PageText {
         "field_until": ("この日まで", "Through"),
         "field_before": ("ページ", "Page"),
 
+        // 届出: development status and spreadsheets
+        "nav_filings": ("届出", "Filings"),
+        "filings": ("届出", "Filings"),
+        "filings_lead": (
+            "製品ごと・業務ごとの開発状況を届け出ます。導入団体や開発状況をまとめて届け出るときは、表計算ファイルをアップロードしてください。",
+            "File the development status of each product and business area, or upload a spreadsheet of adoptions or status."
+        ),
+        "filings_no_products": ("届け出る製品がありません（事務局はベンダーを選んでください）。", "No products to file for (the secretariat: choose a vendor)."),
+        "status_filing": ("開発状況", "Development status"),
+        "status_file": ("開発状況を届け出る", "File the status"),
+        "status_filed": ("開発状況を届け出ました。", "The status was filed."),
+        "status_note": ("備考", "Note"),
+        "spec_version": ("準拠する標準仕様書の版", "Standard specification version"),
+        "spec_version_hint": ("例：第4.1版", "e.g. 第4.1版"),
+        "planned_completion": ("開発完了予定日", "Planned completion"),
+        "regression_reason": ("段階が戻る理由", "Why the stage goes back"),
+        "regression_reason_hint": ("前回より前の段階にするときは必ず書いてください。", "Required when the stage goes back from the last report."),
+        "upload_spreadsheet": ("表計算ファイルで届け出る", "File by spreadsheet"),
+        "field_product": ("製品", "Product"),
+        "field_product_id": ("製品", "Product"),
+        "field_business_area": ("業務", "Business area"),
+        "field_stage": ("段階", "Stage"),
+        "field_cloud_readiness": ("ガバメントクラウド対応", "Government Cloud readiness"),
+        "field_spec_version": ("標準仕様書の版", "Specification version"),
+        "field_planned_completion": ("開発完了予定日", "Planned completion"),
+        "field_planned_availability": ("提供開始予定日", "Planned availability"),
+        "field_note": ("備考", "Note"),
+        "field_regression_reason": ("段階が戻る理由", "Why the stage goes back"),
+
         // 協議会: meetings, agendas, handouts
         "nav_meetings": ("協議会", "Meetings"),
         "meetings": ("協議会", "Council meetings"),
