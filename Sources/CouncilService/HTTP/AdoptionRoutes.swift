@@ -74,7 +74,7 @@ struct AdoptionRoutes: Sendable {
                         Policy.adoptionRefusal(dantai: dantai, existingVendor: existing, newVendor: new, principal)
                     }, dryRun: dryRun)
             } catch let rejected as AdoptionRejected {
-                throw ImportRejected(problems: rejected.problems.map { ImportProblem(line: $0.line, column: $0.column, reason: $0.reason) })
+                throw rejected.asImportRejected
             }
         }
         return try .json(outcome)

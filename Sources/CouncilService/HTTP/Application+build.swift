@@ -154,6 +154,10 @@ func buildPages(_ dependencies: AppDependencies, dispatcher: PageDispatcher) -> 
             organizations: OrganizationStore(pool: pool), products: ProductStore(pool: pool), status: StatusStore(pool: pool),
             blockers: BlockerStore(reads: dependencies.reads)),
         filings: FilingPages(products: ProductStore(pool: pool), status: StatusStore(pool: pool), organizations: OrganizationStore(pool: pool)),
+        uploads: UploadPages(
+            uploads: SheetUploadStore(pool: pool), products: ProductStore(pool: pool),
+            adoptionRoutes: AdoptionRoutes(store: AdoptionStore(pool: pool), products: ProductStore(pool: pool)),
+            statusRoutes: StatusRoutes(store: StatusStore(pool: pool), products: ProductStore(pool: pool))),
         meetings: meetings,
         agenda: AgendaPages(store: MeetingStore(pool: pool), meetings: meetings),
         adminAccounts: AdminAccountPages(

@@ -52,16 +52,34 @@ struct AdoptionStore: Sendable {
         _ rows: [Row], by actor: AuditActor, authorize: Authorize, dryRun: Bool,
         on connection: Connection
     ) throws -> Outcome {
+        try plan(rows, by: actor, authorize: authorize, dryRun: dryRun, expecting: nil, on: connection).outcome
+    }
+
+    /// What a file changes: the outcome, every change with the record it replaces, and a
+    /// fingerprint of every record the file's rows read. A preview shows it; the confirmation
+    /// passes the fingerprint back, and a database changed in between is `PlanChanged`, not applied.
+    struct Plan: Sendable {
+        let outcome: Outcome
+        let changes: [(row: Row, before: Adoption?)]
+        let fingerprint: String
+    }
+
+    static func plan(
+        _ rows: [Row], by actor: AuditActor, authorize: Authorize, dryRun: Bool, expecting fingerprint: String?,
+        on connection: Connection
+    ) throws -> Plan {
         // Adoption writes are serialized: a bulk import and a single filing never interleave.
         try connection.execute(script: "LOCK TABLE adoptions IN SHARE ROW EXCLUSIVE MODE", name: "adoptions.lock")
         let facts = try Facts.load(for: rows, on: connection)
         let (changed, unchanged) = try facts.check(rows, authorize: authorize)
         let inserted = changed.filter { $0.before == nil }.count
         let outcome = Outcome(rows: rows.count, inserted: inserted, updated: changed.count - inserted, unchanged: unchanged, dryRun: dryRun)
-        guard !dryRun, !changed.isEmpty else { return outcome }
+        let plan = Plan(outcome: outcome, changes: changed, fingerprint: facts.fingerprint(rows))
+        if let fingerprint, fingerprint != plan.fingerprint { throw PlanChanged() }
+        guard !dryRun, !changed.isEmpty else { return plan }
         try write(changed.map(\.row.draft), by: actor, on: connection)
         try announce(changed.map { ($0.row.draft, $0.before?.state) }, vendors: facts.products.mapValues(\.vendor), by: actor, on: connection)
-        return outcome
+        return plan
     }
 
     /// One `adoptions.changed` event per vendor whose adoptions the write changed: counts (delays
@@ -138,6 +156,17 @@ struct AdoptionStore: Sendable {
                 facts.existing[adoption.dantaiCode.rawValue + "/" + adoption.businessArea.rawValue] = adoption
             }
             return facts
+        }
+
+        /// The state of every record the rows read (the adoption of each 団体 × 業務, or none):
+        /// equal fingerprints mean the same file changes the same things.
+        func fingerprint(_ rows: [Row]) -> String {
+            var text = ""
+            for key in Set(rows.map { $0.draft.dantaiCode.rawValue + "/" + $0.draft.businessArea.rawValue }).sorted() {
+                let record = existing[key]
+                text += "\(key)=\(record.map { "\($0.id)@\($0.updatedAt.timeIntervalSince1970)" } ?? "none");"
+            }
+            return Fingerprint.of(text)
         }
 
         /// Every rule over every row, each row with the line it came from: the rows that change
@@ -409,7 +438,15 @@ struct AdoptionStore: Sendable {
     }
 }
 
+/// The records a previewed file reads changed after the preview: nothing was written; preview again.
+struct PlanChanged: Error, Sendable {}
+
 /// Adoption rows refused as a whole; nothing was written.
 struct AdoptionRejected: Error, Sendable {
     let problems: [AdoptionStore.RowProblem]
+
+    /// The same refusal as a file's: every line with its column and reason.
+    var asImportRejected: ImportRejected {
+        ImportRejected(problems: problems.map { ImportProblem(line: $0.line, column: $0.column, reason: $0.reason) })
+    }
 }

@@ -206,18 +206,60 @@ extension StatusStore {
         authorize: @escaping @Sendable (Product) throws -> Void
     ) async throws -> ImportOutcome {
         try await pool.withTransaction(rollback: dryRun) { connection in
-            var filed = 0
-            var problems: [ImportProblem] = []
-            for row in rows {
-                do {
-                    if try Self.file(row.draft, by: actor, on: connection, authorize: authorize).created { filed += 1 }
-                } catch let problem as Problem {
-                    problems.append(ImportProblem(line: row.line, column: Self.column(problem.errors.first?.field), reason: problem.detail))
-                }
-            }
-            guard problems.isEmpty else { throw ImportRejected(problems: problems) }
-            return ImportOutcome(rows: rows.count, filed: filed, unchanged: rows.count - filed, dryRun: dryRun)
+            try Self.plan(rows, by: actor, dryRun: dryRun, expecting: nil, authorize: authorize, on: connection).outcome
         }
+    }
+
+    /// What a file files: the outcome, each report that is new (with the one it follows), and a
+    /// fingerprint of the latest report of every product × 業務 the rows name. The caller's
+    /// transaction rolls back a dry run; a fingerprint other than `expecting` is `PlanChanged`.
+    struct ImportPlan: Sendable {
+        let outcome: ImportOutcome
+        let changes: [(row: StatusSheet.Row, before: StatusReport?)]
+        let fingerprint: String
+    }
+
+    static func plan(
+        _ rows: [StatusSheet.Row], by actor: AuditActor, dryRun: Bool, expecting fingerprint: String?,
+        authorize: (Product) throws -> Void, on connection: Connection
+    ) throws -> ImportPlan {
+        let latest = try Self.latest(of: rows.map { ($0.draft.productID, $0.draft.businessArea) }, on: connection)
+        let print = Fingerprint.of(
+            latest.keys.sorted().map { "\($0)=\(latest[$0]!.id)" }.joined(separator: ";") + "|" + String(rows.count))
+        if let fingerprint, fingerprint != print { throw PlanChanged() }
+        var changes: [(row: StatusSheet.Row, before: StatusReport?)] = []
+        var problems: [ImportProblem] = []
+        for row in rows {
+            do {
+                let before = latest["\(row.draft.productID)/\(row.draft.businessArea.rawValue)"]
+                if try Self.file(row.draft, by: actor, on: connection, authorize: authorize).created { changes.append((row, before)) }
+            } catch let problem as Problem {
+                problems.append(ImportProblem(line: row.line, column: Self.column(problem.errors.first?.field), reason: problem.detail))
+            }
+        }
+        guard problems.isEmpty else { throw ImportRejected(problems: problems) }
+        return ImportPlan(
+            outcome: ImportOutcome(rows: rows.count, filed: changes.count, unchanged: rows.count - changes.count, dryRun: dryRun),
+            changes: changes, fingerprint: print)
+    }
+
+    /// The latest report of each product × 業務, keyed `product/area`.
+    private static func latest(of pairs: [(Int, BusinessArea)], on connection: Connection) throws -> [String: StatusReport] {
+        var found: [String: StatusReport] = [:]
+        for row in try connection.query(
+            Query(
+                "status.latestOfPairs",
+                """
+                SELECT DISTINCT ON (r.product_id, r.business_area) \(columns)
+                FROM status_reports r JOIN products p ON p.id = r.product_id
+                WHERE (r.product_id, r.business_area) IN (SELECT * FROM unnest(\(pairs.map(\.0))::bigint[], \(pairs.map(\.1.rawValue))::text[]))
+                ORDER BY r.product_id, r.business_area, r.reported_at DESC, r.id DESC
+                """)
+        ).rows {
+            let report = try report(row)
+            found["\(report.productID)/\(report.businessArea.rawValue)"] = report
+        }
+        return found
     }
 
     private static func column(_ field: String?) -> String? {

@@ -1,12 +1,24 @@
 import Hummingbird
+import MultipartKit
 
 /// A posted HTML form (`application/x-www-form-urlencoded`): every value of every name, in order,
 /// so repeated fields (several 団体) keep all their values. Text must decode to UTF-8 without NUL.
+/// A page that takes files reads `multipart/form-data` instead: its text fields the same way, its
+/// files in `files`.
 struct FormBody: Sendable {
     private(set) var values: [String: [String]] = [:]
+    private(set) var files: [String: UploadedPart] = [:]
+
+    /// A file a form sent: the name the browser gave it and its bytes.
+    struct UploadedPart: Sendable {
+        let filename: String
+        let bytes: ByteBuffer
+    }
 
     /// Forms are small; a larger body is refused before it is read.
     static let maxSize = 1 << 20
+    /// A form with a file (a spreadsheet) may be as large as an API upload.
+    static let maxUploadSize = Endpoint.maxUpload
 
     init() {}
 
@@ -19,13 +31,88 @@ struct FormBody: Sendable {
         }
     }
 
-    static func read(_ request: Request) async throws -> FormBody {
-        let type = request.headers[.contentType]?.lowercased() ?? ""
-        guard type.hasPrefix("application/x-www-form-urlencoded") else {
-            throw Problem(.unsupportedMediaType, detail: "send the form as application/x-www-form-urlencoded")
+    static func read(_ request: Request, takingFiles: Bool = false) async throws -> FormBody {
+        let type = request.headers[.contentType] ?? ""
+        if takingFiles, type.lowercased().hasPrefix("multipart/form-data") {
+            return try await readMultipart(request, contentType: type)
         }
-        let buffer = try await request.body.collect(upTo: maxSize)
+        guard type.lowercased().hasPrefix("application/x-www-form-urlencoded") else {
+            throw Problem(
+                .unsupportedMediaType,
+                detail: "send the form as application/x-www-form-urlencoded" + (takingFiles ? " or multipart/form-data" : ""))
+        }
+        let buffer = try await collect(request, upTo: maxSize)
         return try FormBody(String(decoding: buffer.readableBytesView, as: UTF8.self))
+    }
+
+    private static func collect(_ request: Request, upTo limit: Int) async throws -> ByteBuffer {
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit { throw Problem.tooLarge(limit) }
+        do { return try await request.body.collect(upTo: limit) } catch { throw Problem.tooLarge(limit) }
+    }
+
+    /// `multipart/form-data` (RFC 7578), parsed by MultipartKit: text parts become values, parts
+    /// with a filename become files. Only parts the body closes count; a cut-off body is refused.
+    private static func readMultipart(_ request: Request, contentType: String) async throws -> FormBody {
+        guard let boundary = parameter("boundary", of: contentType), !boundary.isEmpty, boundary.utf8.count <= 200 else {
+            throw Problem.invalid("form", "the multipart form names no boundary")
+        }
+        let body = try await collect(request, upTo: maxUploadSize)
+        var form = FormBody()
+        var headers: [(String, String)] = []
+        var content = ByteBuffer()
+        var parts: [(headers: [(String, String)], content: ByteBuffer)] = []
+        let parser = MultipartParser(boundary: boundary)
+        parser.onHeader = { name, value in headers.append((name, value)) }
+        parser.onBody = { chunk in content.writeBuffer(&chunk) }
+        parser.onPartComplete = {
+            parts.append((headers, content))
+            headers = []
+            content = ByteBuffer()
+        }
+        do { try parser.execute(body) } catch { throw Problem.invalid("form", "the multipart form cannot be read") }
+        guard !parts.isEmpty else { throw Problem.invalid("form", "the multipart form has no complete part") }
+        for part in parts {
+            guard let disposition = part.headers.first(where: { $0.0.lowercased() == "content-disposition" })?.1,
+                let name = parameter("name", of: disposition)
+            else { throw Problem.invalid("form", "a part of the form has no name") }
+            if let filename = parameter("filename", of: disposition) {
+                form.files[name] = UploadedPart(filename: filename, bytes: part.content)
+            } else {
+                guard let text = String(validating: part.content.readableBytesView, as: UTF8.self), !text.utf8.contains(0) else {
+                    throw Problem.invalid(name, "not valid UTF-8 text")
+                }
+                form.values[name, default: []].append(text)
+            }
+        }
+        return form
+    }
+
+    /// A parameter of a header value: `boundary=x` of a Content-Type, `name="file"` of a
+    /// Content-Disposition. A quoted value may hold `;` and `\"`; its quotes are taken off.
+    static func parameter(_ name: String, of header: String) -> String? {
+        var pieces: [String] = [], current = "", quoted = false, escaped = false
+        for character in header {
+            if escaped {
+                current.append(character)
+                escaped = false
+            } else if quoted, character == "\\" {
+                escaped = true
+            } else if character == "\"" {
+                quoted.toggle()
+            } else if character == ";", !quoted {
+                pieces.append(current)
+                current = ""
+            } else {
+                current.append(character)
+            }
+        }
+        pieces.append(current)
+        for piece in pieces.dropFirst() {
+            let pair = piece.split(separator: "=", maxSplits: 1)
+            guard pair.count == 2, pair[0].trimmingCharacters(in: .whitespaces).lowercased() == name else { continue }
+            return pair[1].trimmingCharacters(in: .whitespaces)
+        }
+        return nil
     }
 
     /// The first value of `name`, trimmed of nothing: what the person typed.

@@ -46,7 +46,7 @@ struct PageDispatcher: Sendable {
             } else {
                 var form = FormBody()
                 if endpoint.method == .post {
-                    form = try await FormBody.read(request)
+                    form = try await FormBody.read(request, takingFiles: endpoint.takesFiles)
                     let tokenValid = form[Self.csrfField].map { Self.constantTimeEqual($0, csrf) } ?? false
                     guard endpoint.access == .secretInPath || tokenValid else {
                         context.logger.notice("page form without a valid CSRF token refused")

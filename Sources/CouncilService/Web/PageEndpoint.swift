@@ -20,12 +20,15 @@ struct PageEndpoint: Sendable {
     /// The path in the router's form: `/issues/{number}`.
     let path: String
     let access: PageAccess
+    /// The form carries files (`multipart/form-data`, up to an API upload's size).
+    let takesFiles: Bool
     let handler: Handler
 
-    init(_ method: HTTPRequest.Method, _ path: String, _ access: PageAccess, _ handler: @escaping Handler) {
+    init(_ method: HTTPRequest.Method, _ path: String, _ access: PageAccess, takesFiles: Bool = false, _ handler: @escaping Handler) {
         self.method = method
         self.path = path
         self.access = access
+        self.takesFiles = takesFiles
         self.handler = handler
     }
 }

@@ -40,6 +40,14 @@ extension PageEndpoint {
             PageEndpoint(.get, "/filings", .signedIn, pages.filings.list),
             PageEndpoint(.get, "/filings/status", .signedIn, pages.filings.statusForm),
             PageEndpoint(.post, "/filings/status", .signedIn, pages.filings.file),
+            PageEndpoint(.get, "/filings/upload", .signedIn, pages.uploads.form),
+            PageEndpoint(.post, "/filings/upload", .signedIn, takesFiles: true, pages.uploads.preview),
+            PageEndpoint(.get, "/filings/upload/{id}", .signedIn, pages.uploads.show),
+            PageEndpoint(.post, "/filings/upload/{id}/confirm", .signedIn, pages.uploads.confirm),
+            PageEndpoint(.get, "/filings/adoptions/export", .signedIn, pages.uploads.adoptionsExport),
+            PageEndpoint(.get, "/filings/adoptions/template", .signedIn, pages.uploads.adoptionsTemplate),
+            PageEndpoint(.get, "/filings/status/export", .signedIn, pages.uploads.statusExport),
+            PageEndpoint(.get, "/filings/status/template", .signedIn, pages.uploads.statusTemplate),
 
             // 協議会: meetings, their agendas (the secretariat's forms; Policy decides) and handouts
             PageEndpoint(.get, "/meetings", .signedIn, pages.meetings.list),
@@ -93,6 +101,7 @@ struct Pages: Sendable {
     let municipality: MunicipalityPage
     let vendor: VendorPage
     let filings: FilingPages
+    let uploads: UploadPages
     let meetings: MeetingPages
     let agenda: AgendaPages
     let adminAccounts: AdminAccountPages

@@ -52,6 +52,24 @@ final class WebBrowser: @unchecked Sendable {
         return try await send(path, method: .post, headers: headers, body: ByteBuffer(string: body))
     }
 
+    /// Posts a form with a file as a browser does (`multipart/form-data`), the page's token included.
+    @discardableResult
+    func postFile(_ path: String, _ fields: [(String, String)], file: (name: String, filename: String, bytes: [UInt8])) async throws -> Page {
+        let boundary = "----CouncilTestBoundary\(UInt64.random(in: 0...UInt64.max))"
+        var body = ByteBuffer()
+        for (name, value) in fields + (csrf.map { [("_csrf", $0)] } ?? []) {
+            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n")
+        }
+        body.writeString(
+            "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.name)\"; filename=\"\(file.filename)\"\r\n"
+                + "Content-Type: application/octet-stream\r\n\r\n")
+        body.writeBytes(file.bytes)
+        body.writeString("\r\n--\(boundary)--\r\n")
+        var headers = self.headers
+        headers[.contentType] = "multipart/form-data; boundary=\(boundary)"
+        return try await send(path, method: .post, headers: headers, body: body)
+    }
+
     private func send(_ path: String, method: HTTPRequest.Method, headers: HTTPFields, body: ByteBuffer?) async throws -> Page {
         let page = try await client.execute(uri: path, method: method, headers: headers, body: body) { response in
             Page(status: response.status, headers: response.headers, html: String(buffer: response.body))
