@@ -25,7 +25,7 @@ import Testing
     }
 
     @Test func unterminatedQuoteIsReportedWithItsLine() {
-        #expect(throws: CSVSyntaxError(line: 2, reason: "a quoted field is not closed before the end of the file")) {
+        #expect(throws: CSVSyntaxError(line: 2, reason: SheetReason.csvUnclosedQuote)) {
             try CSVReader.records(in: "ok,row\n\"never closed,\nmore")
         }
         #expect(throws: CSVSyntaxError.self) { try CSVReader.records(in: "a\"b,c") }

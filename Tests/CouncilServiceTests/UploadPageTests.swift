@@ -34,6 +34,13 @@ import Testing
             }
             #expect(lines == [3, 4, 5, 6], "\(page.html)")
             #expect(page.html.contains("団体コード") && page.html.contains("状態") && !page.html.contains("upload-confirm"))
+            // Each reason in Japanese: the code's shape, the labels it may be, the prefecture rule, another vendor's product.
+            for reason in [
+                "「01100X」は団体コードではありません", "「たぶん」は次のどれでもありません：移行予定、移行中", "都道府県が行う業務は児童扶養手当と生活保護だけです",
+                "あなたの製品に「B標準パッケージ」という名前のものはありません",
+            ] {
+                #expect(page.html.contains(reason), "\(reason)")
+            }
             #expect(try await AdoptionStore(pool: env.pool).all(AdoptionStore.Filter()).isEmpty)
 
             // The corrected file: counts, a sample, a confirmation that applies exactly it.

@@ -201,19 +201,34 @@ struct AdoptionDraft: Sendable, Equatable {
 
     /// The rules that need no database: 事由 with specified support, a new month when delayed.
     func validate() throws(Problem) {
+        if let (field, reason) = refusal() { throw .unprocessable(field, reason.en) }
+    }
+
+    /// The first rule the draft breaks: the field and why, in both languages.
+    func refusal() -> (field: String, reason: Reason)? {
         if state == .specifiedSupport, reason == nil {
-            throw .unprocessable(
-                "reason", "特定移行支援 (specified_support) requires its 事由: \(AdoptionReason.allCases.map(\.rawValue).joined(separator: ", "))")
+            return (
+                "reason",
+                Reason(
+                    "特定移行支援 (specified_support) requires its 事由: \(AdoptionReason.allCases.map(\.rawValue).joined(separator: ", "))",
+                    ja: "特定移行支援には事由が必要です（\(AdoptionReason.allCases.map(\.japaneseLabel).joined(separator: "、"))）")
+            )
         }
         if let reason, state != .delayed, state != .specifiedSupport {
-            throw .unprocessable("reason", "a 事由 (\(reason.rawValue)) belongs only to delayed or specified_support")
+            return (
+                "reason",
+                Reason(
+                    "a 事由 (\(reason.rawValue)) belongs only to delayed or specified_support",
+                    ja: "事由（\(reason.japaneseLabel)）は状態が遅延か特定移行支援のときだけ書きます")
+            )
         }
         if state == .delayed, newTargetMonth == nil {
-            throw .unprocessable("new_target_month", "a delayed migration needs its new target month")
+            return ("new_target_month", Reason("a delayed migration needs its new target month", ja: "遅延には新目標月が必要です"))
         }
         if let pmo = pmoCompletion, pmo < 0 || pmo > 100 {
-            throw .unprocessable("pmo_completion", "must be from 0 to 100")
+            return ("pmo_completion", Reason("must be from 0 to 100", ja: "PMO進捗は0〜100で書いてください"))
         }
+        return nil
     }
 }
 

@@ -25,26 +25,26 @@ package enum AdoptionSheet {
         for record in table.records {
             func value(_ column: String) -> String { table.value(record, column) }
             var rowProblems: [ImportProblem] = []
-            func problem(_ column: String, _ reason: String) { rowProblems.append(ImportProblem(line: record.line, column: column, reason: reason)) }
+            func problem(_ column: String, _ reason: Reason) { rowProblems.append(ImportProblem(line: record.line, column: column, reason)) }
 
             var codeText = value("団体コード")
             if codeText.count == 5, codeText.allSatisfy(\.isASCII) { codeText = "0" + codeText }
             let code = MunicipalityCode(rawValue: codeText)
-            if code == nil { problem("団体コード", MunicipalityCode.whyInvalid(codeText)) }
+            if code == nil { problem("団体コード", SheetReason.notAMunicipalityCode(codeText)) }
             let area = BusinessArea(matching: value("業務"))
-            if area == nil { problem("業務", "'\(value("業務"))' is not one of the 20 business areas (slug or Japanese name)") }
+            if area == nil { problem("業務", SheetReason.notABusinessArea(value("業務"))) }
             var productID: Int?
             switch named.product(id: value("製品ID"), name: value("製品")) {
             case .success(let id): productID = id
             case .failure(let why): problem("製品", why.reason)
             }
             let state = AdoptionState(label: value("状態"))
-            if state == nil { problem("状態", "'\(value("状態"))' is not one of \(AdoptionState.allCases.map(\.japaneseLabel).joined(separator: ", "))") }
+            if state == nil { problem("状態", SheetReason.notOneOf(value("状態"), AdoptionState.allCases.map(\.japaneseLabel))) }
             var reason: AdoptionReason?
             if !value("事由").isEmpty {
                 reason = AdoptionReason(label: value("事由"))
                 if reason == nil {
-                    problem("事由", "'\(value("事由"))' is not one of \(AdoptionReason.allCases.map(\.japaneseLabel).joined(separator: ", "))")
+                    problem("事由", SheetReason.notOneOf(value("事由"), AdoptionReason.allCases.map(\.japaneseLabel)))
                 }
             }
             func month(_ column: String) -> YearMonth? {
@@ -56,7 +56,7 @@ package enum AdoptionSheet {
                     }
                 }
                 guard let month = YearMonth(rawValue: value(column)) ?? firstOfMonth() else {
-                    problem(column, YearMonth.whyInvalid(value(column)))
+                    problem(column, SheetReason.notAMonth(value(column)))
                     return nil
                 }
                 return month
@@ -66,7 +66,7 @@ package enum AdoptionSheet {
             if !value("PMO進捗").isEmpty {
                 let text = value("PMO進捗").replacingOccurrences(of: "%", with: "")
                 pmo = Decimal(string: text, locale: Self.posix)
-                if pmo == nil || !(0...100).contains(pmo!) { problem("PMO進捗", "'\(value("PMO進捗"))' is not a percentage from 0 to 100") }
+                if pmo == nil || !(0...100).contains(pmo!) { problem("PMO進捗", SheetReason.notAPercentage(value("PMO進捗"))) }
             }
             guard rowProblems.isEmpty, let code, let area, let productID, let state else {
                 parsed.problems.append(contentsOf: rowProblems)

@@ -1,7 +1,7 @@
 struct CSVSyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
     let line: Int
-    let reason: String
-    var description: String { "line \(line): \(reason)" }
+    let reason: Reason
+    var description: String { "line \(line): \(reason.en)" }
 }
 
 /// RFC 4180 CSV as Excel writes it: comma-separated, CRLF or LF, fields in double quotes may
@@ -40,7 +40,7 @@ enum CSVReader {
             switch byte {
             case quote:
                 guard field.isEmpty, !fieldWasQuoted else {
-                    throw CSVSyntaxError(line: line, reason: "a double quote inside an unquoted field")
+                    throw CSVSyntaxError(line: line, reason: SheetReason.csvStrayQuote)
                 }
                 fieldWasQuoted = true
                 index += 1
@@ -69,10 +69,10 @@ enum CSVReader {
                     index += 1
                 }
                 guard closed else {
-                    throw CSVSyntaxError(line: recordLine, reason: "a quoted field is not closed before the end of the file")
+                    throw CSVSyntaxError(line: recordLine, reason: SheetReason.csvUnclosedQuote)
                 }
                 if index < count, bytes[index] != comma, bytes[index] != cr, bytes[index] != lf {
-                    throw CSVSyntaxError(line: line, reason: "text after a closing double quote")
+                    throw CSVSyntaxError(line: line, reason: SheetReason.csvTextAfterQuote)
                 }
             case comma:
                 endField()
@@ -85,7 +85,7 @@ enum CSVReader {
                 recordLine = line
             default:
                 if fieldWasQuoted {
-                    throw CSVSyntaxError(line: line, reason: "text after a closing double quote")
+                    throw CSVSyntaxError(line: line, reason: SheetReason.csvTextAfterQuote)
                 }
                 field.append(byte)
                 index += 1

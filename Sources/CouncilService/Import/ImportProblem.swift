@@ -1,13 +1,44 @@
+/// Why something was refused, in both languages people read: English for the API's problem
+/// details and the logs, Japanese for the pages (and everyone who files in Japanese).
+package struct Reason: Sendable, Equatable {
+    package let en: String
+    package let ja: String
+
+    package init(_ en: String, ja: String) {
+        self.en = en
+        self.ja = ja
+    }
+}
+
 /// One thing wrong with one line of an uploaded file.
 package struct ImportProblem: Error, Codable, Sendable, Equatable, CustomStringConvertible {
     package let line: Int
     package let column: String?
     package let reason: String
+    /// The reason in Japanese, where the rule that refused the line says it so (the pages show it).
+    package let japaneseReason: String?
+
+    enum CodingKeys: String, CodingKey { case line, column, reason }
 
     package init(line: Int, column: String?, reason: String) {
         self.line = line
         self.column = column
         self.reason = reason
+        self.japaneseReason = nil
+    }
+
+    package init(line: Int, column: String?, _ reason: Reason) {
+        self.line = line
+        self.column = column
+        self.reason = reason.en
+        self.japaneseReason = reason.ja
+    }
+
+    package init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            line: try container.decode(Int.self, forKey: .line), column: try container.decodeIfPresent(String.self, forKey: .column),
+            reason: try container.decode(String.self, forKey: .reason))
     }
 
     package var description: String {

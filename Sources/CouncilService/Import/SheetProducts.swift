@@ -2,7 +2,7 @@
 /// (width and case ignored), refused when it names none or several.
 struct SheetProducts {
     struct Unnamed: Error {
-        let reason: String
+        let reason: Reason
     }
 
     private var byName: [String: [Int]] = [:]
@@ -13,12 +13,12 @@ struct SheetProducts {
 
     func product(id: String, name: String) -> Result<Int, Unnamed> {
         if let id = Int(id) { return .success(id) }
-        guard !name.isEmpty else { return .failure(Unnamed(reason: "give the product (製品 or 製品ID)")) }
+        guard !name.isEmpty else { return .failure(Unnamed(reason: SheetReason.noProductGiven)) }
         let matches = byName[SheetTable.key(name).lowercased()] ?? []
         switch matches.count {
         case 1: return .success(matches[0])
-        case 0: return .failure(Unnamed(reason: "no product named '\(name)' of yours"))
-        default: return .failure(Unnamed(reason: "'\(name)' names several vendors' products; give 製品ID"))
+        case 0: return .failure(Unnamed(reason: SheetReason.noProductNamed(name)))
+        default: return .failure(Unnamed(reason: SheetReason.productNameAmbiguous(name)))
         }
     }
 }

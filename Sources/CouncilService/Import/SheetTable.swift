@@ -18,7 +18,7 @@ struct SheetTable {
         do {
             all = try CSVReader.records(in: text)
         } catch {
-            throw ImportRejected(problems: [ImportProblem(line: error.line, column: nil, reason: error.reason)])
+            throw ImportRejected(problems: [ImportProblem(line: error.line, column: nil, error.reason)])
         }
         try self.init(records: all, headerHaving: columns)
     }
@@ -30,7 +30,7 @@ struct SheetTable {
     /// (within the first rows: a sheet often starts with a title), else the first row.
     init(records all: [SheetRecord], headerHaving columns: [String] = []) throws(ImportRejected) {
         guard !all.isEmpty else {
-            throw ImportRejected(problems: [ImportProblem(line: 1, column: nil, reason: "the file is empty")])
+            throw ImportRejected(problems: [ImportProblem(line: 1, column: nil, SheetReason.emptyFile)])
         }
         let keys = columns.map(Self.key)
         let start =
@@ -53,7 +53,7 @@ struct SheetTable {
     func require(_ columns: [String]) throws(ImportRejected) {
         let missing = columns.filter { positions[Self.key($0)] == nil }
         guard missing.isEmpty else {
-            throw ImportRejected(problems: missing.map { ImportProblem(line: header.line, column: $0, reason: "the header has no '\($0)' column") })
+            throw ImportRejected(problems: missing.map { ImportProblem(line: header.line, column: $0, SheetReason.missingColumn($0)) })
         }
     }
 
@@ -63,7 +63,7 @@ struct SheetTable {
     /// A file must have rows below its header.
     func requireRows() throws(ImportRejected) {
         if records.isEmpty {
-            throw ImportRejected(problems: [ImportProblem(line: header.line, column: nil, reason: "the file has a header but no rows")])
+            throw ImportRejected(problems: [ImportProblem(line: header.line, column: nil, SheetReason.noRows)])
         }
     }
 

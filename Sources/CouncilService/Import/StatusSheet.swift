@@ -25,25 +25,25 @@ package enum StatusSheet {
         for record in table.records {
             func value(_ column: String) -> String { table.value(record, column) }
             var rowProblems: [ImportProblem] = []
-            func problem(_ column: String, _ reason: String) { rowProblems.append(ImportProblem(line: record.line, column: column, reason: reason)) }
+            func problem(_ column: String, _ reason: Reason) { rowProblems.append(ImportProblem(line: record.line, column: column, reason)) }
             var product: Int?
             switch named.product(id: value("製品ID"), name: value("製品")) {
             case .success(let id): product = id
             case .failure(let why): problem("製品", why.reason)
             }
             let area = BusinessArea(matching: value("業務"))
-            if area == nil { problem("業務", "'\(value("業務"))' is not one of the 20 business areas") }
+            if area == nil { problem("業務", SheetReason.notABusinessArea(value("業務"))) }
             let stage = DevelopmentStage(label: value("段階"))
             if stage == nil {
-                problem("段階", "'\(value("段階"))' is not one of \(DevelopmentStage.allCases.map(\.japaneseLabel).joined(separator: ", "))")
+                problem("段階", SheetReason.notOneOf(value("段階"), DevelopmentStage.allCases.map(\.japaneseLabel)))
             }
             let readiness = CloudReadiness(label: value("ガバメントクラウド対応"))
-            if readiness == nil { problem("ガバメントクラウド対応", "'\(value("ガバメントクラウド対応"))' is not one of 未対応, 検証中, 対応済") }
+            if readiness == nil { problem("ガバメントクラウド対応", SheetReason.notOneOf(value("ガバメントクラウド対応"), CloudReadiness.allCases.map(\.japaneseLabel))) }
             func date(_ column: String) -> CalendarDate? {
                 let text = value(column)
                 guard !text.isEmpty else { return nil }
                 guard let date = CalendarDate(typed: text) else {
-                    problem(column, CalendarDate.whyInvalidTyped(text))
+                    problem(column, SheetReason.notADate(text))
                     return nil
                 }
                 return date
@@ -56,7 +56,7 @@ package enum StatusSheet {
             let key = "\(product)/\(area.rawValue)"
             if let first = seen[key] {
                 parsed.problems.append(
-                    ImportProblem(line: record.line, column: "業務", reason: "this product and area already appear on line \(first)"))
+                    ImportProblem(line: record.line, column: "業務", SheetReason.repeatedStatus(firstLine: first)))
                 continue
             }
             seen[key] = record.line

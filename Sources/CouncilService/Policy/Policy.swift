@@ -59,23 +59,21 @@ enum Policy {
         }
         if principal.isSecretariat { return }
         guard principal.organizationKind == .vendor, principal.organizationID == vendor else {
-            throw Problem.forbidden("only the vendor itself or the secretariat may file for this product")
+            throw Problem.forbidden(SheetReason.statusFilingForbidden.en)
         }
     }
 
     /// Adoptions: a vendor writes only those of its own products (both the record's current
     /// product and the one filed); a liaison those of the 団体 of their prefectures; the rest of
     /// the secretariat any. Nil means allowed, else the reason.
-    static func adoptionRefusal(dantai: MunicipalityCode, existingVendor: Int?, newVendor: Int, _ principal: Principal) -> String? {
+    static func adoptionRefusal(dantai: MunicipalityCode, existingVendor: Int?, newVendor: Int, _ principal: Principal) -> Reason? {
         if principal.role == .liaison {
-            return principal.prefectures.contains(dantai.prefecture) ? nil : "a liaison files adoptions only of the 団体 of their own prefectures"
+            return principal.prefectures.contains(dantai.prefecture) ? nil : SheetReason.liaisonOwnPrefectures
         }
         if principal.isSecretariat { return nil }
-        guard principal.organizationKind == .vendor else { return "only vendors and the secretariat file adoptions" }
-        if newVendor != principal.organizationID { return "you may file adoptions only of your own products" }
-        if let existingVendor, existingVendor != principal.organizationID {
-            return "this 団体 and business area are filed with another vendor's product; the secretariat can reassign it"
-        }
+        guard principal.organizationKind == .vendor else { return SheetReason.onlyFilers }
+        if newVendor != principal.organizationID { return SheetReason.onlyOwnProducts }
+        if let existingVendor, existingVendor != principal.organizationID { return SheetReason.filedWithAnotherVendor }
         return nil
     }
 

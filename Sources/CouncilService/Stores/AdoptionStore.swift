@@ -27,6 +27,8 @@ struct AdoptionStore: Sendable {
         let field: String
         let column: String
         let reason: String
+        /// The reason in Japanese, when the rule says it so.
+        var japanese: String? = nil
         let forbidden: Bool
     }
 
@@ -40,7 +42,7 @@ struct AdoptionStore: Sendable {
 
     /// Who may write an adoption: given the 団体, the vendor of the existing record (if any) and
     /// of the product being filed. Decided by `Policy`; passed in so the store stays policy-free.
-    typealias Authorize = @Sendable (_ dantai: MunicipalityCode, _ existingVendor: Int?, _ newVendor: Int) -> String?
+    typealias Authorize = @Sendable (_ dantai: MunicipalityCode, _ existingVendor: Int?, _ newVendor: Int) -> Reason?
 
     func apply(_ rows: [Row], by actor: AuditActor, authorize: @escaping Authorize, dryRun: Bool) async throws -> Outcome {
         try await pool.withTransaction { connection in
@@ -179,38 +181,35 @@ struct AdoptionStore: Sendable {
             var unchanged = 0
             for row in rows {
                 let draft = row.draft
-                func problem(_ field: String, _ column: String, _ reason: String, forbidden: Bool = false) {
-                    problems.append(RowProblem(line: row.line, field: field, column: column, reason: reason, forbidden: forbidden))
+                func problem(_ field: String, _ column: String, _ reason: Reason, forbidden: Bool = false) {
+                    problems.append(
+                        RowProblem(line: row.line, field: field, column: column, reason: reason.en, japanese: reason.ja, forbidden: forbidden))
                 }
                 let key = draft.dantaiCode.rawValue + "/" + draft.businessArea.rawValue
                 if let first = seen[key] {
-                    problem("dantai_code", "団体コード", "\(draft.dantaiCode) and \(draft.businessArea.japaneseName) already appear on line \(first)")
+                    problem("dantai_code", "団体コード", SheetReason.repeatedAdoption(draft.dantaiCode, draft.businessArea, firstLine: first))
                     continue
                 }
                 seen[key] = row.line
-                do {
-                    try draft.validate()
-                } catch {
-                    problem(
-                        error.errors.first?.field ?? "body", AdoptionStore.column(for: error.errors.first?.field),
-                        error.errors.first?.detail ?? error.detail)
+                if let (field, reason) = draft.refusal() {
+                    problem(field, AdoptionStore.column(for: field), reason)
                     continue
                 }
                 let before = existing[key]
                 guard let body = dantai[draft.dantaiCode.rawValue] else {
-                    problem("dantai_code", "団体コード", "no 団体 has the code \(draft.dantaiCode)")
+                    problem("dantai_code", "団体コード", SheetReason.noMunicipality(draft.dantaiCode))
                     continue
                 }
                 if body.isPrefecture, !draft.businessArea.prefecturesRunIt {
-                    problem("business_area", "業務", "a prefecture runs only 児童扶養手当 and 生活保護, not \(draft.businessArea.japaneseName)")
+                    problem("business_area", "業務", SheetReason.prefectureRunsOnly(draft.businessArea))
                     continue
                 }
                 if !body.active, before == nil {
-                    problem("dantai_code", "団体コード", "\(draft.dantaiCode) is inactive (merged) and takes no new adoptions")
+                    problem("dantai_code", "団体コード", SheetReason.inactiveMunicipality(draft.dantaiCode))
                     continue
                 }
                 guard let product = products[draft.productID] else {
-                    problem("product_id", "製品", "no product \(draft.productID)")
+                    problem("product_id", "製品", SheetReason.noProduct(draft.productID))
                     continue
                 }
                 if let refusal = authorize(draft.dantaiCode, before?.vendorID, product.vendor) {
@@ -218,7 +217,7 @@ struct AdoptionStore: Sendable {
                     continue
                 }
                 guard product.areas.contains(draft.businessArea.rawValue) else {
-                    problem("product_id", "製品", "\(product.name) does not cover \(draft.businessArea.japaneseName)")
+                    problem("product_id", "製品", SheetReason.productDoesNotCover(product.name, draft.businessArea))
                     continue
                 }
                 if let before, AdoptionDraft(before) == draft {
@@ -447,6 +446,10 @@ struct AdoptionRejected: Error, Sendable {
 
     /// The same refusal as a file's: every line with its column and reason.
     var asImportRejected: ImportRejected {
-        ImportRejected(problems: problems.map { ImportProblem(line: $0.line, column: $0.column, reason: $0.reason) })
+        ImportRejected(
+            problems: problems.map { problem in
+                problem.japanese.map { ImportProblem(line: problem.line, column: problem.column, Reason(problem.reason, ja: $0)) }
+                    ?? ImportProblem(line: problem.line, column: problem.column, reason: problem.reason)
+            })
     }
 }

@@ -230,17 +230,29 @@ extension StatusStore {
         var changes: [(row: StatusSheet.Row, before: StatusReport?)] = []
         var problems: [ImportProblem] = []
         for row in rows {
+            let before = latest["\(row.draft.productID)/\(row.draft.businessArea.rawValue)"]
             do {
-                let before = latest["\(row.draft.productID)/\(row.draft.businessArea.rawValue)"]
                 if try Self.file(row.draft, by: actor, on: connection, authorize: authorize).created { changes.append((row, before)) }
             } catch let problem as Problem {
-                problems.append(ImportProblem(line: row.line, column: Self.column(problem.errors.first?.field), reason: problem.detail))
+                problems.append(ImportProblem(line: row.line, column: Self.column(problem.errors.first?.field), Self.reason(problem, row, before)))
             }
         }
         guard problems.isEmpty else { throw ImportRejected(problems: problems) }
         return ImportPlan(
             outcome: ImportOutcome(rows: rows.count, filed: changes.count, unchanged: rows.count - changes.count, dryRun: dryRun),
             changes: changes, fingerprint: print)
+    }
+
+    /// A filing's refusal as a file's line says it, in both languages.
+    private static func reason(_ problem: Problem, _ row: StatusSheet.Row, _ before: StatusReport?) -> Reason {
+        let draft = row.draft
+        if problem.status == .forbidden { return SheetReason.statusFilingForbidden }
+        switch problem.errors.first?.field {
+        case "product_id": return SheetReason.noProduct(draft.productID)
+        case "business_area": return SheetReason.productDoesNotCover(before?.productName, draft.businessArea)
+        case "regression_reason" where before != nil: return SheetReason.stageGoesBack(from: before!.stage, to: draft.stage)
+        default: return Reason(problem.detail, ja: problem.detail)
+        }
     }
 
     /// The latest report of each product × 業務, keyed `product/area`.

@@ -211,7 +211,9 @@ struct UploadPages: Sendable {
                     before: line.before.map { page.language.word(kind == .adoptions ? .adoptionState : .stage, $0) } ?? page.word("upload_new"),
                     after: page.language.word(kind == .adoptions ? .adoptionState : .stage, line.after) + (line.detail.map { "（\($0)）" } ?? ""))
             },
-            problems: problems.map { ProblemRow(line: $0.line, column: $0.column ?? "", reason: $0.reason) }, problemTotal: total,
+            problems: problems.map {
+                ProblemRow(line: $0.line, column: $0.column ?? "", reason: page.language == .ja ? $0.japaneseReason ?? $0.reason : $0.reason)
+            }, problemTotal: total,
             fingerprint: summary.fingerprint, adoptions: kind == .adoptions)
     }
 

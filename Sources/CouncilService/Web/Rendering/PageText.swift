@@ -462,7 +462,10 @@ enum PageText {
         "upload_product": ("製品", "Product"),
         "upload_before": ("変更前", "Before"),
         "upload_after": ("変更後", "After"),
-        "upload_confirm_lead": ("この内容で届け出ます。確認した後にデータが変わっていたら、もう一度確認画面を表示します。", "Files exactly this. If the data changed since this check, you are shown the check again."),
+        "upload_confirm_lead": (
+            "この内容で届け出ます。確認した後にデータが変わっていたら、もう一度確認画面を表示します。",
+            "Files exactly this. If the data changed since this check, you are shown the check again."
+        ),
         "upload_confirm": ("この内容で届け出る", "File it"),
         "upload_cancel": ("やめる", "Cancel"),
         "upload_applied": ("届け出ました（%d件を反映）。", "Filed (%d rows changed)."),
