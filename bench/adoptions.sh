@@ -73,6 +73,20 @@ workbook_update_seconds=$(upload_workbook); workbook_update_answer=$(cat "$WORK/
 workbook_seconds=$(upload_workbook); workbook_answer=$(cat "$WORK/answer.json")
 xlsx_export_seconds=$(curl -sf -o "$WORK/export.xlsx" -w '%{time_total}' "${AUTH[@]}" "localhost:$PORT/v1/adoptions/export?format=xlsx")
 
+# The same CSV through the pages, into an empty table: the preview (every rule, nothing written;
+# target <= 4 s), then its confirmation (target <= 3 s).
+"${PSQL[@]}" -d council -c "TRUNCATE adoption_history, adoptions"
+bench_sign_in "$(curl -sf "${AUTH[@]}" localhost:$PORT/v1/me | python3 -c "import json,sys; print(json.load(sys.stdin)['account']['id'])")"
+token=$(curl -sf -b "$JAR" "localhost:$PORT/filings/upload" | csrf)
+preview_seconds=$(curl -sf -o "$WORK/preview.html" -w '%{time_total}' -b "$JAR" -F "_csrf=$token" -F kind=adoptions \
+    -F encoding=auto -F "file=@$WORK/adoptions.csv;type=text/csv" "localhost:$PORT/filings/upload")
+preview_counts=$(grep -o 'data-testid="count-[a-z]*">[0-9]*' "$WORK/preview.html" | sed 's/data-testid="count-//; s/">/ /' | tr '\n' ' ')
+confirm=$(grep -o 'action="/filings/upload/[0-9]*/confirm"' "$WORK/preview.html" | sed 's/action="//; s/"$//')
+fingerprint=$(grep -o 'name="fingerprint" value="[0-9a-f]*"' "$WORK/preview.html" | sed 's/.*value="//; s/"$//')
+confirm_seconds=$(curl -sf -o /dev/null -w '%{time_total}' -b "$JAR" --data-urlencode "_csrf=$token" \
+    --data-urlencode "fingerprint=$fingerprint" "localhost:$PORT$confirm")
+page_applied=$("${PSQL[@]}" -d council -c "SELECT count(*) FROM adoptions")
+
 cat <<REPORT
 Council filings benchmark — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB
 adoption import, ${rows} rows ($(du -k "$WORK/adoptions.csv" | cut -f1) KiB CSV): first $(printf '%.3f' "$first") s (target < 3 s)
@@ -85,4 +99,6 @@ the same rows as an .xlsx workbook ($(du -k "$WORK/adoptions.xlsx" | cut -f1) Ki
 the workbook over the CSV's rows (every adoption updated): $(printf '%.3f' "$workbook_update_seconds") s
   $workbook_update_answer
 export of all adoptions as .xlsx: $(printf '%.3f' "$xlsx_export_seconds") s, $(du -k "$WORK/export.xlsx" | cut -f1) KiB
+the CSV through the pages into an empty table: preview $(printf '%.3f' "$preview_seconds") s (target <= 4 s; ${preview_counts}),
+  confirmation $(printf '%.3f' "$confirm_seconds") s (target <= 3 s; ${page_applied} adoptions afterwards)
 REPORT

@@ -72,6 +72,20 @@ bench_paths() {
     echo "$(awk '/^Requests\/sec/ {print $2}' <<<"$out") $(awk '$1=="50%" {print $2}' <<<"$out") $(awk '$1=="99%" {print $2}' <<<"$out") $(awk -F': ' '/non-2xx or socket errors/ {print $2}' <<<"$out")"
 }
 
+# Signs account $1 in as a browser would: a one-time password link (made with $TOKEN), a password
+# set through its form; leaves the session in $JAR and $COOKIE, and `csrf` reads a page's token.
+bench_sign_in() {
+    local link token password="ベンチマークのパスワード"
+    JAR="$WORK/cookies.txt"
+    link=$(curl -sf -X POST -H "Authorization: Bearer $TOKEN" "localhost:$PORT/v1/accounts/$1/password-link" |
+        python3 -c "import json,sys; print(json.load(sys.stdin)['url'])")
+    token=$(curl -sf -c "$JAR" -b "$JAR" "$link" | csrf)
+    curl -sf -o /dev/null -c "$JAR" -b "$JAR" --data-urlencode "_csrf=$token" --data-urlencode "password=$password" \
+        --data-urlencode "password_again=$password" "$link"
+    COOKIE="council_session=$(awk '$6 == "council_session" {print $7}' "$JAR")"
+}
+csrf() { grep -o 'name="_csrf" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//'; }
+
 # POSTs a CSV file; prints the seconds it took and leaves the answer in $WORK/answer.json.
 bench_upload() {
     curl -sf -o "$WORK/answer.json" -w '%{time_total}' "${AUTH[@]}" -H 'Content-Type: text/csv' --data-binary @"$2" "localhost:$PORT$1"

@@ -7,27 +7,23 @@
 #   - 課題一覧, filtered (/issues?state=new,triaged&business_area=juki)
 #   - 課題 pages (the first 2,000 issues in turn)
 #   - 団体 pages (every 団体 in turn)
+#   - 協議会 pages (every seeded meeting in turn, as the secretariat sees them: with the agenda's forms)
+#   - 監査ログ (/admin/audit: the newest 100 entries; and filtered by action)
 # and the size of each page's HTML and of a first visit (HTML + stylesheet + script).
 # Usage: bench/pages.sh   (DURATION=seconds per measurement, default 20; CONNECTIONS, default 16)
 DURATION=${DURATION:-20}
 CONNECTIONS=${CONNECTIONS:-16}
 source "$(dirname "$0")/lib.sh"
 bench_national
-admin=$("${PSQL[@]}" -d council -c "SELECT id FROM accounts WHERE email = 'seed-admin@example.jp'")
-link=$(curl -sf -X POST -H "Authorization: Bearer $TOKEN" "localhost:$PORT/v1/accounts/$admin/password-link" |
-    python3 -c "import json,sys; print(json.load(sys.stdin)['url'])")
-jar="$WORK/cookies.txt" password="ベンチマークのパスワード"
-csrf() { grep -o 'name="_csrf" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//'; }
-token=$(curl -sf -c "$jar" -b "$jar" "$link" | csrf)
-curl -sf -o /dev/null -c "$jar" -b "$jar" --data-urlencode "_csrf=$token" --data-urlencode "password=$password" \
-    --data-urlencode "password_again=$password" "$link"
-COOKIE="council_session=$(awk '$6 == "council_session" {print $7}' "$jar")"
+bench_sign_in "$("${PSQL[@]}" -d council -c "SELECT id FROM accounts WHERE email = 'seed-admin@example.jp'")"
 export COOKIE
 
 echo "/" > "$WORK/dashboard.txt"
 echo "/issues?state=new,triaged&business_area=juki" > "$WORK/list.txt"
 "${PSQL[@]}" -d council -c "SELECT '/issues/' || number FROM issues ORDER BY number LIMIT 2000" > "$WORK/issues.txt"
 "${PSQL[@]}" -d council -c "SELECT '/municipalities/' || code FROM municipalities WHERE active ORDER BY code" > "$WORK/dantai.txt"
+"${PSQL[@]}" -d council -c "SELECT '/meetings/' || id FROM meetings ORDER BY id" > "$WORK/meetings.txt"
+printf '/admin/audit\n/admin/audit?action=issue.create\n' > "$WORK/audit.txt"
 
 size() { curl -s -o /dev/null -w '%{size_download}' -H "Cookie: $COOKIE" "localhost:$PORT$1"; }
 page="$WORK/page.html"
@@ -35,7 +31,7 @@ curl -s -o "$page" -H "Cookie: $COOKIE" "localhost:$PORT/"
 assets=0
 for asset in $(grep -o '/assets/[0-9a-f]*/[a-z.]*' "$page" | sort -u); do assets=$((assets + $(size "$asset"))); done
 sizes=""
-for path in / "$(cat "$WORK/list.txt")" "$(head -1 "$WORK/issues.txt")" /municipalities/011002; do
+for path in / "$(cat "$WORK/list.txt")" "$(head -1 "$WORK/issues.txt")" /municipalities/011002 "$(head -1 "$WORK/meetings.txt")" /admin/audit; do
     html=$(size "$path")
     sizes+="  $path: HTML $((html / 1024)) KB, first visit $(((html + assets) / 1024)) KB"$'\n'
 done
@@ -45,6 +41,8 @@ read -r d_rps d_p50 d_p99 d_err <<<"$(bench_paths "$WORK/dashboard.txt" "$CONNEC
 read -r l_rps l_p50 l_p99 l_err <<<"$(bench_paths "$WORK/list.txt" "$CONNECTIONS")"
 read -r i_rps i_p50 i_p99 i_err <<<"$(bench_paths "$WORK/issues.txt" "$CONNECTIONS")"
 read -r m_rps m_p50 m_p99 m_err <<<"$(bench_paths "$WORK/dantai.txt" "$CONNECTIONS")"
+read -r g_rps g_p50 g_p99 g_err <<<"$(bench_paths "$WORK/meetings.txt" "$CONNECTIONS")"
+read -r a_rps a_p50 a_p99 a_err <<<"$(bench_paths "$WORK/audit.txt" "$CONNECTIONS")"
 rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$DAEMON/status")
 
 cat <<REPORT
@@ -56,9 +54,11 @@ ${sizes}wrk ${CONNECTIONS} connections with a session cookie, ${DURATION}s each 
   課題一覧 (state, 業務):          ${l_rps} req/s, p50 ${l_p50}, p99 ${l_p99}, errors ${l_err}
   課題 pages (2,000 in turn):      ${i_rps} req/s, p50 ${i_p50}, p99 ${i_p99}, errors ${i_err}
   団体 pages (every 団体 in turn): ${m_rps} req/s, p50 ${m_p50}, p99 ${m_p99}, errors ${m_err}
+  協議会 pages (every meeting):     ${g_rps} req/s, p50 ${g_p50}, p99 ${g_p99}, errors ${g_err}
+  監査ログ (newest, by action):     ${a_rps} req/s, p50 ${a_p50}, p99 ${a_p99}, errors ${a_err}
 daemon peak RSS: $((rss_kb / 1024)) MiB   (targets: p99 <= 30 ms each; HTML <= 100 KB, first visit <= 200 KB)
 
-PostgreSQL's ten most expensive statements over the four measurements (pg_stat_statements):
+PostgreSQL's ten most expensive statements over the six measurements (pg_stat_statements):
 
 $(bench_statements_top)
 REPORT

@@ -31,6 +31,8 @@ def test_a_vendor_files_status_and_a_spreadsheet_with_a_preview(council, cast, a
     sign_in(driver, council, vendor_a["email"])
     driver.find_element(By.CSS_SELECTOR, ".site-nav a[href='/filings']").click()
     assert heading(driver) == "届出"
+    screenshot(driver, "filings")
+    check_accessibility(driver, "filings")
     driver.find_element(By.CSS_SELECTOR, f"a[href='/filings/status?product={product['id']}&business_area=juki']").click()
     Select(driver.find_element(By.ID, "status-stage")).select_by_value("testing")
     Select(driver.find_element(By.ID, "status-readiness")).select_by_value("verifying")

@@ -48,8 +48,16 @@ import Testing
             #expect(try await AccountStore(pool: env.pool).account(account.id)?.active == false)
             #expect(try await person.get("/").status == .seeOther)
             #expect(try await TokenStore(pool: env.pool).principal(for: token.secret) == nil)
-            // An inactive account gets no reset link.
+            // An inactive account gets no reset link and no token.
             #expect(try await admin.post("/admin/accounts/\(account.id)/password-link", []).status == .badRequest)
+            #expect(try await admin.post("/admin/accounts/\(account.id)/tokens", [("name", "連携")]).status == .unprocessableContent)
+            // A token for an account the administrator manages: its secret once, and it works.
+            let system = env.ids.identity(.vendorB).account.id
+            page = try await admin.post("/admin/accounts/\(system)/tokens", [("name", "B社システム連携"), ("expires_on", "2099/3/31")])
+            #expect(page.status == .created)
+            let secret = try #require(WebBrowser.firstMatch(#"data-testid="token-secret">([^<]+)<"#, in: page.html))
+            #expect(try await TokenStore(pool: env.pool).principal(for: secret)?.accountID == system)
+            #expect(!(try await admin.get("/admin/accounts/\(system)").html.contains(secret)))
         }
     }
 
@@ -138,6 +146,11 @@ import Testing
     @Test func myAccountListsMyBrowsersSignsOutTheOthersAndMakesAndRevokesTokens() async throws {
         try await withApp { client, env in
             let here = try await env.signedIn(.vendorB, client), elsewhere = try await env.signedIn(.vendorB, client)
+            // My name, as others see it; an empty one is refused.
+            _ = try await here.get("/account")
+            #expect(try await here.post("/account/profile", [("display_name", "　")]).status == .unprocessableContent)
+            #expect(try await here.post("/account/profile", [("display_name", "ベンダーB 新担当")]).status == .seeOther)
+            #expect(try await AccountStore(pool: env.pool).account(env.ids.identity(.vendorB).account.id)?.displayName == "ベンダーB 新担当")
             var page = try await here.get("/account")
             func sessions(_ html: String) -> Int { html.components(separatedBy: "data-testid=\"session\"").count - 1 }
             #expect(sessions(page.html) >= 2)

@@ -26,6 +26,7 @@ struct AccountPages: Sendable {
         var tokenName = ""
         var tokenExpiry = ""
         var tokenErrors: [String] = []
+        var profileErrors: [String] = []
         /// A token just made: its secret, shown on this answer only.
         var newToken: String?
         var errors: [String] = []
@@ -46,6 +47,26 @@ struct AccountPages: Sendable {
             model.notice = page.word("account_done_" + done)
         }
         return page.render("account", model)
+    }
+
+    /// The name others see on issues, comments and meetings; the e-mail address is the
+    /// administrators' to change (it is how the person signs in).
+    func changeProfile(_ page: PageRequest) async throws -> Response {
+        let principal = try page.caller()
+        let name = page.form["display_name"] ?? ""
+        do {
+            _ = try await accounts.update(principal.accountID, by: try page.auditActor()) { current in
+                var draft = AccountDraft(current)
+                draft.displayName = JapaneseText.typedTrimmed(name)
+                return draft
+            }
+            return PageDispatcher.redirect(to: "/account?done=profile_saved")
+        } catch {
+            let problem = try Problem.refusal(error)
+            var model = try await model(page)
+            model.profileErrors = page.reasons(problem)
+            return page.render("account", model, status: .unprocessableContent)
+        }
     }
 
     func changeNotifications(_ page: PageRequest) async throws -> Response {

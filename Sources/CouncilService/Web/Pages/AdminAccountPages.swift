@@ -145,6 +145,11 @@ struct AdminAccountPages: Sendable {
         let form: AccountForm
         let tokens: [AccountPages.TokenRow]
         var link: ShownLink?
+        /// A token just made for the account: its secret, on this answer only.
+        var newToken: String?
+        var tokenName = ""
+        var tokenExpiry = ""
+        var tokenErrors: [String] = []
         var errors: [String] = []
         var notice: String?
     }
@@ -198,6 +203,28 @@ struct AdminAccountPages: Sendable {
         model.link = ShownLink(
             url: page.settings.link(link.path), email: account.email.rawValue, expires: PageFormat.dateTime(link.expiresAt, page.language))
         return page.render("admin-account", model, status: .created)
+    }
+
+    /// A token for an account the caller manages (a system account that feeds the council, say).
+    func createToken(_ page: PageRequest) async throws -> Response {
+        let account = try await managed(page)
+        try Policy.requireManageTokens(of: account, try page.caller())
+        let name = (page.form["name"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let expiry = (page.form["expires_on"] ?? "").trimmingCharacters(in: .whitespaces)
+        var model = try await accountModel(account, page, typed: nil)
+        do {
+            guard account.active else { throw Problem.invalid("active", "the account is inactive; activate it first") }
+            try Problem.requireLine("name", name, max: 100)
+            let expiresAt = try expiry.isEmpty ? nil : AccountPages.tokenExpiry(expiry)
+            let issued = try await tokens.issue(to: account.id, name: name, expiresAt: expiresAt, by: try page.auditActor())
+            model = try await accountModel(account, page, typed: nil)
+            model.newToken = issued.secret
+            return page.render("admin-account", model, status: .created)
+        } catch {
+            let problem = try Problem.refusal(error)
+            (model.tokenName, model.tokenExpiry, model.tokenErrors) = (name, expiry, page.reasons(problem))
+            return page.render("admin-account", model, status: .unprocessableContent)
+        }
     }
 
     func revokeToken(_ page: PageRequest) async throws -> Response {

@@ -329,6 +329,12 @@ enum PageText {
         "field_name": ("名前", "Name"),
         "field_expires_on": ("有効期限", "Expires"),
         "nav_admin": ("管理", "Administration"),
+        "profile": ("プロフィール", "Profile"),
+        "profile_hint": (
+            "課題・コメント・協議会で表示される名前です。メールアドレスの変更は組織の管理者に依頼してください。",
+            "The name shown on issues, comments and meetings. Ask your organization's administrator to change the e-mail address."
+        ),
+        "account_done_profile_saved": ("プロフィールを保存しました。", "Your profile was saved."),
         "admin_accounts": ("利用者", "Accounts"),
         "admin_organizations": ("組織", "Organizations"),
         "admin_audit": ("監査ログ", "Audit log"),
