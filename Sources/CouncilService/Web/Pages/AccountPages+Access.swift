@@ -72,13 +72,9 @@ extension AccountPages {
     func createToken(_ page: PageRequest) async throws -> Response {
         let principal = try page.caller()
         guard let account = try await accounts.account(principal.accountID) else { throw Problem.unauthenticated }
-        try Policy.requireManageTokens(of: account, principal)
-        let name = (page.form["name"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        let expiry = (page.form["expires_on"] ?? "").trimmingCharacters(in: .whitespaces)
+        let form = TokenForm(page.form)
         do {
-            try Problem.requireLine("name", name, max: 100)
-            let expiresAt = try expiry.isEmpty ? nil : Self.tokenExpiry(expiry)
-            let issued = try await tokens.issue(to: account.id, name: name, expiresAt: expiresAt, by: try page.auditActor())
+            let issued = try await form.issue(to: account, tokens, page)
             var model = try await model(page)
             model.newToken = issued.secret
             model.notice = page.word("account_done_token_created")
@@ -86,7 +82,7 @@ extension AccountPages {
         } catch {
             let problem = try Problem.refusal(error)
             var model = try await model(page)
-            (model.tokenName, model.tokenExpiry, model.tokenErrors) = (name, expiry, page.reasons(problem))
+            (model.tokenName, model.tokenExpiry, model.tokenErrors) = (form.name, form.expiry, page.reasons(problem))
             return page.render("account", model, status: .unprocessableContent)
         }
     }
@@ -101,11 +97,30 @@ extension AccountPages {
         return PageDispatcher.redirect(to: "/account?done=token_revoked#tokens")
     }
 
-    /// A token that "expires on 2027/3/31" works through that day, Japan time.
-    static func tokenExpiry(_ typed: String) throws -> Date {
-        guard let date = CalendarDate(typed: typed) else { throw Problem.invalid("expires_on", "give a date: \(TypedDate.dateForms)") }
-        let end = PageFormat.endOfDayInJapan(date)
-        if end <= Date() { throw Problem.invalid("expires_on", "must be in the future") }
-        return end
+}
+
+/// The token form of my account page and of an account's admin page: a name, and optionally the
+/// day it works through (Japan time); `Policy` decides whose tokens the caller makes.
+struct TokenForm: Sendable {
+    let name: String
+    let expiry: String
+
+    init(_ form: FormBody) {
+        name = (form["name"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        expiry = (form["expires_on"] ?? "").trimmingCharacters(in: .whitespaces)
+    }
+
+    func issue(to account: Account, _ tokens: TokenStore, _ page: PageRequest) async throws -> IssuedToken {
+        try Policy.requireManageTokens(of: account, try page.caller())
+        guard account.active else { throw Problem.invalid("active", "the account is inactive; activate it first") }
+        try Problem.requireLine("name", name, max: 100)
+        var expiresAt: Date?
+        if !expiry.isEmpty {
+            guard let date = CalendarDate(typed: expiry) else { throw Problem.invalid("expires_on", "give a date: \(TypedDate.dateForms)") }
+            let end = PageFormat.endOfDayInJapan(date)
+            if end <= Date() { throw Problem.invalid("expires_on", "must be in the future") }
+            expiresAt = end
+        }
+        return try await tokens.issue(to: account.id, name: name, expiresAt: expiresAt, by: try page.auditActor())
     }
 }

@@ -16,7 +16,7 @@ struct AccountPages: Sendable {
         let email: String
         let organization: String
         let role: String
-        let mailChoices: [Choice]
+        let mailChoices: [PageChoice]
         /// Its organization's administrators (and the secretariat's) find the webhooks here.
         let managesWebhooks: Bool
         /// Administrators of accounts (the secretariat's, an organization's) find 管理 here.
@@ -31,12 +31,6 @@ struct AccountPages: Sendable {
         var newToken: String?
         var errors: [String] = []
         var notice: String?
-    }
-
-    struct Choice: Sendable {
-        let value: String
-        let label: String
-        let checked: Bool
     }
 
     func show(_ page: PageRequest) async throws -> Response {
@@ -132,7 +126,9 @@ struct AccountPages: Sendable {
         return Model(
             displayName: account.displayName, email: account.email.rawValue, organization: organization.name,
             role: page.language.word(.role, account.role.rawValue),
-            mailChoices: MailQueue.Mode.allCases.map { Choice(value: $0.rawValue, label: page.word("mail_" + $0.rawValue), checked: $0 == chosen) },
+            mailChoices: MailQueue.Mode.allCases.map {
+                PageChoice(value: $0.rawValue, label: page.word("mail_" + $0.rawValue), checked: $0 == chosen)
+            },
             managesWebhooks: Policy.canManageWebhooks(of: principal.organizationID, principal),
             administers: principal.isSecretariatAdmin || principal.orgAdmin,
             sessions: try await sessions.sessions(of: account.id).map { SessionRow($0, current: principal.credential == .session($0.id), page) },

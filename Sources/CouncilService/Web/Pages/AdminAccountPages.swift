@@ -15,7 +15,7 @@ struct AdminAccountPages: Sendable {
 
     struct ListModel: Sendable {
         let rows: [Row]
-        let filter: [MeetingPages.Choice]
+        let filter: [PageChoice]
         let filtering: Bool
         let form: AccountForm
         let nextPage: String?
@@ -39,11 +39,11 @@ struct AdminAccountPages: Sendable {
         let displayName: String
         let email: String
         /// Only secretariat administrators choose the organization and roles.
-        let organizations: [MeetingPages.Choice]
-        let roles: [MeetingPages.Choice]
+        let organizations: [PageChoice]
+        let roles: [PageChoice]
         let orgAdmin: Bool
         let active: Bool
-        let prefectures: [MeetingPages.Choice]
+        let prefectures: [PageChoice]
     }
 
     /// A password link: the only time it is shown; the administrator sends it to the person.
@@ -109,7 +109,7 @@ struct AdminAccountPages: Sendable {
                     id: account.id, name: account.displayName, email: account.email.rawValue, organization: names[account.organizationID] ?? "",
                     role: page.language.word(.role, account.role.rawValue), orgAdmin: account.orgAdmin, active: account.active)
             },
-            filter: scope == nil ? all.map { MeetingPages.Choice(value: String($0.id), label: $0.name, checked: $0.id == chosen) } : [],
+            filter: scope == nil ? all.map { PageChoice(value: String($0.id), label: $0.name, checked: $0.id == chosen) } : [],
             filtering: scope == nil,
             form: try await form(typed ?? TypedAccount(organization: chosen), principal, organizations: all.filter(\.active), page),
             nextPage: offset + Self.pageSize < listed.total ? base + "offset=\(offset + Self.pageSize)" : nil,
@@ -122,14 +122,14 @@ struct AdminAccountPages: Sendable {
         return AccountForm(
             displayName: typed.displayName, email: typed.email,
             organizations: admin
-                ? organizations.map { MeetingPages.Choice(value: String($0.id), label: $0.name, checked: $0.id == typed.organizationID) } : [],
+                ? organizations.map { PageChoice(value: String($0.id), label: $0.name, checked: $0.id == typed.organizationID) } : [],
             roles: admin
                 ? Role.allCases.map {
-                    MeetingPages.Choice(value: $0.rawValue, label: page.language.word(.role, $0.rawValue), checked: $0.rawValue == typed.role)
+                    PageChoice(value: $0.rawValue, label: page.language.word(.role, $0.rawValue), checked: $0.rawValue == typed.role)
                 } : [],
             orgAdmin: typed.orgAdmin, active: typed.active,
             prefectures: prefectures.map {
-                MeetingPages.Choice(value: $0.code.rawValue, label: $0.name, checked: typed.prefectures.contains($0.code.rawValue))
+                PageChoice(value: $0.code.rawValue, label: $0.name, checked: typed.prefectures.contains($0.code.rawValue))
             })
     }
 
@@ -208,21 +208,16 @@ struct AdminAccountPages: Sendable {
     /// A token for an account the caller manages (a system account that feeds the council, say).
     func createToken(_ page: PageRequest) async throws -> Response {
         let account = try await managed(page)
-        try Policy.requireManageTokens(of: account, try page.caller())
-        let name = (page.form["name"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        let expiry = (page.form["expires_on"] ?? "").trimmingCharacters(in: .whitespaces)
-        var model = try await accountModel(account, page, typed: nil)
+        let form = TokenForm(page.form)
         do {
-            guard account.active else { throw Problem.invalid("active", "the account is inactive; activate it first") }
-            try Problem.requireLine("name", name, max: 100)
-            let expiresAt = try expiry.isEmpty ? nil : AccountPages.tokenExpiry(expiry)
-            let issued = try await tokens.issue(to: account.id, name: name, expiresAt: expiresAt, by: try page.auditActor())
-            model = try await accountModel(account, page, typed: nil)
+            let issued = try await form.issue(to: account, tokens, page)
+            var model = try await accountModel(account, page, typed: nil)
             model.newToken = issued.secret
             return page.render("admin-account", model, status: .created)
         } catch {
             let problem = try Problem.refusal(error)
-            (model.tokenName, model.tokenExpiry, model.tokenErrors) = (name, expiry, page.reasons(problem))
+            var model = try await accountModel(account, page, typed: nil)
+            (model.tokenName, model.tokenExpiry, model.tokenErrors) = (form.name, form.expiry, page.reasons(problem))
             return page.render("admin-account", model, status: .unprocessableContent)
         }
     }

@@ -32,8 +32,8 @@ struct AdminOrganizationPages: Sendable {
         let shortName: String
         let corporateNumber: String
         let ministry: String
-        let kinds: [MeetingPages.Choice]
-        let categories: [MeetingPages.Choice]
+        let kinds: [PageChoice]
+        let categories: [PageChoice]
     }
 
     func list(_ page: PageRequest) async throws -> Response {
@@ -119,10 +119,10 @@ struct AdminOrganizationPages: Sendable {
                 name: form["name"] ?? "", shortName: form["short_name"] ?? "", corporateNumber: form["corporate_number"] ?? "",
                 ministry: form["ministry"] ?? "",
                 kinds: OrganizationKind.allCases.map {
-                    MeetingPages.Choice(value: $0.rawValue, label: page.language.word(.organizationKind, $0.rawValue), checked: $0.rawValue == kind)
+                    PageChoice(value: $0.rawValue, label: page.language.word(.organizationKind, $0.rawValue), checked: $0.rawValue == kind)
                 },
                 categories: ObserverCategory.allCases.map {
-                    MeetingPages.Choice(
+                    PageChoice(
                         value: $0.rawValue, label: page.language.word(.observerCategory, $0.rawValue), checked: $0.rawValue == form["category"])
                 }))
     }

@@ -43,7 +43,7 @@ struct AgendaPages: Sendable {
     struct DecisionForm: Sendable {
         let decision: String
         let answer: String
-        let states: [MeetingPages.Choice]
+        let states: [PageChoice]
         let errors: [String]
     }
 
@@ -51,7 +51,7 @@ struct AgendaPages: Sendable {
         let issueNumber: String
         let topic: String
         let allottedMinutes: String
-        let presenters: [MeetingPages.Choice]
+        let presenters: [PageChoice]
     }
 
     /// A decision as typed, kept when the workflow refuses it.
@@ -108,9 +108,9 @@ struct AgendaPages: Sendable {
                     decision: kept?.decision ?? item.decision ?? "", answer: kept?.answer ?? "",
                     states: item.issue == nil
                         ? []
-                        : [MeetingPages.Choice(value: "", label: page.word("agenda_no_move"), checked: (kept?.moveTo ?? "").isEmpty)]
+                        : [PageChoice(value: "", label: page.word("agenda_no_move"), checked: (kept?.moveTo ?? "").isEmpty)]
                             + IssueState.allCases.filter { $0 != item.issue?.state }.map {
-                                MeetingPages.Choice(
+                                PageChoice(
                                     value: $0.rawValue, label: page.language.word(.issueState, $0.rawValue), checked: kept?.moveTo == $0.rawValue)
                             },
                     errors: kept?.errors ?? [])
@@ -120,7 +120,7 @@ struct AgendaPages: Sendable {
     static func addForm(_ typed: TypedItem, _ organizations: [Organization]) -> AddForm {
         AddForm(
             issueNumber: typed.issueNumber, topic: typed.topic, allottedMinutes: typed.allottedMinutes,
-            presenters: organizations.map { MeetingPages.Choice(value: String($0.id), label: $0.name, checked: String($0.id) == typed.presenter) })
+            presenters: organizations.map { PageChoice(value: String($0.id), label: $0.name, checked: String($0.id) == typed.presenter) })
     }
 
     // MARK: The forms

@@ -36,7 +36,7 @@ struct AuditPages: Sendable {
         let action: String
         let since: String
         let until: String
-        let organizations: [MeetingPages.Choice]
+        let organizations: [PageChoice]
     }
 
     func list(_ page: PageRequest) async throws -> Response {
@@ -101,7 +101,7 @@ struct AuditPages: Sendable {
                 actor: text("actor"), entityType: text("entity_type"), entityID: text("entity_id"), action: text("action"), since: text("since"),
                 until: text("until"),
                 organizations: scope == nil
-                    ? all.map { MeetingPages.Choice(value: String($0.id), label: $0.name, checked: String($0.id) == text("organization")) } : []),
+                    ? all.map { PageChoice(value: String($0.id), label: $0.name, checked: String($0.id) == text("organization")) } : []),
             nextPage: next, errors: errors)
         return page.render("admin-audit", model, status: errors.isEmpty ? .ok : .badRequest)
     }

@@ -12,7 +12,7 @@ struct FilingPages: Sendable {
 
     struct ListModel: Sendable {
         let products: [ProductRow]
-        let vendors: [MeetingPages.Choice]
+        let vendors: [PageChoice]
         let filtering: Bool
         let filesStatus: Bool
     }
@@ -57,7 +57,7 @@ struct FilingPages: Sendable {
                             reported: report.map { PageFormat.dateTime($0.reportedAt, page.language) })
                     })
             },
-            vendors: vendors.map { MeetingPages.Choice(value: String($0.id), label: $0.name, checked: $0.id == chosen) },
+            vendors: vendors.map { PageChoice(value: String($0.id), label: $0.name, checked: $0.id == chosen) },
             filtering: principal.isSecretariat && filesStatus, filesStatus: filesStatus)
         return page.render("filings", model)
     }
@@ -78,8 +78,8 @@ struct FilingPages: Sendable {
     }
 
     struct StatusForm: Sendable {
-        let stages: [MeetingPages.Choice]
-        let readiness: [MeetingPages.Choice]
+        let stages: [PageChoice]
+        let readiness: [PageChoice]
         let specVersion: String
         let plannedCompletion: String
         let plannedAvailability: String
@@ -159,10 +159,10 @@ struct FilingPages: Sendable {
             areaSlug: area.rawValue, current: latest.map { language.word(.stage, $0.stage.rawValue) },
             form: StatusForm(
                 stages: DevelopmentStage.allCases.map {
-                    MeetingPages.Choice(value: $0.rawValue, label: language.word(.stage, $0.rawValue), checked: $0.rawValue == stage)
+                    PageChoice(value: $0.rawValue, label: language.word(.stage, $0.rawValue), checked: $0.rawValue == stage)
                 },
                 readiness: CloudReadiness.allCases.map {
-                    MeetingPages.Choice(value: $0.rawValue, label: language.word(.readiness, $0.rawValue), checked: $0.rawValue == readiness)
+                    PageChoice(value: $0.rawValue, label: language.word(.readiness, $0.rawValue), checked: $0.rawValue == readiness)
                 },
                 specVersion: typed?["spec_version"] ?? latest?.specVersion ?? "",
                 plannedCompletion: typed?["planned_completion"] ?? latest?.plannedCompletion?.rawValue ?? "",

@@ -34,14 +34,8 @@ struct MeetingPages: Sendable {
         let number: String
         let title: String
         let heldOn: String
-        let states: [Choice]
-        let attendees: [Choice]
-    }
-
-    struct Choice: Sendable {
-        let value: String
-        let label: String
-        let checked: Bool
+        let states: [PageChoice]
+        let attendees: [PageChoice]
     }
 
     func list(_ page: PageRequest) async throws -> Response {
@@ -170,9 +164,9 @@ struct MeetingPages: Sendable {
         return MeetingForm(
             number: typed.number, title: typed.title, heldOn: typed.heldOn,
             states: MeetingState.allCases.map {
-                Choice(value: $0.rawValue, label: page.language.word(.meetingState, $0.rawValue), checked: $0.rawValue == typed.stateSlug)
+                PageChoice(value: $0.rawValue, label: page.language.word(.meetingState, $0.rawValue), checked: $0.rawValue == typed.stateSlug)
             },
-            attendees: organizations.map { Choice(value: String($0.id), label: $0.name, checked: typed.attendeeIDs.contains($0.id)) })
+            attendees: organizations.map { PageChoice(value: String($0.id), label: $0.name, checked: typed.attendeeIDs.contains($0.id)) })
     }
 
     /// Who can attend or present: every active organization (hundreds at most), by kind then name.

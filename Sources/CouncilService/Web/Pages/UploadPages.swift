@@ -17,8 +17,8 @@ struct UploadPages: Sendable {
     static let sampleSize = 20
 
     struct FormModel: Sendable {
-        let kinds: [MeetingPages.Choice]
-        let encodings: [MeetingPages.Choice]
+        let kinds: [PageChoice]
+        let encodings: [PageChoice]
         let vendorQuery: String
         var notice: String?
         var errors: [String] = []
@@ -74,10 +74,10 @@ struct UploadPages: Sendable {
     {
         FormModel(
             kinds: SheetKind.allCases.map {
-                MeetingPages.Choice(value: $0.rawValue, label: page.word("upload_kind_" + $0.rawValue), checked: $0 == kind)
+                PageChoice(value: $0.rawValue, label: page.word("upload_kind_" + $0.rawValue), checked: $0 == kind)
             },
             encodings: CSVTextEncoding.allCases.map {
-                MeetingPages.Choice(value: $0.rawValue, label: page.word("upload_encoding_" + $0.rawValue), checked: $0 == encoding)
+                PageChoice(value: $0.rawValue, label: page.word("upload_encoding_" + $0.rawValue), checked: $0 == encoding)
             },
             vendorQuery: principal.organizationKind == .vendor ? "&vendor=\(principal.organizationID)" : "")
     }

@@ -29,14 +29,8 @@ struct WebhookPages: Sendable {
     struct Form: Sendable {
         let url: String
         let description: String
-        let scopes: [Choice]
-        let kinds: [Choice]
-    }
-
-    struct Choice: Sendable {
-        let value: String
-        let label: String
-        let checked: Bool
+        let scopes: [PageChoice]
+        let kinds: [PageChoice]
     }
 
     func list(_ page: PageRequest) async throws -> Response {
@@ -85,9 +79,9 @@ struct WebhookPages: Sendable {
             form: Form(
                 url: chosen.url, description: chosen.description,
                 scopes: WebhookScope.allCases.map {
-                    Choice(value: $0.rawValue, label: page.word("webhook_scope_" + $0.rawValue), checked: $0 == chosen.scope)
+                    PageChoice(value: $0.rawValue, label: page.word("webhook_scope_" + $0.rawValue), checked: $0 == chosen.scope)
                 },
-                kinds: EventKind.allCases.map { Choice(value: $0.rawValue, label: label($0, page), checked: chosen.kinds.contains($0)) }))
+                kinds: EventKind.allCases.map { PageChoice(value: $0.rawValue, label: label($0, page), checked: chosen.kinds.contains($0)) }))
     }
 
     // MARK: One endpoint
