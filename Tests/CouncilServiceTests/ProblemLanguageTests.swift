@@ -31,6 +31,25 @@ import Testing
             #expect(body["title"] as? String == ProblemType.invalidParameter.japaneseTitle)
         }
     }
+
+    /// A refused file's lines say why in Japanese to a Japanese reader, in English otherwise.
+    @Test func aRefusedFilesLinesFollowTheReader() async throws {
+        try await withApp { client, env in
+            let sheet = "団体コード,業務,製品ID,状態\n01100X,juki,\(env.ids.productA.id),planned\n011002,juki,\(env.ids.productA.id),たぶん\n"
+            var response = try await env.send(
+                client, .post, "/v1/adoptions/import", as: .vendorA, headers: [.contentType: "text/csv", .acceptLanguage: "ja"],
+                body: ByteBuffer(string: sheet))
+            var body = try expectProblem(response, .unprocessableContent)
+            var details = (body["errors"] as? [[String: Any]] ?? []).compactMap { $0["detail"] as? String }
+            #expect(body["detail"] as? String == "2件の問題があります。何も変更していません")
+            #expect(details.count == 2 && details[0].hasPrefix("「01100X」は団体コードではありません") && details[1].hasPrefix("「たぶん」は次のどれでもありません"))
+            response = try await env.send(
+                client, .post, "/v1/adoptions/import", as: .vendorA, headers: [.contentType: "text/csv"], body: ByteBuffer(string: sheet))
+            body = try expectProblem(response, .unprocessableContent)
+            details = (body["errors"] as? [[String: Any]] ?? []).compactMap { $0["detail"] as? String }
+            #expect(body["detail"] as? String == "2 problems found; nothing was changed" && details[1].hasPrefix("'たぶん' is not one of"))
+        }
+    }
 }
 
 /// Every slug a person may read has one Japanese word, and no two slugs of a vocabulary share it.

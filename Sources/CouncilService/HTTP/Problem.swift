@@ -86,12 +86,19 @@ extension Problem {
         Problem(.notFound, detail: detail)
     }
 
-    static func rejectedFile(_ rejected: ImportRejected) -> Problem {
-        let count = rejected.total
-        let listed = count > rejected.problems.count ? "; the first \(rejected.problems.count) are listed" : ""
+    /// A refused file: every listed line with its reason — in Japanese for a reader who prefers it,
+    /// where the rule says it so.
+    static func rejectedFile(_ rejected: ImportRejected, japanese: Bool = false) -> Problem {
+        let count = rejected.total, shown = rejected.problems.count
+        let detail =
+            japanese
+            ? "\(count)件の問題があります\(count > shown ? "（先頭の\(shown)件を表示）" : "")。何も変更していません"
+            : "\(count) problem\(count == 1 ? "" : "s") found\(count > shown ? "; the first \(shown) are listed" : ""); nothing was changed"
         return Problem(
-            .invalidFile, detail: "\(count) problem\(count == 1 ? "" : "s") found\(listed); nothing was changed",
-            errors: rejected.problems.map { ProblemItem(line: $0.line, column: $0.column, detail: $0.reason) })
+            .invalidFile, detail: detail,
+            errors: rejected.problems.map {
+                ProblemItem(line: $0.line, column: $0.column, detail: japanese ? $0.japaneseReason ?? $0.reason : $0.reason)
+            })
     }
 
     static let unavailable = Problem(.databaseUnavailable, detail: "the database is not reachable right now; retry shortly")

@@ -13,9 +13,11 @@ struct ProblemMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch {
-            let problem = problem(for: error, request: request, context: context)
-            return try problem.response(
-                instance: request.uri.path, requestID: context.requestID, japanese: Self.prefersJapanese(request.headers[.acceptLanguage]))
+            let japanese = Self.prefersJapanese(request.headers[.acceptLanguage])
+            let problem =
+                (error as? ImportRejected).map { Problem.rejectedFile($0, japanese: japanese) }
+                ?? problem(for: error, request: request, context: context)
+            return try problem.response(instance: request.uri.path, requestID: context.requestID, japanese: japanese)
         }
     }
 
