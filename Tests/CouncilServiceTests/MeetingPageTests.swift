@@ -36,6 +36,9 @@ import Testing
             #expect(page.html.contains("令和8年12月10日（2026年12月10日）") && page.html.contains("開催回を作成しました"))
 
             // Proposals come in; one is confirmed, a topic is added and moved to the top.
+            // The meeting's own fields on their page: attendees among every organization.
+            let editing = try await admin.get(path + "/edit")
+            #expect(editing.status == .ok && editing.html.contains("name=\"attendee_ids\" value=\"\(env.ids.vendorA.id)\" checked"))
             #expect(try await admin.post(path + "/agenda/propose", []).status == .seeOther)
             let meetingID = Int(path.split(separator: "/").last!)!
             var meeting = try await MeetingStore(pool: env.pool).meeting(meetingID, scope: .all)
@@ -138,6 +141,7 @@ import Testing
             #expect(try await store.meeting(meeting.id, scope: .all).agenda.count == 2)
             #expect(try await store.meeting(meeting.id, scope: .all).state == .planned)
             #expect(try await b.get("/meetings/99999").status == .notFound)
+            #expect(try await b.get("/meetings/\(meeting.id)/edit").status == .forbidden)
         }
     }
 }

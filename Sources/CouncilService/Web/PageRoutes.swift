@@ -54,6 +54,7 @@ extension PageEndpoint {
             PageEndpoint(.get, "/meetings", .signedIn, pages.meetings.list),
             PageEndpoint(.post, "/meetings", .signedIn, pages.meetings.create),
             PageEndpoint(.get, "/meetings/{id}", .signedIn, pages.meetings.show),
+            PageEndpoint(.get, "/meetings/{id}/edit", .signedIn, pages.meetings.editForm),
             PageEndpoint(.post, "/meetings/{id}/edit", .signedIn, pages.meetings.update),
             PageEndpoint(.get, "/meetings/{id}/handout", .signedIn, pages.meetings.handout),
             PageEndpoint(.get, "/meetings/{id}/export", .signedIn, pages.meetings.export),

@@ -117,7 +117,7 @@ struct AgendaPages: Sendable {
                 : nil)
     }
 
-    static func addForm(_ typed: TypedItem, _ organizations: [Organization]) -> AddForm {
+    static func addForm(_ typed: TypedItem, _ organizations: [OrganizationRef]) -> AddForm {
         AddForm(
             issueNumber: typed.issueNumber, topic: typed.topic, allottedMinutes: typed.allottedMinutes,
             presenters: organizations.map { PageChoice(value: String($0.id), label: $0.name, checked: String($0.id) == typed.presenter) })

@@ -84,6 +84,22 @@ struct MeetingPages: Sendable {
         return page.render("meeting", model)
     }
 
+    struct EditModel: Sendable {
+        let id: Int
+        let number: Int
+        let title: String
+        let form: MeetingForm
+        var errors: [String] = []
+    }
+
+    /// The meeting's own fields (state, number, date, title, attendees) on a page of their own:
+    /// the meeting page, opened far more often, does not carry every organization's checkbox.
+    func editForm(_ page: PageRequest) async throws -> Response {
+        try Policy.authorize(.secretariat, try page.caller())
+        let meeting = try await store.meeting(try page.context.id("id"), scope: .all)
+        return page.render("meeting-edit", try await editModel(meeting, TypedMeeting(meeting), page))
+    }
+
     func update(_ page: PageRequest) async throws -> Response {
         try Policy.authorize(.secretariat, try page.caller())
         let id = try page.context.id("id")
@@ -94,11 +110,16 @@ struct MeetingPages: Sendable {
             return PageDispatcher.redirect(to: "/meetings/\(id)?done=saved")
         } catch {
             let problem = try Problem.refusal(error)
-            let meeting = try await store.meeting(id, scope: .all)
-            var model = try await meetingModel(meeting, page, edit: typed)
+            var model = try await editModel(try await store.meeting(id, scope: .all), typed, page)
             model.errors = page.reasons(problem)
-            return page.render("meeting", model, status: .unprocessableContent)
+            return page.render("meeting-edit", model, status: .unprocessableContent)
         }
+    }
+
+    private func editModel(_ meeting: Meeting, _ typed: TypedMeeting, _ page: PageRequest) async throws -> EditModel {
+        EditModel(
+            id: meeting.id, number: meeting.number, title: meeting.title,
+            form: try await form(typed, page, withAttendees: true, organizations: try await activeOrganizations()))
     }
 
     /// The handout as it is printed and handed out: A4, a page per section, 和暦 and Western dates.
@@ -128,19 +149,17 @@ struct MeetingPages: Sendable {
         /// The secretariat, on a meeting not cancelled: the agenda's forms show.
         let manages: Bool
         let planned: Bool
-        let edit: MeetingForm?
         let add: AgendaPages.AddForm?
         var errors: [String] = []
         var notice: String?
     }
 
     func meetingModel(
-        _ meeting: Meeting, _ page: PageRequest, edit typed: TypedMeeting? = nil, forPrint: Bool = false,
+        _ meeting: Meeting, _ page: PageRequest, forPrint: Bool = false,
         keep: AgendaPages.TypedDecision? = nil, adding: AgendaPages.TypedItem? = nil
     ) async throws -> MeetingModel {
         let principal = try page.caller()
         let manages = !forPrint && principal.isSecretariat && meeting.state != .cancelled
-        let organizations = manages ? try await activeOrganizations() : []
         let rows = meeting.agenda.map { AgendaPages.row($0, of: meeting, page, manages: manages, keep: keep) }
         let confirmed = rows.filter { !$0.proposed }
         return MeetingModel(
@@ -150,8 +169,12 @@ struct MeetingPages: Sendable {
             confirmed: confirmed.enumerated().map { $1.numbered($0 + 1) },
             totalMinutes: meeting.agenda.filter { $0.status == .confirmed }.map(\.allottedMinutes).reduce(0, +),
             manages: manages, planned: meeting.state == .planned,
-            edit: manages ? try await form(typed ?? TypedMeeting(meeting), page, withAttendees: true, organizations: organizations) : nil,
-            add: manages ? AgendaPages.addForm(adding ?? AgendaPages.TypedItem(), organizations) : nil)
+            // Those who present attend: the meeting's attendees, and the secretariat itself.
+            add: manages
+                ? AgendaPages.addForm(
+                    adding ?? AgendaPages.TypedItem(),
+                    [OrganizationRef(id: principal.organizationID, name: page.word("secretariat"))]
+                        + meeting.attendees.filter { $0.id != principal.organizationID }) : nil)
     }
 
     private func form(

@@ -519,6 +519,8 @@ enum PageText {
         "agenda_subject": ("議題", "Subject"),
         "agenda_presenter": ("発表", "Presenter"),
         "agenda_no_presenter": ("（なし）", "(none)"),
+        "agenda_presenter_hint": ("出席団体から選びます。出席団体は「開催回の編集」で加えます。", "One of the attending organizations; add them under Edit the meeting."),
+        "secretariat": ("事務局", "Secretariat"),
         "agenda_allotted": ("時間（分）", "Minutes allotted"),
         "agenda_proposed": ("提案", "Proposed"),
         "agenda_confirm": ("議題にする", "Put on the agenda"),
