@@ -173,8 +173,10 @@ import Testing
             // Events flowing do not keep a revoked token's stream alive either.
             let busy = env.ids.identity(.vendorA)
             let flowing = try await HTTPClient.shared.execute(Self.request(port, "/v1/events/stream", as: busy.secret), timeout: .seconds(30))
+            // Events for 30 s: a stream kept alive by them would outlast the bound below by far,
+            // while a loaded machine (the whole suite at once) may take seconds to end it.
             let writer = Task {
-                for index in 0..<60 {
+                for index in 0..<300 {
                     try await env.issue("流れ続ける課題 \(index)", by: .admin)
                     try await Task.sleep(for: .milliseconds(100))
                 }
@@ -186,7 +188,7 @@ import Testing
             _ = try await TokenStore(pool: env.pool).revoke(busy.tokenID, by: .system)
             let revokedAt = ContinuousClock.now
             while try await iterator.next() != nil {}
-            #expect(ContinuousClock.now - revokedAt < .seconds(3), "the stream ended at the next check, while events still came")
+            #expect(ContinuousClock.now - revokedAt < .seconds(15), "the stream ended at the next check, while events still came")
 
             let bad = try await HTTPClient.shared.execute(
                 Self.request(port, "/v1/events/stream", as: env.ids.identity(.observer).secret, lastEventID: "'; DROP TABLE"), timeout: .seconds(30))
