@@ -30,7 +30,7 @@ import Testing
                 let body = try await response.body.collect(upTo: 1 << 20)
                 return (response.status.code, String(buffer: body))
             }
-            try await waitUntil { try Self.requestsWaitingOnLocks(locker) == 1 }
+            try await waitUntil(within: .seconds(30)) { try Self.requestsWaitingOnLocks(locker) == 1 }
 
             await server.group.triggerGracefulShutdown()
             try await waitUntil { state.isDraining }

@@ -14,7 +14,7 @@ import Testing
 @Suite struct WebhookDeliveryTests {
     /// Quick timings; loopback targets allowed as the operator's list would allow them.
     static func settings(
-        timeout: Duration = .seconds(2), lease: Duration = .seconds(30), giveUpAfter: Duration = .seconds(3600)
+        timeout: Duration = .seconds(10), lease: Duration = .seconds(30), giveUpAfter: Duration = .seconds(3600)
     ) -> NotificationSettings {
         var settings = NotificationSettings(targets: WebhookTargetPolicy(allowList: try! WebhookTargetPolicy.parse("127.0.0.1")))
         settings.timeout = timeout
@@ -106,7 +106,7 @@ import Testing
             let dispatcher = Self.dispatch(env, Self.settings(timeout: .milliseconds(500)))
             defer { dispatcher.cancel() }
             try await env.issue()
-            try await eventually(within: .seconds(30)) {
+            try await eventually(within: .seconds(60)) {
                 let slowLog = try await Self.deliveries(env, client, slow.id).first?["log"] as? [[String: Any]] ?? []
                 let movedLog = try await Self.deliveries(env, client, moved.id).first?["log"] as? [[String: Any]] ?? []
                 return slowLog.count >= 2 && movedLog.count >= 2
@@ -141,15 +141,15 @@ import Testing
             _ = try await env.comment(on: restricted.number, by: .vendorA, "限定公開の返答")
             let open = try await env.issue("公開の課題")
             try await waitUntil(within: .seconds(30)) {
-                receiver.requests("/vendor-b").count >= 1 && receiver.requests("/a").count >= 3 && receiver.requests("/b").count >= 3
+                receiver.messages("/vendor-b").count >= 1 && receiver.messages("/a").count >= 3 && receiver.messages("/b").count >= 3
             }
             try await Task.sleep(for: .milliseconds(300))
-            let seenByB = receiver.requests("/vendor-b")
+            let seenByB = receiver.messages("/vendor-b")
             #expect(seenByB.count == 1)
             #expect(seenByB.allSatisfy { !$0.body.contains("限定公開") })
             #expect((seenByB.first?.data["issue"] as? [String: Any])?["number"] as? Int == open.number)
-            #expect(receiver.requests("/a").map(\.type) == ["issue.created", "issue.commented", "issue.created"])
-            #expect(receiver.requests("/b").count == 3, "the secretariat sees everything")
+            #expect(receiver.messages("/a").map(\.type) == ["issue.created", "issue.commented", "issue.created"])
+            #expect(receiver.messages("/b").count == 3, "the secretariat sees everything")
         }
     }
 
@@ -171,9 +171,9 @@ import Testing
             try await env.issue("次の課題")
             let dispatcher = Self.dispatch(env, Self.settings())
             defer { dispatcher.cancel() }
-            try await waitUntil(within: .seconds(30)) { receiver.requests.count >= 2 }
+            try await waitUntil(within: .seconds(30)) { receiver.messages.count >= 2 }
             try await Task.sleep(for: .milliseconds(300))
-            #expect(receiver.requests.map(\.type) == ["issue.created", "issue.created"])
+            #expect(receiver.messages.map(\.type) == ["issue.created", "issue.created"])
             let events: Int = try await env.pool.withConnection {
                 try $0.query(Query("test.transitions", "SELECT count(*) AS n FROM outbox_events WHERE kind = 'issue.transitioned'")).single().decode(
                     "n")
@@ -272,9 +272,9 @@ import Testing
             try await env.issue("ベンダーBだけの課題", by: .vendorB)
             let naming = try await env.issue("ベンダーAも名指しする課題", by: .vendorB, vendors: [env.ids.vendorA.id, env.ids.vendorB.id])
             let own = try await env.issue("ベンダーAの課題", by: .vendorA)
-            try await waitUntil(within: .seconds(30)) { receiver.requests.count >= 2 }
+            try await waitUntil(within: .seconds(30)) { receiver.messages.count >= 2 }
             try await Task.sleep(for: .milliseconds(500))
-            #expect(receiver.requests.map { ($0.data["issue"] as? [String: Any])?["number"] as? Int } == [naming.number, own.number])
+            #expect(receiver.messages.map { ($0.data["issue"] as? [String: Any])?["number"] as? Int } == [naming.number, own.number])
         }
     }
 

@@ -50,6 +50,15 @@ final class WebhookReceiver: Sendable {
 
     func requests(_ path: String) -> [Received] { requests.filter { $0.path == path } }
 
+    /// Each message once, in the order first received: delivery is at least once, so an attempt
+    /// the sender gave up on (its timeout passed on a loaded machine) may arrive again, same id.
+    var messages: [Received] {
+        var seen: Set<String> = []
+        return requests.filter { seen.insert($0.path + " " + $0.id).inserted }
+    }
+
+    func messages(_ path: String) -> [Received] { messages.filter { $0.path == path } }
+
     static func start(_ answer: @escaping @Sendable (_ index: Int, _ path: String) -> Answer = { _, _ in Answer() }) async throws -> WebhookReceiver {
         let box = NIOLockedValueBox<WebhookReceiver?>(nil)
         let router = Router()
