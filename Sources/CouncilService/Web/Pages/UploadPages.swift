@@ -25,7 +25,8 @@ struct UploadPages: Sendable {
     }
 
     struct PreviewModel: Sendable {
-        let id: Int?
+        /// The stored upload a clean preview confirms.
+        var id: Int?
         let kind: String
         let filename: String
         let rows: Int
@@ -95,12 +96,18 @@ struct UploadPages: Sendable {
             return page.render("filing-upload", model, status: .unprocessableContent)
         }
         let content = Data(file.bytes.readableBytesView)
-        let checked = try await check(kind, content, encoding: encoding, filename: file.filename, page, expecting: nil, apply: nil)
-        guard var model = checked.model else { return checked.response! }
+        var model: PreviewModel
+        do {
+            model = try await check(kind, content, encoding: encoding, filename: file.filename, page, expecting: nil, apply: nil)
+        } catch let unreadable as SheetSource.Unreadable {
+            var form = formModel(page, principal, kind: kind, encoding: encoding)
+            form.errors = [page.word("upload_unreadable") + " (\(unreadable.description))"]
+            return page.render("filing-upload", form, status: .unprocessableContent)
+        }
         if model.problems.isEmpty {
             let id = try await uploads.save(
                 account: principal.accountID, kind: kind, filename: file.filename, encoding: encoding, content: content)
-            model = model.stored(as: id)
+            model.id = id
         }
         return page.render("filing-preview", model, status: model.problems.isEmpty ? .ok : .unprocessableContent)
     }
@@ -108,10 +115,9 @@ struct UploadPages: Sendable {
     /// The preview again (the uploader's only: anyone else gets a 404 page).
     func show(_ page: PageRequest) async throws -> Response {
         let upload = try await own(page)
-        let checked = try await check(
+        var model = try await check(
             upload.kind, upload.content, encoding: upload.encoding, filename: upload.filename, page, expecting: nil, apply: nil)
-        guard var model = checked.model else { return checked.response! }
-        model = model.stored(as: upload.id)
+        model.id = upload.id
         if upload.appliedAt != nil { model.notice = page.word("upload_already_applied") }
         return page.render("filing-preview", model)
     }
@@ -120,17 +126,15 @@ struct UploadPages: Sendable {
         let upload = try await own(page)
         let fingerprint = page.form["fingerprint"] ?? ""
         do {
-            let checked = try await check(
+            let model = try await check(
                 upload.kind, upload.content, encoding: upload.encoding, filename: upload.filename, page, expecting: fingerprint,
                 apply: upload.id)
-            guard let model = checked.model else { return checked.response! }
             return PageDispatcher.redirect(to: "/filings/upload?applied=\(model.new + model.changed)")
         } catch is PlanChanged {
             // The data moved since the preview: show the new preview (and its fingerprint) instead.
-            let checked = try await check(
+            var model = try await check(
                 upload.kind, upload.content, encoding: upload.encoding, filename: upload.filename, page, expecting: nil, apply: nil)
-            guard var model = checked.model else { return checked.response! }
-            model = model.stored(as: upload.id)
+            model.id = upload.id
             model.notice = page.word("upload_changed_since_preview")
             return page.render("filing-preview", model, status: .conflict)
         } catch is UploadAlreadyApplied {
@@ -150,21 +154,15 @@ struct UploadPages: Sendable {
     }
 
     /// Reads the file and runs every rule: as a dry run (`apply` nil), or for real on the upload's
-    /// confirmation transaction. A file that cannot be read at all is the form again, saying why.
+    /// confirmation transaction. A file that is no spreadsheet at all throws `SheetSource.Unreadable`
+    /// (a stored upload was read once already, so only a new one can).
     private func check(
         _ kind: SheetKind, _ content: Data, encoding: CSVTextEncoding, filename: String, _ page: PageRequest, expecting: String?,
         apply upload: Int?
-    ) async throws -> (model: PreviewModel?, response: Response?) {
+    ) async throws -> PreviewModel {
         let principal = try page.caller()
         let actor = try page.auditActor()
-        let source: SheetSource
-        do {
-            source = try SheetSource.read(content, encoding: encoding)
-        } catch {
-            var model = formModel(page, principal, kind: kind, encoding: encoding)
-            model.errors = [page.word("upload_unreadable") + " (\(error.description))"]
-            return (nil, page.render("filing-upload", model, status: .unprocessableContent))
-        }
+        let source = try SheetSource.read(content, encoding: encoding)
         let names = try await products.names(vendor: principal.isSecretariat ? nil : principal.organizationID)
         let run = SheetRun(kind: kind, principal: principal, actor: actor, products: names, expecting: expecting)
         do {
@@ -181,10 +179,10 @@ struct UploadPages: Sendable {
                     try await execute(upload, dryRun: dryRun) { try run.status(rows, dryRun: dryRun, on: $0) }
                 }
             }
-            return (model(kind, filename, summary, problems: [], total: 0, page), nil)
+            return model(kind, filename, summary, problems: [], total: 0, page)
         } catch let rejected as ImportRejected {
             let empty = SheetRun.Summary(rows: 0, new: 0, changed: 0, unchanged: 0, sample: [], fingerprint: "")
-            return (model(kind, filename, empty, problems: rejected.problems, total: rejected.total, page), nil)
+            return model(kind, filename, empty, problems: rejected.problems, total: rejected.total, page)
         }
     }
 
@@ -223,16 +221,6 @@ struct UploadPages: Sendable {
     func adoptionsTemplate(_ page: PageRequest) async throws -> Response { try await adoptionRoutes.template(page.request, page.context) }
     func statusExport(_ page: PageRequest) async throws -> Response { try await statusRoutes.export(page.request, page.context) }
     func statusTemplate(_ page: PageRequest) async throws -> Response { try await statusRoutes.template(page.request, page.context) }
-}
-
-extension UploadPages.PreviewModel {
-    func stored(as id: Int) -> Self {
-        var model = Self(
-            id: id, kind: kind, filename: filename, rows: rows, new: new, changed: changed, unchanged: unchanged, sample: sample,
-            problems: problems, problemTotal: problemTotal, fingerprint: fingerprint, adoptions: adoptions)
-        model.notice = notice
-        return model
-    }
 }
 
 /// The upload was confirmed already (twice pressed, or from another tab).
