@@ -50,6 +50,12 @@ enum Policy {
         return principal.prefectures
     }
 
+    /// Whether the caller files development status at all (for some product): vendors and the
+    /// secretariat's members and administrators; liaisons and observers do not.
+    static func filesStatus(_ principal: Principal) -> Bool {
+        principal.role != .liaison && (principal.isSecretariat || principal.organizationKind == .vendor)
+    }
+
     /// Products and their status reports: a vendor files its own; the secretariat's members and
     /// administrators any. Liaisons follow their prefectures' 団体 and do not file for vendors.
     static func requireWriteFilings(of vendor: Int, _ principal: Principal) throws {

@@ -34,7 +34,7 @@ struct FilingPages: Sendable {
         let principal = try page.caller()
         try Policy.authorize(.filer, principal)
         let chosen = principal.isSecretariat ? page.request.uri.queryParameters["vendor"].flatMap { Int(String($0)) } : principal.organizationID
-        let filesStatus = principal.role != .liaison
+        let filesStatus = Policy.filesStatus(principal)
         let owned =
             filesStatus && (chosen != nil || !principal.isSecretariat)
             ? try await products.products(vendor: chosen, businessArea: nil, page: Page(limit: Page.maxLimit)).items : []
