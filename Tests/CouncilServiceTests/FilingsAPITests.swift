@@ -246,6 +246,48 @@ import Testing
         }
     }
 
+    /// A new record's audit changes, built in one step, are what comparing its fields with nothing gives.
+    @Test func aNewAdoptionsAuditChangesAreEveryFieldItHas() async throws {
+        try await withApp { client, env in
+            let a = env.ids.productA.id
+            let sheet = """
+                団体コード,業務,製品ID,移行予定,状態,事由,新目標月,PMO進捗,備考
+                011002,juki,\(a),2026-01,in_progress,,,55,
+                011002,kokuho,\(a),,specified_support,vendor_resources,,,要員不足
+                131016,juki,\(a),2026-03,delayed,,2026-09,0,"備考, カンマ入り"
+                010006,seikatsu_hogo,\(a),,migrated,,,100,
+                """
+            let response = try await env.send(
+                client, .post, "/v1/adoptions/import", as: .vendorA, headers: [.contentType: "text/csv"], body: ByteBuffer(string: sheet))
+            #expect(response.status == .ok, "\(response.text)")
+            let (adoptions, differing): (Int, Int) = try await env.pool.withConnection { connection in
+                let row = try connection.query(
+                    Query(
+                        "test.auditCreated",
+                        """
+                        SELECT count(*) AS n, count(*) FILTER (WHERE adoption_audit_created(a) IS DISTINCT FROM (
+                            SELECT coalesce(jsonb_object_agg(key, jsonb_build_object('new', value)), '{}')
+                            FROM jsonb_each(adoption_audit_fields(a)) WHERE value <> 'null'::jsonb)) AS differing
+                        FROM adoptions a
+                        """)
+                ).single()
+                return (try row.decode("n"), try row.decode("differing"))
+            }
+            #expect(adoptions == 4 && differing == 0)
+            let audited: Int = try await env.pool.withConnection {
+                try $0.query(
+                    Query(
+                        "test.auditRows",
+                        """
+                        SELECT count(*) AS n FROM audit_log l JOIN adoptions a ON l.entity_id = a.id::text
+                        WHERE l.entity_type = 'adoption' AND l.changes = adoption_audit_created(a)
+                        """)
+                ).single().decode("n")
+            }
+            #expect(audited == 4)
+        }
+    }
+
     @Test func spreadsheetImportIsAllOrNothingIdempotentAndRoundTripsInCP932() async throws {
         try await withApp { client, environment in
             let a = environment.ids.productA.id

@@ -266,13 +266,11 @@ struct AdoptionStore: Sendable {
                 INSERT INTO audit_log (actor_account_id, actor_organization_id, action, entity_type, entity_id, changes, request_id,
                                        client_request_id)
                 SELECT \(actor.accountID)::bigint, \(actor.organizationID)::bigint, 'adoption.file', 'adoption', w.id::text,
-                       (SELECT coalesce(jsonb_object_agg(after.key,
-                                   CASE WHEN p.id IS NULL THEN jsonb_build_object('new', after.value)
-                                        ELSE jsonb_build_object('old', before.value, 'new', after.value) END), '{}')
-                        FROM jsonb_each(adoption_audit_fields(w)) AS after
-                        LEFT JOIN jsonb_each(CASE WHEN p.id IS NULL THEN '{}'::jsonb ELSE adoption_audit_fields(p) END) AS before
-                               ON before.key = after.key
-                        WHERE before.value IS DISTINCT FROM after.value AND NOT (p.id IS NULL AND after.value = 'null'::jsonb)),
+                       CASE WHEN p.id IS NULL THEN adoption_audit_created(w)
+                            ELSE (SELECT coalesce(jsonb_object_agg(after.key, jsonb_build_object('old', before.value, 'new', after.value)), '{}')
+                                  FROM jsonb_each(adoption_audit_fields(w)) AS after
+                                  JOIN jsonb_each(adoption_audit_fields(p)) AS before ON before.key = after.key
+                                  WHERE before.value IS DISTINCT FROM after.value) END,
                        \(actor.requestID)::text, \(actor.clientRequestID)::text
                 FROM written w LEFT JOIN previous p ON p.id = w.id
                 """))
