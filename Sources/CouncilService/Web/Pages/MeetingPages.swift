@@ -68,7 +68,7 @@ struct MeetingPages: Sendable {
                     state: page.language.word(.meetingState, meeting.state.rawValue), items: meeting.agenda.filter { $0.status == .confirmed }.count)
             },
             manages: manages,
-            form: try await form(typed ?? TypedMeeting(), page, withAttendees: manages),
+            form: form(typed ?? TypedMeeting(), page, attendees: manages ? try await activeOrganizations() : []),
             nextPage: offset + Self.pageSize < meetings.total ? "/meetings?offset=\(offset + Self.pageSize)" : nil,
             previousPage: offset > 0 ? "/meetings?offset=\(max(0, offset - Self.pageSize))" : nil)
     }
@@ -119,7 +119,7 @@ struct MeetingPages: Sendable {
     private func editModel(_ meeting: Meeting, _ typed: TypedMeeting, _ page: PageRequest) async throws -> EditModel {
         EditModel(
             id: meeting.id, number: meeting.number, title: meeting.title,
-            form: try await form(typed, page, withAttendees: true, organizations: try await activeOrganizations()))
+            form: form(typed, page, attendees: try await activeOrganizations()))
     }
 
     /// The handout as it is printed and handed out: A4, a page per section, 和暦 and Western dates.
@@ -177,14 +177,9 @@ struct MeetingPages: Sendable {
                         + meeting.attendees.filter { $0.id != principal.organizationID }) : nil)
     }
 
-    private func form(
-        _ typed: TypedMeeting, _ page: PageRequest, withAttendees: Bool, organizations given: [Organization]? = nil
-    ) async throws -> MeetingForm {
-        var organizations: [Organization] = []
-        if withAttendees {
-            if let given { organizations = given } else { organizations = try await activeOrganizations() }
-        }
-        return MeetingForm(
+    /// The meeting's fields; `attendees` are the organizations offered as attendees (none: no choice shown).
+    private func form(_ typed: TypedMeeting, _ page: PageRequest, attendees organizations: [Organization]) -> MeetingForm {
+        MeetingForm(
             number: typed.number, title: typed.title, heldOn: typed.heldOn,
             states: MeetingState.allCases.map {
                 PageChoice(value: $0.rawValue, label: page.language.word(.meetingState, $0.rawValue), checked: $0.rawValue == typed.stateSlug)
@@ -192,7 +187,7 @@ struct MeetingPages: Sendable {
             attendees: organizations.map { PageChoice(value: String($0.id), label: $0.name, checked: typed.attendeeIDs.contains($0.id)) })
     }
 
-    /// Who can attend or present: every active organization (hundreds at most), by kind then name.
+    /// Who can attend: every active organization (hundreds at most), by kind then name.
     func activeOrganizations() async throws -> [Organization] {
         try await organizations.organizations(kind: nil, active: true, page: Page(limit: Page.maxLimit)).items
     }
