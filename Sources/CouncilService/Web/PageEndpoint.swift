@@ -104,3 +104,14 @@ package struct WebSettings: Sendable {
     /// A path under the public address (for links people open from mail or the CLI).
     package func link(_ path: String) -> String { publicURL + path }
 }
+
+extension Problem {
+    /// A refusal a form shows beside what was typed (400, 409, 422), rather than an error page.
+    var isRefusal: Bool { [400, 409, 422].contains(status.code) }
+
+    /// The refusal `error` is, for a form to show; anything else is thrown on (an error page).
+    static func refusal(_ error: any Error) throws -> Problem {
+        guard let problem = describing(error), problem.isRefusal else { throw error }
+        return problem
+    }
+}

@@ -238,14 +238,3 @@ struct TypedMeeting: Sendable {
         return draft
     }
 }
-
-extension Problem {
-    /// A refusal a form shows beside what was typed (400, 409, 422), rather than an error page.
-    var isRefusal: Bool { [400, 409, 422].contains(status.code) }
-
-    /// The refusal `error` is, for a form to show; anything else is thrown on (an error page).
-    static func refusal(_ error: any Error) throws -> Problem {
-        guard let problem = describing(error), problem.isRefusal else { throw error }
-        return problem
-    }
-}
