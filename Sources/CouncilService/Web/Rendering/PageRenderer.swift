@@ -24,7 +24,9 @@ package struct PageRenderer: Sendable {
 
     /// A whole page: the shell (header, navigation, language switch) around `template`.
     func render(_ template: String, _ model: Any, shell: PageShell, status: HTTPResponse.Status = .ok) -> Response {
-        let context: [String: Any] = ["page": model, "shell": shell, "t": PageText.byLanguage[shell.language]!]
+        let context: [String: Any] = [
+            "page": TemplateModel.of(model) ?? [:], "shell": TemplateModel.of(shell) ?? [:], "t": PageText.byLanguage[shell.language]!,
+        ]
         guard let html = library.render(context, withTemplate: template) else { preconditionFailure("no template \(template)") }
         return Response(
             status: status, headers: PageHeaders.html,
