@@ -139,6 +139,45 @@ import Testing
         }
     }
 
+    /// One reference (product, business area) → product_business_areas checks both: a product that
+    /// does not exist, an area that does not exist and an area the product does not cover are all
+    /// refused by PostgreSQL itself, whatever the daemon checked before.
+    @Test func theDatabaseRefusesAnAdoptionOfAProductOutsideItsAreas() async throws {
+        try await withTestPool { pool, _ in
+            let product: Int = try await pool.withConnection { connection in
+                try connection.query(
+                    Query(
+                        "test.product",
+                        """
+                        WITH vendor AS (
+                            INSERT INTO organizations (kind, name, short_name) VALUES ('vendor', 'テスト株式会社', 'テスト') RETURNING id
+                        ), product AS (
+                            INSERT INTO products (vendor_id, name) SELECT id, '住記パッケージ' FROM vendor RETURNING id
+                        ), covered AS (
+                            INSERT INTO product_business_areas (product_id, business_area) SELECT id, 'juki' FROM product
+                        )
+                        SELECT id FROM product
+                        """)
+                ).rows[0].decode("id")
+            }
+            func adopt(_ product: Int, _ area: String) async throws {
+                try await pool.withConnection { connection in
+                    try connection.query(
+                        Query(
+                            "test.adopt",
+                            "INSERT INTO adoptions (dantai_code, business_area, product_id, state) VALUES ('011002', \(area), \(product), 'planned')"
+                        ))
+                }
+            }
+            for (product, area) in [(product, "koseki"), (product + 1_000, "juki"), (product, "no_such_area")] {
+                let error = await #expect(throws: DatabaseError.self) { try await adopt(product, area) }
+                #expect(error?.sqlState == "23503", "product \(product), \(area)")
+                #expect(error?.constraint == "adoptions_product_id_business_area_fkey")
+            }
+            try await adopt(product, "juki")
+        }
+    }
+
     @Test func badConnectionStringsAndUnreachableServersAreClear() throws {
         #expect(throws: ConfigurationError.self) { try DatabaseConfiguration("postgres://user@host:notaport/db") }
         #expect(throws: ConfigurationError.self) { try DatabaseConfiguration("nonsense without equals") }
