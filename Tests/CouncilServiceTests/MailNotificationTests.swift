@@ -227,6 +227,57 @@ import Testing
         }
     }
 
+    /// `COUNCIL_SMTP_URL=sendmail:/path`: Debian's msmtp (installed by the test command) takes the
+    /// message on its standard input and relays it to the SMTP server; its exit status says whether
+    /// the relay refused the address for good (recorded, not retried) or could not be reached (retried).
+    @Test func aSendmailCompatibleProgramLikeMsmtpRelaysTheMail() async throws {
+        let catcher = try await MailCatcher.start(refusing: "vendorB@example.jp")
+        defer { catcher.stop() }
+        let msmtp = try #require(
+            ["/usr/bin/msmtp", "/usr/local/bin/msmtp"].first { FileManager.default.isExecutableFile(atPath: $0) },
+            "msmtp is installed by ./scripts/test")
+        // msmtp reads its relay from a configuration file; an operator points it at theirs the same way.
+        func program(port: Int) throws -> String {
+            let configuration = catcher.directory.appending(path: "msmtprc-\(port)")
+            try "defaults\nauth off\ntls off\naccount default\nhost 127.0.0.1\nport \(port)\n".write(
+                to: configuration, atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: configuration.path)
+            let wrapper = catcher.directory.appending(path: "sendmail-\(port)")
+            try "#!/bin/sh\nexec \(msmtp) -C '\(configuration.path)' \"$@\"\n".write(to: wrapper, atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: wrapper.path)
+            return wrapper.path
+        }
+        let relay = try MailRelay(url: "sendmail:" + program(port: catcher.port))
+        var configured = WebhookDeliveryTests.settings()
+        configured.mail = MailSettings(relay: relay, trustRoots: nil, from: "council@council.test")
+        let settings = configured
+        try await WebhookDeliveryTests.withWebhookApp(settings) { client, env in
+            let dispatcher = WebhookDeliveryTests.dispatch(env, settings)
+            defer { dispatcher.cancel() }
+            try await env.issue("msmtp で送る通知", assignee: env.ids.observer.id)
+            try await waitUntil(within: .seconds(30)) { catcher.count >= 1 }
+            let mail = try #require(try catcher.messages(to: "observer@example.jp").first)
+            #expect(mail.mailFrom == "council@council.test")
+            #expect(mail.subject.contains("msmtp で送る通知"), "\(mail.subject)")
+            #expect(mail.headers["Message-ID"] != nil)
+        }
+
+        let transport = SendmailTransport(program: try program(port: catcher.port))
+        let envelope = { (to: String) in MailEnvelope(from: "council@council.test", to: to, message: "Subject: x\r\n\r\nx\r\n") }
+        let outcomes = await transport.send([envelope("vendorA@example.jp"), envelope("vendorB@example.jp")])
+        guard case .sent = outcomes[0], case .refused(let reason) = outcomes[1] else {
+            Issue.record("accepted then refused for good: \(outcomes)")
+            return
+        }
+        #expect(reason.contains("550"), "\(reason)")
+        // Nobody listening: msmtp's temporary failure, to be tried again later.
+        let unreachable = SendmailTransport(program: try program(port: 1))
+        guard case .failed = await unreachable.send([envelope("vendorA@example.jp")]).first else {
+            Issue.record("an unreachable relay is a failure to retry")
+            return
+        }
+    }
+
     @Test func messagesEncodeEveryHeaderOnOneLine() {
         let message = MailMessage(
             from: .init(name: "Council 事業者協議会", email: "council@council.test"), to: .init(name: "田中\r\nBcc: x@y", email: "t@example.jp"),
