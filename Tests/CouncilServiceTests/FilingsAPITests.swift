@@ -288,6 +288,85 @@ import Testing
         }
     }
 
+    /// Every adoption audit row (built by the daemon) holds what comparing the adoption's version
+    /// with the one before gives in SQL (`adoption_audit_fields`, sql/0005): created, changed in
+    /// every field kind, values PostgreSQL rounds (PMO進捗 33.335 → 33.34), text with quotes,
+    /// backslashes, line breaks and control characters, fields set and cleared.
+    @Test func everyAdoptionAuditRowIsWhatComparingItsVersionsGives() async throws {
+        try await withApp { client, env in
+            let a = env.ids.productA.id
+            func load(_ sheet: String) async throws {
+                let response = try await env.send(
+                    client, .post, "/v1/adoptions/import", as: .vendorA, headers: [.contentType: "text/csv"], body: ByteBuffer(string: sheet))
+                #expect(response.status == .ok, "\(response.text)")
+            }
+            try await load(
+                """
+                団体コード,業務,製品ID,移行予定,状態,事由,新目標月,PMO進捗,備考
+                011002,juki,\(a),2026-01,in_progress,,,55,
+                011002,kokuho,\(a),,specified_support,vendor_resources,,,要員不足
+                131016,juki,\(a),2026-03,delayed,,2026-09,0,"備考, カンマ入り"
+                010006,seikatsu_hogo,\(a),,migrated,,,100,
+                """)
+            try await load(
+                """
+                団体コード,業務,製品ID,移行予定,状態,事由,新目標月,PMO進捗,備考
+                011002,juki,\(a),2026-02,in_progress,,,33.335,"引用符""と\\バックスラッシュ
+                改行	タブ"
+                011002,kokuho,\(a),2027-04,delayed,vendor_withdrawal,2027-10,12.5,
+                131016,juki,\(a),,planned,,,,"備考, カンマ入り"
+                010006,seikatsu_hogo,\(a),,migrated,,,100.00,
+                """)
+            let update = try await env.send(
+                client, .put, "/v1/adoptions/131016/juki", as: .vendorA,
+                json: ["product_id": a, "state": "in_progress", "pmo_completion": 0.5, "note": "制御\u{1}文字"])
+            #expect(update.status == .ok, "\(update.text)")
+
+            let (compared, differing, sample): (Int, Int, String?) = try await env.pool.withConnection { connection in
+                let row = try connection.query(
+                    Query(
+                        "test.auditVersions",
+                        """
+                        WITH versions AS (
+                            SELECT h.adoption_id, row_number() OVER (PARTITION BY h.adoption_id ORDER BY h.id) AS n,
+                                   adoption_audit_fields(ROW(h.adoption_id, a.dantai_code, a.business_area, h.product_id, h.planned_month,
+                                       h.state, h.reason, h.new_target_month, h.pmo_completion, h.note, a.created_at, a.updated_at)::adoptions) AS f
+                            FROM adoption_history h JOIN adoptions a ON a.id = h.adoption_id
+                        ), expected AS (
+                            SELECT v.adoption_id, v.n, CASE WHEN p.f IS NULL
+                                THEN (SELECT coalesce(jsonb_object_agg(key, jsonb_build_object('new', value)), '{}')
+                                      FROM jsonb_each(v.f) WHERE value <> 'null'::jsonb)
+                                ELSE (SELECT coalesce(jsonb_object_agg(after.key, jsonb_build_object('old', before.value, 'new', after.value)), '{}')
+                                      FROM jsonb_each(v.f) AS after JOIN jsonb_each(p.f) AS before ON before.key = after.key
+                                      WHERE before.value IS DISTINCT FROM after.value) END AS changes
+                            FROM versions v LEFT JOIN versions p ON p.adoption_id = v.adoption_id AND p.n = v.n - 1
+                        ), audited AS (
+                            SELECT entity_id::bigint AS adoption_id, row_number() OVER (PARTITION BY entity_id ORDER BY id) AS n, changes
+                            FROM audit_log WHERE entity_type = 'adoption'
+                        )
+                        SELECT count(*) AS n, count(*) FILTER (WHERE e.changes::text IS DISTINCT FROM d.changes::text) AS differing,
+                               min(e.changes::text || ' <> ' || d.changes::text) FILTER (WHERE e.changes::text IS DISTINCT FROM d.changes::text) AS sample
+                        FROM expected e FULL JOIN audited d USING (adoption_id, n)
+                        """)
+                ).single()
+                return (try row.decode("n"), try row.decode("differing"), try row.decodeIfPresent("sample"))
+            }
+            #expect(compared == 4 + 3 + 1, "four created, three changed by the second sheet (one unchanged), one by the API")
+            #expect(differing == 0, "\(sample ?? "")")
+            let rounded: String = try await env.pool.withConnection {
+                try $0.query(
+                    Query(
+                        "test.roundedChange",
+                        """
+                        SELECT l.changes -> 'pmo_completion' ->> 'new' AS pmo FROM audit_log l JOIN adoptions a ON l.entity_id = a.id::text
+                        WHERE a.dantai_code = '011002' AND a.business_area = 'juki' ORDER BY l.id DESC LIMIT 1
+                        """)
+                ).single().decode("pmo")
+            }
+            #expect(rounded == "33.34")
+        }
+    }
+
     @Test func spreadsheetImportIsAllOrNothingIdempotentAndRoundTripsInCP932() async throws {
         try await withApp { client, environment in
             let a = environment.ids.productA.id

@@ -79,7 +79,7 @@ struct AdoptionStore: Sendable {
         let plan = Plan(outcome: outcome, changes: changed, fingerprint: facts.fingerprint(rows))
         if let fingerprint, fingerprint != plan.fingerprint { throw PlanChanged() }
         guard !dryRun, !changed.isEmpty else { return plan }
-        try write(changed.map(\.row.draft), by: actor, on: connection)
+        try write(changed, by: actor, on: connection)
         try announce(changed.map { ($0.row.draft, $0.before?.state) }, vendors: facts.products.mapValues(\.vendor), by: actor, on: connection)
         return plan
     }
@@ -231,9 +231,11 @@ struct AdoptionStore: Sendable {
         }
     }
 
-    /// One statement: the upsert, a history row per adoption, and an audit row per adoption
-    /// whose changes PostgreSQL derives from the rows before and after (no JSON per row on the wire).
-    private static func write(_ drafts: [AdoptionDraft], by actor: AuditActor, on connection: Connection) throws {
+    /// One statement: the upsert, a history row per adoption, and an audit row per adoption with
+    /// its changes (`AdoptionAuditChanges`, from the records `Facts` read under the table lock).
+    private static func write(_ changes: [(row: Row, before: Adoption?)], by actor: AuditActor, on connection: Connection) throws {
+        let drafts = changes.map(\.row.draft)
+        let audited = changes.map { AdoptionAuditChanges.of($0.row.draft, replacing: $0.before) }
         try connection.query(
             Query(
                 "adoptions.upsert",
@@ -244,14 +246,14 @@ struct AdoptionStore: Sendable {
                                          \(drafts.map(\.state.rawValue))::text[], \(NullableArray(drafts.map { $0.reason?.rawValue }))::text[],
                                          \(NullableArray(drafts.map(\.newTargetMonth)))::date[],
                                          \(NullableArray(drafts.map { $0.pmoCompletion.map { "\($0)" } }))::numeric[],
-                                         \(NullableArray(drafts.map(\.note)))::text[])
-                        AS i(dantai_code, business_area, product_id, planned_month, state, reason, new_target_month, pmo_completion, note)
-                ), previous AS (
-                    SELECT a.* FROM adoptions a JOIN incoming i ON i.dantai_code = a.dantai_code AND i.business_area = a.business_area
+                                         \(NullableArray(drafts.map(\.note)))::text[], \(audited)::jsonb[])
+                        AS i(dantai_code, business_area, product_id, planned_month, state, reason, new_target_month, pmo_completion, note,
+                             changes)
                 ), written AS (
                     INSERT INTO adoptions AS a (dantai_code, business_area, product_id, planned_month, state, reason, new_target_month,
                                                 pmo_completion, note)
-                    SELECT * FROM incoming
+                    SELECT dantai_code, business_area, product_id, planned_month, state, reason, new_target_month, pmo_completion, note
+                    FROM incoming
                     ON CONFLICT (dantai_code, business_area) DO UPDATE
                         SET product_id = excluded.product_id, planned_month = excluded.planned_month, state = excluded.state,
                             reason = excluded.reason, new_target_month = excluded.new_target_month,
@@ -265,14 +267,9 @@ struct AdoptionStore: Sendable {
                 )
                 INSERT INTO audit_log (actor_account_id, actor_organization_id, action, entity_type, entity_id, changes, request_id,
                                        client_request_id)
-                SELECT \(actor.accountID)::bigint, \(actor.organizationID)::bigint, 'adoption.file', 'adoption', w.id::text,
-                       CASE WHEN p.id IS NULL THEN adoption_audit_created(w)
-                            ELSE (SELECT coalesce(jsonb_object_agg(after.key, jsonb_build_object('old', before.value, 'new', after.value)), '{}')
-                                  FROM jsonb_each(adoption_audit_fields(w)) AS after
-                                  JOIN jsonb_each(adoption_audit_fields(p)) AS before ON before.key = after.key
-                                  WHERE before.value IS DISTINCT FROM after.value) END,
+                SELECT \(actor.accountID)::bigint, \(actor.organizationID)::bigint, 'adoption.file', 'adoption', w.id::text, i.changes,
                        \(actor.requestID)::text, \(actor.clientRequestID)::text
-                FROM written w LEFT JOIN previous p ON p.id = w.id
+                FROM written w JOIN incoming i ON i.dantai_code = w.dantai_code AND i.business_area = w.business_area
                 """))
     }
 
