@@ -78,6 +78,12 @@ import Testing
             expected: only([.admin: .ok])),
         "getMe": Probe(path: fixed("/v1/me"), expected: authenticated(.ok)),
         "getNotificationSettings": Probe(path: fixed("/v1/me/notifications"), expected: authenticated(.ok)),
+        "recordMailBounce": Probe(
+            path: fixed("/v1/mail/bounces"),
+            body: { _, _ in
+                ("message/rfc822", ByteBuffer(string: BounceReport.postfix(recipient: "nobody@example.jp", returning: "Message-ID: <x@example.jp>")))
+            },
+            expected: only([.admin: .ok])),
         "setNotificationSettings": Probe(
             path: fixed("/v1/me/notifications"), body: { _, _ in json(["mail": "digest"]) }, expected: authenticated(.ok)),
         "listOrganizations": Probe(path: fixed("/v1/organizations"), expected: authenticated(.ok)),

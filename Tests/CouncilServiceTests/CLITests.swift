@@ -50,6 +50,15 @@ import Testing
             #expect(result.status == 0, "\(result.stderr)")
             #expect(try await cli(.vendorB).run(["notifications", "show"]).text == "digest\n")
             #expect(try await cli(.vendorB).run(["notifications", "set", "weekly"]).status == 64)
+            // The bounce mailbox's pipe: a returned mail recorded (here one that names no mail of ours).
+            let returned = FileManager.default.temporaryDirectory.appending(path: "bounce-\(UUID().uuidString).eml")
+            defer { try? FileManager.default.removeItem(at: returned) }
+            try BounceReport.postfix(recipient: "nobody@example.jp", returning: "Message-ID: <x@example.jp>").write(
+                to: returned, atomically: true, encoding: .utf8)
+            result = try await cli(.admin).run(["notifications", "bounce", returned.path])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.text.contains("nobody@example.jp  failed  5.1.1  no delivery of ours recorded"), "\(result.text)")
+            #expect(try await cli(.vendorA).run(["notifications", "bounce", returned.path]).status == 1)
 
             // `watch` follows the stream: an issue filed meanwhile is printed.
             let binary = try #require(CLIRunner.binary)

@@ -278,6 +278,83 @@ import Testing
         }
     }
 
+    /// A mail the relay took that a mail server later returned: the report (as Postfix writes it,
+    /// around the headers of the mail really sent) marks that delivery bounced, once; a report whose
+    /// recipient is not that account's address, a delay, or a Message-ID not ours records nothing;
+    /// only secretariat administrators may send reports; anything but a report is a 422.
+    @Test func aReturnedMailIsRecordedAsBouncedAndNotRetried() async throws {
+        let catcher = try await MailCatcher.start()
+        defer { catcher.stop() }
+        let settings = Self.settings(catcher)
+        try await WebhookDeliveryTests.withWebhookApp(settings) { client, env in
+            let dispatcher = WebhookDeliveryTests.dispatch(env, settings)
+            defer { dispatcher.cancel() }
+            try await env.issue("返送される通知", assignee: env.ids.observer.id)
+            try await waitUntil(within: .seconds(30)) { catcher.count >= 1 }
+            let sent = try #require(try catcher.messages(to: "observer@example.jp").first)
+            try await eventually(within: .seconds(10)) {
+                try await env.pool.withConnection {
+                    try $0.query(Query("test.sent", "SELECT count(*) AS n FROM mail_deliveries WHERE state = 'sent'")).single().decode("n") as Int
+                } == 1
+            }
+            func report(_ text: String, as caller: TestIdentities.Caller = .admin, type: String = "message/rfc822") async throws -> TestResponse {
+                try await env.send(client, .post, "/v1/mail/bounces", as: caller, headers: [.contentType: type], body: ByteBuffer(string: text))
+            }
+            func bounced() async throws -> [(state: String, error: String?)] {
+                try await env.pool.withConnection {
+                    try $0.query(Query("test.bounced", "SELECT state, last_error FROM mail_deliveries WHERE state = 'bounced'")).rows.map {
+                        (try $0.decode("state"), try $0.decodeIfPresent("last_error"))
+                    }
+                }
+            }
+
+            let forged = try await report(BounceReport.postfix(recipient: "someone-else@example.jp", returning: sent.rawHeaders))
+            #expect(forged.status == .ok, "\(forged.text)")
+            #expect(try forged.json["recorded"] as? Int == 0)
+            let delayed = try await report(
+                BounceReport.postfix(recipient: "observer@example.jp", returning: sent.rawHeaders, action: "delayed", status: "4.4.1"))
+            #expect(try delayed.json["recorded"] as? Int == 0)
+            let notOurs = try await report(
+                BounceReport.postfix(recipient: "observer@example.jp", returning: "Message-ID: <other@example.jp>\r\nSubject: x"))
+            #expect(try notOurs.json["recorded"] as? Int == 0)
+            #expect(try await bounced().isEmpty)
+            let byVendor = try await report(BounceReport.postfix(recipient: "observer@example.jp", returning: sent.rawHeaders), as: .vendorA)
+            #expect(byVendor.status == .forbidden)
+
+            let returned = try await report(BounceReport.postfix(recipient: "observer@example.jp", returning: sent.rawHeaders))
+            #expect(returned.status == .ok, "\(returned.text)")
+            let answer = try returned.json
+            #expect(answer["recorded"] as? Int == 1)
+            #expect(answer["message_id"] as? String == sent.headers["Message-ID"]?.trimmingCharacters(in: CharacterSet(charactersIn: "<>")))
+            let rows = try await bounced()
+            #expect(rows.count == 1)
+            #expect(rows.first?.error?.contains("5.1.1") == true, "\(rows)")
+            #expect(rows.first?.error?.contains("User unknown in virtual mailbox table") == true, "the folded diagnostic is whole: \(rows)")
+            let again = try await report(BounceReport.postfix(recipient: "observer@example.jp", returning: sent.rawHeaders))
+            #expect(try again.json["recorded"] as? Int == 0, "a bounce is recorded once")
+            let (reports, naming): (Int, Int) = try await env.pool.withConnection {
+                let row = try $0.query(
+                    Query(
+                        "test.bounceAudit",
+                        """
+                        SELECT count(*) AS reports,
+                               count(*) FILTER (WHERE jsonb_path_exists(changes, '$.**.delivery_id ? (@ != null)')) AS naming
+                        FROM audit_log WHERE action = 'mail.bounce'
+                        """)
+                ).single()
+                return (try row.decode("reports"), try row.decode("naming"))
+            }
+            #expect(reports == 5, "every report the secretariat sent is audited")
+            #expect(naming == 1, "the one that recorded a bounce names its delivery")
+
+            let notAReport = try await report("Subject: hello\r\n\r\nnot a report\r\n")
+            #expect(notAReport.status == .unprocessableContent)
+            #expect(notAReport.text.contains("multipart/report"))
+            #expect(try await report("", type: "message/rfc822").status == .badRequest)
+            #expect(try await report("{}", type: "application/json").status == .unsupportedMediaType)
+        }
+    }
+
     @Test func messagesEncodeEveryHeaderOnOneLine() {
         let message = MailMessage(
             from: .init(name: "Council 事業者協議会", email: "council@council.test"), to: .init(name: "田中\r\nBcc: x@y", email: "t@example.jp"),

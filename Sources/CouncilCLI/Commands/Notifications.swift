@@ -204,7 +204,7 @@ struct WatchCommand: AsyncParsableCommand {
 struct NotificationsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "notifications", abstract: "How you are told by e-mail: each change, a daily digest, or none.",
-        subcommands: [Show.self, Choose.self])
+        subcommands: [Show.self, Choose.self, Bounce.self])
 
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Your e-mail notification setting.")
@@ -228,6 +228,38 @@ struct NotificationsCommand: AsyncParsableCommand {
         func run() async throws {
             let answer = try await client.client().json("PUT", "v1/me/notifications", ["mail": mail])
             print("e-mail notifications: \(JSONPath.text(answer.object, "mail"))")
+        }
+    }
+
+    /// For the mail system: the bounce mailbox pipes each returned mail here
+    /// (`council-bounces: "|/usr/local/bin/council notifications bounce"` with COUNCIL_TOKEN set).
+    struct Bounce: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record a returned mail (a delivery status notification) from FILE or standard input (secretariat admins).")
+        @Argument(help: "The returned mail as received; standard input when absent.") var file: String?
+        @OptionGroup var client: ClientOptions
+
+        func run() async throws {
+            let data: Data
+            if let file {
+                do {
+                    data = try Data(contentsOf: URL(fileURLWithPath: file))
+                } catch {
+                    printError("cannot read \(file): \(error.localizedDescription)")
+                    throw ExitCode(66)
+                }
+            } else {
+                data = FileHandle.standardInput.readDataToEndOfFile()
+            }
+            let answer = try await client.client().send(
+                "POST", "v1/mail/bounces", body: data, contentType: "message/rfc822", headers: ["Idempotency-Key": UUID().uuidString])
+            let report = answer.object
+            for recipient in report["recipients"] as? [[String: Any]] ?? [] {
+                let delivery = recipient["delivery_id"] as? Int
+                print(
+                    "\(JSONPath.text(recipient, "recipient"))  \(JSONPath.text(recipient, "action"))  \(JSONPath.text(recipient, "status"))  "
+                        + (delivery.map { "delivery \($0) recorded as bounced" } ?? "no delivery of ours recorded"))
+            }
         }
     }
 }

@@ -68,6 +68,7 @@ package func buildRouteTable(_ dependencies: AppDependencies) -> RouteTable {
         municipalities: MunicipalityRoutes(store: MunicipalityStore(pool: pool), cache: dependencies.masterData),
         me: MeRoutes(accounts: AccountStore(pool: pool), organizations: OrganizationStore(pool: pool)),
         mailPreference: MailPreferenceRoutes(store: MailPreferenceStore(pool: pool)),
+        mailBounces: MailBounceRoutes(store: MailBounceStore(pool: pool)),
         organizations: OrganizationRoutes(store: OrganizationStore(pool: pool)),
         accounts: accounts,
         tokens: TokenRoutes(tokens: TokenStore(pool: pool), accounts: accounts),

@@ -110,6 +110,7 @@ extension RouteTable {
             // Notifications: the live stream and webhooks (who manages which endpoint: Policy)
             Endpoint(.get, "/v1/events/stream", "streamEvents", .authenticated, api.events.stream),
             Endpoint(.get, "/v1/event-types", "listEventTypes", .authenticated, api.webhooks.eventTypes),
+            Endpoint(.post, "/v1/mail/bounces", "recordMailBounce", .secretariatAdmin, .upload, api.mailBounces.record),
             Endpoint(.get, "/v1/webhooks", "listWebhooks", .authenticated, api.webhooks.list),
             Endpoint(.post, "/v1/webhooks", "createWebhook", .authenticated, .secretResponse, api.webhooks.create),
             Endpoint(.get, "/v1/webhooks/{id}", "getWebhook", .authenticated, api.webhooks.get),
@@ -132,6 +133,7 @@ struct API: Sendable {
     let municipalities: MunicipalityRoutes
     let me: MeRoutes
     let mailPreference: MailPreferenceRoutes
+    let mailBounces: MailBounceRoutes
     let organizations: OrganizationRoutes
     let accounts: AccountRoutes
     let tokens: TokenRoutes

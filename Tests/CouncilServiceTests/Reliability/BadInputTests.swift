@@ -58,11 +58,12 @@ import Testing
         ]
     }
 
-    static func fileCases() -> [Case] {
+    /// A file in the type the route takes (a CSV, a mail report) that is too large, unreadable or empty.
+    static func fileCases(_ type: String) -> [Case] {
         [
-            Case(name: "oversized", contentType: "text/csv", bytes: [UInt8](repeating: 0x41, count: 16 * 1024 * 1024 + 1), status: .contentTooLarge),
-            Case(name: "neither UTF-8 nor CP932", contentType: "text/csv", bytes: [0xFF, 0xFF, 0x0A, 0x80, 0xFF], status: .unprocessableContent),
-            Case(name: "empty", contentType: "text/csv", bytes: [], status: .badRequest),
+            Case(name: "oversized", contentType: type, bytes: [UInt8](repeating: 0x41, count: 16 * 1024 * 1024 + 1), status: .contentTooLarge),
+            Case(name: "neither UTF-8 nor CP932", contentType: type, bytes: [0xFF, 0xFF, 0x0A, 0x80, 0xFF], status: .unprocessableContent),
+            Case(name: "empty", contentType: type, bytes: [], status: .badRequest),
             Case(name: "wrong content type", contentType: "application/json", bytes: Array("{}".utf8), status: .unsupportedMediaType),
         ]
     }
@@ -86,9 +87,10 @@ import Testing
                     let allowed = probe.expected[.admin], (200..<300).contains(allowed.code)
                 else { continue }
                 let path = try await probe.path(env, .admin)
-                let isJSON = try makeBody(env, .admin).contentType == "application/json"
+                let type = try makeBody(env, .admin).contentType
                 let cases =
-                    isJSON ? Self.jsonCases() : endpoint.options.contains(.streamed) ? Self.streamedCases(limit: endpoint.maxBody) : Self.fileCases()
+                    type == "application/json"
+                    ? Self.jsonCases() : endpoint.options.contains(.streamed) ? Self.streamedCases(limit: endpoint.maxBody) : Self.fileCases(type)
                 for bad in cases {
                     for withKey in [false, true] {
                         var headers = env.headers(.admin)

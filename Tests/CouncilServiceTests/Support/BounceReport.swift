@@ -1,0 +1,65 @@
+import Foundation
+
+/// A delivery status notification (RFC 3464) laid out as Postfix writes one to the envelope
+/// sender: a notification, the delivery report (a folded Diagnostic-Code included) and the
+/// returned message's headers.
+enum BounceReport {
+    static func postfix(recipient: String, returning headers: String, action: String = "failed", status: String = "5.1.1") -> String {
+        let boundary = "4Q1HbX0yZz.1780000000/mx.example.jp"
+        return [
+            "Return-Path: <>",
+            "Received: by mx.example.jp (Postfix)",
+            "\tid 4Q1HbX0yZz; Mon, 30 Nov 2026 10:00:00 +0900 (JST)",
+            "Date: Mon, 30 Nov 2026 10:00:00 +0900 (JST)",
+            "From: MAILER-DAEMON@mx.example.jp (Mail Delivery System)",
+            "Subject: Undelivered Mail Returned to Sender",
+            "To: council@council.test",
+            "Auto-Submitted: auto-replied",
+            "MIME-Version: 1.0",
+            "Content-Type: multipart/report; report-type=delivery-status;",
+            "\tboundary=\"\(boundary)\"",
+            "Content-Transfer-Encoding: 8bit",
+            "Message-Id: <20261130010000.4Q1HbX0yZz@mx.example.jp>",
+            "",
+            "This is a MIME-encapsulated message.",
+            "",
+            "--\(boundary)",
+            "Content-Description: Notification",
+            "Content-Type: text/plain; charset=us-ascii",
+            "",
+            "This is the mail system at host mx.example.jp.",
+            "",
+            "I'm sorry to have to inform you that your message could not",
+            "be delivered to one or more recipients.",
+            "",
+            "<\(recipient)>: host mail.example.jp[192.0.2.25] said: 550 5.1.1",
+            "    <\(recipient)>: Recipient address rejected: User unknown",
+            "",
+            "--\(boundary)",
+            "Content-Description: Delivery report",
+            "Content-Type: message/delivery-status",
+            "",
+            "Reporting-MTA: dns; mx.example.jp",
+            "X-Postfix-Queue-ID: 4Q1HbX0yZz",
+            "X-Postfix-Sender: rfc822; council@council.test",
+            "Arrival-Date: Mon, 30 Nov 2026 09:59:59 +0900 (JST)",
+            "",
+            "Final-Recipient: rfc822; \(recipient)",
+            "Original-Recipient: rfc822;\(recipient)",
+            "Action: \(action)",
+            "Status: \(status)",
+            "Remote-MTA: dns; mail.example.jp",
+            "Diagnostic-Code: smtp; 550 5.1.1 <\(recipient)>: Recipient address",
+            "    rejected: User unknown in virtual mailbox table",
+            "",
+            "--\(boundary)",
+            "Content-Description: Undelivered Message Headers",
+            "Content-Type: text/rfc822-headers",
+            "",
+            headers.replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(in: .newlines),
+            "",
+            "--\(boundary)--",
+            "",
+        ].joined(separator: "\r\n")
+    }
+}
