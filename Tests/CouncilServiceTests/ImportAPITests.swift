@@ -19,6 +19,10 @@ import Testing
             try await client.execute(uri: "/v1/municipalities?limit=1", method: .get) { (response) throws in
                 #expect(try response.json["total"] as? Int == 0)
             }
+            // Read (and kept by the daemon) before the import: the counts after it must be new.
+            try await client.execute(uri: "/v1/prefectures", method: .get) { (response) throws in
+                #expect(try response.json.items.compactMap { $0["municipality_count"] as? Int }.reduce(0, +) == 0)
+            }
             try await client.execute(uri: "/v1/municipalities/import", method: .post, headers: csv, body: file) { (response) throws in
                 #expect(response.status == .ok)
                 let body = try response.json

@@ -3,6 +3,9 @@ import CouncilDatabase
 /// Reads the national master data: business areas, blocks, prefectures.
 struct MasterDataStore: Sendable {
     let pool: DatabasePool
+    /// The prefectures with their municipality counts, kept while no municipality changed: every
+    /// issue page and the dashboard name prefectures, and counting them cost 0.8 ms each time.
+    private let cache = ViewCache(capacity: 4)
 
     init(pool: DatabasePool) {
         self.pool = pool
@@ -31,11 +34,13 @@ struct MasterDataStore: Sendable {
 
     func prefectures() async throws -> [Prefecture] {
         try await pool.withConnection { connection in
-            try connection.query(Queries.prefectures).rows.map { row in
-                Prefecture(
-                    code: try row.decode("code"), dantaiCode: try row.decode("dantai_code"),
-                    name: try row.decode("name"), kana: try row.decode("kana"), block: try row.decode("block"),
-                    municipalityCount: try row.decode("municipality_count"))
+            try cache.value("masterData.prefectures", on: connection) {
+                try connection.query(Queries.prefectures).rows.map { row in
+                    Prefecture(
+                        code: try row.decode("code"), dantaiCode: try row.decode("dantai_code"),
+                        name: try row.decode("name"), kana: try row.decode("kana"), block: try row.decode("block"),
+                        municipalityCount: try row.decode("municipality_count"))
+                }
             }
         }
     }

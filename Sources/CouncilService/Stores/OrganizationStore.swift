@@ -36,6 +36,29 @@ struct OrganizationStore: Sendable {
         }
     }
 
+    /// Every organization's id and name, by id: what a filter's choices and a log's names need.
+    func names() async throws -> [(id: Int, name: String)] {
+        try await pool.withConnection { connection in
+            try connection.query(Query("organizations.names", "SELECT id, name FROM organizations ORDER BY id")).rows.map {
+                (try $0.decode("id"), try $0.decode("name"))
+            }
+        }
+    }
+
+    /// The names of these organizations, in one statement.
+    func names(of ids: Set<Int>) async throws -> [Int: String] {
+        guard !ids.isEmpty else { return [:] }
+        return try await pool.withConnection { connection in
+            var names: [Int: String] = [:]
+            for row in try connection.query(
+                Query("organizations.namesOf", "SELECT id, name FROM organizations WHERE id = ANY (\(Array(ids))::bigint[])")
+            ).rows {
+                names[try row.decode("id")] = try row.decode("name")
+            }
+            return names
+        }
+    }
+
     func create(_ draft: OrganizationDraft, by actor: AuditActor) async throws -> Organization {
         try draft.validate()
         return try await pool.withTransaction { connection in

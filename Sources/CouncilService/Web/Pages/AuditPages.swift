@@ -76,10 +76,9 @@ struct AuditPages: Sendable {
         let before = id("before")
         let entries = errors.isEmpty ? try await audit.entries(filter, before: before, limit: Self.pageSize) : AuditPage(items: [], nextBefore: nil)
 
-        let all = try await organizations.organizations(kind: nil, active: nil, page: Page(limit: Page.maxLimit)).items
+        let all = try await organizations.names()
         let names = Dictionary(uniqueKeysWithValues: all.map { ($0.id, $0.name) })
-        var people: [Int: String] = [:]
-        for id in Set(entries.items.compactMap(\.actorAccountID)) { people[id] = try await accounts.account(id)?.displayName }
+        let people = try await accounts.displayNames(Array(Set(entries.items.compactMap(\.actorAccountID))))
         var next: String?
         if let nextBefore = entries.nextBefore {
             var items = URLComponents()

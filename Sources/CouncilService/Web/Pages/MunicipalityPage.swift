@@ -53,8 +53,7 @@ struct MunicipalityPage: Sendable {
         async let adopted = adoptions.all(filter)
         async let view = blockers.municipalityView(code, scope: Policy.issueScope(principal))
         let byArea = Dictionary(try await adopted.map { ($0.businessArea, $0) }, uniquingKeysWith: { first, _ in first })
-        var vendorNames: [Int: String] = [:]
-        for id in Set(byArea.values.map(\.vendorID)) { vendorNames[id] = try await organizations.organization(id)?.name }
+        let vendorNames = try await organizations.names(of: Set(byArea.values.map(\.vendorID)))
         let blocked = Dictionary((try await view)?.businessAreas.map { ($0.businessArea, $0.blockers) } ?? [], uniquingKeysWith: { a, _ in a })
         let areas = BusinessArea.allCases.map { area -> Area in
             let adoption = byArea[area]

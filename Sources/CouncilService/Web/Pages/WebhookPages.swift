@@ -66,13 +66,13 @@ struct WebhookPages: Sendable {
         let principal = try page.caller()
         if !principal.isSecretariatAdmin { try Policy.requireManageWebhooks(of: principal.organizationID, principal) }
         let endpoints = try await store.endpoints(of: principal.isSecretariatAdmin ? nil : principal.organizationID)
-        var names: [Int: String] = [:]
-        for id in Set(endpoints.map(\.organizationID)) { names[id] = try await organizations.organization(id)?.name ?? String(id) }
+        let names = try await organizations.names(of: Set(endpoints.map(\.organizationID)))
         let chosen = form ?? ("", "", .all, [])
         return ListModel(
             endpoints: endpoints.map { endpoint in
                 Row(
-                    id: endpoint.id, organization: names[endpoint.organizationID] ?? "", url: endpoint.url, events: events(endpoint, page),
+                    id: endpoint.id, organization: names[endpoint.organizationID] ?? String(endpoint.organizationID), url: endpoint.url,
+                    events: events(endpoint, page),
                     scope: page.word("webhook_scope_" + endpoint.scope.rawValue),
                     state: page.word(endpoint.enabled ? "webhook_enabled" : "webhook_disabled"))
             },
