@@ -19,13 +19,22 @@ import Testing
         return settings
     }
 
+    /// The app with `settings`, its notification dispatcher running while `body` runs.
+    static func withDispatchingApp(
+        _ settings: NotificationSettings, _ body: @escaping @Sendable (any TestClientProtocol, TestEnvironment) async throws -> Void
+    ) async throws {
+        try await WebhookDeliveryTests.withWebhookApp(settings) { client, env in
+            let dispatcher = WebhookDeliveryTests.dispatch(env, settings)
+            defer { dispatcher.cancel() }
+            try await body(client, env)
+        }
+    }
+
     @Test func thoseConcernedGetJapaneseMailThreadedPerIssue() async throws {
         let catcher = try await MailCatcher.start()
         defer { catcher.stop() }
         let settings = Self.settings(catcher)
-        try await WebhookDeliveryTests.withWebhookApp(settings) { client, env in
-            let dispatcher = WebhookDeliveryTests.dispatch(env, settings)
-            defer { dispatcher.cancel() }
+        try await Self.withDispatchingApp(settings) { client, env in
             let issue = try await env.issue("帳票レイアウト変更への対応 Bcc: evil@example.jp", assignee: env.ids.observer.id)
             let moved = try await env.send(
                 client, .post, "/v1/issues/\(issue.number)/transitions", as: .admin,
@@ -172,9 +181,7 @@ import Testing
         let catcher = try await MailCatcher.start(refusing: "observer@example.jp")
         defer { catcher.stop() }
         let settings = Self.settings(catcher)
-        try await WebhookDeliveryTests.withWebhookApp(settings) { client, env in
-            let dispatcher = WebhookDeliveryTests.dispatch(env, settings)
-            defer { dispatcher.cancel() }
+        try await Self.withDispatchingApp(settings) { client, env in
             let issue = try await env.issue("断られる宛先", assignee: env.ids.observer.id)
             _ = try await env.comment(on: issue.number, by: .admin, "確認します")
             try await waitUntil(within: .seconds(30)) { catcher.count >= 1 }
@@ -197,9 +204,7 @@ import Testing
         let catcher = try await MailCatcher.start(tls: true, credentials: "council:秘密のpass")
         defer { catcher.stop() }
         let settings = Self.settings(catcher, host: "localhost", credentials: ("council", "秘密のpass"))
-        try await WebhookDeliveryTests.withWebhookApp(settings) { client, env in
-            let dispatcher = WebhookDeliveryTests.dispatch(env, settings)
-            defer { dispatcher.cancel() }
+        try await Self.withDispatchingApp(settings) { client, env in
             try await env.issue("暗号化された送信", assignee: env.ids.observer.id)
             try await waitUntil(within: .seconds(30)) { catcher.count >= 1 }
             let mail = try #require(try catcher.messages().first)
@@ -251,9 +256,7 @@ import Testing
         var configured = WebhookDeliveryTests.settings()
         configured.mail = MailSettings(relay: relay, trustRoots: nil, from: "council@council.test")
         let settings = configured
-        try await WebhookDeliveryTests.withWebhookApp(settings) { client, env in
-            let dispatcher = WebhookDeliveryTests.dispatch(env, settings)
-            defer { dispatcher.cancel() }
+        try await Self.withDispatchingApp(settings) { client, env in
             try await env.issue("msmtp で送る通知", assignee: env.ids.observer.id)
             try await waitUntil(within: .seconds(30)) { catcher.count >= 1 }
             let mail = try #require(try catcher.messages(to: "observer@example.jp").first)
@@ -286,9 +289,7 @@ import Testing
         let catcher = try await MailCatcher.start()
         defer { catcher.stop() }
         let settings = Self.settings(catcher)
-        try await WebhookDeliveryTests.withWebhookApp(settings) { client, env in
-            let dispatcher = WebhookDeliveryTests.dispatch(env, settings)
-            defer { dispatcher.cancel() }
+        try await Self.withDispatchingApp(settings) { client, env in
             try await env.issue("返送される通知", assignee: env.ids.observer.id)
             try await waitUntil(within: .seconds(30)) { catcher.count >= 1 }
             let sent = try #require(try catcher.messages(to: "observer@example.jp").first)
