@@ -293,9 +293,17 @@ import Testing
             try await env.issue("返送される通知", assignee: env.ids.observer.id)
             try await waitUntil(within: .seconds(30)) { catcher.count >= 1 }
             let sent = try #require(try catcher.messages(to: "observer@example.jp").first)
-            try await eventually(within: .seconds(10)) {
+            // Only a delivery the relay took can bounce: wait until the dispatcher has recorded it so.
+            try await eventually(within: .seconds(60)) {
                 try await env.pool.withConnection {
-                    try $0.query(Query("test.sent", "SELECT count(*) AS n FROM mail_deliveries WHERE state = 'sent'")).single().decode("n") as Int
+                    try $0.query(
+                        Query(
+                            "test.sent",
+                            """
+                            SELECT count(*) AS n FROM mail_deliveries d JOIN accounts a ON a.id = d.account_id
+                            WHERE d.state = 'sent' AND a.email_key = 'observer@example.jp'
+                            """)
+                    ).single().decode("n") as Int
                 } == 1
             }
             func report(_ text: String, as caller: TestIdentities.Caller = .admin, type: String = "message/rfc822") async throws -> TestResponse {
