@@ -364,6 +364,23 @@ import Testing
         }
     }
 
+    /// The report's parts as Postfix writes them; a header folded over 200,000 lines (16 MiB
+    /// is what the route takes) is read in linear time and refused for what it is.
+    @Test func aDeliveryStatusReportIsReadWholeAndHugeHeadersStayCheap() throws {
+        let report = try DeliveryStatusReport(
+            BounceReport.postfix(recipient: "observer@example.jp", returning: "Message-ID: <council.event7.account3@council.test>"))
+        #expect(report.messageID == "council.event7.account3@council.test")
+        #expect(report.recipients.count == 1)
+        let recipient = try #require(report.recipients.first)
+        #expect(recipient.address == "observer@example.jp" && recipient.action == "failed" && recipient.status == "5.1.1")
+        #expect(recipient.diagnostic?.hasSuffix("Recipient address rejected: User unknown in virtual mailbox table") == true)
+        #expect(MailBounceStore.delivery(messageID: "council.event7.account3@council.test")! == (7, 3))
+        #expect(MailBounceStore.delivery(messageID: "council.digest3.1780000000@council.test") == nil)
+
+        let folded = "Subject: x\n" + String(repeating: " more\n", count: 200_000) + "\nbody"
+        #expect(throws: Problem.self) { try DeliveryStatusReport(folded) }
+    }
+
     @Test func messagesEncodeEveryHeaderOnOneLine() {
         let message = MailMessage(
             from: .init(name: "Council 事業者協議会", email: "council@council.test"), to: .init(name: "田中\r\nBcc: x@y", email: "t@example.jp"),

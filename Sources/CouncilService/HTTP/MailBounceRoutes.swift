@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 
 /// `POST /v1/mail/bounces`: a delivery status notification a mail server returned, as the mail
-/// system received it (`council mail bounce` pipes it from the bounce mailbox). Secretariat
+/// system received it (`council notifications bounce` pipes it from the bounce mailbox). Secretariat
 /// administrators only; what it records is `MailBounceStore`'s.
 struct MailBounceRoutes: Sendable {
     let store: MailBounceStore

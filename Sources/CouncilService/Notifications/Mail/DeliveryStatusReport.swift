@@ -65,8 +65,9 @@ struct DeliveryStatusReport: Sendable, Equatable {
     private static func headers(_ text: String) -> [(String, String)] {
         var fields: [(String, String)] = []
         for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
-            if let first = line.first, first == " " || first == "\t", let last = fields.popLast() {
-                fields.append((last.0, last.1 + " " + line.trimmingCharacters(in: .whitespaces)))
+            if let first = line.first, first == " " || first == "\t", !fields.isEmpty {
+                // Appended in place: a header folded over many lines stays linear.
+                fields[fields.count - 1].1 += " " + line.trimmingCharacters(in: .whitespaces)
             } else if let colon = line.firstIndex(of: ":") {
                 fields.append((String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
             }
