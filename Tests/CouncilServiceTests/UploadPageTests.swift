@@ -54,6 +54,7 @@ import Testing
             #expect(page.status == .ok)
             #expect(WebBrowser.firstMatch(#"data-testid="count-new">(\d+)<"#, in: page.html) == "2")
             #expect(page.html.components(separatedBy: "data-testid=\"sample\"").count - 1 == 2)
+            #expect(page.html.contains("011002 札幌市"), "new adoptions are named in the sample too")
             let confirm = try #require(WebBrowser.firstMatch(#"action="(/filings/upload/\d+/confirm)""#, in: page.html))
             let fingerprint = try #require(WebBrowser.firstMatch(#"name="fingerprint" value="([0-9a-f]+)""#, in: page.html))
             #expect(try await AdoptionStore(pool: env.pool).all(AdoptionStore.Filter()).isEmpty, "a preview writes nothing")

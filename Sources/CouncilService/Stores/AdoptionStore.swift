@@ -410,6 +410,24 @@ struct AdoptionStore: Sendable {
         }
     }
 
+    /// The names of these 団体 as an adoption names its own (the municipality's, else the
+    /// prefecture's): a preview's sample names new adoptions too.
+    static func dantaiNames(_ codes: [String], on connection: Connection) throws -> [String: String] {
+        guard !codes.isEmpty else { return [:] }
+        var names: [String: String] = [:]
+        for row in try connection.query(
+            Query(
+                "adoptions.dantaiNames",
+                """
+                SELECT c.code, coalesce(m.name, pf.name) AS name FROM unnest(\(codes)::text[]) AS c(code)
+                JOIN prefectures pf ON pf.code = left(c.code, 2) LEFT JOIN municipalities m ON m.code = c.code
+                """)
+        ).rows {
+            names[try row.decode("code")] = try row.decode("name")
+        }
+        return names
+    }
+
     static let joins: SQL = """
         JOIN products p ON p.id = a.product_id
         JOIN prefectures pf ON pf.code = left(a.dantai_code, 2)

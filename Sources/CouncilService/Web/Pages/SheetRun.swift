@@ -36,13 +36,15 @@ struct SheetRun: Sendable {
                 rows, by: actor,
                 authorize: { Policy.adoptionRefusal(dantai: $0, existingVendor: $1, newVendor: $2, principal) }, dryRun: dryRun,
                 expecting: expecting, on: connection)
+            let sample = plan.changes.prefix(UploadPages.sampleSize)
+            let names = try AdoptionStore.dantaiNames(Array(Set(sample.map(\.row.draft.dantaiCode.rawValue))), on: connection)
             return Summary(
                 rows: plan.outcome.rows, new: plan.outcome.inserted, changed: plan.outcome.updated, unchanged: plan.outcome.unchanged,
-                sample: plan.changes.prefix(UploadPages.sampleSize).map { change in
+                sample: sample.map { change in
                     let draft = change.row.draft
                     return Line(
                         line: change.row.line,
-                        subject: [draft.dantaiCode.rawValue, change.before?.dantaiName].compactMap { $0 }.joined(separator: " "),
+                        subject: [draft.dantaiCode.rawValue, names[draft.dantaiCode.rawValue]].compactMap { $0 }.joined(separator: " "),
                         area: draft.businessArea, before: change.before?.state.rawValue, after: draft.state.rawValue,
                         detail: draft.plannedMonth?.rawValue)
                 },
