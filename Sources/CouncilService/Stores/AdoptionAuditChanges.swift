@@ -37,23 +37,11 @@ enum AdoptionAuditChanges {
         ]
     }
 
-    /// A JSON string.
+    /// A JSON string, escaped as the API writes strings.
     static func string(_ text: String) -> String {
-        var quoted = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": quoted += "\\\""
-            case "\\": quoted += "\\\\"
-            case "\n": quoted += "\\n"
-            case "\r": quoted += "\\r"
-            case "\t": quoted += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                quoted += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: quoted.unicodeScalars.append(scalar)
-            }
-        }
-        return quoted + "\""
+        var bytes: [UInt8] = []
+        Slot.writeString(text, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// A `numeric(5, 2)` as PostgreSQL stores and prints it: rounded half away from zero to two

@@ -53,7 +53,7 @@ struct FormBody: Sendable {
     /// `multipart/form-data` (RFC 7578), parsed by MultipartKit: text parts become values, parts
     /// with a filename become files. Only parts the body closes count; a cut-off body is refused.
     private static func readMultipart(_ request: Request, contentType: String) async throws -> FormBody {
-        guard let boundary = parameter("boundary", of: contentType), !boundary.isEmpty, boundary.utf8.count <= 200 else {
+        guard let boundary = HeaderParameter.value("boundary", of: contentType), !boundary.isEmpty, boundary.utf8.count <= 200 else {
             throw Problem.invalid("form", "the multipart form names no boundary")
         }
         let body = try await collect(request, upTo: maxUploadSize)
@@ -73,9 +73,9 @@ struct FormBody: Sendable {
         guard !parts.isEmpty else { throw Problem.invalid("form", "the multipart form has no complete part") }
         for part in parts {
             guard let disposition = part.headers.first(where: { $0.0.lowercased() == "content-disposition" })?.1,
-                let name = parameter("name", of: disposition)
+                let name = HeaderParameter.value("name", of: disposition)
             else { throw Problem.invalid("form", "a part of the form has no name") }
-            if let filename = parameter("filename", of: disposition) {
+            if let filename = HeaderParameter.value("filename", of: disposition) {
                 form.files[name] = UploadedPart(filename: filename, bytes: part.content)
             } else {
                 guard let text = String(validating: part.content.readableBytesView, as: UTF8.self), !text.utf8.contains(0) else {
@@ -85,34 +85,6 @@ struct FormBody: Sendable {
             }
         }
         return form
-    }
-
-    /// A parameter of a header value: `boundary=x` of a Content-Type, `name="file"` of a
-    /// Content-Disposition. A quoted value may hold `;` and `\"`; its quotes are taken off.
-    static func parameter(_ name: String, of header: String) -> String? {
-        var pieces: [String] = [], current = "", quoted = false, escaped = false
-        for character in header {
-            if escaped {
-                current.append(character)
-                escaped = false
-            } else if quoted, character == "\\" {
-                escaped = true
-            } else if character == "\"" {
-                quoted.toggle()
-            } else if character == ";", !quoted {
-                pieces.append(current)
-                current = ""
-            } else {
-                current.append(character)
-            }
-        }
-        pieces.append(current)
-        for piece in pieces.dropFirst() {
-            let pair = piece.split(separator: "=", maxSplits: 1)
-            guard pair.count == 2, pair[0].trimmingCharacters(in: .whitespaces).lowercased() == name else { continue }
-            return pair[1].trimmingCharacters(in: .whitespaces)
-        }
-        return nil
     }
 
     /// The first value of `name`, trimmed of nothing: what the person typed.

@@ -22,7 +22,7 @@ struct DeliveryStatusReport: Sendable, Equatable {
     init(_ text: String) throws(Problem) {
         let message = Self.split(text.replacingOccurrences(of: "\r\n", with: "\n"))
         guard let type = Self.header("Content-Type", in: message.headers), type.lowercased().hasPrefix("multipart/report"),
-            let boundary = Self.parameter("boundary", of: type), !boundary.isEmpty
+            let boundary = HeaderParameter.value("boundary", of: type), !boundary.isEmpty
         else {
             throw .unprocessable("body", "not a delivery status notification: a multipart/report (RFC 3464) is expected")
         }
@@ -77,15 +77,6 @@ struct DeliveryStatusReport: Sendable, Equatable {
 
     private static func header(_ name: String, in fields: [(String, String)]) -> String? {
         fields.first { $0.0.caseInsensitiveCompare(name) == .orderedSame }?.1
-    }
-
-    /// `boundary="abc"` or `boundary=abc` of a Content-Type.
-    private static func parameter(_ name: String, of value: String) -> String? {
-        for piece in value.split(separator: ";").dropFirst() {
-            let pair = piece.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            if pair.count == 2, pair[0].lowercased() == name { return pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
-        }
-        return nil
     }
 
     /// The parts between `--boundary` lines, up to `--boundary--`.
