@@ -233,6 +233,33 @@ import Testing
         }
     }
 
+    /// A backlog (the daemon was down) longer than a worker's turn, and events arriving while it
+    /// is sent: read a batch at a time, the endpoint queued again after each turn and after each
+    /// event that came during one, every event sent once and in order.
+    @Test func aBacklogLongerThanATurnIsSentOnceInOrder() async throws {
+        let receiver = try await WebhookReceiver.start()
+        defer { Task { await receiver.stop() } }
+        try await Self.withWebhookApp { client, env in
+            _ = try await Self.endpoint(env, client, as: .admin, url: receiver.url())
+            let backlog = NotificationDispatcher.batch * NotificationDispatcher.turnBatches + 25
+            var numbers: [Int] = []
+            for index in 0..<backlog { numbers.append(try await env.issue("滞留\(index)").number) }
+            var settings = Self.settings()
+            settings.workers = 3
+            // No scan after the first: only the fan-out (woken by the database's notifications) and
+            // the turns queue work, so a turn that forgot its endpoint leaves events unsent.
+            settings.poll = .seconds(3600)
+            let dispatcher = Self.dispatch(env, settings, listening: env.pool.configuration)
+            defer { dispatcher.cancel() }
+            try await waitUntil(within: .seconds(60)) { receiver.requests.count >= backlog }
+            for index in 0..<10 { numbers.append(try await env.issue("追加\(index)").number) }
+            try await waitUntil(within: .seconds(60)) { receiver.requests.count >= numbers.count }
+            try await Task.sleep(for: .milliseconds(300))
+            let got = receiver.requests.map { ($0.data["issue"] as? [String: Any])?["number"] as? Int ?? 0 }
+            #expect(got == numbers)
+        }
+    }
+
     @Test func aFailingEndpointIsDisabledAndItsOrganizationIsTold() async throws {
         let receiver = try await WebhookReceiver.start { _, _ in .init(status: .serviceUnavailable) }
         defer { Task { await receiver.stop() } }

@@ -4,8 +4,14 @@ import CouncilDatabase
 /// time (the cursor row's lock, skipped by the others), in outbox order, so each endpoint's
 /// deliveries are created in event order; the cursor moves in the same transaction.
 enum Fanout {
-    /// Returns how many events it read (0: nothing new, or another daemon is at it).
-    static func run(limit: Int, mail: Bool, on connection: Connection) throws -> Int {
+    struct Result {
+        /// How many events it read (0: nothing new, or another daemon is at it).
+        var events = 0
+        /// The webhook endpoints it gave deliveries to.
+        var endpoints: [Int] = []
+    }
+
+    static func run(limit: Int, mail: Bool, on connection: Connection) throws -> Result {
         guard
             let cursor = try connection.query(
                 Query(
@@ -15,18 +21,18 @@ enum Fanout {
                     FROM outbox_cursors WHERE name = 'fanout' FOR UPDATE SKIP LOCKED
                     """)
             ).first
-        else { return 0 }
+        else { return Result() }
         let position = OutboxPosition(xact: UInt64(try cursor.decode("xact", as: String.self)) ?? 0, id: try cursor.decode("event_id"))
         let horizon = UInt64(try cursor.decode("horizon", as: String.self)) ?? 0
         let events = try Outbox.events(after: position, below: horizon, limit: limit, on: connection)
-        guard let last = events.last else { return 0 }
+        guard let last = events.last else { return Result() }
         let audience = try EventAudience.load(for: events, on: connection)
-        try WebhookQueue.fanOut(events, audience, on: connection)
+        let endpoints = try WebhookQueue.fanOut(events, audience, on: connection)
         if mail { try MailQueue.fanOut(events, audience, on: connection) }
         try connection.query(
             Query(
                 "fanout.advance",
                 "UPDATE outbox_cursors SET xact = \(String(last.position.xact))::xid8, event_id = \(last.id) WHERE name = 'fanout'"))
-        return events.count
+        return Result(events: events.count, endpoints: endpoints)
     }
 }

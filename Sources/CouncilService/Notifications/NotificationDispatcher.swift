@@ -28,9 +28,10 @@ package final class NotificationDispatcher: Service, Sendable {
         configuration.decompression = .disabled
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }()
-    /// Wakes this daemon's workers: after a fan-out, and by a worker that found work (so its
-    /// siblings look too). Only worker 0 also looks on its own (retries falling due).
-    let workAvailable = OutboxSignal(configuration: nil, logger: Logger(label: "council.webhooks"))
+    /// What the webhook workers look at next: endpoints the fan-out just gave work, and scans.
+    let work = DeliveryWork()
+    /// Wakes the mail loop after a fan-out.
+    let mailAvailable = OutboxSignal(configuration: nil, logger: Logger(label: "council.mail"))
 
     private let mail: (any MailTransport)?
 
@@ -57,15 +58,17 @@ package final class NotificationDispatcher: Service, Sendable {
         await withGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await self.fanOutLoop() }
+                group.addTask { await self.pollLoop() }
                 for index in 0..<max(1, settings.workers) {
-                    group.addTask { await self.deliveryLoop(worker: "\(self.name)#\(index)", polls: index == 0) }
+                    group.addTask { await self.deliveryLoop(worker: index) }
                 }
                 if let mail { group.addTask { await self.mailLoop(worker: "\(self.name)#mail", transport: mail) } }
             }
         } onGracefulShutdown: {
             // Waiting workers look at once and see they are to stop.
             self.signal.notify()
-            self.workAvailable.notify()
+            self.work.stop()
+            self.mailAvailable.notify()
         }
     }
 
@@ -80,8 +83,12 @@ package final class NotificationDispatcher: Service, Sendable {
             do {
                 var read = 0
                 repeat {
-                    read = try await pool.withTransaction { try Fanout.run(limit: 500, mail: self.mail != nil, on: $0) }
-                    if read > 0 { workAvailable.notify() }
+                    let result = try await pool.withTransaction { try Fanout.run(limit: 500, mail: self.mail != nil, on: $0) }
+                    read = result.events
+                    if read > 0 {
+                        work.add(endpoints: result.endpoints)
+                        mailAvailable.notify()
+                    }
                 } while read == 500 && !stopping
                 if ContinuousClock.now - lastPrune >= .seconds(3600) {
                     lastPrune = .now
@@ -99,67 +106,123 @@ package final class NotificationDispatcher: Service, Sendable {
 
     // MARK: delivery
 
-    /// Idle, only the polling worker queries (once per `poll`); the others sleep until woken.
-    private func deliveryLoop(worker: String, polls: Bool) async {
+    /// Once per `poll`, a scan for due work the fan-out did not announce: retries falling due,
+    /// another daemon's events, leases that ran out.
+    private func pollLoop() async {
         while !stopping {
-            let generation = workAvailable.generation
-            do {
-                if let lease = try await pool.withConnection({ try WebhookQueue.claim(worker: worker, lease: self.settings.lease, on: $0) }) {
-                    workAvailable.notify()
-                    try await deliver(lease, worker: worker)
-                    continue
-                }
-            } catch {
-                if !stopping { logger.warning("webhook worker \(worker) failed, retrying: \(error)") }
-            }
-            guard !stopping else { return }
-            await workAvailable.wait(since: generation, timeout: polls ? settings.poll : settings.poll * 30)
+            work.addScan()
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.settings.poll) }
         }
     }
 
-    /// Sends the endpoint's due deliveries in order while the lease holds; the first failure
-    /// schedules its retry and ends the turn (later deliveries wait behind it).
-    private func deliver(_ lease: WebhookQueue.Lease, worker: String) async throws {
-        // Released after the turn, stopping included, so another daemon may take over at once
-        // (a lease left behind by an error simply runs out).
-        try await deliverDue(lease, worker: worker)
-        try await pool.withConnection { try WebhookQueue.release(lease, worker: worker, on: $0) }
+    /// Takes the next endpoint to deliver to — one the fan-out named, claimed by its key, or any
+    /// due one when scanning — and sends its due deliveries.
+    private func deliveryLoop(worker index: Int) async {
+        let worker = "\(name)#\(index)"
+        while !stopping, let item = await work.next() {
+            var held: Int?
+            do {
+                let claim: WebhookQueue.Claim?
+                switch item {
+                case .endpoint(let id):
+                    guard work.hold(id, worker: index) else { continue }
+                    held = id
+                    claim = try await pool.withConnection {
+                        try WebhookQueue.claim(worker: worker, lease: self.settings.lease, limit: Self.batch, endpoint: id, on: $0)
+                    }
+                case .scan:
+                    claim = try await pool.withConnection {
+                        try WebhookQueue.claim(worker: worker, lease: self.settings.lease, limit: Self.batch, on: $0)
+                    }
+                    if let claim {
+                        // More may be due: one more worker scans.
+                        work.addScan()
+                        guard work.hold(claim.lease.endpointID, worker: index) else {
+                            // A sibling is about to claim it by its key (and will, once this lets go).
+                            try await pool.withConnection { try WebhookQueue.release(claim.lease, worker: worker, on: $0) }
+                            continue
+                        }
+                        held = claim.lease.endpointID
+                    }
+                }
+                guard let claim else {
+                    if let held { work.letGo(held, worker: index) }
+                    continue
+                }
+                let more = try await deliver(claim, worker: worker)
+                work.letGo(claim.lease.endpointID, worker: index, more: more)
+            } catch {
+                // The endpoint's lease (if any) runs out and a scan finds it again.
+                if let held { work.letGo(held, worker: index) }
+                if !stopping { logger.warning("webhook worker \(worker) failed, retrying: \(error)") }
+            }
+        }
     }
 
-    private func deliverDue(_ lease: WebhookQueue.Lease, worker: String) async throws {
-        for turn in 0..<100 where !stopping {
-            // One connection lease per delivery to read what is due, one to record what happened.
-            let next = try await pool.withConnection { connection -> (due: WebhookQueue.Due, admitted: Bool)? in
-                // The lease is extended before each delivery (the claim set it for the first): a
-                // worker that was too slow and lost the endpoint to another stops here.
-                if turn > 0, try !WebhookQueue.renew(lease, worker: worker, duration: self.settings.lease, on: connection) { return nil }
-                guard let due = try WebhookQueue.due(lease, on: connection) else { return nil }
-                // Asked again now: an issue restricted since the event is no longer told about.
-                let admitted = try EventAudience.load(for: [due.event], on: connection).admits(
-                    due.event, organization: lease.organizationID, isSecretariat: lease.secretariat)
-                return (due, admitted)
-            }
-            guard let (due, admitted) = next else { return }
-            guard admitted else {
-                try await pool.withConnection { try WebhookQueue.finish(due, as: .skipped, countingAttempt: false, on: $0) }
-                continue
-            }
-            let outcome = await send(due.event, to: lease)
-            let succeeded = try await pool.withTransaction { connection -> Bool in
-                try WebhookQueue.recordAttempt(due, outcome, on: connection)
-                if outcome.succeeded {
-                    try WebhookQueue.finish(due, as: .delivered, countingAttempt: true, on: connection)
-                    return true
-                }
-                if Date().timeIntervalSince(due.createdAt) >= self.settings.giveUpAfter.seconds {
-                    let reason = "no successful answer for \(Int(self.settings.giveUpAfter.seconds / 3600)) hours; last: \(outcome.summary)"
-                    try WebhookQueue.disable(lease, due, reason: reason, on: connection)
+    /// Deliveries read at once; a turn on one endpoint takes at most `turnBatches` of them before
+    /// the endpoint goes back to the queue (so one busy endpoint does not keep a worker forever).
+    static let batch = 20
+    static let turnBatches = 5
+
+    /// Sends the endpoint's due deliveries in order while the lease holds; the first failure
+    /// schedules its retry and ends the turn (later deliveries wait behind it). Each delivery's
+    /// record extends the lease for the next one, and the last one's gives the endpoint up, in the
+    /// same statement: about two round trips per delivery (the send's record, and the audience
+    /// and claim shared by a batch). Returns whether the turn ended with deliveries still due
+    /// (its share sent: the endpoint goes back to the queue).
+    private func deliver(_ claim: WebhookQueue.Claim, worker: String) async throws -> Bool {
+        let lease = claim.lease
+        var batch = claim.due
+        turn: for round in 1...Self.turnBatches {
+            guard !stopping, let lastID = batch.last?.deliveryID else { break }
+            // Asked again now: an issue restricted since the event is no longer told about.
+            let events = batch.map(\.event)
+            let audience = try await pool.withConnection { try EventAudience.load(for: events, on: $0) }
+            // A full batch may have more behind it: read on, or (the turn's share sent) queue the endpoint again.
+            let full = batch.count == Self.batch, more = full && round < Self.turnBatches
+            for (index, due) in batch.enumerated() {
+                if stopping { break turn }
+                let settlement: WebhookQueue.Settlement
+                if audience.admits(due.event, organization: lease.organizationID, isSecretariat: lease.secretariat) {
+                    let outcome = await send(due.event, to: lease)
+                    if outcome.succeeded {
+                        settlement = .delivered(outcome)
+                    } else if Date().timeIntervalSince(due.createdAt) >= settings.giveUpAfter.seconds {
+                        try await giveUp(due, outcome, lease: lease)
+                        return false
+                    } else {
+                        settlement = .retry(outcome, after: backoff(attempt: due.attempts + 1))
+                    }
                 } else {
-                    try WebhookQueue.retry(due, after: self.backoff(attempt: due.attempts + 1), on: connection)
+                    settlement = .skipped
                 }
-                return false
+                // After a failure later deliveries wait behind its retry: the turn ends.
+                let last = index == batch.count - 1
+                var release = last && !more
+                if case .retry = settlement { release = true }
+                let releasing = release
+                let held = try await pool.withConnection {
+                    try WebhookQueue.settle(
+                        due, settlement, lease: lease, worker: worker, extendBy: self.settings.lease, release: releasing, on: $0)
+                }
+                if case .retry = settlement { return false }
+                if releasing || !held { return held && last && full }
             }
-            guard succeeded else { return }
+            batch = try await pool.withConnection { try WebhookQueue.due(lease, after: lastID, limit: Self.batch, on: $0) }
+        }
+        let more = !stopping && !batch.isEmpty
+        // Stopping, the turn's share sent, or nothing more due: the endpoint is given up so that
+        // another worker or daemon may take it at once (a lease left behind by an error runs out).
+        try await pool.withConnection { try WebhookQueue.release(lease, worker: worker, on: $0) }
+        return more
+    }
+
+    /// No 2xx for `giveUpAfter`: the delivery fails and the endpoint is disabled (which ends the lease).
+    private func giveUp(_ due: WebhookQueue.Due, _ outcome: WebhookQueue.Outcome, lease: WebhookQueue.Lease) async throws {
+        try await pool.withTransaction { connection in
+            try WebhookQueue.recordAttempt(due, outcome, on: connection)
+            let reason = "no successful answer for \(Int(self.settings.giveUpAfter.seconds / 3600)) hours; last: \(outcome.summary)"
+            try WebhookQueue.disable(lease, due, reason: reason, on: connection)
         }
     }
 

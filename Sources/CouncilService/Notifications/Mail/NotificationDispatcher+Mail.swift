@@ -8,7 +8,7 @@ import Logging
 extension NotificationDispatcher {
     func mailLoop(worker: String, transport: any MailTransport) async {
         while !stopping {
-            let generation = workAvailable.generation
+            let generation = mailAvailable.generation
             do {
                 let batch = try await pool.withConnection { try MailQueue.claim(worker: worker, lease: MailQueue.claimLease, limit: 20, on: $0) }
                 if !batch.isEmpty {
@@ -20,7 +20,7 @@ extension NotificationDispatcher {
                 if !stopping { logger.warning("mail worker failed, retrying: \(error)") }
             }
             guard !stopping else { return }
-            await workAvailable.wait(since: generation, timeout: settings.poll)
+            await mailAvailable.wait(since: generation, timeout: settings.poll)
         }
     }
 
