@@ -32,6 +32,49 @@ import Testing
         }
     }
 
+    /// The rules' refusals say why in Japanese — to the API's Japanese reader and on the pages —
+    /// with the workflow's states by their Japanese names; English readers keep the English.
+    @Test func refusalsSayWhyInTheReadersLanguage() async throws {
+        try await withApp { client, env in
+            let japanese: HTTPFields = [.acceptLanguage: "ja"]
+            func detail(_ response: TestResponse) throws -> (String, [String]) {
+                let body = try response.json
+                return (body["detail"] as? String ?? "", (body["errors"] as? [[String: Any]] ?? []).compactMap { $0["detail"] as? String })
+            }
+            // A body field: missing, of the wrong type, unknown.
+            var response = try await env.send(client, .post, "/v1/issues", as: .vendorA, json: ["category": "cost"], headers: japanese)
+            #expect(try detail(response).1 == ["必須です"], "\(response.text)")
+            response = try await env.send(client, .post, "/v1/issues", as: .vendorA, json: ["title": 12], headers: japanese)
+            #expect(try detail(response).1 == ["文字列で指定してください"], "\(response.text)")
+            response = try await env.send(client, .post, "/v1/issues", as: .vendorA, json: ["titel": "x"], headers: japanese)
+            #expect(try detail(response).1.first?.hasPrefix("知らないフィールドです（使えるもの：") == true, "\(response.text)")
+            response = try await env.send(
+                client, .post, "/v1/issues", as: .vendorA, json: ["title": "", "category": "cost", "severity": "low"], headers: japanese)
+            #expect(try detail(response).1 == ["1〜200文字で書いてください"], "\(response.text)")
+            // The workflow, by its states' Japanese names.
+            let issue = try await env.issue("帳票の文字化け")
+            response = try await env.send(
+                client, .post, "/v1/issues/\(issue.number)/transitions", as: .admin, json: ["to": "closed", "from": "triaged"], headers: japanese)
+            #expect(try detail(response).0.hasPrefix("課題はいま「新規」で「受付済」ではありません"), "\(response.text)")
+            response = try await env.send(
+                client, .post, "/v1/issues/\(issue.number)/transitions", as: .vendorB, json: ["to": "triaged"], headers: japanese)
+            #expect(try detail(response) == ("この課題を「新規」から「受付済」へは動かせません（いま動かせる先：なし）", ["動かせる先：なし"]), "\(response.text)")
+            // Who may do what.
+            response = try await env.send(client, .post, "/v1/organizations", as: .vendorA, json: ["name": "x", "kind": "vendor"], headers: japanese)
+            let refusal = try detail(response).0
+            #expect(response.status == .forbidden && JapaneseWords.contains(refusal), "\(response.text)")
+            // English readers keep the English words.
+            response = try await env.send(client, .post, "/v1/issues", as: .vendorA, json: ["category": "cost"])
+            #expect(try detail(response).1 == ["is required"], "\(response.text)")
+            // A page in Japanese says why in Japanese, the field named as the form labels it.
+            let vendor = try await env.signedIn(.vendorA, client)
+            _ = try await vendor.get("/issues/new")
+            let page = try await vendor.post("/issues/new", [("title", ""), ("category", "cost"), ("severity", "low"), ("body", "本文")])
+            #expect(page.status.code < 500 && page.html.contains("1〜200文字で書いてください"), "\(page.status) \(page.html.prefix(3000))")
+            #expect(!page.html.contains("give 1 to 200 characters"))
+        }
+    }
+
     /// A refused file's lines say why in Japanese to a Japanese reader, in English otherwise.
     @Test func aRefusedFilesLinesFollowTheReader() async throws {
         try await withApp { client, env in

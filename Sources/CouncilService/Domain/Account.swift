@@ -24,7 +24,9 @@ package struct EmailAddress: Hashable, ValidatedText, PostgresRawTextEncodable, 
     }
 
     package init?(postgresText: String) { self.init(rawValue: postgresText) }
-    package static func whyInvalid(_ text: String) -> String { "'\(text)' is not an e-mail address" }
+    package static func whyInvalid(_ text: String) -> Reason {
+        Reason("'\(text)' is not an e-mail address", ja: "「\(text)」はメールアドレスではありません")
+    }
 }
 
 package struct Account: Codable, Sendable, Equatable {

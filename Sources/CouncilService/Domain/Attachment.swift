@@ -24,7 +24,7 @@ extension Attachment {
         let name = JapaneseText.typedTrimmed(text)
         try Problem.requireLine("filename", name, max: 255)
         guard !name.contains("/"), !name.contains("\\"), name != ".", name != ".." else {
-            throw Problem.invalid("filename", "a file name, without a folder (no / or \\)")
+            throw Problem.invalid("filename", Reason("a file name, without a folder (no / or \\)", ja: "フォルダを含まないファイル名にしてください（/ や \\ は使えません）"))
         }
         return name
     }

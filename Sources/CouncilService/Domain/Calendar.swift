@@ -14,7 +14,9 @@ struct CalendarDate: Hashable, Comparable, ValidatedText, PostgresRawTextEncodab
     }
 
     init?(postgresText: String) { self.init(rawValue: postgresText) }
-    static func whyInvalid(_ text: String) -> String { "'\(text)' is not a date YYYY-MM-DD" }
+    static func whyInvalid(_ text: String) -> Reason {
+        Reason("'\(text)' is not a date YYYY-MM-DD", ja: "「\(text)」は日付（YYYY-MM-DD）ではありません")
+    }
     static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 
     static func isValid(year: Int, month: Int, day: Int) -> Bool {
@@ -37,6 +39,10 @@ struct YearMonth: Hashable, Comparable, ValidatedText, PostgresEncodable, Postgr
 
     init?(postgresText: String) { self.init(rawValue: String(postgresText.prefix(7))) }
     var postgresText: String { rawValue + "-01" }
-    static func whyInvalid(_ text: String) -> String { "'\(text)' is not a month such as 2026-03, 2026/3, 令和8年3月 or R8.3" }
+    static func whyInvalid(_ text: String) -> Reason {
+        Reason(
+            "'\(text)' is not a month such as 2026-03, 2026/3, 令和8年3月 or R8.3",
+            ja: "「\(text)」は年月ではありません（2026-03、2026/3、令和8年3月、R8.3 のように書いてください）")
+    }
     static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 }

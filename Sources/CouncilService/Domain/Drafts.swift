@@ -33,13 +33,15 @@ struct OrganizationDraft: Sendable, Equatable {
         try Problem.requireLine("short_name", shortName, max: 50)
         switch kind {
         case .observer:
-            guard let category else { throw Problem.invalid("category", "an observer is an association or a ministry") }
+            guard let category else {
+                throw Problem.invalid("category", Reason("an observer is an association or a ministry", ja: "オブザーバーは団体（association）か省庁（ministry）です"))
+            }
             if category == .association, ministry != nil {
-                throw Problem.invalid("ministry", "only a ministry observer names a ministry")
+                throw Problem.invalid("ministry", Reason("only a ministry observer names a ministry", ja: "省庁名を持つのは省庁のオブザーバーだけです"))
             }
         case .secretariat, .vendor:
-            if category != nil { throw Problem.invalid("category", "only observers have a category") }
-            if ministry != nil { throw Problem.invalid("ministry", "only a ministry observer names a ministry") }
+            if category != nil { throw Problem.invalid("category", Reason("only observers have a category", ja: "区分を持つのはオブザーバーだけです")) }
+            if ministry != nil { throw Problem.invalid("ministry", Reason("only a ministry observer names a ministry", ja: "省庁名を持つのは省庁のオブザーバーだけです")) }
         }
     }
 }
@@ -76,10 +78,10 @@ struct AccountDraft: Sendable, Equatable {
     func validate() throws {
         try Problem.requireLine("display_name", displayName, max: 200)
         if role == .liaison, prefectures.isEmpty {
-            throw Problem.invalid("prefectures", "a liaison covers at least one prefecture")
+            throw Problem.invalid("prefectures", Reason("a liaison covers at least one prefecture", ja: "連絡担当は1つ以上の都道府県を受け持ちます"))
         }
         if role != .liaison, !prefectures.isEmpty {
-            throw Problem.invalid("prefectures", "only liaisons are scoped to prefectures")
+            throw Problem.invalid("prefectures", Reason("only liaisons are scoped to prefectures", ja: "都道府県を受け持つのは連絡担当だけです"))
         }
     }
 }
@@ -108,6 +110,8 @@ struct ProductDraft: Sendable, Equatable {
 
     func validate() throws {
         try Problem.requireLine("name", name, max: 200)
-        if businessAreas.isEmpty { throw Problem.invalid("business_areas", "a product covers at least one business area") }
+        if businessAreas.isEmpty {
+            throw Problem.invalid("business_areas", Reason("a product covers at least one business area", ja: "製品は1つ以上の業務に対応します"))
+        }
     }
 }

@@ -201,7 +201,7 @@ struct AdoptionDraft: Sendable, Equatable {
 
     /// The rules that need no database: 事由 with specified support, a new month when delayed.
     func validate() throws(Problem) {
-        if let (field, reason) = refusal() { throw .unprocessable(field, reason.en) }
+        if let (field, reason) = refusal() { throw .unprocessable(field, reason) }
     }
 
     /// The first rule the draft breaks: the field and why, in both languages.

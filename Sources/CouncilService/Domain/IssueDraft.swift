@@ -49,17 +49,21 @@ struct IssueDraft: Sendable, Equatable {
 
     func validate() throws {
         try Problem.requireLine("title", title, max: 200)
-        if body.count > Self.maxBody { throw Problem.invalid("body", "at most \(Self.maxBody) characters") }
-        if labels.count > Self.maxLabels { throw Problem.invalid("labels", "at most \(Self.maxLabels) labels") }
+        if body.count > Self.maxBody { throw Problem.invalid("body", Reason("at most \(Self.maxBody) characters", ja: "\(Self.maxBody)文字までです")) }
+        if labels.count > Self.maxLabels {
+            throw Problem.invalid("labels", Reason("at most \(Self.maxLabels) labels", ja: "ラベルは\(Self.maxLabels)個までです"))
+        }
         if let label = labels.first(where: { $0.isEmpty || $0.count > 50 }) {
-            throw Problem.invalid("labels", "'\(label)': a label has 1 to 50 characters")
+            throw Problem.invalid("labels", Reason("'\(label)': a label has 1 to 50 characters", ja: "「\(label)」：ラベルは1〜50文字です"))
         }
         if municipalities.count > Self.maxMunicipalities {
-            throw Problem.invalid("municipalities", "at most \(Self.maxMunicipalities) municipalities per issue")
+            throw Problem.invalid(
+                "municipalities", Reason("at most \(Self.maxMunicipalities) municipalities per issue", ja: "1つの課題に団体は\(Self.maxMunicipalities)までです"))
         }
         var seen = Set<String>()
         for (index, link) in municipalities.enumerated() where !seen.insert(link.dantaiCode.rawValue).inserted {
-            throw Problem.invalid("municipalities[\(index)].dantai_code", "\(link.dantaiCode) is listed twice")
+            throw Problem.invalid(
+                "municipalities[\(index)].dantai_code", Reason("\(link.dantaiCode) is listed twice", ja: "\(link.dantaiCode)が2回あります"))
         }
     }
 

@@ -50,12 +50,15 @@ package struct MunicipalityCode: Hashable, Comparable, ValidatedText, PostgresRa
 
     package static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 
-    package static func whyInvalid(_ text: String) -> String {
+    package static func whyInvalid(_ text: String) -> Reason {
+        let japanese = "「\(text)」は団体コードではありません（都道府県2桁・市区町村3桁・検査数字1桁の6桁。先頭の0が落ちた5桁も可）"
         do {
             _ = try MunicipalityCode(validating: text)
-            return "'\(text)' is not a 団体コード"
+            return Reason("'\(text)' is not a 団体コード", ja: japanese)
+        } catch .checkDigit(_, let expected) {
+            return Reason(Invalid.checkDigit(text, expected: expected).description, ja: "「\(text)」は団体コードの検査数字が合いません（最後の桁は\(expected)のはずです）")
         } catch {
-            return error.description
+            return Reason(error.description, ja: japanese)
         }
     }
 }

@@ -29,7 +29,9 @@ package struct CorporateNumber: Hashable, ValidatedText, PostgresRawTextEncodabl
     }
 
     package init?(postgresText: String) { self.init(rawValue: postgresText) }
-    package static func whyInvalid(_ text: String) -> String { "'\(text)' is not a 法人番号 (13 digits with a valid check digit)" }
+    package static func whyInvalid(_ text: String) -> Reason {
+        Reason("'\(text)' is not a 法人番号 (13 digits with a valid check digit)", ja: "「\(text)」は法人番号ではありません（検査数字の合う13桁）")
+    }
 }
 
 package struct Organization: Codable, Sendable, Equatable {

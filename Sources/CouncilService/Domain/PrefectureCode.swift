@@ -24,6 +24,8 @@ package struct PrefectureCode: Hashable, Comparable, ValidatedText, PostgresRawT
         return MunicipalityCode(rawValue: rawValue + "000" + String(MunicipalityCode.checkDigit(digits)))!
     }
 
-    package static func whyInvalid(_ text: String) -> String { "'\(text)' is not a prefecture code 01-47" }
+    package static func whyInvalid(_ text: String) -> Reason {
+        Reason("'\(text)' is not a prefecture code 01-47", ja: "「\(text)」は都道府県コード（01〜47）ではありません")
+    }
     package static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 }

@@ -110,7 +110,7 @@ extension CalendarDate {
         String(year) + (month < 10 ? "-0" : "-") + String(month) + (day < 10 ? "-0" : "-") + String(day)
     }
 
-    static func whyInvalidTyped(_ text: String) -> String {
-        "'\(text)' is not a date such as \(TypedDate.dateForms)"
+    static func whyInvalidTyped(_ text: String) -> Reason {
+        Reason("'\(text)' is not a date such as \(TypedDate.dateForms)", ja: "「\(text)」は日付ではありません（\(TypedDate.dateForms) のように書いてください）")
     }
 }

@@ -2,15 +2,16 @@
 /// refuses an invalid one with a message saying what was expected, which the API turns into a
 /// 400 naming the field.
 package protocol ValidatedText: RawRepresentable, Codable, Sendable, CustomStringConvertible where RawValue == String {
-    /// Why `text` is not a valid value.
-    static func whyInvalid(_ text: String) -> String
+    /// Why `text` is not a valid value, in both languages.
+    static func whyInvalid(_ text: String) -> Reason
 }
 
 extension ValidatedText {
     package init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let value = Self(rawValue: text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: Self.whyInvalid(text)))
+            let reason = Self.whyInvalid(text)
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: reason.en, underlyingError: reason))
         }
         self = value
     }

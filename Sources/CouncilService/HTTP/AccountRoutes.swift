@@ -43,7 +43,7 @@ struct AccountRoutes: Sendable {
         let parameters = try QueryParameters(request, allowed: ["organization_id", "role", "active", "email", "limit", "offset"])
         var organization: Int?
         if let text = try parameters.string("organization_id") {
-            guard let id = Int(text), id > 0 else { throw Problem.invalid("organization_id", "'\(text)' is not an id") }
+            guard let id = Int(text), id > 0 else { throw Problem.invalid("organization_id", RequestReason.notAnID(text)) }
             organization = id
         }
         let page = try parameters.page()
@@ -78,7 +78,7 @@ struct AccountRoutes: Sendable {
         let account = try await Self.sayingNothingOfOtherAccounts(principal) {
             try await store.create(draft, by: try context.auditActor()) { organization in
                 guard Policy.canManageAccounts(of: organization.id, kind: organization.kind, principal) else {
-                    throw Problem.forbidden("you may not create accounts in \(organization.name)")
+                    throw Problem.forbidden(Reason("you may not create accounts in \(organization.name)", ja: "\(organization.name)にはアカウントを作れません"))
                 }
                 try Policy.requireAssignable(role: draft.role, orgAdmin: draft.orgAdmin, in: organization.kind, principal)
             }
@@ -107,7 +107,7 @@ struct AccountRoutes: Sendable {
                 return draft
             }
         }
-        guard let updated else { throw Problem.notFound("no account \(target.id)") }
+        guard let updated else { throw Problem.notFound(Reason("no account \(target.id)", ja: "アカウント\(target.id)はありません")) }
         return try .json(updated)
     }
 
@@ -116,7 +116,9 @@ struct AccountRoutes: Sendable {
     func passwordLink(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
         let account = try await visibleAccount(context)
         try Policy.requireManage(account: account, try context.caller())
-        guard account.active else { throw Problem.invalid("id", "the account is inactive; activate it first") }
+        guard account.active else {
+            throw Problem.invalid("id", Reason("the account is inactive; activate it first", ja: "アカウントが停止しています。先に有効にしてください"))
+        }
         let link = try await links.create(for: account, by: try context.auditActor())
         return try .json(
             PasswordLink(accountID: account.id, purpose: link.purpose, url: web.link(link.path), expiresAt: link.expiresAt), status: .created)
@@ -130,8 +132,11 @@ struct AccountRoutes: Sendable {
             return try await body()
         } catch let error as DatabaseError where error.isUniqueViolation && error.constraint == "accounts_email_key_key" && !principal.isSecretariat {
             throw Problem(
-                .conflict, detail: "this e-mail address cannot be used for an account; ask the secretariat if it should be",
-                errors: [.init(field: "email", detail: "cannot be used")])
+                .conflict,
+                Reason(
+                    "this e-mail address cannot be used for an account; ask the secretariat if it should be",
+                    ja: "このメールアドレスはアカウントに使えません。使うべきものなら事務局に相談してください"),
+                errors: [.init(field: "email", Reason("cannot be used", ja: "使えません"))])
         }
     }
 
@@ -139,7 +144,7 @@ struct AccountRoutes: Sendable {
     func visibleAccount(_ context: CouncilRequestContext) async throws -> Account {
         let id = try context.id("id")
         guard let account = try await store.account(id), Policy.canSee(account: account, try context.caller()) else {
-            throw Problem.notFound("no account \(id)")
+            throw Problem.notFound(Reason("no account \(id)", ja: "アカウント\(id)はありません"))
         }
         return account
     }

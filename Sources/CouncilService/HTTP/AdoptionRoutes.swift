@@ -55,7 +55,8 @@ struct AdoptionRoutes: Sendable {
                 }, dryRun: false)
         } catch let rejected as AdoptionRejected {
             let first = rejected.problems[0]
-            throw first.forbidden ? Problem.forbidden(first.reason) : Problem.unprocessable(first.field, first.reason)
+            let reason = Reason(first.reason, ja: first.japanese ?? first.reason)
+            throw first.forbidden ? Problem.forbidden(reason) : Problem.unprocessable(first.field, reason)
         }
         let adoption = try await store.adoption(dantai: code, area: area)!
         return try .json(adoption, status: outcome.inserted == 1 ? .created : .ok)
@@ -116,7 +117,7 @@ struct AdoptionRoutes: Sendable {
         guard let code = MunicipalityCode(rawValue: codeText) else { throw Problem.invalid("dantai_code", MunicipalityCode.whyInvalid(codeText)) }
         let areaText = context.parameters.get("business_area") ?? ""
         guard let area = BusinessArea(rawValue: areaText) else {
-            throw Problem.invalid("business_area", "'\(areaText)' is not one of \(BusinessArea.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw Problem.invalid("business_area", RequestReason.notOneOf(areaText, BusinessArea.allCases.map(\.rawValue)))
         }
         return (code, area)
     }
@@ -124,7 +125,7 @@ struct AdoptionRoutes: Sendable {
     private func existing(_ context: CouncilRequestContext) async throws -> Adoption {
         let (code, area) = try key(context)
         guard let adoption = try await store.adoption(dantai: code, area: area) else {
-            throw Problem.notFound("no adoption filed for \(code) and \(area.rawValue)")
+            throw Problem.notFound(Reason("no adoption filed for \(code) and \(area.rawValue)", ja: "\(code)の\(area.japaneseName)の導入は届け出られていません"))
         }
         return adoption
     }

@@ -120,7 +120,7 @@ package func buildRouter(_ dependencies: AppDependencies) -> Router<CouncilReque
     dispatcher.register(PageEndpoint.council(buildPages(dependencies, dispatcher: dispatcher)), on: router)
     // Assets need no session: they are the same for everyone and cached for a year.
     router.get("/assets/{hash}/{name}") { request, _ in
-        guard let asset = web.assets.asset(at: request.uri.path) else { throw Problem.notFound("no such asset") }
+        guard let asset = web.assets.asset(at: request.uri.path) else { throw Problem.notFound(Reason("no such asset", ja: "そのファイルはありません")) }
         return web.assets.response(asset)
     }
     return router

@@ -15,7 +15,9 @@ struct AttachmentRoutes: Sendable {
     func upload(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
         let number = try context.id("number")
         let parameters = try QueryParameters(request, allowed: ["filename", "comment_id"])
-        guard let filename = try parameters.string("filename") else { throw Problem.invalid("filename", "is required (?filename=…)") }
+        guard let filename = try parameters.string("filename") else {
+            throw Problem.invalid("filename", Reason("is required (?filename=…)", ja: "必須です（?filename=…）"))
+        }
         let name = try Attachment.validFilename(filename)
         let commentID = try parameters.id("comment_id")
         try await store.requireMayAttach(number, by: try context.caller())
@@ -26,7 +28,7 @@ struct AttachmentRoutes: Sendable {
         } else {
             upload = try await SpooledUpload.read(request.body, limit: maxSize)
         }
-        guard upload.size > 0 else { throw Problem.invalid("body", "the file is empty") }
+        guard upload.size > 0 else { throw Problem.invalid("body", Reason("the file is empty", ja: "ファイルが空です")) }
         let attachment = try await store.add(
             number, commentID: commentID, filename: name, upload: upload, by: try context.caller(), try context.auditActor())
         var response = try Response.json(attachment, status: .created)

@@ -14,13 +14,17 @@ struct AuditRoutes: Sendable {
             ])
         func id(_ name: String) throws -> Int? {
             guard let text = try parameters.string(name) else { return nil }
-            guard let value = Int(text), value > 0 else { throw Problem.invalid(name, "'\(text)' is not an id") }
+            guard let value = Int(text), value > 0 else { throw Problem.invalid(name, RequestReason.notAnID(text)) }
             return value
         }
         func time(_ name: String) throws -> Date? {
             guard let text = try parameters.string(name) else { return nil }
             guard let date = PostgresDateFormat.parseISO8601(text) else {
-                throw Problem.invalid(name, "'\(text)' is not an ISO 8601 time such as 2026-04-01T00:00:00Z or 2026-04-01")
+                throw Problem.invalid(
+                    name,
+                    Reason(
+                        "'\(text)' is not an ISO 8601 time such as 2026-04-01T00:00:00Z or 2026-04-01",
+                        ja: "「\(text)」はISO 8601の日時（2026-04-01T00:00:00Z、2026-04-01 など）ではありません"))
             }
             return date
         }

@@ -67,7 +67,7 @@ extension CouncilRequestContext {
     func id(_ name: String) throws -> Int {
         let text = parameters.get(name) ?? ""
         guard let value = Int(text), value > 0, value <= Int(Int32.max) * 1000 else {
-            throw Problem.invalid(name, "'\(text)' is not an id")
+            throw Problem.invalid(name, RequestReason.notAnID(text))
         }
         return value
     }

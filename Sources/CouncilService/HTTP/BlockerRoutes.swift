@@ -8,7 +8,7 @@ struct BlockerRoutes: Sendable {
     /// Large views (a 団体's 20 areas, a vendor's 団体) cost more to encode than to compute, so
     /// the store keeps their JSON, valid while nothing they read has changed.
     private func json<View: Encodable & Sendable>(
-        _ key: String, notFound: String,
+        _ key: String, notFound: Reason,
         _ view: @escaping @Sendable (Connection) throws -> View?
     ) async throws -> Response {
         guard let body = try await store.cachedJSON(key, view) else { throw Problem.notFound(notFound) }
@@ -36,7 +36,10 @@ struct BlockerRoutes: Sendable {
         let page = try parameters.page()
         if let grouping = try parameters.value("group_by", as: BlockerGrouping.self) {
             for name in ["limit", "offset"] where try parameters.string(name) != nil {
-                throw Problem.invalid(name, "groups are answered whole; \(name) applies to the list without group_by")
+                throw Problem.invalid(
+                    name,
+                    Reason(
+                        "groups are answered whole; \(name) applies to the list without group_by", ja: "グループはまとめて返します。\(name)は group_by なしの一覧に使えます"))
             }
             return try .json(["groups": try await store.groups(filter, by: grouping, scope: scope)])
         }
@@ -48,7 +51,7 @@ struct BlockerRoutes: Sendable {
         let text = context.parameters.get("code") ?? ""
         guard let code = MunicipalityCode(rawValue: text) else { throw Problem.invalid("code", MunicipalityCode.whyInvalid(text)) }
         let scope = Policy.issueScope(try context.caller())
-        return try await json("dantai|\(code)|\(scope)", notFound: "no 団体 \(code)") {
+        return try await json("dantai|\(code)|\(scope)", notFound: Reason("no 団体 \(code)", ja: "団体\(code)はありません")) {
             try BlockerStore.municipalityView(code, scope: scope, on: $0)
         }
     }
@@ -59,7 +62,9 @@ struct BlockerRoutes: Sendable {
         let id = try context.id("id")
         let prefectures = try parameters.bool("all") == true ? [] : Policy.defaultPrefectureScope(principal)
         let area = try parameters.value("business_area", as: BusinessArea.self), scope = Policy.issueScope(principal)
-        return try await json("vendor|\(id)|\(String(describing: area))|\(prefectures)|\(scope)", notFound: "no vendor \(id)") {
+        return try await json(
+            "vendor|\(id)|\(String(describing: area))|\(prefectures)|\(scope)", notFound: Reason("no vendor \(id)", ja: "ベンダー\(id)はありません")
+        ) {
             try BlockerStore.vendorView(id, businessArea: area, prefectures: prefectures, scope: scope, on: $0)
         }
     }

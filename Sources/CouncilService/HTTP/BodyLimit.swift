@@ -12,6 +12,6 @@ enum BodyLimit {
 
 extension Problem {
     static func tooLarge(_ limit: Int) -> Problem {
-        Problem(.tooLarge, detail: "the body is limited to \(limit >> 20) MiB")
+        Problem(.tooLarge, RequestReason.bodyLimited(to: limit))
     }
 }

@@ -51,7 +51,11 @@ struct EventStreamRoutes: Sendable {
         let start: OutboxPosition
         if let resume {
             guard let position = OutboxPosition(resume) else {
-                throw Problem.invalid("Last-Event-ID", "'\(resume.prefix(50))' is not an event id of this stream (such as 812-4711)")
+                throw Problem.invalid(
+                    "Last-Event-ID",
+                    Reason(
+                        "'\(resume.prefix(50))' is not an event id of this stream (such as 812-4711)",
+                        ja: "「\(resume.prefix(50))」はこのストリームのイベントID（812-4711 など）ではありません"))
             }
             start = position
         } else {

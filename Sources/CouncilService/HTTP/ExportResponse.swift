@@ -16,7 +16,8 @@ enum ExportResponse {
             do {
                 data = try CSVWriter.encode(table, encoding: encoding)
             } catch {
-                throw Problem.unprocessable("encoding", error.description)
+                throw Problem.unprocessable(
+                    "encoding", Reason(error.description, ja: "CP932で表せない文字があります。utf8で書き出してください"))
             }
             let charset = encoding == .cp932 ? "Shift_JIS" : "utf-8"
             return response(data, type: "text/csv; charset=\(charset)", filename: filename + ".csv")

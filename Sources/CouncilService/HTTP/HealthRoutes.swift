@@ -14,7 +14,8 @@ struct HealthRoutes: Sendable {
     /// Ready when not draining, the database answers, and every migration of this binary is applied.
     func ready(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
         if state.isDraining {
-            throw Problem(.shuttingDown, detail: "the daemon is draining in-flight requests before it stops")
+            throw Problem(
+                .shuttingDown, Reason("the daemon is draining in-flight requests before it stops", ja: "停止の前に処理中の要求を終えているところです"))
         }
         let applied: Int
         do {
@@ -32,7 +33,10 @@ struct HealthRoutes: Sendable {
         }
         guard applied >= latestMigration else {
             throw Problem(
-                .notMigrated, detail: "the database is at migration \(applied), this binary needs \(latestMigration); run `council db migrate`")
+                .notMigrated,
+                Reason(
+                    "the database is at migration \(applied), this binary needs \(latestMigration); run `council db migrate`",
+                    ja: "データベースは移行\(applied)までで、このプログラムには\(latestMigration)が必要です。`council db migrate` を実行してください"))
         }
         return try .json(["status": "ready"])
     }

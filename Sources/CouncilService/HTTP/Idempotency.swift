@@ -23,7 +23,9 @@ struct Idempotency: Sendable {
     func handle(_ request: Request, _ context: CouncilRequestContext, _ endpoint: Endpoint, next: Endpoint.Handler) async throws -> Response {
         guard let key = request.headers[Self.header], let principal = context.principal else { return try await next(request, context) }
         guard (1...255).contains(key.utf8.count), key.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
-            throw Problem.invalid("Idempotency-Key", "give 1 to 255 visible ASCII characters (a UUID is ideal)")
+            throw Problem.invalid(
+                "Idempotency-Key",
+                Reason("give 1 to 255 visible ASCII characters (a UUID is ideal)", ja: "表示できるASCII文字1〜255文字で指定してください（UUIDが最適です）"))
         }
         var request = request, context = context
         let (hash, spooled) = try await Self.hashBody(&request, limit: endpoint.maxBody, streamed: endpoint.options.contains(.streamed))
@@ -47,20 +49,31 @@ struct Idempotency: Sendable {
         case .secretAlreadyShown:
             throw Problem(
                 .idempotencySecretShown,
-                detail: "the request with this Idempotency-Key succeeded and its secret was shown once; it is not shown again",
-                errors: [.init(field: "Idempotency-Key", detail: "already used")])
+                Reason(
+                    "the request with this Idempotency-Key succeeded and its secret was shown once; it is not shown again",
+                    ja: "このIdempotency-Keyの要求は成功し、秘密は一度だけ表示しました。もう一度は表示しません"),
+                errors: [.init(field: "Idempotency-Key", Reason.keyUsed)])
         case .rightsChanged:
             throw Problem(
                 .idempotencyRightsChanged,
-                detail: "your rights changed since the first request with this Idempotency-Key; its answer is not replayed",
-                errors: [.init(field: "Idempotency-Key", detail: "already used")])
+                Reason(
+                    "your rights changed since the first request with this Idempotency-Key; its answer is not replayed",
+                    ja: "このIdempotency-Keyの最初の要求の後にあなたの権限が変わりました。その応答は再送しません"),
+                errors: [.init(field: "Idempotency-Key", Reason.keyUsed)])
         case .mismatch:
-            throw Problem.unprocessable("Idempotency-Key", "was already used for a different request; use a new key for a new request")
+            throw Problem.unprocessable(
+                "Idempotency-Key",
+                Reason(
+                    "was already used for a different request; use a new key for a new request",
+                    ja: "別の要求に使われています。新しい要求には新しいキーを使ってください"))
         case .inProgress, .free:
             // `.free` here: the request that took the key a moment ago failed and let it go.
             var problem = Problem(
-                .idempotencyInProgress, detail: "the first request with this Idempotency-Key is still running; retry shortly",
-                errors: [.init(field: "Idempotency-Key", detail: "in progress")])
+                .idempotencyInProgress,
+                Reason(
+                    "the first request with this Idempotency-Key is still running; retry shortly",
+                    ja: "このIdempotency-Keyの最初の要求がまだ処理中です。少し待ってやり直してください"),
+                errors: [.init(field: "Idempotency-Key", Reason("in progress", ja: "処理中"))])
             problem.headers[.retryAfter] = "1"
             throw problem
         }
@@ -171,4 +184,8 @@ private final class BodyCollector: ResponseBodyWriter {
     }
 
     func finish(_ trailingHeaders: HTTPFields?) async throws {}
+}
+
+extension Reason {
+    static let keyUsed = Reason("already used", ja: "使用済み")
 }

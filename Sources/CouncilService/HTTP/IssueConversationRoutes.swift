@@ -76,7 +76,7 @@ struct IssueConversationRoutes: Sendable {
         let number = try context.id("number"), other = try context.id("other")
         let kindText = context.parameters.get("kind") ?? ""
         guard let kind = IssueRelationKind(rawValue: kindText) else {
-            throw Problem.invalid("kind", "'\(kindText)' is not one of \(IssueRelationKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw Problem.invalid("kind", RequestReason.notOneOf(kindText, IssueRelationKind.allCases.map(\.rawValue)))
         }
         try await relations.remove(number, kind, other, by: try context.caller(), try context.auditActor())
         return Response(status: .noContent)
@@ -97,7 +97,10 @@ struct IssueConversationRoutes: Sendable {
     func removeWatcher(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
         let number = try context.id("number"), id = try context.id("id")
         let kindText = context.parameters.get("kind") ?? ""
-        guard let kind = WatcherKind(rawValue: kindText) else { throw Problem.invalid("kind", "'\(kindText)' is not account or organization") }
+        guard let kind = WatcherKind(rawValue: kindText) else {
+            throw Problem.invalid(
+                "kind", Reason("'\(kindText)' is not account or organization", ja: "「\(kindText)」は account でも organization でもありません"))
+        }
         try await watchers.remove(number, kind, id, by: try context.caller(), try context.auditActor())
         return Response(status: .noContent)
     }

@@ -25,19 +25,27 @@ enum IssueQuery {
         filter.reporterOrganization = try parameters.id("reporter_organization")
         if let label = try parameters.string("label") {
             let normalized = JapaneseText.normalized(label).lowercased()
-            guard !normalized.isEmpty, normalized.count <= 50 else { throw Problem.invalid("label", "give 1 to 50 characters") }
+            guard !normalized.isEmpty, normalized.count <= 50 else {
+                throw Problem.invalid("label", Reason("give 1 to 50 characters", ja: "1〜50文字で書いてください"))
+            }
             filter.label = normalized
         }
         filter.dueBefore = try parameters.date("due_before")
         if let text = try parameters.string("updated_since") {
             guard let date = Self.instant(text) else {
-                throw Problem.invalid("updated_since", "'\(text)' is not a date (2026-04-01) or an ISO 8601 time (2026-04-01T09:00:00+09:00)")
+                throw Problem.invalid(
+                    "updated_since",
+                    Reason(
+                        "'\(text)' is not a date (2026-04-01) or an ISO 8601 time (2026-04-01T09:00:00+09:00)",
+                        ja: "「\(text)」は日付（2026-04-01）でもISO 8601の日時（2026-04-01T09:00:00+09:00）でもありません"))
             }
             filter.updatedSince = date
         }
         if let text = try parameters.string("q") {
             let key = IssueSearchKey.make(text)
-            guard !key.isEmpty, key.count <= 200 else { throw Problem.invalid("q", "give 1 to 200 characters to search for") }
+            guard !key.isEmpty, key.count <= 200 else {
+                throw Problem.invalid("q", Reason("give 1 to 200 characters to search for", ja: "検索する語を1〜200文字で書いてください"))
+            }
             filter.text = text
         }
         return filter
@@ -47,7 +55,7 @@ enum IssueQuery {
         guard let text = try parameters.string("sort") else { return .default }
         guard let sort = IssueSort(rawValue: text) else {
             let keys = IssueSort.Key.allCases.map(\.rawValue)
-            throw Problem.invalid("sort", "'\(text)' is not one of \((keys + keys.map { "-" + $0 }).joined(separator: ", "))")
+            throw Problem.invalid("sort", RequestReason.notOneOf(text, keys + keys.map { "-" + $0 }))
         }
         return sort
     }
@@ -56,7 +64,9 @@ enum IssueQuery {
     static func cursor(_ parameters: QueryParameters, sort: IssueSort) throws -> IssueCursor? {
         guard let token = try parameters.string("cursor") else { return nil }
         guard let cursor = IssueCursor(token: token, sort: sort) else {
-            throw Problem.invalid("cursor", "not a cursor of this list (cursors belong to the sort they were made with)")
+            throw Problem.invalid(
+                "cursor",
+                Reason("not a cursor of this list (cursors belong to the sort they were made with)", ja: "この一覧のカーソルではありません（カーソルは作ったときの並び順のものです）"))
         }
         return cursor
     }
@@ -106,7 +116,10 @@ enum IssueQuery {
             _ = try sort(parameters)
         } catch let problem as Problem {
             let field = problem.errors.first?.field.map { "filters.\($0)" } ?? "filters"
-            throw Problem.invalid(field, problem.errors.first?.detail ?? problem.detail)
+            let item = problem.errors.first
+            throw Problem.invalid(
+                field,
+                Reason(item?.detail ?? problem.detail, ja: item?.detail(japanese: true) ?? problem.detail(japanese: true)))
         }
     }
 }

@@ -29,7 +29,7 @@ extension Request {
     func decodeJSON<Body: JSONRequestBody>(_ type: Body.Type, context: CouncilRequestContext) async throws -> Body {
         let contentType = headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
         guard contentType == "application/json" else {
-            throw Problem(.unsupportedMediaType, detail: "send the body as application/json")
+            throw Problem(.unsupportedMediaType, RequestReason.sendJSON)
         }
         let buffer: ByteBuffer
         do {
@@ -43,14 +43,14 @@ extension Request {
         do {
             object = try JSONSerialization.jsonObject(with: data)
         } catch {
-            throw Problem.invalid("body", "not valid JSON")
+            throw Problem.invalid("body", RequestReason.notJSON)
         }
-        guard let fields = object as? [String: Any] else { throw Problem.invalid("body", "expected a JSON object") }
+        guard let fields = object as? [String: Any] else { throw Problem.invalid("body", RequestReason.notAJSONObject) }
         if let unknown = fields.keys.sorted().first(where: { !Body.fields.contains($0) }) {
-            throw Problem.invalid(unknown, "unknown field; accepted: \(Body.fields.sorted().joined(separator: ", "))")
+            throw Problem.invalid(unknown, RequestReason.unknownField(accepted: Array(Body.fields)))
         }
         if let null = fields.keys.sorted().first(where: { fields[$0] is NSNull && !Body.nullableFields.contains($0) }) {
-            throw Problem.invalid(null, "must not be null; leave the field out instead")
+            throw Problem.invalid(null, RequestReason.nullNotAllowed)
         }
         do {
             return try JSONCoding.decoder.decode(Body.self, from: data)
@@ -62,7 +62,7 @@ extension Request {
     /// Refuses JSON nested deeper than any body of the API needs, before it is parsed.
     static func requireBoundedDepth(_ buffer: ByteBuffer) throws {
         guard nestingDepth(buffer.readableBytesView) <= maxJSONDepth else {
-            throw Problem.invalid("body", "JSON nested deeper than \(maxJSONDepth) levels")
+            throw Problem.invalid("body", RequestReason.nestedDeeper(than: maxJSONDepth))
         }
     }
 
@@ -99,25 +99,17 @@ extension Request {
         }
         switch error {
         case .keyNotFound(let key, let context):
-            return .invalid(name(context.codingPath + [key]), "is required")
+            return .invalid(name(context.codingPath + [key]), RequestReason.required)
         case .valueNotFound(_, let context):
-            return .invalid(name(context.codingPath), "must not be null")
+            return .invalid(name(context.codingPath), RequestReason.mustNotBeNull)
         case .typeMismatch(let type, let context):
-            return .invalid(name(context.codingPath), "expected \(Self.describe(type))")
+            return .invalid(name(context.codingPath), RequestReason.expected(type))
         case .dataCorrupted(let context):
-            return .invalid(context.codingPath.isEmpty ? "body" : name(context.codingPath), context.debugDescription)
+            let field = context.codingPath.isEmpty ? "body" : name(context.codingPath)
+            if let reason = context.underlyingError as? Reason { return .invalid(field, reason) }
+            return .invalid(field, Reason(context.debugDescription, ja: "読めません（\(context.debugDescription)）"))
         @unknown default:
-            return .invalid("body", "could not be read")
-        }
-    }
-
-    private static func describe(_ type: Any.Type) -> String {
-        switch type {
-        case is String.Type: "a string"
-        case is Int.Type, is Int64.Type: "a whole number"
-        case is Bool.Type: "true or false"
-        case is Double.Type: "a number"
-        default: "a \(type)"
+            return .invalid("body", RequestReason.unreadable)
         }
     }
 }

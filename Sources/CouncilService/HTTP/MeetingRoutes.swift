@@ -101,7 +101,9 @@ struct MeetingRoutes: Sendable {
             try await store.updateItem(meeting, item: item, position: patch.position, by: try context.auditActor()) { current in
                 var topic = current.topic
                 if case .set(let given) = patch.topic {
-                    guard current.issue == nil else { throw Problem.invalid("topic", "an item linked to an issue takes the issue's title") }
+                    guard current.issue == nil else {
+                        throw Problem.invalid("topic", Reason("an item linked to an issue takes the issue's title", ja: "課題に結び付いた議題の題名は課題の件名です"))
+                    }
                     topic = given
                 }
                 return AgendaItemDraft(

@@ -22,7 +22,7 @@ struct MunicipalityRoutes: Sendable {
         if let text = try parameters.string("q") {
             let key = JapaneseText.searchKey(text)
             guard !key.isEmpty, key.count <= 100 else {
-                throw Problem.invalid("q", "give 1 to 100 characters of a name or reading")
+                throw Problem.invalid("q", Reason("give 1 to 100 characters of a name or reading", ja: "名前か読みを1〜100文字で書いてください"))
             }
             filter.searchKey = key
         }
@@ -33,18 +33,15 @@ struct MunicipalityRoutes: Sendable {
         _ = try QueryParameters(request, allowed: [])
         let text = context.parameters.get("code") ?? ""
         let code: MunicipalityCode
-        do {
-            code = try MunicipalityCode(validating: text)
-        } catch {
-            throw Problem.invalid("code", error.description)
-        }
+        guard let valid = MunicipalityCode(rawValue: text) else { throw Problem.invalid("code", MunicipalityCode.whyInvalid(text)) }
+        code = valid
         if let body = cache?.lookup(code.rawValue) { return .json(encoded: body) }
         let generation = cache?.generation
         guard let municipality = try await store.municipality(code) else {
             throw Problem.notFound(
                 code.isPrefecture
-                    ? "\(code) is a prefecture's code; see /v1/prefectures"
-                    : "no municipality has the code \(code)")
+                    ? Reason("\(code) is a prefecture's code; see /v1/prefectures", ja: "\(code)は都道府県のコードです（/v1/prefectures を見てください）")
+                    : Reason("no municipality has the code \(code)", ja: "団体コード\(code)の団体はありません"))
         }
         let body = ByteBuffer(bytes: try JSONCoding.fast.encode(municipality))
         if let cache, let generation { cache.store(code.rawValue, body, readAt: generation) }

@@ -14,10 +14,8 @@ struct ProblemMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch {
             let japanese = Self.prefersJapanese(request.headers[.acceptLanguage])
-            let problem =
-                (error as? ImportRejected).map { Problem.rejectedFile($0, japanese: japanese) }
-                ?? problem(for: error, request: request, context: context)
-            return try problem.response(instance: request.uri.path, requestID: context.requestID, japanese: japanese)
+            return try problem(for: error, request: request, context: context)
+                .response(instance: request.uri.path, requestID: context.requestID, japanese: japanese)
         }
     }
 
@@ -44,12 +42,14 @@ struct ProblemMiddleware: RouterMiddleware {
                 if !allowed.isEmpty {
                     var problem = Problem(
                         httpStatus: .methodNotAllowed,
-                        detail: "\(request.method) is not allowed on \(request.uri.path); allowed: \(allowed.map(\.rawValue).joined(separator: ", "))"
+                        detail:
+                            "\(request.method) is not allowed on \(request.uri.path); allowed: \(allowed.map(\.rawValue).joined(separator: ", "))",
+                        japaneseDetail: "\(request.uri.path) に \(request.method) は使えません（使えるもの：\(allowed.map(\.rawValue).joined(separator: ", "))）"
                     )
                     problem.headers[.allow] = allowed.map(\.rawValue).joined(separator: ", ")
                     return problem
                 }
-                return .notFound("no such resource: \(request.uri.path)")
+                return .notFound(Reason("no such resource: \(request.uri.path)", ja: "\(request.uri.path) はありません"))
             }
             return Problem(httpStatus: error.status, detail: error.body ?? error.status.reasonPhrase)
         case let error as DatabaseError where error.isUnavailable:
@@ -58,7 +58,11 @@ struct ProblemMiddleware: RouterMiddleware {
         default:
             context.logger.error(
                 "unhandled error answering \(request.method) \(RequestLogMiddleware.redacted(request.uri.path)): \(String(reflecting: error))")
-            return Problem(.internal, detail: "the server failed to answer; quote the request id when reporting it")
+            return Problem(
+                .internal,
+                Reason(
+                    "the server failed to answer; quote the request id when reporting it",
+                    ja: "サーバーが応答できませんでした。報告するときは request_id を添えてください"))
         }
     }
 }
@@ -74,13 +78,17 @@ extension Problem {
         case let rejected as ImportRejected:
             return .rejectedFile(rejected)
         case let error as DatabaseError where error.kind == .invalidParameter:
-            return Problem(.invalidText, detail: error.message)
+            // PostgreSQL's own words (a NUL byte, an encoding it cannot take), after a Japanese lead.
+            return Problem(.invalidText, Reason(error.message, ja: "保存できない文字があります（\(error.message)）"))
         case let error as DatabaseError where error.isUniqueViolation:
-            return Problem(.conflict, detail: ConstraintMessages.describe(error) ?? "this conflicts with an existing record")
+            return Problem(
+                .conflict, ConstraintMessages.describe(error) ?? Reason("this conflicts with an existing record", ja: "既にある記録と重なります"))
         case let error as DatabaseError where error.isCheckViolation || error.isForeignKeyViolation:
+            let constraint = error.constraint ?? "constraint"
             return Problem(
                 .constraint,
-                detail: ConstraintMessages.describe(error) ?? "the change breaks a rule of the data (\(error.constraint ?? "constraint"))")
+                ConstraintMessages.describe(error)
+                    ?? Reason("the change breaks a rule of the data (\(constraint))", ja: "データの決まりに反する変更です（\(constraint)）"))
         default:
             return nil
         }

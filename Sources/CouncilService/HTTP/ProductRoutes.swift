@@ -32,7 +32,7 @@ struct ProductRoutes: Sendable {
 
     func get(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
         let id = try context.id("id")
-        guard let product = try await store.product(id) else { throw Problem.notFound("no product \(id)") }
+        guard let product = try await store.product(id) else { throw Problem.notFound(Reason("no product \(id)", ja: "製品\(id)はありません")) }
         return try .json(product)
     }
 
@@ -41,7 +41,7 @@ struct ProductRoutes: Sendable {
         let body = try await request.decodeJSON(NewProduct.self, context: context)
         // A vendor files under its own name; the secretariat says for which vendor.
         guard let vendor = body.vendorID ?? (principal.organizationKind == .vendor ? principal.organizationID : nil) else {
-            throw Problem.invalid("vendor_id", "is required when the secretariat files a product")
+            throw Problem.invalid("vendor_id", Reason("is required when the secretariat files a product", ja: "事務局が製品を届け出るときは必須です"))
         }
         try Policy.requireWriteFilings(of: vendor, principal)
         let draft = ProductDraft(vendorID: vendor, name: body.name, businessAreas: body.businessAreas, version: body.version, notes: body.notes)
@@ -51,7 +51,7 @@ struct ProductRoutes: Sendable {
     func update(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
         let id = try context.id("id")
         let principal = try context.caller()
-        guard let product = try await store.product(id) else { throw Problem.notFound("no product \(id)") }
+        guard let product = try await store.product(id) else { throw Problem.notFound(Reason("no product \(id)", ja: "製品\(id)はありません")) }
         try Policy.requireWriteFilings(of: product.vendorID, principal)
         let patch = try await request.decodeJSON(Patch.self, context: context)
         guard
@@ -63,7 +63,7 @@ struct ProductRoutes: Sendable {
                         businessAreas: patch.businessAreas.apply(to: current.businessAreas),
                         version: patch.version.apply(to: current.version), notes: patch.notes.apply(to: current.notes))
                 })
-        else { throw Problem.notFound("no product \(id)") }
+        else { throw Problem.notFound(Reason("no product \(id)", ja: "製品\(id)はありません")) }
         return try .json(updated)
     }
 }

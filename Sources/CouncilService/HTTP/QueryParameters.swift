@@ -17,7 +17,7 @@ struct QueryParameters {
     /// Parameters from elsewhere (a saved query), checked the same way.
     init(values: [String: [String]], allowed: Set<String>) throws {
         if let unknown = values.keys.sorted().first(where: { !allowed.contains($0) }) {
-            throw Problem.invalid(unknown, "unknown query parameter; known: \(allowed.sorted().joined(separator: ", "))")
+            throw Problem.invalid(unknown, RequestReason.unknownParameter(known: Array(allowed)))
         }
         self.values = values
     }
@@ -41,7 +41,7 @@ struct QueryParameters {
             }
             guard String(validating: bytes, as: UTF8.self) != nil, !bytes.contains(0) else {
                 let printable = name.utf8.allSatisfy { (0x21...0x7E).contains($0) } ? name : "query"
-                throw Problem.invalid(printable, "not valid UTF-8 text after percent-decoding")
+                throw Problem.invalid(printable, RequestReason.notUTF8AfterDecoding)
             }
         }
     }
@@ -54,7 +54,7 @@ struct QueryParameters {
         var result: [Value] = []
         for text in (values[name] ?? []).flatMap({ $0.split(separator: ",", omittingEmptySubsequences: false) }) {
             guard let value = Value(rawValue: String(text)) else {
-                throw Problem.invalid(name, "'\(text)' is not one of \(Value.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw Problem.invalid(name, RequestReason.notOneOf(text, Value.allCases.map(\.rawValue)))
             }
             if !result.contains(where: { $0.rawValue == value.rawValue }) { result.append(value) }
         }
@@ -63,14 +63,14 @@ struct QueryParameters {
 
     func string(_ name: String) throws -> String? {
         guard let all = values[name] else { return nil }
-        guard all.count == 1 else { throw Problem.invalid(name, "given \(all.count) times; give it once") }
+        guard all.count == 1 else { throw Problem.invalid(name, RequestReason.givenTimes(all.count)) }
         return all[0]
     }
 
     func int(_ name: String, default defaultValue: Int, range: ClosedRange<Int>) throws -> Int {
         guard let text = try string(name) else { return defaultValue }
         guard let value = Int(text), range.contains(value) else {
-            throw Problem.invalid(name, "'\(text)' is not a whole number from \(range.lowerBound) to \(range.upperBound)")
+            throw Problem.invalid(name, RequestReason.notAWholeNumber(text, range))
         }
         return value
     }
@@ -80,7 +80,7 @@ struct QueryParameters {
         switch text.lowercased() {
         case "true", "1": return true
         case "false", "0": return false
-        default: throw Problem.invalid(name, "'\(text)' is not true or false")
+        default: throw Problem.invalid(name, RequestReason.notABoolean(text))
         }
     }
 
@@ -88,7 +88,7 @@ struct QueryParameters {
     func value<Value: RawRepresentable & CaseIterable>(_ name: String, as type: Value.Type) throws -> Value? where Value.RawValue == String {
         guard let text = try string(name) else { return nil }
         guard let value = Value(rawValue: text) else {
-            throw Problem.invalid(name, "'\(text)' is not one of \(Value.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw Problem.invalid(name, RequestReason.notOneOf(text, Value.allCases.map(\.rawValue)))
         }
         return value
     }
@@ -120,7 +120,7 @@ extension QueryParameters {
     /// A positive id parameter.
     func id(_ name: String) throws -> Int? {
         guard let text = try string(name) else { return nil }
-        guard let value = Int(text), value > 0 else { throw Problem.invalid(name, "'\(text)' is not an id") }
+        guard let value = Int(text), value > 0 else { throw Problem.invalid(name, RequestReason.notAnID(text)) }
         return value
     }
 

@@ -21,7 +21,10 @@ struct ReadYourWritesMiddleware: RouterMiddleware {
         if let text = request.headers[Self.header] {
             guard let position = WALPosition(text) else {
                 throw Problem.invalid(
-                    Self.header.rawName, "'\(text)' is not a log position such as 0/16B3748; send back the value a write answered with")
+                    Self.header.rawName,
+                    Reason(
+                        "'\(text)' is not a log position such as 0/16B3748; send back the value a write answered with",
+                        ja: "「\(text)」はログの位置（0/16B3748 など）ではありません。書き込みの応答にあった値をそのまま送ってください"))
             }
             after = position
         } else if let text = request.cookies[Self.cookie]?.value {

@@ -33,7 +33,7 @@ final class SpooledUpload: Sendable {
     static func read(_ body: RequestBody, limit: Int) async throws -> SpooledUpload {
         let path = FileManager.default.temporaryDirectory.appending(path: "council-upload-\(UUID().uuidString)").path
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw Problem(.internal, detail: "cannot spool the upload: \(String(cString: strerror(errno)))") }
+        guard descriptor >= 0 else { throw Problem(.internal, .cannotSpool(String(cString: strerror(errno)))) }
         var hasher = SHA256()
         var size = 0
         var head: [UInt8] = []
@@ -68,7 +68,7 @@ final class SpooledUpload: Sendable {
                     let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
                     if written < 0 {
                         if errno == EINTR { continue }
-                        throw Problem(.internal, detail: "cannot spool the upload: \(String(cString: strerror(errno)))")
+                        throw Problem(.internal, .cannotSpool(String(cString: strerror(errno))))
                     }
                     offset += written
                 }
@@ -105,7 +105,7 @@ final class SpooledUpload: Sendable {
 
         init(path: String) throws {
             descriptor = open(path, O_RDONLY | O_CLOEXEC)
-            guard descriptor >= 0 else { throw Problem(.internal, detail: "cannot read the spooled upload") }
+            guard descriptor >= 0 else { throw Problem(.internal, .cannotSpool("read")) }
         }
 
         deinit { close(descriptor) }
@@ -117,7 +117,7 @@ final class SpooledUpload: Sendable {
                 let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress! + filled, $0.count - filled) }
                 if count < 0 {
                     if errno == EINTR { continue }
-                    throw Problem(.internal, detail: "cannot read the spooled upload")
+                    throw Problem(.internal, .cannotSpool("read"))
                 }
                 if count == 0 { break }
                 filled += count
@@ -125,5 +125,11 @@ final class SpooledUpload: Sendable {
             guard filled > 0 else { return nil }
             return Array(chunk.prefix(filled))
         }
+    }
+}
+
+extension Reason {
+    static func cannotSpool(_ why: String) -> Reason {
+        Reason("cannot spool the upload: \(why)", ja: "アップロードを一時保存できません（\(why)）")
     }
 }

@@ -24,8 +24,8 @@ struct TokenRoutes: Sendable {
         let body = try await request.decodeJSON(NewToken.self, context: context)
         let name = body.name.trimmingCharacters(in: .whitespacesAndNewlines)
         try Problem.requireLine("name", name, max: 100)
-        if let expiry = body.expiresAt, expiry <= Date() { throw Problem.invalid("expires_at", "must be in the future") }
-        guard account.active else { throw Problem.invalid("id", "the account is inactive") }
+        if let expiry = body.expiresAt, expiry <= Date() { throw Problem.invalid("expires_at", Reason("must be in the future", ja: "未来の日時にしてください")) }
+        guard account.active else { throw Problem.invalid("id", Reason("the account is inactive", ja: "アカウントが停止しています")) }
         let issued = try await tokens.issue(to: account.id, name: name, expiresAt: body.expiresAt, by: try context.auditActor())
         return try .json(issued, status: .created)
     }
@@ -34,10 +34,12 @@ struct TokenRoutes: Sendable {
         let id = try context.id("id")
         let principal = try context.caller()
         guard let (_, account) = try await tokens.token(id), Policy.canSee(account: account, principal) else {
-            throw Problem.notFound("no token \(id)")
+            throw Problem.notFound(Reason("no token \(id)", ja: "トークン\(id)はありません"))
         }
         try Policy.requireManageTokens(of: account, principal)
-        guard let revoked = try await tokens.revoke(id, by: try context.auditActor()) else { throw Problem.notFound("no token \(id)") }
+        guard let revoked = try await tokens.revoke(id, by: try context.auditActor()) else {
+            throw Problem.notFound(Reason("no token \(id)", ja: "トークン\(id)はありません"))
+        }
         return try .json(revoked)
     }
 }

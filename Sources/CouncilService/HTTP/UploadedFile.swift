@@ -10,7 +10,9 @@ enum UploadedFile {
         guard let contentType, types.contains(contentType) else {
             throw Problem(
                 .unsupportedMediaType,
-                detail: "send the file as \(types.joined(separator: " or ")), not \(request.headers[.contentType] ?? "no Content-Type")")
+                Reason(
+                    "send the file as \(types.joined(separator: " or ")), not \(request.headers[.contentType] ?? "no Content-Type")",
+                    ja: "ファイルは\(types.joined(separator: "か"))で送ってください（いまは\(request.headers[.contentType] ?? "Content-Typeなし")）"))
         }
         let buffer: ByteBuffer
         do {
@@ -19,7 +21,7 @@ enum UploadedFile {
             throw Problem.tooLarge(context.maxUploadSize)
         }
         guard buffer.readableBytes > 0 else {
-            throw Problem.invalid("body", "the file is empty")
+            throw Problem.invalid("body", Reason("the file is empty", ja: "ファイルが空です"))
         }
         return Data(buffer.readableBytesView)
     }
@@ -33,7 +35,7 @@ enum UploadedFile {
         do {
             return try SheetSource.read(data, encoding: encoding)
         } catch {
-            throw Problem(.undecodableFile, detail: error.description + "; nothing was changed")
+            throw Problem(.undecodableFile, Reason(error.description + "; nothing was changed", ja: "ファイルを読めません（\(error.description)）。何も変更していません"))
         }
     }
 }

@@ -1,6 +1,6 @@
 /// Why something was refused, in both languages people read: English for the API's problem
 /// details and the logs, Japanese for the pages (and everyone who files in Japanese).
-package struct Reason: Sendable, Equatable {
+package struct Reason: Error, Sendable, Equatable {
     package let en: String
     package let ja: String
 

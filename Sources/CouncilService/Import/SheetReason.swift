@@ -2,7 +2,7 @@
 /// place: the sheets, the stores' rules over their rows and `Policy` all word refusals from here.
 enum SheetReason {
     static func notAMunicipalityCode(_ text: String) -> Reason {
-        Reason(MunicipalityCode.whyInvalid(text), ja: "「\(text)」は団体コードではありません（都道府県2桁・市区町村3桁・検査数字1桁の6桁。先頭の0が落ちた5桁も可）")
+        MunicipalityCode.whyInvalid(text)
     }
 
     static func notABusinessArea(_ text: String) -> Reason {
@@ -14,11 +14,11 @@ enum SheetReason {
     }
 
     static func notAMonth(_ text: String) -> Reason {
-        Reason(YearMonth.whyInvalid(text), ja: "「\(text)」は年月ではありません（2026-03、2026/3、令和8年3月、R8.3 のように書いてください）")
+        YearMonth.whyInvalid(text)
     }
 
     static func notADate(_ text: String) -> Reason {
-        Reason(CalendarDate.whyInvalidTyped(text), ja: "「\(text)」は日付ではありません（\(TypedDate.dateForms) のように書いてください）")
+        CalendarDate.whyInvalidTyped(text)
     }
 
     static func notAPercentage(_ text: String) -> Reason {

@@ -50,7 +50,9 @@ struct WebhookStore: Sendable {
         func validated(_ targets: WebhookTargetPolicy) throws -> Draft {
             var draft = self
             draft.url = url.trimmingCharacters(in: .whitespaces)
-            if let refusal = targets.refusal(of: draft.url) { throw Problem.unprocessable("url", "the URL \(refusal)") }
+            if let refusal = targets.refusal(of: draft.url) {
+                throw Problem.unprocessable("url", Reason("the URL \(refusal)", ja: "URLが使えません（\(refusal)）"))
+            }
             draft.description = description.trimmingCharacters(in: .whitespacesAndNewlines)
             if !draft.description.isEmpty { try Problem.requireLine("description", draft.description, max: 200) }
             draft.eventTypes = Array(Set(eventTypes)).sorted { $0.rawValue < $1.rawValue }
@@ -82,7 +84,9 @@ struct WebhookStore: Sendable {
 
     func update(_ id: Int, by actor: AuditActor, _ change: @escaping @Sendable (WebhookEndpoint) throws -> Draft) async throws -> WebhookEndpoint {
         try await pool.withTransaction { connection in
-            guard let current = try Self.endpoint(id, on: connection, lock: true) else { throw Problem.notFound("no webhook endpoint \(id)") }
+            guard let current = try Self.endpoint(id, on: connection, lock: true) else {
+                throw Problem.notFound(Reason("no webhook endpoint \(id)", ja: "Webhookの送信先\(id)はありません"))
+            }
             let draft = try change(current)
             try connection.query(
                 Query(
@@ -103,7 +107,9 @@ struct WebhookStore: Sendable {
 
     func delete(_ id: Int, by actor: AuditActor) async throws {
         try await pool.withTransaction { connection in
-            guard let current = try Self.endpoint(id, on: connection, lock: true) else { throw Problem.notFound("no webhook endpoint \(id)") }
+            guard let current = try Self.endpoint(id, on: connection, lock: true) else {
+                throw Problem.notFound(Reason("no webhook endpoint \(id)", ja: "Webhookの送信先\(id)はありません"))
+            }
             try connection.query(Query("webhooks.delete", "DELETE FROM webhook_endpoints WHERE id = \(id)"))
             try AuditStore.record(
                 connection, actor, action: "webhook.delete", entityType: "webhook_endpoint", entityID: id,
@@ -116,7 +122,9 @@ struct WebhookStore: Sendable {
     func rotateSecret(_ id: Int, overlap: Duration, by actor: AuditActor) async throws -> WebhookEndpoint {
         let secret = WebhookSecret.generate()
         return try await pool.withTransaction { connection in
-            guard try Self.endpoint(id, on: connection, lock: true) != nil else { throw Problem.notFound("no webhook endpoint \(id)") }
+            guard try Self.endpoint(id, on: connection, lock: true) != nil else {
+                throw Problem.notFound(Reason("no webhook endpoint \(id)", ja: "Webhookの送信先\(id)はありません"))
+            }
             try connection.query(
                 Query(
                     "webhooks.rotate",
@@ -179,7 +187,10 @@ struct WebhookStore: Sendable {
                 let eventID: Int = try connection.query(
                     Query("webhooks.deliveryEvent", "SELECT event_id FROM webhook_deliveries WHERE id = \(delivery) AND endpoint_id = \(endpoint)")
                 ).first?.decode("event_id")
-            else { throw Problem.notFound("no delivery \(delivery) of webhook endpoint \(endpoint)") }
+            else {
+                throw Problem.notFound(
+                    Reason("no delivery \(delivery) of webhook endpoint \(endpoint)", ja: "Webhookの送信先\(endpoint)に配信\(delivery)はありません"))
+            }
             let id: Int = try connection.query(
                 Query(
                     "webhooks.redeliver",

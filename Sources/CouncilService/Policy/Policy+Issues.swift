@@ -32,7 +32,7 @@ extension Policy {
     }
 
     static func requireSee(issue: IssueAccessFacts, _ principal: Principal) throws {
-        guard canSee(issue: issue, principal) else { throw Problem.notFound("no issue #\(issue.number)") }
+        guard canSee(issue: issue, principal) else { throw Problem.noIssue(issue.number) }
     }
 
     /// Those who take part in an issue: the secretariat, the reporter's and the assigned
@@ -45,7 +45,10 @@ extension Policy {
     static func requireParticipant(_ issue: IssueAccessFacts, _ principal: Principal) throws {
         try requireSee(issue: issue, principal)
         guard isParticipant(issue, principal) else {
-            throw Problem.forbidden("only the secretariat, the reporting, assigned and concerned organizations take part in issue #\(issue.number)")
+            throw Problem.forbidden(
+                Reason(
+                    "only the secretariat, the reporting, assigned and concerned organizations take part in issue #\(issue.number)",
+                    ja: "課題#\(issue.number)に参加できるのは事務局と、起票・担当・関係する組織だけです"))
         }
     }
 
@@ -61,7 +64,10 @@ extension Policy {
     ) throws {
         try requireParticipant(issue, principal)
         guard isParticipant(other, principal) else {
-            throw Problem.forbidden("relations are made by those who take part in both issues; you do not take part in #\(other.number)")
+            throw Problem.forbidden(
+                Reason(
+                    "relations are made by those who take part in both issues; you do not take part in #\(other.number)",
+                    ja: "関連を付けられるのは両方の課題に参加している人です。あなたは#\(other.number)に参加していません"))
         }
         guard kind.stored.kind == "blocks", case let (blocker, blocked) = kind.stored.thisIsFrom ? (issue, other) : (other, issue),
             let blockerAudience = audience(blocker)
@@ -69,8 +75,10 @@ extension Policy {
         guard let blockedAudience = audience(blocked), blockedAudience.isSubset(of: blockerAudience) else {
             throw Problem.unprocessable(
                 "issue",
-                "restricted #\(blocker.number) cannot block #\(blocked.number): "
-                    + "some who see #\(blocked.number) cannot see #\(blocker.number)")
+                Reason(
+                    "restricted #\(blocker.number) cannot block #\(blocked.number): "
+                        + "some who see #\(blocked.number) cannot see #\(blocker.number)",
+                    ja: "限定公開の#\(blocker.number)は#\(blocked.number)をブロックできません（#\(blocked.number)を見られる人の一部が#\(blocker.number)を見られません）"))
         }
     }
 
@@ -83,13 +91,19 @@ extension Policy {
         try requireSee(issue: issue, principal)
         if principal.isSecretariat { return }
         guard issue.reporterOrganizationID == principal.organizationID else {
-            throw Problem.forbidden("only the secretariat and the reporting organization edit issue #\(issue.number)")
+            throw Problem.forbidden(
+                Reason(
+                    "only the secretariat and the reporting organization edit issue #\(issue.number)", ja: "課題#\(issue.number)を編集できるのは事務局と起票した組織だけです")
+            )
         }
         guard issue.state == .new else {
-            throw Problem.forbidden("the reporting organization edits an issue only while it is new; it is \(issue.state.rawValue)")
+            throw Problem.forbidden(
+                Reason(
+                    "the reporting organization edits an issue only while it is new; it is \(issue.state.rawValue)",
+                    ja: "起票した組織が編集できるのは課題が新規のあいだだけです（いまは\(issue.state.japaneseLabel)）"))
         }
         if let field = fields.first(where: triageFields.contains) {
-            throw Problem.forbidden("\(field) is set by the secretariat when it triages")
+            throw Problem.forbidden(Reason("\(field) is set by the secretariat when it triages", ja: "\(field)は事務局が振り分けのときに設定します"))
         }
     }
 
@@ -97,7 +111,7 @@ extension Policy {
     static func requireCreate(setting fields: [String], _ principal: Principal) throws {
         if principal.isSecretariat { return }
         if let field = fields.first(where: triageFields.contains) {
-            throw Problem.forbidden("\(field) is set by the secretariat when it triages")
+            throw Problem.forbidden(Reason("\(field) is set by the secretariat when it triages", ja: "\(field)は事務局が振り分けのときに設定します"))
         }
     }
 
@@ -114,7 +128,7 @@ extension Policy {
 
     /// A comment is edited by its author only.
     static func requireEditComment(author: Int, _ principal: Principal) throws {
-        guard author == principal.accountID else { throw Problem.forbidden("only its author edits a comment") }
+        guard author == principal.accountID else { throw Problem.forbidden(Reason("only its author edits a comment", ja: "コメントを編集できるのは書いた人だけです")) }
     }
 
     /// Watching: yourself or your own organization; the secretariat may add anyone. The watcher
@@ -124,7 +138,9 @@ extension Policy {
         switch kind {
         case .account where id == principal.accountID: return
         case .organization where id == principal.organizationID: return
-        default: throw Problem.forbidden("you may add or remove only yourself or your own organization as a watcher")
+        default:
+            throw Problem.forbidden(
+                Reason("you may add or remove only yourself or your own organization as a watcher", ja: "ウォッチャーに追加・削除できるのは自分か自分の組織だけです"))
         }
     }
 
@@ -134,6 +150,8 @@ extension Policy {
     }
 
     static func requireOwn(savedQuery owner: Int, id: Int, _ principal: Principal) throws {
-        guard owner == principal.accountID else { throw Problem.forbidden("only its owner changes saved query \(id)") }
+        guard owner == principal.accountID else {
+            throw Problem.forbidden(Reason("only its owner changes saved query \(id)", ja: "保存した検索\(id)を変更できるのは作った人だけです"))
+        }
     }
 }

@@ -12,12 +12,14 @@ enum Policy {
             return
         case .filer:
             guard principal.isSecretariat || principal.organizationKind == .vendor else {
-                throw Problem.forbidden("only vendors and the secretariat file; observers read")
+                throw Problem.forbidden(Reason("only vendors and the secretariat file; observers read", ja: "届け出るのはベンダーと事務局です。オブザーバーは閲覧だけです"))
             }
         case .secretariat:
-            guard principal.isSecretariat else { throw Problem.forbidden("only the secretariat may do this") }
+            guard principal.isSecretariat else { throw Problem.forbidden(Reason("only the secretariat may do this", ja: "この操作は事務局だけが行えます")) }
         case .secretariatAdmin:
-            guard principal.isSecretariatAdmin else { throw Problem.forbidden("only a secretariat administrator may do this") }
+            guard principal.isSecretariatAdmin else {
+                throw Problem.forbidden(Reason("only a secretariat administrator may do this", ja: "この操作は事務局の管理者だけが行えます"))
+            }
         }
     }
 
@@ -61,11 +63,13 @@ enum Policy {
     static func requireWriteFilings(of vendor: Int, _ principal: Principal) throws {
         if principal.role == .liaison {
             throw Problem.forbidden(
-                "liaisons file adoptions of their prefectures' 団体; products and development status are filed by vendors and the secretariat")
+                Reason(
+                    "liaisons file adoptions of their prefectures' 団体; products and development status are filed by vendors and the secretariat",
+                    ja: "標準化リエゾンが届け出るのは担当都道府県の団体の導入です。製品と開発状況はベンダーと事務局が届け出ます"))
         }
         if principal.isSecretariat { return }
         guard principal.organizationKind == .vendor, principal.organizationID == vendor else {
-            throw Problem.forbidden(SheetReason.statusFilingForbidden.en)
+            throw Problem.forbidden(SheetReason.statusFilingForbidden)
         }
     }
 
@@ -102,20 +106,20 @@ enum Policy {
 
     /// 404 when the account is invisible, 403 when visible but not manageable.
     static func requireManage(account: Account, _ principal: Principal) throws {
-        guard canSee(account: account, principal) else { throw Problem.notFound("no account \(account.id)") }
+        guard canSee(account: account, principal) else { throw Problem.notFound(Reason("no account \(account.id)", ja: "アカウント\(account.id)はありません")) }
         guard canManageAccounts(of: account.organizationID, kind: account.organizationKind, principal) else {
-            throw Problem.forbidden("you may not manage the accounts of this organization")
+            throw Problem.forbidden(Reason("you may not manage the accounts of this organization", ja: "この組織のアカウントは管理できません"))
         }
     }
 
     /// Tokens: your own, or those of accounts you manage.
     static func requireManageTokens(of account: Account, _ principal: Principal) throws {
-        guard canSee(account: account, principal) else { throw Problem.notFound("no account \(account.id)") }
+        guard canSee(account: account, principal) else { throw Problem.notFound(Reason("no account \(account.id)", ja: "アカウント\(account.id)はありません")) }
         guard
             principal.accountID == account.id
                 || canManageAccounts(of: account.organizationID, kind: account.organizationKind, principal)
         else {
-            throw Problem.forbidden("you may manage only your own tokens")
+            throw Problem.forbidden(Reason("you may manage only your own tokens", ja: "管理できるのは自分のトークンだけです"))
         }
     }
 
@@ -124,7 +128,8 @@ enum Policy {
     static func administeredOrganization(_ principal: Principal) throws -> Int? {
         if principal.isSecretariatAdmin { return nil }
         guard canAdminister(principal) else {
-            throw Problem.forbidden("only administrators (the secretariat's, or an organization's) may do this")
+            throw Problem.forbidden(
+                Reason("only administrators (the secretariat's, or an organization's) may do this", ja: "この操作は管理者（事務局または組織の管理者）だけが行えます"))
         }
         return principal.organizationID
     }
@@ -138,32 +143,47 @@ enum Policy {
     static func requireAssignable(role: Role, orgAdmin: Bool, in kind: OrganizationKind, _ principal: Principal) throws {
         if kind != .secretariat {
             guard role == .member else {
-                throw Problem.invalid("role", "accounts of a \(kind.rawValue) organization are members; admin and liaison belong to the secretariat")
+                throw Problem.invalid(
+                    "role",
+                    Reason(
+                        "accounts of a \(kind.rawValue) organization are members; admin and liaison belong to the secretariat",
+                        ja: "\(kind.rawValue)の組織のアカウントはmemberです。adminとliaisonは事務局の役割です"))
             }
         } else if orgAdmin {
-            throw Problem.invalid("org_admin", "secretariat accounts are managed by secretariat admins; use role admin")
+            throw Problem.invalid(
+                "org_admin",
+                Reason(
+                    "secretariat accounts are managed by secretariat admins; use role admin",
+                    ja: "事務局のアカウントは事務局の管理者が管理します。role を admin にしてください"))
         }
         if role != .member, !principal.isSecretariatAdmin {
-            throw Problem.forbidden("only a secretariat administrator may grant the \(role.rawValue) role")
+            throw Problem.forbidden(
+                Reason("only a secretariat administrator may grant the \(role.rawValue) role", ja: "\(role.rawValue)の役割を与えられるのは事務局の管理者だけです"))
         }
     }
 }
 
 extension Problem {
     static let unauthenticated: Problem = {
-        var problem = Problem(.unauthenticated, detail: "send a valid API token as 'Authorization: Bearer <token>'")
+        var problem = Problem(
+            .unauthenticated,
+            Reason("send a valid API token as 'Authorization: Bearer <token>'", ja: "有効なAPIトークンを 'Authorization: Bearer <token>' で送ってください"))
         problem.headers[.wwwAuthenticate] = "Bearer realm=\"council\""
         return problem
     }()
 
     static let invalidToken: Problem = {
-        var problem = Problem(.invalidToken, detail: "the token is unknown, expired or revoked, or its account or organization is inactive")
+        var problem = Problem(
+            .invalidToken,
+            Reason(
+                "the token is unknown, expired or revoked, or its account or organization is inactive",
+                ja: "トークンが不明か、期限切れか、無効にされています。またはそのアカウントか組織が停止しています"))
         problem.headers[.wwwAuthenticate] = "Bearer realm=\"council\", error=\"invalid_token\""
         return problem
     }()
 
-    static func forbidden(_ detail: String) -> Problem {
-        Problem(.forbidden, detail: detail)
+    static func forbidden(_ reason: Reason) -> Problem {
+        Problem(.forbidden, reason)
     }
 }
 
@@ -181,7 +201,10 @@ extension Policy {
 
     static func requireManageWebhooks(of organization: Int, _ principal: Principal) throws {
         guard canManageWebhooks(of: organization, principal) else {
-            throw Problem.forbidden("only the organization's administrators (or the secretariat's) manage its webhooks")
+            throw Problem.forbidden(
+                Reason(
+                    "only the organization's administrators (or the secretariat's) manage its webhooks",
+                    ja: "Webhookを管理できるのは、その組織の管理者（または事務局の管理者）だけです"))
         }
     }
 }

@@ -61,11 +61,13 @@ struct AccountStore: Sendable {
         try draft.validate()
         return try await pool.withTransaction { connection in
             guard let organization = try OrganizationStore.fetch(draft.organizationID, on: connection, lock: true) else {
-                throw Problem.invalid("organization_id", "no organization \(draft.organizationID)")
+                throw Problem.invalid("organization_id", Reason("no organization \(draft.organizationID)", ja: "組織\(draft.organizationID)はありません"))
             }
             try authorize(organization)
             guard organization.active else {
-                throw Problem.invalid("organization_id", "\(organization.name) is inactive and takes no new accounts")
+                throw Problem.invalid(
+                    "organization_id",
+                    Reason("\(organization.name) is inactive and takes no new accounts", ja: "\(organization.name)は停止しているため新しいアカウントを作れません"))
             }
             let id: Int = try connection.query(
                 Query(

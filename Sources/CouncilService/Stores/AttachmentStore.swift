@@ -25,7 +25,7 @@ struct AttachmentStore: Sendable {
             try Policy.requireParticipant(try IssueStore.visibleFacts(number, principal, on: connection), principal)
             if let commentID {
                 guard let comment = try IssueCommentStore.fetch(commentID, on: connection), comment.issueNumber == number else {
-                    throw Problem.notFound("no comment \(commentID) on issue #\(number)")
+                    throw Problem.notFound(Reason("no comment \(commentID) on issue #\(number)", ja: "課題#\(number)にコメント\(commentID)はありません"))
                 }
             }
             let sha = Bytea(upload.sha256)
@@ -95,7 +95,7 @@ struct AttachmentStore: Sendable {
                         "attachments.find",
                         "SELECT \(Self.columns), b.chunks FROM attachments a \(Self.joins) WHERE a.id = \(id) AND a.issue_number = \(number)")
                 ).first
-            else { throw Problem.notFound("no attachment \(id) on issue #\(number)") }
+            else { throw Problem.notFound(Reason("no attachment \(id) on issue #\(number)", ja: "課題#\(number)に添付ファイル\(id)はありません")) }
             return (try Self.attachment(row), try row.decode("chunks"))
         }
     }
@@ -110,7 +110,7 @@ struct AttachmentStore: Sendable {
                         "SELECT encode(data, 'base64') AS data FROM attachment_chunks WHERE sha256 = decode(\(hex), 'hex') AND index = \(index)")
                 ).first,
                 let bytes = Data(base64Encoded: try row.decode("data", as: String.self), options: .ignoreUnknownCharacters)
-            else { throw Problem(.internal, detail: "a stored file is missing its chunk \(index)") }
+            else { throw Problem(.internal, Reason("a stored file is missing its chunk \(index)", ja: "保存したファイルの\(index)番目の断片がありません")) }
             return Array(bytes)
         }
     }

@@ -86,7 +86,7 @@ struct IssueCommentStore: Sendable {
         try await pool.withTransaction { connection in
             _ = try IssueStore.visibleFacts(number, principal, on: connection)
             guard let current = try Self.fetch(id, on: connection, lock: true), current.issueNumber == number else {
-                throw Problem.notFound("no comment \(id) on issue #\(number)")
+                throw Problem.notFound(Reason("no comment \(id) on issue #\(number)", ja: "課題#\(number)にコメント\(id)はありません"))
             }
             try Policy.requireEditComment(author: current.authorAccountID, principal)
             let text = try Self.validated(body)
@@ -122,7 +122,7 @@ struct IssueCommentStore: Sendable {
         try await pool.withConnection { connection in
             _ = try IssueStore.visibleFacts(number, principal, on: connection)
             guard let comment = try Self.fetch(id, on: connection), comment.issueNumber == number else {
-                throw Problem.notFound("no comment \(id) on issue #\(number)")
+                throw Problem.notFound(Reason("no comment \(id) on issue #\(number)", ja: "課題#\(number)にコメント\(id)はありません"))
             }
             return try connection.query(
                 Query(
@@ -138,7 +138,9 @@ struct IssueCommentStore: Sendable {
 
     private static func validated(_ body: String) throws -> String {
         let text = JapaneseText.typedTrimmed(body)
-        if text.isEmpty || text.count > maxBody { throw Problem.invalid("body", "give 1 to \(maxBody) characters") }
+        if text.isEmpty || text.count > maxBody {
+            throw Problem.invalid("body", Reason("give 1 to \(maxBody) characters", ja: "1〜\(maxBody)文字で書いてください"))
+        }
         return text
     }
 

@@ -63,7 +63,10 @@ struct IssueRelationStore: Sendable {
                     DELETE FROM issue_relations WHERE kind = \(stored) AND from_number = \(from) AND to_number = \(to) RETURNING kind
                     """)
             ).rows.count
-            guard deleted == 1 else { throw Problem.notFound("#\(number) has no relation \(kind.rawValue) #\(other)") }
+            guard deleted == 1 else {
+                throw Problem.notFound(
+                    Reason("#\(number) has no relation \(kind.rawValue) #\(other)", ja: "#\(number)に#\(other)との関連（\(kind.rawValue)）はありません"))
+            }
             try Self.recordOnBoth(kind, number, other, actor, added: false, on: connection)
             try AuditStore.record(
                 connection, actor, action: "issue.relation.delete", entityType: "issue", entityID: number,
@@ -83,9 +86,11 @@ struct IssueRelationStore: Sendable {
         func check() throws -> IssueAccessFacts {
             let this = try IssueStore.visibleFacts(number, principal, on: connection)
             try Policy.requireParticipant(this, principal)
-            guard other != number else { throw Problem.unprocessable("issue", "an issue cannot be related to itself") }
+            guard other != number else {
+                throw Problem.unprocessable("issue", Reason("an issue cannot be related to itself", ja: "課題は自分自身と関連付けられません"))
+            }
             guard let target = try IssueStore.facts(other, on: connection), Policy.canSee(issue: target, principal) else {
-                throw Problem.unprocessable("issue", "no issue #\(other)")
+                throw Problem.unprocessable("issue", Reason("no issue #\(other)", ja: "課題#\(other)はありません"))
             }
             try Policy.requireRelate(this, kind, target, principal)
             return target
@@ -137,7 +142,9 @@ struct IssueRelationStore: Sendable {
                 let chain = try path.decode("path", as: [Int].self).map { step in
                     try IssueStore.facts(step, on: connection).map { Policy.canSee(issue: $0, principal) } == true ? "#\(step)" : "a restricted issue"
                 }.joined(separator: " → ")
-                throw Problem.unprocessable("issue", "#\(from) blocks #\(to) would close the cycle \(chain) → #\(to)")
+                throw Problem.unprocessable(
+                    "issue",
+                    Reason("#\(from) blocks #\(to) would close the cycle \(chain) → #\(to)", ja: "#\(from)が#\(to)をブロックすると循環になります（\(chain) → #\(to)）"))
             }
         }
         let inserted =

@@ -164,7 +164,8 @@ struct IssueSearch: Sendable {
             let conditions = Self.conditions(filter, scope: Policy.issueScope(principal))
             let rows = try connection.query(Self.listQuery(conditions, sort: sort, after: nil, limit: Self.maxExport + 1)).rows
             if rows.count > Self.maxExport {
-                throw Problem.unprocessable("q", "more than \(Self.maxExport) issues match; narrow the filters")
+                throw Problem.unprocessable(
+                    "q", Reason("more than \(Self.maxExport) issues match; narrow the filters", ja: "該当する課題が\(Self.maxExport)件を超えます。条件を絞ってください"))
             }
             return try IssueStore.hidingDuplicates(try rows.map(IssueStore.issue), Policy.issueScope(principal), on: connection)
         }

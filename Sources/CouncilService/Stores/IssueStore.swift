@@ -21,7 +21,7 @@ struct IssueStore: Sendable {
     /// The issue as the caller sees it (`duplicate_of` hidden where it must be); 404 when it is
     /// missing or invisible.
     private static func asSeen(_ issue: Issue?, _ number: Int, by principal: Principal, on connection: Connection) throws -> Issue {
-        guard let issue, Policy.canSee(issue: issue.accessFacts, principal) else { throw Problem.notFound("no issue #\(number)") }
+        guard let issue, Policy.canSee(issue: issue.accessFacts, principal) else { throw Problem.noIssue(number) }
         return try hidingDuplicates([issue], Policy.issueScope(principal), on: connection)[0]
     }
 
@@ -109,7 +109,7 @@ struct IssueStore: Sendable {
         _ change: @escaping @Sendable (Issue) throws -> IssueDraft
     ) async throws -> Issue {
         try await pool.withTransaction { connection in
-            guard let current = try Self.fetch(number, on: connection, lock: true) else { throw Problem.notFound("no issue #\(number)") }
+            guard let current = try Self.fetch(number, on: connection, lock: true) else { throw Problem.noIssue(number) }
             try Policy.requireSee(issue: current.accessFacts, principal)
             guard current.version == expectedVersion else { throw Problem.preconditionFailed(current: current.etag) }
             let draft = try change(current)
@@ -183,7 +183,7 @@ struct IssueStore: Sendable {
         _ number: Int, _ transition: Transition, _ principal: Principal, _ actor: AuditActor,
         on connection: Connection
     ) throws -> Issue {
-        guard let current = try Self.fetch(number, on: connection, lock: true) else { throw Problem.notFound("no issue #\(number)") }
+        guard let current = try Self.fetch(number, on: connection, lock: true) else { throw Problem.noIssue(number) }
         let facts = current.accessFacts
         try Policy.requireSee(issue: facts, principal)
         if let expected = transition.expectedVersion, expected != current.version {
@@ -241,10 +241,10 @@ struct IssueStore: Sendable {
     private static func answer(of transition: Transition) throws -> String? {
         let answer = transition.answer.map(JapaneseText.typedTrimmed)
         if transition.to == .resolved, (answer ?? "").isEmpty {
-            throw Problem.unprocessable("answer", "resolving an issue needs the answer")
+            throw Problem.unprocessable("answer", Reason("resolving an issue needs the answer", ja: "解決にするには回答が必要です"))
         }
         if transition.to != .resolved, answer != nil {
-            throw Problem.unprocessable("answer", "an answer is given only when resolving")
+            throw Problem.unprocessable("answer", Reason("an answer is given only when resolving", ja: "回答は解決にするときだけ書きます"))
         }
         return answer
     }
@@ -256,19 +256,24 @@ struct IssueStore: Sendable {
     ) throws -> Int? {
         guard transition.to == .duplicate else {
             if transition.duplicateOf != nil {
-                throw Problem.unprocessable("duplicate_of", "is given only when marking an issue duplicate")
+                throw Problem.unprocessable("duplicate_of", Reason("is given only when marking an issue duplicate", ja: "重複にするときだけ指定します"))
             }
             return nil
         }
         guard let target = transition.duplicateOf else {
-            throw Problem.unprocessable("duplicate_of", "marking an issue duplicate needs the issue it duplicates")
+            throw Problem.unprocessable(
+                "duplicate_of", Reason("marking an issue duplicate needs the issue it duplicates", ja: "重複にするには重複先の課題が必要です"))
         }
-        guard target != number else { throw Problem.unprocessable("duplicate_of", "an issue cannot duplicate itself") }
+        guard target != number else {
+            throw Problem.unprocessable("duplicate_of", Reason("an issue cannot duplicate itself", ja: "課題は自分自身の重複にはできません"))
+        }
         guard let other = try Self.facts(target, on: connection), Policy.canSee(issue: other, principal) else {
-            throw Problem.unprocessable("duplicate_of", "no issue #\(target)")
+            throw Problem.unprocessable("duplicate_of", Reason.noIssue(target))
         }
         if other.state == .duplicate {
-            throw Problem.unprocessable("duplicate_of", "#\(target) is itself a duplicate; name the issue it duplicates")
+            throw Problem.unprocessable(
+                "duplicate_of",
+                Reason("#\(target) is itself a duplicate; name the issue it duplicates", ja: "#\(target)自体が重複です。その重複先の課題を指定してください"))
         }
         return target
     }
@@ -323,14 +328,22 @@ struct IssueStore: Sendable {
         }
         for (index, vendor) in draft.vendorIDs.enumerated() {
             guard let found = kinds[vendor], found.kind == .vendor else {
-                throw Problem.unprocessable("vendor_ids[\(index)]", "no vendor organization \(vendor)")
+                throw Problem.unprocessable(
+                    "vendor_ids[\(index)]", Reason("no vendor organization \(vendor)", ja: "ベンダーの組織\(vendor)はありません"))
             }
         }
         if let assignee = draft.assigneeID {
             guard let found = kinds[assignee], found.kind != .vendor else {
-                throw Problem.unprocessable("assignee_organization_id", "no observer, ministry or secretariat organization \(assignee)")
+                throw Problem.unprocessable(
+                    "assignee_organization_id",
+                    Reason(
+                        "no observer, ministry or secretariat organization \(assignee)",
+                        ja: "オブザーバー・省庁・事務局の組織\(assignee)はありません"))
             }
-            guard found.active else { throw Problem.unprocessable("assignee_organization_id", "organization \(assignee) is inactive") }
+            guard found.active else {
+                throw Problem.unprocessable(
+                    "assignee_organization_id", Reason("organization \(assignee) is inactive", ja: "組織\(assignee)は停止しています"))
+            }
         }
         let codes = draft.municipalities.map(\.dantaiCode.rawValue)
         let known = Set(
@@ -342,7 +355,9 @@ struct IssueStore: Sendable {
                     """)
             ).rows.map { try $0.decode("code", as: String.self) })
         if let index = codes.firstIndex(where: { !known.contains($0) }) {
-            throw Problem.unprocessable("municipalities[\(index)].dantai_code", "no municipality \(codes[index])")
+            throw Problem.unprocessable(
+                "municipalities[\(index)].dantai_code",
+                Reason("no municipality \(codes[index])", ja: "団体コード\(codes[index])の団体はありません"))
         }
     }
 
@@ -407,7 +422,7 @@ struct IssueStore: Sendable {
     /// The facts of an issue the caller may see; 404 when it is absent or invisible.
     static func visibleFacts(_ number: Int, _ principal: Principal, on connection: Connection, lock: Bool = false) throws -> IssueAccessFacts {
         guard let facts = try facts(number, on: connection, lock: lock), Policy.canSee(issue: facts, principal) else {
-            throw Problem.notFound("no issue #\(number)")
+            throw Problem.noIssue(number)
         }
         return facts
     }
@@ -555,10 +570,17 @@ extension Row {
 }
 
 extension Problem {
+    static func noIssue(_ number: Int) -> Problem { .notFound(.noIssue(number)) }
+
     static func preconditionFailed(current etag: String) -> Problem {
         var problem = Problem(
-            .staleVersion, detail: "the issue changed since you read it (now \(etag)); fetch it again and reapply your change",
-            errors: [ProblemItem(field: "If-Match", detail: "does not match the current ETag \(etag)")])
+            .staleVersion,
+            Reason(
+                "the issue changed since you read it (now \(etag)); fetch it again and reapply your change",
+                ja: "読み込んだ後に課題が変更されました（いまは\(etag)）。読み直してから変更をやり直してください"),
+            errors: [
+                ProblemItem(field: "If-Match", Reason("does not match the current ETag \(etag)", ja: "いまのETag \(etag)と一致しません"))
+            ])
         problem.headers[.eTag] = etag
         return problem
     }
@@ -567,27 +589,46 @@ extension Problem {
     static func stateMoved(expected: IssueState, current: Issue) -> Problem {
         var problem = Problem(
             .staleVersion,
-            detail: "the issue is now \(current.state.rawValue), not \(expected.rawValue); someone moved it since you read it",
-            errors: [ProblemItem(field: "from", detail: "the issue is now \(current.state.rawValue)")])
+            Reason(
+                "the issue is now \(current.state.rawValue), not \(expected.rawValue); someone moved it since you read it",
+                ja: "課題はいま「\(current.state.japaneseLabel)」で「\(expected.japaneseLabel)」ではありません。読み込んだ後に誰かが動かしました"),
+            errors: [
+                ProblemItem(
+                    field: "from", Reason("the issue is now \(current.state.rawValue)", ja: "課題はいま「\(current.state.japaneseLabel)」です"))
+            ])
         problem.headers[.eTag] = current.etag
         return problem
     }
 
     static func transitionRefused(from: IssueState, to: IssueState, allowed: [IssueState]) -> Problem {
         let list = allowed.isEmpty ? "none" : allowed.map(\.rawValue).joined(separator: ", ")
+        let japaneseList = allowed.isEmpty ? "なし" : allowed.map(\.japaneseLabel).joined(separator: "、")
         return Problem(
-            .transitionNotAllowed, detail: "you may not move this issue from \(from.rawValue) to \(to.rawValue); allowed now: \(list)",
-            errors: [ProblemItem(field: "to", detail: "allowed: \(list)")])
+            .transitionNotAllowed,
+            Reason(
+                "you may not move this issue from \(from.rawValue) to \(to.rawValue); allowed now: \(list)",
+                ja: "この課題を「\(from.japaneseLabel)」から「\(to.japaneseLabel)」へは動かせません（いま動かせる先：\(japaneseList)）"),
+            errors: [ProblemItem(field: "to", Reason("allowed: \(list)", ja: "動かせる先：\(japaneseList)"))])
     }
 
     /// The closing guard. Blockers the caller may not see are counted, not named.
     static func blocked(_ number: Int, by blockers: [IssueAccessFacts], _ principal: Principal) -> Problem {
         let visible = blockers.filter { Policy.canSee(issue: $0, principal) }.map { "#\($0.number)" }
         let hidden = blockers.count - visible.count
-        var names = visible
-        if hidden > 0 { names.append("\(hidden) restricted issue\(hidden == 1 ? "" : "s")") }
+        var names = visible, japaneseNames = visible
+        if hidden > 0 {
+            names.append("\(hidden) restricted issue\(hidden == 1 ? "" : "s")")
+            japaneseNames.append("限定公開の課題\(hidden)件")
+        }
         return Problem(
-            .blocked, detail: "#\(number) is blocked by \(names.joined(separator: ", ")), still open; resolve or close them first",
+            .blocked,
+            Reason(
+                "#\(number) is blocked by \(names.joined(separator: ", ")), still open; resolve or close them first",
+                ja: "#\(number)は未完了の\(japaneseNames.joined(separator: "、"))にブロックされています。先にそれらを解決するか閉じてください"),
             errors: visible.map { ProblemItem(field: "blocked_by", detail: $0) })
     }
+}
+
+extension Reason {
+    static func noIssue(_ number: Int) -> Reason { Reason("no issue #\(number)", ja: "課題#\(number)はありません") }
 }

@@ -43,12 +43,13 @@ struct IssueWatcherStore: Sendable {
                         """)
                 ).first
             else {
-                throw Problem.unprocessable("id", "no active \(kind.rawValue) \(id)")
+                throw Problem.unprocessable("id", Reason("no active \(kind.rawValue) \(id)", ja: "有効な\(kind.rawValue) \(id)はありません"))
             }
             let organization: Int = try watcher.decode("organization_id")
             let organizationKind: OrganizationKind = try watcher.decode("kind")
             guard Policy.canSee(issue: facts, organization: organization, isSecretariat: organizationKind == .secretariat) else {
-                throw Problem.unprocessable("id", "this \(kind.rawValue) may not see issue #\(number)")
+                throw Problem.unprocessable(
+                    "id", Reason("this \(kind.rawValue) may not see issue #\(number)", ja: "この\(kind.rawValue)は課題#\(number)を見られません"))
             }
             let column: SQL = kind == .account ? "account_id" : "organization_id"
             let inserted =
@@ -80,7 +81,10 @@ struct IssueWatcherStore: Sendable {
                     DELETE FROM issue_watchers WHERE issue_number = \(number) AND \(column) = \(id) RETURNING issue_number
                     """)
             ).rows.count
-            guard deleted == 1 else { throw Problem.notFound("\(kind.rawValue) \(id) is not watching #\(number)") }
+            guard deleted == 1 else {
+                throw Problem.notFound(
+                    Reason("\(kind.rawValue) \(id) is not watching #\(number)", ja: "\(kind.rawValue) \(id)は#\(number)をウォッチしていません"))
+            }
             try IssueEvents.record(connection, number, actor, kind: "watcher_removed", field: kind.rawValue, old: .number(Double(id)), new: nil)
             try AuditStore.record(
                 connection, actor, action: "issue.watcher.delete", entityType: "issue", entityID: number,

@@ -161,7 +161,10 @@ struct MeetingStore: Sendable {
             let meeting = try Self.lock(meetingID, on: connection)
             try Self.requireOpen(meeting)
             let current = try Self.item(id, in: meetingID, on: connection)
-            if current.decision != nil { throw Problem.unprocessable("item", "an item with a recorded decision stays on the record") }
+            if current.decision != nil {
+                throw Problem.unprocessable(
+                    "item", Reason("an item with a recorded decision stays on the record", ja: "決定を記録した議題は記録に残ります（削除できません）"))
+            }
             try connection.query(Query("agenda.delete", "DELETE FROM agenda_items WHERE id = \(id)"))
             try connection.query(
                 Query(
@@ -183,7 +186,11 @@ struct MeetingStore: Sendable {
         try await pool.withTransaction { connection in
             let meeting = try Self.lock(meetingID, on: connection)
             guard meeting.state == .planned else {
-                throw Problem.unprocessable("meeting", "items are proposed for a planned meeting; this one is \(meeting.state.rawValue)")
+                throw Problem.unprocessable(
+                    "meeting",
+                    Reason(
+                        "items are proposed for a planned meeting; this one is \(meeting.state.rawValue)",
+                        ja: "議題を提案できるのは予定の会議だけです（この会議は\(meeting.state.rawValue)）"))
             }
             let ids = try connection.query(
                 Query(
@@ -218,18 +225,18 @@ struct MeetingStore: Sendable {
         by principal: Principal, _ actor: AuditActor
     ) async throws -> Meeting {
         let text = JapaneseText.typedTrimmed(decision)
-        if text.isEmpty || text.count > 10_000 { throw Problem.invalid("decision", "give 1 to 10000 characters") }
+        if text.isEmpty || text.count > 10_000 { throw Problem.invalid("decision", Reason("give 1 to 10000 characters", ja: "1〜10000文字で書いてください")) }
         return try await pool.withTransaction { connection in
             let meeting = try Self.lock(meetingID, on: connection)
             try Self.requireOpen(meeting)
             let current = try Self.item(id, in: meetingID, on: connection)
             if let moveTo {
                 guard let number = current.issue?.number else {
-                    throw Problem.unprocessable("move_to", "this item is a free topic, not an issue")
+                    throw Problem.unprocessable("move_to", Reason("this item is a free topic, not an issue", ja: "この議題は課題ではなく自由議題です"))
                 }
                 _ = try IssueStore.transition(number, .init(to: moveTo, answer: answer), principal, actor, on: connection)
             } else if answer != nil {
-                throw Problem.unprocessable("answer", "an answer is given with move_to resolved")
+                throw Problem.unprocessable("answer", Reason("an answer is given with move_to resolved", ja: "回答は move_to が resolved のときに書きます"))
             }
             try connection.query(
                 Query(
@@ -283,12 +290,14 @@ struct MeetingStore: Sendable {
     // MARK: Reads
 
     private static func requireOpen(_ meeting: Meeting) throws {
-        if meeting.state == .cancelled { throw Problem.unprocessable("meeting", "第\(meeting.number)回 was cancelled") }
+        if meeting.state == .cancelled {
+            throw Problem.unprocessable("meeting", Reason("第\(meeting.number)回 was cancelled", ja: "第\(meeting.number)回は中止されました"))
+        }
     }
 
     private static func checkIssue(_ number: Int?, on connection: Connection) throws {
         guard let number else { return }
-        guard try IssueStore.facts(number, on: connection) != nil else { throw Problem.unprocessable("issue_number", "no issue #\(number)") }
+        guard try IssueStore.facts(number, on: connection) != nil else { throw Problem.unprocessable("issue_number", Reason.noIssue(number)) }
     }
 
     private static func touch(_ id: Int, on connection: Connection) throws {
@@ -304,7 +313,7 @@ struct MeetingStore: Sendable {
                 """)
         ).rows.map { try $0.decode("id", as: Int.self) }
         if let missing = organizations.first(where: { !known.contains($0) }) {
-            throw Problem.unprocessable("attendee_ids", "no organization \(missing)")
+            throw Problem.unprocessable("attendee_ids", Reason("no organization \(missing)", ja: "組織\(missing)はありません"))
         }
         try connection.query(
             Query(
@@ -317,13 +326,13 @@ struct MeetingStore: Sendable {
 
     private static func lock(_ id: Int, on connection: Connection) throws -> Meeting {
         guard try connection.query(Query("meetings.lock", "SELECT id FROM meetings WHERE id = \(id) FOR UPDATE")).first != nil else {
-            throw Problem.notFound("no meeting \(id)")
+            throw Problem.notFound(Reason("no meeting \(id)", ja: "会議\(id)はありません"))
         }
         return try require(id, .all, on: connection)
     }
 
     static func require(_ id: Int, _ scope: Policy.IssueScope, on connection: Connection) throws -> Meeting {
-        guard let meeting = try fetch(id, scope, on: connection) else { throw Problem.notFound("no meeting \(id)") }
+        guard let meeting = try fetch(id, scope, on: connection) else { throw Problem.notFound(Reason("no meeting \(id)", ja: "会議\(id)はありません")) }
         return meeting
     }
 
@@ -369,7 +378,7 @@ struct MeetingStore: Sendable {
                     SELECT \(itemColumns) FROM agenda_items x \(itemJoins) WHERE x.id = \(id) AND x.meeting_id = \(meetingID)
                     """)
             ).first
-        else { throw Problem.notFound("no agenda item \(id) in meeting \(meetingID)") }
+        else { throw Problem.notFound(Reason("no agenda item \(id) in meeting \(meetingID)", ja: "会議\(meetingID)に議題\(id)はありません")) }
         return try item(row)
     }
 

@@ -130,7 +130,11 @@ struct OrganizationStore: Sendable {
                 SELECT count(*) AS n FROM ministries WHERE slug = \(ministry)
                 """)
         ).single().decode("n")
-        if known == 0 { throw Problem.invalid("ministry", "'\(ministry)' is not a ministry; see /v1/business-areas") }
+        if known == 0 {
+            throw Problem.invalid(
+                "ministry",
+                Reason("'\(ministry)' is not a ministry; see /v1/business-areas", ja: "「\(ministry)」は省庁ではありません（/v1/business-areas を見てください）"))
+        }
     }
 
     static let columns: SQL = "id, kind, category, ministry, name, short_name, corporate_number, active, created_at, updated_at"

@@ -43,9 +43,9 @@ struct ProductStore: Sendable {
         try draft.validate()
         return try await pool.withTransaction { connection in
             guard let vendor = try OrganizationStore.fetch(draft.vendorID, on: connection, lock: false), vendor.kind == .vendor else {
-                throw Problem.invalid("vendor_id", "no vendor organization \(draft.vendorID)")
+                throw Problem.invalid("vendor_id", Reason("no vendor organization \(draft.vendorID)", ja: "ベンダーの組織\(draft.vendorID)はありません"))
             }
-            guard vendor.active else { throw Problem.unprocessable("vendor_id", "\(vendor.name) is inactive") }
+            guard vendor.active else { throw Problem.unprocessable("vendor_id", Reason("\(vendor.name) is inactive", ja: "\(vendor.name)は停止しています")) }
             let id: Int = try connection.query(
                 Query(
                     "products.insert",
@@ -102,7 +102,9 @@ struct ProductStore: Sendable {
                 """)
         ).rows.map { try $0.decode("business_area", as: String.self) }
         if let area = inUse.first {
-            throw Problem.unprocessable("business_areas", "\(area) has status reports or adoptions for this product and cannot be removed")
+            throw Problem.unprocessable(
+                "business_areas",
+                Reason("\(area) has status reports or adoptions for this product and cannot be removed", ja: "この製品の\(area)には開発状況か導入の届出があるため外せません"))
         }
         try connection.query(
             Query(

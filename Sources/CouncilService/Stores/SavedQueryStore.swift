@@ -110,7 +110,7 @@ struct SavedQueryStore: Sendable {
             ).first.map(savedQuery),
             Policy.canSee(savedQuery: query.accountID, organization: query.organizationID, shared: query.shared, principal)
         else {
-            throw Problem.notFound("no saved query \(id)")
+            throw Problem.notFound(Reason("no saved query \(id)", ja: "保存した検索\(id)はありません"))
         }
         return query
     }

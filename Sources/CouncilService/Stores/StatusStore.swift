@@ -35,11 +35,15 @@ struct StatusStore: Sendable {
         authorize: (Product) throws -> Void
     ) throws -> (report: StatusReport, created: Bool) {
         guard let product = try ProductStore.fetch(draft.productID, on: connection, lock: true) else {
-            throw Problem.unprocessable("product_id", "no product \(draft.productID)")
+            throw Problem.unprocessable("product_id", Reason("no product \(draft.productID)", ja: "製品\(draft.productID)はありません"))
         }
         try authorize(product)
         guard product.businessAreas.contains(draft.businessArea) else {
-            throw Problem.unprocessable("business_area", "\(product.name) does not cover \(draft.businessArea.japaneseName)")
+            throw Problem.unprocessable(
+                "business_area",
+                Reason(
+                    "\(product.name) does not cover \(draft.businessArea.japaneseName)",
+                    ja: "\(product.name)は\(draft.businessArea.japaneseName)に対応していません"))
         }
         let current = try connection.query(
             Query(
@@ -54,7 +58,9 @@ struct StatusStore: Sendable {
         if let current, draft.stage.order < current.stage.order, draft.regressionReason == nil {
             throw Problem.unprocessable(
                 "regression_reason",
-                "the stage moves back from \(current.stage.japaneseLabel) to \(draft.stage.japaneseLabel); say why")
+                Reason(
+                    "the stage moves back from \(current.stage.japaneseLabel) to \(draft.stage.japaneseLabel); say why",
+                    ja: "開発段階が\(current.stage.japaneseLabel)から\(draft.stage.japaneseLabel)に戻ります。理由を書いてください"))
         }
         let id: Int = try connection.query(
             Query(

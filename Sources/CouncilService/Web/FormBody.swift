@@ -39,7 +39,11 @@ struct FormBody: Sendable {
         guard type.lowercased().hasPrefix("application/x-www-form-urlencoded") else {
             throw Problem(
                 .unsupportedMediaType,
-                detail: "send the form as application/x-www-form-urlencoded" + (takingFiles ? " or multipart/form-data" : ""))
+                takingFiles
+                    ? Reason(
+                        "send the form as application/x-www-form-urlencoded or multipart/form-data",
+                        ja: "フォームは application/x-www-form-urlencoded か multipart/form-data で送ってください")
+                    : Reason("send the form as application/x-www-form-urlencoded", ja: "フォームは application/x-www-form-urlencoded で送ってください"))
         }
         let buffer = try await collect(request, upTo: maxSize)
         return try FormBody(String(decoding: buffer.readableBytesView, as: UTF8.self))
@@ -54,7 +58,7 @@ struct FormBody: Sendable {
     /// with a filename become files. Only parts the body closes count; a cut-off body is refused.
     private static func readMultipart(_ request: Request, contentType: String) async throws -> FormBody {
         guard let boundary = HeaderParameter.value("boundary", of: contentType), !boundary.isEmpty, boundary.utf8.count <= 200 else {
-            throw Problem.invalid("form", "the multipart form names no boundary")
+            throw Problem.invalid("form", Reason("the multipart form names no boundary", ja: "マルチパートのフォームに boundary がありません"))
         }
         let body = try await collect(request, upTo: maxUploadSize)
         var form = FormBody()
@@ -69,17 +73,17 @@ struct FormBody: Sendable {
             headers = []
             content = ByteBuffer()
         }
-        do { try parser.execute(body) } catch { throw Problem.invalid("form", "the multipart form cannot be read") }
-        guard !parts.isEmpty else { throw Problem.invalid("form", "the multipart form has no complete part") }
+        do { try parser.execute(body) } catch { throw Problem.invalid("form", Reason("the multipart form cannot be read", ja: "マルチパートのフォームを読めません")) }
+        guard !parts.isEmpty else { throw Problem.invalid("form", Reason("the multipart form has no complete part", ja: "マルチパートのフォームに完全なパートがありません")) }
         for part in parts {
             guard let disposition = part.headers.first(where: { $0.0.lowercased() == "content-disposition" })?.1,
                 let name = HeaderParameter.value("name", of: disposition)
-            else { throw Problem.invalid("form", "a part of the form has no name") }
+            else { throw Problem.invalid("form", Reason("a part of the form has no name", ja: "フォームのパートに名前がありません")) }
             if let filename = HeaderParameter.value("filename", of: disposition) {
                 form.files[name] = UploadedPart(filename: filename, bytes: part.content)
             } else {
                 guard let text = String(validating: part.content.readableBytesView, as: UTF8.self), !text.utf8.contains(0) else {
-                    throw Problem.invalid(name, "not valid UTF-8 text")
+                    throw Problem.invalid(name, Reason("not valid UTF-8 text", ja: "UTF-8の文字列として読めません"))
                 }
                 form.values[name, default: []].append(text)
             }
@@ -108,7 +112,7 @@ struct FormBody: Sendable {
             }
         }
         guard let text = String(validating: bytes, as: UTF8.self), !bytes.contains(0) else {
-            throw Problem.invalid(field, "not valid UTF-8 text after percent-decoding")
+            throw Problem.invalid(field, Reason("not valid UTF-8 text after percent-decoding", ja: "パーセントエンコードを戻すとUTF-8の文字列になりません"))
         }
         return text
     }

@@ -117,7 +117,8 @@ struct PageDispatcher: Sendable {
         case let problem as Problem where problem.status == .unauthorized:
             return Self.redirectToSignIn(from: page.request, ended: true)
         case let problem as Problem where problem.status == .forbidden:
-            return page.render("error", ErrorPage(title: page.word("forbidden"), lead: problem.detail), status: .forbidden)
+            return page.render(
+                "error", ErrorPage(title: page.word("forbidden"), lead: problem.detail(japanese: page.language == .ja)), status: .forbidden)
         case let problem as Problem where (400..<500).contains(problem.status.code):
             let detail = page.reasons(problem).joined(separator: " / ")
             return page.render("error", ErrorPage(title: page.word("bad_request"), lead: detail), status: problem.status)

@@ -70,10 +70,11 @@ struct PageRequest: Sendable {
     /// What a refusal says, one line per item, each field named as the form labels it
     /// (`回答: …` rather than `answer: …`).
     func reasons(_ problem: Problem) -> [String] {
-        guard !problem.errors.isEmpty else { return [problem.detail] }
+        let japanese = language == .ja
+        guard !problem.errors.isEmpty else { return [problem.detail(japanese: japanese)] }
         return problem.errors.map { item in
-            let field = item.field.map { name in PageText.entries["field_" + name].map { language == .ja ? $0.ja : $0.en } ?? name }
-            return [field, item.detail].compactMap { $0 }.joined(separator: ": ")
+            let field = item.field.map { name in PageText.entries["field_" + name].map { japanese ? $0.ja : $0.en } ?? name }
+            return [field, item.detail(japanese: japanese)].compactMap { $0 }.joined(separator: ": ")
         }
     }
 

@@ -97,6 +97,8 @@ import Testing
                         headers[.contentType] = bad.contentType
                         if probe.ifMatch { headers[.ifMatch] = try await Probes.etag(client, path, env) }
                         if withKey && endpoint.method == .post { headers[Idempotency.header] = UUID().uuidString }
+                        // The second time as a Japanese reader, who is told why in Japanese.
+                        if withKey { headers[.acceptLanguage] = "ja" }
                         let before = try await Self.digest(env.pool)
                         try await client.execute(uri: path, method: endpoint.method, headers: headers, body: ByteBuffer(bytes: bad.bytes)) {
                             response in
@@ -105,6 +107,7 @@ import Testing
                                 "\(endpoint.operationID) \(bad.name): \(response.status.code) \(response.text.prefix(200))")
                             #expect(
                                 response.headers[.contentType]?.hasPrefix("application/problem+json") == true, "\(endpoint.operationID) \(bad.name)")
+                            if withKey { Self.expectJapanese(response.text, "\(endpoint.operationID) \(bad.name)") }
                         }
                         #expect(try await Self.digest(env.pool) == before, "\(endpoint.operationID) \(bad.name) changed the database")
                         sent += 1
@@ -123,9 +126,11 @@ import Testing
                 guard let probe = Probes.probes[endpoint.operationID], probe.expected[.admin] == .ok else { continue }
                 let path = try await probe.path(env, .admin)
                 let before = try await Self.digest(env.pool)
-                func status(_ query: String) async throws -> (HTTPResponse.Status, String) {
+                func status(_ query: String, japanese: Bool = false) async throws -> (HTTPResponse.Status, String) {
                     let separator = path.contains("?") ? "&" : "?"
-                    return try await client.execute(uri: path + separator + query, method: .get, headers: env.headers(.admin)) {
+                    var headers = env.headers(.admin)
+                    if japanese { headers[.acceptLanguage] = "ja" }
+                    return try await client.execute(uri: path + separator + query, method: .get, headers: headers) {
                         ($0.status, $0.text)
                     }
                 }
@@ -143,6 +148,7 @@ import Testing
                 for query in bad {
                     let (code, text) = try await status(query)
                     #expect(code == .badRequest, "\(endpoint.operationID) ?\(query): \(code.code) \(text.prefix(200))")
+                    Self.expectJapanese(try await status(query, japanese: true).1, "\(endpoint.operationID) ?\(query)")
                 }
                 #expect(try await Self.digest(env.pool) == before, "\(endpoint.operationID): a refused read changed the database")
             }
@@ -157,8 +163,25 @@ import Testing
                     #expect(response.status == .badRequest, "?\(query): \(response.status.code) \(response.text.prefix(200))")
                     #expect(response.headers[.contentType]?.hasPrefix("application/problem+json") == true)
                 }
+                var japanese = env.headers(.admin)
+                japanese[.acceptLanguage] = "ja"
+                try await client.execute(uri: "/v1/issues?" + query, method: .get, headers: japanese) { response in
+                    Self.expectJapanese(response.text, "?\(query)")
+                }
             }
             #expect(try await Self.digest(env.pool) == before)
+        }
+    }
+
+    /// A problem for a Japanese reader: its detail and every item's detail say why in Japanese.
+    static func expectJapanese(_ text: String, _ what: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        guard let body = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+            Issue.record("\(what): not a problem: \(text.prefix(200))", sourceLocation: sourceLocation)
+            return
+        }
+        let details = [body["detail"] as? String ?? ""] + (body["errors"] as? [[String: Any]] ?? []).map { $0["detail"] as? String ?? "" }
+        for detail in details {
+            #expect(JapaneseWords.contains(detail), "\(what): \(detail)", sourceLocation: sourceLocation)
         }
     }
 

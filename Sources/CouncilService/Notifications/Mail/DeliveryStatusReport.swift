@@ -24,7 +24,11 @@ struct DeliveryStatusReport: Sendable, Equatable {
         guard let type = Self.header("Content-Type", in: message.headers), type.lowercased().hasPrefix("multipart/report"),
             let boundary = HeaderParameter.value("boundary", of: type), !boundary.isEmpty
         else {
-            throw .unprocessable("body", "not a delivery status notification: a multipart/report (RFC 3464) is expected")
+            throw .unprocessable(
+                "body",
+                Reason(
+                    "not a delivery status notification: a multipart/report (RFC 3464) is expected",
+                    ja: "配信状態通知ではありません。multipart/report（RFC 3464）を送ってください"))
         }
         var recipients: [Recipient] = []
         var messageID: String?
@@ -50,8 +54,14 @@ struct DeliveryStatusReport: Sendable, Equatable {
                     .map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "<> \t")) }
             }
         }
-        guard sawStatus else { throw .unprocessable("body", "the report has no message/delivery-status part") }
-        guard !recipients.isEmpty else { throw .unprocessable("body", "the report names no recipient with an action") }
+        guard sawStatus else {
+            throw .unprocessable(
+                "body", Reason("the report has no message/delivery-status part", ja: "通知に message/delivery-status のパートがありません"))
+        }
+        guard !recipients.isEmpty else {
+            throw .unprocessable(
+                "body", Reason("the report names no recipient with an action", ja: "通知に action のある受信者がありません"))
+        }
         self.recipients = recipients
         self.messageID = messageID
     }

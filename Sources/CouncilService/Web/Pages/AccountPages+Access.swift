@@ -91,7 +91,9 @@ extension AccountPages {
         let principal = try page.caller()
         let id = try page.context.id("id")
         // Only my own tokens here: an administrator revokes others' on the account's admin page.
-        guard let (_, account) = try await tokens.token(id), account.id == principal.accountID else { throw Problem.notFound("no token \(id)") }
+        guard let (_, account) = try await tokens.token(id), account.id == principal.accountID else {
+            throw Problem.notFound(Reason("no token \(id)", ja: "トークン\(id)はありません"))
+        }
         try Policy.requireManageTokens(of: account, principal)
         _ = try await tokens.revoke(id, by: try page.auditActor())
         return PageDispatcher.redirect(to: "/account?done=token_revoked#tokens")
@@ -112,13 +114,15 @@ struct TokenForm: Sendable {
 
     func issue(to account: Account, _ tokens: TokenStore, _ page: PageRequest) async throws -> IssuedToken {
         try Policy.requireManageTokens(of: account, try page.caller())
-        guard account.active else { throw Problem.invalid("active", "the account is inactive; activate it first") }
+        guard account.active else {
+            throw Problem.invalid("active", Reason("the account is inactive; activate it first", ja: "アカウントが停止しています。先に有効にしてください"))
+        }
         try Problem.requireLine("name", name, max: 100)
         var expiresAt: Date?
         if !expiry.isEmpty {
-            guard let date = CalendarDate(typed: expiry) else { throw Problem.invalid("expires_on", "give a date: \(TypedDate.dateForms)") }
+            guard let date = CalendarDate(typed: expiry) else { throw Problem.invalid("expires_on", CalendarDate.whyInvalidTyped(expiry)) }
             let end = PageFormat.endOfDayInJapan(date)
-            if end <= Date() { throw Problem.invalid("expires_on", "must be in the future") }
+            if end <= Date() { throw Problem.invalid("expires_on", Reason("must be in the future", ja: "未来の日時にしてください")) }
             expiresAt = end
         }
         return try await tokens.issue(to: account.id, name: name, expiresAt: expiresAt, by: try page.auditActor())

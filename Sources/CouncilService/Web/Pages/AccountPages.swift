@@ -142,7 +142,7 @@ struct ShellRoutes: Sendable {
 
     func chooseLanguage(_ page: PageRequest) async throws -> Response {
         guard let chosen = page.form["lang"].flatMap(PageLanguage.init(rawValue:)) else {
-            throw Problem.invalid("lang", "give ja or en")
+            throw Problem.invalid("lang", Reason("give ja or en", ja: "ja か en を指定してください"))
         }
         var response = PageDispatcher.redirect(to: PageDispatcher.safeNext(page.form["next"]))
         response.setCookie(dispatcher.cookie(PageLanguage.cookie, chosen.rawValue, maxAge: 365 * 86400))

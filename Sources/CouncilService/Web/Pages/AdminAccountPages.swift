@@ -74,7 +74,8 @@ struct AdminAccountPages: Sendable {
             let account = try await AccountRoutes.sayingNothingOfOtherAccounts(principal) {
                 try await accounts.create(draft, by: try page.auditActor()) { organization in
                     guard Policy.canManageAccounts(of: organization.id, kind: organization.kind, principal) else {
-                        throw Problem.forbidden("you may not create accounts in \(organization.name)")
+                        throw Problem.forbidden(
+                            Reason("you may not create accounts in \(organization.name)", ja: "\(organization.name)にはアカウントを作れません"))
                     }
                     try Policy.requireAssignable(role: draft.role, orgAdmin: draft.orgAdmin, in: organization.kind, principal)
                 }
@@ -197,7 +198,9 @@ struct AdminAccountPages: Sendable {
     /// A reset link (an invitation again if no password was ever set); older unused links stop working.
     func passwordLink(_ page: PageRequest) async throws -> Response {
         let account = try await managed(page)
-        guard account.active else { throw Problem.invalid("active", "the account is inactive; activate it first") }
+        guard account.active else {
+            throw Problem.invalid("active", Reason("the account is inactive; activate it first", ja: "アカウントが停止しています。先に有効にしてください"))
+        }
         let link = try await links.create(for: account, by: try page.auditActor())
         var model = try await accountModel(account, page, typed: nil)
         model.link = ShownLink(
@@ -225,7 +228,9 @@ struct AdminAccountPages: Sendable {
     func revokeToken(_ page: PageRequest) async throws -> Response {
         let account = try await managed(page)
         let id = try page.context.id("token")
-        guard let (_, owner) = try await tokens.token(id), owner.id == account.id else { throw Problem.notFound("no token \(id)") }
+        guard let (_, owner) = try await tokens.token(id), owner.id == account.id else {
+            throw Problem.notFound(Reason("no token \(id)", ja: "トークン\(id)はありません"))
+        }
         try Policy.requireManageTokens(of: owner, try page.caller())
         _ = try await tokens.revoke(id, by: try page.auditActor())
         return PageDispatcher.redirect(to: "/admin/accounts/\(account.id)?done=token_revoked#tokens")
@@ -237,7 +242,7 @@ struct AdminAccountPages: Sendable {
         _ = try Policy.administeredOrganization(principal)
         let id = try page.context.id("id")
         guard let account = try await accounts.account(id), Policy.canSee(account: account, principal) else {
-            throw Problem.notFound("no account \(id)")
+            throw Problem.notFound(Reason("no account \(id)", ja: "アカウント\(id)はありません"))
         }
         try Policy.requireManage(account: account, principal)
         return account
@@ -286,10 +291,12 @@ struct TypedAccount: Sendable {
     }
 
     func draft(active: Bool) throws -> AccountDraft {
-        guard let organizationID else { throw Problem.invalid("organization_id", "choose the organization") }
+        guard let organizationID else { throw Problem.invalid("organization_id", Reason("choose the organization", ja: "組織を選んでください")) }
         let address = email.trimmingCharacters(in: .whitespaces)
         guard let email = EmailAddress(rawValue: address) else { throw Problem.invalid("email", EmailAddress.whyInvalid(address)) }
-        guard let role = Role(rawValue: role) else { throw Problem.invalid("role", "choose admin, member or liaison") }
+        guard let role = Role(rawValue: role) else {
+            throw Problem.invalid("role", Reason("choose admin, member or liaison", ja: "admin・member・liaison のどれかを選んでください"))
+        }
         let codes = try prefectures.map { text in
             guard let code = PrefectureCode(rawValue: text) else { throw Problem.invalid("prefectures", PrefectureCode.whyInvalid(text)) }
             return code

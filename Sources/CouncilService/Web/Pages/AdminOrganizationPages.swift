@@ -70,13 +70,13 @@ struct AdminOrganizationPages: Sendable {
                     draft.active = active
                     return draft
                 }) != nil
-        else { throw Problem.notFound("no organization \(id)") }
+        else { throw Problem.notFound(Reason("no organization \(id)", ja: "組織\(id)はありません")) }
         return PageDispatcher.redirect(to: "/admin/organizations?done=saved")
     }
 
     static func draft(_ form: FormBody) throws -> OrganizationDraft {
         guard let kind = form["kind"].flatMap(OrganizationKind.init(rawValue:)) else {
-            throw Problem.invalid("kind", "choose vendor, observer or secretariat")
+            throw Problem.invalid("kind", Reason("choose vendor, observer or secretariat", ja: "ベンダー・オブザーバー・事務局のどれかを選んでください"))
         }
         let number = (form["corporate_number"] ?? "").filter { !$0.isWhitespace && $0 != "-" }
         var corporateNumber: CorporateNumber?

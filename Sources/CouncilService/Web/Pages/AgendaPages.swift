@@ -82,9 +82,11 @@ struct AgendaPages: Sendable {
         func draft() throws -> AgendaItemDraft {
             let number = issueNumber.trimmingCharacters(in: .whitespaces).drop { $0 == "#" }
             let issue = number.isEmpty ? nil : Int(number)
-            if !number.isEmpty, issue == nil { throw Problem.invalid("issue_number", "give the issue's number, e.g. 12") }
+            if !number.isEmpty, issue == nil {
+                throw Problem.invalid("issue_number", Reason("give the issue's number, e.g. 12", ja: "課題の番号を書いてください（例：12）"))
+            }
             guard let minutes = Int(allottedMinutes.trimmingCharacters(in: .whitespaces)) else {
-                throw Problem.invalid("allotted_minutes", "1 to 480 minutes")
+                throw Problem.invalid("allotted_minutes", Reason("1 to 480 minutes", ja: "1〜480分です"))
             }
             let topicText = topic.trimmingCharacters(in: .whitespacesAndNewlines)
             return AgendaItemDraft(
@@ -159,7 +161,7 @@ struct AgendaPages: Sendable {
     /// Up or down one place: the form posts the place the item moves to.
     func move(_ page: PageRequest) async throws -> Response {
         guard let position = page.form["position"].flatMap({ Int($0) }), position >= 1 else {
-            throw Problem.invalid("position", "give the place the item moves to, 1 or more")
+            throw Problem.invalid("position", Reason("give the place the item moves to, 1 or more", ja: "移動先の位置を1以上で書いてください"))
         }
         return try await change(page, position: position, done: "moved") { current in
             AgendaItemDraft(
@@ -198,7 +200,9 @@ struct AgendaPages: Sendable {
         do {
             var moveTo: IssueState?
             if !typed.moveTo.isEmpty {
-                guard let state = IssueState(rawValue: typed.moveTo) else { throw Problem.invalid("move_to", "choose a state of the workflow") }
+                guard let state = IssueState(rawValue: typed.moveTo) else {
+                    throw Problem.invalid("move_to", Reason("choose a state of the workflow", ja: "ワークフローの状態を選んでください"))
+                }
                 moveTo = state
             }
             let answer = typed.answer.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -50,7 +50,7 @@ struct AuditPages: Sendable {
             let value = text(name)
             guard !value.isEmpty else { return nil }
             guard let id = Int(value), id > 0 else {
-                errors += page.reasons(Problem.invalid(name, "'\(value)' is not an id"))
+                errors += page.reasons(Problem.invalid(name, RequestReason.notAnID(value)))
                 return nil
             }
             return id
@@ -60,7 +60,7 @@ struct AuditPages: Sendable {
             let value = text(name)
             guard !value.isEmpty else { return nil }
             guard let date = CalendarDate(typed: value) else {
-                errors += page.reasons(Problem.invalid(name, "give a date: \(TypedDate.dateForms)"))
+                errors += page.reasons(Problem.invalid(name, CalendarDate.whyInvalidTyped(value)))
                 return nil
             }
             let end = PageFormat.endOfDayInJapan(date)

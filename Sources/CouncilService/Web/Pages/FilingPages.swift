@@ -113,14 +113,14 @@ struct FilingPages: Sendable {
             func date(_ name: String) throws -> CalendarDate? {
                 let text = (typed[name] ?? "").trimmingCharacters(in: .whitespaces)
                 if text.isEmpty { return nil }
-                guard let date = CalendarDate(typed: text) else { throw Problem.invalid(name, "give a date: \(TypedDate.dateForms)") }
+                guard let date = CalendarDate(typed: text) else { throw Problem.invalid(name, CalendarDate.whyInvalidTyped(text)) }
                 return date
             }
             guard let stage = typed["stage"].flatMap(DevelopmentStage.init(rawValue:)) else {
-                throw Problem.invalid("stage", "choose the stage")
+                throw Problem.invalid("stage", Reason("choose the stage", ja: "開発段階を選んでください"))
             }
             guard let readiness = typed["cloud_readiness"].flatMap(CloudReadiness.init(rawValue:)) else {
-                throw Problem.invalid("cloud_readiness", "choose the Government Cloud readiness")
+                throw Problem.invalid("cloud_readiness", Reason("choose the Government Cloud readiness", ja: "ガバメントクラウドへの対応状況を選んでください"))
             }
             let draft = StatusDraft(
                 productID: product.id, businessArea: area, stage: stage, specVersion: typed["spec_version"], cloudReadiness: readiness,
@@ -143,7 +143,7 @@ struct FilingPages: Sendable {
         let principal = try page.caller()
         guard let id = product.flatMap({ Int($0) }), let found = try await products.product(id),
             let area = area.flatMap(BusinessArea.init(rawValue:)), found.businessAreas.contains(area)
-        else { throw Problem.notFound("no such product and business area") }
+        else { throw Problem.notFound(Reason("no such product and business area", ja: "その製品と業務の組み合わせはありません")) }
         try Policy.requireWriteFilings(of: found.vendorID, principal)
         return (found, area)
     }

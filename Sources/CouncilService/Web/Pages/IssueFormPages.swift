@@ -147,10 +147,12 @@ struct IssueFormPages: Sendable {
         let form = page.form
         let title = form["title"] ?? "", body = form["body"] ?? ""
         let category = form["category"] ?? "", severity = form["severity"] ?? ""
-        guard let version = form["version"].flatMap({ Int($0) }) else { throw Problem.invalid("version", "the form lost its version; open it again") }
+        guard let version = form["version"].flatMap({ Int($0) }) else {
+            throw Problem.invalid("version", Reason("the form lost its version; open it again", ja: "フォームの版がわからなくなりました。開き直してください"))
+        }
         do {
             guard let newCategory = IssueCategory(rawValue: category), let newSeverity = IssueSeverity(rawValue: severity) else {
-                throw Problem.invalid("category", "choose a category and a severity")
+                throw Problem.invalid("category", Reason("choose a category and a severity", ja: "区分と重要度を選んでください"))
             }
             _ = try await store.update(number, expectedVersion: version, by: principal, try page.auditActor()) { issue in
                 var draft = IssueDraft(issue)

@@ -93,7 +93,7 @@ struct IssuePages: Sendable {
             nextCursor = result.nextCursor
         } catch let problem as Problem where problem.status.code < 500 {
             // A bad filter shows the list's form again with what to fix, not an error page.
-            error = problem.errors.first?.detail ?? "\(problem.detail)"
+            error = page.reasons(problem).first ?? problem.detail(japanese: page.language == .ja)
         }
         let kept = query.split(separator: "&").filter { !$0.hasPrefix("cursor=") }.joined(separator: "&")
         let model = ListModel(
@@ -349,10 +349,13 @@ struct IssuePages: Sendable {
         try await store.requireVisible(number, for: principal)
         let typed = Typed(comment: page.form["comment"] ?? "", answer: page.form["answer"] ?? "", duplicateOf: page.form["duplicate_of"] ?? "")
         do {
-            guard let to = page.form["to"].flatMap(IssueState.init(rawValue:)) else { throw Problem.invalid("to", "choose a state") }
+            guard let to = page.form["to"].flatMap(IssueState.init(rawValue:)) else {
+                throw Problem.invalid("to", Reason("choose a state", ja: "状態を選んでください"))
+            }
             let duplicateOf = typed.duplicateOf.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "#"))
             if to == .duplicate, !duplicateOf.isEmpty, Int(duplicateOf) == nil {
-                throw Problem.invalid("duplicate_of", "'\(typed.duplicateOf)' is not an issue number")
+                throw Problem.invalid(
+                    "duplicate_of", Reason("'\(typed.duplicateOf)' is not an issue number", ja: "「\(typed.duplicateOf)」は課題の番号ではありません"))
             }
             let transition = IssueStore.Transition(
                 to: to, answer: to == .resolved ? typed.answer : nil, duplicateOf: to == .duplicate ? Int(duplicateOf) : nil,
@@ -367,7 +370,7 @@ struct IssuePages: Sendable {
 
     static func number(_ page: PageRequest) throws -> Int {
         guard let number = page.context.parameters.get("number").flatMap({ Int($0) }), IssueStore.isPossibleNumber(number) else {
-            throw Problem.notFound("no such issue")
+            throw Problem.notFound(Reason("no such issue", ja: "その課題はありません"))
         }
         return number
     }

@@ -220,7 +220,9 @@ struct TypedMeeting: Sendable {
     }
 
     func state() throws -> MeetingState {
-        guard let state = MeetingState(rawValue: stateSlug) else { throw Problem.invalid("state", "choose planned, held or cancelled") }
+        guard let state = MeetingState(rawValue: stateSlug) else {
+            throw Problem.invalid("state", Reason("choose planned, held or cancelled", ja: "予定・開催済み・中止のどれかを選んでください"))
+        }
         return state
     }
 
@@ -229,10 +231,10 @@ struct TypedMeeting: Sendable {
         let trimmed = number.trimmingCharacters(in: .whitespaces)
         var meetingNumber: Int?
         if !trimmed.isEmpty {
-            guard let parsed = Int(trimmed) else { throw Problem.invalid("number", "a meeting number is 1 to 100000") }
+            guard let parsed = Int(trimmed) else { throw Problem.invalid("number", Reason("a meeting number is 1 to 100000", ja: "開催回は1〜100000です")) }
             meetingNumber = parsed
         }
-        guard let date = CalendarDate(typed: heldOn) else { throw Problem.invalid("held_on", "give a date: \(TypedDate.dateForms)") }
+        guard let date = CalendarDate(typed: heldOn) else { throw Problem.invalid("held_on", CalendarDate.whyInvalidTyped(heldOn)) }
         let draft = MeetingDraft(number: meetingNumber, heldOn: date, title: title, state: state, attendeeIDs: attendeeIDs)
         try draft.validate()
         return draft

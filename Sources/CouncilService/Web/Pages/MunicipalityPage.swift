@@ -47,7 +47,7 @@ struct MunicipalityPage: Sendable {
         let language = page.language
         guard let code = page.context.parameters.get("code").flatMap(MunicipalityCode.init(rawValue:)),
             let municipality = try await municipalities.municipality(code)
-        else { throw Problem.notFound("no such municipality") }
+        else { throw Problem.notFound(Reason("no such municipality", ja: "その団体はありません")) }
         var filter = AdoptionStore.Filter()
         filter.dantai = code
         async let adopted = adoptions.all(filter)

@@ -148,7 +148,7 @@ struct UploadPages: Sendable {
         let principal = try page.caller()
         try Policy.authorize(.filer, principal)
         guard let upload = try await uploads.upload(try page.context.id("id"), of: principal.accountID) else {
-            throw Problem.notFound("no such upload")
+            throw Problem.notFound(Reason("no such upload", ja: "そのアップロードはありません"))
         }
         return upload
     }

@@ -60,7 +60,7 @@ struct VendorPage: Sendable {
         let language = page.language
         guard let id = page.context.parameters.get("id").flatMap({ Int($0) }), id > 0,
             let vendor = try await organizations.organization(id), vendor.kind == .vendor
-        else { throw Problem.notFound("no such vendor") }
+        else { throw Problem.notFound(Reason("no such vendor", ja: "そのベンダーはありません")) }
         async let owned = products.products(vendor: id, businessArea: nil, page: Page(limit: 100, offset: 0))
         var filter = StatusStore.MatrixFilter()
         filter.vendor = id

@@ -147,7 +147,9 @@ struct WebhookPages: Sendable {
 
     func redeliver(_ page: PageRequest) async throws -> Response {
         let endpoint = try await managed(page)
-        guard let delivery = page.context.parameters.get("delivery").flatMap(Int.init) else { throw Problem.notFound("no such delivery") }
+        guard let delivery = page.context.parameters.get("delivery").flatMap(Int.init) else {
+            throw Problem.notFound(Reason("no such delivery", ja: "その配信はありません"))
+        }
         _ = try await store.redeliver(endpoint: endpoint.id, delivery: delivery, by: try page.auditActor())
         return PageDispatcher.redirect(to: "/webhooks/\(endpoint.id)?done=queued")
     }
@@ -157,7 +159,7 @@ struct WebhookPages: Sendable {
         let principal = try page.caller()
         guard let id = page.context.parameters.get("id").flatMap(Int.init), let endpoint = try await store.endpoint(id),
             Policy.canSeeWebhooks(of: endpoint.organizationID, principal)
-        else { throw Problem.notFound("no such webhook endpoint") }
+        else { throw Problem.notFound(Reason("no such webhook endpoint", ja: "そのWebhookの送信先はありません")) }
         try Policy.requireManageWebhooks(of: endpoint.organizationID, principal)
         return endpoint
     }
