@@ -185,6 +185,30 @@ import Testing
         }
     }
 
+    /// Under a Japanese locale (or `--lang ja`, or `COUNCIL_LANG=ja`) the CLI's own messages and
+    /// the daemon's problems are Japanese; `--lang en` overrides the locale.
+    @Test func messagesFollowTheReadersLanguage() async throws {
+        try await withDaemon { _, _, cli in
+            let vendor = cli(.vendorA)
+            let japanese = ["LANG": "ja_JP.UTF-8"]
+            var result = try await vendor.run(["issue", "new", "--title", "帳票の文字化け", "--category", "spec", "--severity", "low"], extra: japanese)
+            #expect(result.status == 0, "\(result.stderr)")
+            let number = try #require(result.text.split(separator: " ").first.map { String($0.dropFirst()) })
+            result = try await vendor.run(["issue", "watch", number], extra: japanese)
+            #expect(result.text == "#\(number)をウォッチしています\n", "\(result.text)")
+            result = try await vendor.run(["issue", "watch", number, "--lang", "en"], extra: japanese)
+            #expect(result.text == "watching #\(number)\n", "\(result.text)")
+            result = try await vendor.run(["issue", "unwatch", number, "--lang", "ja"])
+            #expect(result.text == "#\(number)のウォッチをやめました\n", "\(result.text)")
+            result = try await vendor.run(["issue", "show", "999"], extra: ["COUNCIL_LANG": "ja"])
+            #expect(result.status == 1 && result.stderr.contains("課題#999はありません"), "\(result.stderr)")
+            result = try await vendor.run(["issue", "new", "--title", "x", "--category", "spec", "--severity", "urgent"], extra: japanese)
+            #expect(result.status == 1 && result.stderr.contains("「urgent」は次のどれでもありません"), "\(result.stderr)")
+            result = try await vendor.run(["issue", "list", "--json", "--csv"], extra: japanese)
+            #expect(result.status == 64 && result.stderr.contains("--json か --csv のどちらか一方を指定してください"), "\(result.stderr)")
+        }
+    }
+
     @Test func loginRemembersTheDaemonAndTheTokenOwnerOnly() async throws {
         try await withDaemon { port, env, cli in
             let config = FileManager.default.temporaryDirectory.appending(path: "council-login-\(UUID().uuidString).json").path

@@ -15,7 +15,7 @@ struct ClientOptions: ParsableArguments {
     var token: String?
     @Flag(help: "Allow plain http to another machine and redirects to another origin (the token goes along).")
     var insecure = false
-    @Option(help: "ja or en: the language of the daemon's error titles (default: from COUNCIL_LANG or the locale).")
+    @Option(help: "ja or en: the language of messages, the CLI's and the daemon's (default: from COUNCIL_LANG or the locale).")
     var lang: String?
 
     func client() throws -> APIClient {
@@ -23,7 +23,7 @@ struct ClientOptions: ParsableArguments {
         let saved = LoginFile.read()
         let text = url ?? environment["COUNCIL_URL"] ?? saved?.url ?? "http://127.0.0.1:8080"
         guard let base = URL(string: text), let scheme = base.scheme, ["http", "https"].contains(scheme), base.host != nil else {
-            printError("'\(text)' is not an http(s) URL (--url or COUNCIL_URL)")
+            printError(words("'\(text)' is not an http(s) URL (--url or COUNCIL_URL)", ja: "「\(text)」は http(s) のURLではありません（--url か COUNCIL_URL）"))
             throw ExitCode(64)
         }
         let policy = ConnectionPolicy(insecure: insecure)
@@ -32,7 +32,8 @@ struct ClientOptions: ParsableArguments {
             throw ExitCode(64)
         }
         let secret = token ?? environment["COUNCIL_TOKEN"] ?? saved?.token
-        guard lang == nil || ["ja", "en"].contains(lang!) else { throw ValidationError("--lang is ja or en") }
+        guard lang == nil || ["ja", "en"].contains(lang!) else { throw ValidationError(words("--lang is ja or en", ja: "--lang は ja か en です")) }
+        if let lang { CLILanguage.japanese = lang == "ja" }
         return APIClient(
             baseURL: base, token: secret.flatMap { $0.isEmpty ? nil : $0 }, policy: policy,
             language: lang.map { $0 == "ja" ? "ja, en;q=0.5" : "en, ja;q=0.5" } ?? APIClient.language)
@@ -83,14 +84,20 @@ struct APIClient {
                 (data, response) = try await session.data(for: request)
             }
         } catch {
-            printError("cannot reach the Council daemon at \(baseURL.absoluteString): \(error.localizedDescription)")
+            printError(
+                words(
+                    "cannot reach the Council daemon at \(baseURL.absoluteString): \(error.localizedDescription)",
+                    ja: "\(baseURL.absoluteString)のCouncilデーモンにつながりません: \(error.localizedDescription)"))
             throw ExitCode(69)
         }
         let http = response as? HTTPURLResponse
         let status = http?.statusCode ?? 0
         if (300..<400).contains(status) {
             let target = http?.value(forHTTPHeaderField: "Location") ?? "elsewhere"
-            printError("the daemon redirected to \(target), another origin; the token is not sent there (--insecure follows it)")
+            printError(
+                words(
+                    "the daemon redirected to \(target), another origin; the token is not sent there (--insecure follows it)",
+                    ja: "デーモンが別のオリジン\(target)へ転送しました。トークンはそこへ送りません（--insecure なら従います）"))
             throw ExitCode(1)
         }
         guard (200..<300).contains(status) else {

@@ -26,9 +26,16 @@ struct OrganizationReference: ExpressibleByArgument, Sendable {
         let matches = exact.isEmpty ? organizations.filter { key(JSONPath.text($0, "name")).contains(wanted) } : exact
         guard matches.count == 1, let id = matches[0]["id"] as? Int else {
             let what = kind == "vendor" ? "vendor" : "organization"
-            if matches.isEmpty { throw ValidationError("no \(what) is named '\(text)'; `council org list` lists them") }
+            if matches.isEmpty {
+                throw ValidationError(
+                    words("no \(what) is named '\(text)'; `council org list` lists them", ja: "「\(text)」という\(what)はありません（`council org list` で一覧できます）")
+                )
+            }
             let names = matches.prefix(5).map { "\(JSONPath.text($0, "id")) \(JSONPath.text($0, "name"))" }.joined(separator: ", ")
-            throw ValidationError("'\(text)' names several \(what)s (\(names)); give the id or the full name")
+            throw ValidationError(
+                words(
+                    "'\(text)' names several \(what)s (\(names)); give the id or the full name",
+                    ja: "「\(text)」に当たる\(what)が複数あります（\(names)）。IDか正式な名前を指定してください"))
         }
         return id
     }

@@ -30,7 +30,7 @@ struct Admin: AsyncParsableCommand {
 
         func run() async throws {
             guard let address = EmailAddress(rawValue: email) else {
-                printError("--email: '\(email)' is not an e-mail address")
+                printError(words("--email: '\(email)' is not an e-mail address", ja: "--email: 「\(email)」はメールアドレスではありません"))
                 throw ExitCode(64)
             }
             let publicAddress = try loadConfiguration(DaemonSettings(publicURL: publicURL)).publicURL
@@ -49,11 +49,18 @@ struct Admin: AsyncParsableCommand {
                 printError(problem.detail)
                 throw ExitCode(64)
             }
-            print("Secretariat: \(outcome.organization.name) (id \(outcome.organization.id))")
-            print("Admin:       \(outcome.account.displayName) <\(outcome.account.email)> (id \(outcome.account.id))")
-            print("Set the password for the web pages here (works once, until \(outcome.passwordLink.expiresAt.formatted(.iso8601))):")
+            say(
+                "Secretariat: \(outcome.organization.name) (id \(outcome.organization.id))",
+                ja: "事務局:   \(outcome.organization.name)（ID \(outcome.organization.id)）")
+            say(
+                "Admin:       \(outcome.account.displayName) <\(outcome.account.email)> (id \(outcome.account.id))",
+                ja: "管理者:   \(outcome.account.displayName) <\(outcome.account.email)>（ID \(outcome.account.id)）")
+            let until = outcome.passwordLink.expiresAt.formatted(.iso8601)
+            say(
+                "Set the password for the web pages here (works once, until \(until)):",
+                ja: "Webページのパスワードはここで設定してください（\(until)まで、一度だけ使えます）：")
             print(publicAddress + outcome.passwordLink.path)
-            print("Token (shown once; store it now):")
+            say("Token (shown once; store it now):", ja: "トークン（一度だけ表示します。いま保管してください）：")
             print(outcome.token.secret)
         }
     }

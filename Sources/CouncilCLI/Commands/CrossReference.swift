@@ -127,7 +127,9 @@ struct ReportCommand: AsyncParsableCommand {
                 try output.list(answer, rows: rows, columns: columns)
             }
             if !output.csv {
-                print("\n合計: \(JSONPath.text(answer.object, "total.dantai")) 団体, \(JSONPath.text(answer.object, "total.systems")) systems")
+                say(
+                    "\n合計: \(JSONPath.text(answer.object, "total.dantai")) 団体, \(JSONPath.text(answer.object, "total.systems")) systems",
+                    ja: "\n合計: \(JSONPath.text(answer.object, "total.dantai")) 団体、\(JSONPath.text(answer.object, "total.systems")) システム")
             }
         }
     }

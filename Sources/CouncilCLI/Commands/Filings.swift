@@ -63,7 +63,9 @@ struct ProductCommand: AsyncParsableCommand {
             var body = fields.body
             if let vendor { body["vendor_id"] = vendor }
             let answer = try await client.client().json("POST", "v1/products", body)
-            print("product \(JSONPath.text(answer.object, "id")) \(JSONPath.text(answer.object, "name"))")
+            say(
+                "product \(JSONPath.text(answer.object, "id")) \(JSONPath.text(answer.object, "name"))",
+                ja: "製品\(JSONPath.text(answer.object, "id")) \(JSONPath.text(answer.object, "name"))")
         }
     }
 
@@ -75,7 +77,7 @@ struct ProductCommand: AsyncParsableCommand {
 
         func run() async throws {
             _ = try await client.client().json("PATCH", "v1/products/\(id)", fields.body)
-            print("product \(id) updated")
+            say("product \(id) updated", ja: "製品\(id)を更新しました")
         }
     }
 }
@@ -135,7 +137,7 @@ struct StatusCommand: AsyncParsableCommand {
                     ("planned_availability", try isoDate(plannedAvailability, option: "planned-availability")),
                     ("note", note), ("regression_reason", regressionReason),
                 ]))
-            print("status report \(JSONPath.text(answer.object, "id")) filed")
+            say("status report \(JSONPath.text(answer.object, "id")) filed", ja: "開発状況の届出\(JSONPath.text(answer.object, "id"))を受け付けました")
         }
     }
 

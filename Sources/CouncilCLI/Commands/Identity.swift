@@ -17,10 +17,11 @@ struct Login: AsyncParsableCommand {
             options.token = readLine(strippingNewline: true)
         }
         let api = try options.client()
-        guard let token = api.token else { throw ValidationError("no token given") }
+        guard let token = api.token else { throw ValidationError(words("no token given", ja: "トークンが指定されていません")) }
         let me = try await api.get("v1/me").object
         try LoginFile(url: api.baseURL.absoluteString, token: token).write()
-        print("logged in to \(api.baseURL.absoluteString) as \(JSONPath.text(me, "account.display_name"))（\(JSONPath.text(me, "organization.name"))）")
+        let who = "\(JSONPath.text(me, "account.display_name"))（\(JSONPath.text(me, "organization.name"))）"
+        say("logged in to \(api.baseURL.absoluteString) as \(who)", ja: "\(api.baseURL.absoluteString)に\(who)としてログインしました")
     }
 }
 
@@ -29,7 +30,7 @@ struct Logout: AsyncParsableCommand {
 
     func run() async throws {
         try LoginFile.remove()
-        print("logged out")
+        say("logged out", ja: "ログアウトしました")
     }
 }
 
@@ -129,7 +130,9 @@ struct OrganizationCommand: AsyncParsableCommand {
             var body = fields.body
             body["kind"] = kind
             let answer = try await client.client().json("POST", "v1/organizations", body)
-            print("organization \(JSONPath.text(answer.object, "id")) \(JSONPath.text(answer.object, "name"))")
+            say(
+                "organization \(JSONPath.text(answer.object, "id")) \(JSONPath.text(answer.object, "name"))",
+                ja: "組織\(JSONPath.text(answer.object, "id")) \(JSONPath.text(answer.object, "name"))")
         }
     }
 
@@ -141,7 +144,7 @@ struct OrganizationCommand: AsyncParsableCommand {
 
         func run() async throws {
             _ = try await client.client().json("PATCH", "v1/organizations/\(id)", fields.body)
-            print("organization \(id) updated")
+            say("organization \(id) updated", ja: "組織\(id)を更新しました")
         }
     }
 }
@@ -213,7 +216,9 @@ struct AccountCommand: AsyncParsableCommand {
             var body = fields.body
             body["organization_id"] = try await organization.id(api)
             let answer = try await api.json("POST", "v1/accounts", body)
-            print("account \(JSONPath.text(answer.object, "id")) \(JSONPath.text(answer.object, "display_name"))")
+            say(
+                "account \(JSONPath.text(answer.object, "id")) \(JSONPath.text(answer.object, "display_name"))",
+                ja: "アカウント\(JSONPath.text(answer.object, "id")) \(JSONPath.text(answer.object, "display_name"))")
         }
     }
 
@@ -225,7 +230,7 @@ struct AccountCommand: AsyncParsableCommand {
 
         func run() async throws {
             _ = try await client.client().json("PATCH", "v1/accounts/\(id)", fields.body)
-            print("account \(id) updated")
+            say("account \(id) updated", ja: "アカウント\(id)を更新しました")
         }
     }
 }
@@ -252,7 +257,10 @@ extension AccountCommand {
             var id = (JSONPath.value(found.object, "items") as? [Any])?.first.flatMap { JSONPath.value($0, "id") as? Int }
             if id == nil {
                 guard let organization, fields.displayName != nil else {
-                    printError("no account has the e-mail address \(email); give --organization and --name to create it")
+                    printError(
+                        words(
+                            "no account has the e-mail address \(email); give --organization and --name to create it",
+                            ja: "メールアドレス\(email)のアカウントはありません。作るには --organization と --name を指定してください"))
                     throw ExitCode(1)
                 }
                 var body = fields.body
@@ -260,12 +268,17 @@ extension AccountCommand {
                 body["organization_id"] = try await organization.id(api)
                 let created = try await api.json("POST", "v1/accounts", body)
                 id = JSONPath.value(created.object, "id") as? Int
-                print("account \(JSONPath.text(created.object, "id")) \(JSONPath.text(created.object, "display_name")) created")
+                say(
+                    "account \(JSONPath.text(created.object, "id")) \(JSONPath.text(created.object, "display_name")) created",
+                    ja: "アカウント\(JSONPath.text(created.object, "id")) \(JSONPath.text(created.object, "display_name"))を作りました")
             }
             guard let id else { throw ExitCode(1) }
             let link = try await api.json("POST", "v1/accounts/\(id)/password-link", [:])
-            let purpose = JSONPath.text(link.object, "purpose") == "invitation" ? "Invitation" : "Password reset"
-            print("\(purpose) for \(email), works once until \(JSONPath.text(link.object, "expires_at")):")
+            let invitation = JSONPath.text(link.object, "purpose") == "invitation"
+            let until = JSONPath.text(link.object, "expires_at")
+            say(
+                "\(invitation ? "Invitation" : "Password reset") for \(email), works once until \(until):",
+                ja: "\(email)への\(invitation ? "招待" : "パスワード再設定")のリンク（\(until)まで、一度だけ使えます）：")
             print(JSONPath.text(link.object, "url"))
         }
     }
@@ -316,7 +329,7 @@ struct TokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             _ = try await client.client().send("DELETE", "v1/tokens/\(id)")
-            print("token \(id) revoked")
+            say("token \(id) revoked", ja: "トークン\(id)を無効にしました")
         }
     }
 

@@ -19,22 +19,25 @@ struct Import: AsyncParsableCommand {
 
         /// Downloads an empty sheet (a workbook when the file ends in .xlsx).
         func template(from path: String, to output: String) async throws {
-            guard file == nil else { throw ValidationError("--template writes a file; give no file to import with it") }
+            guard file == nil else {
+                throw ValidationError(
+                    words("--template writes a file; give no file to import with it", ja: "--template はファイルを書き出します。取り込むファイルは一緒に指定しないでください"))
+            }
             let format = output.lowercased().hasSuffix(".xlsx") ? "xlsx" : "csv"
             let query = [URLQueryItem(name: "format", value: format), URLQueryItem(name: "encoding", value: encoding == "auto" ? "utf8" : encoding)]
             try save(try await client.client().get(path, query).data, to: output)
-            print("wrote an empty sheet to \(output)")
+            say("wrote an empty sheet to \(output)", ja: "空の様式を\(output)に書き出しました")
         }
 
         /// Uploads the file and returns the daemon's report as ordered "name value" lines.
         func upload(to path: String, fields: [String]) async throws {
-            guard let file else { throw ValidationError("give the file to import") }
+            guard let file else { throw ValidationError(words("give the file to import", ja: "取り込むファイルを指定してください")) }
             let api = try client.client()
             let data: Data
             do {
                 data = try Data(contentsOf: URL(fileURLWithPath: file))
             } catch {
-                printError("cannot read \(file): \(error.localizedDescription)")
+                printError(words("cannot read \(file): \(error.localizedDescription)", ja: "\(file)を読めません: \(error.localizedDescription)"))
                 throw ExitCode(66)
             }
             let answer = try await api.send(
@@ -172,7 +175,7 @@ func save(_ data: Data, to output: String?) throws {
     do {
         try data.write(to: URL(fileURLWithPath: output))
     } catch {
-        printError("cannot write \(output): \(error.localizedDescription)")
+        printError(words("cannot write \(output): \(error.localizedDescription)", ja: "\(output)に書き込めません: \(error.localizedDescription)"))
         throw ExitCode(73)
     }
 }

@@ -17,7 +17,7 @@ extension IssueCommand {
             do {
                 data = try Data(contentsOf: url, options: .mappedIfSafe)
             } catch {
-                printError("cannot read \(file): \(error.localizedDescription)")
+                printError(words("cannot read \(file): \(error.localizedDescription)", ja: "\(file)を読めません: \(error.localizedDescription)"))
                 throw ExitCode(66)
             }
             var query = [URLQueryItem(name: "filename", value: name ?? url.lastPathComponent)]

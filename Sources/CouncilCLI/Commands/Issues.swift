@@ -100,7 +100,7 @@ struct IssueFieldOptions: ParsableArguments {
         guard let bodyFile else { return bodyText }
         let data = bodyFile == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: bodyFile)
         guard let data, let text = String(data: data, encoding: .utf8) else {
-            printError("cannot read \(bodyFile) as UTF-8 text")
+            printError(words("cannot read \(bodyFile) as UTF-8 text", ja: "\(bodyFile)をUTF-8の文字列として読めません"))
             throw ExitCode(66)
         }
         return text
@@ -109,7 +109,10 @@ struct IssueFieldOptions: ParsableArguments {
     static func link(_ text: String) throws -> [String: Any] {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 2 || parts.count == 3 else {
-            throw ValidationError("--municipality '\(text)': expected CODE:IMPACT or CODE:IMPACT:AREA+AREA")
+            throw ValidationError(
+                words(
+                    "--municipality '\(text)': expected CODE:IMPACT or CODE:IMPACT:AREA+AREA",
+                    ja: "--municipality 「\(text)」: CODE:IMPACT か CODE:IMPACT:AREA+AREA の形で書いてください"))
         }
         var link: [String: Any] = ["dantai_code": parts[0], "impact": parts[1]]
         if parts.count == 3 { link["business_areas"] = parts[2].split(separator: "+").map(String.init) }
@@ -270,7 +273,8 @@ struct IssueCommand: AsyncParsableCommand {
 
         func validate() throws {
             if fields.title == nil || fields.category == nil || fields.severity == nil {
-                throw ValidationError("a new issue needs --title, --category and --severity")
+                throw ValidationError(
+                    words("a new issue needs --title, --category and --severity", ja: "新しい課題には --title、--category、--severity が必要です"))
             }
         }
 
@@ -300,12 +304,14 @@ struct IssueCommand: AsyncParsableCommand {
             var body = try await fields.fields(api)
             if clearAssignee { body["assignee_organization_id"] = NSNull() }
             if clearDue { body["due_date"] = NSNull() }
-            guard !body.isEmpty else { throw ValidationError("nothing to change: give at least one field option") }
+            guard !body.isEmpty else {
+                throw ValidationError(words("nothing to change: give at least one field option", ja: "変更がありません。項目のオプションを1つ以上指定してください"))
+            }
             var tag = etag
             if tag == nil { tag = try await api.get("v1/issues/\(number)").headers["etag"] }
             let answer = try await api.json("PATCH", "v1/issues/\(number)", body, headers: ["If-Match": tag ?? ""])
             if output.json { return output.detail(answer, []) }
-            print("#\(number) updated (\(answer.headers["etag"] ?? ""))")
+            say("#\(number) updated (\(answer.headers["etag"] ?? ""))", ja: "#\(number)を更新しました（\(answer.headers["etag"] ?? "")）")
         }
     }
 
@@ -328,7 +334,8 @@ struct IssueCommand: AsyncParsableCommand {
             if let duplicateOf { body["duplicate_of"] = duplicateOf }
             if let comment { body["comment"] = comment }
             let answer = try await client.client().json("POST", "v1/issues/\(number)/transitions", body)
-            print("#\(number) is now \(JSONPath.text(answer.object, "state"))")
+            let state = JSONPath.text(answer.object, "state")
+            say("#\(number) is now \(state)", ja: "#\(number)はいま「\(Vocabulary.issueState.japanese(state))」です")
         }
     }
 
@@ -343,10 +350,12 @@ struct IssueCommand: AsyncParsableCommand {
             let api = try client.client()
             if let edit {
                 _ = try await api.json("PATCH", "v1/issues/\(number)/comments/\(edit)", ["body": text])
-                print("comment \(edit) on #\(number) edited")
+                say("comment \(edit) on #\(number) edited", ja: "#\(number)のコメント\(edit)を編集しました")
             } else {
                 let answer = try await api.json("POST", "v1/issues/\(number)/comments", ["body": text])
-                print("comment \(JSONPath.text(answer.object, "id")) added to #\(number)")
+                say(
+                    "comment \(JSONPath.text(answer.object, "id")) added to #\(number)",
+                    ja: "#\(number)にコメント\(JSONPath.text(answer.object, "id"))を書きました")
             }
         }
     }
@@ -377,7 +386,7 @@ struct IssueCommand: AsyncParsableCommand {
 
         func run() async throws {
             _ = try await client.client().json("POST", "v1/issues/\(number)/relations", ["kind": kind, "issue": other])
-            print("#\(number) \(kind) #\(other)")
+            say("#\(number) \(kind) #\(other)", ja: "#\(number)は#\(other)と関連（\(Vocabulary.relation.japanese(kind))）")
         }
     }
 
@@ -390,7 +399,7 @@ struct IssueCommand: AsyncParsableCommand {
 
         func run() async throws {
             _ = try await client.client().send("DELETE", "v1/issues/\(number)/relations/\(kind)/\(other)")
-            print("#\(number) no longer \(kind) #\(other)")
+            say("#\(number) no longer \(kind) #\(other)", ja: "#\(number)と#\(other)の関連（\(Vocabulary.relation.japanese(kind))）を外しました")
         }
     }
 
@@ -422,7 +431,7 @@ struct IssueCommand: AsyncParsableCommand {
             let api = try client.client()
             let watcher = try await IssueCommand.watcher(api, organization: organization)
             _ = try await api.json("POST", "v1/issues/\(number)/watchers", ["kind": watcher.kind, "id": watcher.id])
-            print("watching #\(number)")
+            say("watching #\(number)", ja: "#\(number)をウォッチしています")
         }
     }
 
@@ -436,7 +445,7 @@ struct IssueCommand: AsyncParsableCommand {
             let api = try client.client()
             let watcher = try await IssueCommand.watcher(api, organization: organization)
             _ = try await api.send("DELETE", "v1/issues/\(number)/watchers/\(watcher.kind)/\(watcher.id)")
-            print("no longer watching #\(number)")
+            say("no longer watching #\(number)", ja: "#\(number)のウォッチをやめました")
         }
     }
 
@@ -495,7 +504,7 @@ struct QueryCommand: AsyncParsableCommand {
         func run() async throws {
             let api = try client.client()
             let answer = try await api.json("POST", "v1/saved-queries", ["name": name, "filters": try await filters.filters(api), "shared": shared])
-            print("saved query \(JSONPath.text(answer.object, "id")) \(name)")
+            say("saved query \(JSONPath.text(answer.object, "id")) \(name)", ja: "保存した検索\(JSONPath.text(answer.object, "id")) \(name)")
         }
     }
 
@@ -506,7 +515,7 @@ struct QueryCommand: AsyncParsableCommand {
 
         func run() async throws {
             _ = try await client.client().send("DELETE", "v1/saved-queries/\(id)")
-            print("saved query \(id) deleted")
+            say("saved query \(id) deleted", ja: "保存した検索\(id)を削除しました")
         }
     }
 }

@@ -74,7 +74,9 @@ struct MeetingCommand: AsyncParsableCommand {
                     ("held_on", try isoDate(heldOn, option: "date")), ("title", title), ("number", number),
                     ("attendee_ids", attending.isEmpty ? nil : attending),
                 ]))
-            print("meeting \(JSONPath.text(answer.object, "id")): 第\(JSONPath.text(answer.object, "number"))回 \(title)")
+            say(
+                "meeting \(JSONPath.text(answer.object, "id")): 第\(JSONPath.text(answer.object, "number"))回 \(title)",
+                ja: "会議\(JSONPath.text(answer.object, "id")): 第\(JSONPath.text(answer.object, "number"))回 \(title)")
         }
     }
 
@@ -97,7 +99,7 @@ struct MeetingCommand: AsyncParsableCommand {
                     ("held_on", try isoDate(heldOn, option: "date")), ("title", title), ("state", state),
                     ("attendee_ids", attending.isEmpty ? nil : attending),
                 ]))
-            print("meeting \(id) updated")
+            say("meeting \(id) updated", ja: "会議\(id)を更新しました")
         }
     }
 
@@ -134,7 +136,7 @@ struct MeetingCommand: AsyncParsableCommand {
                     ("allotted_minutes", minutes),
                     ("position", position),
                 ]))
-            print("item added to meeting \(id)")
+            say("item added to meeting \(id)", ja: "会議\(id)に議題を加えました")
         }
     }
 
@@ -157,7 +159,7 @@ struct MeetingCommand: AsyncParsableCommand {
                     ("status", confirm ? "confirmed" : nil), ("position", position), ("allotted_minutes", allotted),
                     ("presenter_organization_id", try await presenter.id(api)), ("minutes", record),
                 ]))
-            print("item \(item) updated")
+            say("item \(item) updated", ja: "議題\(item)を更新しました")
         }
     }
 
@@ -169,7 +171,7 @@ struct MeetingCommand: AsyncParsableCommand {
 
         func run() async throws {
             _ = try await client.client().send("DELETE", "v1/meetings/\(id)/agenda/\(item)")
-            print("item \(item) removed")
+            say("item \(item) removed", ja: "議題\(item)を外しました")
         }
     }
 
@@ -188,7 +190,7 @@ struct MeetingCommand: AsyncParsableCommand {
             _ = try await client.client().json(
                 "POST", "v1/meetings/\(id)/agenda/\(item)/decision",
                 jsonFields([("decision", decision), ("move_to", moveTo), ("answer", answer)]))
-            print("decision recorded on item \(item)")
+            say("decision recorded on item \(item)", ja: "議題\(item)に決定を記録しました")
         }
     }
 

@@ -50,7 +50,9 @@ struct WebhookCommand: AsyncParsableCommand {
                     ("url", url), ("event_types", events.isEmpty ? nil : events), ("description", description), ("scope", own ? "own" : nil),
                     ("organization_id", try await organization?.id(api)),
                 ]))
-            print("webhook \(JSONPath.text(answer.object, "id")) registered; its secret (shown once):")
+            say(
+                "webhook \(JSONPath.text(answer.object, "id")) registered; its secret (shown once):",
+                ja: "Webhook \(JSONPath.text(answer.object, "id"))を登録しました。秘密（一度だけ表示します）：")
             print(JSONPath.text(answer.object, "secret"))
         }
     }
@@ -96,7 +98,7 @@ struct WebhookCommand: AsyncParsableCommand {
 
         func run() async throws {
             _ = try await client.client().send("DELETE", "v1/webhooks/\(id)")
-            print("webhook \(id) removed")
+            say("webhook \(id) removed", ja: "Webhook \(id)を削除しました")
         }
     }
 
@@ -143,7 +145,7 @@ struct WebhookCommand: AsyncParsableCommand {
 
         func run() async throws {
             let answer = try await client.client().json("POST", "v1/webhooks/\(id)/deliveries/\(delivery)/redeliver")
-            print("delivery \(JSONPath.text(answer.object, "id")) queued")
+            say("delivery \(JSONPath.text(answer.object, "id")) queued", ja: "配信\(JSONPath.text(answer.object, "id"))を送り直しの列に入れました")
         }
     }
 }
@@ -179,7 +181,8 @@ struct WatchCommand: AsyncParsableCommand {
             } catch let exit as ExitCode {
                 throw exit
             } catch {
-                printError("the stream broke (\(error.localizedDescription)); reconnecting")
+                printError(
+                    words("the stream broke (\(error.localizedDescription)); reconnecting", ja: "ストリームが切れました（\(error.localizedDescription)）。つなぎ直します"))
             }
             if once { return }
             try await Task.sleep(for: .seconds(2))
@@ -222,12 +225,14 @@ struct NotificationsCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func validate() throws {
-            guard ["each", "digest", "none"].contains(mail) else { throw ValidationError("give each, digest or none") }
+            guard ["each", "digest", "none"].contains(mail) else {
+                throw ValidationError(words("give each, digest or none", ja: "each・digest・none のどれかを指定してください"))
+            }
         }
 
         func run() async throws {
             let answer = try await client.client().json("PUT", "v1/me/notifications", ["mail": mail])
-            print("e-mail notifications: \(JSONPath.text(answer.object, "mail"))")
+            say("e-mail notifications: \(JSONPath.text(answer.object, "mail"))", ja: "メール通知: \(JSONPath.text(answer.object, "mail"))")
         }
     }
 
@@ -245,7 +250,7 @@ struct NotificationsCommand: AsyncParsableCommand {
                 do {
                     data = try Data(contentsOf: URL(fileURLWithPath: file))
                 } catch {
-                    printError("cannot read \(file): \(error.localizedDescription)")
+                    printError(words("cannot read \(file): \(error.localizedDescription)", ja: "\(file)を読めません: \(error.localizedDescription)"))
                     throw ExitCode(66)
                 }
             } else {

@@ -5,7 +5,10 @@ import CouncilService
 func isoDate(_ text: String?, option: String) throws -> String? {
     guard let text else { return nil }
     guard let iso = TypedDate.isoDate(text) else {
-        throw ValidationError("--\(option): '\(text)' is not a date such as \(TypedDate.dateForms)")
+        throw ValidationError(
+            words(
+                "--\(option): '\(text)' is not a date such as \(TypedDate.dateForms)",
+                ja: "--\(option): 「\(text)」は日付ではありません（\(TypedDate.dateForms) のように書いてください）"))
     }
     return iso
 }

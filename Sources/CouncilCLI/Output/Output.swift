@@ -10,7 +10,7 @@ struct OutputOptions: ParsableArguments {
     @Option(help: "Encoding of --csv: utf8 or cp932.") var encoding: CSVTextEncoding = .utf8
 
     func validate() throws {
-        if json && csv { throw ValidationError("give --json or --csv, not both") }
+        if json && csv { throw ValidationError(words("give --json or --csv, not both", ja: "--json か --csv のどちらか一方を指定してください")) }
     }
 
     /// Whether the output is the table for people (so headings and footers may be printed).

@@ -1,7 +1,7 @@
 import CouncilDatabase
 import Foundation
 
-package enum Role: String, Codable, CaseIterable, Sendable, PostgresRawTextEncodable, PostgresDecodable {
+package enum Role: String, Codable, CaseIterable, Sendable, SlugDecodable, PostgresRawTextEncodable, PostgresDecodable {
     /// Secretariat administrator: manages organizations and accounts.
     case admin
     case member

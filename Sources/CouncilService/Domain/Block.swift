@@ -1,7 +1,7 @@
 import CouncilDatabase
 
 /// The 8 liaison blocks (標準化リエゾンのブロック) that group the prefectures.
-enum Block: String, CaseIterable, Codable, Sendable, PostgresRawTextEncodable, PostgresDecodable {
+enum Block: String, CaseIterable, Codable, Sendable, SlugDecodable, PostgresRawTextEncodable, PostgresDecodable {
     case hokkaido
     case tohoku
     case kantoKoshinetsu = "kanto_koshinetsu"

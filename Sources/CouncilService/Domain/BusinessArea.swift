@@ -2,7 +2,7 @@ import CouncilDatabase
 
 /// The 20 standardized business areas (標準化対象20業務). Slugs are our own stable identifiers;
 /// the names are those of the law. The owning ministry lives in the database (it is editable).
-enum BusinessArea: String, CaseIterable, Codable, Sendable, PostgresRawTextEncodable, PostgresDecodable {
+enum BusinessArea: String, CaseIterable, Codable, Sendable, SlugDecodable, PostgresRawTextEncodable, PostgresDecodable {
     case juki = "juki"
     case koseki = "koseki"
     case kosekiFuhyo = "koseki_fuhyo"

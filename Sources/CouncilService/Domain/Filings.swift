@@ -2,7 +2,7 @@ import CouncilDatabase
 import Foundation
 
 /// 開発状況の段階, in order: a report that moves backwards must say why.
-enum DevelopmentStage: String, CaseIterable, Codable, Sendable, PostgresRawTextEncodable, PostgresDecodable, JapaneseLabeled {
+enum DevelopmentStage: String, CaseIterable, Codable, Sendable, PostgresRawTextEncodable, PostgresDecodable, JapaneseLabeled, SlugDecodable {
     case notStarted = "not_started", designing, developing, testing, completed, available
 
     var japaneseLabel: String {
@@ -20,7 +20,7 @@ enum DevelopmentStage: String, CaseIterable, Codable, Sendable, PostgresRawTextE
 }
 
 /// ガバメントクラウド対応状況.
-enum CloudReadiness: String, CaseIterable, Codable, Sendable, PostgresRawTextEncodable, PostgresDecodable, JapaneseLabeled {
+enum CloudReadiness: String, CaseIterable, Codable, Sendable, PostgresRawTextEncodable, PostgresDecodable, JapaneseLabeled, SlugDecodable {
     case notReady = "not_ready", verifying, ready
 
     var japaneseLabel: String {
@@ -32,7 +32,7 @@ enum CloudReadiness: String, CaseIterable, Codable, Sendable, PostgresRawTextEnc
     }
 }
 
-enum AdoptionState: String, CaseIterable, Codable, Sendable, PostgresRawTextEncodable, PostgresDecodable, JapaneseLabeled {
+enum AdoptionState: String, CaseIterable, Codable, Sendable, PostgresRawTextEncodable, PostgresDecodable, JapaneseLabeled, SlugDecodable {
     case planned, inProgress = "in_progress", migrated, atRisk = "at_risk", delayed, specifiedSupport = "specified_support"
 
     var japaneseLabel: String {
@@ -48,7 +48,7 @@ enum AdoptionState: String, CaseIterable, Codable, Sendable, PostgresRawTextEnco
 }
 
 /// 特定移行支援システムの事由 (the Digital Agency's published categories).
-enum AdoptionReason: String, CaseIterable, Codable, Sendable, PostgresRawTextEncodable, PostgresDecodable, JapaneseLabeled {
+enum AdoptionReason: String, CaseIterable, Codable, Sendable, PostgresRawTextEncodable, PostgresDecodable, JapaneseLabeled, SlugDecodable {
     case mainframe, customBuilt = "custom_built", vendorWithdrawal = "vendor_withdrawal", vendorResources = "vendor_resources"
 
     var japaneseLabel: String {

@@ -2,7 +2,7 @@ import CouncilDatabase
 import Foundation
 
 /// 課題の分類.
-enum IssueCategory: String, CaseIterable, Codable, Sendable, PostgresRawTextEncodable, PostgresDecodable, JapaneseLabeled {
+enum IssueCategory: String, CaseIterable, Codable, Sendable, PostgresRawTextEncodable, PostgresDecodable, JapaneseLabeled, SlugDecodable {
     case spec, govCloud = "gov_cloud", dataMigration = "data_migration", resources, schedule, cost, regulation, other
 
     var japaneseLabel: String {
@@ -19,7 +19,7 @@ enum IssueCategory: String, CaseIterable, Codable, Sendable, PostgresRawTextEnco
     }
 }
 
-enum IssueSeverity: String, CaseIterable, Codable, Sendable, PostgresRawTextEncodable, PostgresDecodable, JapaneseLabeled {
+enum IssueSeverity: String, CaseIterable, Codable, Sendable, PostgresRawTextEncodable, PostgresDecodable, JapaneseLabeled, SlugDecodable {
     case low, medium, high, critical
 
     var japaneseLabel: String {
@@ -37,7 +37,7 @@ enum IssueSeverity: String, CaseIterable, Codable, Sendable, PostgresRawTextEnco
 
 /// council: every council member sees it. restricted: the reporter's organization, the
 /// secretariat, the assigned organization and the vendors it names only; everyone else gets 404.
-enum IssueVisibility: String, CaseIterable, Codable, Sendable, PostgresRawTextEncodable, PostgresDecodable, JapaneseLabeled {
+enum IssueVisibility: String, CaseIterable, Codable, Sendable, PostgresRawTextEncodable, PostgresDecodable, JapaneseLabeled, SlugDecodable {
     case council, restricted
 
     var japaneseLabel: String {
@@ -49,7 +49,7 @@ enum IssueVisibility: String, CaseIterable, Codable, Sendable, PostgresRawTextEn
 }
 
 /// The workflow. `transitions` is the whole graph; `Policy` decides which edges a caller may take.
-enum IssueState: String, CaseIterable, Codable, Sendable, PostgresRawTextEncodable, PostgresDecodable, JapaneseLabeled {
+enum IssueState: String, CaseIterable, Codable, Sendable, PostgresRawTextEncodable, PostgresDecodable, JapaneseLabeled, SlugDecodable {
     case new, triaged, inDiscussion = "in_discussion", onAgenda = "on_agenda", resolved, closed, rejected, duplicate
 
     var japaneseLabel: String {
@@ -94,7 +94,7 @@ enum IssueState: String, CaseIterable, Codable, Sendable, PostgresRawTextEncodab
 }
 
 /// How an issue touches a municipality.
-enum IssueImpact: String, CaseIterable, Codable, Sendable, PostgresRawTextEncodable, PostgresDecodable, JapaneseLabeled {
+enum IssueImpact: String, CaseIterable, Codable, Sendable, PostgresRawTextEncodable, PostgresDecodable, JapaneseLabeled, SlugDecodable {
     case blocked, atRisk = "at_risk", affected
 
     var japaneseLabel: String {
@@ -108,7 +108,7 @@ enum IssueImpact: String, CaseIterable, Codable, Sendable, PostgresRawTextEncoda
 
 /// A relation as seen from one issue. Stored canonically: `blockedBy` is the other issue's
 /// `blocks`, `duplicatedBy` the other's `duplicates`; `relates` has no direction.
-enum IssueRelationKind: String, CaseIterable, Codable, Sendable {
+enum IssueRelationKind: String, CaseIterable, Codable, Sendable, SlugDecodable {
     case blocks, blockedBy = "blocked_by", duplicates, duplicatedBy = "duplicated_by", relates
 
     /// The stored kind, and whether this issue is its `from` side.
@@ -265,7 +265,7 @@ struct IssueEvent: Codable, Sendable, Equatable {
     let relatedIssue: Int?
 }
 
-enum WatcherKind: String, CaseIterable, Codable, Sendable, PostgresRawTextEncodable, PostgresDecodable {
+enum WatcherKind: String, CaseIterable, Codable, Sendable, SlugDecodable, PostgresRawTextEncodable, PostgresDecodable {
     case account, organization
 }
 

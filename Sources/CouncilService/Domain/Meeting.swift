@@ -1,7 +1,7 @@
 import CouncilDatabase
 import Foundation
 
-enum MeetingState: String, CaseIterable, Codable, Sendable, PostgresRawTextEncodable, PostgresDecodable, JapaneseLabeled {
+enum MeetingState: String, CaseIterable, Codable, Sendable, PostgresRawTextEncodable, PostgresDecodable, JapaneseLabeled, SlugDecodable {
     case planned, held, cancelled
 
     var japaneseLabel: String {
@@ -14,7 +14,7 @@ enum MeetingState: String, CaseIterable, Codable, Sendable, PostgresRawTextEncod
 }
 
 /// Proposed items (from `propose`) wait for the secretariat to confirm them.
-enum AgendaItemStatus: String, CaseIterable, Codable, Sendable, PostgresRawTextEncodable, PostgresDecodable {
+enum AgendaItemStatus: String, CaseIterable, Codable, Sendable, SlugDecodable, PostgresRawTextEncodable, PostgresDecodable {
     case proposed, confirmed
 }
 

@@ -1,7 +1,7 @@
 import CouncilDatabase
 import Foundation
 
-package enum OrganizationKind: String, Codable, CaseIterable, Sendable, PostgresRawTextEncodable, PostgresDecodable {
+package enum OrganizationKind: String, Codable, CaseIterable, Sendable, SlugDecodable, PostgresRawTextEncodable, PostgresDecodable {
     /// The Digital Agency's 地方業務T, which runs the council.
     case secretariat
     case vendor
@@ -9,7 +9,7 @@ package enum OrganizationKind: String, Codable, CaseIterable, Sendable, Postgres
     case observer
 }
 
-package enum ObserverCategory: String, Codable, CaseIterable, Sendable, PostgresRawTextEncodable, PostgresDecodable {
+package enum ObserverCategory: String, Codable, CaseIterable, Sendable, SlugDecodable, PostgresRawTextEncodable, PostgresDecodable {
     case association
     case ministry
 }

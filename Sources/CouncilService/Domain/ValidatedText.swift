@@ -23,3 +23,18 @@ extension ValidatedText {
 
     package var description: String { rawValue }
 }
+
+/// An enum of slugs read from requests: an unknown slug is refused naming the accepted ones, in
+/// both languages (instead of the decoder's "Cannot initialize … from invalid String value").
+package protocol SlugDecodable: RawRepresentable, CaseIterable, Decodable where RawValue == String {}
+
+extension SlugDecodable {
+    package init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let value = Self(rawValue: text) else {
+            let reason = SheetReason.notOneOf(text, Self.allCases.map(\.rawValue))
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: reason.en, underlyingError: reason))
+        }
+        self = value
+    }
+}

@@ -55,7 +55,7 @@ struct WebhookDelivery: Codable, Sendable {
 }
 
 /// What an endpoint hears of (sql/0024).
-enum WebhookScope: String, Codable, Sendable, CaseIterable, PostgresRawTextEncodable, PostgresDecodable {
+enum WebhookScope: String, Codable, Sendable, CaseIterable, SlugDecodable, PostgresRawTextEncodable, PostgresDecodable {
     /// Everything its organization may see.
     case all
     /// Only what concerns its organization: issues it reported, is assigned or is named in, its
