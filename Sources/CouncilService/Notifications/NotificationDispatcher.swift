@@ -121,6 +121,7 @@ package final class NotificationDispatcher: Service, Sendable {
         let worker = "\(name)#\(index)"
         while !stopping, let item = await work.next() {
             var held: Int?
+            var leased: WebhookQueue.Lease?
             do {
                 let claim: WebhookQueue.Claim?
                 switch item {
@@ -149,12 +150,16 @@ package final class NotificationDispatcher: Service, Sendable {
                     if let held { work.letGo(held, worker: index) }
                     continue
                 }
+                leased = claim.lease
                 let more = try await deliver(claim, worker: worker)
                 work.letGo(claim.lease.endpointID, worker: index, more: more)
             } catch {
-                // The endpoint's lease (if any) runs out and a scan finds it again.
-                if let held { work.letGo(held, worker: index) }
                 if !stopping { logger.warning("webhook worker \(worker) failed, retrying: \(error)") }
+                // The endpoint is given up at once if the database answers (else its lease runs
+                // out), for the next scan to find: a delivery whose record was lost is sent again,
+                // with the same id. (Not queued again here: a lasting failure would loop.)
+                if let leased { try? await pool.withConnection { try WebhookQueue.release(leased, worker: worker, on: $0) } }
+                if let held { work.letGo(held, worker: index) }
             }
         }
     }
