@@ -37,11 +37,11 @@ struct OrganizationDraft: Sendable, Equatable {
                 throw Problem.invalid("category", Reason("an observer is an association or a ministry", ja: "オブザーバーは団体（association）か省庁（ministry）です"))
             }
             if category == .association, ministry != nil {
-                throw Problem.invalid("ministry", Reason("only a ministry observer names a ministry", ja: "省庁名を持つのは省庁のオブザーバーだけです"))
+                throw Problem.invalid("ministry", Reason.onlyMinistryObserversNameAMinistry)
             }
         case .secretariat, .vendor:
             if category != nil { throw Problem.invalid("category", Reason("only observers have a category", ja: "区分を持つのはオブザーバーだけです")) }
-            if ministry != nil { throw Problem.invalid("ministry", Reason("only a ministry observer names a ministry", ja: "省庁名を持つのは省庁のオブザーバーだけです")) }
+            if ministry != nil { throw Problem.invalid("ministry", Reason.onlyMinistryObserversNameAMinistry) }
         }
     }
 }

@@ -76,7 +76,7 @@ struct MeetingDraft: Sendable, Equatable {
     func validate() throws {
         try Problem.requireLine("title", title, max: 200)
         if let number, !(1...100_000).contains(number) {
-            throw Problem.invalid("number", Reason("a meeting number is 1 to 100000", ja: "開催回は1〜100000です"))
+            throw Problem.invalid("number", Reason.meetingNumberRange)
         }
     }
 }
@@ -107,7 +107,7 @@ struct AgendaItemDraft: Sendable, Equatable {
             throw Problem.invalid("topic", Reason("an item is either an issue or a free topic", ja: "議題は課題か自由議題のどちらか一方です"))
         }
         if let topic { try Problem.requireLine("topic", topic, max: 200) }
-        if !(1...480).contains(allottedMinutes) { throw Problem.invalid("allotted_minutes", Reason("1 to 480 minutes", ja: "1〜480分です")) }
+        if !(1...480).contains(allottedMinutes) { throw Problem.invalid("allotted_minutes", Reason.allottedMinutesRange) }
         if let minutes, minutes.count > 100_000 { throw Problem.invalid("minutes", Reason("at most 100000 characters", ja: "100000文字までです")) }
     }
 }

@@ -78,7 +78,7 @@ struct AccountRoutes: Sendable {
         let account = try await Self.sayingNothingOfOtherAccounts(principal) {
             try await store.create(draft, by: try context.auditActor()) { organization in
                 guard Policy.canManageAccounts(of: organization.id, kind: organization.kind, principal) else {
-                    throw Problem.forbidden(Reason("you may not create accounts in \(organization.name)", ja: "\(organization.name)にはアカウントを作れません"))
+                    throw Problem.forbidden(Reason.cannotCreateAccounts(in: organization.name))
                 }
                 try Policy.requireAssignable(role: draft.role, orgAdmin: draft.orgAdmin, in: organization.kind, principal)
             }
@@ -107,7 +107,7 @@ struct AccountRoutes: Sendable {
                 return draft
             }
         }
-        guard let updated else { throw Problem.notFound(Reason("no account \(target.id)", ja: "アカウント\(target.id)はありません")) }
+        guard let updated else { throw Problem.notFound(Reason.noAccount(target.id)) }
         return try .json(updated)
     }
 
@@ -117,7 +117,7 @@ struct AccountRoutes: Sendable {
         let account = try await visibleAccount(context)
         try Policy.requireManage(account: account, try context.caller())
         guard account.active else {
-            throw Problem.invalid("id", Reason("the account is inactive; activate it first", ja: "アカウントが停止しています。先に有効にしてください"))
+            throw Problem.invalid("id", Reason.accountInactive)
         }
         let link = try await links.create(for: account, by: try context.auditActor())
         return try .json(
@@ -144,7 +144,7 @@ struct AccountRoutes: Sendable {
     func visibleAccount(_ context: CouncilRequestContext) async throws -> Account {
         let id = try context.id("id")
         guard let account = try await store.account(id), Policy.canSee(account: account, try context.caller()) else {
-            throw Problem.notFound(Reason("no account \(id)", ja: "アカウント\(id)はありません"))
+            throw Problem.notFound(Reason.noAccount(id))
         }
         return account
     }

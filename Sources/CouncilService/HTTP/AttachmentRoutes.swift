@@ -28,7 +28,7 @@ struct AttachmentRoutes: Sendable {
         } else {
             upload = try await SpooledUpload.read(request.body, limit: maxSize)
         }
-        guard upload.size > 0 else { throw Problem.invalid("body", Reason("the file is empty", ja: "ファイルが空です")) }
+        guard upload.size > 0 else { throw Problem.invalid("body", SheetReason.emptyFile) }
         let attachment = try await store.add(
             number, commentID: commentID, filename: name, upload: upload, by: try context.caller(), try context.auditActor())
         var response = try Response.json(attachment, status: .created)

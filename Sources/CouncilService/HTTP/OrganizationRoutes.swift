@@ -45,7 +45,7 @@ struct OrganizationRoutes: Sendable {
     func get(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
         let id = try context.id("id")
         guard let organization = try await store.organization(id) else {
-            throw Problem.notFound(Reason("no organization \(id)", ja: "組織\(id)はありません"))
+            throw Problem.notFound(Reason.noOrganization(id))
         }
         return try .json(organization)
     }
@@ -62,7 +62,7 @@ struct OrganizationRoutes: Sendable {
         let id = try context.id("id")
         let patch = try await request.decodeJSON(Patch.self, context: context)
         guard let updated = try await store.update(id, by: try context.auditActor(), { patch.apply(to: $0) }) else {
-            throw Problem.notFound(Reason("no organization \(id)", ja: "組織\(id)はありません"))
+            throw Problem.notFound(Reason.noOrganization(id))
         }
         return try .json(updated)
     }

@@ -32,7 +32,7 @@ struct ProductRoutes: Sendable {
 
     func get(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
         let id = try context.id("id")
-        guard let product = try await store.product(id) else { throw Problem.notFound(Reason("no product \(id)", ja: "製品\(id)はありません")) }
+        guard let product = try await store.product(id) else { throw Problem.notFound(Reason.noProduct(id)) }
         return try .json(product)
     }
 
@@ -51,7 +51,7 @@ struct ProductRoutes: Sendable {
     func update(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
         let id = try context.id("id")
         let principal = try context.caller()
-        guard let product = try await store.product(id) else { throw Problem.notFound(Reason("no product \(id)", ja: "製品\(id)はありません")) }
+        guard let product = try await store.product(id) else { throw Problem.notFound(Reason.noProduct(id)) }
         try Policy.requireWriteFilings(of: product.vendorID, principal)
         let patch = try await request.decodeJSON(Patch.self, context: context)
         guard
@@ -63,7 +63,7 @@ struct ProductRoutes: Sendable {
                         businessAreas: patch.businessAreas.apply(to: current.businessAreas),
                         version: patch.version.apply(to: current.version), notes: patch.notes.apply(to: current.notes))
                 })
-        else { throw Problem.notFound(Reason("no product \(id)", ja: "製品\(id)はありません")) }
+        else { throw Problem.notFound(Reason.noProduct(id)) }
         return try .json(updated)
     }
 }

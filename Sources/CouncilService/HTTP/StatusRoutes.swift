@@ -41,11 +41,11 @@ struct StatusRoutes: Sendable {
 
     func history(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
         let parameters = try QueryParameters(request, allowed: ["product_id", "business_area"])
-        guard let product = try parameters.id("product_id") else { throw Problem.invalid("product_id", Reason("is required", ja: "必須です")) }
+        guard let product = try parameters.id("product_id") else { throw Problem.invalid("product_id", RequestReason.required) }
         guard let area = try parameters.value("business_area", as: BusinessArea.self) else {
-            throw Problem.invalid("business_area", Reason("is required", ja: "必須です"))
+            throw Problem.invalid("business_area", RequestReason.required)
         }
-        guard try await products.product(product) != nil else { throw Problem.notFound(Reason("no product \(product)", ja: "製品\(product)はありません")) }
+        guard try await products.product(product) != nil else { throw Problem.notFound(Reason.noProduct(product)) }
         return try .json(Items(items: try await store.history(product: product, businessArea: area)))
     }
 

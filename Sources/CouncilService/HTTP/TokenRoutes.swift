@@ -24,7 +24,7 @@ struct TokenRoutes: Sendable {
         let body = try await request.decodeJSON(NewToken.self, context: context)
         let name = body.name.trimmingCharacters(in: .whitespacesAndNewlines)
         try Problem.requireLine("name", name, max: 100)
-        if let expiry = body.expiresAt, expiry <= Date() { throw Problem.invalid("expires_at", Reason("must be in the future", ja: "未来の日時にしてください")) }
+        if let expiry = body.expiresAt, expiry <= Date() { throw Problem.invalid("expires_at", Reason.mustBeInTheFuture) }
         guard account.active else { throw Problem.invalid("id", Reason("the account is inactive", ja: "アカウントが停止しています")) }
         let issued = try await tokens.issue(to: account.id, name: name, expiresAt: body.expiresAt, by: try context.auditActor())
         return try .json(issued, status: .created)
@@ -34,11 +34,11 @@ struct TokenRoutes: Sendable {
         let id = try context.id("id")
         let principal = try context.caller()
         guard let (_, account) = try await tokens.token(id), Policy.canSee(account: account, principal) else {
-            throw Problem.notFound(Reason("no token \(id)", ja: "トークン\(id)はありません"))
+            throw Problem.notFound(Reason.noToken(id))
         }
         try Policy.requireManageTokens(of: account, principal)
         guard let revoked = try await tokens.revoke(id, by: try context.auditActor()) else {
-            throw Problem.notFound(Reason("no token \(id)", ja: "トークン\(id)はありません"))
+            throw Problem.notFound(Reason.noToken(id))
         }
         return try .json(revoked)
     }

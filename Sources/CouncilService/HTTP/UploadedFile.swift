@@ -21,7 +21,7 @@ enum UploadedFile {
             throw Problem.tooLarge(context.maxUploadSize)
         }
         guard buffer.readableBytes > 0 else {
-            throw Problem.invalid("body", Reason("the file is empty", ja: "ファイルが空です"))
+            throw Problem.invalid("body", SheetReason.emptyFile)
         }
         return Data(buffer.readableBytesView)
     }

@@ -111,7 +111,7 @@ struct WebhookRoutes: Sendable {
         let id = try context.id("id")
         let principal = try context.caller()
         guard let endpoint = try await store.endpoint(id), Policy.canSeeWebhooks(of: endpoint.organizationID, principal) else {
-            throw Problem.notFound(Reason("no webhook endpoint \(id)", ja: "Webhookの送信先\(id)はありません"))
+            throw Problem.notFound(Reason.noWebhookEndpoint(id))
         }
         try Policy.requireManageWebhooks(of: endpoint.organizationID, principal)
         return endpoint

@@ -59,7 +59,7 @@ enum SheetReason {
         Reason("\(code) is inactive (merged) and takes no new adoptions", ja: "\(code)は合併などでなくなった団体のため、新しい導入は届け出られません")
     }
 
-    static func noProduct(_ id: Int) -> Reason { Reason("no product \(id)", ja: "製品ID \(id)の製品はありません") }
+    static func noProduct(_ id: Int) -> Reason { Reason.noProduct(id) }
 
     static func productDoesNotCover(_ product: String?, _ area: BusinessArea) -> Reason {
         Reason(

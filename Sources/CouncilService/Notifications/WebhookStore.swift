@@ -85,7 +85,7 @@ struct WebhookStore: Sendable {
     func update(_ id: Int, by actor: AuditActor, _ change: @escaping @Sendable (WebhookEndpoint) throws -> Draft) async throws -> WebhookEndpoint {
         try await pool.withTransaction { connection in
             guard let current = try Self.endpoint(id, on: connection, lock: true) else {
-                throw Problem.notFound(Reason("no webhook endpoint \(id)", ja: "Webhookの送信先\(id)はありません"))
+                throw Problem.notFound(Reason.noWebhookEndpoint(id))
             }
             let draft = try change(current)
             try connection.query(
@@ -108,7 +108,7 @@ struct WebhookStore: Sendable {
     func delete(_ id: Int, by actor: AuditActor) async throws {
         try await pool.withTransaction { connection in
             guard let current = try Self.endpoint(id, on: connection, lock: true) else {
-                throw Problem.notFound(Reason("no webhook endpoint \(id)", ja: "Webhookの送信先\(id)はありません"))
+                throw Problem.notFound(Reason.noWebhookEndpoint(id))
             }
             try connection.query(Query("webhooks.delete", "DELETE FROM webhook_endpoints WHERE id = \(id)"))
             try AuditStore.record(
@@ -123,7 +123,7 @@ struct WebhookStore: Sendable {
         let secret = WebhookSecret.generate()
         return try await pool.withTransaction { connection in
             guard try Self.endpoint(id, on: connection, lock: true) != nil else {
-                throw Problem.notFound(Reason("no webhook endpoint \(id)", ja: "Webhookの送信先\(id)はありません"))
+                throw Problem.notFound(Reason.noWebhookEndpoint(id))
             }
             try connection.query(
                 Query(

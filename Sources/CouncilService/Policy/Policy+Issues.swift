@@ -103,7 +103,7 @@ extension Policy {
                     ja: "起票した組織が編集できるのは課題が新規のあいだだけです（いまは\(issue.state.japaneseLabel)）"))
         }
         if let field = fields.first(where: triageFields.contains) {
-            throw Problem.forbidden(Reason("\(field) is set by the secretariat when it triages", ja: "\(field)は事務局が振り分けのときに設定します"))
+            throw Problem.forbidden(Reason.setWhenTriaged(field))
         }
     }
 
@@ -111,7 +111,7 @@ extension Policy {
     static func requireCreate(setting fields: [String], _ principal: Principal) throws {
         if principal.isSecretariat { return }
         if let field = fields.first(where: triageFields.contains) {
-            throw Problem.forbidden(Reason("\(field) is set by the secretariat when it triages", ja: "\(field)は事務局が振り分けのときに設定します"))
+            throw Problem.forbidden(Reason.setWhenTriaged(field))
         }
     }
 

@@ -106,7 +106,7 @@ enum Policy {
 
     /// 404 when the account is invisible, 403 when visible but not manageable.
     static func requireManage(account: Account, _ principal: Principal) throws {
-        guard canSee(account: account, principal) else { throw Problem.notFound(Reason("no account \(account.id)", ja: "アカウント\(account.id)はありません")) }
+        guard canSee(account: account, principal) else { throw Problem.notFound(Reason.noAccount(account.id)) }
         guard canManageAccounts(of: account.organizationID, kind: account.organizationKind, principal) else {
             throw Problem.forbidden(Reason("you may not manage the accounts of this organization", ja: "この組織のアカウントは管理できません"))
         }
@@ -114,7 +114,7 @@ enum Policy {
 
     /// Tokens: your own, or those of accounts you manage.
     static func requireManageTokens(of account: Account, _ principal: Principal) throws {
-        guard canSee(account: account, principal) else { throw Problem.notFound(Reason("no account \(account.id)", ja: "アカウント\(account.id)はありません")) }
+        guard canSee(account: account, principal) else { throw Problem.notFound(Reason.noAccount(account.id)) }
         guard
             principal.accountID == account.id
                 || canManageAccounts(of: account.organizationID, kind: account.organizationKind, principal)

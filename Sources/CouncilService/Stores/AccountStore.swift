@@ -61,7 +61,7 @@ struct AccountStore: Sendable {
         try draft.validate()
         return try await pool.withTransaction { connection in
             guard let organization = try OrganizationStore.fetch(draft.organizationID, on: connection, lock: true) else {
-                throw Problem.invalid("organization_id", Reason("no organization \(draft.organizationID)", ja: "組織\(draft.organizationID)はありません"))
+                throw Problem.invalid("organization_id", Reason.noOrganization(draft.organizationID))
             }
             try authorize(organization)
             guard organization.active else {

@@ -25,7 +25,7 @@ struct AttachmentStore: Sendable {
             try Policy.requireParticipant(try IssueStore.visibleFacts(number, principal, on: connection), principal)
             if let commentID {
                 guard let comment = try IssueCommentStore.fetch(commentID, on: connection), comment.issueNumber == number else {
-                    throw Problem.notFound(Reason("no comment \(commentID) on issue #\(number)", ja: "課題#\(number)にコメント\(commentID)はありません"))
+                    throw Problem.notFound(Reason.noComment(commentID, onIssue: number))
                 }
             }
             let sha = Bytea(upload.sha256)

@@ -86,7 +86,7 @@ struct IssueCommentStore: Sendable {
         try await pool.withTransaction { connection in
             _ = try IssueStore.visibleFacts(number, principal, on: connection)
             guard let current = try Self.fetch(id, on: connection, lock: true), current.issueNumber == number else {
-                throw Problem.notFound(Reason("no comment \(id) on issue #\(number)", ja: "課題#\(number)にコメント\(id)はありません"))
+                throw Problem.notFound(Reason.noComment(id, onIssue: number))
             }
             try Policy.requireEditComment(author: current.authorAccountID, principal)
             let text = try Self.validated(body)
@@ -122,7 +122,7 @@ struct IssueCommentStore: Sendable {
         try await pool.withConnection { connection in
             _ = try IssueStore.visibleFacts(number, principal, on: connection)
             guard let comment = try Self.fetch(id, on: connection), comment.issueNumber == number else {
-                throw Problem.notFound(Reason("no comment \(id) on issue #\(number)", ja: "課題#\(number)にコメント\(id)はありません"))
+                throw Problem.notFound(Reason.noComment(id, onIssue: number))
             }
             return try connection.query(
                 Query(

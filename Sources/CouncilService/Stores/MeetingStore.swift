@@ -313,7 +313,7 @@ struct MeetingStore: Sendable {
                 """)
         ).rows.map { try $0.decode("id", as: Int.self) }
         if let missing = organizations.first(where: { !known.contains($0) }) {
-            throw Problem.unprocessable("attendee_ids", Reason("no organization \(missing)", ja: "組織\(missing)はありません"))
+            throw Problem.unprocessable("attendee_ids", Reason.noOrganization(missing))
         }
         try connection.query(
             Query(
@@ -326,13 +326,13 @@ struct MeetingStore: Sendable {
 
     private static func lock(_ id: Int, on connection: Connection) throws -> Meeting {
         guard try connection.query(Query("meetings.lock", "SELECT id FROM meetings WHERE id = \(id) FOR UPDATE")).first != nil else {
-            throw Problem.notFound(Reason("no meeting \(id)", ja: "会議\(id)はありません"))
+            throw Problem.notFound(Reason.noMeeting(id))
         }
         return try require(id, .all, on: connection)
     }
 
     static func require(_ id: Int, _ scope: Policy.IssueScope, on connection: Connection) throws -> Meeting {
-        guard let meeting = try fetch(id, scope, on: connection) else { throw Problem.notFound(Reason("no meeting \(id)", ja: "会議\(id)はありません")) }
+        guard let meeting = try fetch(id, scope, on: connection) else { throw Problem.notFound(Reason.noMeeting(id)) }
         return meeting
     }
 

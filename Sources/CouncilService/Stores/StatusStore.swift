@@ -35,7 +35,7 @@ struct StatusStore: Sendable {
         authorize: (Product) throws -> Void
     ) throws -> (report: StatusReport, created: Bool) {
         guard let product = try ProductStore.fetch(draft.productID, on: connection, lock: true) else {
-            throw Problem.unprocessable("product_id", Reason("no product \(draft.productID)", ja: "製品\(draft.productID)はありません"))
+            throw Problem.unprocessable("product_id", Reason.noProduct(draft.productID))
         }
         try authorize(product)
         guard product.businessAreas.contains(draft.businessArea) else {

@@ -92,7 +92,7 @@ extension AccountPages {
         let id = try page.context.id("id")
         // Only my own tokens here: an administrator revokes others' on the account's admin page.
         guard let (_, account) = try await tokens.token(id), account.id == principal.accountID else {
-            throw Problem.notFound(Reason("no token \(id)", ja: "トークン\(id)はありません"))
+            throw Problem.notFound(Reason.noToken(id))
         }
         try Policy.requireManageTokens(of: account, principal)
         _ = try await tokens.revoke(id, by: try page.auditActor())
@@ -115,14 +115,14 @@ struct TokenForm: Sendable {
     func issue(to account: Account, _ tokens: TokenStore, _ page: PageRequest) async throws -> IssuedToken {
         try Policy.requireManageTokens(of: account, try page.caller())
         guard account.active else {
-            throw Problem.invalid("active", Reason("the account is inactive; activate it first", ja: "アカウントが停止しています。先に有効にしてください"))
+            throw Problem.invalid("active", Reason.accountInactive)
         }
         try Problem.requireLine("name", name, max: 100)
         var expiresAt: Date?
         if !expiry.isEmpty {
             guard let date = CalendarDate(typed: expiry) else { throw Problem.invalid("expires_on", CalendarDate.whyInvalidTyped(expiry)) }
             let end = PageFormat.endOfDayInJapan(date)
-            if end <= Date() { throw Problem.invalid("expires_on", Reason("must be in the future", ja: "未来の日時にしてください")) }
+            if end <= Date() { throw Problem.invalid("expires_on", Reason.mustBeInTheFuture) }
             expiresAt = end
         }
         return try await tokens.issue(to: account.id, name: name, expiresAt: expiresAt, by: try page.auditActor())

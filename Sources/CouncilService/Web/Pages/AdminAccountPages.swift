@@ -75,7 +75,7 @@ struct AdminAccountPages: Sendable {
                 try await accounts.create(draft, by: try page.auditActor()) { organization in
                     guard Policy.canManageAccounts(of: organization.id, kind: organization.kind, principal) else {
                         throw Problem.forbidden(
-                            Reason("you may not create accounts in \(organization.name)", ja: "\(organization.name)にはアカウントを作れません"))
+                            Reason.cannotCreateAccounts(in: organization.name))
                     }
                     try Policy.requireAssignable(role: draft.role, orgAdmin: draft.orgAdmin, in: organization.kind, principal)
                 }
@@ -199,7 +199,7 @@ struct AdminAccountPages: Sendable {
     func passwordLink(_ page: PageRequest) async throws -> Response {
         let account = try await managed(page)
         guard account.active else {
-            throw Problem.invalid("active", Reason("the account is inactive; activate it first", ja: "アカウントが停止しています。先に有効にしてください"))
+            throw Problem.invalid("active", Reason.accountInactive)
         }
         let link = try await links.create(for: account, by: try page.auditActor())
         var model = try await accountModel(account, page, typed: nil)
@@ -229,7 +229,7 @@ struct AdminAccountPages: Sendable {
         let account = try await managed(page)
         let id = try page.context.id("token")
         guard let (_, owner) = try await tokens.token(id), owner.id == account.id else {
-            throw Problem.notFound(Reason("no token \(id)", ja: "トークン\(id)はありません"))
+            throw Problem.notFound(Reason.noToken(id))
         }
         try Policy.requireManageTokens(of: owner, try page.caller())
         _ = try await tokens.revoke(id, by: try page.auditActor())
@@ -242,7 +242,7 @@ struct AdminAccountPages: Sendable {
         _ = try Policy.administeredOrganization(principal)
         let id = try page.context.id("id")
         guard let account = try await accounts.account(id), Policy.canSee(account: account, principal) else {
-            throw Problem.notFound(Reason("no account \(id)", ja: "アカウント\(id)はありません"))
+            throw Problem.notFound(Reason.noAccount(id))
         }
         try Policy.requireManage(account: account, principal)
         return account

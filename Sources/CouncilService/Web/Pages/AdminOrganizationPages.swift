@@ -70,7 +70,7 @@ struct AdminOrganizationPages: Sendable {
                     draft.active = active
                     return draft
                 }) != nil
-        else { throw Problem.notFound(Reason("no organization \(id)", ja: "組織\(id)はありません")) }
+        else { throw Problem.notFound(Reason.noOrganization(id)) }
         return PageDispatcher.redirect(to: "/admin/organizations?done=saved")
     }
 

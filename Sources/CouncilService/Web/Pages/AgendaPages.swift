@@ -86,7 +86,7 @@ struct AgendaPages: Sendable {
                 throw Problem.invalid("issue_number", Reason("give the issue's number, e.g. 12", ja: "課題の番号を書いてください（例：12）"))
             }
             guard let minutes = Int(allottedMinutes.trimmingCharacters(in: .whitespaces)) else {
-                throw Problem.invalid("allotted_minutes", Reason("1 to 480 minutes", ja: "1〜480分です"))
+                throw Problem.invalid("allotted_minutes", Reason.allottedMinutesRange)
             }
             let topicText = topic.trimmingCharacters(in: .whitespacesAndNewlines)
             return AgendaItemDraft(

@@ -231,7 +231,7 @@ struct TypedMeeting: Sendable {
         let trimmed = number.trimmingCharacters(in: .whitespaces)
         var meetingNumber: Int?
         if !trimmed.isEmpty {
-            guard let parsed = Int(trimmed) else { throw Problem.invalid("number", Reason("a meeting number is 1 to 100000", ja: "開催回は1〜100000です")) }
+            guard let parsed = Int(trimmed) else { throw Problem.invalid("number", Reason.meetingNumberRange) }
             meetingNumber = parsed
         }
         guard let date = CalendarDate(typed: heldOn) else { throw Problem.invalid("held_on", CalendarDate.whyInvalidTyped(heldOn)) }
