@@ -153,6 +153,41 @@ import Testing
         }
     }
 
+    /// The audience is asked again before a send once a second has passed since it was read: an
+    /// issue restricted while a slow receiver takes the batch's first events is not sent to an
+    /// organization that may no longer see it.
+    @Test func anIssueRestrictedDuringASlowBatchIsNotSent() async throws {
+        let receiver = try await WebhookReceiver.start { _, _ in .init(delay: .milliseconds(1500)) }
+        defer { Task { await receiver.stop() } }
+        try await Self.withWebhookApp { client, env in
+            // Vendor B's endpoint hears of every event it may see.
+            let response = try await env.send(
+                client, .post, "/v1/webhooks", as: .admin, json: ["url": receiver.url("/vendor-b"), "organization_id": env.ids.vendorB.id])
+            #expect(response.status == .created)
+            let first = try await env.issue("一件目")
+            let second = try await env.issue("二件目")
+            let third = try await env.issue("三件目")
+            var settings = Self.settings()
+            settings.workers = 1
+            let dispatcher = Self.dispatch(env, settings)
+            defer { dispatcher.cancel() }
+            // All three are in the first batch; the third is restricted while the first is sent.
+            try await waitUntil(within: .seconds(30)) { !receiver.requests.isEmpty }
+            let etag = try #require(try await env.send(client, .get, "/v1/issues/\(third.number)", as: .vendorA).headers[.eTag])
+            let patched = try await env.send(
+                client, .patch, "/v1/issues/\(third.number)", as: .vendorA, json: ["visibility": "restricted"], headers: [.ifMatch: etag])
+            #expect(patched.status == .ok, "\(patched.text)")
+            try await eventually(within: .seconds(30)) {
+                try await env.pool.withConnection {
+                    try $0.query(Query("test.pending", "SELECT count(*) AS n FROM webhook_deliveries WHERE state = 'pending'")).single()
+                        .decode("n") as Int
+                } == 0
+            }
+            let numbers = receiver.requests.map { ($0.data["issue"] as? [String: Any])?["number"] as? Int ?? 0 }
+            #expect(numbers == [first.number, second.number], "\(numbers)")
+        }
+    }
+
     @Test func aRolledBackChangeNotifiesNobody() async throws {
         let receiver = try await WebhookReceiver.start()
         defer { Task { await receiver.stop() } }

@@ -180,14 +180,20 @@ package final class NotificationDispatcher: Service, Sendable {
         var batch = claim.due
         turn: for round in 1...Self.turnBatches {
             guard !stopping, let lastID = batch.last?.deliveryID else { break }
-            // Asked again now: an issue restricted since the event is no longer told about.
-            let events = batch.map(\.event)
-            let audience = try await pool.withConnection { try EventAudience.load(for: events, on: $0) }
+            // Asked again now: an issue restricted since the event is no longer told about. Read
+            // once for the batch, and again before a send when a second has passed since (a slow
+            // receiver must not stretch the time between the check and the send).
+            var audience = try await audience(of: batch)
+            var audienceRead = ContinuousClock.now
             // A full batch may have more behind it: read on, or (the turn's share sent) queue the endpoint again.
             let full = batch.count == Self.batch, more = full && round < Self.turnBatches
             for (index, due) in batch.enumerated() {
                 if stopping { break turn }
                 let settlement: WebhookQueue.Settlement
+                if ContinuousClock.now - audienceRead > .seconds(1) {
+                    audience = try await self.audience(of: Array(batch[index...]))
+                    audienceRead = .now
+                }
                 if audience.admits(due.event, organization: lease.organizationID, isSecretariat: lease.secretariat) {
                     let outcome = await send(due.event, to: lease)
                     if outcome.succeeded {
@@ -220,6 +226,11 @@ package final class NotificationDispatcher: Service, Sendable {
         // another worker or daemon may take it at once (a lease left behind by an error runs out).
         try await pool.withConnection { try WebhookQueue.release(lease, worker: worker, on: $0) }
         return more
+    }
+
+    private func audience(of batch: [WebhookQueue.Due]) async throws -> EventAudience {
+        let events = batch.map(\.event)
+        return try await pool.withConnection { try EventAudience.load(for: events, on: $0) }
     }
 
     /// No 2xx for `giveUpAfter`: the delivery fails and the endpoint is disabled (which ends the lease).
