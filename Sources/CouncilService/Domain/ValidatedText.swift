@@ -32,7 +32,7 @@ extension SlugDecodable {
     package init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let value = Self(rawValue: text) else {
-            let reason = SheetReason.notOneOf(text, Self.allCases.map(\.rawValue))
+            let reason = RequestReason.notOneOf(text, Self.allCases.map(\.rawValue))
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: reason.en, underlyingError: reason))
         }
         self = value

@@ -55,8 +55,7 @@ struct AdoptionRoutes: Sendable {
                 }, dryRun: false)
         } catch let rejected as AdoptionRejected {
             let first = rejected.problems[0]
-            let reason = Reason(first.reason, ja: first.japanese ?? first.reason)
-            throw first.forbidden ? Problem.forbidden(reason) : Problem.unprocessable(first.field, reason)
+            throw first.forbidden ? Problem.forbidden(first.why) : Problem.unprocessable(first.field, first.why)
         }
         let adoption = try await store.adoption(dantai: code, area: area)!
         return try .json(adoption, status: outcome.inserted == 1 ? .created : .ok)

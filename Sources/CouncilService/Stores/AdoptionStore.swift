@@ -30,6 +30,9 @@ struct AdoptionStore: Sendable {
         /// The reason in Japanese, when the rule says it so.
         var japanese: String? = nil
         let forbidden: Bool
+
+        /// The reason in both languages (English where the rule has no Japanese words).
+        var why: Reason { Reason(reason, ja: japanese ?? reason) }
     }
 
     struct Outcome: Codable, Sendable, Equatable {
@@ -461,8 +464,7 @@ struct AdoptionRejected: Error, Sendable {
     var asImportRejected: ImportRejected {
         ImportRejected(
             problems: problems.map { problem in
-                problem.japanese.map { ImportProblem(line: problem.line, column: problem.column, Reason(problem.reason, ja: $0)) }
-                    ?? ImportProblem(line: problem.line, column: problem.column, reason: problem.reason)
+                ImportProblem(line: problem.line, column: problem.column, problem.why)
             })
     }
 }
