@@ -1,36 +1,41 @@
 import Hummingbird
-import Mustache
 import NIOCore
 
-/// Renders pages from the Mustache templates under `web/templates/` (compiled into the binary).
+/// Renders pages from the Mustache templates under `web/templates/` (compiled into the binary,
+/// parsed once at start by `TemplateParser`, rendered by `TemplateLibrary`).
 /// `{{name}}` escapes for HTML; `{{{name}}}` appears only where the value is HTML we built
 /// ourselves with every user text escaped (the tile map).
 package struct PageRenderer: Sendable {
-    let library: MustacheLibrary
+    let library: TemplateLibrary
     let assets: WebAssets
 
     package static let shared = PageRenderer(files: EmbeddedResources.webFiles, assets: .shared)
 
     init(files: [(path: String, text: String)], assets: WebAssets) {
-        var templates: [String: MustacheTemplate] = [:]
+        var templates: [String: [TemplateNode]] = [:]
         for (path, text) in files where path.hasPrefix("templates/") && path.hasSuffix(".mustache") {
             let name = String(path.dropFirst("templates/".count).dropLast(".mustache".count))
             // The templates are ours and compiled in; one that does not parse is a build-time bug.
-            do { templates[name] = try MustacheTemplate(string: text) } catch { preconditionFailure("template \(name): \(error)") }
+            do { templates[name] = try TemplateParser.parse(text) } catch { preconditionFailure("template \(name): \(error)") }
         }
-        self.library = MustacheLibrary(templates: templates)
+        do { self.library = try TemplateLibrary(templates: templates) } catch { preconditionFailure("templates: \(error)") }
         self.assets = assets
+    }
+
+    /// The words of each language, as the templates read them (`{{t.word}}`).
+    private static let words = PageText.byLanguage.mapValues { words in
+        TemplateValue.object(words.mapValues(TemplateValue.string), description: nil)
     }
 
     /// A whole page: the shell (header, navigation, language switch) around `template`.
     func render(_ template: String, _ model: Any, shell: PageShell, status: HTTPResponse.Status = .ok) -> Response {
-        let context: [String: Any] = [
-            "page": TemplateModel.of(model) ?? [:], "shell": TemplateModel.of(shell) ?? [:], "t": PageText.byLanguage[shell.language]!,
-        ]
-        guard let html = library.render(context, withTemplate: template) else { preconditionFailure("no template \(template)") }
-        return Response(
-            status: status, headers: PageHeaders.html,
-            body: .init(byteBuffer: ByteBuffer(string: html)))
+        let root = TemplateValue.object(
+            [
+                "page": TemplateValue.of(model) ?? .object([:], description: nil), "shell": TemplateValue.of(shell) ?? .object([:], description: nil),
+                "t": Self.words[shell.language]!,
+            ], description: nil)
+        guard let html = library.render(template, root) else { preconditionFailure("no template \(template)") }
+        return Response(status: status, headers: PageHeaders.html, body: .init(byteBuffer: ByteBuffer(bytes: html)))
     }
 }
 
