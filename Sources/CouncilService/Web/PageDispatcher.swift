@@ -142,7 +142,7 @@ struct PageDispatcher: Sendable {
 }
 
 /// The model of the error page.
-struct ErrorPage: Sendable {
+struct ErrorPage: Sendable, Encodable {
     let title: String
     let lead: String
     var requestID: String?

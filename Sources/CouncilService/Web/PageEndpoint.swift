@@ -61,7 +61,7 @@ struct PageRequest: Sendable {
             assets: settings.assets)
     }
 
-    func render(_ template: String, _ model: Any, status: HTTPResponse.Status = .ok) -> Response {
+    func render(_ template: String, _ model: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
         settings.renderer.render(template, model, shell: shell, status: status)
     }
 

@@ -4,7 +4,7 @@ import Hummingbird
 /// My account's ways in: the browsers I am signed in on (sign one out, or all the others), and my
 /// API tokens (make one — its secret shown once — or revoke one, which stops it at once).
 extension AccountPages {
-    struct SessionRow: Sendable {
+    struct SessionRow: Sendable, Encodable {
         let id: Int
         let current: Bool
         let since: String
@@ -34,7 +34,7 @@ extension AccountPages {
         }
     }
 
-    struct TokenRow: Sendable {
+    struct TokenRow: Sendable, Encodable {
         let id: Int
         let name: String
         let hint: String
@@ -103,7 +103,7 @@ extension AccountPages {
 
 /// The token form of my account page and of an account's admin page: a name, and optionally the
 /// day it works through (Japan time); `Policy` decides whose tokens the caller makes.
-struct TokenForm: Sendable {
+struct TokenForm: Sendable, Encodable {
     let name: String
     let expiry: String
 

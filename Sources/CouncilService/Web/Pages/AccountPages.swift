@@ -11,7 +11,7 @@ struct AccountPages: Sendable {
     let tokens: TokenStore
     let dispatcher: PageDispatcher
 
-    struct Model: Sendable {
+    struct Model: Sendable, Encodable {
         let displayName: String
         let email: String
         let organization: String
@@ -75,7 +75,7 @@ struct AccountPages: Sendable {
         return PageDispatcher.redirect(to: "/account?notifications=1")
     }
 
-    struct Unsubscribe: Sendable {
+    struct Unsubscribe: Sendable, Encodable {
         let action: String
         let done: Bool
     }

@@ -13,7 +13,7 @@ struct AdminAccountPages: Sendable {
 
     static let pageSize = 100
 
-    struct ListModel: Sendable {
+    struct ListModel: Sendable, Encodable {
         let rows: [Row]
         let filter: [PageChoice]
         let filtering: Bool
@@ -24,7 +24,7 @@ struct AdminAccountPages: Sendable {
         var errors: [String] = []
     }
 
-    struct Row: Sendable {
+    struct Row: Sendable, Encodable {
         let id: Int
         let name: String
         let email: String
@@ -35,7 +35,7 @@ struct AdminAccountPages: Sendable {
     }
 
     /// The fields of an account, for inviting or editing.
-    struct AccountForm: Sendable {
+    struct AccountForm: Sendable, Encodable {
         let displayName: String
         let email: String
         /// Only secretariat administrators choose the organization and roles.
@@ -47,7 +47,7 @@ struct AdminAccountPages: Sendable {
     }
 
     /// A password link: the only time it is shown; the administrator sends it to the person.
-    struct ShownLink: Sendable {
+    struct ShownLink: Sendable, Encodable {
         let url: String
         let email: String
         let expires: String
@@ -136,7 +136,7 @@ struct AdminAccountPages: Sendable {
 
     // MARK: One account
 
-    struct AccountModel: Sendable {
+    struct AccountModel: Sendable, Encodable {
         let id: Int
         let name: String
         let email: String
@@ -260,7 +260,7 @@ struct AdminAccountPages: Sendable {
 }
 
 /// An account's fields as typed, kept to show again when refused.
-struct TypedAccount: Sendable {
+struct TypedAccount: Sendable, Encodable {
     var organizationID: Int?
     var displayName = ""
     var email = ""

@@ -6,7 +6,7 @@ import Hummingbird
 struct AdminOrganizationPages: Sendable {
     let organizations: OrganizationStore
 
-    struct Model: Sendable {
+    struct Model: Sendable, Encodable {
         let rows: [Row]
         let creates: Bool
         let form: Form
@@ -14,7 +14,7 @@ struct AdminOrganizationPages: Sendable {
         var notice: String?
     }
 
-    struct Row: Sendable {
+    struct Row: Sendable, Encodable {
         let id: Int
         let name: String
         let shortName: String
@@ -27,7 +27,7 @@ struct AdminOrganizationPages: Sendable {
         let creates: Bool
     }
 
-    struct Form: Sendable {
+    struct Form: Sendable, Encodable {
         let name: String
         let shortName: String
         let corporateNumber: String

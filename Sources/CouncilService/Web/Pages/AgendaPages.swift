@@ -11,7 +11,7 @@ struct AgendaPages: Sendable {
 
     // MARK: What the meeting page shows per item
 
-    struct ItemRow: Sendable {
+    struct ItemRow: Sendable, Encodable {
         let id: Int
         let position: Int
         let subject: String
@@ -40,14 +40,14 @@ struct AgendaPages: Sendable {
         }
     }
 
-    struct DecisionForm: Sendable {
+    struct DecisionForm: Sendable, Encodable {
         let decision: String
         let answer: String
         let states: [PageChoice]
         let errors: [String]
     }
 
-    struct AddForm: Sendable {
+    struct AddForm: Sendable, Encodable {
         let issueNumber: String
         let topic: String
         let allottedMinutes: String
@@ -55,7 +55,7 @@ struct AgendaPages: Sendable {
     }
 
     /// A decision as typed, kept when the workflow refuses it.
-    struct TypedDecision: Sendable {
+    struct TypedDecision: Sendable, Encodable {
         let item: Int
         let decision: String
         let moveTo: String
@@ -64,7 +64,7 @@ struct AgendaPages: Sendable {
     }
 
     /// An item as typed into the add form.
-    struct TypedItem: Sendable {
+    struct TypedItem: Sendable, Encodable {
         var issueNumber = ""
         var topic = ""
         var allottedMinutes = "10"

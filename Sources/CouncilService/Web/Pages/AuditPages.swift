@@ -11,14 +11,14 @@ struct AuditPages: Sendable {
 
     static let pageSize = 100
 
-    struct Model: Sendable {
+    struct Model: Sendable, Encodable {
         let rows: [Row]
         let filter: Filter
         let nextPage: String?
         var errors: [String] = []
     }
 
-    struct Row: Sendable {
+    struct Row: Sendable, Encodable {
         let id: Int
         let at: String
         let actor: String
@@ -29,7 +29,7 @@ struct AuditPages: Sendable {
         let requestID: String?
     }
 
-    struct Filter: Sendable {
+    struct Filter: Sendable, Encodable {
         let actor: String
         let entityType: String
         let entityID: String

@@ -13,7 +13,7 @@ struct DashboardPage: Sendable {
     /// National figures kept while the data under them is unchanged (one per daemon).
     let cache = ViewCache(capacity: 16)
 
-    struct Model: Sendable {
+    struct Model: Sendable, Encodable {
         let stageHeaders: [String]
         let stages: [StageRow]
         let adoptionStates: [Count]
@@ -29,18 +29,18 @@ struct DashboardPage: Sendable {
         let watched: [IssuePages.Row]
     }
 
-    struct StageRow: Sendable {
+    struct StageRow: Sendable, Encodable {
         let name: String
         let counts: [String]
         let total: String
     }
 
-    struct Count: Sendable {
+    struct Count: Sendable, Encodable {
         let label: String
         let value: String
     }
 
-    struct PrefectureRow: Sendable {
+    struct PrefectureRow: Sendable, Encodable {
         let name: String
         let blocked: String
         let municipalities: String

@@ -10,20 +10,20 @@ struct FilingPages: Sendable {
     let status: StatusStore
     let organizations: OrganizationStore
 
-    struct ListModel: Sendable {
+    struct ListModel: Sendable, Encodable {
         let products: [ProductRow]
         let vendors: [PageChoice]
         let filtering: Bool
         let filesStatus: Bool
     }
 
-    struct ProductRow: Sendable {
+    struct ProductRow: Sendable, Encodable {
         let name: String
         let vendor: String
         let areas: [AreaRow]
     }
 
-    struct AreaRow: Sendable {
+    struct AreaRow: Sendable, Encodable {
         let name: String
         let href: String
         let stage: String?
@@ -64,7 +64,7 @@ struct FilingPages: Sendable {
 
     // MARK: One product × 業務
 
-    struct StatusModel: Sendable {
+    struct StatusModel: Sendable, Encodable {
         let product: String
         let productID: Int
         let vendor: String
@@ -77,7 +77,7 @@ struct FilingPages: Sendable {
         var notice: String?
     }
 
-    struct StatusForm: Sendable {
+    struct StatusForm: Sendable, Encodable {
         let stages: [PageChoice]
         let readiness: [PageChoice]
         let specVersion: String
@@ -87,7 +87,7 @@ struct FilingPages: Sendable {
         let regressionReason: String
     }
 
-    struct HistoryRow: Sendable {
+    struct HistoryRow: Sendable, Encodable {
         let at: String
         let stage: String
         let readiness: String

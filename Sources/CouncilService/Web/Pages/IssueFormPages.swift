@@ -14,7 +14,7 @@ struct IssueFormPages: Sendable {
 
     // MARK: 新規課題
 
-    struct NewModel: Sendable {
+    struct NewModel: Sendable, Encodable {
         var title = ""
         var body = ""
         var categories: [IssuePages.Option] = []
@@ -28,7 +28,7 @@ struct IssueFormPages: Sendable {
         var errors: [String] = []
     }
 
-    struct PlaceRow: Sendable {
+    struct PlaceRow: Sendable, Encodable {
         let index: Int
         let text: String
         let impacts: [IssuePages.Option]
@@ -112,7 +112,7 @@ struct IssueFormPages: Sendable {
 
     // MARK: Edit and conflict
 
-    struct EditModel: Sendable {
+    struct EditModel: Sendable, Encodable {
         let number: Int
         let action: String
         let version: Int
@@ -125,7 +125,7 @@ struct IssueFormPages: Sendable {
         var conflict: Conflict?
     }
 
-    struct Conflict: Sendable {
+    struct Conflict: Sendable, Encodable {
         let title: String
         let body: PlainText
         let updated: String

@@ -19,7 +19,7 @@ struct IssuePages: Sendable {
 
     // MARK: 課題一覧
 
-    struct ListModel: Sendable {
+    struct ListModel: Sendable, Encodable {
         let rows: [Row]
         let total: String
         let nextPage: String?
@@ -32,7 +32,7 @@ struct IssuePages: Sendable {
         let query: String
     }
 
-    struct Row: Sendable {
+    struct Row: Sendable, Encodable {
         let number: Int
         let href: String
         let title: String
@@ -45,7 +45,7 @@ struct IssuePages: Sendable {
         let updated: String
     }
 
-    struct Filters: Sendable {
+    struct Filters: Sendable, Encodable {
         let q: String
         /// The filters beyond the words are shown open when one of them is in use.
         let open: Bool
@@ -60,7 +60,7 @@ struct IssuePages: Sendable {
         let sorts: [Option]
     }
 
-    struct Option: Sendable {
+    struct Option: Sendable, Encodable {
         let value: String
         let label: String
         let selected: Bool
@@ -165,7 +165,7 @@ struct IssuePages: Sendable {
 
     // MARK: 課題
 
-    struct IssueModel: Sendable {
+    struct IssueModel: Sendable, Encodable {
         let number: Int
         let title: String
         let body: PlainText
@@ -199,14 +199,14 @@ struct IssuePages: Sendable {
         var typed = Typed()
     }
 
-    struct Typed: Sendable {
+    struct Typed: Sendable, Encodable {
         var comment = ""
         var answer = ""
         var duplicateOf = ""
         var body = ""
     }
 
-    struct Place: Sendable {
+    struct Place: Sendable, Encodable {
         let href: String
         let code: String
         let name: String
@@ -214,7 +214,7 @@ struct IssuePages: Sendable {
         let businessAreas: String?
     }
 
-    struct Relation: Sendable {
+    struct Relation: Sendable, Encodable {
         let kind: String
         let href: String
         let label: String
@@ -222,12 +222,12 @@ struct IssuePages: Sendable {
         let stateSlug: String
     }
 
-    struct Link: Sendable {
+    struct Link: Sendable, Encodable {
         let href: String
         let label: String
     }
 
-    struct Comment: Sendable {
+    struct Comment: Sendable, Encodable {
         let id: Int
         let author: String
         let organization: String
@@ -236,13 +236,13 @@ struct IssuePages: Sendable {
         let edited: Bool
     }
 
-    struct Event: Sendable {
+    struct Event: Sendable, Encodable {
         let at: String
         let kind: String
         let detail: String
     }
 
-    struct TransitionButton: Sendable {
+    struct TransitionButton: Sendable, Encodable {
         let to: String
         let label: String
         let possible: Bool

@@ -11,7 +11,7 @@ struct MeetingPages: Sendable {
 
     // MARK: The list
 
-    struct ListModel: Sendable {
+    struct ListModel: Sendable, Encodable {
         let meetings: [Row]
         let manages: Bool
         let form: MeetingForm
@@ -20,7 +20,7 @@ struct MeetingPages: Sendable {
         var errors: [String] = []
     }
 
-    struct Row: Sendable {
+    struct Row: Sendable, Encodable {
         let id: Int
         let number: Int
         let title: String
@@ -30,7 +30,7 @@ struct MeetingPages: Sendable {
     }
 
     /// The meeting's own fields, as the create and edit forms show them.
-    struct MeetingForm: Sendable {
+    struct MeetingForm: Sendable, Encodable {
         let number: String
         let title: String
         let heldOn: String
@@ -84,7 +84,7 @@ struct MeetingPages: Sendable {
         return page.render("meeting", model)
     }
 
-    struct EditModel: Sendable {
+    struct EditModel: Sendable, Encodable {
         let id: Int
         let number: Int
         let title: String
@@ -135,7 +135,7 @@ struct MeetingPages: Sendable {
         return try ExportResponse.make(MeetingHandout.table(meeting), parameters, filename: "meeting-\(meeting.number)")
     }
 
-    struct MeetingModel: Sendable {
+    struct MeetingModel: Sendable, Encodable {
         let id: Int
         let number: Int
         let title: String
@@ -194,7 +194,7 @@ struct MeetingPages: Sendable {
 }
 
 /// A meeting's fields as typed into the create or edit form, kept to show again when refused.
-struct TypedMeeting: Sendable {
+struct TypedMeeting: Sendable, Encodable {
     var number = ""
     var title = ""
     var heldOn = ""

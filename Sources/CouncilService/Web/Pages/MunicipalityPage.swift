@@ -8,7 +8,7 @@ struct MunicipalityPage: Sendable {
     let blockers: BlockerStore
     let organizations: OrganizationStore
 
-    struct Model: Sendable {
+    struct Model: Sendable, Encodable {
         let code: String
         let name: String
         let prefecture: String
@@ -18,7 +18,7 @@ struct MunicipalityPage: Sendable {
         let issuesLink: String
     }
 
-    struct Area: Sendable {
+    struct Area: Sendable, Encodable {
         let name: String
         let product: String?
         let vendor: String?
@@ -30,14 +30,14 @@ struct MunicipalityPage: Sendable {
         let blockers: [BlockerLine]
     }
 
-    struct BlockerLine: Sendable {
+    struct BlockerLine: Sendable, Encodable {
         let vendor: String
         let vendorLink: String
         let evidence: [Evidence]
         let reason: String?
     }
 
-    struct Evidence: Sendable {
+    struct Evidence: Sendable, Encodable {
         let label: String
         let href: String
     }

@@ -10,7 +10,7 @@ struct SheetRun: Sendable {
     let products: [(id: Int, vendor: Int, name: String)]
     let expecting: String?
 
-    struct Summary: Sendable {
+    struct Summary: Sendable, Encodable {
         let rows: Int
         let new: Int
         let changed: Int
@@ -20,7 +20,7 @@ struct SheetRun: Sendable {
     }
 
     /// One change as the preview lists it; states and stages are slugs the page words.
-    struct Line: Sendable {
+    struct Line: Sendable, Encodable {
         let line: Int
         let subject: String
         let area: BusinessArea

@@ -7,7 +7,7 @@ struct SignInPages: Sendable {
     let links: PasswordLinkStore
     let dispatcher: PageDispatcher
 
-    struct Form: Sendable {
+    struct Form: Sendable, Encodable {
         var email = ""
         var next = "/"
         var error: String?
@@ -49,7 +49,7 @@ struct SignInPages: Sendable {
         return response
     }
 
-    struct PasswordForm: Sendable {
+    struct PasswordForm: Sendable, Encodable {
         let email: String
         let displayName: String
         let action: String

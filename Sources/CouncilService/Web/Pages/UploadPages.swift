@@ -16,7 +16,7 @@ struct UploadPages: Sendable {
 
     static let sampleSize = 20
 
-    struct FormModel: Sendable {
+    struct FormModel: Sendable, Encodable {
         let kinds: [PageChoice]
         let encodings: [PageChoice]
         let vendorQuery: String
@@ -24,7 +24,7 @@ struct UploadPages: Sendable {
         var errors: [String] = []
     }
 
-    struct PreviewModel: Sendable {
+    struct PreviewModel: Sendable, Encodable {
         /// The stored upload a clean preview confirms.
         var id: Int?
         let kind: String
@@ -41,7 +41,7 @@ struct UploadPages: Sendable {
         var notice: String?
     }
 
-    struct SampleRow: Sendable {
+    struct SampleRow: Sendable, Encodable {
         let line: Int
         let subject: String
         let area: String
@@ -49,7 +49,7 @@ struct UploadPages: Sendable {
         let after: String
     }
 
-    struct ProblemRow: Sendable {
+    struct ProblemRow: Sendable, Encodable {
         let line: Int
         let column: String
         let reason: String

@@ -8,7 +8,7 @@ struct VendorPage: Sendable {
     let status: StatusStore
     let blockers: BlockerStore
 
-    struct Model: Sendable {
+    struct Model: Sendable, Encodable {
         let name: String
         let products: [ProductModel]
         let blockedMunicipalities: String
@@ -16,13 +16,13 @@ struct VendorPage: Sendable {
         let blocks: [BlockModel]
     }
 
-    struct ProductModel: Sendable {
+    struct ProductModel: Sendable, Encodable {
         let name: String
         let version: String?
         let areas: [AreaStatus]
     }
 
-    struct AreaStatus: Sendable {
+    struct AreaStatus: Sendable, Encodable {
         let name: String
         let stage: String
         let readiness: String
@@ -31,23 +31,23 @@ struct VendorPage: Sendable {
         let history: [HistoryLine]
     }
 
-    struct HistoryLine: Sendable {
+    struct HistoryLine: Sendable, Encodable {
         let at: String
         let stage: String
         let note: String?
     }
 
-    struct BlockModel: Sendable {
+    struct BlockModel: Sendable, Encodable {
         let name: String
         let prefectures: [PrefectureModel]
     }
 
-    struct PrefectureModel: Sendable {
+    struct PrefectureModel: Sendable, Encodable {
         let name: String
         let municipalities: [BlockedModel]
     }
 
-    struct BlockedModel: Sendable {
+    struct BlockedModel: Sendable, Encodable {
         let name: String
         let href: String
         let areas: String

@@ -10,14 +10,14 @@ struct WebhookPages: Sendable {
     let organizations: OrganizationStore
     let settings: NotificationSettings
 
-    struct ListModel: Sendable {
+    struct ListModel: Sendable, Encodable {
         let endpoints: [Row]
         let form: Form
         var secret: String?
         var errors: [String] = []
     }
 
-    struct Row: Sendable {
+    struct Row: Sendable, Encodable {
         let id: Int
         let organization: String
         let url: String
@@ -26,7 +26,7 @@ struct WebhookPages: Sendable {
         let state: String
     }
 
-    struct Form: Sendable {
+    struct Form: Sendable, Encodable {
         let url: String
         let description: String
         let scopes: [PageChoice]
@@ -86,7 +86,7 @@ struct WebhookPages: Sendable {
 
     // MARK: One endpoint
 
-    struct EndpointModel: Sendable {
+    struct EndpointModel: Sendable, Encodable {
         let id: Int
         let url: String
         let organization: String
@@ -102,7 +102,7 @@ struct WebhookPages: Sendable {
         var secret: String?
     }
 
-    struct DeliveryRow: Sendable {
+    struct DeliveryRow: Sendable, Encodable {
         let id: Int
         let event: String
         let messageID: String

@@ -2,7 +2,7 @@ import Hummingbird
 
 /// The language a page is written in: Japanese first. A person's own choice (the switch in the
 /// header, kept in a cookie) wins over the browser's `Accept-Language`.
-package enum PageLanguage: String, Sendable, CaseIterable {
+package enum PageLanguage: String, Sendable, CaseIterable, Encodable {
     case ja
     case en
 

@@ -28,19 +28,17 @@ package struct PageRenderer: Sendable {
     }
 
     /// A whole page: the shell (header, navigation, language switch) around `template`.
-    func render(_ template: String, _ model: Any, shell: PageShell, status: HTTPResponse.Status = .ok) -> Response {
+    func render(_ template: String, _ model: some Encodable, shell: PageShell, status: HTTPResponse.Status = .ok) -> Response {
         let root = TemplateValue.object(
-            [
-                "page": TemplateValue.of(model) ?? .object([:], description: nil), "shell": TemplateValue.of(shell) ?? .object([:], description: nil),
-                "t": Self.words[shell.language]!,
-            ], description: nil)
+            ["page": TemplateEncoder.value(of: model), "shell": TemplateEncoder.value(of: shell), "t": Self.words[shell.language]!],
+            description: nil)
         guard let html = library.render(template, root) else { preconditionFailure("no template \(template)") }
         return Response(status: status, headers: PageHeaders.html, body: .init(byteBuffer: ByteBuffer(bytes: html)))
     }
 }
 
 /// What every page carries besides its own content.
-struct PageShell: Sendable {
+struct PageShell: Sendable, Encodable {
     let language: PageLanguage
     let lang: String
     let user: String?
@@ -52,7 +50,7 @@ struct PageShell: Sendable {
     let otherLanguage: String
     let nav: [NavItem]
 
-    struct NavItem: Sendable {
+    struct NavItem: Sendable, Encodable {
         let href: String
         let label: String
         let current: Bool

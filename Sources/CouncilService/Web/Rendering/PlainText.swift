@@ -1,11 +1,11 @@
 /// Text people typed, shown as text: lines kept, web addresses (http and https only) and issue
 /// references (`#123`) made links, nothing else interpreted. The template escapes every piece.
-struct PlainText: Sendable {
-    struct Line: Sendable {
+struct PlainText: Sendable, Encodable {
+    struct Line: Sendable, Encodable {
         let segments: [Segment]
     }
 
-    struct Segment: Sendable {
+    struct Segment: Sendable, Encodable {
         let text: String
         let href: String?
         /// Addresses leave the site: no referrer, no access to this page.

@@ -158,6 +158,13 @@ struct TemplateLibrary: Sendable {
 /// HTML escaping of user text: `<`, `>`, `&`, `"` and `'`, so a value is safe in element content
 /// and in quoted attributes alike.
 enum HTMLEscaping {
+    static func escaped(_ text: String) -> String {
+        var output: [UInt8] = []
+        output.reserveCapacity(text.utf8.count)
+        append(text, to: &output)
+        return String(decoding: output, as: UTF8.self)
+    }
+
     static func append(_ text: String, to output: inout [UInt8]) {
         for byte in text.utf8 {
             switch byte {
