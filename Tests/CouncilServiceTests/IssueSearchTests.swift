@@ -107,6 +107,51 @@ import Testing
         }
     }
 
+    /// The pages' issue tables read `summaries`: for every caller and filter, the same issues,
+    /// order, totals and cursors as a page of whole issues, with the same fields.
+    @Test func summariesArePagesOfTheSameIssues() async throws {
+        try await withApp { _, env in
+            let vendorB = try await env.principal(.vendorB)
+            _ = try await env.issue("札幌の課題", municipalities: [Self.link("011002", .blocked)], severity: .critical)
+            _ = try await env.issue("非公開の課題", visibility: .restricted, vendors: [vendorB.organizationID])
+            _ = try await env.issue("他社の非公開", by: .vendorB, visibility: .restricted)
+            _ = try await env.issue("広域の課題", by: .vendorB, municipalities: [Self.link("131016", .atRisk)], businessAreas: [.kokuho])
+            _ = try await env.issue("その他", by: .member, businessAreas: [])
+            let search = IssueSearch(pool: env.pool)
+            var byPrefecture = IssueFilter(), open = IssueFilter()
+            byPrefecture.prefecture = PrefectureCode(rawValue: "01")
+            open.states = [.new]
+            for caller in [TestIdentities.Caller.vendorA, .vendorB, .admin, .observer] {
+                let principal = try await env.principal(caller)
+                for filter in [IssueFilter(), byPrefecture, open] {
+                    var cursor: IssueCursor?
+                    var seen = 0
+                    repeat {
+                        let whole = try await search.page(filter, sort: .default, after: cursor, limit: 2, for: principal)
+                        let rows = try await search.summaries(filter, sort: .default, after: cursor, limit: 2, for: principal)
+                        #expect(rows.total == whole.total && rows.nextCursor == whole.nextCursor, "\(caller)")
+                        #expect(
+                            rows.items
+                                == whole.items.map {
+                                    IssueSummary(
+                                        number: $0.number, title: $0.title, category: $0.category, severity: $0.severity, state: $0.state,
+                                        vendorNames: $0.vendors.map(\.name), updatedAt: $0.updatedAt)
+                                }, "\(caller)")
+                        seen += rows.items.count
+                        cursor = rows.nextCursor.flatMap { IssueCursor(token: $0, sort: .default) }
+                    } while cursor != nil
+                    #expect(seen == (try await search.page(filter, sort: .default, after: nil, limit: 50, for: principal)).total)
+                }
+            }
+            // The restricted issues reach only those who may see them.
+            let vendorBSees = try await search.summaries(IssueFilter(), sort: .default, after: nil, limit: 50, for: vendorB)
+            #expect(vendorBSees.items.map(\.title).sorted() == ["その他", "他社の非公開", "広域の課題", "札幌の課題", "非公開の課題"].sorted())
+            let observerSees = try await search.summaries(
+                IssueFilter(), sort: .default, after: nil, limit: 50, for: try await env.principal(.observer))
+            #expect(!observerSees.items.map(\.title).contains("他社の非公開") && !observerSees.items.map(\.title).contains("非公開の課題"))
+        }
+    }
+
     @Test func everyFilterNarrowsAndBadValuesAreNamed() async throws {
         try await withApp { client, env in
             let sapporo = try await env.issue(

@@ -252,6 +252,11 @@ import Testing
             let theirs = try await b.get("/municipalities/011002")
             #expect(theirs.html.contains("A住記クラウド") && !theirs.html.contains("/issues/\(hidden.number)\""))
             #expect(try await b.get("/municipalities/999999").status == .notFound)
+            // A blocker filed after the page was shown is on it at once (the kept view is renewed).
+            let later = try await env.issue(
+                "後から分かった阻害", municipalities: [IssueMunicipality(dantaiCode: sapporo, impact: .blocked, businessAreas: [.juki])])
+            #expect(try await a.get("/municipalities/011002").html.contains("href=\"/issues/\(later.number)\""))
+            #expect(try await b.get("/municipalities/011002").html.contains("href=\"/issues/\(later.number)\""))
             // The vendor page: blocked 団体 by prefecture, the same evidence rule.
             let vendorA = try await a.get("/vendors/\(env.ids.vendorA.id)")
             #expect(vendorA.status == .ok && vendorA.html.contains("A住記クラウド") && vendorA.html.contains("/municipalities/011002"))

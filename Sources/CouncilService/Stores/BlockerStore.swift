@@ -51,8 +51,9 @@ struct BlockerStore: Sendable {
         }
     }
 
+    /// One 団体's blockers (its page), kept like the API's while nothing the view reads changed.
     func municipalityView(_ code: MunicipalityCode, scope: Policy.IssueScope) async throws -> DantaiBlockers? {
-        try await pool.withConnection { try Self.municipalityView(code, scope: scope, on: $0) }
+        try await cached("dantai|\(code)|\(scope)") { try Self.municipalityView(code, scope: scope, on: $0) }
     }
 
     /// The blockers of one 団体 in each of the 20 business areas; nil when there is no such 団体.

@@ -145,17 +145,47 @@ struct IssueSearch: Sendable {
         for principal: Principal
     ) async throws -> CursorPage<Issue> {
         try await pool.withConnection { connection in
-            let conditions = Self.conditions(filter, scope: Policy.issueScope(principal))
-            let rows = try connection.query(Self.pageQuery(conditions, sort: sort, after: cursor, limit: limit + 1)).rows
-            let total: Int = try rows.first?.decode("total") ?? 0
-            let found = try rows.filter { try $0.decodeIfPresent("number", as: Int.self) != nil }
-            let items = try IssueStore.hidingDuplicates(try found.prefix(limit).map(IssueStore.issue), Policy.issueScope(principal), on: connection)
-            var next: String?
-            if found.count > limit, let last = found.prefix(limit).last {
-                next = IssueCursor(sort: sort, key: try last.decode("sort_key"), number: try last.decode("number")).token
-            }
-            return CursorPage(items: Array(items), total: total, nextCursor: next)
+            let scope = Policy.issueScope(principal)
+            let (rows, total, next) = try Self.pageRows(
+                Self.pageQuery(Self.conditions(filter, scope: scope), sort: sort, after: cursor, limit: limit + 1), sort: sort, limit: limit,
+                on: connection)
+            let items = try IssueStore.hidingDuplicates(try rows.map(IssueStore.issue), scope, on: connection)
+            return CursorPage(items: items, total: total, nextCursor: next)
         }
+    }
+
+    /// The same page as `page` (filter, order, cursor, total), as the rows of the pages' issue
+    /// tables: without each issue's 団体, text and links, which those tables do not show and
+    /// which cost most of reading a page of issues.
+    func summaries(
+        _ filter: IssueFilter, sort: IssueSort, after cursor: IssueCursor?, limit: Int,
+        for principal: Principal
+    ) async throws -> CursorPage<IssueSummary> {
+        try await pool.withConnection { connection in
+            let conditions = Self.conditions(filter, scope: Policy.issueScope(principal))
+            let (rows, total, next) = try Self.pageRows(
+                Self.pageQuery(
+                    conditions, sort: sort, after: cursor, limit: limit + 1, name: "issues.summaryPage", columns: IssueSummary.columns,
+                    joins: ""),
+                sort: sort, limit: limit, on: connection)
+            return CursorPage(items: try rows.map(IssueSummary.init), total: total, nextCursor: next)
+        }
+    }
+
+    /// A page query's rows (at most `limit`), its total and the cursor after it.
+    private static func pageRows(
+        _ query: Query, sort: IssueSort, limit: Int, on connection: Connection
+    ) throws -> (
+        rows: [Row], total: Int, next: String?
+    ) {
+        let rows = try connection.query(query).rows
+        let total: Int = try rows.first?.decode("total") ?? 0
+        let found = try rows.filter { try $0.decodeIfPresent("number", as: Int.self) != nil }
+        var next: String?
+        if found.count > limit, let last = found.prefix(limit).last {
+            next = IssueCursor(sort: sort, key: try last.decode("sort_key"), number: try last.decode("number")).token
+        }
+        return (Array(found.prefix(limit)), total, next)
     }
 
     /// Every match, for the CSV export (bounded, so one request cannot exhaust memory).
@@ -185,16 +215,19 @@ struct IssueSearch: Sendable {
 
     /// A page and the total of its list in one statement, so both come from one snapshot (and
     /// one round trip). With no match the one row carries the total and NULL for the rest.
-    static func pageQuery(_ conditions: SQL, sort: IssueSort, after cursor: IssueCursor?, limit: Int) -> Query {
+    static func pageQuery(
+        _ conditions: SQL, sort: IssueSort, after cursor: IssueCursor?, limit: Int, name: String = "issues.page",
+        columns: SQL = IssueStore.columns, joins: SQL = IssueStore.joins
+    ) -> Query {
         Query(
-            "issues.page",
+            name,
             """
             WITH page AS (
                 SELECT i.number FROM issues i WHERE \(conditions) AND \(cursor.map(sort.after) ?? "TRUE")
                 ORDER BY \(sort.orderBy) LIMIT \(limit)),
             total AS (SELECT count(*) AS total FROM issues i WHERE \(conditions))
-            SELECT total.total, \(IssueStore.columns), \(sort.expression) AS sort_key
-            FROM total LEFT JOIN (page JOIN issues i ON i.number = page.number \(IssueStore.joins)) ON TRUE
+            SELECT total.total, \(columns), \(sort.expression) AS sort_key
+            FROM total LEFT JOIN (page JOIN issues i ON i.number = page.number \(joins)) ON TRUE
             ORDER BY \(sort.orderBy)
             """)
     }

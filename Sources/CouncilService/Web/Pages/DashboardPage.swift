@@ -65,12 +65,12 @@ struct DashboardPage: Sendable {
         assignedFilter.assignee = principal.organizationID
         reportedFilter.states = IssueState.allCases.filter(\.isOpen)
         reportedFilter.reporterOrganization = principal.organizationID
-        async let assigned = search.page(assignedFilter, sort: .default, after: nil, limit: 10, for: principal)
-        async let reported = search.page(reportedFilter, sort: .default, after: nil, limit: 10, for: principal)
+        async let assigned = search.summaries(assignedFilter, sort: .default, after: nil, limit: 10, for: principal)
+        async let reported = search.summaries(reportedFilter, sort: .default, after: nil, limit: 10, for: principal)
         var watchedFilter = IssueFilter()
         watchedFilter.watchedBy = .init(account: principal.accountID, organization: principal.organizationID)
         watchedFilter.updatedSince = Date().addingTimeInterval(-Self.watchedWindow)
-        async let watched = search.page(
+        async let watched = search.summaries(
             watchedFilter, sort: IssueSort(key: .updated, descending: true), after: nil, limit: 10, for: principal)
 
         let blocked = Dictionary(uniqueKeysWithValues: try await byPrefecture.map { ($0.key, $0.municipalities) })

@@ -87,7 +87,8 @@ struct IssuePages: Sendable {
                 page.request, extra: IssueRoutes.listParameters, savedQueries: savedQueries, principal: principal)
             let sort = try IssueQuery.sort(parameters)
             let cursor = try IssueQuery.cursor(parameters, sort: sort)
-            let result = try await search.page(try IssueQuery.filter(parameters), sort: sort, after: cursor, limit: Self.pageSize, for: principal)
+            let result = try await search.summaries(
+                try IssueQuery.filter(parameters), sort: sort, after: cursor, limit: Self.pageSize, for: principal)
             rows = result.items.map { Self.row($0, page.language) }
             total = result.total
             nextCursor = result.nextCursor
@@ -142,13 +143,13 @@ struct IssuePages: Sendable {
         try await IssueQuery.export(page.request, search: search, savedQueries: savedQueries, for: try page.caller())
     }
 
-    static func row(_ issue: Issue, _ language: PageLanguage) -> Row {
+    static func row(_ issue: IssueSummary, _ language: PageLanguage) -> Row {
         Row(
             number: issue.number, href: "/issues/\(issue.number)", title: issue.title,
             state: language.word(.issueState, issue.state.rawValue), stateSlug: issue.state.rawValue,
             severity: language.word(.severity, issue.severity.rawValue), severitySlug: issue.severity.rawValue,
             category: language.word(.category, issue.category.rawValue),
-            vendors: issue.vendors.map(\.name).joined(separator: "、"), updated: PageFormat.dateTime(issue.updatedAt, language))
+            vendors: issue.vendorNames.joined(separator: "、"), updated: PageFormat.dateTime(issue.updatedAt, language))
     }
 
     private static func rawParameters(_ request: Request) -> [String: [String]] {
