@@ -142,8 +142,8 @@ func buildPages(_ dependencies: AppDependencies, dispatcher: PageDispatcher) -> 
             status: StatusStore(pool: pool), adoptions: AdoptionStore(pool: pool), blockers: BlockerStore(reads: dependencies.reads), search: search,
             masterData: MasterDataStore(pool: pool)),
         issues: IssuePages(
-            store: IssueStore(pool: pool), search: search, comments: IssueCommentStore(pool: pool), events: IssueEvents(pool: pool),
-            relations: IssueRelationStore(pool: pool), watchers: IssueWatcherStore(pool: pool), savedQueries: SavedQueryStore(pool: pool),
+            store: IssueStore(pool: pool), search: search, comments: IssueCommentStore(pool: pool),
+            watchers: IssueWatcherStore(pool: pool), savedQueries: SavedQueryStore(pool: pool),
             masterData: MasterDataStore(pool: pool), organizations: OrganizationStore(pool: pool)),
         issueForms: IssueFormPages(
             store: IssueStore(pool: pool), picker: MunicipalityPicker(store: MunicipalityStore(pool: pool)),

@@ -12,24 +12,29 @@ struct IssueCommentStore: Sendable {
     func comments(_ number: Int, after: Int?, limit: Int, for principal: Principal) async throws -> CursorPage<IssueComment> {
         try await pool.withConnection { connection in
             _ = try IssueStore.visibleFacts(number, principal, on: connection)
-            let rows = try connection.query(
-                Query(
-                    "issueComments.list",
-                    """
-                    SELECT \(Self.columns) FROM issue_comments c \(Self.joins)
-                    WHERE c.issue_number = \(number) AND c.id > \(after ?? 0) ORDER BY c.id LIMIT \(limit + 1)
-                    """)
-            ).rows
-            let total: Int = try connection.query(
-                Query(
-                    "issueComments.count",
-                    """
-                    SELECT count(*) AS n FROM issue_comments WHERE issue_number = \(number)
-                    """)
-            ).single().decode("n")
-            let items = try rows.prefix(limit).map(Self.comment)
-            return CursorPage(items: Array(items), total: total, nextCursor: rows.count > limit ? items.last.map { String($0.id) } : nil)
+            return try Self.comments(number, after: after, limit: limit, on: connection)
         }
+    }
+
+    /// A page of the comments of an issue the caller was found to see.
+    static func comments(_ number: Int, after: Int?, limit: Int, on connection: Connection) throws -> CursorPage<IssueComment> {
+        let rows = try connection.query(
+            Query(
+                "issueComments.list",
+                """
+                SELECT \(Self.columns) FROM issue_comments c \(Self.joins)
+                WHERE c.issue_number = \(number) AND c.id > \(after ?? 0) ORDER BY c.id LIMIT \(limit + 1)
+                """)
+        ).rows
+        let total: Int = try connection.query(
+            Query(
+                "issueComments.count",
+                """
+                SELECT count(*) AS n FROM issue_comments WHERE issue_number = \(number)
+                """)
+        ).single().decode("n")
+        let items = try rows.prefix(limit).map(Self.comment)
+        return CursorPage(items: Array(items), total: total, nextCursor: rows.count > limit ? items.last.map { String($0.id) } : nil)
     }
 
     /// A new comment and the issue's ETag after it. `expectedVersion` (from `If-Match`, when

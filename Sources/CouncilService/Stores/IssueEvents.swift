@@ -60,36 +60,44 @@ struct IssueEvents: Sendable {
     func events(_ number: Int, after: Int?, limit: Int, for principal: Principal) async throws -> CursorPage<IssueEvent> {
         try await pool.withConnection { connection in
             _ = try IssueStore.visibleFacts(number, principal, on: connection)
-            let scope = IssueSearch.visibility(Policy.issueScope(principal), alias: "ri")
-            let visible: SQL = "(e.related_number IS NULL OR EXISTS (SELECT 1 FROM issues ri WHERE ri.number = e.related_number AND \(scope)))"
-            let rows = try connection.query(
-                Query(
-                    "issueEvents.list",
-                    """
-                    SELECT e.id, e.at, e.actor_account_id, e.actor_organization_id, e.kind, e.field,
-                           e.old_value::text AS old_value, e.new_value::text AS new_value, e.related_number
-                    FROM issue_events e
-                    WHERE e.issue_number = \(number) AND e.id > \(after ?? 0) AND \(visible)
-                    ORDER BY e.id LIMIT \(limit + 1)
-                    """)
-            ).rows
-            let total: Int = try connection.query(
-                Query(
-                    "issueEvents.count",
-                    """
-                    SELECT count(*) AS n FROM issue_events e WHERE e.issue_number = \(number) AND \(visible)
-                    """)
-            ).single().decode("n")
-            let items = try rows.prefix(limit).map { row in
-                IssueEvent(
-                    id: try row.decode("id"), at: try row.decode("at"), actorAccountID: try row.decodeIfPresent("actor_account_id"),
-                    actorOrganizationID: try row.decodeIfPresent("actor_organization_id"), kind: try row.decode("kind"),
-                    field: try row.decodeIfPresent("field"),
-                    old: try row.decodeIfPresent("old_value", as: JSONB<JSONValue>.self)?.value,
-                    new: try row.decodeIfPresent("new_value", as: JSONB<JSONValue>.self)?.value,
-                    relatedIssue: try row.decodeIfPresent("related_number"))
-            }
-            return CursorPage(items: Array(items), total: total, nextCursor: rows.count > limit ? items.last.map { String($0.id) } : nil)
+            return try Self.events(number, after: after, limit: limit, scope: Policy.issueScope(principal), on: connection)
         }
+    }
+
+    /// A page of the events of an issue the caller was found to see; an event naming another
+    /// issue only when `scope` sees that one too.
+    static func events(
+        _ number: Int, after: Int?, limit: Int, scope issueScope: Policy.IssueScope, on connection: Connection
+    ) throws -> CursorPage<IssueEvent> {
+        let scope = IssueSearch.visibility(issueScope, alias: "ri")
+        let visible: SQL = "(e.related_number IS NULL OR EXISTS (SELECT 1 FROM issues ri WHERE ri.number = e.related_number AND \(scope)))"
+        let rows = try connection.query(
+            Query(
+                "issueEvents.list",
+                """
+                SELECT e.id, e.at, e.actor_account_id, e.actor_organization_id, e.kind, e.field,
+                       e.old_value::text AS old_value, e.new_value::text AS new_value, e.related_number
+                FROM issue_events e
+                WHERE e.issue_number = \(number) AND e.id > \(after ?? 0) AND \(visible)
+                ORDER BY e.id LIMIT \(limit + 1)
+                """)
+        ).rows
+        let total: Int = try connection.query(
+            Query(
+                "issueEvents.count",
+                """
+                SELECT count(*) AS n FROM issue_events e WHERE e.issue_number = \(number) AND \(visible)
+                """)
+        ).single().decode("n")
+        let items = try rows.prefix(limit).map { row in
+            IssueEvent(
+                id: try row.decode("id"), at: try row.decode("at"), actorAccountID: try row.decodeIfPresent("actor_account_id"),
+                actorOrganizationID: try row.decodeIfPresent("actor_organization_id"), kind: try row.decode("kind"),
+                field: try row.decodeIfPresent("field"),
+                old: try row.decodeIfPresent("old_value", as: JSONB<JSONValue>.self)?.value,
+                new: try row.decodeIfPresent("new_value", as: JSONB<JSONValue>.self)?.value,
+                relatedIssue: try row.decodeIfPresent("related_number"))
+        }
+        return CursorPage(items: Array(items), total: total, nextCursor: rows.count > limit ? items.last.map { String($0.id) } : nil)
     }
 }

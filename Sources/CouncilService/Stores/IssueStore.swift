@@ -20,7 +20,7 @@ struct IssueStore: Sendable {
 
     /// The issue as the caller sees it (`duplicate_of` hidden where it must be); 404 when it is
     /// missing or invisible.
-    private static func asSeen(_ issue: Issue?, _ number: Int, by principal: Principal, on connection: Connection) throws -> Issue {
+    static func asSeen(_ issue: Issue?, _ number: Int, by principal: Principal, on connection: Connection) throws -> Issue {
         guard let issue, Policy.canSee(issue: issue.accessFacts, principal) else { throw Problem.noIssue(number) }
         return try hidingDuplicates([issue], Policy.issueScope(principal), on: connection)[0]
     }
@@ -281,14 +281,21 @@ struct IssueStore: Sendable {
     /// The transitions the caller may take now, with the reason a blocked one is not possible.
     func transitions(_ number: Int, for principal: Principal) async throws -> [TransitionOption] {
         try await pool.withConnection { connection in
-            let facts = try Self.visibleFacts(number, principal, on: connection)
-            let blockers = try Self.openBlockers(of: number, on: connection)
-            return Policy.allowedTransitions(facts, principal).map { state in
-                let blocked = state.needsBlockersClosed && !blockers.isEmpty
-                return TransitionOption(
-                    to: state, possible: !blocked,
-                    reason: blocked ? Problem.blocked(number, by: blockers, principal).detail : nil)
-            }
+            try Self.transitions(number, try Self.visibleFacts(number, principal, on: connection), for: principal, on: connection)
+        }
+    }
+
+    /// The transitions the caller may make from the issue's state, each possible or refused
+    /// with its reason (open blockers).
+    static func transitions(
+        _ number: Int, _ facts: IssueAccessFacts, for principal: Principal, on connection: Connection
+    ) throws -> [TransitionOption] {
+        let blockers = try openBlockers(of: number, on: connection)
+        return Policy.allowedTransitions(facts, principal).map { state in
+            let blocked = state.needsBlockersClosed && !blockers.isEmpty
+            return TransitionOption(
+                to: state, possible: !blocked,
+                reason: blocked ? Problem.blocked(number, by: blockers, principal).detail : nil)
         }
     }
 

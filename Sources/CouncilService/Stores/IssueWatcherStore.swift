@@ -11,18 +11,23 @@ struct IssueWatcherStore: Sendable {
     func watchers(_ number: Int, for principal: Principal) async throws -> [IssueWatcher] {
         try await pool.withConnection { connection in
             _ = try IssueStore.visibleFacts(number, principal, on: connection)
-            return try connection.query(
-                Query(
-                    "issueWatchers.list",
-                    """
-                    SELECT CASE WHEN w.account_id IS NULL THEN 'organization' ELSE 'account' END AS kind,
-                           coalesce(w.account_id, w.organization_id) AS id, coalesce(a.display_name, o.name) AS name, w.created_at
-                    FROM issue_watchers w LEFT JOIN accounts a ON a.id = w.account_id LEFT JOIN organizations o ON o.id = w.organization_id
-                    WHERE w.issue_number = \(number) ORDER BY kind, id
-                    """)
-            ).rows.map {
-                IssueWatcher(kind: try $0.decode("kind"), id: try $0.decode("id"), name: try $0.decode("name"), since: try $0.decode("created_at"))
-            }
+            return try Self.watchers(number, on: connection)
+        }
+    }
+
+    /// The watchers of an issue the caller was found to see.
+    static func watchers(_ number: Int, on connection: Connection) throws -> [IssueWatcher] {
+        try connection.query(
+            Query(
+                "issueWatchers.list",
+                """
+                SELECT CASE WHEN w.account_id IS NULL THEN 'organization' ELSE 'account' END AS kind,
+                       coalesce(w.account_id, w.organization_id) AS id, coalesce(a.display_name, o.name) AS name, w.created_at
+                FROM issue_watchers w LEFT JOIN accounts a ON a.id = w.account_id LEFT JOIN organizations o ON o.id = w.organization_id
+                WHERE w.issue_number = \(number) ORDER BY kind, id
+                """)
+        ).rows.map {
+            IssueWatcher(kind: try $0.decode("kind"), id: try $0.decode("id"), name: try $0.decode("name"), since: try $0.decode("created_at"))
         }
     }
 

@@ -8,8 +8,6 @@ struct IssuePages: Sendable {
     let store: IssueStore
     let search: IssueSearch
     let comments: IssueCommentStore
-    let events: IssueEvents
-    let relations: IssueRelationStore
     let watchers: IssueWatcherStore
     let savedQueries: SavedQueryStore
     let masterData: MasterDataStore
@@ -258,12 +256,8 @@ struct IssuePages: Sendable {
         let principal = try page.caller()
         let number = try Self.number(page)
         // Not visible and not existing are the same 404 page, as in the API.
-        let issue = try await store.issue(number, for: principal)
-        async let commentPage = comments.comments(number, after: nil, limit: 500, for: principal)
-        async let eventPage = events.events(number, after: nil, limit: 500, for: principal)
-        async let options = store.transitions(number, for: principal)
-        async let related = relations.relations(number, for: principal)
-        async let watching = watchers.watchers(number, for: principal)
+        let view = try await store.view(number, limit: 500, for: principal)
+        let issue = view.issue
         let language = page.language
         let prefectureNames = Dictionary(uniqueKeysWithValues: try await masterData.prefectures().map { ($0.code, $0.name) })
         let model = IssueModel(
@@ -283,28 +277,28 @@ struct IssuePages: Sendable {
                     businessAreas: place.businessAreas.isEmpty
                         ? nil : place.businessAreas.map { language.word(.businessArea, $0.rawValue) }.joined(separator: "、"))
             },
-            comments: try await commentPage.items.map { comment in
+            comments: view.comments.items.map { comment in
                 Comment(
                     id: comment.id, author: comment.authorName, organization: comment.authorOrganization.name,
                     at: PageFormat.dateTime(comment.createdAt, language), text: PlainText(comment.body), edited: comment.editCount > 0)
             },
-            events: try await eventPage.items.map { event in
+            events: view.events.items.map { event in
                 let (kind, detail) = Self.describe(event, language)
                 return Event(at: PageFormat.dateTime(event.at, language), kind: kind, detail: detail)
             },
-            transitions: try await options.map { option in
+            transitions: view.transitions.map { option in
                 TransitionButton(
                     to: option.to.rawValue, label: language.word(.issueState, option.to.rawValue), possible: option.possible,
                     reason: option.reason)
             },
-            relations: try await related.map { relation in
+            relations: view.relations.map { relation in
                 Relation(
                     kind: language.word(.relation, relation.kind.rawValue), href: "/issues/\(relation.issue)",
                     label: "#\(relation.issue) \(relation.title)", state: language.word(.issueState, relation.state.rawValue),
                     stateSlug: relation.state.rawValue)
             },
-            watchers: try await watching.map(\.name),
-            watching: try await watching.contains { $0.kind == .account && $0.id == principal.accountID },
+            watchers: view.watchers.map(\.name),
+            watching: view.watchers.contains { $0.kind == .account && $0.id == principal.accountID },
             commentAction: "/issues/\(number)/comments", transitionAction: "/issues/\(number)/transitions",
             watchAction: "/issues/\(number)/watch", version: issue.version)
         return model
