@@ -120,6 +120,12 @@ import Testing
             #expect(!page.html.contains("監査の対象"))
             page = try await admin.get("/admin/audit?since=きのう&actor=x")
             #expect(page.status == .badRequest && page.html.contains("この日から: ") && page.html.contains("value=\"きのう\""))
+            // The organizations' names (kept between pages) follow a rename at once.
+            try await client.execute(
+                uri: "/v1/organizations/\(env.ids.vendorB.id)", method: .patch, headers: env.headers(.admin, [.contentType: "application/json"]),
+                body: ByteBuffer(string: #"{"name": "改称後のベンダーB"}"#)
+            ) { #expect($0.status == .ok) }
+            #expect(try await admin.get("/admin/audit").html.contains("改称後のベンダーB"))
         }
     }
 

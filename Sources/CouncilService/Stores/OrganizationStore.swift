@@ -3,6 +3,8 @@ import CouncilDatabase
 /// Organizations: the secretariat, vendors and observers.
 struct OrganizationStore: Sendable {
     let pool: DatabasePool
+    /// The names (`names()`), kept while no organization changed: organizations move the change counters.
+    private let cache = ViewCache(capacity: 4)
 
     init(pool: DatabasePool) {
         self.pool = pool
@@ -38,9 +40,11 @@ struct OrganizationStore: Sendable {
 
     /// Every organization's id and name, by id: what a filter's choices and a log's names need.
     func names() async throws -> [(id: Int, name: String)] {
-        try await pool.withConnection { connection in
-            try connection.query(Query("organizations.names", "SELECT id, name FROM organizations ORDER BY id")).rows.map {
-                (try $0.decode("id"), try $0.decode("name"))
+        try await pool.withConnection { [cache] connection in
+            try cache.value("names", on: connection) {
+                try connection.query(Query("organizations.names", "SELECT id, name FROM organizations ORDER BY id")).rows.map {
+                    (id: try $0.decode("id"), name: try $0.decode("name"))
+                }
             }
         }
     }
