@@ -126,6 +126,27 @@ import Testing
         #expect(library.render("absent", .bool(true)) == nil)
     }
 
+    /// A model whose own `encode(to:)` nests containers (none of ours does today) still renders.
+    @Test func customEncodingsWithNestedContainersRender() throws {
+        struct Custom: Encodable {
+            enum Keys: String, CodingKey { case head, rows, name }
+            func encode(to encoder: any Encoder) throws {
+                var top = encoder.container(keyedBy: Keys.self)
+                var head = top.nestedContainer(keyedBy: Keys.self, forKey: .head)
+                try head.encode("見出し", forKey: .name)
+                var rows = top.nestedUnkeyedContainer(forKey: .rows)
+                try rows.encode("一")
+                var row = rows.nestedContainer(keyedBy: Keys.self)
+                try row.encode("二", forKey: .name)
+                var inner = rows.nestedUnkeyedContainer()
+                try inner.encode("三")
+                try rows.encode("四")
+            }
+        }
+        let template = "{{page.head.name}}:{{#page.rows}}[{{.}}{{name}}]{{/page.rows}}"
+        #expect(try render(["page": template], page: Custom()) == "見出し:[一][二][][四]")
+    }
+
     @Test func templatesThatCannotBeRenderedAreRefusedWhenRead() throws {
         for bad in [
             "{{#a}}never closed", "{{#a}}x{{/b}}", "{{/a}}", "{{count(a)}}", "{{a", "{{{a}}", "{{=<% %>=}}", "{{&a}}",

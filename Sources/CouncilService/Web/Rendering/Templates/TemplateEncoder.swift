@@ -30,15 +30,38 @@ enum TemplateEncoder {
         var fields: [String: TemplateValue] = [:]
         var items: [TemplateValue] = []
         var kind: Kind = .none
+        /// Containers a custom `encode(to:)` opened inside this one, read when this one is done.
+        var nestedFields: [String: Box] = [:]
+        var nestedItems: [(index: Int, box: Box)] = []
 
         enum Kind { case none, keyed, unkeyed, single }
 
         func finish() -> TemplateValue? {
             switch kind {
-            case .keyed: .object(fields, description: nil)
-            case .unkeyed: .list(items)
-            case .single, .none: value
+            case .keyed:
+                for (key, box) in nestedFields { fields[key] = box.finish() }
+                return .object(fields, description: nil)
+            case .unkeyed:
+                for (index, box) in nestedItems { items[index] = box.finish() ?? .object([:], description: nil) }
+                return .list(items)
+            case .single, .none:
+                return value
             }
+        }
+
+        func nested(_ key: String, _ kind: Kind) -> Box {
+            let box = Box()
+            box.kind = kind
+            nestedFields[key] = box
+            return box
+        }
+
+        func nestedItem(_ kind: Kind) -> Box {
+            let box = Box()
+            box.kind = kind
+            nestedItems.append((items.count, box))
+            items.append(.object([:], description: nil))
+            return box
         }
     }
 
@@ -93,13 +116,13 @@ enum TemplateEncoder {
         )
             -> KeyedEncodingContainer<NestedKey>
         {
-            preconditionFailure("page models encode through their fields")
+            KeyedEncodingContainer(Keyed<NestedKey>(box: box.nested(key.stringValue, .keyed)))
         }
         mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
-            preconditionFailure("page models encode through their fields")
+            Unkeyed(box: box.nested(key.stringValue, .unkeyed))
         }
-        mutating func superEncoder() -> any Swift.Encoder { preconditionFailure("page models encode through their fields") }
-        mutating func superEncoder(forKey key: Key) -> any Swift.Encoder { preconditionFailure("page models encode through their fields") }
+        mutating func superEncoder() -> any Swift.Encoder { Encoder(box: box.nested("super", .none)) }
+        mutating func superEncoder(forKey key: Key) -> any Swift.Encoder { Encoder(box: box.nested(key.stringValue, .none)) }
     }
 
     fileprivate struct Unkeyed: UnkeyedEncodingContainer {
@@ -112,10 +135,10 @@ enum TemplateEncoder {
         mutating func encode<T: Encodable>(_ value: T) { box.items.append(make(value)) }
 
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
-            preconditionFailure("page models encode through their fields")
+            KeyedEncodingContainer(Keyed<NestedKey>(box: box.nestedItem(.keyed)))
         }
-        mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer { preconditionFailure("page models encode through their fields") }
-        mutating func superEncoder() -> any Swift.Encoder { preconditionFailure("page models encode through their fields") }
+        mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer { Unkeyed(box: box.nestedItem(.unkeyed)) }
+        mutating func superEncoder() -> any Swift.Encoder { Encoder(box: box.nestedItem(.none)) }
     }
 
     fileprivate struct Single: SingleValueEncodingContainer {
