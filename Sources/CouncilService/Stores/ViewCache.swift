@@ -46,11 +46,57 @@ final class ViewCache: Sendable {
     /// The view under `key`: cached if computed at the current version, else computed on the
     /// same connection. The version is read before computing, so what is stored is at least as
     /// new as the version it is stored under.
+    ///
+    /// One computation per key and version at a time: requests that ask meanwhile wait for it
+    /// rather than computing it again (after a change, every open dashboard asks at once for a
+    /// national view that takes seconds). A waiter whose computation failed computes its own.
     func value<Value: Sendable>(_ key: String, on connection: Connection, compute: () throws -> Value) throws -> Value {
         let version = try version(on: connection)
         if let value = lookup(key, version: version, as: Value.self) { return value }
+        let (flight, leads) = flights.withLockedValue { flights -> (Flight, Bool) in
+            if let flight = flights[key], flight.version == version { return (flight, false) }
+            let flight = Flight(version: version)
+            flights[key] = flight
+            return (flight, true)
+        }
+        guard leads else {
+            if let value = flight.wait() as? Value { return value }
+            return try compute()
+        }
+        var result: (any Sendable)?
+        defer {
+            flights.withLockedValue { flights in
+                if flights[key] === flight { flights[key] = nil }
+            }
+            flight.finish(result)
+        }
         let value = try compute()
         store(key, version: version, value)
+        result = value
         return value
+    }
+
+    private let flights = NIOLockedValueBox([String: Flight]())
+
+    /// A computation under way, and what it gave once done (nil when it failed).
+    private final class Flight: @unchecked Sendable {
+        let version: Int64
+        /// 0 while computing, 1 when done; `value` is written before and read after.
+        private let done = ConditionLock(value: 0)
+        private var value: (any Sendable)?
+
+        init(version: Int64) { self.version = version }
+
+        func finish(_ value: (any Sendable)?) {
+            done.lock()
+            self.value = value
+            done.unlock(withValue: 1)
+        }
+
+        func wait() -> (any Sendable)? {
+            done.lock(whenValue: 1)
+            defer { done.unlock() }
+            return value
+        }
     }
 }

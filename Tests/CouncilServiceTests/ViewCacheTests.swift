@@ -1,0 +1,49 @@
+import Foundation
+import NIOConcurrencyHelpers
+import Testing
+
+@testable import CouncilDatabase
+@testable import CouncilService
+
+/// Kept views (`ViewCache`): one computation per key and version however many ask at once.
+@Suite struct ViewCacheTests {
+    /// Two requests on two connections ask for the same view while it is being computed.
+    func askTwice(_ cache: ViewCache, _ env: TestEnvironment, failFirst: Bool) async throws -> (runs: Int, values: [Int]) {
+        let runs = NIOLockedValueBox(0)
+        let started = NIOLockedValueBox(false)
+        func ask() async throws -> Int {
+            try await env.pool.withConnection { connection in
+                try cache.value("view", on: connection) { () throws -> Int in
+                    let run = runs.withLockedValue { runs in
+                        runs += 1
+                        return runs
+                    }
+                    started.withLockedValue { $0 = true }
+                    Thread.sleep(forTimeInterval: 0.3)
+                    if failFirst && run == 1 { throw Problem.unavailable }
+                    return 42
+                }
+            }
+        }
+        async let first = outcome(of: ask)
+        // The second asks once the first is computing.
+        while !started.withLockedValue({ $0 }) { try await Task.sleep(for: .milliseconds(5)) }
+        let second = try await ask()
+        return (runs.withLockedValue { $0 }, [await first, second].compactMap { $0 })
+    }
+
+    @Test func requestsThatAskDuringAComputationWaitForIt() async throws {
+        try await withApp { _, env in
+            let shared = try await askTwice(ViewCache(), env, failFirst: false)
+            #expect(shared.runs == 1 && shared.values == [42, 42])
+            // A failed computation is not handed on: the waiter computes its own.
+            let failed = try await askTwice(ViewCache(), env, failFirst: true)
+            #expect(failed.runs == 2 && failed.values == [42])
+        }
+    }
+}
+
+/// What `body` gave, or nil when it threw.
+private func outcome(of body: () async throws -> Int) async -> Int? {
+    try? await body()
+}
