@@ -118,29 +118,41 @@ import Testing
             _ = try await env.issue("広域の課題", by: .vendorB, municipalities: [Self.link("131016", .atRisk)], businessAreas: [.kokuho])
             _ = try await env.issue("その他", by: .member, businessAreas: [])
             let search = IssueSearch(pool: env.pool)
-            var byPrefecture = IssueFilter(), open = IssueFilter()
+            var byPrefecture = IssueFilter(), open = IssueFilter(), byArea = IssueFilter(), byWords = IssueFilter()
             byPrefecture.prefecture = PrefectureCode(rawValue: "01")
             open.states = [.new]
+            byArea.businessAreas = [.juki]
+            byArea.states = [.new, .triaged]
+            byWords.text = "課題"
+            let sorts = [
+                IssueSort.default, IssueSort(key: .number, descending: false), IssueSort(key: .severity, descending: true),
+                IssueSort(key: .due, descending: false),
+            ]
             for caller in [TestIdentities.Caller.vendorA, .vendorB, .admin, .observer] {
                 let principal = try await env.principal(caller)
-                for filter in [IssueFilter(), byPrefecture, open] {
-                    var cursor: IssueCursor?
-                    var seen = 0
-                    repeat {
-                        let whole = try await search.page(filter, sort: .default, after: cursor, limit: 2, for: principal)
-                        let rows = try await search.summaries(filter, sort: .default, after: cursor, limit: 2, for: principal)
-                        #expect(rows.total == whole.total && rows.nextCursor == whole.nextCursor, "\(caller)")
-                        #expect(
-                            rows.items
-                                == whole.items.map {
-                                    IssueSummary(
-                                        number: $0.number, title: $0.title, category: $0.category, severity: $0.severity, state: $0.state,
-                                        vendorNames: $0.vendors.map(\.name), updatedAt: $0.updatedAt)
-                                }, "\(caller)")
-                        seen += rows.items.count
-                        cursor = rows.nextCursor.flatMap { IssueCursor(token: $0, sort: .default) }
-                    } while cursor != nil
-                    #expect(seen == (try await search.page(filter, sort: .default, after: nil, limit: 50, for: principal)).total)
+                for filter in [IssueFilter(), byPrefecture, open, byArea, byWords] {
+                    for sort in sorts {
+                        var cursor: IssueCursor?
+                        var walked: [Int] = []
+                        repeat {
+                            let whole = try await search.page(filter, sort: sort, after: cursor, limit: 1, for: principal)
+                            let rows = try await search.summaries(filter, sort: sort, after: cursor, limit: 1, for: principal)
+                            #expect(rows.total == whole.total && rows.nextCursor == whole.nextCursor, "\(caller)")
+                            #expect(
+                                rows.items
+                                    == whole.items.map {
+                                        IssueSummary(
+                                            number: $0.number, title: $0.title, category: $0.category, severity: $0.severity, state: $0.state,
+                                            vendorNames: $0.vendors.map(\.name), updatedAt: $0.updatedAt)
+                                    }, "\(caller)")
+                            walked += rows.items.map(\.number)
+                            cursor = rows.nextCursor.flatMap { IssueCursor(token: $0, sort: sort) }
+                        } while cursor != nil
+                        // Pages walked in turn are the whole list in its order (read another way: the export's query).
+                        let everything = try await search.all(filter, sort: sort, for: principal).map(\.number)
+                        #expect(walked == everything, "\(caller) \(filter) \(sort)")
+                        #expect(try await search.page(filter, sort: sort, after: nil, limit: 2, for: principal).total == everything.count)
+                    }
                 }
             }
             // The restricted issues reach only those who may see them.
