@@ -70,6 +70,11 @@ final class ViewCache: Sendable {
             }
             flight.finish(result)
         }
+        // A computation that finished between the first look and this flight is used as it is.
+        if let value = lookup(key, version: version, as: Value.self) {
+            result = value
+            return value
+        }
         let value = try compute()
         store(key, version: version, value)
         result = value

@@ -256,10 +256,11 @@ struct IssuePages: Sendable {
         let principal = try page.caller()
         let number = try Self.number(page)
         // Not visible and not existing are the same 404 page, as in the API.
+        async let prefectures = masterData.prefectures()
         let view = try await store.view(number, limit: 500, for: principal)
         let issue = view.issue
         let language = page.language
-        let prefectureNames = Dictionary(uniqueKeysWithValues: try await masterData.prefectures().map { ($0.code, $0.name) })
+        let prefectureNames = Dictionary(uniqueKeysWithValues: try await prefectures.map { ($0.code, $0.name) })
         let model = IssueModel(
             number: issue.number, title: issue.title, body: PlainText(issue.body),
             state: language.word(.issueState, issue.state.rawValue), stateSlug: issue.state.rawValue,
