@@ -142,7 +142,7 @@ import Testing
             _ = try await env.comment(on: restricted.number, by: .vendorA, "限定公開の返答")
             let open = try await env.issue("公開の課題")
             // Who receives what is the point here, not how soon: under a loaded machine a delivery
-            // has been seen to stall ~30 s (a lease running out; see the issue's notes).
+            // has been seen to stall for more than 30 s (cause not yet found; see the issue's notes).
             try await waitUntil(within: .seconds(90)) {
                 receiver.messages("/vendor-b").count >= 1 && receiver.messages("/a").count >= 3 && receiver.messages("/b").count >= 3
             }
