@@ -96,31 +96,32 @@ import Testing
     @Test func aSlowReceiverTimesOutAndARedirectIsNotFollowed() async throws {
         let receiver = try await WebhookReceiver.start { _, path in
             path == "/slow"
-                ? .init(delay: .seconds(10))
+                ? .init(delay: .seconds(30))
                 : .init(status: .found, headers: [.location: "http://127.0.0.1:1/elsewhere"])
         }
         defer { Task { await receiver.stop() } }
-        try await Self.withWebhookApp(Self.settings(timeout: .milliseconds(500))) { client, env in
+        try await Self.withWebhookApp(Self.settings(timeout: .seconds(2))) { client, env in
             let slow = try await Self.endpoint(env, client, as: .vendorA, url: receiver.url("/slow"), types: ["issue.created"])
             let moved = try await Self.endpoint(env, client, as: .vendorA, url: receiver.url("/moved"), types: ["issue.created"])
-            let dispatcher = Self.dispatch(env, Self.settings(timeout: .milliseconds(500)))
+            let dispatcher = Self.dispatch(env, Self.settings(timeout: .seconds(2)))
             defer { dispatcher.cancel() }
             try await env.issue()
             try await eventually(within: .seconds(60)) {
                 let slowLog = try await Self.deliveries(env, client, slow.id).first?["log"] as? [[String: Any]] ?? []
                 let movedLog = try await Self.deliveries(env, client, moved.id).first?["log"] as? [[String: Any]] ?? []
-                return slowLog.count >= 2 && movedLog.count >= 2
+                // A loaded machine may cut a redirect's answer by the timeout too (1.3 s was seen
+                // for a local 302 with the whole suite on two cores): one attempt is answered in time.
+                return slowLog.count >= 2 && movedLog.contains { $0["status"] as? Int == 302 }
             }
             let slowDelivery = try #require(try await Self.deliveries(env, client, slow.id).first)
             #expect(slowDelivery["state"] as? String == "pending")
             let slowLog = try #require(slowDelivery["log"] as? [[String: Any]])
             #expect(slowLog.allSatisfy { $0["status"] == nil && ($0["error"] as? String)?.isEmpty == false })
-            // Cut by the 0.5 s timeout, well before the receiver's 10 s (a loaded machine adds its own
+            // Cut by the 2 s timeout, well before the receiver's 30 s (a loaded machine adds its own
             // delay: 4.9 s was seen once with both test suites and a build sharing two cores).
-            #expect(slowLog.allSatisfy { ($0["latency_ms"] as? Int ?? 0) < 9000 }, "\(slowLog)")
+            #expect(slowLog.allSatisfy { ($0["latency_ms"] as? Int ?? 0) < 25_000 }, "\(slowLog)")
             let movedLog = try #require(try await Self.deliveries(env, client, moved.id).first?["log"] as? [[String: Any]])
             // (On a loaded machine an attempt may time out instead; none is followed.)
-            #expect(movedLog.contains { $0["status"] as? Int == 302 })
             #expect(movedLog.allSatisfy { $0["status"] as? Int == 302 || $0["status"] == nil })
             #expect(receiver.requests("/elsewhere").isEmpty)
         }

@@ -150,28 +150,37 @@ struct BlockerStore: Sendable {
 
     /// One row per (団体, business area, vendor) from both sources, with their evidence.
     /// Without `details` (counts only), the product of each row is not looked up.
+    ///
+    /// The issue side is read from `blocks_by_issue` (sql/0029), kept by the writing transaction:
+    /// an open issue's blocked links, per business area, for each vendor it counts against —
+    /// once the secretariat has triaged it (past `new`), or at once when the vendor reported it
+    /// itself (then listed as unconfirmed until triaged): anyone may report, nobody blames
+    /// another alone. Only visibility is decided here, for the caller.
     static func base(_ filter: BlockerFilter, scope: Policy.IssueScope, details: Bool = true) -> SQL {
-        let issueConditions: [SQL] = [
-            "i.state IN \(IssueState.openList)", IssueSearch.visibility(scope, alias: "i"),
-        ]
-        var linkConditions: [SQL] = ["m.impact = 'blocked'"]
+        var blockConditions: [SQL] = []
         var adoptionConditions: [SQL] = [
             "a.state IN ('delayed', 'specified_support')", "a.reason IN ('vendor_withdrawal', 'vendor_resources')",
         ]
-        var areaCondition: SQL = "TRUE"
-        if let vendor = filter.vendor { adoptionConditions.append("p.vendor_id = \(vendor)") }
+        if let vendor = filter.vendor {
+            blockConditions.append("b.vendor_id = \(vendor)")
+            adoptionConditions.append("p.vendor_id = \(vendor)")
+        }
         if let area = filter.businessArea {
-            areaCondition = "area = \(area)"
+            blockConditions.append("b.business_area = \(area)")
             adoptionConditions.append("a.business_area = \(area)")
         }
         if !filter.prefectures.isEmpty {
             let codes = filter.prefectures.map(\.rawValue)
-            linkConditions.append("left(m.dantai_code, 2) = ANY (\(codes)::text[])")
+            blockConditions.append("left(b.dantai_code, 2) = ANY (\(codes)::text[])")
             adoptionConditions.append("left(a.dantai_code, 2) = ANY (\(codes)::text[])")
         }
         if let dantai = filter.dantai {
-            linkConditions.append("m.dantai_code = \(dantai)")
+            blockConditions.append("b.dantai_code = \(dantai)")
             adoptionConditions.append("a.dantai_code = \(dantai)")
+        }
+        if case .organization = scope {
+            blockConditions.append(
+                "EXISTS (SELECT FROM issues i WHERE i.number = b.issue_number AND \(IssueSearch.visibility(scope, alias: "i")))")
         }
         var outer: [SQL] = ["TRUE"]
         if let block = filter.block { outer.append("pf.block = \(block)") }
@@ -181,45 +190,12 @@ struct BlockerStore: Sendable {
         case .adoption: outer.append("r.adoption_state IS NOT NULL")
         case nil: break
         }
-        let areas: SQL = """
-            CROSS JOIN LATERAL unnest(CASE WHEN cardinality(m.business_areas) > 0 THEN m.business_areas
-                ELSE ARRAY(SELECT ia.business_area FROM issue_business_areas ia WHERE ia.issue_number = m.issue_number) END) AS area
-            """
-        let links = SQL.joined(linkConditions, separator: " AND ")
-        // For one vendor, start from its open issues and reach their blocked links through the
-        // index (LATERAL keeps the planner from hashing every blocked link in the country).
-        let issueBlocks: SQL =
-            if let vendor = filter.vendor {
-                """
-                vendor_issues AS MATERIALIZED (
-                    SELECT i.number, i.state FROM issue_vendors v JOIN issues i ON i.number = v.issue_number
-                    WHERE v.vendor_id = \(vendor) AND \(SQL.joined(issueConditions, separator: " AND "))
-                      AND \(Self.countsAgainst(vendor: "v.vendor_id"))),
-                issue_blocks AS (
-                    SELECT m.dantai_code, area, \(vendor)::bigint AS vendor_id, vi.number, vi.state = 'new' AS unconfirmed
-                    FROM vendor_issues vi
-                    CROSS JOIN LATERAL (SELECT * FROM issue_municipalities m WHERE m.issue_number = vi.number AND \(links)) m
-                    \(areas)
-                    WHERE \(areaCondition)),
-                """
-            } else {
-                """
-                issue_blocks AS (
-                    SELECT m.dantai_code, area, v.vendor_id, i.number, i.state = 'new' AS unconfirmed
-                    FROM issue_municipalities m
-                    JOIN issues i ON i.number = m.issue_number
-                    JOIN issue_vendors v ON v.issue_number = i.number
-                    \(areas)
-                    WHERE \(links) AND \(SQL.joined(issueConditions, separator: " AND ")) AND \(areaCondition)
-                      AND \(Self.countsAgainst(vendor: "v.vendor_id"))),
-                """
-            }
         return """
-            WITH \(issueBlocks)
-            keyed AS (
-                SELECT dantai_code, area, vendor_id, array_agg(DISTINCT number ORDER BY number) AS issues,
-                       coalesce(array_agg(DISTINCT number ORDER BY number) FILTER (WHERE unconfirmed), '{}') AS unconfirmed_issues
-                FROM issue_blocks GROUP BY dantai_code, area, vendor_id),
+            WITH keyed AS (
+                SELECT b.dantai_code, b.business_area AS area, b.vendor_id, array_agg(b.issue_number ORDER BY b.issue_number) AS issues,
+                       coalesce(array_agg(b.issue_number ORDER BY b.issue_number) FILTER (WHERE b.unconfirmed), '{}') AS unconfirmed_issues
+                FROM blocks_by_issue b WHERE \(blockConditions.isEmpty ? "TRUE" : SQL.joined(blockConditions, separator: " AND "))
+                GROUP BY b.dantai_code, b.business_area, b.vendor_id),
             adoption_blocks AS (
                 SELECT a.dantai_code, a.business_area AS area, p.vendor_id, a.product_id, a.state, a.reason
                 FROM adoptions a JOIN products p ON p.id = a.product_id
@@ -231,30 +207,31 @@ struct BlockerStore: Sendable {
                        ab.product_id AS adoption_product_id, ab.state AS adoption_state, ab.reason
                 FROM keyed k FULL JOIN adoption_blocks ab
                   ON ab.dantai_code = k.dantai_code AND ab.area = k.area AND ab.vendor_id = k.vendor_id)
-            SELECT r.dantai_code, (SELECT dn.name FROM dantai dn WHERE dn.code = r.dantai_code) AS dantai_name,
+            SELECT r.dantai_code, \(dantaiName) AS dantai_name,
                    pf.code AS prefecture_code, pf.block, r.business_area, r.vendor_id,
                    o.name AS vendor_name, r.issues, r.unconfirmed_issues, r.adoption_state, r.reason, pr.id AS product_id, pr.name AS product_name
             FROM r
             -- A 団体コード begins with its prefecture's code; the name is looked up per row, by index.
             JOIN prefectures pf ON pf.code = left(r.dantai_code, 2)
             JOIN organizations o ON o.id = r.vendor_id
-            LEFT JOIN products pr ON \(details ? productLookup : "FALSE")
+            \(details ? productLookup : "LEFT JOIN products pr ON FALSE")
             WHERE \(SQL.joined(outer, separator: " AND "))
             """
     }
 
-    /// Blame needs evidence the council accepts: an issue counts against a vendor once the
-    /// secretariat has triaged it (it is past `new`), or at once when the vendor filed it itself
-    /// (then listed as unconfirmed until triaged). Anyone may report; nobody blames another alone.
-    static func countsAgainst(vendor: SQL) -> SQL {
-        "(i.state <> 'new' OR i.reporter_organization_id = \(vendor))"
-    }
-
-    /// The product behind a row: its blocking adoption's, else the one this vendor supplies there.
+    /// The product behind a row: its blocking adoption's, else the one this vendor supplies there
+    /// (a 団体 has one adoption per business area).
     static let productLookup: SQL = """
-        pr.id = coalesce(r.adoption_product_id, (
-            SELECT a.product_id FROM adoptions a JOIN products p ON p.id = a.product_id
-            WHERE a.dantai_code = r.dantai_code AND a.business_area = r.business_area AND p.vendor_id = r.vendor_id))
+        LEFT JOIN adoptions ax ON r.adoption_product_id IS NULL AND ax.dantai_code = r.dantai_code AND ax.business_area = r.business_area
+        LEFT JOIN products pr ON pr.id = coalesce(r.adoption_product_id, ax.product_id)
+                             AND (r.adoption_product_id IS NOT NULL OR pr.vendor_id = r.vendor_id)
+        """
+
+    /// A 団体's name: a municipality's by its key, a prefecture's (the few rows a prefecture
+    /// blocks itself) only when no municipality has the code — not the `dantai` view's union per row.
+    static let dantaiName: SQL = """
+        coalesce((SELECT mu.name FROM municipalities mu WHERE mu.code = r.dantai_code),
+                 (SELECT pn.name FROM prefectures pn WHERE pn.dantai_code = r.dantai_code))
         """
 
     static func blocker(_ row: Row) throws -> Blocker {
