@@ -93,9 +93,10 @@ BEGIN
 END
 $$;
 
--- An issue's own row matters through its number, state and reporter only: an UPDATE refreshes
--- just the issues where one of those changed (a comment moving the version refreshes nothing).
--- A new issue has no links yet (they refer to it): the links' own trigger makes its rows.
+-- An issue's own row matters through its number, state and reporter only: a row trigger whose
+-- WHEN compares them runs for just the issues where one changed (a comment moving the version, a
+-- bulk rewrite of facets: nothing at all). A new issue has no links yet (they refer to it): the
+-- links' own trigger makes its rows.
 CREATE FUNCTION blocks_by_issue_after_issue_delete() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     DELETE FROM blocks_by_issue WHERE issue_number IN (SELECT o.number FROM old_rows o);
@@ -103,16 +104,9 @@ BEGIN
 END
 $$;
 
-CREATE FUNCTION blocks_by_issue_after_issue_update() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION blocks_by_issue_after_issue_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM blocks_by_issue_refresh(ARRAY(
-        SELECT o.number FROM old_rows o
-        WHERE NOT EXISTS (SELECT FROM new_rows n WHERE n.number = o.number AND n.state = o.state
-                                                   AND n.reporter_organization_id = o.reporter_organization_id)
-        UNION
-        SELECT n.number FROM new_rows n
-        WHERE NOT EXISTS (SELECT FROM old_rows o WHERE o.number = n.number AND o.state = n.state
-                                                   AND o.reporter_organization_id = n.reporter_organization_id)));
+    PERFORM blocks_by_issue_refresh(ARRAY[OLD.number, NEW.number]);
     RETURN NULL;
 END
 $$;
@@ -145,8 +139,10 @@ $$;
 
 CREATE TRIGGER issues_blocks_delete AFTER DELETE ON issues REFERENCING OLD TABLE AS old_rows
     FOR EACH STATEMENT EXECUTE FUNCTION blocks_by_issue_after_issue_delete();
-CREATE TRIGGER issues_blocks_update AFTER UPDATE ON issues REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION blocks_by_issue_after_issue_update();
+CREATE TRIGGER issues_blocks_update AFTER UPDATE ON issues FOR EACH ROW
+    WHEN (OLD.state IS DISTINCT FROM NEW.state OR OLD.reporter_organization_id IS DISTINCT FROM NEW.reporter_organization_id
+          OR OLD.number IS DISTINCT FROM NEW.number)
+    EXECUTE FUNCTION blocks_by_issue_after_issue_change();
 CREATE TRIGGER issues_blocks_truncate AFTER TRUNCATE ON issues
     FOR EACH STATEMENT EXECUTE FUNCTION blocks_by_issue_rebuild();
 

