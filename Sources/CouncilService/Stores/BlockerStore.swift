@@ -114,8 +114,10 @@ struct BlockerStore: Sendable {
     }
 
     func groups(_ filter: BlockerFilter, by grouping: BlockerGrouping, scope: Policy.IssueScope) async throws -> [BlockerGroup] {
-        // Labels are looked up once per group (`g.key`), not once per row.
-        let rowLabel: SQL = grouping == .vendor ? "min(b.vendor_name)" : "NULL::text"
+        // Labels are looked up once per group (`g.key`), not once per row. Each (団体, business
+        // area) is counted once per group: rows are made distinct first (a hash), then counted.
+        let rowLabel: SQL = grouping == .vendor ? "min(s.vendor_name)" : "NULL::text"
+        let vendorName: SQL = grouping == .vendor ? "b.vendor_name" : "NULL::text AS vendor_name"
         let (key, label, order): (SQL, SQL, SQL) =
             switch grouping {
             case .vendor: ("b.vendor_id::text", "g.row_label", "municipalities DESC, key")
@@ -134,9 +136,10 @@ struct BlockerStore: Sendable {
                     "blockers.groups.\(grouping.rawValue)",
                     """
                     SELECT g.key, \(label) AS label, g.municipalities, g.systems FROM (
-                        SELECT \(key) AS key, \(rowLabel) AS row_label, count(DISTINCT b.dantai_code) AS municipalities,
-                               count(DISTINCT (b.dantai_code, b.business_area)) AS systems
-                        FROM (\(Self.base(filter, scope: scope, details: false))) b GROUP BY 1) g
+                        SELECT s.key, \(rowLabel) AS row_label, count(DISTINCT s.dantai_code) AS municipalities, count(*) AS systems
+                        FROM (SELECT DISTINCT \(key) AS key, b.dantai_code, b.business_area, \(vendorName)
+                              FROM (\(Self.base(filter, scope: scope, details: false))) b) s
+                        GROUP BY 1) g
                     ORDER BY \(order)
                     """)
             ).rows.map { row in
@@ -182,6 +185,8 @@ struct BlockerStore: Sendable {
             blockConditions.append(
                 "EXISTS (SELECT FROM issues i WHERE i.number = b.issue_number AND \(IssueSearch.visibility(scope, alias: "i")))")
         }
+        // Counts only look at whether a row has issues: they are not sorted for them.
+        let issueOrder: SQL = details ? "ORDER BY b.issue_number" : ""
         var outer: [SQL] = ["TRUE"]
         if let block = filter.block { outer.append("pf.block = \(block)") }
         if let reason = filter.reason { outer.append("r.reason = \(reason)") }
@@ -192,8 +197,8 @@ struct BlockerStore: Sendable {
         }
         return """
             WITH keyed AS (
-                SELECT b.dantai_code, b.business_area AS area, b.vendor_id, array_agg(b.issue_number ORDER BY b.issue_number) AS issues,
-                       coalesce(array_agg(b.issue_number ORDER BY b.issue_number) FILTER (WHERE b.unconfirmed), '{}') AS unconfirmed_issues
+                SELECT b.dantai_code, b.business_area AS area, b.vendor_id, array_agg(b.issue_number \(issueOrder)) AS issues,
+                       coalesce(array_agg(b.issue_number \(issueOrder)) FILTER (WHERE b.unconfirmed), '{}') AS unconfirmed_issues
                 FROM blocks_by_issue b WHERE \(blockConditions.isEmpty ? "TRUE" : SQL.joined(blockConditions, separator: " AND "))
                 GROUP BY b.dantai_code, b.business_area, b.vendor_id),
             adoption_blocks AS (
