@@ -71,24 +71,17 @@ BEGIN
 END
 $$;
 
--- The statement triggers: the issue numbers a statement touched, from its transition tables.
-CREATE FUNCTION blocks_by_issue_after_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+-- The links', vendors' and areas' statement trigger: the issue numbers the statement touched, from
+-- its transition tables (only the tables its event has are read).
+CREATE FUNCTION blocks_by_issue_after_statement() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM blocks_by_issue_refresh(ARRAY(SELECT DISTINCT n.issue_number FROM new_rows n));
-    RETURN NULL;
-END
-$$;
-
-CREATE FUNCTION blocks_by_issue_after_delete() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM blocks_by_issue_refresh(ARRAY(SELECT DISTINCT o.issue_number FROM old_rows o));
-    RETURN NULL;
-END
-$$;
-
-CREATE FUNCTION blocks_by_issue_after_update() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM blocks_by_issue_refresh(ARRAY(SELECT o.issue_number FROM old_rows o UNION SELECT n.issue_number FROM new_rows n));
+    IF TG_OP = 'INSERT' THEN
+        PERFORM blocks_by_issue_refresh(ARRAY(SELECT DISTINCT n.issue_number FROM new_rows n));
+    ELSIF TG_OP = 'DELETE' THEN
+        PERFORM blocks_by_issue_refresh(ARRAY(SELECT DISTINCT o.issue_number FROM old_rows o));
+    ELSE
+        PERFORM blocks_by_issue_refresh(ARRAY(SELECT o.issue_number FROM old_rows o UNION SELECT n.issue_number FROM new_rows n));
+    END IF;
     RETURN NULL;
 END
 $$;
@@ -126,11 +119,11 @@ BEGIN
     FOREACH watched IN ARRAY ARRAY['issue_municipalities', 'issue_vendors', 'issue_business_areas']
     LOOP
         EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON %I REFERENCING NEW TABLE AS new_rows
-                        FOR EACH STATEMENT EXECUTE FUNCTION blocks_by_issue_after_insert()', watched || '_blocks_insert', watched);
+                        FOR EACH STATEMENT EXECUTE FUNCTION blocks_by_issue_after_statement()', watched || '_blocks_insert', watched);
         EXECUTE format('CREATE TRIGGER %I AFTER DELETE ON %I REFERENCING OLD TABLE AS old_rows
-                        FOR EACH STATEMENT EXECUTE FUNCTION blocks_by_issue_after_delete()', watched || '_blocks_delete', watched);
+                        FOR EACH STATEMENT EXECUTE FUNCTION blocks_by_issue_after_statement()', watched || '_blocks_delete', watched);
         EXECUTE format('CREATE TRIGGER %I AFTER UPDATE ON %I REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-                        FOR EACH STATEMENT EXECUTE FUNCTION blocks_by_issue_after_update()', watched || '_blocks_update', watched);
+                        FOR EACH STATEMENT EXECUTE FUNCTION blocks_by_issue_after_statement()', watched || '_blocks_update', watched);
         EXECUTE format('CREATE TRIGGER %I AFTER TRUNCATE ON %I
                         FOR EACH STATEMENT EXECUTE FUNCTION blocks_by_issue_rebuild()', watched || '_blocks_truncate', watched);
     END LOOP;
