@@ -101,13 +101,15 @@ public final class Connection: @unchecked Sendable {
     @discardableResult
     public func query(_ query: Query) throws -> QueryResult {
         let (text, bindings) = query.sql.render()
-        for value in bindings where value?.contains("\0") == true {
+        let values = bindings.map { $0.map { strdup($0) } ?? nil }
+        defer { values.forEach { free($0) } }
+        // A NUL byte ends the C string early (found by strlen, not a substring search: Foundation's
+        // `contains("\0")` was a tenth of a national import's time in the daemon).
+        for (value, copy) in zip(bindings, values) where value.map({ $0.utf8.count }) != copy.map({ strlen($0) }) {
             throw DatabaseError(
                 .invalidParameter, "text contains a NUL character, which PostgreSQL cannot store",
                 queryName: query.name)
         }
-        let values = bindings.map { $0.map { strdup($0) } ?? nil }
-        defer { values.forEach { free($0) } }
         let count = Int32(bindings.count)
         if let name = try statementName(for: text, parameterCount: count, queryName: query.name) {
             let result = withCStringArray(values) { pointers in

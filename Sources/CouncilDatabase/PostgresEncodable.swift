@@ -43,16 +43,7 @@ extension Date: PostgresEncodable {
 
 extension Array: PostgresEncodable where Element: PostgresEncodable {
     /// A one-dimensional array literal; every element is quoted so that any text survives.
-    public var postgresText: String {
-        let elements = map(\.postgresText)
-        var text = "{"
-        text.reserveCapacity(elements.reduce(2) { $0 + $1.utf8.count + 3 })
-        for (index, element) in elements.enumerated() {
-            if index > 0 { text += "," }
-            PostgresArrayLiteral.appendQuoted(element, to: &text)
-        }
-        return text + "}"
-    }
+    public var postgresText: String { PostgresArrayLiteral.literal(map { Optional($0.postgresText) }) }
 }
 
 /// A value of a domain type that is stored as its raw text (slugs, codes).
@@ -70,30 +61,38 @@ public struct NullableArray<Element: PostgresEncodable>: PostgresEncodable {
         self.values = values
     }
 
-    public var postgresText: String {
-        let elements = values.map { $0?.postgresText }
-        var text = "{"
-        text.reserveCapacity(elements.reduce(2) { $0 + ($1?.utf8.count ?? 4) + 3 })
-        for (index, value) in elements.enumerated() {
-            if index > 0 { text += "," }
-            if let value { PostgresArrayLiteral.appendQuoted(value, to: &text) } else { text += "NULL" }
-        }
-        return text + "}"
-    }
+    public var postgresText: String { PostgresArrayLiteral.literal(values.map { $0?.postgresText }) }
 }
 
 enum PostgresArrayLiteral {
-    /// Appends `"element"`, escaping `"` and `\`; most elements need no escaping and are copied whole.
-    static func appendQuoted(_ element: String, to text: inout String) {
-        text += "\""
-        if element.utf8.contains(where: { $0 == 0x22 || $0 == 0x5C }) {
-            for scalar in element.unicodeScalars {
-                if scalar == "\"" || scalar == "\\" { text += "\\" }
-                text.unicodeScalars.append(scalar)
+    /// `{"a","b",NULL}`: each element quoted, `"` and `\` escaped. Built as UTF-8 bytes (neither
+    /// byte occurs inside a multi-byte sequence): a national import binds arrays of 34,592 JSON
+    /// documents, and appending them scalar by scalar to a `String` cost a fifth of the request.
+    static func literal(_ elements: [String?]) -> String {
+        var bytes: [UInt8] = [0x7B]
+        bytes.reserveCapacity(elements.reduce(2) { $0 + ($1?.utf8.count ?? 4) + 3 })
+        var first = true
+        for element in elements {
+            if !first { bytes.append(0x2C) }
+            first = false
+            guard var text = element else {
+                bytes.append(contentsOf: "NULL".utf8)
+                continue
             }
-        } else {
-            text += element
+            bytes.append(0x22)
+            text.withUTF8 { utf8 in
+                if utf8.contains(where: { $0 == 0x22 || $0 == 0x5C }) {
+                    for byte in utf8 {
+                        if byte == 0x22 || byte == 0x5C { bytes.append(0x5C) }
+                        bytes.append(byte)
+                    }
+                } else {
+                    bytes.append(contentsOf: utf8)
+                }
+            }
+            bytes.append(0x22)
         }
-        text += "\""
+        bytes.append(0x7D)
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

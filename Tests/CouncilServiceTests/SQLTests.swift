@@ -178,6 +178,103 @@ import Testing
         }
     }
 
+    /// The actors of audit and adoption history rows are checked once per statement (sql/0030),
+    /// not by per-row references: a row naming an account or organization that does not exist is
+    /// refused with the reference's name, a statement with one such row among good ones writes
+    /// nothing, and accounts and organizations cannot be deleted from under those rows.
+    @Test func theDatabaseRefusesActorsThatDoNotExist() async throws {
+        try await withTestPool { pool, _ in
+            let (account, organization): (Int, Int) = try await pool.withConnection { connection in
+                let row = try connection.query(
+                    Query(
+                        "test.actor",
+                        """
+                        WITH organization AS (
+                            INSERT INTO organizations (kind, name, short_name) VALUES ('vendor', '監査テスト株式会社', '監査テスト') RETURNING id
+                        )
+                        INSERT INTO accounts (organization_id, display_name, email, role)
+                        SELECT id, '監査 太郎', 'audit-actor@example.jp', 'member' FROM organization RETURNING id, organization_id
+                        """)
+                ).rows[0]
+                return (try row.decode("id"), try row.decode("organization_id"))
+            }
+            func audit(_ actors: [(account: Int?, organization: Int?)]) async throws {
+                try await pool.withConnection { connection in
+                    try connection.query(
+                        Query(
+                            "test.audit",
+                            """
+                            INSERT INTO audit_log (actor_account_id, actor_organization_id, action, entity_type, entity_id)
+                            SELECT a, o, 'test', 'test', 'x' FROM unnest(\(NullableArray(actors.map(\.account)))::bigint[],
+                                                                   \(NullableArray(actors.map(\.organization)))::bigint[]) AS t(a, o)
+                            """))
+                }
+            }
+            func audited() async throws -> Int {
+                try await pool.withConnection {
+                    try $0.query(Query("test.audited", "SELECT count(*) AS n FROM audit_log WHERE action = 'test'")).single().decode("n")
+                }
+            }
+            try await audit([(account, organization), (nil, nil), (account, organization)])
+            #expect(try await audited() == 3)
+            for (actors, constraint) in [
+                ([(account, organization), (account + 1_000, organization)], "audit_log_actor_account_id_fkey"),
+                ([(account, organization + 1_000), (account, organization)], "audit_log_actor_organization_id_fkey"),
+            ] {
+                let error = await #expect(throws: DatabaseError.self) { try await audit(actors) }
+                #expect(error?.isForeignKeyViolation == true)
+                #expect(error?.constraint == constraint)
+                #expect(try await audited() == 3, "nothing of the refused statement is kept")
+            }
+            let (adoption, product): (Int, Int) = try await pool.withConnection { connection in
+                let product: Int = try connection.query(
+                    Query(
+                        "test.product",
+                        """
+                        WITH product AS (INSERT INTO products (vendor_id, name) VALUES (\(organization), '監査パッケージ') RETURNING id)
+                        INSERT INTO product_business_areas (product_id, business_area) SELECT id, 'juki' FROM product RETURNING product_id
+                        """)
+                ).rows[0].decode("product_id")
+                let adoption: Int = try connection.query(
+                    Query(
+                        "test.adoption",
+                        "INSERT INTO adoptions (dantai_code, business_area, product_id, state) VALUES ('011002', 'juki', \(product), 'planned') RETURNING id"
+                    )
+                ).rows[0].decode("id")
+                return (adoption, product)
+            }
+            func recordHistory(by actor: Int) async throws {
+                try await pool.withConnection { connection in
+                    try connection.query(
+                        Query(
+                            "test.history",
+                            """
+                            INSERT INTO adoption_history (adoption_id, actor_account_id, product_id, state)
+                            VALUES (\(adoption), \(actor), \(product), 'planned'), (\(adoption), NULL, \(product), 'planned')
+                            """))
+                }
+            }
+            try await recordHistory(by: account)
+            let history = await #expect(throws: DatabaseError.self) { try await recordHistory(by: account + 1_000) }
+            #expect(history?.constraint == "adoption_history_actor_account_id_fkey")
+            for (statement, state) in [
+                ("DELETE FROM accounts WHERE id = \(account)", "23001"), ("DELETE FROM organizations WHERE id = \(organization)", "23001"),
+                // The daemon's role may not truncate at all; the owner's is refused by the same trigger.
+                ("TRUNCATE accounts CASCADE", "42501"), ("TRUNCATE organizations CASCADE", "42501"),
+            ] as [(SQL, String)] {
+                let error = await #expect(throws: DatabaseError.self) {
+                    try await pool.withConnection { try $0.query(Query("test.deleteActor", statement)) }
+                }
+                #expect(error?.sqlState == state)
+            }
+            let kept: Int = try await pool.withConnection {
+                try $0.query(Query("test.kept", "SELECT count(*) AS n FROM accounts WHERE id = \(account) AND organization_id = \(organization)"))
+                    .single().decode("n")
+            }
+            #expect(kept == 1)
+        }
+    }
+
     @Test func badConnectionStringsAndUnreachableServersAreClear() throws {
         #expect(throws: ConfigurationError.self) { try DatabaseConfiguration("postgres://user@host:notaport/db") }
         #expect(throws: ConfigurationError.self) { try DatabaseConfiguration("nonsense without equals") }

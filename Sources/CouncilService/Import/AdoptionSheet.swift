@@ -22,51 +22,58 @@ package enum AdoptionSheet {
         try table.requireRows()
         let named = SheetProducts(products)
         var parsed = ParsedRows<AdoptionStore.Row>()
+        let codeColumn = table.column("団体コード"), areaColumn = table.column("業務"), productIDColumn = table.column("製品ID")
+        let productColumn = table.column("製品"), stateColumn = table.column("状態"), reasonColumn = table.column("事由")
+        let plannedColumn = table.column("移行予定"), targetColumn = table.column("新目標月"), pmoColumn = table.column("PMO進捗")
+        let noteColumn = table.column("備考")
         for record in table.records {
-            func value(_ column: String) -> String { table.value(record, column) }
             var rowProblems: [ImportProblem] = []
             func problem(_ column: String, _ reason: Reason) { rowProblems.append(ImportProblem(line: record.line, column: column, reason)) }
 
-            var codeText = value("団体コード")
+            var codeText = table.value(record, codeColumn)
             if codeText.count == 5, codeText.allSatisfy(\.isASCII) { codeText = "0" + codeText }
             let code = MunicipalityCode(rawValue: codeText)
             if code == nil { problem("団体コード", SheetReason.notAMunicipalityCode(codeText)) }
-            let area = BusinessArea(matching: value("業務"))
-            if area == nil { problem("業務", SheetReason.notABusinessArea(value("業務"))) }
+            let areaText = table.value(record, areaColumn)
+            let area = BusinessArea(matching: areaText)
+            if area == nil { problem("業務", SheetReason.notABusinessArea(areaText)) }
             var productID: Int?
-            switch named.product(id: value("製品ID"), name: value("製品")) {
+            switch named.product(id: table.value(record, productIDColumn), name: table.value(record, productColumn)) {
             case .success(let id): productID = id
             case .failure(let why): problem("製品", why.reason)
             }
-            let state = AdoptionState(label: value("状態"))
-            if state == nil { problem("状態", SheetReason.notOneOf(value("状態"), AdoptionState.allCases.map(\.japaneseLabel))) }
+            let stateText = table.value(record, stateColumn)
+            let state = AdoptionState(label: stateText)
+            if state == nil { problem("状態", SheetReason.notOneOf(stateText, AdoptionState.allCases.map(\.japaneseLabel))) }
             var reason: AdoptionReason?
-            if !value("事由").isEmpty {
-                reason = AdoptionReason(label: value("事由"))
+            let reasonText = table.value(record, reasonColumn)
+            if !reasonText.isEmpty {
+                reason = AdoptionReason(label: reasonText)
                 if reason == nil {
-                    problem("事由", SheetReason.notOneOf(value("事由"), AdoptionReason.allCases.map(\.japaneseLabel)))
+                    problem("事由", SheetReason.notOneOf(reasonText, AdoptionReason.allCases.map(\.japaneseLabel)))
                 }
             }
-            func month(_ column: String) -> YearMonth? {
-                guard !value(column).isEmpty else { return nil }
+            func month(_ column: SheetTable.Column) -> YearMonth? {
+                let text = table.value(record, column)
+                guard !text.isEmpty else { return nil }
                 // Excel keeps a month as the date of its first day: a date cell of the 1st is that month.
                 func firstOfMonth() -> YearMonth? {
-                    CalendarDate(typed: value(column)).flatMap {
+                    CalendarDate(typed: text).flatMap {
                         $0.rawValue.hasSuffix("-01") ? YearMonth(rawValue: String($0.rawValue.prefix(7))) : nil
                     }
                 }
-                guard let month = YearMonth(rawValue: value(column)) ?? firstOfMonth() else {
-                    problem(column, SheetReason.notAMonth(value(column)))
+                guard let month = YearMonth(rawValue: text) ?? firstOfMonth() else {
+                    problem(column.name, SheetReason.notAMonth(text))
                     return nil
                 }
                 return month
             }
-            let planned = month("移行予定"), target = month("新目標月")
+            let planned = month(plannedColumn), target = month(targetColumn)
             var pmo: Decimal?
-            if !value("PMO進捗").isEmpty {
-                let text = value("PMO進捗").replacingOccurrences(of: "%", with: "")
-                pmo = Decimal(string: text, locale: Self.posix)
-                if pmo == nil || !(0...100).contains(pmo!) { problem("PMO進捗", SheetReason.notAPercentage(value("PMO進捗"))) }
+            let pmoText = table.value(record, pmoColumn)
+            if !pmoText.isEmpty {
+                pmo = Decimal(string: String(pmoText.filter { $0 != "%" }), locale: Self.posix)
+                if pmo == nil || !(0...100).contains(pmo!) { problem("PMO進捗", SheetReason.notAPercentage(pmoText)) }
             }
             guard rowProblems.isEmpty, let code, let area, let productID, let state else {
                 parsed.problems.append(contentsOf: rowProblems)
@@ -77,7 +84,7 @@ package enum AdoptionSheet {
                     line: record.line,
                     draft: AdoptionDraft(
                         dantaiCode: code, businessArea: area, productID: productID, plannedMonth: planned, state: state,
-                        reason: reason, newTargetMonth: target, pmoCompletion: pmo, note: table.text(record, "備考"))))
+                        reason: reason, newTargetMonth: target, pmoCompletion: pmo, note: table.text(record, noteColumn))))
         }
         return parsed
     }

@@ -67,20 +67,35 @@ struct SheetTable {
         }
     }
 
+    /// A column found once per sheet, so reading it in each row is an index, not a look-up by
+    /// its (Japanese) name: hashing those names was a seventh of reading a national sheet.
+    struct Column {
+        let name: String
+        fileprivate let index: Int?
+    }
+
+    /// The column of this name (given already normalized, or normalized here).
+    func column(_ name: String) -> Column {
+        Column(name: name, index: positions[name] ?? positions[Self.key(name)])
+    }
+
     /// The normalized (matching form), trimmed value of a column in a record ("" when absent),
-    /// without the `'` an export put before formula-like text. Column names given here are
-    /// already normalized, so they are looked up as they are.
-    func value(_ record: SheetRecord, _ column: String) -> String {
+    /// without the `'` an export put before formula-like text.
+    func value(_ record: SheetRecord, _ column: Column) -> String {
         JapaneseText.normalized(cell(record, column))
     }
 
+    func value(_ record: SheetRecord, _ column: String) -> String { value(record, self.column(column)) }
+
     /// A free-text column (備考, 版, 理由) as typed: kept as people wrote it, trimmed.
-    func text(_ record: SheetRecord, _ column: String) -> String {
+    func text(_ record: SheetRecord, _ column: Column) -> String {
         JapaneseText.typedTrimmed(cell(record, column))
     }
 
-    private func cell(_ record: SheetRecord, _ column: String) -> String {
-        guard let index = positions[column] ?? positions[Self.key(column)], index < record.fields.count else { return "" }
+    func text(_ record: SheetRecord, _ column: String) -> String { text(record, self.column(column)) }
+
+    private func cell(_ record: SheetRecord, _ column: Column) -> String {
+        guard let index = column.index, index < record.fields.count else { return "" }
         return SpreadsheetCell.restored(record.fields[index])
     }
 }

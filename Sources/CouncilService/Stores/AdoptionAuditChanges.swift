@@ -11,19 +11,17 @@ import Foundation
 enum AdoptionAuditChanges {
     static func of(_ draft: AdoptionDraft, replacing before: Adoption?) -> String {
         let after = fields(draft)
-        var text = "{"
-        guard let before else {
-            for (key, value) in after where value != "null" {
-                if text.count > 1 { text += "," }
-                text += "\"\(key)\":{\"new\":\(value)}"
+        var members: [String] = []
+        if let before {
+            for ((key, old), (_, new)) in zip(fields(AdoptionDraft(before)), after) where old != new {
+                members.append("\"\(key)\":{\"old\":\(old),\"new\":\(new)}")
             }
-            return text + "}"
+        } else {
+            for (key, value) in after where value != "null" {
+                members.append("\"\(key)\":{\"new\":\(value)}")
+            }
         }
-        for ((key, old), (_, new)) in zip(fields(AdoptionDraft(before)), after) where old != new {
-            if text.count > 1 { text += "," }
-            text += "\"\(key)\":{\"old\":\(old),\"new\":\(new)}"
-        }
-        return text + "}"
+        return "{" + members.joined(separator: ",") + "}"
     }
 
     /// The fields of `adoption_audit_fields`, each value as JSON text (`null` when absent).

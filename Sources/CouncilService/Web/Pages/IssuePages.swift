@@ -76,7 +76,7 @@ struct IssuePages: Sendable {
         let principal = try page.caller()
         let raw = Self.rawParameters(page.request)
         async let prefectureList = masterData.prefectures()
-        async let vendorList = organizations.organizations(kind: .vendor, active: true, page: Page(limit: 1000, offset: 0))
+        async let vendorList = organizations.activeVendorNames()
         async let savedList = savedQueries.queries(for: principal)
         let prefectures = try await prefectureList
         var rows: [Row] = [], total = 0, nextCursor: String?, error: String?
@@ -112,7 +112,7 @@ struct IssuePages: Sendable {
                     BusinessArea.allCases.map { ($0.rawValue, page.language.word(.businessArea, $0.rawValue)) }, raw["business_area"]),
                 prefectures: Self.options(prefectures.map { ($0.code.rawValue, $0.name) }, raw["prefecture"]),
                 blocks: Self.options(Block.allCases.map { ($0.rawValue, page.language.word(.block, $0.rawValue)) }, raw["block"]),
-                vendors: Self.options(try await vendorList.items.map { (String($0.id), $0.name) }, raw["vendor"]),
+                vendors: Self.options(try await vendorList.map { (String($0.id), $0.name) }, raw["vendor"]),
                 impacts: Self.options(IssueImpact.allCases.map { ($0.rawValue, page.language.word(.impact, $0.rawValue)) }, raw["impact"]),
                 sorts: Self.options(Self.sortChoices.map { ($0, page.word("sort_" + $0.replacingOccurrences(of: "-", with: "desc_"))) }, raw["sort"])),
             saved: try await savedList.map { IssuePages.Link(href: "/issues?saved_query=\($0.id)", label: $0.name) },
