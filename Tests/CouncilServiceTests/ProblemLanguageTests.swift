@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -29,6 +30,33 @@ import Testing
             response = try await env.send(client, .get, "/v1/issues?severity=urgent", as: .vendorA, headers: [.acceptLanguage: "ja"])
             body = try expectProblem(response, .badRequest, field: "severity")
             #expect(body["title"] as? String == ProblemType.invalidParameter.japaneseTitle)
+        }
+    }
+
+    /// What Hummingbird itself refuses (an `HTTPError`, outside the catalogue) is titled and
+    /// worded in Japanese for a Japanese reader too; an English reader keeps its own words.
+    @Test func theServersOwnRefusalsFollowTheReader() async throws {
+        let router = Router(context: CouncilRequestContext.self)
+        router.add(middleware: ProblemMiddleware(routes: RouteTable(endpoints: [])))
+        router.get("/large") { _, _ -> Response in throw HTTPError(.contentTooLarge) }
+        router.get("/slow") { _, _ -> Response in throw HTTPError(.requestTimeout, message: "the body did not arrive in time") }
+        try await Application(router: router).test(.router) { client in
+            func problem(_ path: String, _ language: String) async throws -> (HTTPResponse.Status, [String: Any]) {
+                try await client.execute(uri: path, method: .get, headers: [.acceptLanguage: language]) { response in
+                    (response.status, try #require(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]))
+                }
+            }
+            var (status, body) = try await problem("/large", "ja")
+            #expect(status == .contentTooLarge)
+            #expect(body["title"] as? String == "大きすぎます")
+            #expect(body["detail"] as? String == "リクエストの本文が大きすぎます")
+            (status, body) = try await problem("/slow", "ja-JP,ja;q=0.9")
+            #expect(status == .requestTimeout)
+            #expect(body["title"] as? String == "リクエストの時間切れ")
+            #expect(body["detail"] as? String == "リクエストが時間内に届きませんでした")
+            (status, body) = try await problem("/slow", "en")
+            #expect(body["title"] as? String == "Request Timeout")
+            #expect(body["detail"] as? String == "the body did not arrive in time")
         }
     }
 

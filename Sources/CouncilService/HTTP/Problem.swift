@@ -6,6 +6,8 @@ package struct Problem: Error, Sendable, CustomStringConvertible {
     /// Published as `urn:council:problem:<slug>`; nil for plain HTTP errors ("about:blank").
     package let type: ProblemType?
     package let title: String
+    /// The title in Japanese of a plain HTTP error (a catalogued problem's is its type's).
+    private var japaneseTitle: String? = nil
     package let detail: String
     /// The detail in Japanese, where the code that refused says it so.
     package let japaneseDetail: String?
@@ -23,11 +25,13 @@ package struct Problem: Error, Sendable, CustomStringConvertible {
         self.errors = errors
     }
 
-    /// A plain HTTP error of the router (405, or what Hummingbird itself refused).
+    /// A plain HTTP error of the router (405, or what Hummingbird itself refused): titled by its
+    /// status, in Japanese too (`RequestReason.statusTitle`).
     init(httpStatus status: HTTPResponse.Status, detail: String, japaneseDetail: String? = nil) {
         self.status = status
         self.type = nil
         self.title = status.reasonPhrase
+        self.japaneseTitle = RequestReason.statusTitle(status)
         self.detail = detail
         self.japaneseDetail = japaneseDetail
         self.errors = []
@@ -83,7 +87,7 @@ package struct Problem: Error, Sendable, CustomStringConvertible {
     /// The problem as problem+json; its title in Japanese for a reader who prefers it.
     func response(instance: String, requestID: String, japanese: Bool = false) throws -> Response {
         let body = Body(
-            type: type?.uri ?? "about:blank", title: japanese ? (type?.japaneseTitle ?? title) : title, status: status.code,
+            type: type?.uri ?? "about:blank", title: japanese ? (type?.japaneseTitle ?? japaneseTitle ?? title) : title, status: status.code,
             detail: detail(japanese: japanese), instance: instance, requestID: requestID,
             errors: errors.isEmpty ? nil : errors.map { $0.localized(japanese: japanese) })
         var response = try Response.json(body, status: status)

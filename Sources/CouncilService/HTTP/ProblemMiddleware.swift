@@ -51,7 +51,8 @@ struct ProblemMiddleware: RouterMiddleware {
                 }
                 return .notFound(Reason("no such resource: \(request.uri.path)", ja: "\(request.uri.path) はありません"))
             }
-            return Problem(httpStatus: error.status, detail: error.body ?? error.status.reasonPhrase)
+            let reason = RequestReason.refusedByServer(error.status, error.body)
+            return Problem(httpStatus: error.status, detail: reason.en, japaneseDetail: reason.ja)
         case let error as DatabaseError where error.isUnavailable:
             context.logger.error("database unavailable: \(error)")
             return .unavailable

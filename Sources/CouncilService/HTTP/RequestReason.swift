@@ -1,3 +1,5 @@
+import Hummingbird
+
 /// What the API says about a request it cannot read — its query, its body's shape, its fields'
 /// types — in English and Japanese, in one place (a reader asking with `Accept-Language: ja`,
 /// the pages and the CLI under a Japanese locale get the Japanese).
@@ -64,5 +66,46 @@ enum RequestReason {
 
     static func bodyLimited(to limit: Int) -> Reason {
         Reason("the body is limited to \(limit >> 20) MiB", ja: "本文は\(limit >> 20) MiBまでです")
+    }
+
+    /// The Japanese title of a plain HTTP status (the problems outside the catalogue: 405, and
+    /// what Hummingbird itself refuses).
+    static func statusTitle(_ status: HTTPResponse.Status) -> String {
+        switch status.code {
+        case 400: "不正なリクエスト"
+        case 404: "見つかりません"
+        case 405: "使えないメソッド"
+        case 408: "リクエストの時間切れ"
+        case 411: "長さの指定がありません"
+        case 413: "大きすぎます"
+        case 414: "URLが長すぎます"
+        case 415: "受け付けない形式"
+        case 417: "Expectに応えられません"
+        case 429: "リクエストが多すぎます"
+        case 431: "ヘッダーが大きすぎます"
+        case 500..<600: "サーバーのエラー"
+        default: "受け付けられないリクエスト"
+        }
+    }
+
+    /// What Hummingbird's own refusal (an `HTTPError`: a body over its limit, a request it could
+    /// not read) says, in Japanese by its status; its English words are kept as they are.
+    static func refusedByServer(_ status: HTTPResponse.Status, _ english: String?) -> Reason {
+        let ja =
+            switch status.code {
+            case 400: "リクエストを読み取れませんでした"
+            case 404: "そのリソースはありません"
+            case 408: "リクエストが時間内に届きませんでした"
+            case 411: "本文の長さ（Content-Length）を指定してください"
+            case 413: "リクエストの本文が大きすぎます"
+            case 414: "URLが長すぎます。条件を減らしてください"
+            case 415: "この形式（Content-Type）の本文は受け付けていません"
+            case 417: "Expectヘッダーの求めには応えられません"
+            case 429: "リクエストが多すぎます。しばらく待ってから送り直してください"
+            case 431: "リクエストのヘッダーが大きすぎます"
+            case 500..<600: "サーバーが応答できませんでした（\(status.code)）"
+            default: "リクエストは受け付けられませんでした（\(status.code)）"
+            }
+        return Reason(english ?? status.reasonPhrase, ja: ja)
     }
 }
