@@ -39,7 +39,10 @@ import Testing
     static func withServer(
         heartbeat: Duration = .seconds(15), _ body: @escaping @Sendable (Int, TestEnvironment) async throws -> Void
     ) async throws {
-        try await withTestPool { pool, configuration in
+        // Four connections: the server's streams, its outbox fan-out and the tests' own writers
+        // (forty at once in one test) share this pool; with two, a catch-up stream once ended
+        // mid-body in the loaded first minute of the whole suite, most likely waiting for a lease.
+        try await withTestPool(maxConnections: 4) { pool, configuration in
             try await importSampleMunicipalities(pool)
             let environment = TestEnvironment(pool: pool, ids: try await TestIdentities.create(pool))
             let signal = OutboxSignal(configuration: configuration, logger: TestDatabases.logger)
