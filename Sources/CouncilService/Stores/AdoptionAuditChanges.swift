@@ -10,36 +10,49 @@ import Foundation
 /// PostgreSQL building 34,592 jsonb documents cost about half a second of a three-second write.
 enum AdoptionAuditChanges {
     static func of(_ draft: AdoptionDraft, replacing before: Adoption?) -> String {
+        // Written as bytes: 34,592 documents per national import, where assembling Strings was a
+        // fifth of the daemon's time.
         let after = fields(draft)
-        var members: [String] = []
-        if let before {
-            for ((key, old), (_, new)) in zip(fields(AdoptionDraft(before)), after) where old != new {
-                members.append("\"\(key)\":{\"old\":\(old),\"new\":\(new)}")
+        var out: [UInt8] = [UInt8(ascii: "{")]
+        out.reserveCapacity(320)
+        func member(_ key: String, _ old: [UInt8]?, _ new: [UInt8]) {
+            if out.count > 1 { out.append(UInt8(ascii: ",")) }
+            Slot.writeString(key, to: &out)
+            out.append(contentsOf: old == nil ? #":{"new":"#.utf8 : #":{"old":"#.utf8)
+            if let old {
+                out.append(contentsOf: old)
+                out.append(contentsOf: #","new":"#.utf8)
             }
-        } else {
-            for (key, value) in after where value != "null" {
-                members.append("\"\(key)\":{\"new\":\(value)}")
-            }
+            out.append(contentsOf: new)
+            out.append(UInt8(ascii: "}"))
         }
-        return "{" + members.joined(separator: ",") + "}"
+        if let before {
+            for ((key, old), (_, new)) in zip(fields(AdoptionDraft(before)), after) where old != new { member(key, old, new) }
+        } else {
+            for (key, value) in after where value != null { member(key, nil, value) }
+        }
+        out.append(UInt8(ascii: "}"))
+        return String(decoding: out, as: UTF8.self)
     }
 
+    private static let null = Array("null".utf8)
+
     /// The fields of `adoption_audit_fields`, each value as JSON text (`null` when absent).
-    static func fields(_ draft: AdoptionDraft) -> [(String, String)] {
+    static func fields(_ draft: AdoptionDraft) -> [(String, [UInt8])] {
         [
             ("dantai_code", string(draft.dantaiCode.rawValue)), ("business_area", string(draft.businessArea.rawValue)),
-            ("product_id", String(draft.productID)), ("planned_month", draft.plannedMonth.map { string($0.rawValue) } ?? "null"),
-            ("state", string(draft.state.rawValue)), ("reason", draft.reason.map { string($0.rawValue) } ?? "null"),
-            ("new_target_month", draft.newTargetMonth.map { string($0.rawValue) } ?? "null"),
-            ("pmo_completion", draft.pmoCompletion.map(percent) ?? "null"), ("note", draft.note.map(string) ?? "null"),
+            ("product_id", Array(String(draft.productID).utf8)), ("planned_month", draft.plannedMonth.map { string($0.rawValue) } ?? null),
+            ("state", string(draft.state.rawValue)), ("reason", draft.reason.map { string($0.rawValue) } ?? null),
+            ("new_target_month", draft.newTargetMonth.map { string($0.rawValue) } ?? null),
+            ("pmo_completion", draft.pmoCompletion.map { Array(percent($0).utf8) } ?? null), ("note", draft.note.map(string) ?? null),
         ]
     }
 
     /// A JSON string, escaped as the API writes strings.
-    static func string(_ text: String) -> String {
+    static func string(_ text: String) -> [UInt8] {
         var bytes: [UInt8] = []
         Slot.writeString(text, to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes
     }
 
     /// A `numeric(5, 2)` as PostgreSQL stores and prints it: rounded half away from zero to two
