@@ -60,16 +60,8 @@ enum ExcelSerialDate {
             if days == 60 { return nil }
             if days < 60 { days += 1 }
         }
-        // Days since 1899-12-30 → civil date (Howard Hinnant's algorithm, from 1970-01-01).
-        let z = days - 25_569 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthPrime = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthPrime + 2) / 5 + 1
-        let month = monthPrime < 10 ? monthPrime + 3 : monthPrime - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        // Days since 1899-12-30 → days since 1970-01-01 → civil date.
+        let (year, month, day) = CivilDays.date(days - 25_569)
         guard (1900...9999).contains(year) else { return nil }
         return CalendarDate.iso(year, month, day)
     }

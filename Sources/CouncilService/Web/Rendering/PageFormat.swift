@@ -19,9 +19,9 @@ enum PageFormat {
     }
 
     /// A time's year, month, day, hour and minute in Japan. Japan time has been UTC+9 without
-    /// daylight saving since 1952, so they come from arithmetic (days to a civil date, as in
-    /// Hinnant's `civil_from_days`) rather than from a `Calendar` made and asked for every row
-    /// of a page (a fifteenth of the issue list's CPU); earlier times ask the calendar.
+    /// daylight saving since 1952, so they come from arithmetic (`CivilDays`) rather than from a
+    /// `Calendar` made and asked for every row of a page (a fifteenth of the issue list's CPU);
+    /// earlier times ask the calendar.
     static func japanFields(_ date: Date) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int) {
         let seconds = date.timeIntervalSince1970
         guard seconds >= -568_080_000, seconds < 1e12 else {  // 1952-01-01 and 33,658 AD
@@ -31,15 +31,7 @@ enum PageFormat {
         let local = Int(seconds.rounded(.down)) + 9 * 3600
         let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
         let second = local - days * 86_400
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let shiftedMonth = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
-        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        let (year, month, day) = CivilDays.date(days)
         return (year, month, day, second / 3_600, second % 3_600 / 60)
     }
 
