@@ -150,6 +150,23 @@ import Testing
             #expect(try await Self.rows(env.pool, other.number) == ["011002 juki \(a)"])
             let (drift, kept) = try await Self.drift(env.pool)
             #expect(drift == 0 && kept == 3)
+
+            // Both ways a refresh plans (sql/0031): a few issues under one generic plan, more than
+            // 64 (here numbers without an issue among them) as the plan cache chooses — each
+            // rebuilds what was lost, several times over on one connection.
+            for refresh in [
+                Query("test.refreshFew", "SELECT blocks_by_issue_refresh(\([issue.number, other.number])::integer[])"),
+                Query("test.refreshMany", "SELECT blocks_by_issue_refresh(ARRAY(SELECT generate_series(1, 200)))"),
+            ] {
+                for round in 1...7 {
+                    try await env.pool.withTransaction { connection in
+                        try connection.query(Query("test.forget", "DELETE FROM blocks_by_issue"))
+                        try connection.query(refresh)
+                    }
+                    let (drift, kept) = try await Self.drift(env.pool)
+                    #expect(drift == 0 && kept == 3, "\(refresh.name), round \(round)")
+                }
+            }
         }
     }
 
