@@ -50,7 +50,10 @@ import Testing
     static func withWebhookApp(
         _ settings: NotificationSettings = settings(), _ body: @escaping @Sendable (any TestClientProtocol, TestEnvironment) async throws -> Void
     ) async throws {
-        try await withTestPool { pool, _ in
+        // Six connections: the dispatcher's workers and fan-out share this pool with the app and
+        // the test's polling (the daemon gives the dispatcher a pool of its own); with two, a
+        // failing endpoint once went undisabled for 30 s in a loaded clean-clone run.
+        try await withTestPool(maxConnections: 6) { pool, _ in
             try await importSampleMunicipalities(pool)
             let environment = TestEnvironment(pool: pool, ids: try await TestIdentities.create(pool))
             let app = Application(
