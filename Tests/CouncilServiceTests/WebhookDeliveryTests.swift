@@ -70,7 +70,7 @@ import Testing
             let dispatcher = Self.dispatch(env, Self.settings())
             defer { dispatcher.cancel() }
             let issue = try await env.issue("通知のテスト 帳票")
-            try await waitUntil(within: .seconds(30)) { receiver.requests.count >= 3 }
+            try await waitUntil(within: .seconds(90)) { receiver.requests.count >= 3 }
             let requests = receiver.requests
             #expect(requests.count == 3)
             #expect(Set(requests.map(\.id)).count == 1, "every attempt carries the same webhook-id")
@@ -80,7 +80,7 @@ import Testing
             #expect(try StandardWebhooksVerifier.verify(requests, secret: secret) == [true, true, true])
             #expect(try StandardWebhooksVerifier.verify(requests, secret: WebhookSecret.generate().text) == [false, false, false])
 
-            try await eventually(within: .seconds(30)) {
+            try await eventually(within: .seconds(90)) {
                 // The log is written just after the answer: wait for it.
                 try await Self.deliveries(env, client, id).first?["state"] as? String == "delivered"
             }
@@ -179,12 +179,12 @@ import Testing
             let dispatcher = Self.dispatch(env, settings)
             defer { dispatcher.cancel() }
             // All three are in the first batch; the third is restricted while the first is sent.
-            try await waitUntil(within: .seconds(30)) { !receiver.requests.isEmpty }
+            try await waitUntil(within: .seconds(90)) { !receiver.requests.isEmpty }
             let etag = try #require(try await env.send(client, .get, "/v1/issues/\(third.number)", as: .vendorA).headers[.eTag])
             let patched = try await env.send(
                 client, .patch, "/v1/issues/\(third.number)", as: .vendorA, json: ["visibility": "restricted"], headers: [.ifMatch: etag])
             #expect(patched.status == .ok, "\(patched.text)")
-            try await eventually(within: .seconds(30)) {
+            try await eventually(within: .seconds(90)) {
                 try await env.pool.withConnection {
                     try $0.query(Query("test.pending", "SELECT count(*) AS n FROM webhook_deliveries WHERE state = 'pending'")).single()
                         .decode("n") as Int
@@ -213,7 +213,7 @@ import Testing
             try await env.issue("次の課題")
             let dispatcher = Self.dispatch(env, Self.settings())
             defer { dispatcher.cancel() }
-            try await waitUntil(within: .seconds(30)) { receiver.messages.count >= 2 }
+            try await waitUntil(within: .seconds(90)) { receiver.messages.count >= 2 }
             try await Task.sleep(for: .milliseconds(300))
             #expect(receiver.messages.map(\.type) == ["issue.created", "issue.created"])
             let events: Int = try await env.pool.withConnection {
@@ -236,7 +236,7 @@ import Testing
             var settings = Self.settings(lease: .seconds(1))
             settings.workers = 1
             let killed = Self.dispatch(env, settings)
-            try await waitUntil(within: .seconds(30)) { receiver.requests.count == 1 }
+            try await waitUntil(within: .seconds(90)) { receiver.requests.count == 1 }
             killed.cancel()
             let survivor = Self.dispatch(env, settings)
             defer { survivor.cancel() }
@@ -311,7 +311,7 @@ import Testing
             let dispatcher = Self.dispatch(env, settings)
             defer { dispatcher.cancel() }
             try await env.issue()
-            try await eventually(within: .seconds(30)) {
+            try await eventually(within: .seconds(90)) {
                 try await env.send(client, .get, "/v1/webhooks/\(id)", as: .vendorA).json["enabled"] as? Bool == false
             }
             let endpoint = try await env.send(client, .get, "/v1/webhooks/\(id)", as: .vendorA).json
@@ -341,7 +341,7 @@ import Testing
             try await env.issue("ベンダーBだけの課題", by: .vendorB)
             let naming = try await env.issue("ベンダーAも名指しする課題", by: .vendorB, vendors: [env.ids.vendorA.id, env.ids.vendorB.id])
             let own = try await env.issue("ベンダーAの課題", by: .vendorA)
-            try await waitUntil(within: .seconds(30)) { receiver.messages.count >= 2 }
+            try await waitUntil(within: .seconds(90)) { receiver.messages.count >= 2 }
             try await Task.sleep(for: .milliseconds(500))
             #expect(receiver.messages.map { ($0.data["issue"] as? [String: Any])?["number"] as? Int } == [naming.number, own.number])
         }
@@ -361,7 +361,7 @@ import Testing
             let dispatcher = Self.dispatch(env, Self.settings())
             defer { dispatcher.cancel() }
             try await env.issue()
-            try await waitUntil(within: .seconds(30)) { receiver.requests.count >= 1 }
+            try await waitUntil(within: .seconds(90)) { receiver.requests.count >= 1 }
             #expect(receiver.requests[0].signature.split(separator: " ").count == 2)
             #expect(try StandardWebhooksVerifier.verify(receiver.requests, secret: new) == [true])
             #expect(try StandardWebhooksVerifier.verify(receiver.requests, secret: old) == [true])
