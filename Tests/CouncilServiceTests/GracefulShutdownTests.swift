@@ -24,7 +24,10 @@ import Testing
 
             // Hold the request inside the database: the table is locked until we commit.
             let locker = try Connection.connect(configuration)
-            try locker.execute(script: "BEGIN; LOCK TABLE municipalities IN ACCESS EXCLUSIVE MODE", name: "test.lock")
+            // Waits for every transaction that touched the table: off the test's cooperative threads.
+            try await TestDatabases.blocking {
+                try locker.execute(script: "BEGIN; LOCK TABLE municipalities IN ACCESS EXCLUSIVE MODE", name: "test.lock")
+            }
             let inFlight = Task { () throws -> (UInt, String) in
                 let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(30))
                 let body = try await response.body.collect(upTo: 1 << 20)

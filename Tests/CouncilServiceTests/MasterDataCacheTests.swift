@@ -39,7 +39,8 @@ import Testing
 
         // Cached: answered while the table is locked against every reader.
         let other = try Connection.connect(configuration)
-        try other.execute(script: "BEGIN; LOCK TABLE municipalities IN ACCESS EXCLUSIVE MODE", name: "test.lock")
+        // Waits for every transaction that touched the table: off the test's cooperative threads.
+        try await TestDatabases.blocking { try other.execute(script: "BEGIN; LOCK TABLE municipalities IN ACCESS EXCLUSIVE MODE", name: "test.lock") }
         #expect(try await name(port, timeout: 2) == "札幌市")
         try other.execute(script: "ROLLBACK", name: "test.unlock")
 

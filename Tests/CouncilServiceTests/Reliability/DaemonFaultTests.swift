@@ -156,7 +156,10 @@ import Testing
             readsOnly.withLockedValue { $0 = true }
             try await Task.sleep(for: .milliseconds(300))
             let locker = try Connection.connect(configuration)
-            try locker.execute(script: "BEGIN; LOCK TABLE municipalities IN ACCESS EXCLUSIVE MODE", name: "test.lock")
+            // Waits for every transaction that touched the table: off the test's cooperative threads.
+            try await TestDatabases.blocking {
+                try locker.execute(script: "BEGIN; LOCK TABLE municipalities IN ACCESS EXCLUSIVE MODE", name: "test.lock")
+            }
             let held = Task { try await daemon.request(.GET, "/v1/municipalities/131016", timeout: .seconds(30)) }
             try await waitUntil {
                 try locker.query(
@@ -173,13 +176,13 @@ import Testing
             readsOnly.withLockedValue { $0 = false }
             try await Task.sleep(for: .milliseconds(100))
             daemon.signal(SIGTERM)
-            let signalled = ContinuousClock.now
             try await Task.sleep(for: .milliseconds(300))
             try locker.execute(script: "COMMIT", name: "test.unlock")
             let heldAnswer = try await held.value
             #expect(heldAnswer.status == 200 && heldAnswer.body.contains("千代田区"))
-            let status = try await daemon.waitExit()
-            #expect(ContinuousClock.now - signalled < .seconds(10))
+            // The bound catches a drain that never ends and is loose enough for a loaded machine
+            // (CI once took 11.9 s with the whole suite beside it).
+            let status = try await daemon.waitExit(within: .seconds(60))
             stop.withLockedValue { $0 = true }
             for client in clients { await client.value }
             await daemon.dispose()

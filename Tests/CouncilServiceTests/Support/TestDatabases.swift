@@ -77,10 +77,17 @@ actor TestDatabases {
         }
     }
 
-    /// Blocking libpq and process calls run on NIO's thread pool, not the cooperative executors.
+    /// Blocking libpq and process calls run on threads of their own, not the cooperative executors
+    /// nor NIO's shared pool (two threads here, which slow database drops would hold up).
     static func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await NIOThreadPool.singleton.runIfActive(body)
+        try await threads.runIfActive(body)
     }
+
+    private static let threads: NIOThreadPool = {
+        let threads = NIOThreadPool(numberOfThreads: 8)
+        threads.start()
+        return threads
+    }()
 }
 
 /// Stops the embedded test cluster when the test process exits.
@@ -111,10 +118,11 @@ func withTestDatabase<T>(migrated: Bool = true, _ body: (DatabaseConfiguration) 
 }
 
 /// Runs `body` with a pool on a fresh migrated database. The lease timeout is long: the whole
-/// suite runs at once on two cores, and a test of correctness must not fail on a slow lease
-/// (tests of the timeout itself give their own).
+/// suite runs at once on two cores, where CI has seen every task of the test process stand still
+/// for half a minute, and a test of correctness must not fail on a slow lease (tests of the
+/// timeout itself give their own).
 func withTestPool<T>(
-    maxConnections: Int = 2, leaseTimeout: Duration = .seconds(30),
+    maxConnections: Int = 2, leaseTimeout: Duration = .seconds(120),
     _ body: (DatabasePool, DatabaseConfiguration) async throws -> T
 ) async throws -> T {
     try await withTestDatabase { configuration in
