@@ -100,6 +100,14 @@ public final class Connection: @unchecked Sendable {
     /// on first use and reused afterwards (up to `maxPreparedStatements` per connection).
     @discardableResult
     public func query(_ query: Query) throws -> QueryResult {
+        try self.query(query, whileRunning: {}).result
+    }
+
+    /// Sends one statement, runs `meanwhile` on this thread while the server executes it, then
+    /// reads its result: a long statement and the building of the next one overlap (the adoption
+    /// import writes its chunks so). Should `meanwhile` throw, the statement's result is read
+    /// and discarded first, so the connection stays usable.
+    public func query<Next>(_ query: Query, whileRunning meanwhile: () throws -> Next) throws -> (result: QueryResult, next: Next) {
         let (text, bindings) = query.sql.render()
         let values = bindings.map { $0.map { strdup($0) } ?? nil }
         defer { values.forEach { free($0) } }
@@ -111,16 +119,32 @@ public final class Connection: @unchecked Sendable {
                 queryName: query.name)
         }
         let count = Int32(bindings.count)
-        if let name = try statementName(for: text, parameterCount: count, queryName: query.name) {
-            let result = withCStringArray(values) { pointers in
-                PQexecPrepared(handle, name, count, pointers, nil, nil, 0)
-            }
-            return try consume(result, queryName: query.name)
+        let name = try statementName(for: text, parameterCount: count, queryName: query.name)
+        let sent = withCStringArray(values) { pointers in
+            if let name { return PQsendQueryPrepared(handle, name, count, pointers, nil, nil, 0) }
+            return PQsendQueryParams(handle, text, count, nil, pointers, nil, nil, 0)
         }
-        let result = withCStringArray(values) { pointers in
-            PQexecParams(handle, text, count, nil, pointers, nil, nil, 0)
+        guard sent == 1 else {
+            throw DatabaseError(.connection, String(cString: PQerrorMessage(handle)).trimmed, queryName: query.name)
         }
-        return try consume(result, queryName: query.name)
+        let next: Next
+        do {
+            next = try meanwhile()
+        } catch {
+            _ = try? result(queryName: query.name)
+            throw error
+        }
+        return (try result(queryName: query.name), next)
+    }
+
+    /// The result of the statement sent last: the first of libpq's results, the rest (none for
+    /// one statement) read until the end so the connection is ready for the next.
+    private func result(queryName: String) throws -> QueryResult {
+        var first: OpaquePointer?
+        while let result = PQgetResult(handle) {
+            if first == nil { first = result } else { PQclear(result) }
+        }
+        return try consume(first, queryName: queryName)
     }
 
     /// The prepared statement for `text`, preparing it now if needed; nil once the cache is full
