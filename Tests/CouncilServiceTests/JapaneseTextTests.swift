@@ -33,6 +33,15 @@ import Testing
             #expect(JapaneseText.normalized(text) == text.trimmingCharacters(in: .whitespacesAndNewlines))
         }
     }
+
+    /// Free text keeps what was typed and loses only surrounding white space, ASCII or not.
+    @Test func typedTextIsTrimmedTheSameWithOrWithoutTheASCIIFastPath() {
+        for text in ["  note\t", "\r\n a\r\nb \r\n", "", "   ", "\u{3000}備考\u{3000}", " ①次移行 ", "x"] {
+            let expected = JapaneseText.typed(text).trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(JapaneseText.typedTrimmed(text) == expected, "\(text.debugDescription)")
+        }
+        #expect(JapaneseText.typedTrimmed("\r\n a\r\nb \r\n") == "a\nb")
+    }
 }
 
 @Suite struct CalendarTests {

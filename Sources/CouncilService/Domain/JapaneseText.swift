@@ -17,7 +17,19 @@ enum JapaneseText {
 
     /// Text as typed without surrounding white space (titles, names, comments, answers).
     static func typedTrimmed(_ text: String) -> String {
-        typed(text).trimmingCharacters(in: .whitespacesAndNewlines)
+        // Empty and ASCII cells (most of a spreadsheet's) skip Foundation's trimming, which goes
+        // through NSString: 3 % of a national import's time in the daemon.
+        if text.isEmpty { return text }
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return trimmedASCII(typed(text)) }
+        return typed(text).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// ASCII text without surrounding ASCII white space.
+    private static func trimmedASCII(_ text: String) -> String {
+        let bytes = text.utf8
+        guard let first = bytes.firstIndex(where: { !isASCIISpace($0) }) else { return "" }
+        let last = bytes.lastIndex(where: { !isASCIISpace($0) })!
+        return String(text.utf8[first...last])!
     }
 
     /// The matching form (codes, labels, headers, names compared). NFKC: half-width katakana
@@ -26,12 +38,7 @@ enum JapaneseText {
     /// on Linux leaves ﾎﾟ as ホ + combining ゚ instead of composing ポ.
     static func normalized(_ text: String) -> String {
         // Plain ASCII (codes, dates, slugs: most spreadsheet cells) is already in NFKC.
-        if text.utf8.allSatisfy({ $0 < 0x80 }) {
-            let bytes = text.utf8
-            guard let first = bytes.firstIndex(where: { !isASCIISpace($0) }) else { return "" }
-            let last = bytes.lastIndex(where: { !isASCIISpace($0) })!
-            return String(text.utf8[first...last])!
-        }
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return trimmedASCII(text) }
         return text.precomposedStringWithCompatibilityMapping.precomposedStringWithCanonicalMapping
             .trimmingCharacters(in: .whitespacesAndNewlines)
     }
