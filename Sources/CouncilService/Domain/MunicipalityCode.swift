@@ -20,13 +20,24 @@ package struct MunicipalityCode: Hashable, Comparable, ValidatedText, PostgresRa
     }
 
     package init(validating text: String) throws(Invalid) {
-        let digits = text.utf8.map { Int($0) - 48 }
-        guard digits.count == 6, digits.allSatisfy({ (0...9).contains($0) }) else { throw .format(text) }
-        let expected = Self.checkDigit(digits[0..<5])
-        guard digits[5] == expected else { throw .checkDigit(text, expected: expected) }
-        guard let prefecture = Int(text.prefix(2)), (1...47).contains(prefecture) else { throw .format(text) }
+        // One pass over the bytes, nothing allocated: every code read from a sheet or from the
+        // database comes through here (34,592 of each on a national import).
+        guard text.utf8.count == 6 else { throw .format(text) }
+        var weighted = 0, prefecture = 0, last = 0, position = 0
+        for byte in text.utf8 {
+            let digit = Int(byte) &- 48
+            guard (0...9).contains(digit) else { throw .format(text) }
+            if position < 2 { prefecture = prefecture * 10 + digit }
+            if position < 5 { weighted += digit * Self.weights[position] } else { last = digit }
+            position += 1
+        }
+        let expected = (11 - weighted % 11) % 10
+        guard last == expected else { throw .checkDigit(text, expected: expected) }
+        guard (1...47).contains(prefecture) else { throw .format(text) }
         self.rawValue = text
     }
+
+    private static let weights = [6, 5, 4, 3, 2]
 
     package init?(rawValue: String) {
         try? self.init(validating: rawValue)
@@ -38,7 +49,7 @@ package struct MunicipalityCode: Hashable, Comparable, ValidatedText, PostgresRa
 
     /// `(11 - (6a + 5b + 4c + 3d + 2e) mod 11) mod 10`.
     package static func checkDigit<Digits: Collection<Int>>(_ firstFive: Digits) -> Int {
-        let weighted = zip(firstFive, [6, 5, 4, 3, 2]).reduce(0) { $0 + $1.0 * $1.1 }
+        let weighted = zip(firstFive, weights).reduce(0) { $0 + $1.0 * $1.1 }
         return (11 - weighted % 11) % 10
     }
 
