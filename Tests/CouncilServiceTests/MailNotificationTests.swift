@@ -244,7 +244,7 @@ import Testing
             ["/usr/bin/msmtp", "/usr/local/bin/msmtp"].first { FileManager.default.isExecutableFile(atPath: $0) },
             "msmtp is installed by ./scripts/test")
         // msmtp reads its relay from a configuration file; an operator points it at theirs the same way.
-        func program(port: Int) throws -> String {
+        func program(port: Int) async throws -> String {
             let configuration = catcher.directory.appending(path: "msmtprc-\(port)")
             try "defaults\nauth off\ntls off\naccount default\nhost 127.0.0.1\nport \(port)\n".write(
                 to: configuration, atomically: true, encoding: .utf8)
@@ -252,9 +252,26 @@ import Testing
             let wrapper = catcher.directory.appending(path: "sendmail-\(port)")
             try "#!/bin/sh\nexec \(msmtp) -C '\(configuration.path)' \"$@\"\n".write(to: wrapper, atomically: true, encoding: .utf8)
             try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: wrapper.path)
+            // A process forked meanwhile by another test may still hold the new file open for
+            // writing, and running it then fails with "Text file busy": wait until it runs.
+            let ready = ContinuousClock.now + .seconds(10)
+            while true {
+                let probe = Process()
+                probe.executableURL = wrapper
+                probe.arguments = ["--version"]
+                probe.standardOutput = FileHandle.nullDevice
+                do {
+                    try probe.run()
+                    probe.waitUntilExit()
+                    break
+                } catch  where ContinuousClock.now < ready {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+            }
             return wrapper.path
         }
-        let relay = try MailRelay(url: "sendmail:" + program(port: catcher.port))
+        let sendmail = try await program(port: catcher.port)
+        let relay = try MailRelay(url: "sendmail:" + sendmail)
         var configured = WebhookDeliveryTests.settings()
         configured.mail = MailSettings(relay: relay, trustRoots: nil, from: "council@council.test")
         let settings = configured
@@ -267,7 +284,7 @@ import Testing
             #expect(mail.headers["Message-ID"] != nil)
         }
 
-        let transport = SendmailTransport(program: try program(port: catcher.port))
+        let transport = SendmailTransport(program: sendmail)
         let envelope = { (to: String) in MailEnvelope(from: "council@council.test", to: to, message: "Subject: x\r\n\r\nx\r\n") }
         let outcomes = await transport.send([envelope("vendorA@example.jp"), envelope("vendorB@example.jp")])
         guard case .sent = outcomes[0], case .refused(let reason) = outcomes[1] else {
@@ -276,7 +293,7 @@ import Testing
         }
         #expect(reason.contains("550"), "\(reason)")
         // Nobody listening: msmtp's temporary failure, to be tried again later.
-        let unreachable = SendmailTransport(program: try program(port: 1))
+        let unreachable = SendmailTransport(program: try await program(port: 1))
         guard case .failed = await unreachable.send([envelope("vendorA@example.jp")]).first else {
             Issue.record("an unreachable relay is a failure to retry")
             return
