@@ -25,6 +25,19 @@ import Testing
                     #expect(response.status == .ok, "\(response.text.prefix(300))")
                     return try response.json
                 }
+                // A bad line in each half of the sheet (it is read in two halves at once): both are
+                // listed, in line order, and nothing is written.
+                var lines = String(decoding: file, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                lines[2] = lines[2].replacingOccurrences(of: ",planned", with: ",そのうち")
+                lines[lines.count - 2] = "999999" + lines[lines.count - 2].dropFirst(6)
+                let refused = try await environment.send(
+                    client, .post, "/v1/adoptions/import", as: .admin, headers: [.contentType: "text/csv"],
+                    body: ByteBuffer(string: lines.joined(separator: "\n")))
+                let problems = try expectProblem(refused, .unprocessableContent)
+                let refusedLines = (problems["errors"] as? [[String: Any]] ?? []).compactMap { $0["line"] as? Int }
+                #expect(refusedLines == [3, lines.count - 1], "\(refused.text.prefix(500))")
+                #expect(try await DaemonFaultTests.count(pool, "SELECT count(*) AS n FROM adoptions") == 0)
+
                 let first = try await load(file)
                 #expect(first["inserted"] as? Int == rows)
                 // Every row again, each with a note: every adoption updated, in chunks again.

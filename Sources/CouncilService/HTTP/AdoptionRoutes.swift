@@ -64,7 +64,7 @@ struct AdoptionRoutes: Sendable {
     func importFile(_ request: Request, _ context: CouncilRequestContext) async throws -> Response {
         let principal = try context.caller()
         let upload = try await Spreadsheet.read(request, context: context, products: products)
-        let parsed = try AdoptionSheet.read(try upload.source.table(having: AdoptionSheet.required), products: upload.products)
+        let parsed = try await AdoptionSheet.read(try upload.source.table(having: AdoptionSheet.required), products: upload.products)
         let actor = try context.auditActor()
         let outcome = try await SheetImport.apply(parsed, dryRun: upload.dryRun) { rows, dryRun in
             do {

@@ -169,7 +169,7 @@ struct UploadPages: Sendable {
             let summary: SheetRun.Summary
             switch kind {
             case .adoptions:
-                let parsed = try AdoptionSheet.read(try source.table(having: AdoptionSheet.required), products: names)
+                let parsed = try await AdoptionSheet.read(try source.table(having: AdoptionSheet.required), products: names)
                 summary = try await SheetImport.apply(parsed, dryRun: upload == nil) { rows, dryRun in
                     try await execute(upload, dryRun: dryRun) { try run.adoptions(rows, dryRun: dryRun, on: $0) }
                 }
