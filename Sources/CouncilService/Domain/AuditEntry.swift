@@ -4,6 +4,17 @@ import Foundation
 struct FieldChange: Codable, Sendable, Equatable {
     let old: JSONValue?
     let new: JSONValue?
+
+    /// The changes an audit row's `changes` document holds, read as Codable reads them: a
+    /// `null` old or new value is absent.
+    static func changes(_ document: JSONValue) -> [String: FieldChange] {
+        guard case .object(let fields) = document else { return [:] }
+        return fields.compactMapValues { change in
+            guard case .object(let sides) = change else { return nil }
+            func side(_ key: String) -> JSONValue? { sides[key].flatMap { $0 == .null ? nil : $0 } }
+            return FieldChange(old: side("old"), new: side("new"))
+        }
+    }
 }
 
 /// A row of the append-only audit log.

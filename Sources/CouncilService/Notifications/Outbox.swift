@@ -121,7 +121,7 @@ enum Outbox {
             relatedNumber: try row.decodeIfPresent("related_number"),
             audienceOrganizationID: try row.decodeIfPresent("audience_organization_id"),
             actorAccountID: try row.decodeIfPresent("actor_account_id"), actorOrganizationID: try row.decodeIfPresent("actor_organization_id"),
-            data: try row.decode("data", as: JSONB<[String: JSONValue]>.self).value)
+            data: try row.decode("data", as: JSONObject.self).members)
     }
 }
 

@@ -60,7 +60,7 @@ struct AuditStore: Sendable {
                     id: try row.decode("id"), at: try row.decode("at"), actorAccountID: try row.decodeIfPresent("actor_account_id"),
                     actorOrganizationID: try row.decodeIfPresent("actor_organization_id"), action: try row.decode("action"),
                     entityType: try row.decode("entity_type"), entityID: try row.decode("entity_id"),
-                    changes: try row.decode("changes", as: JSONB<[String: FieldChange]>.self).value,
+                    changes: FieldChange.changes(try row.decode("changes", as: JSONValue.self)),
                     requestID: try row.decodeIfPresent("request_id"), clientRequestID: try row.decodeIfPresent("client_request_id"))
             }
             return AuditPage(items: Array(items), nextBefore: rows.count > limit ? items.last?.id : nil)

@@ -94,8 +94,8 @@ struct IssueEvents: Sendable {
                 id: try row.decode("id"), at: try row.decode("at"), actorAccountID: try row.decodeIfPresent("actor_account_id"),
                 actorOrganizationID: try row.decodeIfPresent("actor_organization_id"), kind: try row.decode("kind"),
                 field: try row.decodeIfPresent("field"),
-                old: try row.decodeIfPresent("old_value", as: JSONB<JSONValue>.self)?.value,
-                new: try row.decodeIfPresent("new_value", as: JSONB<JSONValue>.self)?.value,
+                old: try row.decodeIfPresent("old_value", as: JSONValue.self),
+                new: try row.decodeIfPresent("new_value", as: JSONValue.self),
                 relatedIssue: try row.decodeIfPresent("related_number"))
         }
         return CursorPage(items: Array(items), total: total, nextCursor: rows.count > limit ? items.last.map { String($0.id) } : nil)
