@@ -112,9 +112,12 @@ struct AuditPages: Sendable {
             func show(_ value: JSONValue?) -> String {
                 guard let value else { return "—" }
                 let text: String
+                // Scalars are written here; a JSONEncoder for each number cost more than the row.
                 switch value {
                 case .string(let string): text = string
                 case .null: text = "—"
+                case .bool(let flag): text = flag ? "true" : "false"
+                case .number(let number) where number == number.rounded() && abs(number) < 1e15: text = String(Int64(number))
                 default: text = (try? String(decoding: JSONEncoder().encode(value), as: UTF8.self)) ?? ""
                 }
                 return text.count > 120 ? String(text.prefix(120)) + "…" : text
