@@ -8,6 +8,13 @@
 ALTER TABLE adoptions DROP CONSTRAINT adoptions_product_id_business_area_fkey;
 ALTER TABLE adoption_history DROP CONSTRAINT adoption_history_adoption_id_fkey;
 
+-- Each check's refusal, worded and coded as the reference's own (SQLSTATE 23503, its name).
+CREATE FUNCTION reference_violated(constraint_name text, message text, detail text) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION '%', message USING ERRCODE = 'foreign_key_violation', CONSTRAINT = constraint_name, DETAIL = detail;
+END
+$$;
+
 -- The (product, area) pairs an adoption statement wrote are offered: once per statement over the
 -- few distinct pairs of an insert, and for each update that moves an adoption to another product
 -- or area. The pairs are locked as a reference locks them (FOR KEY SHARE: a concurrent removal
@@ -29,9 +36,8 @@ BEGIN
         LIMIT 1;
     END IF;
     IF FOUND THEN
-        RAISE EXCEPTION 'insert or update on table "adoptions" violates foreign key constraint "adoptions_product_id_business_area_fkey"'
-            USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'adoptions_product_id_business_area_fkey',
-                  DETAIL = format('Product %s does not offer business area %s.', missing.product_id, missing.business_area);
+        PERFORM reference_violated('adoptions_product_id_business_area_fkey', 'insert or update on table "adoptions" violates foreign key constraint "adoptions_product_id_business_area_fkey"',
+            format('Product %s does not offer business area %s.', missing.product_id, missing.business_area));
     END IF;
     RETURN NULL;
 END
@@ -54,9 +60,8 @@ BEGIN
       AND NOT EXISTS (SELECT 1 FROM product_business_areas p WHERE p.product_id = r.product_id AND p.business_area = r.business_area)
     LIMIT 1;
     IF FOUND THEN
-        RAISE EXCEPTION 'update or delete on table "product_business_areas" violates foreign key constraint "adoptions_product_id_business_area_fkey" on table "adoptions"'
-            USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'adoptions_product_id_business_area_fkey',
-                  DETAIL = format('Product %s still has adoptions for business area %s.', used.product_id, used.business_area);
+        PERFORM reference_violated('adoptions_product_id_business_area_fkey', 'update or delete on table "product_business_areas" violates foreign key constraint "adoptions_product_id_business_area_fkey" on table "adoptions"',
+            format('Product %s still has adoptions for business area %s.', used.product_id, used.business_area));
     END IF;
     RETURN NULL;
 END
@@ -77,9 +82,8 @@ BEGIN
     WHERE NOT EXISTS (SELECT 1 FROM adoptions a WHERE a.id = h.adoption_id)
     LIMIT 1;
     IF FOUND THEN
-        RAISE EXCEPTION 'insert or update on table "adoption_history" violates foreign key constraint "adoption_history_adoption_id_fkey"'
-            USING ERRCODE = 'foreign_key_violation', CONSTRAINT = 'adoption_history_adoption_id_fkey',
-                  DETAIL = format('Adoption %s does not exist.', missing);
+        PERFORM reference_violated('adoption_history_adoption_id_fkey', 'insert or update on table "adoption_history" violates foreign key constraint "adoption_history_adoption_id_fkey"',
+            format('Adoption %s does not exist.', missing));
     END IF;
     RETURN NULL;
 END
