@@ -149,6 +149,8 @@ import Testing
                 }
             }
             try await Task.sleep(for: .seconds(Self.long ? 5 : 1))
+            // A loaded machine may acknowledge few creates in that second: at least five first.
+            try await waitUntil(within: .seconds(60)) { acknowledged.withLockedValue { $0.count } >= 5 }
 
             // Hold one request inside the database so it is certainly in flight at SIGTERM. Writes
             // (which also wait on the lock, through their links) pause first, so the waiter is it;
