@@ -77,14 +77,15 @@ actor TestDatabases {
         }
     }
 
-    /// Blocking libpq and process calls run on threads of their own, not the cooperative executors
-    /// nor NIO's shared pool (two threads here, which slow database drops would hold up).
+    /// Blocking libpq and process calls run on threads of their own, not the tests' executor nor
+    /// NIO's shared pool (two threads here, which slow database drops would hold up); enough for
+    /// each of the tests running at once (`scripts/test` runs twelve) to wait on a few.
     static func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await threads.runIfActive(body)
     }
 
     private static let threads: NIOThreadPool = {
-        let threads = NIOThreadPool(numberOfThreads: 8)
+        let threads = NIOThreadPool(numberOfThreads: 32)
         threads.start()
         return threads
     }()
@@ -106,6 +107,7 @@ enum TestClusterCleanup {
 
 /// Runs `body` with a fresh database (migrated unless told otherwise), dropped afterwards.
 func withTestDatabase<T>(migrated: Bool = true, _ body: (DatabaseConfiguration) async throws -> T) async throws -> T {
+    _ = TestExecutor.installed
     let (name, configuration) = try await TestDatabases.shared.create(migrated: migrated)
     do {
         let result = try await body(configuration)

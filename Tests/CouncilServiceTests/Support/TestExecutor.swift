@@ -1,0 +1,65 @@
+import Foundation
+
+/// The test process hosts the daemons under test and a few hundred tests at once, and test bodies
+/// make blocking calls (libpq, child processes, Python). Swift's cooperative pool has one thread
+/// per core — two on the CI machine — so two such calls at once stalled everything in the
+/// process, daemons included, for as long as they took (a request "hung" 10–30 s). The tests'
+/// jobs run on a wide pool of threads of their own instead, all taking from one queue (a blocked
+/// thread holds up no other job); the daemon binary keeps Swift's default.
+final class TestExecutor: TaskExecutor, @unchecked Sendable {
+    /// Installed by the first test that asks for a database.
+    static let installed: Bool = install()
+
+    private static let shared = TestExecutor(threads: 32)
+
+    private let condition = NSCondition()
+    private var jobs: [UnownedJob] = []
+    private var head = 0
+
+    private init(threads: Int) {
+        for index in 0..<threads {
+            let thread = Thread { [self] in work() }
+            thread.name = "test-executor-\(index)"
+            thread.start()
+        }
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        enqueue(UnownedJob(job))
+    }
+
+    func enqueue(_ job: UnownedJob) {
+        condition.lock()
+        jobs.append(job)
+        condition.signal()
+        condition.unlock()
+    }
+
+    private func work() {
+        while true {
+            condition.lock()
+            while head == jobs.count { condition.wait() }
+            let job = jobs[head]
+            head += 1
+            if head == jobs.count || head > 4096 {
+                jobs.removeFirst(head)
+                head = 0
+            }
+            condition.unlock()
+            job.runSynchronously(on: asUnownedTaskExecutor())
+        }
+    }
+
+    private typealias Original = @convention(thin) (UnownedJob) -> Void
+    private typealias Hook = @convention(thin) (UnownedJob, Original) -> Void
+
+    /// Swift's runtime offers `swift_task_enqueueGlobal_hook` for this (SwiftNIO installs its event
+    /// loops the same way); only jobs resuming after `Task.sleep` still start on the cooperative
+    /// pool, and they move here at their next suspension.
+    private static func install() -> Bool {
+        guard let slot = dlsym(dlopen(nil, RTLD_NOW), "swift_task_enqueueGlobal_hook") else { return false }
+        let hook: Hook = { job, _ in TestExecutor.shared.enqueue(job) }
+        slot.assumingMemoryBound(to: Hook?.self).pointee = hook
+        return true
+    }
+}
