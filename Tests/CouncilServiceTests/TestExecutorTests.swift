@@ -3,7 +3,8 @@ import NIOConcurrencyHelpers
 import Testing
 
 /// The harness itself: more jobs than the machine has cores, each blocking its thread as libpq
-/// does, all run at once — on the cooperative pool alone they would wait for each other forever.
+/// does until all have started, all run at once. On the cooperative pool alone (a thread per core)
+/// the first ones would hold every thread, the rest never start, and the test fails at its bound.
 @Suite struct TestExecutorTests {
     @Test func moreBlockingJobsThanCoresRunAtOnce() async throws {
         #expect(TestExecutor.installed)
