@@ -1,4 +1,5 @@
 import Foundation
+import NIOPosix
 
 /// The test process hosts the daemons under test and a few hundred tests at once, and test bodies
 /// make blocking calls (libpq, child processes, Python). Swift's cooperative pool has one thread
@@ -6,48 +7,26 @@ import Foundation
 /// process, daemons included, for as long as they took (a request "hung" 10–30 s). The tests'
 /// jobs run on a wide pool of threads of their own instead, all taking from one queue (a blocked
 /// thread holds up no other job); the daemon binary keeps Swift's default.
-final class TestExecutor: TaskExecutor, @unchecked Sendable {
+final class TestExecutor: TaskExecutor, Sendable {
     /// Installed by the first test that asks for a database.
     static let installed: Bool = install()
 
-    private static let shared = TestExecutor(threads: 32)
+    private static let shared = TestExecutor()
 
-    private let condition = NSCondition()
-    private var jobs: [UnownedJob] = []
-    private var head = 0
-
-    private init(threads: Int) {
-        for index in 0..<threads {
-            let thread = Thread { [self] in work() }
-            thread.name = "test-executor-\(index)"
-            thread.start()
-        }
-    }
+    /// One queue that every thread takes from, as for `TestDatabases.blocking` (a pool apart, so
+    /// blocking calls cannot hold up the jobs that would end them).
+    private let threads: NIOThreadPool = {
+        let threads = NIOThreadPool(numberOfThreads: 32)
+        threads.start()
+        return threads
+    }()
 
     func enqueue(_ job: consuming ExecutorJob) {
         enqueue(UnownedJob(job))
     }
 
     func enqueue(_ job: UnownedJob) {
-        condition.lock()
-        jobs.append(job)
-        condition.signal()
-        condition.unlock()
-    }
-
-    private func work() {
-        while true {
-            condition.lock()
-            while head == jobs.count { condition.wait() }
-            let job = jobs[head]
-            head += 1
-            if head == jobs.count || head > 4096 {
-                jobs.removeFirst(head)
-                head = 0
-            }
-            condition.unlock()
-            job.runSynchronously(on: asUnownedTaskExecutor())
-        }
+        threads.submit { _ in job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }
 
     private typealias Original = @convention(thin) (UnownedJob) -> Void
