@@ -47,15 +47,15 @@ struct IssuePages: Sendable {
         let q: String
         /// The filters beyond the words are shown open when one of them is in use.
         let open: Bool
-        let states: [Option]
-        let severities: [Option]
-        let categories: [Option]
-        let businessAreas: [Option]
-        let prefectures: [Option]
-        let blocks: [Option]
-        let vendors: [Option]
-        let impacts: [Option]
-        let sorts: [Option]
+        let states: SelectOptions
+        let severities: SelectOptions
+        let categories: SelectOptions
+        let businessAreas: SelectOptions
+        let prefectures: SelectOptions
+        let blocks: SelectOptions
+        let vendors: SelectOptions
+        let impacts: SelectOptions
+        let sorts: SelectOptions
     }
 
     struct Option: Sendable, Encodable {
@@ -158,8 +158,8 @@ struct IssuePages: Sendable {
         return values
     }
 
-    private static func options(_ choices: [(String, String)], _ selected: [String]?) -> [Option] {
-        choices.map { Option(value: $0.0, label: $0.1, selected: selected?.contains($0.0) ?? false) }
+    private static func options(_ choices: [(String, String)], _ selected: [String]?) -> SelectOptions {
+        SelectOptions(choices.map { (value: $0.0, label: $0.1) }, selected: selected)
     }
 
     // MARK: 課題

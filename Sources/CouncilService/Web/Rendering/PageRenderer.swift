@@ -4,7 +4,7 @@ import NIOCore
 /// Renders pages from the Mustache templates under `web/templates/` (compiled into the binary,
 /// parsed once at start by `TemplateParser`, rendered by `TemplateLibrary`).
 /// `{{name}}` escapes for HTML; `{{{name}}}` appears only where the value is HTML we built
-/// ourselves with every user text escaped (the tile map).
+/// ourselves with every user text escaped (the tile map, `SelectOptions`).
 package struct PageRenderer: Sendable {
     let library: TemplateLibrary
     let assets: WebAssets
