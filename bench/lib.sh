@@ -115,3 +115,19 @@ FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname 
 ORDER BY total_exec_time DESC LIMIT 10
 SQL
 }
+
+# CPU seconds (user + system) spent so far by the given processes and the children they reaped;
+# `bench_cpu_postgres` is PostgreSQL's: the postmaster (with its reaped backends) and every child.
+bench_cpu() {
+    local pid ticks=0
+    for pid in "$@"; do
+        # Fields after the command name (which may hold spaces): utime stime cutime cstime are 12-15.
+        [[ -r /proc/$pid/stat ]] && ticks=$((ticks + $(sed 's/.*) //' "/proc/$pid/stat" | awk '{print $12 + $13 + $14 + $15}')))
+    done
+    awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", t / hz }'
+}
+bench_cpu_postgres() {
+    local postmaster
+    postmaster=$(head -1 "$WORK/data/postmaster.pid")
+    bench_cpu "$postmaster" $(pgrep -P "$postmaster")
+}

@@ -8,7 +8,8 @@
 # database, how long each event took from its write to the receiver's answer and to the relay
 # (the event's `at` is taken inside the writing transaction, before its commit, so these are
 # upper bounds of "commit to receiver").
-# Usage: bench/notifications.sh   (DURATION=seconds per run, default 30)
+# Usage: bench/notifications.sh   (DURATION=seconds per run, default 30; PROFILE=perf.data to profile
+# the daemon during the run with subscribers)
 DURATION=${DURATION:-30}
 source "$(dirname "$0")/lib.sh"
 
@@ -42,9 +43,21 @@ mixed_with_state_changes
 # without subscribers, with them, without again — the database keeps growing and aging, so the
 # "with" run is compared with the mean of the two around it.
 quarter=$(( $(wc -l < "$WORK/mixed2.tsv") / 4 ))
+# What each run cost in CPU, so a throughput ratio can be read against who spent the two cores:
+# prints "daemon-s postgres-s peers-s req/s p50 p95 p99 errors" for the run from line offset $1.
+cpu_now() { echo "$(bench_cpu "$DAEMON") $(bench_cpu_postgres) $(bench_cpu "$RECEIVER" "$SMTP")"; }
+measured_run() {
+    local before result after
+    before=$(cpu_now)
+    result=$(bench_requests "$WORK/mixed2.tsv" 16 "$1")
+    after=$(cpu_now)
+    echo "$(awk -v b="$before" -v a="$after" 'BEGIN { split(b, x); split(a, y); printf "%.1f %.1f %.1f", y[1] - x[1], y[2] - x[2], y[3] - x[3] }') $result"
+}
+# "daemon-s / postgres-s / peers-s | daemon and PostgreSQL CPU ms per request" for a run's figures.
+cpu_cells() { awk -v d="$1" -v p="$2" -v o="$3" -v r="$4" -v s="$DURATION" 'BEGIN { printf "%s / %s / %s | %.2f", d, p, o, (d + p) * 1000 / (r * s) }'; }
 
 bench_requests "$WORK/mixed2.tsv" 16 0 >/dev/null
-read -r rps_without p50_without p95_without p99_without err_without <<<"$(bench_requests "$WORK/mixed2.tsv" 16 "$quarter")"
+read -r cpu_d_without cpu_p_without cpu_o_without rps_without p50_without p95_without p99_without err_without <<<"$(measured_run "$quarter")"
 
 # 200 vendors' endpoints, registered through the API as their organizations' would be.
 for id in $(q "SELECT id FROM organizations WHERE kind = 'vendor' ORDER BY id LIMIT 200"); do
@@ -54,7 +67,11 @@ done
 endpoints=$(q "SELECT count(*) FROM webhook_endpoints")
 first_event=$(q "SELECT coalesce(max(id), 0) + 1 FROM outbox_events")
 bench_statements_reset
-read -r rps_with p50_with p95_with p99_with err_with <<<"$(bench_requests "$WORK/mixed2.tsv" 16 "$((2 * quarter))")"
+# PROFILE=file records the daemon with perf (call graphs) through the middle of this run.
+if [[ -n ${PROFILE:-} ]]; then
+    (sleep 3 && perf record -q -g -F 499 -p "$DAEMON" -o "$PROFILE" -- sleep $((DURATION - 6)) >/dev/null 2>&1) &
+fi
+read -r cpu_d_with cpu_p_with cpu_o_with rps_with p50_with p95_with p99_with err_with <<<"$(measured_run "$((2 * quarter))")"
 statements=$(bench_statements_top)
 last_event=$(q "SELECT max(id) FROM outbox_events")
 # Let the deliveries the run queued drain (at most a minute), then read the figures.
@@ -82,18 +99,18 @@ left=$(q "SELECT (SELECT count(*) FROM webhook_deliveries WHERE state = 'pending
 for id in $(q "SELECT id FROM webhook_endpoints"); do
     curl -sf -o /dev/null -X DELETE -H "Authorization: Bearer $TOKEN" "localhost:$PORT/v1/webhooks/$id"
 done
-read -r rps_again p50_again p95_again p99_again err_again <<<"$(bench_requests "$WORK/mixed2.tsv" 16 "$((3 * quarter))")"
+read -r cpu_d_again cpu_p_again cpu_o_again rps_again p50_again p95_again p99_again err_again <<<"$(measured_run "$((3 * quarter))")"
 
 cat <<REPORT
 Council notifications benchmark — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), $("$PGBIN/postgres" --version)
 $SEED_OUT
 mixed load with state changes, 16 connections, wrk ${DURATION}s per run; receiver, SMTP server, wrk, the daemon and PostgreSQL share the machine.
 
-| run | req/s | p50 ms | p95 ms | p99 ms | errors |
-|---|---|---|---|---|---|
-| without subscribers | ${rps_without%.*} | $p50_without | $p95_without | $p99_without | $err_without |
-| with $endpoints endpoints (scope own) and mail | ${rps_with%.*} | $p50_with | $p95_with | $p99_with | $err_with |
-| without subscribers again | ${rps_again%.*} | $p50_again | $p95_again | $p99_again | $err_again |
+| run | req/s | p50 ms | p95 ms | p99 ms | errors | CPU s: daemon / PostgreSQL / receiver + SMTP | daemon + PostgreSQL CPU ms per request |
+|---|---|---|---|---|---|---|---|
+| without subscribers | ${rps_without%.*} | $p50_without | $p95_without | $p99_without | $err_without | $(cpu_cells "$cpu_d_without" "$cpu_p_without" "$cpu_o_without" "$rps_without") |
+| with $endpoints endpoints (scope own) and mail | ${rps_with%.*} | $p50_with | $p95_with | $p99_with | $err_with | $(cpu_cells "$cpu_d_with" "$cpu_p_with" "$cpu_o_with" "$rps_with") |
+| without subscribers again | ${rps_again%.*} | $p50_again | $p95_again | $p99_again | $err_again | $(cpu_cells "$cpu_d_again" "$cpu_p_again" "$cpu_o_again" "$rps_again") |
 
 throughput with subscribers: $(awk -v a="${rps_with%.*}" -v b="${rps_without%.*}" -v c="${rps_again%.*}" 'BEGIN { printf "%.2f × the mean of the runs around it (%.2f × the first, %.2f × the last)", 2 * a / (b + c), a / b, a / c }') (target ≥ 0.90)
 

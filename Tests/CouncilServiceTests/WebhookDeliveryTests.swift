@@ -330,20 +330,30 @@ import Testing
 
     @Test func anEndpointScopedToItsOwnHearsOnlyWhatConcernsItsOrganization() async throws {
         let receiver = try await WebhookReceiver.start()
+        let everything = try await WebhookReceiver.start()
         defer { Task { await receiver.stop() } }
+        defer { Task { await everything.stop() } }
         try await Self.withWebhookApp { client, env in
             let response = try await env.send(
                 client, .post, "/v1/webhooks", as: .vendorA, json: ["url": receiver.url(), "scope": "own", "event_types": ["issue.created"]])
             #expect(response.status == .created)
             #expect(try response.json["scope"] as? String == "own")
+            // Beside it, another vendor's endpoint (registered by the secretariat) for everything
+            // that vendor may see hears all three.
+            let all = try await env.send(
+                client, .post, "/v1/webhooks", as: .admin,
+                json: ["url": everything.url(), "organization_id": env.ids.vendorB.id, "scope": "all", "event_types": ["issue.created"]])
+            #expect(all.status == .created)
             let dispatcher = Self.dispatch(env, Self.settings())
             defer { dispatcher.cancel() }
-            try await env.issue("ベンダーBだけの課題", by: .vendorB)
+            let others = try await env.issue("ベンダーBだけの課題", by: .vendorB)
             let naming = try await env.issue("ベンダーAも名指しする課題", by: .vendorB, vendors: [env.ids.vendorA.id, env.ids.vendorB.id])
             let own = try await env.issue("ベンダーAの課題", by: .vendorA)
-            try await waitUntil(within: .seconds(90)) { receiver.messages.count >= 2 }
+            try await waitUntil(within: .seconds(90)) { receiver.messages.count >= 2 && everything.messages.count >= 3 }
             try await Task.sleep(for: .milliseconds(500))
-            #expect(receiver.messages.map { ($0.data["issue"] as? [String: Any])?["number"] as? Int } == [naming.number, own.number])
+            func numbers(_ receiver: WebhookReceiver) -> [Int?] { receiver.messages.map { ($0.data["issue"] as? [String: Any])?["number"] as? Int } }
+            #expect(numbers(receiver) == [naming.number, own.number])
+            #expect(numbers(everything) == [others.number, naming.number, own.number])
         }
     }
 

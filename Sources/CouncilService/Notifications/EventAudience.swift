@@ -37,12 +37,22 @@ struct EventAudience: Sendable {
     /// Whether the event is about the organization: an issue it reported, is assigned or is named
     /// in (either issue of a relation), its own filings, or addressed to it.
     func concerns(_ event: OutboxEvent, organization: Int) -> Bool {
-        if event.audienceOrganizationID == organization || event.data["vendor_id"] == .number(Double(organization)) { return true }
-        return [event.issueNumber, event.relatedNumber].compactMap { $0 }.contains { number in
-            guard let facts = issues[number] else { return false }
-            return facts.reporterOrganizationID == organization || facts.assigneeOrganizationID == organization
-                || facts.vendorIDs.contains(organization)
+        organizationsConcerned(by: event).contains(organization)
+    }
+
+    /// Every organization the event is about (`concerns`): the fan-out reads only their endpoints
+    /// scoped to their own, not every endpoint for every event.
+    func organizationsConcerned(by event: OutboxEvent) -> Set<Int> {
+        var organizations = Set<Int>()
+        if let audience = event.audienceOrganizationID { organizations.insert(audience) }
+        if case .number(let vendor)? = event.data["vendor_id"], let id = Int(exactly: vendor) { organizations.insert(id) }
+        for number in [event.issueNumber, event.relatedNumber].compactMap({ $0 }) {
+            guard let facts = issues[number] else { continue }
+            organizations.insert(facts.reporterOrganizationID)
+            if let assignee = facts.assigneeOrganizationID { organizations.insert(assignee) }
+            organizations.formUnion(facts.vendorIDs)
         }
+        return organizations
     }
 
     func admits(_ event: OutboxEvent, _ principal: Principal) -> Bool {

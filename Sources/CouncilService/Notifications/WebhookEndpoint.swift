@@ -18,11 +18,6 @@ struct WebhookEndpoint: Codable, Sendable, Equatable {
     let updatedAt: Date
     /// Only in the answer that creates the endpoint or rotates its secret: shown once.
     var secret: String?
-
-    /// Whether the endpoint asked for this event (its organization's right to see it is `EventAudience`'s).
-    func wants(_ event: OutboxEvent, _ audience: EventAudience) -> Bool {
-        (eventTypes.isEmpty || eventTypes.contains(event.kind)) && (scope == .all || audience.concerns(event, organization: organizationID))
-    }
 }
 
 enum WebhookDeliveryState: String, Codable, Sendable, CaseIterable, PostgresRawTextEncodable, PostgresDecodable {

@@ -9,18 +9,25 @@ enum WebhookQueue {
     /// the enabled endpoints that want each event and whose organization may see it now. Returns
     /// those endpoints.
     static func fanOut(_ events: [OutboxEvent], _ audience: EventAudience, on connection: Connection) throws -> [Int] {
+        // Endpoints scoped to their own are read only for the organizations these events concern
+        // (a handful of 200 or more): `wants` still decides.
+        let concerned = Array(events.reduce(into: Set<Int>()) { $0.formUnion(audience.organizationsConcerned(by: $1)) })
         let endpoints = try connection.query(
             Query(
-                "webhooks.enabledEndpoints",
+                "webhooks.subscribers",
                 """
-                SELECT \(WebhookStore.columns), o.kind = 'secretariat' AS secretariat
-                FROM webhook_endpoints w JOIN organizations o ON o.id = w.organization_id WHERE w.enabled ORDER BY w.id
+                SELECT w.id, w.organization_id, w.event_types, w.scope, o.kind = 'secretariat' AS secretariat
+                FROM webhook_endpoints w JOIN organizations o ON o.id = w.organization_id
+                WHERE w.enabled AND (w.scope = 'all' OR w.organization_id = ANY (\(concerned)::bigint[]))
+                ORDER BY w.id
                 """)
-        ).rows.map { (try WebhookStore.endpoint($0), try $0.decode("secretariat", as: Bool.self)) }
+        ).rows.map(Subscriber.init)
         var endpointIDs: [Int] = [], eventIDs: [Int] = []
         for event in events {
-            for (endpoint, secretariat) in endpoints
-            where endpoint.wants(event, audience) && audience.admits(event, organization: endpoint.organizationID, isSecretariat: secretariat) {
+            for endpoint in endpoints
+            where endpoint.wants(event, audience)
+                && audience.admits(event, organization: endpoint.organizationID, isSecretariat: endpoint.secretariat)
+            {
                 endpointIDs.append(endpoint.id)
                 eventIDs.append(event.id)
             }
@@ -36,6 +43,30 @@ enum WebhookQueue {
                 ORDER BY n
                 """))
         return Array(Set(endpointIDs))
+    }
+
+    /// What the fan-out reads of an enabled endpoint.
+    struct Subscriber {
+        let id: Int
+        let organizationID: Int
+        /// Empty: every kind.
+        let eventTypes: [EventKind]
+        let scope: WebhookScope
+        /// Whether its organization is the secretariat (which sees everything).
+        let secretariat: Bool
+
+        init(_ row: Row) throws {
+            id = try row.decode("id")
+            organizationID = try row.decode("organization_id")
+            eventTypes = try row.decode("event_types", as: [String].self).compactMap(EventKind.init(rawValue:))
+            scope = try row.decode("scope")
+            secretariat = try row.decode("secretariat")
+        }
+
+        /// Whether the endpoint asked for this event (its organization's right to see it is `EventAudience`'s).
+        func wants(_ event: OutboxEvent, _ audience: EventAudience) -> Bool {
+            (eventTypes.isEmpty || eventTypes.contains(event.kind)) && (scope == .all || audience.concerns(event, organization: organizationID))
+        }
     }
 
     /// An endpoint leased to one worker, with what it signs with.
