@@ -165,6 +165,11 @@ import Testing
             #expect(result.text.contains("帳票レイアウト変更"), "\(result.text)\(result.stderr)")
             result = try await admin.run(["meeting", "handout", "1"])
             #expect(result.text.hasPrefix("# 第1回 事業者協議会"))
+            // The audit log's actions by their names in the table, by their slugs in JSON.
+            result = try await admin.run(["audit", "--action", "issue.create"])
+            #expect(result.status == 0 && result.text.contains("課題の作成") && !result.text.contains("issue.create"), "\(result.text)\(result.stderr)")
+            result = try await admin.run(["audit", "--action", "issue.create", "--json"])
+            #expect(result.text.contains("\"issue.create\"") && !result.text.contains("課題の作成"), "\(result.text)")
             _ = env
         }
     }

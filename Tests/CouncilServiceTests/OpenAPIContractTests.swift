@@ -67,6 +67,18 @@ import Testing
         #expect(Set(ProblemType.allCases.map(\.japaneseTitle)).count == ProblemType.allCases.count - 1)  // two file kinds share one
     }
 
+    /// The audit actions the document lists are `AuditAction`'s, and the event types `EventKind`'s.
+    @Test func theDocumentListsEveryAuditActionAndEventType() throws {
+        func listed(_ schema: String) throws -> [String] {
+            let yaml = ContractRoutes.document
+            let start = try #require(yaml.range(of: "\n    \(schema):\n"))
+            let line = try #require(yaml[start.upperBound...].split(separator: "\n").prefix(4).first { $0.hasPrefix("      enum: [") })
+            return line.dropFirst("      enum: [".count).dropLast().split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        }
+        #expect(try listed("AuditAction") == AuditAction.allCases.map(\.rawValue))
+        #expect(try Set(listed("EventType")) == Set(EventKind.allCases.map(\.rawValue)))
+    }
+
     @Test func everyOperationIDIsUnique() throws {
         let documented = Self.documentedOperations(ContractRoutes.document)
         #expect(Set(documented.map(\.operationID)).count == documented.count)

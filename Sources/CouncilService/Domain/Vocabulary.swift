@@ -4,7 +4,7 @@
 package enum Vocabulary: String, Sendable, CaseIterable {
     case issueState, severity, category, visibility, impact, relation, businessArea, block
     case adoptionState, adoptionReason, stage, readiness
-    case municipalityKind, meetingState, agendaStatus, organizationKind, observerCategory, role
+    case municipalityKind, meetingState, agendaStatus, organizationKind, observerCategory, role, auditAction
 
     /// The Japanese word for `slug`; an unknown slug (a newer daemon's) is shown as it is.
     package func japanese(_ slug: String) -> String {
@@ -32,6 +32,7 @@ package enum Vocabulary: String, Sendable, CaseIterable {
         case .organizationKind: OrganizationKind.allCases.map(\.rawValue)
         case .observerCategory: ObserverCategory.allCases.map(\.rawValue)
         case .role: Role.allCases.map(\.rawValue)
+        case .auditAction: AuditAction.allCases.map(\.rawValue)
         }
     }
 
@@ -55,6 +56,7 @@ package enum Vocabulary: String, Sendable, CaseIterable {
         case .organizationKind: OrganizationKind(rawValue: slug)?.japaneseLabel
         case .observerCategory: ObserverCategory(rawValue: slug)?.japaneseLabel
         case .role: Role(rawValue: slug)?.japaneseLabel
+        case .auditAction: AuditAction(rawValue: slug)?.japaneseLabel
         }
     }
 }

@@ -23,7 +23,9 @@ struct AuditPages: Sendable {
         let at: String
         let actor: String
         let organization: String
+        /// What was done, in the page's language; `code` is the slug the API and CLI filter on.
         let action: String
+        let code: String
         let entity: String
         let changes: [String]
         let requestID: String?
@@ -34,9 +36,19 @@ struct AuditPages: Sendable {
         let entityType: String
         let entityID: String
         let action: String
+        /// Every action the log records (`AuditAction`), by its label.
+        let actions: SelectOptions
         let since: String
         let until: String
         let organizations: [PageChoice]
+    }
+
+    /// The action filter's choices: every `AuditAction`, and a slug it does not know (an entry
+    /// written by an older daemon, a bookmarked address) kept as it was asked for.
+    static func actionChoices(_ chosen: String, _ language: PageLanguage) -> SelectOptions {
+        var choices = AuditAction.allCases.map { (value: $0.rawValue, label: language.word(.auditAction, $0.rawValue)) }
+        if !chosen.isEmpty && AuditAction(rawValue: chosen) == nil { choices.append((value: chosen, label: chosen)) }
+        return SelectOptions(choices, selected: [chosen])
     }
 
     func list(_ page: PageRequest) async throws -> Response {
@@ -93,11 +105,13 @@ struct AuditPages: Sendable {
                 Row(
                     id: entry.id, at: PageFormat.dateTime(entry.at, page.language),
                     actor: entry.actorAccountID.map { id in people[id].map { "\($0) (\(id))" } ?? String(id) } ?? page.word("audit_system"),
-                    organization: entry.actorOrganizationID.flatMap { names[$0] } ?? "", action: entry.action,
+                    organization: entry.actorOrganizationID.flatMap { names[$0] } ?? "",
+                    action: page.language.word(.auditAction, entry.action), code: entry.action,
                     entity: "\(entry.entityType) \(entry.entityID)", changes: Self.changes(entry.changes), requestID: entry.requestID)
             },
             filter: Filter(
-                actor: text("actor"), entityType: text("entity_type"), entityID: text("entity_id"), action: text("action"), since: text("since"),
+                actor: text("actor"), entityType: text("entity_type"), entityID: text("entity_id"), action: text("action"),
+                actions: Self.actionChoices(text("action"), page.language), since: text("since"),
                 until: text("until"),
                 organizations: scope == nil
                     ? all.map { PageChoice(value: String($0.id), label: $0.name, checked: String($0.id) == text("organization")) } : []),
