@@ -112,6 +112,7 @@ import Testing
             let issue = try await env.issue("監査の対象")
             var page = try await admin.get("/admin/audit?entity_type=issue&entity_id=\(issue.number)")
             #expect(page.status == .ok && page.html.contains("課題の作成 <code>issue.create</code>") && page.html.contains("監査の対象"))
+            #expect(page.html.contains(">課題 \(issue.number)</td>") && page.html.contains("<option value=\"issue\" selected>課題</option>"))
             // The action filter offers every action by its name, the one asked for selected; a
             // slug it does not know is kept as asked (it finds nothing).
             page = try await admin.get("/admin/audit?action=issue.create")

@@ -167,7 +167,9 @@ import Testing
             #expect(result.text.hasPrefix("# 第1回 事業者協議会"))
             // The audit log's actions by their names in the table, by their slugs in JSON.
             result = try await admin.run(["audit", "--action", "issue.create"])
-            #expect(result.status == 0 && result.text.contains("課題の作成") && !result.text.contains("issue.create"), "\(result.text)\(result.stderr)")
+            #expect(
+                result.status == 0 && result.text.contains("課題の作成") && result.text.contains("課題 1") && !result.text.contains("issue.create"),
+                "\(result.text)\(result.stderr)")
             result = try await admin.run(["audit", "--action", "issue.create", "--json"])
             #expect(result.text.contains("\"issue.create\"") && !result.text.contains("課題の作成"), "\(result.text)")
             _ = env

@@ -67,7 +67,8 @@ import Testing
         #expect(Set(ProblemType.allCases.map(\.japaneseTitle)).count == ProblemType.allCases.count - 1)  // two file kinds share one
     }
 
-    /// The audit actions the document lists are `AuditAction`'s, and the event types `EventKind`'s.
+    /// The audit actions and subjects the document lists are `AuditAction`'s and `AuditEntity`'s,
+    /// and the event types `EventKind`'s.
     @Test func theDocumentListsEveryAuditActionAndEventType() throws {
         func listed(_ schema: String) throws -> [String] {
             let yaml = ContractRoutes.document
@@ -76,6 +77,7 @@ import Testing
             return line.dropFirst("      enum: [".count).dropLast().split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         }
         #expect(try listed("AuditAction") == AuditAction.allCases.map(\.rawValue))
+        #expect(try listed("AuditEntity") == AuditEntity.allCases.map(\.rawValue))
         #expect(try Set(listed("EventType")) == Set(EventKind.allCases.map(\.rawValue)))
     }
 

@@ -367,7 +367,7 @@ struct AuditCommand: AsyncParsableCommand {
             columns: [
                 Column("ID", "id", right: true), Column("日時") { String(JSONPath.text($0, "at").prefix(19)) }, Column("アカウント", "actor_account_id"),
                 Column("操作") { JSONPath.japanese($0, "action", .auditAction) },
-                Column("対象") { "\(JSONPath.text($0, "entity_type")) \(JSONPath.text($0, "entity_id"))" },
+                Column("対象") { "\(JSONPath.japanese($0, "entity_type", .auditEntity)) \(JSONPath.text($0, "entity_id"))" },
                 Column("変更") { ($0["changes"] as? [String: Any])?.keys.sorted().joined(separator: ", ") ?? "" },
             ], footer: next.isEmpty ? nil : "next page: --before \(next)")
     }

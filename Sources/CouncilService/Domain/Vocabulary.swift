@@ -4,7 +4,7 @@
 package enum Vocabulary: String, Sendable, CaseIterable {
     case issueState, severity, category, visibility, impact, relation, businessArea, block
     case adoptionState, adoptionReason, stage, readiness
-    case municipalityKind, meetingState, agendaStatus, organizationKind, observerCategory, role, auditAction
+    case municipalityKind, meetingState, agendaStatus, organizationKind, observerCategory, role, auditAction, auditEntity
 
     /// The Japanese word for `slug`; an unknown slug (a newer daemon's) is shown as it is.
     package func japanese(_ slug: String) -> String {
@@ -33,6 +33,7 @@ package enum Vocabulary: String, Sendable, CaseIterable {
         case .observerCategory: ObserverCategory.allCases.map(\.rawValue)
         case .role: Role.allCases.map(\.rawValue)
         case .auditAction: AuditAction.allCases.map(\.rawValue)
+        case .auditEntity: AuditEntity.allCases.map(\.rawValue)
         }
     }
 
@@ -57,6 +58,7 @@ package enum Vocabulary: String, Sendable, CaseIterable {
         case .observerCategory: ObserverCategory(rawValue: slug)?.japaneseLabel
         case .role: Role(rawValue: slug)?.japaneseLabel
         case .auditAction: AuditAction(rawValue: slug)?.japaneseLabel
+        case .auditEntity: AuditEntity(rawValue: slug)?.japaneseLabel
         }
     }
 }

@@ -262,7 +262,7 @@ enum WebhookQueue {
                 """))
         let system = AuditActor.system
         try AuditStore.record(
-            connection, system, action: .webhookDisable, entityType: "webhook_endpoint", entityID: lease.endpointID, before: nil,
+            connection, system, action: .webhookDisable, entityType: .webhookEndpoint, entityID: lease.endpointID, before: nil,
             after: ["enabled": .bool(false), "disabled_reason": .string(reason)])
         try Outbox.record(
             connection, .webhookDisabled, .organization(lease.organizationID), system,

@@ -75,7 +75,7 @@ struct WebhookStore: Sendable {
             ).single().decode("id")
             var created = try Self.endpoint(id, on: connection)!
             try AuditStore.record(
-                connection, actor, action: .webhookCreate, entityType: "webhook_endpoint", entityID: id, before: nil,
+                connection, actor, action: .webhookCreate, entityType: .webhookEndpoint, entityID: id, before: nil,
                 after: try JSONValue.fields(of: created))
             created.secret = secret.text
             return created
@@ -99,7 +99,7 @@ struct WebhookStore: Sendable {
                     """))
             let updated = try Self.endpoint(id, on: connection)!
             try AuditStore.record(
-                connection, actor, action: .webhookUpdate, entityType: "webhook_endpoint", entityID: id,
+                connection, actor, action: .webhookUpdate, entityType: .webhookEndpoint, entityID: id,
                 before: try JSONValue.fields(of: current), after: try JSONValue.fields(of: updated))
             return updated
         }
@@ -112,7 +112,7 @@ struct WebhookStore: Sendable {
             }
             try connection.query(Query("webhooks.delete", "DELETE FROM webhook_endpoints WHERE id = \(id)"))
             try AuditStore.record(
-                connection, actor, action: .webhookDelete, entityType: "webhook_endpoint", entityID: id,
+                connection, actor, action: .webhookDelete, entityType: .webhookEndpoint, entityID: id,
                 before: try JSONValue.fields(of: current), after: nil)
         }
     }
@@ -135,7 +135,7 @@ struct WebhookStore: Sendable {
                     """))
             var rotated = try Self.endpoint(id, on: connection)!
             try AuditStore.record(
-                connection, actor, action: .webhookRotateSecret, entityType: "webhook_endpoint", entityID: id, before: nil,
+                connection, actor, action: .webhookRotateSecret, entityType: .webhookEndpoint, entityID: id, before: nil,
                 after: ["previous_secret_until": try JSONValue.fields(of: rotated)["previous_secret_until"] ?? .null])
             rotated.secret = secret.text
             return rotated
@@ -197,7 +197,7 @@ struct WebhookStore: Sendable {
                     "INSERT INTO webhook_deliveries (endpoint_id, event_id) VALUES (\(endpoint), \(eventID)) RETURNING id")
             ).single().decode("id")
             try AuditStore.record(
-                connection, actor, action: .webhookRedeliver, entityType: "webhook_endpoint", entityID: endpoint, before: nil,
+                connection, actor, action: .webhookRedeliver, entityType: .webhookEndpoint, entityID: endpoint, before: nil,
                 after: ["delivery_id": .number(Double(id)), "event_id": .number(Double(eventID))])
             return try Self.delivery(
                 try connection.query(

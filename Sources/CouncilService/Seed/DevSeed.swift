@@ -50,7 +50,7 @@ package enum DevSeed {
                 report.tokens[name] = try TokenStore.issue(to: account, name: "seed", expiresAt: nil, by: .system, on: connection).secret
             }
             try AuditStore.record(
-                connection, .system, action: .devSeed, entityType: "database", entityID: seed,
+                connection, .system, action: .devSeed, entityType: .database, entityID: seed,
                 before: nil, after: ["issues": .number(Double(report.issues)), "seed": .number(Double(seed))])
             try connection.execute(script: "COMMIT", name: "seed.commit")
         } catch {

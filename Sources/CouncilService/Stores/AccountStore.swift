@@ -81,7 +81,7 @@ struct AccountStore: Sendable {
             try Self.replacePrefectures(id, draft.prefectures, on: connection)
             let created = try Self.fetch(id, on: connection, lock: false)!
             try AuditStore.record(
-                connection, actor, action: .accountCreate, entityType: "account", entityID: id,
+                connection, actor, action: .accountCreate, entityType: .account, entityID: id,
                 before: nil, after: try JSONValue.fields(of: created))
             return created
         }
@@ -108,7 +108,7 @@ struct AccountStore: Sendable {
             try Self.replacePrefectures(id, draft.prefectures, on: connection)
             let updated = try Self.fetch(id, on: connection, lock: false)!
             try AuditStore.record(
-                connection, actor, action: .accountUpdate, entityType: "account", entityID: id,
+                connection, actor, action: .accountUpdate, entityType: .account, entityID: id,
                 before: try JSONValue.fields(of: current), after: try JSONValue.fields(of: updated))
             return updated
         }

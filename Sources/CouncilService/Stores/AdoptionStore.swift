@@ -293,7 +293,7 @@ struct AdoptionStore: Sendable {
             )
             INSERT INTO audit_log (actor_account_id, actor_organization_id, action, entity_type, entity_id, changes, request_id,
                                    client_request_id)
-            SELECT \(actor.accountID)::bigint, \(actor.organizationID)::bigint, \(AuditAction.adoptionFile.rawValue)::text, 'adoption', w.id::text, i.changes,
+            SELECT \(actor.accountID)::bigint, \(actor.organizationID)::bigint, \(AuditAction.adoptionFile.rawValue)::text, \(AuditEntity.adoption.rawValue)::text, w.id::text, i.changes,
                    \(actor.requestID)::text, \(actor.clientRequestID)::text
             FROM written w JOIN incoming i ON i.dantai_code = w.dantai_code AND i.business_area = w.business_area
             """)

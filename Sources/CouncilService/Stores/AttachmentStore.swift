@@ -42,7 +42,7 @@ struct AttachmentStore: Sendable {
             let attachment = try Self.fetch(id, on: connection)!
             try IssueEvents.record(connection, number, actor, kind: "attachment_added", field: "attachments", old: nil, new: .number(Double(id)))
             try AuditStore.record(
-                connection, actor, action: .issueAttachmentCreate, entityType: "attachment", entityID: id,
+                connection, actor, action: .issueAttachmentCreate, entityType: .attachment, entityID: id,
                 before: nil, after: try JSONValue.fields(of: attachment))
             return attachment
         }

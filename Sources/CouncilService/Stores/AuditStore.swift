@@ -11,7 +11,7 @@ struct AuditStore: Sendable {
 
     /// Records one mutation on the transaction's connection. Unchanged fields are left out.
     static func record(
-        _ connection: Connection, _ actor: AuditActor, action: AuditAction, entityType: String, entityID: Int,
+        _ connection: Connection, _ actor: AuditActor, action: AuditAction, entityType: AuditEntity, entityID: Int,
         before: [String: JSONValue]?, after: [String: JSONValue]?
     ) throws {
         try record(connection, actor, action: action, entityType: entityType, entityID: String(entityID), before: before, after: after)
@@ -19,7 +19,7 @@ struct AuditStore: Sendable {
 
     /// Records an event whose subject has no row id (a sign-in refused for an unknown address).
     static func record(
-        _ connection: Connection, _ actor: AuditActor, action: AuditAction, entityType: String, entityID: String,
+        _ connection: Connection, _ actor: AuditActor, action: AuditAction, entityType: AuditEntity, entityID: String,
         before: [String: JSONValue]?, after: [String: JSONValue]?
     ) throws {
         let changes = Self.changes(before: before, after: after)
@@ -29,7 +29,7 @@ struct AuditStore: Sendable {
                 """
                 INSERT INTO audit_log (actor_account_id, actor_organization_id, action, entity_type, entity_id, changes, request_id,
                                        client_request_id)
-                VALUES (\(actor.accountID), \(actor.organizationID), \(action.rawValue), \(entityType), \(entityID),
+                VALUES (\(actor.accountID), \(actor.organizationID), \(action.rawValue), \(entityType.rawValue), \(entityID),
                         \(try JSONB(changes))::jsonb, \(actor.requestID), \(actor.clientRequestID))
                 """))
     }

@@ -78,7 +78,7 @@ package enum Bootstrap {
                         """)
                 ).single())
             try AuditStore.record(
-                connection, actor, action: .organizationCreate, entityType: "organization",
+                connection, actor, action: .organizationCreate, entityType: .organization,
                 entityID: organization.id, before: nil, after: try JSONValue.fields(of: organization))
         }
 
@@ -109,7 +109,7 @@ package enum Bootstrap {
                 try AccountStore.replacePrefectures(id, [], on: connection)
                 account = try AccountStore.fetch(id, on: connection, lock: false)!
                 try AuditStore.record(
-                    connection, actor, action: .accountUpdate, entityType: "account", entityID: id,
+                    connection, actor, action: .accountUpdate, entityType: .account, entityID: id,
                     before: try JSONValue.fields(of: existing), after: try JSONValue.fields(of: account))
             }
         } else {
@@ -123,7 +123,7 @@ package enum Bootstrap {
             ).single().decode("id")
             account = try AccountStore.fetch(id, on: connection, lock: false)!
             try AuditStore.record(
-                connection, actor, action: .accountCreate, entityType: "account", entityID: id,
+                connection, actor, action: .accountCreate, entityType: .account, entityID: id,
                 before: nil, after: try JSONValue.fields(of: account))
         }
         let token = try TokenStore.issue(to: account.id, name: "bootstrap", expiresAt: nil, by: actor, on: connection)

@@ -79,7 +79,7 @@ struct IssueCommentStore: Sendable {
         try IssueEvents.record(connection, number, actor, kind: "comment_added", field: "comments", old: nil, new: .number(Double(id)))
         let comment = try fetch(id, on: connection)!
         try AuditStore.record(
-            connection, actor, action: .issueCommentCreate, entityType: "issue_comment", entityID: id,
+            connection, actor, action: .issueCommentCreate, entityType: .issueComment, entityID: id,
             before: nil, after: try JSONValue.fields(of: comment))
         return comment
     }
@@ -117,7 +117,7 @@ struct IssueCommentStore: Sendable {
                 old: .number(Double(id)), new: .number(Double(id)))
             let updated = try Self.fetch(id, on: connection)!
             try AuditStore.record(
-                connection, actor, action: .issueCommentUpdate, entityType: "issue_comment", entityID: id,
+                connection, actor, action: .issueCommentUpdate, entityType: .issueComment, entityID: id,
                 before: try JSONValue.fields(of: current), after: try JSONValue.fields(of: updated))
             return (updated, Issue.etag(number: number, version: version))
         }

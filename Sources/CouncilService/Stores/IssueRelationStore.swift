@@ -43,7 +43,7 @@ struct IssueRelationStore: Sendable {
             let target = try Self.lockPair(number, kind, other, principal, on: connection)
             guard try Self.link(kind, number, other, principal, actor, on: connection) else { return nil }
             try AuditStore.record(
-                connection, actor, action: .issueRelationCreate, entityType: "issue", entityID: number,
+                connection, actor, action: .issueRelationCreate, entityType: .issue, entityID: number,
                 before: nil, after: ["relation": .string(kind.rawValue), "issue": .number(Double(other))])
             try Outbox.record(
                 connection, .issueRelated, issueNumber: number, related: other, actor,
@@ -69,7 +69,7 @@ struct IssueRelationStore: Sendable {
             }
             try Self.recordOnBoth(kind, number, other, actor, added: false, on: connection)
             try AuditStore.record(
-                connection, actor, action: .issueRelationDelete, entityType: "issue", entityID: number,
+                connection, actor, action: .issueRelationDelete, entityType: .issue, entityID: number,
                 before: ["relation": .string(kind.rawValue), "issue": .number(Double(other))], after: nil)
             try Outbox.record(
                 connection, .issueUnrelated, issueNumber: number, related: other, actor,

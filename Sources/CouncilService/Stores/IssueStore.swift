@@ -95,7 +95,7 @@ struct IssueStore: Sendable {
             let created = try Self.fetch(number, on: connection)!
             try IssueEvents.record(connection, number, actor, kind: "created", field: nil, old: nil, new: .string(created.title))
             try AuditStore.record(
-                connection, actor, action: .issueCreate, entityType: "issue", entityID: number,
+                connection, actor, action: .issueCreate, entityType: .issue, entityID: number,
                 before: nil, after: try JSONValue.fields(of: created))
             try Outbox.record(connection, .issueCreated, issue: created, actor)
             return created
@@ -137,7 +137,7 @@ struct IssueStore: Sendable {
             let before = try JSONValue.fields(of: current), after = try JSONValue.fields(of: updated)
             try IssueEvents.recordChanges(connection, number, actor, before: (current, before), after: (updated, after))
             try AuditStore.record(
-                connection, actor, action: .issueUpdate, entityType: "issue", entityID: number,
+                connection, actor, action: .issueUpdate, entityType: .issue, entityID: number,
                 before: before, after: after)
             let changes = AuditStore.changes(before: before, after: after).filter { $0.key != "version" }
             try Outbox.record(
@@ -228,7 +228,7 @@ struct IssueStore: Sendable {
         }
         let updated = try Self.fetch(number, on: connection)!
         try AuditStore.record(
-            connection, actor, action: .issueTransition, entityType: "issue", entityID: number,
+            connection, actor, action: .issueTransition, entityType: .issue, entityID: number,
             before: try JSONValue.fields(of: current), after: try JSONValue.fields(of: updated))
         var data: [String: JSONValue] = ["from": .string(current.state.rawValue), "to": .string(transition.to.rawValue)]
         if let answer { data["answer"] = .string(answer) }

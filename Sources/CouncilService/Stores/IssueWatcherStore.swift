@@ -68,7 +68,7 @@ struct IssueWatcherStore: Sendable {
             guard inserted else { return false }
             try IssueEvents.record(connection, number, actor, kind: "watcher_added", field: kind.rawValue, old: nil, new: .number(Double(id)))
             try AuditStore.record(
-                connection, actor, action: .issueWatcherCreate, entityType: "issue", entityID: number,
+                connection, actor, action: .issueWatcherCreate, entityType: .issue, entityID: number,
                 before: nil, after: ["watcher": .string("\(kind.rawValue):\(id)")])
             return true
         }
@@ -92,7 +92,7 @@ struct IssueWatcherStore: Sendable {
             }
             try IssueEvents.record(connection, number, actor, kind: "watcher_removed", field: kind.rawValue, old: .number(Double(id)), new: nil)
             try AuditStore.record(
-                connection, actor, action: .issueWatcherDelete, entityType: "issue", entityID: number,
+                connection, actor, action: .issueWatcherDelete, entityType: .issue, entityID: number,
                 before: ["watcher": .string("\(kind.rawValue):\(id)")], after: nil)
         }
     }

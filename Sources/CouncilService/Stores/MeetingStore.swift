@@ -52,7 +52,7 @@ struct MeetingStore: Sendable {
             try Self.setAttendees(id, draft.attendeeIDs, on: connection)
             let created = try Self.require(id, .all, on: connection)
             try AuditStore.record(
-                connection, actor, action: .meetingCreate, entityType: "meeting", entityID: id,
+                connection, actor, action: .meetingCreate, entityType: .meeting, entityID: id,
                 before: nil, after: try JSONValue.fields(of: created))
             try Self.announce(.meetingCreated, created, item: nil, change: nil, actor, on: connection)
             return created
@@ -75,7 +75,7 @@ struct MeetingStore: Sendable {
             try Self.setAttendees(id, draft.attendeeIDs, on: connection)
             let updated = try Self.require(id, .all, on: connection)
             try AuditStore.record(
-                connection, actor, action: .meetingUpdate, entityType: "meeting", entityID: id,
+                connection, actor, action: .meetingUpdate, entityType: .meeting, entityID: id,
                 before: try JSONValue.fields(of: current), after: try JSONValue.fields(of: updated))
             try Self.announce(.meetingUpdated, updated, item: nil, change: nil, actor, on: connection)
             return updated
@@ -108,7 +108,7 @@ struct MeetingStore: Sendable {
             ).single().decode("id")
             try Self.touch(meetingID, on: connection)
             try AuditStore.record(
-                connection, actor, action: .meetingAgendaCreate, entityType: "agenda_item", entityID: id,
+                connection, actor, action: .meetingAgendaCreate, entityType: .agendaItem, entityID: id,
                 before: nil, after: try JSONValue.fields(of: Self.item(id, on: connection)))
             try Self.announce(.agendaChanged, meeting, item: try Self.item(id, on: connection), change: "added", actor, on: connection)
             return try Self.require(meetingID, .all, on: connection)
@@ -149,7 +149,7 @@ struct MeetingStore: Sendable {
             }
             try Self.touch(meetingID, on: connection)
             try AuditStore.record(
-                connection, actor, action: .meetingAgendaUpdate, entityType: "agenda_item", entityID: id,
+                connection, actor, action: .meetingAgendaUpdate, entityType: .agendaItem, entityID: id,
                 before: try JSONValue.fields(of: current), after: try JSONValue.fields(of: Self.item(id, on: connection)))
             try Self.announce(.agendaChanged, meeting, item: try Self.item(id, on: connection), change: "updated", actor, on: connection)
             return try Self.require(meetingID, .all, on: connection)
@@ -174,7 +174,7 @@ struct MeetingStore: Sendable {
                     """))
             try Self.touch(meetingID, on: connection)
             try AuditStore.record(
-                connection, actor, action: .meetingAgendaDelete, entityType: "agenda_item", entityID: id,
+                connection, actor, action: .meetingAgendaDelete, entityType: .agendaItem, entityID: id,
                 before: try JSONValue.fields(of: current), after: nil)
             try Self.announce(.agendaChanged, meeting, item: current, change: "removed", actor, on: connection)
         }
@@ -209,7 +209,7 @@ struct MeetingStore: Sendable {
             guard !ids.isEmpty else { return [] }
             try Self.touch(meetingID, on: connection)
             try AuditStore.record(
-                connection, actor, action: .meetingAgendaPropose, entityType: "meeting", entityID: meetingID,
+                connection, actor, action: .meetingAgendaPropose, entityType: .meeting, entityID: meetingID,
                 before: nil, after: ["proposed_items": .array(ids.map { .number(Double($0)) })])
             let items = try ids.map { try Self.item($0, on: connection) }
             // One event per item: each is told only to those who see its issue.
@@ -257,7 +257,7 @@ struct MeetingStore: Sendable {
             }
             try Self.touch(meetingID, on: connection)
             try AuditStore.record(
-                connection, actor, action: .meetingAgendaDecide, entityType: "agenda_item", entityID: id,
+                connection, actor, action: .meetingAgendaDecide, entityType: .agendaItem, entityID: id,
                 before: try JSONValue.fields(of: current), after: try JSONValue.fields(of: Self.item(id, on: connection)))
             try Self.announce(.decisionRecorded, meeting, item: try Self.item(id, on: connection), change: moveTo?.rawValue, actor, on: connection)
             return try Self.require(meetingID, .all, on: connection)

@@ -87,7 +87,7 @@ struct MunicipalityStore: Sendable {
             var after = try JSONValue.fields(of: report)
             after["deactivated_codes"] = .array(deactivatedCodes.map { .string($0) })
             try AuditStore.record(
-                connection, actor, action: .municipalityListImport, entityType: "municipality_list",
+                connection, actor, action: .municipalityListImport, entityType: .municipalityList,
                 entityID: 0, before: nil, after: after)
             return report
         }

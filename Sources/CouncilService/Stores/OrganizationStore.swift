@@ -94,7 +94,7 @@ struct OrganizationStore: Sendable {
                         """)
                 ).single())
             try AuditStore.record(
-                connection, actor, action: .organizationCreate, entityType: "organization",
+                connection, actor, action: .organizationCreate, entityType: .organization,
                 entityID: created.id, before: nil, after: try JSONValue.fields(of: created))
             return created
         }
@@ -123,7 +123,7 @@ struct OrganizationStore: Sendable {
                         """)
                 ).single())
             try AuditStore.record(
-                connection, actor, action: .organizationUpdate, entityType: "organization", entityID: id,
+                connection, actor, action: .organizationUpdate, entityType: .organization, entityID: id,
                 before: try JSONValue.fields(of: current), after: try JSONValue.fields(of: updated))
             return updated
         }

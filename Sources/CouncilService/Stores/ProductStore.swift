@@ -57,7 +57,7 @@ struct ProductStore: Sendable {
             try Self.setAreas(id, draft.businessAreas, on: connection)
             let created = try Self.fetch(id, on: connection, lock: false)!
             try AuditStore.record(
-                connection, actor, action: .productCreate, entityType: "product", entityID: id,
+                connection, actor, action: .productCreate, entityType: .product, entityID: id,
                 before: nil, after: try JSONValue.fields(of: created))
             return created
         }
@@ -82,7 +82,7 @@ struct ProductStore: Sendable {
             try Self.setAreas(id, draft.businessAreas, on: connection)
             let updated = try Self.fetch(id, on: connection, lock: false)!
             try AuditStore.record(
-                connection, actor, action: .productUpdate, entityType: "product", entityID: id,
+                connection, actor, action: .productUpdate, entityType: .product, entityID: id,
                 before: try JSONValue.fields(of: current), after: try JSONValue.fields(of: updated))
             return updated
         }

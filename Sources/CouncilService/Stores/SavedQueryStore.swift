@@ -57,7 +57,7 @@ struct SavedQueryStore: Sendable {
             ).single().decode("id")
             let created = try Self.visible(id, principal, on: connection, lock: false)
             try AuditStore.record(
-                connection, actor, action: .savedQueryCreate, entityType: "saved_query", entityID: id,
+                connection, actor, action: .savedQueryCreate, entityType: .savedQuery, entityID: id,
                 before: nil, after: try JSONValue.fields(of: created))
             return created
         }
@@ -81,7 +81,7 @@ struct SavedQueryStore: Sendable {
                     """))
             let updated = try Self.visible(id, principal, on: connection, lock: false)
             try AuditStore.record(
-                connection, actor, action: .savedQueryUpdate, entityType: "saved_query", entityID: id,
+                connection, actor, action: .savedQueryUpdate, entityType: .savedQuery, entityID: id,
                 before: try JSONValue.fields(of: current), after: try JSONValue.fields(of: updated))
             return updated
         }
@@ -93,7 +93,7 @@ struct SavedQueryStore: Sendable {
             try Policy.requireOwn(savedQuery: current.accountID, id: id, principal)
             try connection.query(Query("savedQueries.delete", "DELETE FROM saved_queries WHERE id = \(id)"))
             try AuditStore.record(
-                connection, actor, action: .savedQueryDelete, entityType: "saved_query", entityID: id,
+                connection, actor, action: .savedQueryDelete, entityType: .savedQuery, entityID: id,
                 before: try JSONValue.fields(of: current), after: nil)
         }
     }

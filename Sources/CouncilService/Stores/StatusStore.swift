@@ -83,7 +83,7 @@ struct StatusStore: Sendable {
         ).single()
         let filed = try report(created)
         try AuditStore.record(
-            connection, actor, action: .statusReport, entityType: "status_report", entityID: id,
+            connection, actor, action: .statusReport, entityType: .statusReport, entityID: id,
             before: nil, after: try JSONValue.fields(of: filed))
         var data = try JSONValue.fields(of: filed)
         data["status_report_id"] = data.removeValue(forKey: "id")

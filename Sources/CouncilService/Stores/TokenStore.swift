@@ -101,7 +101,7 @@ struct TokenStore: Sendable {
             ).single())
         // The audit row names the token, never its secret.
         try AuditStore.record(
-            connection, actor, action: .tokenCreate, entityType: "token", entityID: token.id,
+            connection, actor, action: .tokenCreate, entityType: .token, entityID: token.id,
             before: nil, after: try JSONValue.fields(of: token))
         return IssuedToken(token: token, secret: secret)
     }
@@ -128,7 +128,7 @@ struct TokenStore: Sendable {
                         """)
                 ).single())
             try AuditStore.record(
-                connection, actor, action: .tokenRevoke, entityType: "token", entityID: id,
+                connection, actor, action: .tokenRevoke, entityType: .token, entityID: id,
                 before: try JSONValue.fields(of: current), after: try JSONValue.fields(of: revoked))
             return revoked
         }

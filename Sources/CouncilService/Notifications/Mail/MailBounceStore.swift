@@ -63,7 +63,7 @@ struct MailBounceStore: Sendable {
             }
             // One audit row per report received, whatever it matched: who sent it and what it recorded.
             try AuditStore.record(
-                connection, actor, action: .mailBounce, entityType: "mail_message", entityID: String((report.messageID ?? "(none)").prefix(200)),
+                connection, actor, action: .mailBounce, entityType: .mailMessage, entityID: String((report.messageID ?? "(none)").prefix(200)),
                 before: nil,
                 after: [
                     "recipients": .array(

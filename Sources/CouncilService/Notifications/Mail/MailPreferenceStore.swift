@@ -51,7 +51,7 @@ struct MailPreferenceStore: Sendable {
         }
         if before != mode {
             try AuditStore.record(
-                connection, actor, action: .notificationSettingsUpdate, entityType: "account", entityID: account,
+                connection, actor, action: .notificationSettingsUpdate, entityType: .account, entityID: account,
                 before: ["mail": .string(before.rawValue)], after: ["mail": .string(mode.rawValue)])
         }
         return Preference(mail: mode)

@@ -33,9 +33,9 @@ struct AuditPages: Sendable {
 
     struct Filter: Sendable, Encodable {
         let actor: String
-        let entityType: String
+        /// Every kind of subject the log records (`AuditEntity`), by its label.
+        let entityTypes: SelectOptions
         let entityID: String
-        let action: String
         /// Every action the log records (`AuditAction`), by its label.
         let actions: SelectOptions
         let since: String
@@ -43,11 +43,12 @@ struct AuditPages: Sendable {
         let organizations: [PageChoice]
     }
 
-    /// The action filter's choices: every `AuditAction`, and a slug it does not know (an entry
-    /// written by an older daemon, a bookmarked address) kept as it was asked for.
-    static func actionChoices(_ chosen: String, _ language: PageLanguage) -> SelectOptions {
-        var choices = AuditAction.allCases.map { (value: $0.rawValue, label: language.word(.auditAction, $0.rawValue)) }
-        if !chosen.isEmpty && AuditAction(rawValue: chosen) == nil { choices.append((value: chosen, label: chosen)) }
+    /// A filter's choices: every slug of the vocabulary (`AuditAction`, `AuditEntity`) by its
+    /// label, and a slug it does not know (an entry written by an older daemon, a bookmarked
+    /// address) kept as it was asked for.
+    static func choices(_ vocabulary: Vocabulary, _ chosen: String, _ language: PageLanguage) -> SelectOptions {
+        var choices = vocabulary.slugs.map { (value: $0, label: language.word(vocabulary, $0)) }
+        if !chosen.isEmpty && !vocabulary.slugs.contains(chosen) { choices.append((value: chosen, label: chosen)) }
         return SelectOptions(choices, selected: [chosen])
     }
 
@@ -107,11 +108,13 @@ struct AuditPages: Sendable {
                     actor: entry.actorAccountID.map { id in people[id].map { "\($0) (\(id))" } ?? String(id) } ?? page.word("audit_system"),
                     organization: entry.actorOrganizationID.flatMap { names[$0] } ?? "",
                     action: page.language.word(.auditAction, entry.action), code: entry.action,
-                    entity: "\(entry.entityType) \(entry.entityID)", changes: Self.changes(entry.changes), requestID: entry.requestID)
+                    entity: "\(page.language.word(.auditEntity, entry.entityType)) \(entry.entityID)", changes: Self.changes(entry.changes),
+                    requestID: entry.requestID)
             },
             filter: Filter(
-                actor: text("actor"), entityType: text("entity_type"), entityID: text("entity_id"), action: text("action"),
-                actions: Self.actionChoices(text("action"), page.language), since: text("since"),
+                actor: text("actor"), entityTypes: Self.choices(.auditEntity, text("entity_type"), page.language),
+                entityID: text("entity_id"), actions: Self.choices(.auditAction, text("action"), page.language),
+                since: text("since"),
                 until: text("until"),
                 organizations: scope == nil
                     ? all.map { PageChoice(value: String($0.id), label: $0.name, checked: String($0.id) == text("organization")) } : []),

@@ -65,7 +65,7 @@ package struct PasswordLinkStore: Sendable {
                 """)
         ).single().decode("expires_at")
         try AuditStore.record(
-            connection, actor, action: .accountPasswordLink, entityType: "account", entityID: account, before: nil,
+            connection, actor, action: .accountPasswordLink, entityType: .account, entityID: account, before: nil,
             after: ["purpose": .string(purpose.rawValue)])
         return IssuedPasswordLink(accountID: account, purpose: purpose, path: path(secret), expiresAt: expiresAt)
     }
@@ -96,7 +96,7 @@ package struct PasswordLinkStore: Sendable {
             try Self.setPassword(hash, of: account, on: connection)
             let actor = AuditActor(accountID: account.id, organizationID: account.organizationID, requestID: requestID)
             try AuditStore.record(
-                connection, actor, action: .accountPasswordSet, entityType: "account", entityID: account.id, before: nil,
+                connection, actor, action: .accountPasswordSet, entityType: .account, entityID: account.id, before: nil,
                 after: ["via": .string(link.purpose.rawValue)])
             let session = try SessionStore.open(account: account.id, address: address, userAgent: userAgent, on: connection)
             return (account, session)
@@ -119,7 +119,7 @@ package struct PasswordLinkStore: Sendable {
             try Self.setPassword(hash, of: account, on: connection)
             try AuditStore.record(
                 connection, AuditActor(accountID: id, organizationID: account.organizationID, requestID: requestID),
-                action: .accountPasswordSet, entityType: "account", entityID: id, before: nil, after: ["via": .string("change")])
+                action: .accountPasswordSet, entityType: .account, entityID: id, before: nil, after: ["via": .string("change")])
             return try SessionStore.open(account: id, address: address, userAgent: userAgent, on: connection)
         }
     }

@@ -82,7 +82,7 @@ struct SessionStore: Sendable {
                 ).first?.decode("account_id")
             else { return }
             try AuditStore.record(
-                connection, actor, action: .sessionEnd, entityType: "account", entityID: account, before: nil, after: nil)
+                connection, actor, action: .sessionEnd, entityType: .account, entityID: account, before: nil, after: nil)
         }
     }
 
@@ -133,7 +133,7 @@ struct SessionStore: Sendable {
             ).single().decode("n")
             if ended > 0 {
                 try AuditStore.record(
-                    connection, actor, action: .sessionEnd, entityType: "account", entityID: account, before: nil,
+                    connection, actor, action: .sessionEnd, entityType: .account, entityID: account, before: nil,
                     after: ["sessions_ended": .number(Double(ended))])
             }
             return ended

@@ -72,7 +72,7 @@ package struct SignIn: Sendable {
                 let secret = try SessionStore.open(account: account.id, address: address, userAgent: userAgent, on: connection)
                 try AuditStore.record(
                     connection, AuditActor(accountID: account.id, organizationID: account.organization, requestID: requestID),
-                    action: .sessionCreate, entityType: "account", entityID: account.id, before: nil, after: nil)
+                    action: .sessionCreate, entityType: .account, entityID: account.id, before: nil, after: nil)
                 return secret
             })
     }
@@ -93,7 +93,7 @@ package struct SignIn: Sendable {
             }
             try AuditStore.record(
                 connection, AuditActor(accountID: nil, organizationID: nil, requestID: requestID), action: .sessionRefused,
-                entityType: account == nil ? "sign_in" : "account",
+                entityType: account == nil ? .signIn : .account,
                 entityID: account.map { String($0.id) } ?? typed, before: nil, after: ["reason": .string(reason)])
         }
     }
