@@ -43,15 +43,6 @@ struct AuditPages: Sendable {
         let organizations: [PageChoice]
     }
 
-    /// A filter's choices: every slug of the vocabulary (`AuditAction`, `AuditEntity`) by its
-    /// label, and a slug it does not know (an entry written by an older daemon, a bookmarked
-    /// address) kept as it was asked for.
-    static func choices(_ vocabulary: Vocabulary, _ chosen: String, _ language: PageLanguage) -> SelectOptions {
-        var choices = vocabulary.slugs.map { (value: $0, label: language.word(vocabulary, $0)) }
-        if !chosen.isEmpty && !vocabulary.slugs.contains(chosen) { choices.append((value: chosen, label: chosen)) }
-        return SelectOptions(choices, selected: [chosen])
-    }
-
     func list(_ page: PageRequest) async throws -> Response {
         let principal = try page.caller()
         let scope = try Policy.administeredOrganization(principal)
@@ -112,8 +103,8 @@ struct AuditPages: Sendable {
                     requestID: entry.requestID)
             },
             filter: Filter(
-                actor: text("actor"), entityTypes: Self.choices(.auditEntity, text("entity_type"), page.language),
-                entityID: text("entity_id"), actions: Self.choices(.auditAction, text("action"), page.language),
+                actor: text("actor"), entityTypes: SelectOptions(.auditEntity, page.language, selected: [text("entity_type")], keepingUnknown: true),
+                entityID: text("entity_id"), actions: SelectOptions(.auditAction, page.language, selected: [text("action")], keepingUnknown: true),
                 since: text("since"),
                 until: text("until"),
                 organizations: scope == nil

@@ -103,17 +103,14 @@ struct IssuePages: Sendable {
             exportXLSX: "/issues/export?" + (kept.isEmpty ? "" : kept + "&") + "format=xlsx",
             filters: Filters(
                 q: raw["q"]?.first ?? "", open: raw.keys.contains { $0 != "q" && $0 != "cursor" && $0 != "sort" },
-                states: Self.options(IssueState.allCases.map { ($0.rawValue, page.language.word(.issueState, $0.rawValue)) }, raw["state"]),
-                severities: Self.options(
-                    IssueSeverity.allCases.map { ($0.rawValue, page.language.word(.severity, $0.rawValue)) }, raw["severity"]),
-                categories: Self.options(
-                    IssueCategory.allCases.map { ($0.rawValue, page.language.word(.category, $0.rawValue)) }, raw["category"]),
-                businessAreas: Self.options(
-                    BusinessArea.allCases.map { ($0.rawValue, page.language.word(.businessArea, $0.rawValue)) }, raw["business_area"]),
+                states: SelectOptions(.issueState, page.language, selected: raw["state"]),
+                severities: SelectOptions(.severity, page.language, selected: raw["severity"]),
+                categories: SelectOptions(.category, page.language, selected: raw["category"]),
+                businessAreas: SelectOptions(.businessArea, page.language, selected: raw["business_area"]),
                 prefectures: Self.options(prefectures.map { ($0.code.rawValue, $0.name) }, raw["prefecture"]),
-                blocks: Self.options(Block.allCases.map { ($0.rawValue, page.language.word(.block, $0.rawValue)) }, raw["block"]),
+                blocks: SelectOptions(.block, page.language, selected: raw["block"]),
                 vendors: Self.options(try await vendorList.map { (String($0.id), $0.name) }, raw["vendor"]),
-                impacts: Self.options(IssueImpact.allCases.map { ($0.rawValue, page.language.word(.impact, $0.rawValue)) }, raw["impact"]),
+                impacts: SelectOptions(.impact, page.language, selected: raw["impact"]),
                 sorts: Self.options(Self.sortChoices.map { ($0, page.word("sort_" + $0.replacingOccurrences(of: "-", with: "desc_"))) }, raw["sort"])),
             saved: try await savedList.map { IssuePages.Link(href: "/issues?saved_query=\($0.id)", label: $0.name) },
             query: kept)

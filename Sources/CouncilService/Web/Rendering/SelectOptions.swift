@@ -19,6 +19,18 @@ struct SelectOptions: Sendable, Encodable {
         html = String(decoding: output, as: UTF8.self)
     }
 
+    /// Every slug of a vocabulary by the word a person reads for it, in the vocabulary's order;
+    /// with `keepingUnknown`, a selected value the vocabulary does not know (an older daemon's
+    /// slug, a bookmarked address) is offered too, as it was asked for.
+    init(_ vocabulary: Vocabulary, _ language: PageLanguage, selected: [String]?, keepingUnknown: Bool = false) {
+        let slugs = vocabulary.slugs
+        var choices = slugs.map { (value: $0, label: language.word(vocabulary, $0)) }
+        if keepingUnknown {
+            choices += (selected ?? []).filter { !$0.isEmpty && !slugs.contains($0) }.map { (value: $0, label: $0) }
+        }
+        self.init(choices, selected: selected)
+    }
+
     func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(html)
