@@ -12,6 +12,9 @@ public final class Connection: @unchecked Sendable {
     private var prepared: [String: String] = [:]
     static let maxPreparedStatements = 500
 
+    /// Whether the session plans prepared statements generically (`Query.genericPlan`).
+    private var genericPlans = false
+
     /// Set when the server ended the session (e.g. FATAL 57P01): libpq still reports the
     /// connection as OK until it reads end-of-file, but it must never be reused.
     private var serverEndedSession = false
@@ -108,6 +111,7 @@ public final class Connection: @unchecked Sendable {
     /// import writes its chunks so). Should `meanwhile` throw, the statement's result is read
     /// and discarded first, so the connection stays usable.
     public func query<Next>(_ query: Query, whileRunning meanwhile: () throws -> Next) throws -> (result: QueryResult, next: Next) {
+        try planCacheMode(generic: query.genericPlan, queryName: query.name)
         let (text, bindings) = query.sql.render()
         let values = bindings.map { $0.map { strdup($0) } ?? nil }
         defer { values.forEach { free($0) } }
@@ -163,8 +167,21 @@ public final class Connection: @unchecked Sendable {
         return name
     }
 
+    /// Switches the session between generic plans and the server's default, between statements
+    /// outside a transaction only (a transaction's statements, BEGIN included, run with the
+    /// default, so a rollback cannot undo the switch behind our back). Not counted as a statement.
+    private func planCacheMode(generic: Bool, queryName: String) throws {
+        guard generic != genericPlans, PQtransactionStatus(handle) == PQTRANS_IDLE else { return }
+        let result = PQexec(handle, generic ? "SET plan_cache_mode = force_generic_plan" : "RESET plan_cache_mode")
+        let before = statementsSinceLease
+        _ = try consume(result, queryName: queryName)
+        statementsSinceLease = before
+        genericPlans = generic
+    }
+
     /// Runs a script of several statements without parameters (migrations, transaction control).
     public func execute(script: String, name: String) throws {
+        try planCacheMode(generic: false, queryName: name)
         let result = PQexec(handle, script)
         _ = try consume(result, queryName: name)
     }

@@ -77,10 +77,16 @@ public struct SQL: Sendable, ExpressibleByStringInterpolation {
 public struct Query: Sendable {
     public var name: String
     public var sql: SQL
+    /// Planned once for every value (a generic plan): for statements whose best plan does not
+    /// depend on the values, which PostgreSQL would otherwise plan afresh on every call when
+    /// skewed data makes each value's own plan look cheaper (`Connection` sets the session's
+    /// `plan_cache_mode` for them, outside transactions).
+    public var genericPlan: Bool
 
-    public init(_ name: String, _ sql: SQL) {
+    public init(_ name: String, _ sql: SQL, genericPlan: Bool = false) {
         self.name = name
         self.sql = sql
+        self.genericPlan = genericPlan
     }
 }
 

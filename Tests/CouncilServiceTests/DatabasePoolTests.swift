@@ -47,6 +47,39 @@ import Testing
         }
     }
 
+    /// A `genericPlan` query is planned once for every value; others keep PostgreSQL's default
+    /// (a plan per value for their first calls), and transactions always run with the default.
+    @Test func genericPlanQueriesArePlannedOnceAndOthersAsBefore() async throws {
+        try await withTestPool(maxConnections: 1) { pool, _ in
+            @Sendable func plans(_ marker: String, on connection: Connection) throws -> (generic: Int, custom: Int) {
+                let row = try connection.query(
+                    Query("test.plans", "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE strpos(statement, \(marker)) > 0")
+                ).single()
+                return (try row.decode("generic_plans"), try row.decode("custom_plans"))
+            }
+            @Sendable func mode(on connection: Connection) throws -> String {
+                try connection.query(Query("test.mode", "SELECT current_setting('plan_cache_mode') AS mode")).single().decode("mode")
+            }
+            try await pool.withConnection { connection in
+                for value in 1...3 {
+                    try connection.query(Query("test.generic", "SELECT \(value)::int AS n -- plan-generic", genericPlan: true))
+                    try connection.query(Query("test.custom", "SELECT \(value)::int AS n -- plan-custom"))
+                }
+                let generic = try plans("plan-generic", on: connection), custom = try plans("plan-custom", on: connection)
+                #expect(generic.generic == 3 && generic.custom == 0, "\(generic)")
+                #expect(custom.generic == 0 && custom.custom == 3, "\(custom)")
+                try connection.query(Query("test.generic", "SELECT 4::int AS n -- plan-generic", genericPlan: true))
+            }
+            // The session was left generic: a transaction starts with the default again, and a
+            // generic query inside it does not switch (a rollback would undo the switch).
+            try await pool.withTransaction { connection in
+                #expect(try mode(on: connection) == "auto")
+                try connection.query(Query("test.generic", "SELECT 5::int AS n -- plan-generic", genericPlan: true))
+                #expect(try mode(on: connection) == "auto")
+            }
+        }
+    }
+
     @Test func aTransactionRollsBackWhenItsBodyThrows() async throws {
         try await withTestPool { pool, _ in
             struct Abort: Error {}
