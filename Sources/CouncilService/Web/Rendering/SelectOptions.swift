@@ -1,7 +1,7 @@
 /// The `<option>`s of a `<select>`, built here rather than walked by the template: 課題一覧's
 /// filters offer some 370 choices (every vendor and prefecture), and encoding and walking them as
-/// template values was a quarter of that page's CPU. Every value and label is escaped here, since
-/// the template inserts the markup as it is (`{{{…}}}`).
+/// template values was 9 % of the daemon's samples on that page. Every value and label is escaped
+/// here, since the template inserts the markup as it is (`{{{…}}}`).
 struct SelectOptions: Sendable, Encodable {
     let html: String
 
