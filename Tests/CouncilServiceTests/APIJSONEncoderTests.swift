@@ -55,6 +55,37 @@ import Testing
         try expectSameBytes(["zeta": 1, "alpha": 2])
     }
 
+    /// A key written twice keeps its last value; a value that reads its coding path finds the
+    /// keys that led to it (the encoder builds the path only when asked).
+    struct Repeats: Encodable {
+        struct PathProbe: Encodable {
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.singleValueContainer()
+                try container.encode(encoder.codingPath.map(\.stringValue).joined(separator: "."))
+            }
+        }
+        struct Middle: Encodable {
+            let probe = PathProbe()
+        }
+        enum Key: String, CodingKey { case zeta, alpha, middle, beta }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encode(1, forKey: .zeta)
+            try container.encode("first", forKey: .alpha)
+            try container.encode(Middle(), forKey: .middle)
+            try container.encode(2, forKey: .beta)
+            try container.encode("last", forKey: .alpha)
+            try container.encode(3, forKey: .zeta)
+        }
+    }
+
+    @Test func aRepeatedKeyKeepsItsLastValueAndPathsAreWhole() throws {
+        try expectSameBytes(Repeats())
+        let text = String(decoding: try APIJSONEncoder().encode(Repeats()), as: UTF8.self)
+        #expect(text == #"{"alpha":"last","beta":2,"middle":{"probe":"middle.probe"},"zeta":3}"#)
+    }
+
     /// Real views: an issue with links, its comment, the blockers of a 団体 and of a vendor, a
     /// paged list and a meeting.
     @Test func apiValuesMatchFoundation() async throws {

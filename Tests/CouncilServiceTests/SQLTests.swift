@@ -32,6 +32,9 @@ import Testing
     @Test func arrayTextParses() {
         #expect(PostgresArrayParser.parse(#"{a,"b c","d,e","q\"u",NULL,"NULL"}"#) == ["a", "b c", "d,e", "q\"u", nil, "NULL"])
         #expect(PostgresArrayParser.parse("{}") == [])
+        #expect(PostgresArrayParser.parse(#"{住民記録,"改行\\n と \"引用\"",𠮷野家,""}"#) == ["住民記録", #"改行\n と "引用""#, "𠮷野家", ""])
+        #expect(PostgresArrayParser.parse("{") == nil)
+        #expect(PostgresArrayParser.parse(#"{"a"b}"#) == nil)
         #expect(PostgresArrayParser.parse("not an array") == nil)
     }
 }

@@ -7,7 +7,7 @@ import Foundation
 struct APIJSONEncoder: Sendable {
     func encode<Value: Encodable>(_ value: Value) throws -> [UInt8] {
         let root = Slot.Box()
-        try JSONTreeEncoder(box: root, codingPath: []).encodeValue(value)
+        try JSONTreeEncoder(box: root, path: nil).encodeValue(value)
         var out: [UInt8] = []
         out.reserveCapacity(4096)
         root.slot.write(to: &out)
@@ -34,15 +34,27 @@ enum Slot {
     }
 
     final class ObjectBox {
+        /// In the order they were added; a key added again is written with its last value (as
+        /// Foundation does), which `write` sorts out rather than a search on every add.
         var entries: [(key: String, value: Box)] = []
         func add(_ key: String) -> Box {
             let box = Box()
-            if let index = entries.firstIndex(where: { $0.key == key }) {
-                entries[index].value = box
-            } else {
-                entries.append((key, box))
-            }
+            entries.append((key, box))
             return box
+        }
+
+        /// The entries by key (bytewise), each key once with its last value.
+        var sortedEntries: [(key: String, value: Box, order: Int)] {
+            var sorted: [(key: String, value: Box, order: Int)] = []
+            sorted.reserveCapacity(entries.count)
+            for (order, entry) in entries.enumerated().sorted(by: { $0.element.key.utf8.lexicographicallyPrecedes($1.element.key.utf8) }) {
+                if let last = sorted.last, last.key == entry.key {
+                    if order > last.order { sorted[sorted.count - 1] = (entry.key, entry.value, order) }
+                } else {
+                    sorted.append((entry.key, entry.value, order))
+                }
+            }
+            return sorted
         }
     }
 
@@ -67,7 +79,7 @@ enum Slot {
         case .object(let object):
             out.append(UInt8(ascii: "{"))
             var first = true
-            for entry in object.entries.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
+            for entry in object.sortedEntries {
                 if !first { out.append(UInt8(ascii: ",")) }
                 first = false
                 Self.writeString(entry.key, to: &out)
@@ -101,6 +113,12 @@ enum Slot {
 
     static func writeString(_ value: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        // Most text needs no escape: then it is copied whole.
+        guard value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
+            out.append(contentsOf: value.utf8)
+            out.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in value.utf8 {
             switch byte {
             case UInt8(ascii: "\""): out.append(contentsOf: [0x5C, 0x22])
@@ -119,19 +137,42 @@ enum Slot {
     }
 }
 
+/// The coding path, as a list from the value to the root: built only when a `codingPath` is asked
+/// for (none of the API's types asks), where copying an array for every nested value was not free.
+private final class PathNode {
+    let key: any CodingKey
+    let parent: PathNode?
+
+    init(_ key: any CodingKey, parent: PathNode?) {
+        self.key = key
+        self.parent = parent
+    }
+
+    static func keys(_ node: PathNode?) -> [any CodingKey] {
+        var keys: [any CodingKey] = []
+        var node = node
+        while let current = node {
+            keys.append(current.key)
+            node = current.parent
+        }
+        return keys.reversed()
+    }
+}
+
 /// Marks `[String: V]`: its keys are data, written as they are.
 private protocol StringKeyedDictionary {}
 extension Dictionary: StringKeyedDictionary where Key == String {}
 
 private struct JSONTreeEncoder: Encoder {
     let box: Slot.Box
-    let codingPath: [any CodingKey]
+    let path: PathNode?
+    var codingPath: [any CodingKey] { PathNode.keys(path) }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
     var convertKeys = true
 
-    init(box: Slot.Box, codingPath: [any CodingKey], convertKeys: Bool = true) {
+    init(box: Slot.Box, path: PathNode?, convertKeys: Bool = true) {
         self.box = box
-        self.codingPath = codingPath
+        self.path = path
         self.convertKeys = convertKeys
     }
 
@@ -148,7 +189,7 @@ private struct JSONTreeEncoder: Encoder {
         } else if Value.self == Data.self {
             box.slot = .string((value as! Data).base64EncodedString())
         } else {
-            try value.encode(to: JSONTreeEncoder(box: box, codingPath: codingPath, convertKeys: !(Value.self is any StringKeyedDictionary.Type)))
+            try value.encode(to: JSONTreeEncoder(box: box, path: path, convertKeys: !(Value.self is any StringKeyedDictionary.Type)))
         }
     }
 
@@ -170,7 +211,7 @@ private struct JSONTreeEncoder: Encoder {
             object = Slot.ObjectBox()
             box.slot = .object(object)
         }
-        return KeyedEncodingContainer(KeyedContainer<Key>(object: object, codingPath: codingPath, convertKeys: convertKeys))
+        return KeyedEncodingContainer(KeyedContainer<Key>(object: object, path: path, convertKeys: convertKeys))
     }
 
     func unkeyedContainer() -> any UnkeyedEncodingContainer {
@@ -181,15 +222,16 @@ private struct JSONTreeEncoder: Encoder {
             array = Slot.ArrayBox()
             box.slot = .array(array)
         }
-        return UnkeyedContainer(array: array, codingPath: codingPath)
+        return UnkeyedContainer(array: array, path: path)
     }
 
-    func singleValueContainer() -> any SingleValueEncodingContainer { SingleContainer(box: box, codingPath: codingPath) }
+    func singleValueContainer() -> any SingleValueEncodingContainer { SingleContainer(box: box, path: path) }
 }
 
 private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     let object: Slot.ObjectBox
-    let codingPath: [any CodingKey]
+    let path: PathNode?
+    var codingPath: [any CodingKey] { PathNode.keys(path) }
     let convertKeys: Bool
 
     private func slot(_ key: Key) -> Slot.Box {
@@ -213,29 +255,30 @@ private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     mutating func encode(_ value: UInt64, forKey key: Key) throws { slot(key).slot = .uint(value) }
 
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-        try JSONTreeEncoder(box: slot(key), codingPath: codingPath + [key]).encodeValue(value)
+        try JSONTreeEncoder(box: slot(key), path: PathNode(key, parent: path)).encodeValue(value)
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
-        JSONTreeEncoder(box: slot(key), codingPath: codingPath + [key]).container(keyedBy: keyType)
+        JSONTreeEncoder(box: slot(key), path: PathNode(key, parent: path)).container(keyedBy: keyType)
     }
 
     mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
-        JSONTreeEncoder(box: slot(key), codingPath: codingPath + [key]).unkeyedContainer()
+        JSONTreeEncoder(box: slot(key), path: PathNode(key, parent: path)).unkeyedContainer()
     }
 
     mutating func superEncoder() -> any Encoder {
-        JSONTreeEncoder(box: object.add("super"), codingPath: codingPath)
+        JSONTreeEncoder(box: object.add("super"), path: path)
     }
 
     mutating func superEncoder(forKey key: Key) -> any Encoder {
-        JSONTreeEncoder(box: slot(key), codingPath: codingPath + [key])
+        JSONTreeEncoder(box: slot(key), path: PathNode(key, parent: path))
     }
 }
 
 private struct UnkeyedContainer: UnkeyedEncodingContainer {
     let array: Slot.ArrayBox
-    let codingPath: [any CodingKey]
+    let path: PathNode?
+    var codingPath: [any CodingKey] { PathNode.keys(path) }
     var count: Int { array.items.count }
 
     mutating func encodeNil() throws { array.add().slot = .null }
@@ -255,23 +298,24 @@ private struct UnkeyedContainer: UnkeyedEncodingContainer {
     mutating func encode(_ value: UInt64) throws { array.add().slot = .uint(value) }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
-        try JSONTreeEncoder(box: array.add(), codingPath: codingPath).encodeValue(value)
+        try JSONTreeEncoder(box: array.add(), path: path).encodeValue(value)
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
-        JSONTreeEncoder(box: array.add(), codingPath: codingPath).container(keyedBy: keyType)
+        JSONTreeEncoder(box: array.add(), path: path).container(keyedBy: keyType)
     }
 
     mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
-        JSONTreeEncoder(box: array.add(), codingPath: codingPath).unkeyedContainer()
+        JSONTreeEncoder(box: array.add(), path: path).unkeyedContainer()
     }
 
-    mutating func superEncoder() -> any Encoder { JSONTreeEncoder(box: array.add(), codingPath: codingPath) }
+    mutating func superEncoder() -> any Encoder { JSONTreeEncoder(box: array.add(), path: path) }
 }
 
 private struct SingleContainer: SingleValueEncodingContainer {
     let box: Slot.Box
-    let codingPath: [any CodingKey]
+    let path: PathNode?
+    var codingPath: [any CodingKey] { PathNode.keys(path) }
 
     mutating func encodeNil() throws { box.slot = .null }
     mutating func encode(_ value: Bool) throws { box.slot = .bool(value) }
@@ -290,6 +334,6 @@ private struct SingleContainer: SingleValueEncodingContainer {
     mutating func encode(_ value: UInt64) throws { box.slot = .uint(value) }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
-        try JSONTreeEncoder(box: box, codingPath: codingPath).encodeValue(value)
+        try JSONTreeEncoder(box: box, path: path).encodeValue(value)
     }
 }

@@ -64,38 +64,3 @@ struct EndpointOptions: OptionSet, Sendable {
     /// trip instead of two): the middleware leaves `CouncilRequestContext.pendingBearer` for it.
     static let authenticatesInItsRead = EndpointOptions(rawValue: 8)
 }
-
-/// The endpoints, with path matching used to answer 405 with the allowed methods.
-package struct RouteTable: Sendable {
-    package let endpoints: [Endpoint]
-
-    /// The endpoint that serves a concrete request (a literal segment winning over a parameter).
-    func endpoint(_ method: HTTPRequest.Method, _ path: String) -> Endpoint? {
-        bestMatches(path, among: endpoints.filter { $0.method == method }).first
-    }
-
-    /// Methods registered for a concrete request path. Like the router, a literal segment wins
-    /// over a parameter (`/v1/municipalities/import` is not `/v1/municipalities/{code}`).
-    func methods(matching path: String) -> [HTTPRequest.Method] {
-        bestMatches(path, among: endpoints).map(\.method)
-    }
-
-    /// The candidates whose template matches the path with the most literal segments.
-    private func bestMatches(_ path: String, among candidates: [Endpoint]) -> [Endpoint] {
-        let segments = path.split(separator: "/")
-        var best: (literals: Int, endpoints: [Endpoint]) = (-1, [])
-        for endpoint in candidates {
-            let template = endpoint.path.split(separator: "/")
-            guard template.count == segments.count,
-                zip(template, segments).allSatisfy({ $0.hasPrefix("{") || $0 == $1 })
-            else { continue }
-            let literals = template.filter { !$0.hasPrefix("{") }.count
-            if literals > best.literals {
-                best = (literals, [endpoint])
-            } else if literals == best.literals {
-                best.endpoints.append(endpoint)
-            }
-        }
-        return best.endpoints
-    }
-}
