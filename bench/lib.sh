@@ -11,6 +11,7 @@ as_pg() { if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; 
 bench_cleanup() {
     [[ -n ${DAEMON:-} ]] && kill "$DAEMON" 2>/dev/null && wait "$DAEMON" 2>/dev/null || true
     as_pg "$PGBIN/pg_ctl" -D "$WORK/data" -m fast stop >/dev/null 2>&1 || true
+    [[ -n ${BENCH_PG_LOG:-} ]] && cp "$WORK/pg.log" "$BENCH_PG_LOG"
     rm -rf "$WORK"
 }
 
@@ -25,7 +26,10 @@ bench_cluster() {
     export DATABASE_URL="host=$WORK user=postgres dbname=council"
 }
 
-# A fresh durable cluster in $WORK (removed on exit), reachable through $PSQL.
+# A fresh durable cluster in $WORK (removed on exit), reachable through $PSQL. BENCH_PG_OPTIONS
+# adds server options, e.g. to log slow statements' plans: "-c shared_preload_libraries=
+# pg_stat_statements,auto_explain -c auto_explain.log_min_duration=20"; BENCH_PG_LOG=file keeps
+# the server's log when the cluster goes.
 bench_postgres() {
     PGBIN=$(pg_config --bindir)
     [[ -x $PGBIN/initdb ]] || PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
@@ -34,7 +38,7 @@ bench_postgres() {
     [[ $(id -u) -eq 0 ]] && chown postgres: "$WORK"
     trap bench_cleanup EXIT
     as_pg "$PGBIN/initdb" -D "$WORK/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
-    as_pg "$PGBIN/pg_ctl" -D "$WORK/data" -l "$WORK/pg.log" -w -o "-k $WORK -c listen_addresses='' -c max_connections=100 -c shared_preload_libraries=pg_stat_statements" start >/dev/null
+    as_pg "$PGBIN/pg_ctl" -D "$WORK/data" -l "$WORK/pg.log" -w -o "-k $WORK -c listen_addresses='' -c max_connections=100 -c shared_preload_libraries=pg_stat_statements ${BENCH_PG_OPTIONS:-}" start >/dev/null
     PSQL=(psql -h "$WORK" -U postgres -X -q -t -A)
 }
 

@@ -14,7 +14,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
         guard let header = request.headers[.authorization] else { return try await next(request, context) }
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw Problem.invalidToken }
-        let secret = String(parts[1]).trimmingCharacters(in: .whitespaces)
+        let secret = parts[1].trimmingHTTPWhitespace
         var context = context
         // The full table decides, so a literal route (`/v1/issues/export`) is never taken for a parameter.
         if let endpoint = routes.endpoint(request.method, request.uri.path), endpoint.options.contains(.authenticatesInItsRead) {

@@ -61,7 +61,7 @@ struct EventStreamRoutes: Sendable {
         } else {
             start = try await pool.withConnection { try Outbox.head(on: $0) }
         }
-        let secret = request.headers[.authorization].map { String($0.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces) }
+        let secret = request.headers[.authorization].map { $0.dropFirst("Bearer ".count).trimmingHTTPWhitespace }
         let routes = self
         let body = ResponseBody { writer in
             var position = start, principal = caller

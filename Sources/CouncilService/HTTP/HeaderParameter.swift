@@ -22,8 +22,8 @@ enum HeaderParameter {
         pieces.append(current)
         for piece in pieces.dropFirst() {
             let pair = piece.split(separator: "=", maxSplits: 1)
-            guard pair.count == 2, pair[0].trimmingCharacters(in: .whitespaces).lowercased() == name else { continue }
-            return pair[1].trimmingCharacters(in: .whitespaces)
+            guard pair.count == 2, pair[0].trimmingHTTPWhitespace.lowercased() == name else { continue }
+            return pair[1].trimmingHTTPWhitespace
         }
         return nil
     }

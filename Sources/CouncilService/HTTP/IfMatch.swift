@@ -11,7 +11,7 @@ enum IfMatch {
             return nil
         }
         // A list (or a weak tag, which If-Match never matches) cannot name one version.
-        let tag = header.trimmingCharacters(in: .whitespaces)
+        let tag = header.trimmingHTTPWhitespace
         let prefix = "\"issue-\(number)-v"
         guard tag.hasPrefix(prefix), tag.hasSuffix("\""), let version = Int(tag.dropFirst(prefix.count).dropLast()) else {
             if tag == "*" {

@@ -27,7 +27,7 @@ extension Request {
     static let maxJSONDepth = 32
 
     func decodeJSON<Body: JSONRequestBody>(_ type: Body.Type, context: CouncilRequestContext) async throws -> Body {
-        let contentType = headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+        let contentType = headers[.contentType]?.split(separator: ";").first?.trimmingHTTPWhitespace.lowercased()
         guard contentType == "application/json" else {
             throw Problem(.unsupportedMediaType, RequestReason.sendJSON)
         }

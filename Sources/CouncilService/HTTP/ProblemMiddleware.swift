@@ -24,7 +24,7 @@ struct ProblemMiddleware: RouterMiddleware {
         guard let header else { return false }
         var japanese = 0.0, english = 0.0
         for part in header.split(separator: ",") {
-            let pieces = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            let pieces = part.split(separator: ";").map { $0.trimmingHTTPWhitespace.lowercased() }
             guard let tag = pieces.first else { continue }
             let quality = pieces.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
             if tag == "ja" || tag.hasPrefix("ja-") { japanese = max(japanese, quality) }

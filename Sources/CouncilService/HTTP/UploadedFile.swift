@@ -5,7 +5,7 @@ import Hummingbird
 enum UploadedFile {
     static func read(_ request: Request, context: CouncilRequestContext, accepting types: [String]) async throws -> Data {
         let contentType = request.headers[.contentType]?.split(separator: ";").first.map {
-            $0.trimmingCharacters(in: .whitespaces).lowercased()
+            $0.trimmingHTTPWhitespace.lowercased()
         }
         guard let contentType, types.contains(contentType) else {
             throw Problem(
