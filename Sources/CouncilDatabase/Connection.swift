@@ -12,7 +12,7 @@ public final class Connection: @unchecked Sendable {
     private var prepared: [String: String] = [:]
     static let maxPreparedStatements = 500
 
-    /// Whether the session plans prepared statements generically (`Query.genericPlan`).
+    /// Whether the session plans prepared statements generically (`Query.Planning.generic`).
     private var genericPlans = false
 
     /// Set when the server ended the session (e.g. FATAL 57P01): libpq still reports the
@@ -111,7 +111,7 @@ public final class Connection: @unchecked Sendable {
     /// import writes its chunks so). Should `meanwhile` throw, the statement's result is read
     /// and discarded first, so the connection stays usable.
     public func query<Next>(_ query: Query, whileRunning meanwhile: () throws -> Next) throws -> (result: QueryResult, next: Next) {
-        try planCacheMode(generic: query.genericPlan, queryName: query.name)
+        try planCacheMode(generic: query.planning == .generic, queryName: query.name)
         let (text, bindings) = query.sql.render()
         let values = bindings.map { $0.map { strdup($0) } ?? nil }
         defer { values.forEach { free($0) } }
@@ -123,7 +123,7 @@ public final class Connection: @unchecked Sendable {
                 queryName: query.name)
         }
         let count = Int32(bindings.count)
-        let name = try statementName(for: text, parameterCount: count, queryName: query.name)
+        let name = query.planning == .everyCall ? nil : try statementName(for: text, parameterCount: count, queryName: query.name)
         let sent = withCStringArray(values) { pointers in
             if let name { return PQsendQueryPrepared(handle, name, count, pointers, nil, nil, 0) }
             return PQsendQueryParams(handle, text, count, nil, pointers, nil, nil, 0)

@@ -77,16 +77,28 @@ public struct SQL: Sendable, ExpressibleByStringInterpolation {
 public struct Query: Sendable {
     public var name: String
     public var sql: SQL
-    /// Planned once for every value (a generic plan): for statements whose best plan does not
-    /// depend on the values, which PostgreSQL would otherwise plan afresh on every call when
-    /// skewed data makes each value's own plan look cheaper (`Connection` sets the session's
-    /// `plan_cache_mode` for them, outside transactions).
-    public var genericPlan: Bool
+    public var planning: Planning
 
-    public init(_ name: String, _ sql: SQL, genericPlan: Bool = false) {
+    /// How a statement is planned.
+    public enum Planning: Sendable, Equatable {
+        /// Prepared once per connection; PostgreSQL's plan cache decides between a plan per value
+        /// and one for all (the default).
+        case cached
+        /// Prepared, and planned once for every value: for statements whose best plan does not
+        /// depend on the values, which PostgreSQL would otherwise plan afresh on every call when
+        /// skewed data makes each value's own plan look cheaper (`Connection` sets the session's
+        /// `plan_cache_mode` for them, outside transactions).
+        case generic
+        /// Not prepared: planned on every call against the tables as they are then. For a
+        /// statement over a queue that starts empty and grows faster than its statistics follow:
+        /// a cached plan made while the queue was empty kept scanning it whole (bench/RESULTS.md).
+        case everyCall
+    }
+
+    public init(_ name: String, _ sql: SQL, planning: Planning = .cached) {
         self.name = name
         self.sql = sql
-        self.genericPlan = genericPlan
+        self.planning = planning
     }
 }
 

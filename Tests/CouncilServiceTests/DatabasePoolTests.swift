@@ -47,7 +47,7 @@ import Testing
         }
     }
 
-    /// A `genericPlan` query is planned once for every value; others keep PostgreSQL's default
+    /// A `.generic` query is planned once for every value; others keep PostgreSQL's default
     /// (a plan per value for their first calls), and transactions always run with the default.
     @Test func genericPlanQueriesArePlannedOnceAndOthersAsBefore() async throws {
         try await withTestPool(maxConnections: 1) { pool, _ in
@@ -62,20 +62,46 @@ import Testing
             }
             try await pool.withConnection { connection in
                 for value in 1...3 {
-                    try connection.query(Query("test.generic", "SELECT \(value)::int AS n -- plan-generic", genericPlan: true))
+                    try connection.query(Query("test.generic", "SELECT \(value)::int AS n -- plan-generic", planning: .generic))
                     try connection.query(Query("test.custom", "SELECT \(value)::int AS n -- plan-custom"))
                 }
                 let generic = try plans("plan-generic", on: connection), custom = try plans("plan-custom", on: connection)
                 #expect(generic.generic == 3 && generic.custom == 0, "\(generic)")
                 #expect(custom.generic == 0 && custom.custom == 3, "\(custom)")
-                try connection.query(Query("test.generic", "SELECT 4::int AS n -- plan-generic", genericPlan: true))
+                try connection.query(Query("test.generic", "SELECT 4::int AS n -- plan-generic", planning: .generic))
             }
             // The session was left generic: a transaction starts with the default again, and a
             // generic query inside it does not switch (a rollback would undo the switch).
             try await pool.withTransaction { connection in
                 #expect(try mode(on: connection) == "auto")
-                try connection.query(Query("test.generic", "SELECT 5::int AS n -- plan-generic", genericPlan: true))
+                try connection.query(Query("test.generic", "SELECT 5::int AS n -- plan-generic", planning: .generic))
                 #expect(try mode(on: connection) == "auto")
+            }
+        }
+    }
+
+    /// An `.everyCall` query is not prepared (so it is planned against the tables as they are at
+    /// each call), with its values still bound; a cached one is prepared once.
+    @Test func everyCallQueriesAreNotPreparedAndStillBindTheirValues() async throws {
+        try await withTestPool(maxConnections: 1) { pool, _ in
+            try await pool.withConnection { connection in
+                for value in ["一", "二"] {
+                    let everyCall = try connection.query(Query("test.everyCall", "SELECT \(value)::text AS v -- plan-every", planning: .everyCall))
+                    #expect(try everyCall.single().decode("v") == value)
+                    _ = try connection.query(Query("test.cached", "SELECT \(value)::text AS v -- plan-cached"))
+                }
+                let prepared = try connection.query(
+                    Query(
+                        "test.prepared",
+                        """
+                        SELECT count(*) FILTER (WHERE strpos(statement, \("plan-every")) > 0) AS every,
+                               count(*) FILTER (WHERE strpos(statement, \("plan-cached")) > 0) AS cached
+                        FROM pg_prepared_statements
+                        """
+                    )
+                ).single()
+                #expect(try prepared.decode("every") as Int == 0)
+                #expect(try prepared.decode("cached") as Int == 1)
             }
         }
     }

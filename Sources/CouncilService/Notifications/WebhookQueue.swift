@@ -112,7 +112,9 @@ enum WebhookQueue {
                 SELECT l.id AS endpoint_id, l.organization_id, l.url, l.secret, l.previous_secret, l.secretariat, d.*
                 FROM leased l LEFT JOIN LATERAL (\(pending(endpoint: "l.id", limit: limit))) d ON true
                 ORDER BY d.delivery_id
-                """)
+                """,
+                // The scan for any due endpoint (once a second) is planned as the queue is now.
+                planning: endpoint == nil ? .everyCall : .cached)
         ).rows
         guard let row = rows.first else { return nil }
         let secrets = [try row.decode("secret", as: String.self)] + (try row.decodeIfPresent("previous_secret", as: String.self).map { [$0] } ?? [])

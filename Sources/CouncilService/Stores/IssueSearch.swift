@@ -149,7 +149,7 @@ struct IssueSearch: Sendable {
             let (rows, total, next) = try Self.pageRows(
                 Self.pageQuery(
                     Self.conditions(filter, scope: scope), sort: sort, after: cursor, limit: limit + 1, everyMatch: Self.readsEveryMatch(filter),
-                    genericPlan: Self.plansAlike(filter, after: cursor)),
+                    planning: Self.plansAlike(filter, after: cursor) ? .generic : .cached),
                 sort: sort, limit: limit, on: connection)
             let items = try IssueStore.hidingDuplicates(try rows.map(IssueStore.issue), scope, on: connection)
             return CursorPage(items: items, total: total, nextCursor: next)
@@ -168,7 +168,7 @@ struct IssueSearch: Sendable {
             let (rows, total, next) = try Self.pageRows(
                 Self.pageQuery(
                     conditions, sort: sort, after: cursor, limit: limit + 1, name: "issues.summaryPage", columns: IssueSummary.columns,
-                    joins: "", everyMatch: Self.readsEveryMatch(filter), genericPlan: Self.plansAlike(filter, after: cursor)),
+                    joins: "", everyMatch: Self.readsEveryMatch(filter), planning: Self.plansAlike(filter, after: cursor) ? .generic : .cached),
                 sort: sort, limit: limit, on: connection)
             return CursorPage(items: try rows.map(IssueSummary.init), total: total, nextCursor: next)
         }
@@ -219,7 +219,7 @@ struct IssueSearch: Sendable {
     /// one round trip). With no match the one row carries the total and NULL for the rest.
     static func pageQuery(
         _ conditions: SQL, sort: IssueSort, after cursor: IssueCursor?, limit: Int, name: String = "issues.page",
-        columns: SQL = IssueStore.columns, joins: SQL = IssueStore.joins, everyMatch: Bool = false, genericPlan: Bool = false
+        columns: SQL = IssueStore.columns, joins: SQL = IssueStore.joins, everyMatch: Bool = false, planning: Query.Planning = .cached
     ) -> Query {
         guard !everyMatch else {
             // The matches (with what the orders read) once, then both the total and the page.
@@ -247,10 +247,10 @@ struct IssueSearch: Sendable {
             SELECT total.total, \(columns), \(sort.expression) AS sort_key
             FROM total LEFT JOIN (page JOIN issues i ON i.number = page.number \(joins)) ON TRUE
             ORDER BY \(sort.orderBy)
-            """, genericPlan: genericPlan)
+            """, planning: planning)
     }
 
-    /// Whether one plan serves every value of the list's parameters (`Query.genericPlan`): a first
+    /// Whether one plan serves every value of the list's parameters (`Query.Planning.generic`): a first
     /// page by state, organization or watcher, whose btree indexes answer every value alike. Skew
     /// (the national seed assigns every assigned issue to one observer) made PostgreSQL plan the
     /// dashboard's "assigned to us" afresh on every call: 0.76 ms of planning for 0.03 ms of work.
