@@ -120,6 +120,27 @@ import Testing
                 .single().decode("used")
             }
             #expect(used)
+            // Noted at most once a minute: a second read leaves it; one after a minute moves it.
+            @Sendable func lastUsed() async throws -> String {
+                try await env.pool.withConnection {
+                    try $0.query(
+                        Query("test.lastUsedAt", "SELECT last_used_at::text AS at FROM api_tokens WHERE id = \(env.ids.identity(.vendorB).tokenID)")
+                    ).single().decode("at")
+                }
+            }
+            let noted = try await lastUsed()
+            _ = try await env.send(client, .get, "/v1/issues/\(restricted.number)", as: .vendorB)
+            #expect(try await lastUsed() == noted)
+            try await env.pool.withConnection {
+                try $0.query(
+                    Query(
+                        "test.ageLastUse",
+                        "UPDATE api_tokens SET last_used_at = last_used_at - interval '2 minutes' WHERE id = \(env.ids.identity(.vendorB).tokenID)"))
+            }
+            let aged = try await lastUsed()
+            _ = try await env.send(client, .get, "/v1/issues/\(restricted.number)", as: .vendorB)
+            let renoted = try await lastUsed()
+            #expect(renoted != aged && renoted > aged)
         }
     }
 

@@ -41,7 +41,7 @@ struct IssueStore: Sendable {
                         """)
                 ).first
             else { return nil }
-            let principal = try TokenStore.principal(row)
+            let principal = try TokenStore.principal(row, on: connection)
             let issue = try row.decodeIfPresent("number", as: Int.self) == nil ? nil : try Self.issue(row)
             return (principal, try Self.asSeen(issue, number, by: principal, on: connection))
         }
