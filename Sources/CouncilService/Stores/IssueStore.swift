@@ -358,9 +358,11 @@ struct IssueStore: Sendable {
                 Query(
                     "issues.knownMunicipalities",
                     """
-                    SELECT code FROM municipalities WHERE code = ANY (\(codes)::text[])
+                    SELECT code FROM municipalities WHERE code = ANY (\(codes)::bpchar[])
                     """)
             ).rows.map { try $0.decode("code", as: String.self) })
+        // bpchar[], the column's type: against text[] every code was cast and compared (0.30 ms
+        // for 20 codes; 0.14 so). The codes are six digits, so padding cannot make two equal.
         if let index = codes.firstIndex(where: { !known.contains($0) }) {
             throw Problem.unprocessable(
                 "municipalities[\(index)].dantai_code",
