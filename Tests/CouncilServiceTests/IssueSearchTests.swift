@@ -164,6 +164,72 @@ import Testing
         }
     }
 
+    /// A list by state, assignee or reporter keeps its total between requests (`ListTotals`);
+    /// every change that could move such a total moves the change counters, so after each the
+    /// kept totals equal a fresh count, for every caller, and a change that cannot (a comment)
+    /// leaves them serving.
+    @Test func keptTotalsFollowEveryChangeThatMovesThem() async throws {
+        try await withApp { client, env in
+            let kept = IssueSearch(pool: env.pool)
+            let admin = try await env.principal(.admin)
+            var open = IssueFilter(), assigned = IssueFilter(), reported = IssueFilter(), triaged = IssueFilter()
+            open.states = [.new, .triaged]
+            assigned.states = [.new, .triaged]
+            assigned.assignee = env.ids.observer.id
+            reported.reporterOrganization = env.ids.vendorA.id
+            triaged.states = [.triaged]
+            let filters = [IssueFilter(), open, assigned, reported, triaged]
+            let callers: [TestIdentities.Caller] = [.vendorA, .vendorB, .admin, .observer]
+            func expectTotalsAsCounted(_ step: String) async throws {
+                for caller in callers {
+                    let principal = try await env.principal(caller)
+                    for filter in filters {
+                        let page = try await kept.summaries(filter, sort: .default, after: nil, limit: 2, for: principal)
+                        let counted = try await IssueSearch(pool: env.pool).summaries(filter, sort: .default, after: nil, limit: 2, for: principal)
+                        #expect(page.total == counted.total && page.items == counted.items, "\(step): \(caller) \(filter)")
+                        let whole = try await kept.page(filter, sort: .default, after: nil, limit: 2, for: principal)
+                        #expect(whole.total == counted.total, "\(step): \(caller) \(filter)")
+                    }
+                }
+            }
+            let first = try await env.issue("公開の課題")
+            _ = try await env.issue("B社の課題", by: .vendorB)
+            try await expectTotalsAsCounted("start")
+            let served = kept.totals.servedCount
+            try await expectTotalsAsCounted("again")
+            #expect(kept.totals.servedCount > served, "the second round reads kept totals")
+
+            let restricted = try await env.issue("非公開の課題", visibility: .restricted)
+            try await expectTotalsAsCounted("a new restricted issue")
+            let moved = try await env.send(client, .post, "/v1/issues/\(first.number)/transitions", as: .admin, json: ["to": "triaged"])
+            #expect(moved.status == .ok, "\(moved.text)")
+            try await expectTotalsAsCounted("a transition")
+            let store = IssueStore(pool: env.pool)
+            var current = try await store.update(restricted.number, expectedVersion: restricted.version, by: admin, .system) { issue in
+                var draft = IssueDraft(issue)
+                draft.assigneeID = env.ids.observer.id
+                return draft
+            }
+            try await expectTotalsAsCounted("assigned")
+            current = try await store.update(restricted.number, expectedVersion: current.version, by: admin, .system) { issue in
+                var draft = IssueDraft(issue)
+                draft.vendorIDs.append(env.ids.vendorB.id)
+                return draft
+            }
+            try await expectTotalsAsCounted("a vendor linked (vendor B now sees it)")
+            _ = try await store.update(restricted.number, expectedVersion: current.version, by: admin, .system) { issue in
+                var draft = IssueDraft(issue)
+                draft.visibility = .council
+                return draft
+            }
+            try await expectTotalsAsCounted("made public")
+            let beforeComment = kept.totals.servedCount
+            _ = try await env.comment(on: first.number, by: .vendorA, "件数は変わらない")
+            try await expectTotalsAsCounted("a comment")
+            #expect(kept.totals.servedCount > beforeComment, "a comment leaves the kept totals serving")
+        }
+    }
+
     @Test func everyFilterNarrowsAndBadValuesAreNamed() async throws {
         try await withApp { client, env in
             let sapporo = try await env.issue(

@@ -129,6 +129,8 @@ struct IssueCursor: Equatable {
 struct IssueSearch: Sendable {
     /// Lists and exports may come from a standby (`ReadPool`).
     let pool: ReadPool
+    /// Totals of the lists that only counted changes move, kept between requests.
+    let totals = ListTotals()
 
     init(pool: DatabasePool) {
         self.init(reads: ReadPool(primary: pool))
@@ -146,11 +148,8 @@ struct IssueSearch: Sendable {
     ) async throws -> CursorPage<Issue> {
         try await pool.withConnection { connection in
             let scope = Policy.issueScope(principal)
-            let (rows, total, next) = try Self.pageRows(
-                Self.pageQuery(
-                    Self.conditions(filter, scope: scope), sort: sort, after: cursor, limit: limit + 1, everyMatch: Self.readsEveryMatch(filter),
-                    planning: Self.plansAlike(filter, after: cursor) ? .generic : .cached),
-                sort: sort, limit: limit, on: connection)
+            let (rows, total, next) = try pageAndTotal(
+                filter, Self.conditions(filter, scope: scope), sort: sort, after: cursor, limit: limit, on: connection)
             let items = try IssueStore.hidingDuplicates(try rows.map(IssueStore.issue), scope, on: connection)
             return CursorPage(items: items, total: total, nextCursor: next)
         }
@@ -165,29 +164,84 @@ struct IssueSearch: Sendable {
     ) async throws -> CursorPage<IssueSummary> {
         try await pool.withConnection { connection in
             let conditions = Self.conditions(filter, scope: Policy.issueScope(principal))
-            let (rows, total, next) = try Self.pageRows(
-                Self.pageQuery(
-                    conditions, sort: sort, after: cursor, limit: limit + 1, name: "issues.summaryPage", columns: IssueSummary.columns,
-                    joins: "", everyMatch: Self.readsEveryMatch(filter), planning: Self.plansAlike(filter, after: cursor) ? .generic : .cached),
-                sort: sort, limit: limit, on: connection)
+            let (rows, total, next) = try pageAndTotal(
+                filter, conditions, sort: sort, after: cursor, limit: limit, name: "issues.summaryPage", columns: IssueSummary.columns,
+                joins: "", on: connection)
             return CursorPage(items: try rows.map(IssueSummary.init), total: total, nextCursor: next)
         }
     }
 
-    /// A page query's rows (at most `limit`), its total and the cursor after it.
-    private static func pageRows(
-        _ query: Query, sort: IssueSort, limit: Int, on connection: Connection
-    ) throws -> (
-        rows: [Row], total: Int, next: String?
-    ) {
+    /// A page of the list (at most `limit` rows), its total and the cursor after it, in one
+    /// statement. A total that only counted changes move is kept: while the version read with
+    /// the page is the one it was counted at, the page is read without counting.
+    private func pageAndTotal(
+        _ filter: IssueFilter, _ conditions: SQL, sort: IssueSort, after cursor: IssueCursor?, limit: Int, name: String = "issues.page",
+        columns: SQL = IssueStore.columns, joins: SQL = IssueStore.joins, on connection: Connection
+    ) throws -> (rows: [Row], total: Int, next: String?) {
+        let everyMatch = Self.readsEveryMatch(filter)
+        func read(_ total: PageTotal) throws -> PageRows {
+            try Self.pageRows(
+                Self.pageQuery(
+                    conditions, sort: sort, after: cursor, limit: limit + 1, name: name, columns: columns, joins: joins, everyMatch: everyMatch,
+                    total: total, planning: Self.plansAlike(filter, after: cursor) ? .generic : .cached),
+                sort: sort, limit: limit, versioned: total != .counted, on: connection)
+        }
+        guard Self.totalFollowsCounters(filter) else {
+            let page = try read(.counted)
+            return (page.rows, page.total ?? 0, page.next)
+        }
+        let key = Self.totalKey(conditions)
+        if let kept = totals.latest(key) {
+            let page = try read(.versionOnly)
+            if page.version == kept.version {
+                totals.noteServed()
+                return (page.rows, kept.total, page.next)
+            }
+        }
+        let page = try read(.countedWithVersion)
+        let total = page.total ?? 0
+        if let version = page.version { totals.store(key, ListTotals.Total(version: version, total: total)) }
+        return (page.rows, total, page.next)
+    }
+
+    private struct PageRows {
+        let rows: [Row]
+        let total: Int?
+        let version: Int64?
+        let next: String?
+    }
+
+    /// A page query's rows (at most `limit`), its total (nil when not counted), the change
+    /// version when asked for, and the cursor after it.
+    private static func pageRows(_ query: Query, sort: IssueSort, limit: Int, versioned: Bool, on connection: Connection) throws -> PageRows {
         let rows = try connection.query(query).rows
-        let total: Int = try rows.first?.decode("total") ?? 0
+        let total: Int? = try rows.first?.decodeIfPresent("total")
+        let version: Int64? = versioned ? try rows.first?.decodeIfPresent("version") : nil
         let found = try rows.filter { try $0.decodeIfPresent("number", as: Int.self) != nil }
         var next: String?
         if found.count > limit, let last = found.prefix(limit).last {
             next = IssueCursor(sort: sort, key: try last.decode("sort_key"), number: try last.decode("number")).token
         }
-        return (Array(found.prefix(limit)), total, next)
+        return PageRows(rows: Array(found.prefix(limit)), total: total, version: version, next: next)
+    }
+
+    /// Whether only changes that move `change_counters` can change a list's matches: lists by
+    /// state, assigned or reporting organization within the caller's scope (visibility, the two
+    /// organizations, vendor links), which sql/0021 and the links' triggers count, and whose
+    /// page walks an index without reading the matches. Facets found through GIN read every
+    /// match anyway (`readsEveryMatch`), and labels, dates, words and watchers change uncounted.
+    static func totalFollowsCounters(_ filter: IssueFilter) -> Bool {
+        !readsEveryMatch(filter) && filter.label == nil && filter.dueBefore == nil && filter.updatedSince == nil
+            && filter.text == nil && filter.watchedBy == nil
+    }
+
+    /// What identifies a list's matches: its conditions (the caller's scope included) with their values.
+    static func totalKey(_ conditions: SQL) -> String {
+        let (text, bindings) = conditions.render()
+        return bindings.reduce(into: text) { key, value in
+            key += "\u{1}"
+            key += value ?? "\u{0}"
+        }
     }
 
     /// Every match, for the CSV export (bounded, so one request cannot exhaust memory).
@@ -219,7 +273,8 @@ struct IssueSearch: Sendable {
     /// one round trip). With no match the one row carries the total and NULL for the rest.
     static func pageQuery(
         _ conditions: SQL, sort: IssueSort, after cursor: IssueCursor?, limit: Int, name: String = "issues.page",
-        columns: SQL = IssueStore.columns, joins: SQL = IssueStore.joins, everyMatch: Bool = false, planning: Query.Planning = .cached
+        columns: SQL = IssueStore.columns, joins: SQL = IssueStore.joins, everyMatch: Bool = false, total: PageTotal = .counted,
+        planning: Query.Planning = .cached
     ) -> Query {
         guard !everyMatch else {
             // The matches (with what the orders read) once, then both the total and the page.
@@ -237,17 +292,30 @@ struct IssueSearch: Sendable {
                 ORDER BY \(sort.orderBy)
                 """)
         }
+        let version: SQL = "(SELECT sum(value) FROM change_counters)::bigint AS version"
+        let totalQuery: SQL, suffix: String
+        switch total {
+        case .counted: (totalQuery, suffix) = ("SELECT count(*) AS total FROM issues i WHERE \(conditions)", "")
+        case .countedWithVersion: (totalQuery, suffix) = ("SELECT count(*) AS total, \(version) FROM issues i WHERE \(conditions)", "Counted")
+        case .versionOnly: (totalQuery, suffix) = ("SELECT NULL::bigint AS total, \(version)", "KeptTotal")
+        }
         return Query(
-            name,
+            name + suffix,
             """
             WITH page AS (
                 SELECT i.number FROM issues i WHERE \(conditions) AND \(cursor.map(sort.after) ?? "TRUE")
                 ORDER BY \(sort.orderBy) LIMIT \(limit)),
-            total AS (SELECT count(*) AS total FROM issues i WHERE \(conditions))
-            SELECT total.total, \(columns), \(sort.expression) AS sort_key
+            total AS (\(totalQuery))
+            SELECT total.*, \(columns), \(sort.expression) AS sort_key
             FROM total LEFT JOIN (page JOIN issues i ON i.number = page.number \(joins)) ON TRUE
             ORDER BY \(sort.orderBy)
             """, planning: planning)
+    }
+
+    /// What a page query says of its total: the count; the count with the change version of
+    /// its snapshot (`ListTotals`); or only that version, when a kept total may serve.
+    enum PageTotal {
+        case counted, countedWithVersion, versionOnly
     }
 
     /// Whether one plan serves every value of the list's parameters (`Query.Planning.generic`): a first
