@@ -89,6 +89,10 @@ public struct Query: Sendable {
         /// skewed data makes each value's own plan look cheaper (`Connection` sets the session's
         /// `plan_cache_mode` for them, outside transactions).
         case generic
+        /// Prepared, for a statement whose one plan suits every value (a lookup by a unique
+        /// key): it runs in whichever mode the session is in and switches nothing, so it costs
+        /// no extra round trip between the statements around it, generic or not.
+        case either
         /// Not prepared: planned on every call against the tables as they are then. For a
         /// statement over a queue that starts empty and grows faster than its statistics follow:
         /// a cached plan made while the queue was empty kept scanning it whole (bench/RESULTS.md).

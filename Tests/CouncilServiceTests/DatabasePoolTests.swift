@@ -68,15 +68,35 @@ import Testing
                 let generic = try plans("plan-generic", on: connection), custom = try plans("plan-custom", on: connection)
                 #expect(generic.generic == 3 && generic.custom == 0, "\(generic)")
                 #expect(custom.generic == 0 && custom.custom == 3, "\(custom)")
-                try connection.query(Query("test.generic", "SELECT 4::int AS n -- plan-generic", planning: .generic))
+                try connection.query(Query("test.generic", "SELECT \(4)::int AS n -- plan-generic", planning: .generic))
+                // A statement without parameters (this one) runs in either mode and leaves it; one
+                // with parameters switches back to the default.
+                #expect(try mode(on: connection) == "force_generic_plan")
+                try connection.query(Query("test.custom", "SELECT \(6)::int AS n -- plan-custom"))
+                #expect(try mode(on: connection) == "auto")
+                try connection.query(Query("test.generic", "SELECT \(7)::int AS n -- plan-generic", planning: .generic))
+                // An `.either` statement runs in the mode it finds, with its values bound.
+                let either = try connection.query(Query("test.either", "SELECT \(8)::int AS n -- plan-either", planning: .either))
+                #expect(try either.single().decode("n") == 8)
+                #expect(try mode(on: connection) == "force_generic_plan")
             }
             // The session was left generic: a transaction starts with the default again, and a
             // generic query inside it does not switch (a rollback would undo the switch).
             try await pool.withTransaction { connection in
                 #expect(try mode(on: connection) == "auto")
-                try connection.query(Query("test.generic", "SELECT 5::int AS n -- plan-generic", planning: .generic))
+                try connection.query(Query("test.generic", "SELECT \(5)::int AS n -- plan-generic", planning: .generic))
                 #expect(try mode(on: connection) == "auto")
             }
+        }
+    }
+
+    /// Every session runs without JIT compilation, which cost a generic plan 310 ms a call.
+    @Test func sessionsRunWithoutJIT() async throws {
+        try await withTestPool(maxConnections: 1) { pool, _ in
+            let jit: String = try await pool.withConnection { connection in
+                try connection.query(Query("test.jit", "SELECT current_setting('jit') AS jit")).single().decode("jit")
+            }
+            #expect(jit == "off")
         }
     }
 

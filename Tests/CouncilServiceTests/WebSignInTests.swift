@@ -118,6 +118,32 @@ import Testing
         }
     }
 
+    /// A visit restarts the idle clock, noted at most once a minute (a statement of its own).
+    @Test func aVisitIsNotedAtMostOnceAMinute() async throws {
+        try await withApp { client, env in
+            let browser = try await env.signedIn(.vendorA, client)
+            func lastSeen(_ set: String? = nil) async throws -> Double {
+                try await env.pool.withConnection { connection in
+                    if let set {
+                        try connection.query(Query("test.setSeen", "UPDATE web_sessions SET last_seen_at = now() - \(set)::interval"))
+                    }
+                    return try connection.query(
+                        Query("test.seen", "SELECT extract(epoch FROM now() - max(last_seen_at))::float8 AS ago FROM web_sessions")
+                    ).single().decode("ago")
+                }
+            }
+            // Idle for 90 minutes (under the two hours): the visit is noted, the clock restarts.
+            _ = try await lastSeen("90 minutes")
+            #expect(try await browser.get("/").status == .ok)
+            #expect(try await lastSeen() < 60)
+            // Noted 30 seconds ago: this visit writes nothing.
+            _ = try await lastSeen("30 seconds")
+            #expect(try await browser.get("/").status == .ok)
+            let ago = try await lastSeen()
+            #expect(ago >= 30 && ago < 60)
+        }
+    }
+
     @Test func sessionsEndByTimeByDeactivationAndByAPasswordChange() async throws {
         try await withApp { client, env in
             let first = try await env.signedIn(.vendorB, client)

@@ -21,7 +21,7 @@ struct TokenStore: Sendable {
                         "tokens.authenticate",
                         """
                         \(Self.authentication(secret)) SELECT * FROM found
-                        """)
+                        """, planning: .either)
                 ).first
             else { return nil }
             return try Self.principal(row, on: connection)

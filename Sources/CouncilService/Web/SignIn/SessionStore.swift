@@ -39,8 +39,11 @@ struct SessionStore: Sendable {
         return secret
     }
 
-    /// One round trip per page: resolves the cookie, checks both expiries and notes the visit at
-    /// most once a minute (an idle session's clock restarts from its last noted visit).
+    /// Resolves the cookie and checks both expiries in one statement; the visit is noted at most
+    /// once a minute (an idle session's clock restarts from its last noted visit), in a statement
+    /// of its own only when due: as a data-modifying CTE it made PostgreSQL set up an UPDATE on
+    /// every page (as the token check did, `TokenStore.principal(_:on:)`). One plan serves every
+    /// cookie (a key lookup): it runs in whatever plan mode the page's statements set.
     func session(for secret: String) async throws -> WebSession? {
         guard TokenSecret.looksValid(secret, prefix: Self.prefix) else { return nil }
         return try await pool.withConnection { connection in
@@ -49,23 +52,28 @@ struct SessionStore: Sendable {
                     Query(
                         "sessions.resolve",
                         """
-                        WITH found AS (
-                            SELECT s.id AS session_id, s.csrf_token, s.last_seen_at, a.display_name, \(Principal.columns)
-                            FROM web_sessions s
-                            JOIN accounts a ON a.id = s.account_id
-                            JOIN organizations o ON o.id = a.organization_id
-                            WHERE s.secret_hash = sha256(convert_to(\(secret), 'UTF8'))
-                              AND s.expires_at > now() AND s.last_seen_at > now() - make_interval(secs => \(Self.idleTimeout))
-                              AND a.active AND o.active
-                        ), touched AS (
-                            UPDATE web_sessions SET last_seen_at = now() FROM found
-                            WHERE web_sessions.id = found.session_id AND found.last_seen_at < now() - interval '1 minute'
-                        )
-                        SELECT * FROM found
-                        """)
+                        SELECT s.id AS session_id, s.csrf_token, s.last_seen_at < now() - interval '1 minute' AS visit_unnoted,
+                               a.display_name, \(Principal.columns)
+                        FROM web_sessions s
+                        JOIN accounts a ON a.id = s.account_id
+                        JOIN organizations o ON o.id = a.organization_id
+                        WHERE s.secret_hash = sha256(convert_to(\(secret), 'UTF8'))
+                          AND s.expires_at > now() AND s.last_seen_at > now() - make_interval(secs => \(Self.idleTimeout))
+                          AND a.active AND o.active
+                        """, planning: .either)
                 ).first
             else { return nil }
             let id: Int = try row.decode("session_id")
+            if try row.decode("visit_unnoted", as: Bool.self) {
+                // Two pages may both find it due: the condition lets only the first write.
+                try connection.query(
+                    Query(
+                        "sessions.noteVisit",
+                        """
+                        UPDATE web_sessions SET last_seen_at = now()
+                        WHERE id = \(id) AND last_seen_at < now() - interval '1 minute'
+                        """))
+            }
             return WebSession(
                 id: id,
                 principal: try Principal(row, credential: .session(id)),
