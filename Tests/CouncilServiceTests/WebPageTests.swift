@@ -206,6 +206,14 @@ import Testing
             let tiles = html.components(separatedBy: "<a href=\"/issues?prefecture=").count - 1
             #expect(tiles == 47 * 2)  // the map and its table
             for area in BusinessArea.allCases { #expect(html.contains(area.japaneseName), "\(area)") }
+            // The national figures are kept views; a change shows at the next visit.
+            let tile = #"<title>(北海道: [^<]*)</title>"#
+            #expect(try #require(WebBrowser.firstMatch(tile, in: html)).contains("0団体が阻害"))
+            try await env.issue(
+                "札幌の阻害",
+                municipalities: [IssueMunicipality(dantaiCode: MunicipalityCode(rawValue: "011002")!, impact: .blocked, businessAreas: [.juki])])
+            let after = try await browser.get("/").html
+            #expect(try #require(WebBrowser.firstMatch(tile, in: after)).contains("1団体が阻害"))
         }
     }
 

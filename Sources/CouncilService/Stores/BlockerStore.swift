@@ -28,10 +28,20 @@ struct BlockerStore: Sendable {
     }
 
     /// A view computed on one connection, or the cached one while nothing it reads has changed.
-    private func cached<Value: Sendable>(_ key: String, _ compute: @escaping @Sendable (Connection) throws -> Value) async throws -> Value {
-        try await pool.withConnection { [cache] connection in
+    /// A page that shows several views reads the change version once (`version()`) and passes
+    /// it as `known`: a view cached at that version is then served without a connection.
+    private func cached<Value: Sendable>(
+        _ key: String, known version: Int64? = nil, _ compute: @escaping @Sendable (Connection) throws -> Value
+    ) async throws -> Value {
+        if let version, let value = cache.lookup(key, version: version, as: Value.self) { return value }
+        return try await pool.withConnection { [cache] connection in
             try cache.value(key, on: connection) { try compute(connection) }
         }
+    }
+
+    /// The change version the views are kept under, as the server that serves them says now.
+    func version() async throws -> Int64 {
+        try await pool.withConnection { [cache] connection in try cache.version(on: connection) }
     }
 
     func blockers(_ filter: BlockerFilter, page: Page, scope: Policy.IssueScope) async throws -> Paged<Blocker> {
@@ -113,7 +123,9 @@ struct BlockerStore: Sendable {
         return VendorBlocked(vendor: OrganizationRef(id: vendor, name: name), blockers: blockers, prefectureNames: names)
     }
 
-    func groups(_ filter: BlockerFilter, by grouping: BlockerGrouping, scope: Policy.IssueScope) async throws -> [BlockerGroup] {
+    func groups(
+        _ filter: BlockerFilter, by grouping: BlockerGrouping, scope: Policy.IssueScope, known version: Int64? = nil
+    ) async throws -> [BlockerGroup] {
         // Labels are looked up once per group (`g.key`), not once per row. Each (団体, business
         // area) is counted once per group: rows are made distinct first (a hash), then counted.
         let rowLabel: SQL = grouping == .vendor ? "min(s.vendor_name)" : "NULL::text"
@@ -130,7 +142,7 @@ struct BlockerStore: Sendable {
                 )
             case .reason: ("coalesce(b.reason, 'none')", "g.key", "key")
             }
-        return try await cached("groups|\(grouping)|\(filter)|\(scope)") { connection in
+        return try await cached("groups|\(grouping)|\(filter)|\(scope)", known: version) { connection in
             try connection.query(
                 Query(
                     "blockers.groups.\(grouping.rawValue)",
@@ -258,8 +270,8 @@ struct BlockerStore: Sendable {
 
 extension BlockerStore {
     /// 特定移行支援システム counted by 事由, block, prefecture and business area.
-    func specifiedSupport() async throws -> SpecifiedSupportReport {
-        try await cached("specifiedSupport") { connection in
+    func specifiedSupport(known version: Int64? = nil) async throws -> SpecifiedSupportReport {
+        try await cached("specifiedSupport", known: version) { connection in
             func counts(_ name: String, key: SQL, label: SQL, order: SQL) throws -> [ReportCount] {
                 try connection.query(
                     Query(

@@ -55,10 +55,13 @@ struct DashboardPage: Sendable {
         let principal = try page.caller()
         let language = page.language
         let scope = Policy.issueScope(principal)
+        // The national figures are kept views: the change version read once serves all three
+        // (a connection and a round trip each otherwise, with four connections per daemon).
+        let version = try await blockers.version()
         async let summary = status.summary(asOf: nil)
-        async let adoptionCounts = adoptions.countsByState(cache: cache)
-        async let support = blockers.specifiedSupport()
-        async let byPrefecture = blockers.groups(BlockerFilter(), by: .prefecture, scope: scope)
+        async let adoptionCounts = adoptions.countsByState(cache: cache, known: version)
+        async let support = blockers.specifiedSupport(known: version)
+        async let byPrefecture = blockers.groups(BlockerFilter(), by: .prefecture, scope: scope, known: version)
         async let prefectures = masterData.prefectures()
         var assignedFilter = IssueFilter(), reportedFilter = IssueFilter()
         assignedFilter.states = IssueState.allCases.filter(\.isOpen)
