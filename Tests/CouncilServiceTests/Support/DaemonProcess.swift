@@ -29,23 +29,41 @@ final class DaemonProcess: Sendable {
     /// PostgreSQL, given `--data-dir` in `arguments`) and waits until `/health/ready` answers 200.
     static func start(_ database: DatabaseConfiguration?, arguments: [String] = [], waitReady: Bool = true) async throws -> DaemonProcess {
         guard let binary = CLIRunner.binary else { throw ConfigurationError("the council binary was not built next to the tests") }
-        let port = try freePort()
-        let log = FileManager.default.temporaryDirectory.appending(path: "council-daemon-\(UUID().uuidString).log")
-        let pid = try spawnChild(
-            binary.path, ["serve", "--host", "127.0.0.1", "--port", String(port), "--log-level", "notice"] + arguments,
-            environment: (database.map { ["DATABASE_URL": $0.description] } ?? [:]).merging(
-                ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"]) { $1 },
-            stdout: log, stderr: log, append: true)
-        let daemon = DaemonProcess(pid: pid, port: port, log: log)
-        if waitReady { try await daemon.waitReady() }
-        return daemon
+        // A free port can be taken by another process of the test run between `freePort` and
+        // the daemon's bind (a client's ephemeral port): the daemon then exits at once, and is
+        // started again on another port.
+        for attempt in 1... {
+            let port = try freePort()
+            let log = FileManager.default.temporaryDirectory.appending(path: "council-daemon-\(UUID().uuidString).log")
+            let pid = try spawnChild(
+                binary.path, ["serve", "--host", "127.0.0.1", "--port", String(port), "--log-level", "notice"] + arguments,
+                environment: (database.map { ["DATABASE_URL": $0.description] } ?? [:]).merging(
+                    ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"]) { $1 },
+                stdout: log, stderr: log, append: true)
+            let daemon = DaemonProcess(pid: pid, port: port, log: log)
+            guard waitReady else { return daemon }
+            do {
+                try await daemon.waitReady()
+                return daemon
+            } catch let exited as ExitedWhileStarting where exited.log.contains("Address already in use") && attempt < 3 {
+                continue
+            }
+        }
+        preconditionFailure("unreachable")
+    }
+
+    struct ExitedWhileStarting: Error, CustomStringConvertible {
+        let log: String
+        var description: String { "council serve exited while starting:\n\(log)" }
     }
 
     func waitReady(within limit: Duration = .seconds(60)) async throws {
         let deadline = ContinuousClock.now + limit
         while ContinuousClock.now < deadline {
             if let status = try? await get("/health/ready").status, status == 200 { return }
-            if kill(pid, 0) != 0 { throw ConfigurationError("council serve exited while starting:\n\(logText)") }
+            // An exited child stays a zombie until reaped, so `kill(pid, 0)` would not see it.
+            var status: Int32 = 0
+            if waitpid(pid, &status, WNOHANG) == pid { throw ExitedWhileStarting(log: logText) }
             try await Task.sleep(for: .milliseconds(50))
         }
         throw ConfigurationError("council serve was not ready within \(limit):\n\(logText)")

@@ -6,7 +6,6 @@ struct MunicipalityPage: Sendable {
     let municipalities: MunicipalityStore
     let adoptions: AdoptionStore
     let blockers: BlockerStore
-    let organizations: OrganizationStore
 
     struct Model: Sendable, Encodable {
         let code: String
@@ -48,18 +47,15 @@ struct MunicipalityPage: Sendable {
         guard let code = page.context.parameters.get("code").flatMap(MunicipalityCode.init(rawValue:)),
             let municipality = try await municipalities.municipality(code)
         else { throw Problem.notFound(Reason("no such municipality", ja: "その団体はありません")) }
-        var filter = AdoptionStore.Filter()
-        filter.dantai = code
-        async let adopted = adoptions.all(filter)
+        async let adopted = adoptions.ofMunicipality(code)
         async let view = blockers.municipalityView(code, scope: Policy.issueScope(principal))
-        let byArea = Dictionary(try await adopted.map { ($0.businessArea, $0) }, uniquingKeysWith: { first, _ in first })
-        let vendorNames = try await organizations.names(of: Set(byArea.values.map(\.vendorID)))
+        let byArea = Dictionary(try await adopted.map { ($0.adoption.businessArea, $0) }, uniquingKeysWith: { first, _ in first })
         let blocked = Dictionary((try await view)?.businessAreas.map { ($0.businessArea, $0.blockers) } ?? [], uniquingKeysWith: { a, _ in a })
         let areas = BusinessArea.allCases.map { area -> Area in
-            let adoption = byArea[area]
+            let adoption = byArea[area]?.adoption
             return Area(
                 name: language.word(.businessArea, area.rawValue), product: adoption?.productName,
-                vendor: adoption.flatMap { vendorNames[$0.vendorID] },
+                vendor: byArea[area]?.vendorName,
                 vendorLink: adoption.map { "/vendors/\($0.vendorID)" },
                 state: adoption.map { language.word(.adoptionState, $0.state.rawValue) }, stateSlug: adoption?.state.rawValue,
                 month: (adoption?.newTargetMonth ?? adoption?.plannedMonth).map { PageFormat.month($0, language) },
