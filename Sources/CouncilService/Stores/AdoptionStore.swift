@@ -300,9 +300,8 @@ struct AdoptionStore: Sendable {
     }
 
     /// How many systems (団体 × 業務) are in each migration state: the dashboard's national count,
-    /// kept in `cache` while no adoption changed (adoptions move the change counters).
-    /// Adoptions counted by state, kept in `cache`; served without a connection when kept at
-    /// the `known` change version.
+    /// kept in `cache` while no adoption changed (adoptions move the change counters); served
+    /// without a connection when kept at the `known` change version.
     func countsByState(cache: ViewCache, known version: Int64? = nil) async throws -> [AdoptionState: Int] {
         if let version, let counts = cache.lookup("adoptions.countsByState", version: version, as: [AdoptionState: Int].self) { return counts }
         return try await pool.withConnection { connection in

@@ -36,7 +36,7 @@ final class ListTotals: Sendable {
     func store(_ key: String, _ total: Total) {
         entries.withLockedValue { entries in
             if entries[key] == nil, entries.count >= capacity {
-                // Totals of older versions go first; they serve nobody until the data returns.
+                // Totals of older versions go first: versions only grow, so they serve nobody again.
                 entries = entries.filter { $0.value.version == total.version }
                 if entries.count >= capacity { entries.removeAll() }
             }
