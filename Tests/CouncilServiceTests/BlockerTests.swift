@@ -223,8 +223,9 @@ import Testing
         }
     }
 
-    /// A comment, a new title or a relation changes nothing the views read: the cached views stay
-    /// valid. A transition or a new link does change them.
+    /// A comment, a new title or a relation changes nothing the views (or the kept list totals)
+    /// read: the cached views stay valid. A transition, a new severity (a facet lists filter on,
+    /// sql/0034) or a new link does change them.
     @Test func onlyWhatTheViewsReadInvalidatesThem() async throws {
         try await withApp { client, env in
             let issue = try await env.issue("阻害の判定", municipalities: [Self.link("011002", .blocked, [.juki])])
@@ -235,17 +236,23 @@ import Testing
             let before = try await version()
             _ = try await env.comment(on: issue.number, by: .vendorA, "補足します")
             let retitled = try await env.send(
-                client, .patch, "/v1/issues/\(issue.number)", as: .vendorA, json: ["title": "阻害の判定（改題）", "severity": "high"],
+                client, .patch, "/v1/issues/\(issue.number)", as: .vendorA, json: ["title": "阻害の判定（改題）"],
                 headers: [.ifMatch: "\"issue-\(issue.number)-v\(issue.version + 1)\""])
             #expect(retitled.status == .ok, "\(retitled.text)")
             let related = try await env.send(
                 client, .post, "/v1/issues/\(issue.number)/relations", as: .admin, json: ["kind": "relates", "issue": other.number])
             #expect(related.status == .created)
             #expect(try await version() == before)
+            let severe = try await env.send(
+                client, .patch, "/v1/issues/\(issue.number)", as: .vendorA, json: ["severity": "high"],
+                headers: [.ifMatch: "\"issue-\(issue.number)-v\(issue.version + 3)\""])
+            #expect(severe.status == .ok, "\(severe.text)")
+            let afterSeverity = try await version()
+            #expect(afterSeverity > before)
             let moved = try await env.send(client, .post, "/v1/issues/\(issue.number)/transitions", as: .admin, json: ["to": "triaged"])
             #expect(moved.status == .ok)
             let afterTransition = try await version()
-            #expect(afterTransition > before)
+            #expect(afterTransition > afterSeverity)
             _ = try await env.issue("新しい阻害", municipalities: [Self.link("011002", .blocked, [.juki])])
             #expect(try await version() > afterTransition)
         }

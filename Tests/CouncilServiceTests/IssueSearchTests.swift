@@ -52,6 +52,49 @@ import Testing
         }
     }
 
+    /// At scale a page of one area in two states, whose total is kept, walks that area's own
+    /// index in update order and stops after its rows (sql/0034), for any caller: it reads
+    /// neither every match nor every issue.
+    @Test func aPageOfOneAreaWalksTheAreasIndex() async throws {
+        try await withTestPool { pool, configuration in
+            let ids = try await TestIdentities.create(pool)
+            let vendor = try await TokenStore(pool: pool).principal(for: ids.identity(.vendorB).secret)!
+            try await pool.withConnection { connection in
+                try connection.query(
+                    Query(
+                        "test.manyIssues",
+                        """
+                        INSERT INTO issues (number, title, category, severity, state, visibility, reporter_account_id, reporter_organization_id,
+                                            own_search_key, facets)
+                        SELECT 1000 + g, '課題 ' || g, 'spec', 'low', s, 'council', \(vendor.accountID), \(vendor.organizationID), '',
+                               ARRAY['s:' || s, 'sev:low', 'c:spec', CASE WHEN g % 20 = 0 THEN 'a:juki' ELSE 'a:koseki' END]
+                        FROM generate_series(1, 30000) AS g,
+                             LATERAL (SELECT (ARRAY['new', 'triaged', 'resolved', 'closed'])[g / 20 % 4 + 1] AS s) AS state
+                        """))
+                // As autovacuum leaves a table: counted, and its pages marked all-visible (by the
+                // owner: the daemon's role may not vacuum).
+                let owner = try Connection.connect(configuration.with(user: nil))
+                try owner.execute(script: "VACUUM ANALYZE issues", name: "test.vacuum")
+                var filter = IssueFilter()
+                filter.businessAreas = [.juki]
+                filter.states = [.new, .triaged]
+                for scope in [Policy.IssueScope.all, .organization(vendor.organizationID)] {
+                    let query = IssueSearch.pageQuery(
+                        IssueSearch.conditions(filter, scope: scope), sort: .default, after: nil, limit: 51, columns: IssueSummary.columns,
+                        joins: "", total: .versionOnly, planning: .everyCall)
+                    let plan = try connection.query(Query("test.explain", "EXPLAIN \(query.sql)", planning: .everyCall)).rows
+                        .map { try $0.decode("QUERY PLAN", as: String.self) }.joined(separator: "\n")
+                    #expect(plan.contains("Index Only Scan Backward using issues_juki_updated_idx"), "\(scope): \(plan)")
+                    #expect(!plan.contains("Bitmap Heap Scan on issues i") && !plan.contains("Seq Scan on issues i"), "\(scope): \(plan)")
+                    let numbers = try connection.query(query).rows.map { try $0.decode("number", as: Int.self) }
+                    // All written at once: the same update time, so the newest numbers first.
+                    let expected = stride(from: 31000, to: 1000, by: -20).filter { ($0 - 1000) / 20 % 4 < 2 }.prefix(51)
+                    #expect(numbers == Array(expected), "\(scope)")
+                }
+            }
+        }
+    }
+
     /// At scale the two-character search must use the gram index, not read every issue.
     @Test func twoCharacterSearchIsServedByTheGramIndex() async throws {
         try await withApp { _, env in
@@ -178,7 +221,16 @@ import Testing
             assigned.assignee = env.ids.observer.id
             reported.reporterOrganization = env.ids.vendorA.id
             triaged.states = [.triaged]
-            let filters = [IssueFilter(), open, assigned, reported, triaged]
+            // Facets (sql/0034): an area in two states (the 課題一覧), severity, category, and a
+            // prefecture's blocked 団体.
+            var areaOpen = IssueFilter(), high = IssueFilter(), other = IssueFilter(), tokyoBlocked = IssueFilter()
+            areaOpen.businessAreas = [.juki]
+            areaOpen.states = [.new, .triaged]
+            high.severities = [.high]
+            other.categories = [.other]
+            tokyoBlocked.prefecture = PrefectureCode(rawValue: "13")
+            tokyoBlocked.impacts = [.blocked]
+            let filters = [IssueFilter(), open, assigned, reported, triaged, areaOpen, high, other, tokyoBlocked]
             let callers: [TestIdentities.Caller] = [.vendorA, .vendorB, .admin, .observer]
             func expectTotalsAsCounted(_ step: String) async throws {
                 for caller in callers {
@@ -217,12 +269,39 @@ import Testing
                 return draft
             }
             try await expectTotalsAsCounted("a vendor linked (vendor B now sees it)")
-            _ = try await store.update(restricted.number, expectedVersion: current.version, by: admin, .system) { issue in
+            current = try await store.update(restricted.number, expectedVersion: current.version, by: admin, .system) { issue in
                 var draft = IssueDraft(issue)
                 draft.visibility = .council
                 return draft
             }
             try await expectTotalsAsCounted("made public")
+            current = try await store.update(restricted.number, expectedVersion: current.version, by: admin, .system) { issue in
+                var draft = IssueDraft(issue)
+                draft.severity = .high
+                return draft
+            }
+            try await expectTotalsAsCounted("severity")
+            current = try await store.update(restricted.number, expectedVersion: current.version, by: admin, .system) { issue in
+                var draft = IssueDraft(issue)
+                draft.category = .other
+                return draft
+            }
+            try await expectTotalsAsCounted("category")
+            current = try await store.update(restricted.number, expectedVersion: current.version, by: admin, .system) { issue in
+                var draft = IssueDraft(issue)
+                draft.businessAreas = [.koseki]
+                draft.municipalities = [
+                    IssueMunicipality(dantaiCode: MunicipalityCode(rawValue: "131016")!, impact: .blocked, businessAreas: [.koseki])
+                ]
+                return draft
+            }
+            try await expectTotalsAsCounted("another area and a blocked 団体 of Tokyo")
+            _ = try await store.update(restricted.number, expectedVersion: current.version, by: admin, .system) { issue in
+                var draft = IssueDraft(issue)
+                draft.municipalities[0].impact = .affected
+                return draft
+            }
+            try await expectTotalsAsCounted("the 団体 no longer blocked")
             let beforeComment = kept.totals.servedCount
             _ = try await env.comment(on: first.number, by: .vendorA, "件数は変わらない")
             try await expectTotalsAsCounted("a comment")

@@ -180,10 +180,16 @@ struct IssueSearch: Sendable {
     ) throws -> (rows: [Row], total: Int, next: String?) {
         let everyMatch = Self.readsEveryMatch(filter)
         func read(_ total: PageTotal) throws -> PageRows {
-            try Self.pageRows(
+            // Without a count, a page of facets walks the order and stops after its rows; whether
+            // that beats reading every match depends on how many there are, so it is planned for
+            // its values on every call: the plan cache's generic plan (5 matches assumed) read all
+            // 1,943 of an area's issues in two states and sorted them.
+            let walksFacets = everyMatch && total == .versionOnly
+            let planning: Query.Planning = Self.plansAlike(filter, after: cursor) ? .generic : walksFacets ? .everyCall : .cached
+            return try Self.pageRows(
                 Self.pageQuery(
-                    conditions, sort: sort, after: cursor, limit: limit + 1, name: name, columns: columns, joins: joins, everyMatch: everyMatch,
-                    total: total, planning: Self.plansAlike(filter, after: cursor) ? .generic : .cached),
+                    conditions, sort: sort, after: cursor, limit: limit + 1, name: name, columns: columns, joins: joins,
+                    everyMatch: everyMatch && !walksFacets, total: total, planning: planning),
                 sort: sort, limit: limit, versioned: total != .counted, on: connection)
         }
         guard Self.totalFollowsCounters(filter) else {
@@ -226,13 +232,11 @@ struct IssueSearch: Sendable {
     }
 
     /// Whether only changes that move `change_counters` can change a list's matches: lists by
-    /// state, assigned or reporting organization within the caller's scope (visibility, the two
-    /// organizations, vendor links), which sql/0021 and the links' triggers count, and whose
-    /// page walks an index without reading the matches. Facets found through GIN read every
-    /// match anyway (`readsEveryMatch`), and labels, dates, words and watchers change uncounted.
+    /// state, facets, assigned or reporting organization within the caller's scope (visibility,
+    /// the two organizations, vendor links), which sql/0021, sql/0034 and the links' triggers
+    /// count. Labels, dates, words and watchers change uncounted.
     static func totalFollowsCounters(_ filter: IssueFilter) -> Bool {
-        !readsEveryMatch(filter) && filter.label == nil && filter.dueBefore == nil && filter.updatedSince == nil
-            && filter.text == nil && filter.watchedBy == nil
+        filter.label == nil && filter.dueBefore == nil && filter.updatedSince == nil && filter.text == nil && filter.watchedBy == nil
     }
 
     /// What identifies a list's matches: its conditions (the caller's scope included) with their values.
@@ -271,28 +275,31 @@ struct IssueSearch: Sendable {
 
     /// A page and the total of its list in one statement, so both come from one snapshot (and
     /// one round trip). With no match the one row carries the total and NULL for the rest.
+    /// `everyMatch` counts (`.counted`, `.countedWithVersion`) from the matches read once.
     static func pageQuery(
         _ conditions: SQL, sort: IssueSort, after cursor: IssueCursor?, limit: Int, name: String = "issues.page",
         columns: SQL = IssueStore.columns, joins: SQL = IssueStore.joins, everyMatch: Bool = false, total: PageTotal = .counted,
         planning: Query.Planning = .cached
     ) -> Query {
+        let version: SQL = "(SELECT sum(value) FROM change_counters)::bigint AS version"
         guard !everyMatch else {
+            precondition(total != .versionOnly, "a page from every match is read to count them")
+            let counted: SQL = total == .countedWithVersion ? "count(*) AS total, \(version)" : "count(*) AS total"
             // The matches (with what the orders read) once, then both the total and the page.
             return Query(
-                name + "FromMatches",
+                name + "FromMatches" + (total == .countedWithVersion ? "Counted" : ""),
                 """
                 WITH matches AS MATERIALIZED (
                     SELECT i.number, i.updated_at, i.due_date, i.severity FROM issues i WHERE \(conditions)),
                 page AS (
                     SELECT i.number FROM matches i WHERE \(cursor.map(sort.after) ?? "TRUE")
                     ORDER BY \(sort.orderBy) LIMIT \(limit)),
-                total AS (SELECT count(*) AS total FROM matches)
-                SELECT total.total, \(columns), \(sort.expression) AS sort_key
+                total AS (SELECT \(counted) FROM matches)
+                SELECT total.*, \(columns), \(sort.expression) AS sort_key
                 FROM total LEFT JOIN (page JOIN issues i ON i.number = page.number \(joins)) ON TRUE
                 ORDER BY \(sort.orderBy)
                 """)
         }
-        let version: SQL = "(SELECT sum(value) FROM change_counters)::bigint AS version"
         let totalQuery: SQL, suffix: String
         switch total {
         case .counted: (totalQuery, suffix) = ("SELECT count(*) AS total FROM issues i WHERE \(conditions)", "")
@@ -330,10 +337,11 @@ struct IssueSearch: Sendable {
 
     /// Whether counting a list's matches reads every one of them from the table anyway (facets,
     /// links, labels and words are found through GIN indexes, each match then read for its
-    /// visibility): then its page is taken from those rows, read once — an area's issues in two
-    /// states, 16 → 6–8 ms at national scale — rather than by walking the order's index and
-    /// testing row after row. Lists by state, organization or watcher alone are counted from
-    /// btree indexes without reading the rows, and keep the walk that stops after its page.
+    /// visibility): then a counted page is taken from those rows, read once — an area's issues
+    /// in two states, 16 → 6–8 ms at national scale — rather than by walking the order's index
+    /// and testing row after row. Lists by state, organization or watcher alone are counted from
+    /// btree indexes without reading the rows, and keep the walk that stops after its page; so
+    /// does a page whose total is kept, on an index whose entries carry the facets (sql/0034).
     static func readsEveryMatch(_ filter: IssueFilter) -> Bool {
         !filter.categories.isEmpty || !filter.severities.isEmpty || filter.vendor != nil || !filter.businessAreas.isEmpty
             || filter.municipality != nil || filter.prefecture != nil || filter.block != nil || !filter.impacts.isEmpty
@@ -370,7 +378,13 @@ struct IssueSearch: Sendable {
         facet("c:", filter.categories.map(\.rawValue))
         facet("sev:", filter.severities.map(\.rawValue))
         facet("v:", filter.vendor.map { ["\($0)"] } ?? [])
-        facet("a:", filter.businessAreas.map(\.rawValue))
+        if let area = filter.businessAreas.first, filter.businessAreas.count == 1 {
+            // On its own, so that a page planned for its values may walk that area's index (sql/0034).
+            narrowing += 1
+            conditions.append("i.facets @> \(["a:" + area.rawValue])::text[]")
+        } else {
+            facet("a:", filter.businessAreas.map(\.rawValue))
+        }
         facet("p:", filter.prefecture.map { [$0.rawValue] } ?? [])
         facet("b:", filter.block.map { [$0.rawValue] } ?? [])
         facet("i:", filter.impacts.map(\.rawValue))
