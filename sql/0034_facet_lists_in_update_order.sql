@@ -16,10 +16,13 @@ CREATE TRIGGER issues_bump_change_counter_on_view_columns AFTER UPDATE ON issues
 
 -- With the total kept, a page walks the update order and tests each issue's facets and
 -- visibility from the index entry itself (an index-only scan: 3,400 entries, 1.8 ms, for the
--- same page). Every edit already writes a new entry here, since it moves updated_at.
+-- same page). Every edit already writes a new entry here, since it moves updated_at. The state
+-- column stays out (lists of facets test the `s:` entries): with it, the dashboard's "assigned to
+-- us" (states and an organization, one plan for every organization) walked this whole index for
+-- an organization with no such issue, 27 ms, instead of its organization's index, 0.1 ms.
 DROP INDEX issues_updated_idx;
 CREATE INDEX issues_updated_idx ON issues (updated_at, number)
-    INCLUDE (state, facets, visibility, reporter_organization_id, assignee_organization_id);
+    INCLUDE (facets, visibility, reporter_organization_id, assignee_organization_id);
 
 -- The 課題一覧 of a 業務 walks that 業務's own issues only: one partial index per business area
 -- (the 20 standardized areas are fixed by law), on the same columns, which a list naming one
@@ -32,7 +35,7 @@ DECLARE
 BEGIN
     FOR area IN SELECT slug FROM business_areas ORDER BY slug LOOP
         EXECUTE format('CREATE INDEX %I ON issues (updated_at, number)
-                            INCLUDE (state, facets, visibility, reporter_organization_id, assignee_organization_id)
+                            INCLUDE (facets, visibility, reporter_organization_id, assignee_organization_id)
                             WHERE facets @> %L::text[]', 'issues_' || area || '_updated_idx', ARRAY['a:' || area]);
     END LOOP;
 END
