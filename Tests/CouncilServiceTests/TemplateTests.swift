@@ -81,6 +81,30 @@ import Testing
                 """)
     }
 
+    /// Escaping copies the runs between special characters whole; it must write what escaping
+    /// character by character writes, wherever the specials fall.
+    @Test func escapingMatchesCharacterByCharacter() {
+        func reference(_ text: String) -> String {
+            text.map { character -> String in
+                switch character {
+                case "<": "&lt;"
+                case ">": "&gt;"
+                case "&": "&amp;"
+                case "\"": "&quot;"
+                case "'": "&#39;"
+                default: String(character)
+                }
+            }.joined()
+        }
+        let texts = [
+            "", "<", "<>", "a<b", "<script>alert('x')</script>", "住民&\"記録\"", "&&", "末尾'", "'先頭", "𠮷野家 & Co.",
+            String(repeating: "帳票<", count: 500),
+        ]
+        for text in texts {
+            #expect(HTMLEscaping.escaped(text) == reference(text), "\(text)")
+        }
+    }
+
     @Test func tagsAloneOnTheirLinesTakeTheLineWithThem() throws {
         let template = """
             <ul>

@@ -165,16 +165,27 @@ enum HTMLEscaping {
         return String(decoding: output, as: UTF8.self)
     }
 
+    /// Copies the runs between special characters whole: byte by byte, escaping was 6 % of the
+    /// daemon's samples on 課題一覧.
     static func append(_ text: String, to output: inout [UInt8]) {
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "<"): output.append(contentsOf: lessThan)
-            case UInt8(ascii: ">"): output.append(contentsOf: greaterThan)
-            case UInt8(ascii: "&"): output.append(contentsOf: ampersand)
-            case UInt8(ascii: "\""): output.append(contentsOf: quote)
-            case UInt8(ascii: "'"): output.append(contentsOf: apostrophe)
-            default: output.append(byte)
+        var text = text
+        text.withUTF8 { bytes in
+            var start = 0
+            for index in bytes.indices {
+                let replacement: [UInt8]
+                switch bytes[index] {
+                case UInt8(ascii: "<"): replacement = lessThan
+                case UInt8(ascii: ">"): replacement = greaterThan
+                case UInt8(ascii: "&"): replacement = ampersand
+                case UInt8(ascii: "\""): replacement = quote
+                case UInt8(ascii: "'"): replacement = apostrophe
+                default: continue
+                }
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
+                output.append(contentsOf: replacement)
+                start = index + 1
             }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
         }
     }
 
