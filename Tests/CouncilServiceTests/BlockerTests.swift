@@ -243,6 +243,7 @@ import Testing
                 client, .post, "/v1/issues/\(issue.number)/relations", as: .admin, json: ["kind": "relates", "issue": other.number])
             #expect(related.status == .created)
             #expect(try await version() == before)
+            // The comment, the new title and the relation each moved the issue's version.
             let severe = try await env.send(
                 client, .patch, "/v1/issues/\(issue.number)", as: .vendorA, json: ["severity": "high"],
                 headers: [.ifMatch: "\"issue-\(issue.number)-v\(issue.version + 3)\""])

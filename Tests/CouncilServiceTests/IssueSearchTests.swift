@@ -257,51 +257,26 @@ import Testing
             #expect(moved.status == .ok, "\(moved.text)")
             try await expectTotalsAsCounted("a transition")
             let store = IssueStore(pool: env.pool)
-            var current = try await store.update(restricted.number, expectedVersion: restricted.version, by: admin, .system) { issue in
-                var draft = IssueDraft(issue)
-                draft.assigneeID = env.ids.observer.id
-                return draft
+            // Each change through the store, then every total compared with a fresh count.
+            var version = restricted.version
+            func change(_ step: String, _ edit: @escaping @Sendable (inout IssueDraft) -> Void) async throws {
+                version = try await store.update(restricted.number, expectedVersion: version, by: admin, .system) { issue in
+                    var draft = IssueDraft(issue)
+                    edit(&draft)
+                    return draft
+                }.version
+                try await expectTotalsAsCounted(step)
             }
-            try await expectTotalsAsCounted("assigned")
-            current = try await store.update(restricted.number, expectedVersion: current.version, by: admin, .system) { issue in
-                var draft = IssueDraft(issue)
-                draft.vendorIDs.append(env.ids.vendorB.id)
-                return draft
+            try await change("assigned") { $0.assigneeID = env.ids.observer.id }
+            try await change("a vendor linked (vendor B now sees it)") { $0.vendorIDs.append(env.ids.vendorB.id) }
+            try await change("made public") { $0.visibility = .council }
+            try await change("severity") { $0.severity = .high }
+            try await change("category") { $0.category = .other }
+            try await change("another area and a blocked 団体 of Tokyo") {
+                $0.businessAreas = [.koseki]
+                $0.municipalities = [IssueMunicipality(dantaiCode: MunicipalityCode(rawValue: "131016")!, impact: .blocked, businessAreas: [.koseki])]
             }
-            try await expectTotalsAsCounted("a vendor linked (vendor B now sees it)")
-            current = try await store.update(restricted.number, expectedVersion: current.version, by: admin, .system) { issue in
-                var draft = IssueDraft(issue)
-                draft.visibility = .council
-                return draft
-            }
-            try await expectTotalsAsCounted("made public")
-            current = try await store.update(restricted.number, expectedVersion: current.version, by: admin, .system) { issue in
-                var draft = IssueDraft(issue)
-                draft.severity = .high
-                return draft
-            }
-            try await expectTotalsAsCounted("severity")
-            current = try await store.update(restricted.number, expectedVersion: current.version, by: admin, .system) { issue in
-                var draft = IssueDraft(issue)
-                draft.category = .other
-                return draft
-            }
-            try await expectTotalsAsCounted("category")
-            current = try await store.update(restricted.number, expectedVersion: current.version, by: admin, .system) { issue in
-                var draft = IssueDraft(issue)
-                draft.businessAreas = [.koseki]
-                draft.municipalities = [
-                    IssueMunicipality(dantaiCode: MunicipalityCode(rawValue: "131016")!, impact: .blocked, businessAreas: [.koseki])
-                ]
-                return draft
-            }
-            try await expectTotalsAsCounted("another area and a blocked 団体 of Tokyo")
-            _ = try await store.update(restricted.number, expectedVersion: current.version, by: admin, .system) { issue in
-                var draft = IssueDraft(issue)
-                draft.municipalities[0].impact = .affected
-                return draft
-            }
-            try await expectTotalsAsCounted("the 団体 no longer blocked")
+            try await change("the 団体 no longer blocked") { $0.municipalities[0].impact = .affected }
             let beforeComment = kept.totals.servedCount
             _ = try await env.comment(on: first.number, by: .vendorA, "件数は変わらない")
             try await expectTotalsAsCounted("a comment")
