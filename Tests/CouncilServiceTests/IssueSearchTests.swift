@@ -57,8 +57,8 @@ import Testing
     /// neither every match nor every issue.
     @Test func aPageOfOneAreaWalksTheAreasIndex() async throws {
         try await withTestPool { pool, configuration in
-            let ids = try await TestIdentities.create(pool)
-            let vendor = try await TokenStore(pool: pool).principal(for: ids.identity(.vendorB).secret)!
+            let env = TestEnvironment(pool: pool, ids: try await TestIdentities.create(pool))
+            let vendor = try await env.principal(.vendorB)
             try await pool.withConnection { connection in
                 try connection.query(
                     Query(
