@@ -41,6 +41,32 @@ import Testing
             #expect(failed.runs == 2 && failed.values == [42])
         }
     }
+
+    /// A version the caller already read serves what is kept at it without a connection; any
+    /// other version, or none, leases one and asks the database.
+    @Test func aKnownVersionServesWhatIsKeptWithoutAConnection() async throws {
+        try await withApp { _, env in
+            let cache = ViewCache()
+            let leases = NIOLockedValueBox(0), computed = NIOLockedValueBox(0)
+            @Sendable func lease(_ body: @escaping @Sendable (Connection) throws -> Int) async throws -> Int {
+                leases.withLockedValue { $0 += 1 }
+                return try await env.pool.withConnection(body)
+            }
+            @Sendable func compute(_ connection: Connection) throws -> Int {
+                computed.withLockedValue { $0 += 1 }
+                return 42
+            }
+            let version = try await env.pool.withConnection { try cache.version(on: $0) }
+            #expect(try await cache.value("view", known: version, lease: lease, compute: compute) == 42)
+            #expect(leases.withLockedValue { $0 } == 1 && computed.withLockedValue { $0 } == 1)
+            #expect(try await cache.value("view", known: version, lease: lease, compute: compute) == 42)
+            #expect(leases.withLockedValue { $0 } == 1, "kept at the known version: no connection")
+            // Without a version, or with another one, the database decides (kept: not computed).
+            #expect(try await cache.value("view", known: nil, lease: lease, compute: compute) == 42)
+            #expect(try await cache.value("view", known: version - 1, lease: lease, compute: compute) == 42)
+            #expect(leases.withLockedValue { $0 } == 3 && computed.withLockedValue { $0 } == 1)
+        }
+    }
 }
 
 /// What `body` gave, or nil when it threw.

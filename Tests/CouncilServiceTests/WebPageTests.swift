@@ -344,6 +344,20 @@ import Testing
         }
     }
 
+    /// The list's choices are kept at the change version its session is read with: a vendor
+    /// added (by another route) before the next page is among them on that page.
+    @Test func theListsChoicesFollowChangesMadeBeforeThePage() async throws {
+        try await withApp { client, env in
+            let browser = try await env.signedIn(.admin, client)
+            #expect(try await browser.get("/issues").html.contains(">株式会社ベンダーA</option>"))
+            #expect(try await !browser.get("/issues").html.contains("新しいベンダー"))
+            let created = try await env.send(
+                client, .post, "/v1/organizations", as: .admin, json: ["kind": "vendor", "name": "株式会社新しいベンダー", "short_name": "新しい"])
+            #expect(created.status == .created, "\(created.text)")
+            #expect(try await browser.get("/issues").html.contains(">株式会社新しいベンダー</option>"))
+        }
+    }
+
     @Test func plainTextLinksAddressesAndIssueNumbersAndNothingElse() {
         func parts(_ text: String) -> [String] {
             PlainText(text).lines.flatMap(\.segments).map { $0.href.map { "[\($0)]" } ?? $0.text }

@@ -303,15 +303,12 @@ struct AdoptionStore: Sendable {
     /// kept in `cache` while no adoption changed (adoptions move the change counters); served
     /// without a connection when kept at the `known` change version.
     func countsByState(cache: ViewCache, known version: Int64? = nil) async throws -> [AdoptionState: Int] {
-        if let version, let counts = cache.lookup("adoptions.countsByState", version: version, as: [AdoptionState: Int].self) { return counts }
-        return try await pool.withConnection { connection in
-            try cache.value("adoptions.countsByState", on: connection) {
-                var counts: [AdoptionState: Int] = [:]
-                for row in try connection.query(Query("adoptions.countsByState", "SELECT state, count(*) AS n FROM adoptions GROUP BY state")).rows {
-                    counts[try row.decode("state")] = try row.decode("n")
-                }
-                return counts
+        try await cache.value("adoptions.countsByState", known: version, lease: pool.withConnection) { connection in
+            var counts: [AdoptionState: Int] = [:]
+            for row in try connection.query(Query("adoptions.countsByState", "SELECT state, count(*) AS n FROM adoptions GROUP BY state")).rows {
+                counts[try row.decode("state")] = try row.decode("n")
             }
+            return counts
         }
     }
 

@@ -33,10 +33,7 @@ struct BlockerStore: Sendable {
     private func cached<Value: Sendable>(
         _ key: String, known version: Int64? = nil, _ compute: @escaping @Sendable (Connection) throws -> Value
     ) async throws -> Value {
-        if let version, let value = cache.lookup(key, version: version, as: Value.self) { return value }
-        return try await pool.withConnection { [cache] connection in
-            try cache.value(key, on: connection) { try compute(connection) }
-        }
+        try await cache.value(key, known: version, lease: pool.withConnection, compute: compute)
     }
 
     /// The change version the views are kept under, as the server that serves them says now.

@@ -32,15 +32,14 @@ struct MasterDataStore: Sendable {
         }
     }
 
-    func prefectures() async throws -> [Prefecture] {
-        try await pool.withConnection { connection in
-            try cache.value("masterData.prefectures", on: connection) {
-                try connection.query(Queries.prefectures).rows.map { row in
-                    Prefecture(
-                        code: try row.decode("code"), dantaiCode: try row.decode("dantai_code"),
-                        name: try row.decode("name"), kana: try row.decode("kana"), block: try row.decode("block"),
-                        municipalityCount: try row.decode("municipality_count"))
-                }
+    /// Without a connection while kept at the `known` change version.
+    func prefectures(known version: Int64? = nil) async throws -> [Prefecture] {
+        try await cache.value("masterData.prefectures", known: version, lease: pool.withConnection) { connection in
+            try connection.query(Queries.prefectures).rows.map { row in
+                Prefecture(
+                    code: try row.decode("code"), dantaiCode: try row.decode("dantai_code"),
+                    name: try row.decode("name"), kana: try row.decode("kana"), block: try row.decode("block"),
+                    municipalityCount: try row.decode("municipality_count"))
             }
         }
     }

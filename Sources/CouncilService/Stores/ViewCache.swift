@@ -81,6 +81,18 @@ final class ViewCache: Sendable {
         return value
     }
 
+    /// The view under `key` without a connection while it is kept at `known`, a version the
+    /// caller has already read (a page reads it with its session; see `WebSession`); otherwise
+    /// `value(_:on:compute:)` on a connection that `lease` lends.
+    func value<Value: Sendable>(
+        _ key: String, known version: Int64?,
+        lease: (@escaping @Sendable (Connection) throws -> Value) async throws -> Value,
+        compute: @escaping @Sendable (Connection) throws -> Value
+    ) async throws -> Value {
+        if let version, let value = lookup(key, version: version, as: Value.self) { return value }
+        return try await lease { connection in try self.value(key, on: connection) { try compute(connection) } }
+    }
+
     private let flights = NIOLockedValueBox([String: Flight]())
 
     /// A computation under way, and what it gave once done (nil when it failed).

@@ -51,6 +51,10 @@ struct PageRequest: Sendable {
         return session.principal
     }
 
+    /// The change version read with the session (nil before sign-in): views and lists kept at
+    /// it are served without a connection.
+    var changeVersion: Int64? { session?.changeVersion }
+
     func auditActor() throws -> AuditActor {
         AuditActor(try caller(), requestID: context.ownRequestID, clientRequestID: context.clientRequestID)
     }

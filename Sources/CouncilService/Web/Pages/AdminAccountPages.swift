@@ -119,7 +119,7 @@ struct AdminAccountPages: Sendable {
 
     func form(_ typed: TypedAccount, _ principal: Principal, organizations: [Organization], _ page: PageRequest) async throws -> AccountForm {
         let admin = principal.isSecretariatAdmin
-        let prefectures = admin ? try await masterData.prefectures() : []
+        let prefectures = admin ? try await masterData.prefectures(known: page.changeVersion) : []
         return AccountForm(
             displayName: typed.displayName, email: typed.email,
             organizations: admin

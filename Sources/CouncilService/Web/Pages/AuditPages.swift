@@ -80,7 +80,7 @@ struct AuditPages: Sendable {
         let before = id("before")
         let entries = errors.isEmpty ? try await audit.entries(filter, before: before, limit: Self.pageSize) : AuditPage(items: [], nextBefore: nil)
 
-        let all = try await organizations.names()
+        let all = try await organizations.names(known: page.changeVersion)
         let names = Dictionary(uniqueKeysWithValues: all.map { ($0.id, $0.name) })
         let people = try await accounts.displayNames(Array(Set(entries.items.compactMap(\.actorAccountID))))
         var next: String?

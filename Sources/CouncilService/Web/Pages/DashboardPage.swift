@@ -55,14 +55,15 @@ struct DashboardPage: Sendable {
         let principal = try page.caller()
         let language = page.language
         let scope = Policy.issueScope(principal)
-        // The national figures are kept views: the change version read once serves all three
-        // (a connection and a round trip each otherwise, with four connections per daemon).
-        let version = try await blockers.version()
+        // The national figures are kept views: the change version read with the session serves
+        // all four (a connection and a round trip each otherwise, with four connections per daemon).
+        let version: Int64
+        if let known = page.changeVersion { version = known } else { version = try await blockers.version() }
         async let summary = status.summary(asOf: nil)
         async let adoptionCounts = adoptions.countsByState(cache: cache, known: version)
         async let support = blockers.specifiedSupport(known: version)
         async let byPrefecture = blockers.groups(BlockerFilter(), by: .prefecture, scope: scope, known: version)
-        async let prefectures = masterData.prefectures()
+        async let prefectures = masterData.prefectures(known: version)
         var assignedFilter = IssueFilter(), reportedFilter = IssueFilter()
         assignedFilter.states = IssueState.allCases.filter(\.isOpen)
         assignedFilter.assignee = principal.organizationID

@@ -99,7 +99,7 @@ struct IssueFormPages: Sendable {
             severities: options(IssueSeverity.self, .severity, form.all("severity")),
             visibilities: options(IssueVisibility.self, .visibility, form.all("visibility").isEmpty ? ["council"] : form.all("visibility")),
             businessAreas: options(BusinessArea.self, .businessArea, form.all("business_area")),
-            prefectures: try await masterData.prefectures().map {
+            prefectures: try await masterData.prefectures(known: page.changeVersion).map {
                 IssuePages.Option(value: $0.code.rawValue, label: $0.name, selected: form["picker_prefecture"] == $0.code.rawValue)
             },
             rows: (0..<rows).map { index in

@@ -75,8 +75,8 @@ struct IssuePages: Sendable {
         }
         let principal = try page.caller()
         let raw = Self.rawParameters(page.request)
-        async let prefectureList = masterData.prefectures()
-        async let vendorList = organizations.activeVendorNames()
+        async let prefectureList = masterData.prefectures(known: page.changeVersion)
+        async let vendorList = organizations.activeVendorNames(known: page.changeVersion)
         async let savedList = savedQueries.queries(for: principal)
         let prefectures = try await prefectureList
         var rows: [Row] = [], total = 0, nextCursor: String?, error: String?
@@ -253,7 +253,7 @@ struct IssuePages: Sendable {
         let principal = try page.caller()
         let number = try Self.number(page)
         // Not visible and not existing are the same 404 page, as in the API.
-        async let prefectures = masterData.prefectures()
+        async let prefectures = masterData.prefectures(known: page.changeVersion)
         let view = try await store.view(number, limit: 500, for: principal)
         let issue = view.issue
         let language = page.language

@@ -7,6 +7,10 @@ struct WebSession: Sendable, Equatable {
     let principal: Principal
     let displayName: String
     let csrfToken: String
+    /// The change version (`ViewCache`) read with the session: a page serves the views and lists
+    /// kept at it without a connection of their own. Read before anything the page reads, so
+    /// nothing kept at it is older than what the page was asked after.
+    let changeVersion: Int64
 }
 
 /// Browser sessions, kept in PostgreSQL so every daemon honours every session. The cookie holds a
@@ -53,7 +57,8 @@ struct SessionStore: Sendable {
                         "sessions.resolve",
                         """
                         SELECT s.id AS session_id, s.csrf_token, s.last_seen_at < now() - interval '1 minute' AS visit_unnoted,
-                               a.display_name, \(Principal.columns)
+                               a.display_name, (SELECT sum(value)::bigint FROM change_counters) AS change_version,
+                               \(Principal.columns)
                         FROM web_sessions s
                         JOIN accounts a ON a.id = s.account_id
                         JOIN organizations o ON o.id = a.organization_id
@@ -77,7 +82,8 @@ struct SessionStore: Sendable {
             return WebSession(
                 id: id,
                 principal: try Principal(row, credential: .session(id)),
-                displayName: try row.decode("display_name"), csrfToken: try row.decode("csrf_token"))
+                displayName: try row.decode("display_name"), csrfToken: try row.decode("csrf_token"),
+                changeVersion: try row.decode("change_version"))
         }
     }
 
