@@ -186,7 +186,7 @@ import Testing
                                     == whole.items.map {
                                         IssueSummary(
                                             number: $0.number, title: $0.title, category: $0.category, severity: $0.severity, state: $0.state,
-                                            vendorNames: $0.vendors.map(\.name), updatedAt: $0.updatedAt)
+                                            vendorIDs: $0.vendors.map(\.id), updatedAt: $0.updatedAt)
                                     }, "\(caller)")
                             walked += rows.items.map(\.number)
                             cursor = rows.nextCursor.flatMap { IssueCursor(token: $0, sort: sort) }

@@ -77,6 +77,22 @@ import Testing
         }
     }
 
+    /// The vendors of the pages' issue tables are named from the names kept at the page's
+    /// version; one added after that version (and linked before the rows were read) is read by id.
+    @Test func namesKeptAtAKnownVersionAreCompletedByIdForNewerOrganizations() async throws {
+        try await withApp { _, env in
+            let organizations = OrganizationStore(pool: env.pool)
+            let version = try await env.pool.withConnection { try ViewCache().version(on: $0) }
+            let before = try await organizations.names(including: [], known: version)
+            let added = try await organizations.create(
+                OrganizationDraft(kind: .vendor, category: nil, ministry: nil, name: "株式会社後から", shortName: "後から", corporateNumber: nil),
+                by: .system)
+            #expect(before[added.id] == nil)
+            let names = try await organizations.names(including: [added.id], known: version)
+            #expect(names[added.id] == "株式会社後から" && names.count == before.count + 1)
+        }
+    }
+
     /// A version the caller already read serves what is kept at it without a connection; any
     /// other version, or none, leases one and asks the database.
     @Test func aKnownVersionServesWhatIsKeptWithoutAConnection() async throws {

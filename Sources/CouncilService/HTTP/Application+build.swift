@@ -140,7 +140,7 @@ func buildPages(_ dependencies: AppDependencies, dispatcher: PageDispatcher) -> 
         shell: ShellRoutes(dispatcher: dispatcher),
         dashboard: DashboardPage(
             status: StatusStore(pool: pool), adoptions: AdoptionStore(pool: pool), blockers: BlockerStore(reads: dependencies.reads), search: search,
-            masterData: MasterDataStore(pool: pool)),
+            masterData: MasterDataStore(pool: pool), organizations: OrganizationStore(pool: pool)),
         issues: IssuePages(
             store: IssueStore(pool: pool), search: search, comments: IssueCommentStore(pool: pool),
             watchers: IssueWatcherStore(pool: pool), savedQueries: SavedQueryStore(pool: pool),

@@ -9,14 +9,15 @@ struct IssueSummary: Codable, Sendable, Equatable {
     let category: IssueCategory
     let severity: IssueSeverity
     let state: IssueState
-    /// The vendors' names, in the order of their ids (as `Issue.vendors`).
-    let vendorNames: [String]
+    /// The vendors' ids, in order (as `Issue.vendors`). Pages name them from the organizations'
+    /// kept names (`OrganizationStore.names(known:)`): joining `organizations` for each row was a
+    /// seventh of the 課題一覧's statement, planning included.
+    let vendorIDs: [Int]
     let updatedAt: Date
 
     static let columns: SQL = """
         i.number, i.title, i.category, i.severity, i.state, i.updated_at,
-        ARRAY(SELECT o.name FROM issue_vendors v JOIN organizations o ON o.id = v.vendor_id
-              WHERE v.issue_number = i.number ORDER BY o.id) AS vendor_names
+        ARRAY(SELECT v.vendor_id FROM issue_vendors v WHERE v.issue_number = i.number ORDER BY v.vendor_id) AS vendor_ids
         """
 }
 
@@ -27,7 +28,7 @@ extension IssueSummary {
         category = try row.decode("category")
         severity = try row.decode("severity")
         state = try row.decode("state")
-        vendorNames = try row.decode("vendor_names")
+        vendorIDs = try row.decode("vendor_ids")
         updatedAt = try row.decode("updated_at")
     }
 }

@@ -49,6 +49,20 @@ struct OrganizationStore: Sendable {
         }
     }
 
+    /// Every organization's name by its id, kept at the `known` change version, with those of
+    /// `ids` that are newer than it read by id: the vendors of the pages' issue tables.
+    func names(including ids: some Sequence<Int>, known version: Int64?) async throws -> [Int: String] {
+        let kept = try await cache.value("nameByID", known: version, lease: pool.withConnection) { connection in
+            var names: [Int: String] = [:]
+            for row in try connection.query(Query("organizations.nameByID", "SELECT id, name FROM organizations")).rows {
+                names[try row.decode("id")] = try row.decode("name")
+            }
+            return names
+        }
+        let newer = Set(ids).subtracting(kept.keys)
+        return newer.isEmpty ? kept : kept.merging(try await names(of: newer)) { _, read in read }
+    }
+
     /// The active vendors' ids and names, by id: the choices of the issue list's vendor filter
     /// (read on every list page; 1.5 ms at national scale when not kept). Without a connection
     /// while kept at the `known` change version.

@@ -10,6 +10,7 @@ struct DashboardPage: Sendable {
     let blockers: BlockerStore
     let search: IssueSearch
     let masterData: MasterDataStore
+    let organizations: OrganizationStore
     /// National figures kept while the data under them is unchanged (one per daemon).
     let cache = ViewCache(capacity: 16)
 
@@ -90,7 +91,10 @@ struct DashboardPage: Sendable {
                 : "\(tile.name): \(tile.blocked) of \(tile.municipalities) municipalities blocked"
         }
         let stages = DevelopmentStage.allCases
-        let assignedPage = try await assigned, reportedPage = try await reported
+        let assignedPage = try await assigned, reportedPage = try await reported, watchedPage = try await watched
+        let vendorNames = try await organizations.names(
+            including: (assignedPage.items + reportedPage.items + watchedPage.items).flatMap(\.vendorIDs), known: version)
+        let row = { (issue: IssueSummary) in IssuePages.row(issue, language, vendorNames: vendorNames) }
         let counts = try await adoptionCounts
         let model = Model(
             stageHeaders: stages.map { language.word(.stage, $0.rawValue) },
@@ -110,11 +114,11 @@ struct DashboardPage: Sendable {
                 PrefectureRow(
                     name: $0.name, blocked: PageFormat.number($0.blocked), municipalities: PageFormat.number($0.municipalities), link: link($0.code))
             },
-            assigned: assignedPage.items.map { IssuePages.row($0, language) }, assignedTotal: PageFormat.number(assignedPage.total),
+            assigned: assignedPage.items.map(row), assignedTotal: PageFormat.number(assignedPage.total),
             assignedLink: "/issues?assignee=\(principal.organizationID)&state=\(Self.openStates)",
-            reported: reportedPage.items.map { IssuePages.row($0, language) }, reportedTotal: PageFormat.number(reportedPage.total),
+            reported: reportedPage.items.map(row), reportedTotal: PageFormat.number(reportedPage.total),
             reportedLink: "/issues?reporter_organization=\(principal.organizationID)&state=\(Self.openStates)",
-            watched: try await watched.items.map { IssuePages.row($0, language) })
+            watched: watchedPage.items.map(row))
         return page.render("dashboard", model)
     }
 }

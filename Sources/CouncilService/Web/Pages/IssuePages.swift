@@ -87,7 +87,8 @@ struct IssuePages: Sendable {
             let cursor = try IssueQuery.cursor(parameters, sort: sort)
             let result = try await search.summaries(
                 try IssueQuery.filter(parameters), sort: sort, after: cursor, limit: Self.pageSize, for: principal)
-            rows = result.items.map { Self.row($0, page.language) }
+            let names = try await organizations.names(including: result.items.flatMap(\.vendorIDs), known: page.changeVersion)
+            rows = result.items.map { Self.row($0, page.language, vendorNames: names) }
             total = result.total
             nextCursor = result.nextCursor
         } catch let problem as Problem where problem.status.code < 500 {
@@ -138,13 +139,14 @@ struct IssuePages: Sendable {
         try await IssueQuery.export(page.request, search: search, savedQueries: savedQueries, for: try page.caller())
     }
 
-    static func row(_ issue: IssueSummary, _ language: PageLanguage) -> Row {
+    /// A row of an issue table; `vendorNames` names the vendors by id (`OrganizationStore.names(including:known:)`).
+    static func row(_ issue: IssueSummary, _ language: PageLanguage, vendorNames: [Int: String]) -> Row {
         Row(
             number: issue.number, href: "/issues/\(issue.number)", title: issue.title,
             state: language.word(.issueState, issue.state.rawValue), stateSlug: issue.state.rawValue,
             severity: language.word(.severity, issue.severity.rawValue), severitySlug: issue.severity.rawValue,
             category: language.word(.category, issue.category.rawValue),
-            vendors: issue.vendorNames.joined(separator: "、"), updated: PageFormat.dateTime(issue.updatedAt, language))
+            vendors: issue.vendorIDs.compactMap { vendorNames[$0] }.joined(separator: "、"), updated: PageFormat.dateTime(issue.updatedAt, language))
     }
 
     private static func rawParameters(_ request: Request) -> [String: [String]] {
