@@ -10,7 +10,7 @@ struct IssueSummary: Codable, Sendable, Equatable {
     let severity: IssueSeverity
     let state: IssueState
     /// The vendors' ids, in order (as `Issue.vendors`). Pages name them from the organizations'
-    /// kept names (`OrganizationStore.names(known:)`): joining `organizations` for each row was a
+    /// kept names (`OrganizationStore.names(including:known:)`): joining `organizations` for each row was a
     /// seventh of the 課題一覧's statement, planning included.
     let vendorIDs: [Int]
     let updatedAt: Date

@@ -56,8 +56,9 @@ struct DashboardPage: Sendable {
         let principal = try page.caller()
         let language = page.language
         let scope = Policy.issueScope(principal)
-        // The national figures are kept views: the change version read with the session serves
-        // all four (a connection and a round trip each otherwise, with four connections per daemon).
+        // The national figures, prefectures and names are kept: the change version read with the
+        // session serves them all (a connection and a round trip each otherwise, with four
+        // connections per daemon).
         let version: Int64
         if let known = page.changeVersion { version = known } else { version = try await blockers.version() }
         async let summary = status.summary(asOf: nil)
