@@ -19,7 +19,14 @@ END
 $$;
 
 -- The table written anew with the same values (TRUNCATE gives it a fresh file), so an
--- installation that already grew it reads one page again.
-CREATE TEMPORARY TABLE change_counters_now ON COMMIT DROP AS SELECT shard, value FROM change_counters;
-TRUNCATE change_counters;
-INSERT INTO change_counters (shard, value) SELECT shard, value FROM change_counters_now;
+-- installation that already grew it reads one page again. The values are held in a variable,
+-- not a temporary table, so the migration needs no TEMP privilege.
+DO $$
+DECLARE
+    kept change_counters[];
+BEGIN
+    SELECT array_agg(c) INTO kept FROM change_counters c;
+    TRUNCATE change_counters;
+    INSERT INTO change_counters SELECT * FROM unnest(kept);
+END
+$$;
