@@ -59,7 +59,7 @@ struct OrganizationStore: Sendable {
             }
             return names
         }
-        let newer = Set(ids).subtracting(kept.keys)
+        let newer = Set(ids.lazy.filter { kept[$0] == nil })
         return newer.isEmpty ? kept : kept.merging(try await names(of: newer)) { _, read in read }
     }
 
