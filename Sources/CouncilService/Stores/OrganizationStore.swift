@@ -3,8 +3,8 @@ import CouncilDatabase
 /// Organizations: the secretariat, vendors and observers.
 struct OrganizationStore: Sendable {
     let pool: DatabasePool
-    /// The names (`names()`, `activeVendorNames()`), kept while no organization changed:
-    /// organizations move the change counters.
+    /// The names (`names(known:)`, `names(including:known:)`, `activeVendorNames(known:)`), kept
+    /// while no organization changed: organizations move the change counters.
     private let cache = ViewCache(capacity: 4)
 
     init(pool: DatabasePool) {
@@ -42,25 +42,30 @@ struct OrganizationStore: Sendable {
     /// Every organization's id and name, by id: what a filter's choices and a log's names need.
     /// Without a connection while kept at the `known` change version.
     func names(known version: Int64? = nil) async throws -> [(id: Int, name: String)] {
-        try await cache.value("names", known: version, lease: pool.withConnection) { connection in
-            try connection.query(Query("organizations.names", "SELECT id, name FROM organizations ORDER BY id")).rows.map {
-                (id: try $0.decode("id"), name: try $0.decode("name"))
-            }
-        }
+        try await allNames(known: version).ordered
     }
 
     /// Every organization's name by its id, kept at the `known` change version, with those of
     /// `ids` that are newer than it read by id: the vendors of the pages' issue tables.
     func names(including ids: some Sequence<Int>, known version: Int64?) async throws -> [Int: String] {
-        let kept = try await cache.value("nameByID", known: version, lease: pool.withConnection) { connection in
-            var names: [Int: String] = [:]
-            for row in try connection.query(Query("organizations.nameByID", "SELECT id, name FROM organizations")).rows {
-                names[try row.decode("id")] = try row.decode("name")
-            }
-            return names
-        }
+        let kept = try await allNames(known: version).byID
         let newer = Set(ids.lazy.filter { kept[$0] == nil })
         return newer.isEmpty ? kept : kept.merging(try await names(of: newer)) { _, read in read }
+    }
+
+    /// Every organization's name in id order and by id, from one statement, kept as one value.
+    private struct AllNames: Sendable {
+        let ordered: [(id: Int, name: String)]
+        let byID: [Int: String]
+    }
+
+    private func allNames(known version: Int64?) async throws -> AllNames {
+        try await cache.value("names", known: version, lease: pool.withConnection) { connection in
+            let ordered = try connection.query(Query("organizations.names", "SELECT id, name FROM organizations ORDER BY id")).rows.map {
+                (id: try $0.decode("id") as Int, name: try $0.decode("name") as String)
+            }
+            return AllNames(ordered: ordered, byID: Dictionary(uniqueKeysWithValues: ordered.map { ($0.id, $0.name) }))
+        }
     }
 
     /// The active vendors' ids and names, by id: the choices of the issue list's vendor filter
