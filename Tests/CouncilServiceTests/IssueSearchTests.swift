@@ -210,7 +210,8 @@ import Testing
     /// A list by state, assignee or reporter keeps its total between requests (`ListTotals`);
     /// every change that could move such a total moves the change counters, so after each the
     /// kept totals equal a fresh count, for every caller, and a change that cannot (a comment)
-    /// leaves them serving.
+    /// leaves them serving. Pages kept at the versions a session reads (`KeptPages`) equal a
+    /// fresh read after every change too, a title and a comment's new update time included.
     @Test func keptTotalsFollowEveryChangeThatMovesThem() async throws {
         try await withApp { client, env in
             let kept = IssueSearch(pool: env.pool)
@@ -236,9 +237,16 @@ import Testing
                 for caller in callers {
                     let principal = try await env.principal(caller)
                     for filter in filters {
+                        // At the versions a session reads before its page, the page kept in the
+                        // step before serves unless the change moved them (`KeptPages`).
+                        let known = try await kept.summaries(
+                            filter, sort: .default, after: nil, limit: 2, for: principal, known: try await env.rowsVersion())
                         let page = try await kept.summaries(filter, sort: .default, after: nil, limit: 2, for: principal)
                         let counted = try await IssueSearch(pool: env.pool).summaries(filter, sort: .default, after: nil, limit: 2, for: principal)
                         #expect(page.total == counted.total && page.items == counted.items, "\(step): \(caller) \(filter)")
+                        #expect(
+                            known.total == counted.total && known.items == counted.items && known.nextCursor == counted.nextCursor,
+                            "\(step), a kept page: \(caller) \(filter)")
                         let whole = try await kept.page(filter, sort: .default, after: nil, limit: 2, for: principal)
                         #expect(whole.total == counted.total, "\(step): \(caller) \(filter)")
                     }
@@ -247,9 +255,10 @@ import Testing
             let first = try await env.issue("公開の課題")
             _ = try await env.issue("B社の課題", by: .vendorB)
             try await expectTotalsAsCounted("start")
-            let served = kept.totals.servedCount
+            let served = kept.totals.servedCount, pagesServed = kept.keptPages.servedCount
             try await expectTotalsAsCounted("again")
             #expect(kept.totals.servedCount > served, "the second round reads kept totals")
+            #expect(kept.keptPages.servedCount > pagesServed, "the second round serves kept pages")
 
             let restricted = try await env.issue("非公開の課題", visibility: .restricted)
             try await expectTotalsAsCounted("a new restricted issue")
@@ -267,6 +276,7 @@ import Testing
                 }.version
                 try await expectTotalsAsCounted(step)
             }
+            try await change("a title (no counted change; the pages show it)") { $0.title = "非公開の課題（改題）" }
             try await change("assigned") { $0.assigneeID = env.ids.observer.id }
             try await change("a vendor linked (vendor B now sees it)") { $0.vendorIDs.append(env.ids.vendorB.id) }
             try await change("made public") { $0.visibility = .council }
@@ -279,7 +289,7 @@ import Testing
             try await change("the 団体 no longer blocked") { $0.municipalities[0].impact = .affected }
             let beforeComment = kept.totals.servedCount
             _ = try await env.comment(on: first.number, by: .vendorA, "件数は変わらない")
-            try await expectTotalsAsCounted("a comment")
+            try await expectTotalsAsCounted("a comment (it moves the issue first in the update order)")
             #expect(kept.totals.servedCount > beforeComment, "a comment leaves the kept totals serving")
         }
     }

@@ -358,6 +358,37 @@ import Testing
         }
     }
 
+    /// The 課題一覧 and the dashboard's lists are kept at the versions their session is read with
+    /// (`KeptPages`): an edit that moves no counted column (a title) and a comment (it moves its
+    /// issue first in the update order) show on the next page all the same.
+    @Test func theIssueListsFollowEditsMadeBeforeThePage() async throws {
+        try await withApp { client, env in
+            let older = try await env.issue("先に登録した課題")
+            let newer = try await env.issue("後に登録した課題")
+            let browser = try await env.signedIn(.vendorA, client)
+            func order(_ path: String) async throws -> [String] {
+                let html = try await browser.get(path).html
+                return ["先に登録した課題", "後に登録した課題", "改題した課題"].filter { html.contains($0) }
+                    .sorted { html.range(of: $0)!.lowerBound < html.range(of: $1)!.lowerBound }
+            }
+            for _ in 0..<2 {
+                #expect(try await order("/issues") == ["後に登録した課題", "先に登録した課題"])
+                #expect(try await order("/") == ["後に登録した課題", "先に登録した課題"])
+            }
+            let vendor = try await env.principal(.vendorA)
+            _ = try await IssueStore(pool: env.pool).update(newer.number, expectedVersion: newer.version, by: vendor, .system) {
+                var draft = IssueDraft($0)
+                draft.title = "改題した課題"
+                return draft
+            }
+            #expect(try await order("/issues") == ["改題した課題", "先に登録した課題"])
+            #expect(try await order("/") == ["改題した課題", "先に登録した課題"])
+            _ = try await env.comment(on: older.number, by: .vendorA, "進捗を追記")
+            #expect(try await order("/issues") == ["先に登録した課題", "改題した課題"])
+            #expect(try await order("/") == ["先に登録した課題", "改題した課題"])
+        }
+    }
+
     @Test func plainTextLinksAddressesAndIssueNumbersAndNothingElse() {
         func parts(_ text: String) -> [String] {
             PlainText(text).lines.flatMap(\.segments).map { $0.href.map { "[\($0)]" } ?? $0.text }

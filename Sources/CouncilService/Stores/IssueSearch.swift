@@ -131,6 +131,8 @@ struct IssueSearch: Sendable {
     let pool: ReadPool
     /// Totals of the lists that only counted changes move, kept between requests.
     let totals = ListTotals()
+    /// Pages of issue rows (`summaries`) kept at the versions they were read at.
+    let keptPages = KeptPages()
 
     init(pool: DatabasePool) {
         self.init(reads: ReadPool(primary: pool))
@@ -148,7 +150,7 @@ struct IssueSearch: Sendable {
     ) async throws -> CursorPage<Issue> {
         try await pool.withConnection { connection in
             let scope = Policy.issueScope(principal)
-            let (rows, total, next) = try pageAndTotal(
+            let (rows, total, next, _) = try pageAndTotal(
                 filter, Self.conditions(filter, scope: scope), sort: sort, after: cursor, limit: limit, on: connection)
             let items = try IssueStore.hidingDuplicates(try rows.map(IssueStore.issue), scope, on: connection)
             return CursorPage(items: items, total: total, nextCursor: next)
@@ -160,24 +162,31 @@ struct IssueSearch: Sendable {
     /// which cost most of reading a page of issues.
     func summaries(
         _ filter: IssueFilter, sort: IssueSort, after cursor: IssueCursor?, limit: Int,
-        for principal: Principal
+        for principal: Principal, known: RowsVersion? = nil
     ) async throws -> CursorPage<IssueSummary> {
-        try await pool.withConnection { connection in
-            let conditions = Self.conditions(filter, scope: Policy.issueScope(principal))
-            let (rows, total, next) = try pageAndTotal(
+        let conditions = Self.conditions(filter, scope: Policy.issueScope(principal))
+        // Only a list whose matches follow the counters is the same page at the same versions.
+        let key = Self.totalFollowsCounters(filter) ? KeptPages.key(Self.totalKey(conditions), sort: sort, after: cursor, limit: limit) : nil
+        if let key, let known, let page = keptPages.page(key, at: known) { return page }
+        return try await pool.withConnection { connection in
+            let read = try pageAndTotal(
                 filter, conditions, sort: sort, after: cursor, limit: limit, name: "issues.summaryPage", columns: IssueSummary.columns,
-                joins: "", on: connection)
-            return CursorPage(items: try rows.map(IssueSummary.init), total: total, nextCursor: next)
+                joins: "", known: known?.changes, on: connection)
+            let page = CursorPage(items: try read.rows.map(IssueSummary.init), total: read.total, nextCursor: read.next)
+            if let key, let version = read.version { keptPages.store(key, at: version, page) }
+            return page
         }
     }
 
     /// A page of the list (at most `limit` rows), its total and the cursor after it, in one
-    /// statement. A total that only counted changes move is kept: while the version read with
-    /// the page is the one it was counted at, the page is read without counting.
+    /// statement, with the versions of its snapshot when they were read. A total that only
+    /// counted changes move is kept: while the version read with the page is the one it was
+    /// counted at, the page is read without counting. A caller that knows a newer change version
+    /// than the kept total's (`known`) counts at once rather than reading the page twice.
     private func pageAndTotal(
         _ filter: IssueFilter, _ conditions: SQL, sort: IssueSort, after cursor: IssueCursor?, limit: Int, name: String = "issues.page",
-        columns: SQL = IssueStore.columns, joins: SQL = IssueStore.joins, on connection: Connection
-    ) throws -> (rows: [Row], total: Int, next: String?) {
+        columns: SQL = IssueStore.columns, joins: SQL = IssueStore.joins, known: Int64? = nil, on connection: Connection
+    ) throws -> (rows: [Row], total: Int, next: String?, version: RowsVersion?) {
         let everyMatch = Self.readsEveryMatch(filter)
         func read(_ total: PageTotal) throws -> PageRows {
             // Without a count, a page of facets walks the order and stops after its rows; whether
@@ -194,26 +203,26 @@ struct IssueSearch: Sendable {
         }
         guard Self.totalFollowsCounters(filter) else {
             let page = try read(.counted)
-            return (page.rows, page.total ?? 0, page.next)
+            return (page.rows, page.total ?? 0, page.next, nil)
         }
         let key = Self.totalKey(conditions)
-        if let kept = totals.latest(key) {
+        if let kept = totals.latest(key), kept.version >= known ?? kept.version {
             let page = try read(.versionOnly)
-            if page.version == kept.version {
+            if page.version?.changes == kept.version {
                 totals.noteServed()
-                return (page.rows, kept.total, page.next)
+                return (page.rows, kept.total, page.next, page.version)
             }
         }
         let page = try read(.countedWithVersion)
         let total = page.total ?? 0
-        if let version = page.version { totals.store(key, ListTotals.Total(version: version, total: total)) }
-        return (page.rows, total, page.next)
+        if let version = page.version { totals.store(key, ListTotals.Total(version: version.changes, total: total)) }
+        return (page.rows, total, page.next, page.version)
     }
 
     private struct PageRows {
         let rows: [Row]
         let total: Int?
-        let version: Int64?
+        let version: RowsVersion?
         let next: String?
     }
 
@@ -222,7 +231,10 @@ struct IssueSearch: Sendable {
     private static func pageRows(_ query: Query, sort: IssueSort, limit: Int, versioned: Bool, on connection: Connection) throws -> PageRows {
         let rows = try connection.query(query).rows
         let total: Int? = try rows.first?.decodeIfPresent("total")
-        let version: Int64? = versioned ? try rows.first?.decodeIfPresent("version") : nil
+        var version: RowsVersion?
+        if versioned, let first = rows.first {
+            version = RowsVersion(changes: try first.decode("version"), edits: try first.decode("edit_version"))
+        }
         let found = try rows.filter { try $0.decodeIfPresent("number", as: Int.self) != nil }
         var next: String?
         if found.count > limit, let last = found.prefix(limit).last {
@@ -281,7 +293,10 @@ struct IssueSearch: Sendable {
         columns: SQL = IssueStore.columns, joins: SQL = IssueStore.joins, everyMatch: Bool = false, total: PageTotal = .counted,
         planning: Query.Planning = .cached
     ) -> Query {
-        let version: SQL = "(SELECT sum(value) FROM change_counters)::bigint AS version"
+        let version: SQL = """
+            (SELECT sum(value) FROM change_counters)::bigint AS version,
+            (SELECT sum(value) FROM issue_edit_counters)::bigint AS edit_version
+            """
         guard !everyMatch else {
             precondition(total != .versionOnly, "a page from every match is read to count them")
             let counted: SQL = total == .countedWithVersion ? "count(*) AS total, \(version)" : "count(*) AS total"
@@ -319,8 +334,8 @@ struct IssueSearch: Sendable {
             """, planning: planning)
     }
 
-    /// What a page query says of its total: the count; the count with the change version of
-    /// its snapshot (`ListTotals`); or only that version, when a kept total may serve.
+    /// What a page query says of its total: the count; the count with the versions of its
+    /// snapshot (`ListTotals`, `KeptPages`); or only those versions, when a kept total may serve.
     enum PageTotal {
         case counted, countedWithVersion, versionOnly
     }

@@ -55,6 +55,9 @@ struct PageRequest: Sendable {
     /// it are served without a connection.
     var changeVersion: Int64? { session?.changeVersion }
 
+    /// The versions read with the session that pages of issue rows are kept at (`KeptPages`).
+    var rowsVersion: RowsVersion? { session?.rowsVersion }
+
     func auditActor() throws -> AuditActor {
         AuditActor(try caller(), requestID: context.ownRequestID, clientRequestID: context.clientRequestID)
     }

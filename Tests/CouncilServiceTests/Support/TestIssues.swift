@@ -1,3 +1,4 @@
+import CouncilDatabase
 import Foundation
 import Hummingbird
 import NIOCore
@@ -8,6 +9,21 @@ extension TestEnvironment {
     /// The caller as the policy sees them.
     func principal(_ caller: TestIdentities.Caller) async throws -> Principal {
         try await TokenStore(pool: pool).principal(for: ids.identity(caller).secret)!
+    }
+
+    /// The versions committed now, as a session reads them (`WebSession.rowsVersion`).
+    func rowsVersion() async throws -> RowsVersion {
+        try await pool.withConnection { connection in
+            let row = try connection.query(
+                Query(
+                    "test.rowsVersion",
+                    """
+                    SELECT (SELECT sum(value) FROM change_counters)::bigint AS changes,
+                           (SELECT sum(value) FROM issue_edit_counters)::bigint AS edits
+                    """)
+            ).single()
+            return RowsVersion(changes: try row.decode("changes"), edits: try row.decode("edits"))
+        }
     }
 
     /// Files an issue straight through the store (no HTTP), as `reporter`.

@@ -71,8 +71,8 @@ struct DashboardPage: Sendable {
         assignedFilter.assignee = principal.organizationID
         reportedFilter.states = IssueState.allCases.filter(\.isOpen)
         reportedFilter.reporterOrganization = principal.organizationID
-        async let assigned = search.summaries(assignedFilter, sort: .default, after: nil, limit: 10, for: principal)
-        async let reported = search.summaries(reportedFilter, sort: .default, after: nil, limit: 10, for: principal)
+        async let assigned = search.summaries(assignedFilter, sort: .default, after: nil, limit: 10, for: principal, known: page.rowsVersion)
+        async let reported = search.summaries(reportedFilter, sort: .default, after: nil, limit: 10, for: principal, known: page.rowsVersion)
         var watchedFilter = IssueFilter()
         watchedFilter.watchedBy = .init(account: principal.accountID, organization: principal.organizationID)
         watchedFilter.updatedSince = Date().addingTimeInterval(-Self.watchedWindow)

@@ -86,7 +86,8 @@ struct IssuePages: Sendable {
             let sort = try IssueQuery.sort(parameters)
             let cursor = try IssueQuery.cursor(parameters, sort: sort)
             let result = try await search.summaries(
-                try IssueQuery.filter(parameters), sort: sort, after: cursor, limit: Self.pageSize, for: principal)
+                try IssueQuery.filter(parameters), sort: sort, after: cursor, limit: Self.pageSize, for: principal,
+                known: page.rowsVersion)
             let names = try await organizations.names(including: result.items.flatMap(\.vendorIDs), known: page.changeVersion)
             rows = result.items.map { Self.row($0, page.language, vendorNames: names) }
             total = result.total

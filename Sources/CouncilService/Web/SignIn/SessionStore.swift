@@ -11,6 +11,11 @@ struct WebSession: Sendable, Equatable {
     /// kept at it without a connection of their own. Read before anything the page reads, so
     /// nothing kept at it is older than what the page was asked after.
     let changeVersion: Int64
+    /// The issue-edit version (sql/0036) of the same snapshot: with the change version, what
+    /// pages of issue rows are kept at (`KeptPages`).
+    let editVersion: Int64
+
+    var rowsVersion: RowsVersion { RowsVersion(changes: changeVersion, edits: editVersion) }
 }
 
 /// Browser sessions, kept in PostgreSQL so every daemon honours every session. The cookie holds a
@@ -58,6 +63,7 @@ struct SessionStore: Sendable {
                         """
                         SELECT s.id AS session_id, s.csrf_token, s.last_seen_at < now() - interval '1 minute' AS visit_unnoted,
                                a.display_name, (SELECT sum(value)::bigint FROM change_counters) AS change_version,
+                               (SELECT sum(value)::bigint FROM issue_edit_counters) AS edit_version,
                                \(Principal.columns)
                         FROM web_sessions s
                         JOIN accounts a ON a.id = s.account_id
@@ -83,7 +89,7 @@ struct SessionStore: Sendable {
                 id: id,
                 principal: try Principal(row, credential: .session(id)),
                 displayName: try row.decode("display_name"), csrfToken: try row.decode("csrf_token"),
-                changeVersion: try row.decode("change_version"))
+                changeVersion: try row.decode("change_version"), editVersion: try row.decode("edit_version"))
         }
     }
 
