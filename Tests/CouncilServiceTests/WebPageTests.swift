@@ -265,6 +265,14 @@ import Testing
                 "後から分かった阻害", municipalities: [IssueMunicipality(dantaiCode: sapporo, impact: .blocked, businessAreas: [.juki])])
             #expect(try await a.get("/municipalities/011002").html.contains("href=\"/issues/\(later.number)\""))
             #expect(try await b.get("/municipalities/011002").html.contains("href=\"/issues/\(later.number)\""))
+            // So is an adoption changed after it was shown (the 団体's adoptions are kept too).
+            #expect(try await !a.get("/municipalities/011002").html.contains("移行中"))
+            try await client.execute(
+                uri: "/v1/adoptions/011002/juki", method: .put, headers: env.headers(.vendorA, [.contentType: "application/json"]),
+                body: ByteBuffer(string: #"{"product_id": \#(env.ids.productA.id), "planned_month": "2026-03", "state": "in_progress"}"#)
+            ) { #expect($0.status == .ok) }
+            let moved = try await a.get("/municipalities/011002").html
+            #expect(moved.contains("移行中") && !moved.contains("令和9年1月（2027年1月）"))
             // The vendor page: blocked 団体 by prefecture, the same evidence rule.
             let vendorA = try await a.get("/vendors/\(env.ids.vendorA.id)")
             #expect(vendorA.status == .ok && vendorA.html.contains("A住記クラウド") && vendorA.html.contains("/municipalities/011002"))

@@ -149,7 +149,7 @@ func buildPages(_ dependencies: AppDependencies, dispatcher: PageDispatcher) -> 
             store: IssueStore(pool: pool), picker: MunicipalityPicker(store: MunicipalityStore(pool: pool)),
             masterData: MasterDataStore(pool: pool)),
         municipality: MunicipalityPage(
-            municipalities: MunicipalityStore(pool: pool), adoptions: AdoptionStore(pool: pool), blockers: BlockerStore(reads: dependencies.reads)),
+            municipalities: MunicipalityStore(pool: pool), blockers: BlockerStore(reads: dependencies.reads)),
         vendor: VendorPage(
             organizations: OrganizationStore(pool: pool), products: ProductStore(pool: pool), status: StatusStore(pool: pool),
             blockers: BlockerStore(reads: dependencies.reads)),

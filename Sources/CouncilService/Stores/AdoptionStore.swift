@@ -381,20 +381,19 @@ struct AdoptionStore: Sendable {
         }
     }
 
-    /// One 団体's adoptions with each vendor's name, for its page: one statement where the
-    /// adoptions and then their vendors' names took a pooled connection each.
-    func ofMunicipality(_ code: MunicipalityCode) async throws -> [(adoption: Adoption, vendorName: String)] {
-        try await pool.withConnection { connection in
-            try connection.query(
-                Query(
-                    "adoptions.ofMunicipality",
-                    """
-                    SELECT \(Self.columns), o.name AS vendor_name FROM adoptions a \(Self.joins) JOIN organizations o ON o.id = p.vendor_id
-                    WHERE a.dantai_code = \(code)
-                    ORDER BY (SELECT sort_order FROM business_areas b WHERE b.slug = a.business_area)
-                    """)
-            ).rows.map { (try Self.adoption($0), try $0.decode("vendor_name")) }
-        }
+    /// One 団体's adoptions with each vendor's name, for its page (`MunicipalityPage`, which keeps
+    /// them): one statement where the adoptions and then their vendors' names took a pooled
+    /// connection each.
+    static func ofMunicipality(_ code: MunicipalityCode, on connection: Connection) throws -> [(adoption: Adoption, vendorName: String)] {
+        try connection.query(
+            Query(
+                "adoptions.ofMunicipality",
+                """
+                SELECT \(Self.columns), o.name AS vendor_name FROM adoptions a \(Self.joins) JOIN organizations o ON o.id = p.vendor_id
+                WHERE a.dantai_code = \(code)
+                ORDER BY (SELECT sort_order FROM business_areas b WHERE b.slug = a.business_area)
+                """)
+        ).rows.map { (try Self.adoption($0), try $0.decode("vendor_name")) }
     }
 
     struct HistoryEntry: Codable, Sendable, Equatable {

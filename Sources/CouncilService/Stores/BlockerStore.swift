@@ -59,8 +59,8 @@ struct BlockerStore: Sendable {
     }
 
     /// One 団体's blockers (its page), kept like the API's while nothing the view reads changed.
-    func municipalityView(_ code: MunicipalityCode, scope: Policy.IssueScope) async throws -> DantaiBlockers? {
-        try await cached("dantai|\(code)|\(scope)") { try Self.municipalityView(code, scope: scope, on: $0) }
+    func municipalityView(_ code: MunicipalityCode, scope: Policy.IssueScope, known version: Int64? = nil) async throws -> DantaiBlockers? {
+        try await cached("dantai|\(code)|\(scope)", known: version) { try Self.municipalityView(code, scope: scope, on: $0) }
     }
 
     /// The blockers of one 団体 in each of the 20 business areas; nil when there is no such 団体.

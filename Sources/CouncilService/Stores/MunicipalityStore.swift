@@ -9,9 +9,11 @@ struct MunicipalityStore: Sendable {
     }
 
     func municipality(_ code: MunicipalityCode) async throws -> Municipality? {
-        try await pool.withConnection { connection in
-            try connection.query(Queries.byCode(code)).first.map(Self.municipality)
-        }
+        try await pool.withConnection { try Self.municipality(code, on: $0) }
+    }
+
+    static func municipality(_ code: MunicipalityCode, on connection: Connection) throws -> Municipality? {
+        try connection.query(Queries.byCode(code)).first.map(Self.municipality)
     }
 
     func municipalities(_ filter: MunicipalityFilter, page: Page) async throws -> Paged<Municipality> {

@@ -4,8 +4,17 @@ import Hummingbird
 /// evidence (open issues the caller may see, delayed adoptions with their 事由).
 struct MunicipalityPage: Sendable {
     let municipalities: MunicipalityStore
-    let adoptions: AdoptionStore
     let blockers: BlockerStore
+    /// Each 団体's record and adoptions, kept while nothing they are read from has changed
+    /// (municipalities, adoptions, products and organizations move the change counters): a
+    /// page that read the same version with its session reads nothing more (one per daemon).
+    let kept = ViewCache(capacity: 2048)
+
+    /// What the page shows of a 団体 besides its blockers; no municipality when there is no such 団体.
+    struct Dantai: Sendable {
+        let municipality: Municipality?
+        let adopted: [(adoption: Adoption, vendorName: String)]
+    }
 
     struct Model: Sendable, Encodable {
         let code: String
@@ -44,12 +53,18 @@ struct MunicipalityPage: Sendable {
     func show(_ page: PageRequest) async throws -> Response {
         let principal = try page.caller()
         let language = page.language
-        guard let code = page.context.parameters.get("code").flatMap(MunicipalityCode.init(rawValue:)),
-            let municipality = try await municipalities.municipality(code)
-        else { throw Problem.notFound(Reason("no such municipality", ja: "その団体はありません")) }
-        async let adopted = adoptions.ofMunicipality(code)
-        async let view = blockers.municipalityView(code, scope: Policy.issueScope(principal))
-        let byArea = Dictionary(try await adopted.map { ($0.adoption.businessArea, $0) }, uniquingKeysWith: { first, _ in first })
+        let notFound = Problem.notFound(Reason("no such municipality", ja: "その団体はありません"))
+        guard let code = page.context.parameters.get("code").flatMap(MunicipalityCode.init(rawValue:)) else { throw notFound }
+        let dantai = try await kept.value("dantai|\(code.rawValue)", known: page.changeVersion, lease: municipalities.pool.withConnection) {
+            connection in
+            guard let municipality = try MunicipalityStore.municipality(code, on: connection) else {
+                return Dantai(municipality: nil, adopted: [])
+            }
+            return Dantai(municipality: municipality, adopted: try AdoptionStore.ofMunicipality(code, on: connection))
+        }
+        guard let municipality = dantai.municipality else { throw notFound }
+        async let view = blockers.municipalityView(code, scope: Policy.issueScope(principal), known: page.changeVersion)
+        let byArea = Dictionary(dantai.adopted.map { ($0.adoption.businessArea, $0) }, uniquingKeysWith: { first, _ in first })
         let blocked = Dictionary((try await view)?.businessAreas.map { ($0.businessArea, $0.blockers) } ?? [], uniquingKeysWith: { a, _ in a })
         let areas = BusinessArea.allCases.map { area -> Area in
             let adoption = byArea[area]?.adoption
