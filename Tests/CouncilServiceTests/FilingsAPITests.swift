@@ -102,6 +102,53 @@ import Testing
         }
     }
 
+    /// A filing holds its product's 業務, not the product: while one area's filing is not yet
+    /// committed, another area of the same product is filed at once, and the same area waits
+    /// for it and then sees it as the current report.
+    @Test func aFilingWaitsOnlyForTheSameProductAndArea() async throws {
+        try await withTestPool { pool, configuration in
+            let ids = try await TestIdentities.create(pool)
+            let product = ids.productA.id  // 住民記録, 国民健康保険, 生活保護
+            @Sendable func draft(_ area: BusinessArea, _ note: String) -> StatusDraft {
+                StatusDraft(
+                    productID: product, businessArea: area, stage: .designing, specVersion: nil, cloudReadiness: .notReady,
+                    plannedCompletion: nil, plannedAvailability: nil, note: note, regressionReason: nil)
+            }
+            let first = try Connection.connect(configuration), other = try Connection.connect(configuration)
+            let same = try Connection.connect(configuration), observer = try Connection.connect(configuration)
+            try first.execute(script: "BEGIN", name: "test.begin")
+            #expect(try StatusStore.file(draft(.juki, "一回目"), by: .system, on: first) { _ in }.created)
+            // Another area of the product: a wait would end in the lock timeout's error.
+            try other.execute(script: "BEGIN; SET LOCAL lock_timeout = '5s'", name: "test.begin")
+            #expect(try StatusStore.file(draft(.kokuho, "別の業務"), by: .system, on: other) { _ in }.created)
+            try other.execute(script: "COMMIT", name: "test.commit")
+            // The same area waits for the first filing's commit.
+            let second = Task {
+                try await TestDatabases.blocking {
+                    try same.execute(script: "BEGIN", name: "test.begin")
+                    let filed = try StatusStore.file(draft(.juki, "二回目"), by: .system, on: same) { _ in }
+                    try same.execute(script: "COMMIT", name: "test.commit")
+                    return filed.created
+                }
+            }
+            try await waitUntil(within: .seconds(60)) {
+                try observer.query(
+                    Query(
+                        "test.waiting",
+                        """
+                        SELECT count(*) AS n FROM pg_stat_activity
+                        WHERE datname = current_database() AND wait_event_type = 'Lock' AND wait_event = 'advisory'
+                        """)
+                ).single().decode("n") as Int == 1
+            }
+            try first.execute(script: "COMMIT", name: "test.commit")
+            #expect(try await second.value)
+            let history = try await StatusStore(pool: pool).history(product: product, businessArea: .juki)
+            #expect(Set(history.compactMap(\.note)) == ["一回目", "二回目"])
+            #expect(try await StatusStore(pool: pool).history(product: product, businessArea: .kokuho).map(\.note) == ["別の業務"])
+        }
+    }
+
     @Test func productsBelongToTheirVendor() async throws {
         try await withApp(seed: false) { client, environment in
             let asA = environment.headers(.vendorA, [.contentType: "application/json"])

@@ -9,7 +9,7 @@ struct ProductStore: Sendable {
     }
 
     func product(_ id: Int) async throws -> Product? {
-        try await pool.withConnection { try Self.fetch(id, on: $0, lock: false) }
+        try await pool.withConnection { try Self.fetch(id, on: $0, lock: .none) }
     }
 
     func products(vendor: Int?, businessArea: BusinessArea?, page: Page) async throws -> Paged<Product> {
@@ -55,7 +55,7 @@ struct ProductStore: Sendable {
                     """)
             ).single().decode("id")
             try Self.setAreas(id, draft.businessAreas, on: connection)
-            let created = try Self.fetch(id, on: connection, lock: false)!
+            let created = try Self.fetch(id, on: connection, lock: .none)!
             try AuditStore.record(
                 connection, actor, action: .productCreate, entityType: .product, entityID: id,
                 before: nil, after: try JSONValue.fields(of: created))
@@ -68,7 +68,7 @@ struct ProductStore: Sendable {
         _ change: @escaping @Sendable (Product) throws -> ProductDraft
     ) async throws -> Product? {
         try await pool.withTransaction { connection in
-            guard let current = try Self.fetch(id, on: connection, lock: true) else { return nil }
+            guard let current = try Self.fetch(id, on: connection, lock: .update) else { return nil }
             let draft = try change(current)
             guard draft != ProductDraft(current) else { return current }
             try draft.validate()
@@ -80,7 +80,7 @@ struct ProductStore: Sendable {
                     WHERE id = \(id)
                     """))
             try Self.setAreas(id, draft.businessAreas, on: connection)
-            let updated = try Self.fetch(id, on: connection, lock: false)!
+            let updated = try Self.fetch(id, on: connection, lock: .none)!
             try AuditStore.record(
                 connection, actor, action: .productUpdate, entityType: .product, entityID: id,
                 before: try JSONValue.fields(of: current), after: try JSONValue.fields(of: updated))
@@ -121,8 +121,22 @@ struct ProductStore: Sendable {
                 """))
     }
 
-    static func fetch(_ id: Int, on connection: Connection, lock: Bool) throws -> Product? {
-        let lockClause: SQL = lock ? "FOR UPDATE OF p" : ""
+    /// How a read of a product holds its row until the transaction ends.
+    enum RowLock {
+        case none
+        /// Other sharers go on beside it; an edit of the product waits (a status filing).
+        case share
+        /// Everyone else who locks it waits (an edit).
+        case update
+    }
+
+    static func fetch(_ id: Int, on connection: Connection, lock: RowLock) throws -> Product? {
+        let lockClause: SQL =
+            switch lock {
+            case .none: ""
+            case .share: "FOR SHARE OF p"
+            case .update: "FOR UPDATE OF p"
+            }
         return try connection.query(
             Query(
                 "products.byID",

@@ -34,7 +34,11 @@ struct StatusStore: Sendable {
         _ draft: StatusDraft, by actor: AuditActor, on connection: Connection,
         authorize: (Product) throws -> Void
     ) throws -> (report: StatusReport, created: Bool) {
-        guard let product = try ProductStore.fetch(draft.productID, on: connection, lock: true) else {
+        // One filing at a time decides what is current for a product's 業務; filings of its other
+        // areas go on beside it, so a vendor's monthly report of every area is not filed one area
+        // after another behind the product's row (an edit of the product still waits).
+        try lockPairs([(draft.productID, draft.businessArea)], on: connection)
+        guard let product = try ProductStore.fetch(draft.productID, on: connection, lock: .share) else {
             throw Problem.unprocessable("product_id", Reason.noProduct(draft.productID))
         }
         try authorize(product)
@@ -229,7 +233,12 @@ extension StatusStore {
         _ rows: [StatusSheet.Row], by actor: AuditActor, dryRun: Bool, expecting fingerprint: String?,
         authorize: (Product) throws -> Void, on connection: Connection
     ) throws -> ImportPlan {
-        let latest = try Self.latest(of: rows.map { ($0.draft.productID, $0.draft.businessArea) }, on: connection)
+        let pairs = rows.map { ($0.draft.productID, $0.draft.businessArea) }
+        // Every pair the file names, locked at once in one order before anything is read: two
+        // files naming the same pairs in different orders cannot deadlock, and the fingerprint
+        // reads what the filing will see.
+        try lockPairs(pairs, on: connection)
+        let latest = try Self.latest(of: pairs, on: connection)
         let print = Fingerprint.of(
             latest.keys.sorted().map { "\($0)=\(latest[$0]!.id)" }.joined(separator: ";") + "|" + String(rows.count))
         if let fingerprint, fingerprint != print { throw PlanChanged() }
@@ -262,6 +271,20 @@ extension StatusStore {
     }
 
     /// The latest report of each product × 業務, keyed `product/area`.
+    /// Takes the transaction's lock of each (product, 業務), in product and area order. A lock
+    /// already held by the transaction is taken again at once.
+    static func lockPairs(_ pairs: [(Int, BusinessArea)], on connection: Connection) throws {
+        guard !pairs.isEmpty else { return }
+        try connection.query(
+            Query(
+                "status.lockPairs",
+                """
+                SELECT count(pg_advisory_xact_lock(t.product_id, hashtext(t.area))) AS locked
+                FROM (SELECT DISTINCT product_id, area FROM unnest(\(pairs.map(\.0))::int4[], \(pairs.map(\.1.rawValue))::text[]) AS u(product_id, area)
+                      ORDER BY product_id, area OFFSET 0) t
+                """))
+    }
+
     private static func latest(of pairs: [(Int, BusinessArea)], on connection: Connection) throws -> [String: StatusReport] {
         var found: [String: StatusReport] = [:]
         for row in try connection.query(
