@@ -101,6 +101,7 @@ package final class NotificationDispatcher: Service, Sendable {
             }
             guard !stopping else { return }
             await signal.wait(since: generation, timeout: settings.poll)
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.settings.gather) }
         }
     }
 
