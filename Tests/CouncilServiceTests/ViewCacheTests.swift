@@ -77,6 +77,38 @@ import Testing
         }
     }
 
+    /// A bump never waits for another transaction that holds its backend's shard (sql/0037): a
+    /// writer whose shard is held takes a free one, and the sums still move by one each.
+    @Test func aBumpTakesAFreeShardRatherThanWaiting() async throws {
+        try await withTestPool { _, configuration in
+            let holder = try Connection.connect(configuration), writer = try Connection.connect(configuration)
+            let sums = Query(
+                "test.sums",
+                "SELECT (SELECT sum(value) FROM change_counters)::bigint AS changes, (SELECT sum(value) FROM issue_edit_counters)::bigint AS edits")
+            func read() throws -> (Int64, Int64) {
+                let row = try holder.query(sums).single()
+                return (try row.decode("changes"), try row.decode("edits"))
+            }
+            let before = try read()
+            let pid: Int = try writer.query(Query("test.pid", "SELECT pg_backend_pid() AS pid")).single().decode("pid")
+            try holder.execute(script: "BEGIN", name: "test.begin")
+            try holder.query(
+                Query(
+                    "test.holdShards",
+                    """
+                    SELECT (SELECT count(*) FROM (SELECT 1 FROM change_counters WHERE shard = \(pid % 16) FOR UPDATE) c)
+                         + (SELECT count(*) FROM (SELECT 1 FROM issue_edit_counters WHERE shard = \(pid % 16) FOR UPDATE) e) AS held
+                    """))
+            try writer.execute(script: "BEGIN; SET LOCAL lock_timeout = '2s'", name: "test.begin")
+            try writer.query(Query("test.touchOrganizations", "UPDATE organizations SET name = name"))
+            try writer.query(Query("test.touchIssues", "UPDATE issues SET title = title WHERE false"))
+            try writer.execute(script: "COMMIT", name: "test.commit")
+            try holder.execute(script: "COMMIT", name: "test.commit")
+            let after = try read()
+            #expect(after.0 == before.0 + 1 && after.1 == before.1 + 1)
+        }
+    }
+
     /// The vendors of the pages' issue tables are named from the names kept at the page's
     /// version; one added after that version (and linked before the rows were read) is read by id.
     @Test func namesKeptAtAKnownVersionAreCompletedByIdForNewerOrganizations() async throws {
