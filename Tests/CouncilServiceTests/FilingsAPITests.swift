@@ -143,6 +143,12 @@ import Testing
             }
             try first.execute(script: "COMMIT", name: "test.commit")
             #expect(try await second.value)
+            // A product id beyond any product is refused as no such product, lock or not.
+            let beyond = StatusDraft(
+                productID: Int(Int32.max) + 1, businessArea: .juki, stage: .designing, specVersion: nil, cloudReadiness: .notReady,
+                plannedCompletion: nil, plannedAvailability: nil, note: nil, regressionReason: nil)
+            let refused = await #expect(throws: Problem.self) { try await StatusStore(pool: pool).file(beyond, by: .system) { _ in } }
+            #expect(refused?.status == .unprocessableContent)
             let history = try await StatusStore(pool: pool).history(product: product, businessArea: .juki)
             #expect(Set(history.compactMap(\.note)) == ["一回目", "二回目"])
             #expect(try await StatusStore(pool: pool).history(product: product, businessArea: .kokuho).map(\.note) == ["別の業務"])

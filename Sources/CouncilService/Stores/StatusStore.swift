@@ -274,6 +274,9 @@ extension StatusStore {
     /// Takes the transaction's lock of each (product, 業務), in product and area order. A lock
     /// already held by the transaction is taken again at once.
     static func lockPairs(_ pairs: [(Int, BusinessArea)], on connection: Connection) throws {
+        // An id no product can have (ids are `integer`) names nothing to lock; the filing then
+        // finds no such product.
+        let pairs = pairs.filter { 1...Int(Int32.max) ~= $0.0 }
         guard !pairs.isEmpty else { return }
         try connection.query(
             Query(
