@@ -16,18 +16,19 @@ struct RowsVersion: Sendable, Hashable {
 /// (`IssueSearch.totalFollowsCounters`): words, labels, dates and watchers change uncounted.
 /// One per `IssueSearch`, in each daemon.
 final class KeptPages: Sendable {
-    private struct Entry {
-        let version: RowsVersion
+    /// Kept in a `ViewCache` under the change version (which also decides what it evicts), with
+    /// the issue-edit version beside the page.
+    private struct Kept: Sendable {
+        let edits: Int64
         let page: CursorPage<IssueSummary>
     }
 
-    private let entries = NIOLockedValueBox([String: Entry]())
+    private let cache: ViewCache
     private let served = NIOLockedValueBox(0)
-    private let capacity: Int
 
     /// A page is at most 51 short rows; 512 of them are a few megabytes.
     init(capacity: Int = 512) {
-        self.capacity = capacity
+        cache = ViewCache(capacity: capacity)
     }
 
     /// What identifies a page: its list (`IssueSearch.totalKey`), order, cursor and length.
@@ -37,28 +38,15 @@ final class KeptPages: Sendable {
 
     /// The page kept under `key` when it was read at `version`.
     func page(_ key: String, at version: RowsVersion) -> CursorPage<IssueSummary>? {
-        let page = entries.withLockedValue { entries -> CursorPage<IssueSummary>? in
-            guard let entry = entries[key], entry.version == version else { return nil }
-            return entry.page
-        }
-        if page != nil { served.withLockedValue { $0 += 1 } }
-        return page
+        guard let kept = cache.lookup(key, version: version.changes, as: Kept.self), kept.edits == version.edits else { return nil }
+        served.withLockedValue { $0 += 1 }
+        return kept.page
     }
 
     /// How many pages were served kept (the tests see the kept path taken).
     var servedCount: Int { served.withLockedValue { $0 } }
 
     func store(_ key: String, at version: RowsVersion, _ page: CursorPage<IssueSummary>) {
-        entries.withLockedValue { entries in
-            if entries[key] == nil, entries.count >= capacity {
-                // Pages of other versions go first: once either version has moved past them they
-                // serve nobody again.
-                entries = entries.filter { $0.value.version == version }
-                if entries.count >= capacity { entries.removeAll() }
-            }
-            // A slower request must not put back a page older than the one kept.
-            if let kept = entries[key], kept.version.changes > version.changes || kept.version.edits > version.edits { return }
-            entries[key] = Entry(version: version, page: page)
-        }
+        cache.store(key, version: version.changes, Kept(edits: version.edits, page: page))
     }
 }
