@@ -48,7 +48,7 @@ import Testing
     @Test func aTransactionMovesTheVersionOnceHoweverManyChangesItMakes() async throws {
         try await withApp { _, env in
             let cache = ViewCache()
-            func version() async throws -> Int64 { try await env.pool.withConnection { try cache.version(on: $0) } }
+            func version() async throws -> Int64 { try await env.pool.withConnection { try ViewCache.version(on: $0) } }
             let touch = Query("test.touchOrganizations", "UPDATE organizations SET name = name")
             let before = try await version()
             try await env.pool.withTransaction { connection in
@@ -114,7 +114,7 @@ import Testing
     @Test func namesKeptAtAKnownVersionAreCompletedByIdForNewerOrganizations() async throws {
         try await withApp { _, env in
             let organizations = OrganizationStore(pool: env.pool)
-            let version = try await env.pool.withConnection { try ViewCache().version(on: $0) }
+            let version = try await env.pool.withConnection { try ViewCache.version(on: $0) }
             let before = try await organizations.names(including: [], known: version)
             let added = try await organizations.create(
                 OrganizationDraft(kind: .vendor, category: nil, ministry: nil, name: "株式会社後から", shortName: "後から", corporateNumber: nil),
@@ -139,7 +139,7 @@ import Testing
                 computed.withLockedValue { $0 += 1 }
                 return 42
             }
-            let version = try await env.pool.withConnection { try cache.version(on: $0) }
+            let version = try await env.pool.withConnection { try ViewCache.version(on: $0) }
             #expect(try await cache.value("view", known: version, lease: lease, compute: compute) == 42)
             #expect(leases.withLockedValue { $0 } == 1 && computed.withLockedValue { $0 } == 1)
             #expect(try await cache.value("view", known: version, lease: lease, compute: compute) == 42)

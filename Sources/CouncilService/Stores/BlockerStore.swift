@@ -38,7 +38,7 @@ struct BlockerStore: Sendable {
 
     /// The change version the views are kept under, as the server that serves them says now.
     func version() async throws -> Int64 {
-        try await pool.withConnection { [cache] connection in try cache.version(on: connection) }
+        try await pool.withConnection { connection in try ViewCache.version(on: connection) }
     }
 
     func blockers(_ filter: BlockerFilter, page: Page, scope: Policy.IssueScope) async throws -> Paged<Blocker> {

@@ -14,6 +14,7 @@ final class ListTotals: Sendable {
 
     private let entries = NIOLockedValueBox([String: Total]())
     private let served = NIOLockedValueBox(0)
+    private let vain = NIOLockedValueBox(0)
     private let capacity: Int
 
     init(capacity: Int = 4096) {
@@ -32,6 +33,15 @@ final class ListTotals: Sendable {
 
     /// How many pages a kept total answered.
     var servedCount: Int { served.withLockedValue { $0 } }
+
+    /// Notes a page read for a kept total that its snapshot's version had left behind, so read
+    /// again with a count (the tests see how often a page is read twice).
+    func noteReadInVain() {
+        vain.withLockedValue { $0 += 1 }
+    }
+
+    /// How many pages were read in vain for a kept total.
+    var readInVainCount: Int { vain.withLockedValue { $0 } }
 
     func store(_ key: String, _ total: Total) {
         entries.withLockedValue { entries in

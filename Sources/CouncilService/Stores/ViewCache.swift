@@ -23,7 +23,7 @@ final class ViewCache: Sendable {
     static let versionQuery = Query("viewCache.version", "SELECT sum(value)::bigint AS version FROM change_counters")
 
     /// The change version now (committed changes only).
-    func version(on connection: Connection) throws -> Int64 {
+    static func version(on connection: Connection) throws -> Int64 {
         try connection.query(Self.versionQuery).single().decode("version")
     }
 
@@ -51,7 +51,7 @@ final class ViewCache: Sendable {
     /// rather than computing it again (after a change, every open dashboard asks at once for a
     /// national view that takes seconds). A waiter whose computation failed computes its own.
     func value<Value: Sendable>(_ key: String, on connection: Connection, compute: () throws -> Value) throws -> Value {
-        let version = try version(on: connection)
+        let version = try Self.version(on: connection)
         if let value = lookup(key, version: version, as: Value.self) { return value }
         let (flight, leads) = flights.withLockedValue { flights -> (Flight, Bool) in
             if let flight = flights[key], flight.version == version { return (flight, false) }
